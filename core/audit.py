@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def snapshot(obj, fields=None) -> dict:
             data[key] = value.pk
         elif isinstance(value, list | tuple) and value and hasattr(value[0], "pk"):
             data[key] = [v.pk for v in value]
-        elif hasattr(value, "name") and hasattr(value, "url"):  # files
+        elif isinstance(value, FieldFile):
             data[key] = value.name or ""
     return _jsonable(data)
 

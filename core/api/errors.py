@@ -63,7 +63,7 @@ def exception_handler(exc, context):
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.Throttled):
-        exc.detail = f"请求过于频繁，请在 {int(exc.wait or 1)} 秒后重试"
+        exc.detail = exceptions.ErrorDetail(f"请求过于频繁，请在 {int(exc.wait or 1)} 秒后重试", code="throttled")
     kind = "validation_error" if isinstance(exc, exceptions.ValidationError) else "client_error"
     if isinstance(exc.detail, dict | list):
         errors = list(_flatten(exc.detail))

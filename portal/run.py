@@ -1,0 +1,119 @@
+"""``make run``: embedded services, migrations, demo data once, then web + worker + beat.
+
+Ctrl-C stops every process this started, the embedded servers included.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def main() -> int:
+    host = os.environ.get("HOST", "127.0.0.1")
+    port = int(os.environ.get("PORT", "8000"))
+    if not port_free(host, port):
+        print(f"端口 {port} 已被占用。请换一个端口运行，例如：PORT={port + 1} make run", file=sys.stderr)
+        return 2
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()  # settings start (or attach to) the embedded PostgreSQL and Redis
+    from django.core.management import call_command
+    from django.db import connections
+
+    from portal import embedded
+
+    print("· 数据库迁移 …", flush=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    from supervision.models import Department
+
+    if not Department.objects.exists():
+        print("· 首次运行：载入郑州市演示数据 …", flush=True)
+        call_command("seed_demo")
+    else:
+        print("· 演示数据已存在，不重复载入", flush=True)
+    connections.close_all()
+
+    env = dict(os.environ)
+    python = sys.executable
+    bindir = Path(python).parent
+    procs = {
+        "web": [str(bindir / "gunicorn"), "portal.wsgi", "-b", f"{host}:{port}", "-w", os.environ.get("WEB_CONCURRENCY", "2"),
+                "--access-logfile", "-", "--graceful-timeout", "5"],
+        "worker": [python, "-m", "celery", "-A", "portal", "worker", "-l", "INFO", "-c", "2"],
+        "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", "INFO", "-S", "django_celery_beat.schedulers:DatabaseScheduler"],
+    }
+    children = {name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env) for name, cmd in procs.items()}
+
+    stopping = {"flag": False}
+
+    def stop(signum, frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+    url = f"http://{host}:{port}"
+    for _ in range(100):
+        if stopping["flag"] or any(p.poll() is not None for p in children.values()):
+            break
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.2)
+    print(
+        f"\n综合监管平台已启动：\n"
+        f"  公众门户   {url}/\n"
+        f"  管理后台   {url}/admin/   演示账号 admin / admin12345（平台管理员）；zzsj / demo12345（市场监管局）\n"
+        f"  接口文档   {url}/api/docs/\n"
+        f"  数据库     {'内嵌 PostgreSQL（var/pg）' if os.environ.get('PORTAL_EMBEDDED_PG') else '由 DATABASE_URL 指定'}\n"
+        f"按 Ctrl-C 停止。\n",
+        flush=True,
+    )
+
+    code = 0
+    while not stopping["flag"]:
+        dead = [name for name, p in children.items() if p.poll() is not None]
+        if dead:
+            print(f"进程 {', '.join(dead)} 已退出，正在停止其余进程。", file=sys.stderr)
+            code = 1
+            break
+        time.sleep(0.5)
+
+    print("\n正在停止 …", flush=True)
+    for p in children.values():
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    deadline = time.time() + 15
+    for p in children.values():
+        try:
+            p.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+    embedded.stop_services()
+    print("已停止。", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Public pages (no login): home with search, search results, an entity's page."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from core import uscc as uscc_lib
+from supervision.filters import MarketEntityFilter
+from supervision.selectors import public_entities
+
+PAGE_SIZE = 20
+
+
+def home(request):
+    return render(request, "public/home.html", {"q": ""})
+
+
+def entity_search(request):
+    q = request.GET.get("q", "").strip()
+    if not q:
+        return render(request, "public/entity_list.html", {"q": q, "page": None, "form": MarketEntityFilter().form})
+    filterset = MarketEntityFilter(request.GET, queryset=public_entities().order_by("uscc"))
+    if not filterset.is_valid():
+        return render(request, "public/entity_list.html", {"q": q, "page": None, "form": filterset.form, "errors": filterset.errors}, status=400)
+    results = filterset.qs
+    # An exact, valid USCC that matches one entity goes straight to its page.
+    code = uscc_lib.normalize(q)
+    if len(code) == 18 and uscc_lib.problems(code) is None:
+        only = list(results[:2])
+        if len(only) == 1 and only[0].uscc == code:
+            return redirect("entity-detail", uscc=code)
+    paginator = Paginator(results, PAGE_SIZE, allow_empty_first_page=True)
+    # The count of a broad name search is bounded: an exact total over a million rows helps nobody.
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "public/entity_list.html", {"q": q, "page": page, "form": filterset.form})
+
+
+def entity_detail(request, uscc: str):
+    code = uscc_lib.normalize(uscc)
+    if code != uscc:
+        return redirect("entity-detail", uscc=code)
+    reason = uscc_lib.problems(code)
+    if reason and not uscc_lib.is_verified_exception(code):
+        return render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
+    entity = public_entities().select_related(None).filter(uscc=code).first()
+    if entity is None:
+        raise Http404(f"未找到统一社会信用代码为 {code} 的市场主体")
+    return render(request, "public/entity_detail.html", {"entity": entity})
+

@@ -1,0 +1,140 @@
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import Group
+from rest_framework.test import APIClient
+
+from core import services as core_services
+
+from core.choices import Role
+from supervision import services as sv
+
+# Real, public codes from DOMAIN.md §1 and a few generated valid ones.
+SINOPEC = "91110000710926094P"
+BAOSTEEL = "91310000631696382C"
+HUAWEI = "914403001922038216"
+
+
+def valid_uscc(body17: str) -> str:
+    from core.uscc import check_character
+
+    return body17 + check_character(body17)
+
+
+@pytest.fixture
+def make_department(db):
+    counter = {"n": 0}
+
+    def make(name=None, code=None, **kw):
+        counter["n"] += 1
+        n = counter["n"]
+        return sv.department_save(
+            actor="test",
+            code=code or f"D{n:03d}",
+            name=name or f"测试部门{n}",
+            short_name=kw.pop("short_name", f"测{n}"),
+            level=kw.pop("level", "city"),
+            uscc=kw.pop("uscc", valid_uscc(f"11410100MB{n:07d}")),
+            region_code=kw.pop("region_code", "410100"),
+            **kw,
+        )
+
+    return make
+
+
+@pytest.fixture
+def dept_a(make_department):
+    return make_department(name="郑州市市场监督管理局", code="ZZSJ", short_name="郑市监")
+
+
+@pytest.fixture
+def dept_b(make_department):
+    return make_department(name="郑州市卫生健康委员会", code="ZZWJ", short_name="郑卫健")
+
+
+@pytest.fixture
+def make_official(db, django_user_model):
+    def make(username, department, role=Role.DEPARTMENT_OFFICIAL, **kw):
+        user = django_user_model.objects.create_user(username=username, password="pw-Secret-123", department=department, is_staff=True, **kw)
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def alice(make_official, dept_a):
+    """An official of the owning department."""
+    return make_official("alice", dept_a)
+
+
+@pytest.fixture
+def bob(make_official, dept_b):
+    """An official of another department."""
+    return make_official("bob", dept_b)
+
+
+@pytest.fixture
+def platform_admin(make_official, dept_a):
+    return make_official("root-admin", dept_a, role=Role.PLATFORM_ADMIN)
+
+
+@pytest.fixture
+def make_entity(db):
+    counter = {"n": 0}
+
+    def make(uscc_code=None, name=None, **kw):
+        counter["n"] += 1
+        n = counter["n"]
+        return sv.entity_save(
+            actor="test",
+            uscc=uscc_code or valid_uscc(f"914101005{n:08d}"),
+            name=name or f"郑州测试商贸有限公司{n}",
+            region_code=kw.pop("region_code", "410105"),
+            industry_code=kw.pop("industry_code", "F5211"),
+            legal_representative=kw.pop("legal_representative", "张三"),
+            established_on=kw.pop("established_on", dt.date(2020, 1, 1)),
+            **kw,
+        )
+
+    return make
+
+
+
+@pytest.fixture
+def api_key(dept_a):
+    def make(scopes=("credit:read",), department=None):
+        client, key = core_services.api_client_create(actor="test", name="政府采购系统", department=department or dept_a, scopes=list(scopes))
+        return client, key
+
+    return make
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def credit_api(api, api_key):
+    _, key = api_key(("credit:read",))
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return api
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_audit_truncate_guard():
+    """Transactional tests end with TRUNCATE of every table; the audit trail refuses TRUNCATE
+    (append-only), so the test teardown alone is let through with pgtrigger.ignore."""
+    import pgtrigger
+    from django.core.management.commands import flush
+
+    original = flush.Command.handle
+
+    def handle(self, *args, **options):
+        with pgtrigger.ignore("core.AuditEvent:audit_no_truncate"):
+            return original(self, *args, **options)
+
+    flush.Command.handle = handle
+    yield
+    flush.Command.handle = original
