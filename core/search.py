@@ -58,5 +58,6 @@ def name_matches(queryset, query: str, field: str = "name"):
         return queryset.none()
     table = queryset.model._meta.db_table
     column = queryset.model._meta.get_field(field).column
-    indexed = RawSQL(f'cjk_tsvector("{table}"."{column}") @@ %s::tsquery', [tsq], output_field=models.BooleanField())
+    # Table and column come from the model's meta, the query text is a bound parameter.
+    indexed = RawSQL(f'cjk_tsvector("{table}"."{column}") @@ %s::tsquery', [tsq], output_field=models.BooleanField())  # noqa: S611
     return queryset.filter(indexed).filter(**{f"{field}__contains": query})

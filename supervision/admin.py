@@ -210,7 +210,7 @@ class SupervisionItemVersionAdmin(admin.ModelAdmin):
 class ChecklistForm(forms.ModelForm):
     class Meta:
         model = InspectionChecklist
-        fields = "__all__"
+        fields = ("item", "department", "code", "name", "content", "method")
 
     def clean_code(self):
         from core.uscc import normalize

@@ -5,7 +5,6 @@ from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from core import services as core_services
-
 from core.choices import Role
 from supervision import services as sv
 

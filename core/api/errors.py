@@ -19,10 +19,7 @@ def _flatten(detail, attr=None, index=None):
     """Walk DRF's nested error detail into flat items with attr (dotted) and index (bulk)."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            if key in ("non_field_errors", "__all__"):
-                sub = attr
-            else:
-                sub = f"{attr}.{key}" if attr else str(key)
+            sub = attr if key in ("non_field_errors", "__all__") else (f"{attr}.{key}" if attr else str(key))
             yield from _flatten(value, sub, index)
     elif isinstance(detail, list):
         if detail and all(isinstance(x, dict | list) for x in detail):

@@ -49,7 +49,7 @@ def test_verify_audit_reports_the_first_tampered_event(db):
 
 def test_verify_audit_reports_a_deleted_event(db):
     _three_events()
-    first, middle, last = AuditEvent.objects.order_by("id")
+    _, middle, last = AuditEvent.objects.order_by("id")
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER USER")
         cursor.execute("DELETE FROM core_auditevent WHERE id = %s", [middle.pk])

@@ -8,6 +8,7 @@ import subprocess
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import psutil
 import pytest
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.slow
 
 
 def _get(url, timeout=5):
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback only)
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.status, response.read().decode()
 
 
@@ -62,7 +63,8 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
         assert status == 200 and "共找到" in results
         print(f"fresh clone path: first page served after {served_after:.1f} s")
         settings_file = var_dir / "redis" / "redis.rdb.settings"
-        redis_pid = int(open(json.loads(settings_file.read_text())["pidfile"]).read())
+        pidfile = Path(json.loads(settings_file.read_text())["pidfile"])
+        redis_pid = int(pidfile.read_text())
         assert psutil.pid_exists(redis_pid)
     finally:
         os.killpg(proc.pid, signal.SIGINT)

@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def worker():
     env = child_env(DATABASE_URL=db_url_for_children())
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "WARNING", "-c", "1", "-P", "solo", "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "WARNING", "-P", "solo",
+         "--without-heartbeat", "--without-gossip", "--without-mingle"],
         cwd=BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,

@@ -62,7 +62,8 @@ def test_other_department_sees_item_but_cannot_change_it(client, bob, item_a):
     page = client.get(f"/admin/supervision/supervisionitem/{item_a.pk}/change/")
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()  # view-only
-    response = client.post(f"/admin/supervision/supervisionitem/{item_a.pk}/change/", {"name": "改名", "catalogue_code": item_a.catalogue_code, "department": item_a.department_id})
+    data = {"name": "改名", "catalogue_code": item_a.catalogue_code, "department": item_a.department_id}
+    response = client.post(f"/admin/supervision/supervisionitem/{item_a.pk}/change/", data)
     assert response.status_code == 403
     item_a.refresh_from_db()
     assert item_a.name == "食品经营许可事项监督检查"
