@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
@@ -17,7 +19,7 @@ from supervision.models import (
     SupervisionItem,
     SupervisionItemVersion,
 )
-from supervision.resources import InspectorResource, MarketEntityResource, SupervisionItemResource
+from supervision.resources import InspectorResource, MarketEntityResource, SupervisionItemResource, result_report
 from supervision.selectors import department_of, is_platform_admin, scope_to_department
 
 
@@ -88,6 +90,19 @@ class DepartmentScopedAdmin(ServiceAdmin):
 
 class ImportForUser:
     """Pass the signed-in official to the import resource (for scoping and the audit actor)."""
+
+    to_encoding = "utf-8-sig"  # Excel reads a UTF-8 CSV correctly only with a BOM
+
+    def process_result(self, result, request):
+        # The confirm step imports the file again; if a row went bad since the preview, the
+        # resource rolled everything back. Say so, and log no LogEntry for rolled-back rows.
+        if result.has_errors() or result.has_validation_errors():
+            for line in result_report(result):
+                messages.error(request, line)
+            messages.error(request, "导入未完成，未保存任何数据。")
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        return super().process_result(result, request)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}

@@ -22,6 +22,7 @@ from supervision.models import (
 def _save(*, actor, obj, action: str, fields: dict, exclude=None):
     """Validate and save ``obj`` with ``fields`` applied; audit before/after. Returns ``obj``."""
     creating = obj.pk is None
+    auto_now = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
     before = None if creating else audit.snapshot(type(obj).objects.get(pk=obj.pk))
     for name, value in fields.items():
         setattr(obj, name, value)
@@ -29,9 +30,10 @@ def _save(*, actor, obj, action: str, fields: dict, exclude=None):
     if creating:
         obj.save()
     else:
-        obj.save(update_fields=[f for f in fields if f not in ("id", "pk")] or None)
+        obj.save(update_fields=[f for f in fields if f not in ("id", "pk")] + auto_now or None)
     after = audit.snapshot(obj)
-    if before != after:
+    # A save that changed nothing but timestamps is not a change worth an event.
+    if creating or {k: v for k, v in before.items() if k not in auto_now} != {k: v for k, v in after.items() if k not in auto_now}:
         audit.record(actor=actor, action=f"{action}.{'create' if creating else 'update'}", target=obj, before=before, after=after)
     return obj
 
