@@ -124,15 +124,22 @@ def credit_api(api, api_key):
 @pytest.fixture(autouse=True, scope="session")
 def _flush_past_audit_truncate_guard():
     """Transactional tests end with TRUNCATE of every table; the audit trail refuses TRUNCATE
-    (append-only), so the test teardown alone is let through with pgtrigger.ignore."""
+    (append-only), so the test teardown alone is let through with pgtrigger.ignore. The roles
+    and schedules that migrations create are then restored."""
     import pgtrigger
     from django.core.management.commands import flush
 
     original = flush.Command.handle
 
     def handle(self, *args, **options):
+        from core.roles import ensure_roles, ensure_schedules
+
         with pgtrigger.ignore("core.AuditEvent:audit_no_truncate"):
-            return original(self, *args, **options)
+            result = original(self, *args, **options)
+        # The flush also removed what migrations create; put it back for the next test.
+        ensure_roles()
+        ensure_schedules()
+        return result
 
     flush.Command.handle = handle
     yield

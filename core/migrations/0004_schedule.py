@@ -4,12 +4,9 @@ from django.db import migrations
 
 
 def add_schedule(apps, schema_editor):
-    Crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    nightly, _ = Crontab.objects.get_or_create(minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
-    PeriodicTask.objects.get_or_create(
-        name="审计链每日校验", defaults={"task": "core.verify_audit_chain", "crontab": nightly, "description": "每日 02:30 校验审计日志哈希链"}
-    )
+    from core.roles import ensure_schedules
+
+    ensure_schedules(apps)
 
 
 def remove_schedule(apps, schema_editor):

@@ -1,0 +1,50 @@
+"""Official roles as Django groups with their model permissions (created by a migration)."""
+
+from django.apps import apps as global_apps
+
+SUPERVISION_WRITE = ["supervisionitem", "supervisionitemversion", "inspectionchecklist", "inspector", "inspectorconflict", "observationperiod"]
+SUPERVISION_ALL = [*SUPERVISION_WRITE, "department", "marketentity"]
+
+ROLES = {
+    "平台管理员": {
+        "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
+        "supervision": SUPERVISION_ALL,
+        "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
+    },
+    "部门监管人员": {
+        "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view"],
+        "core": ["holidayoverride:view"],
+    },
+    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL]},
+    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL]},
+    "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"]},
+}
+
+
+def ensure_roles(apps=global_apps) -> None:
+    """Create the groups and grant their permissions; safe to run again."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        for app_label, models in grants.items():
+            for spec in models:
+                model, _, actions = spec.partition(":")
+                for action in actions.split(",") if actions else ["view", "add", "change", "delete"]:
+                    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
+
+
+def ensure_schedules(apps=global_apps) -> None:
+    """The platform's periodic tasks, kept in the database (django-celery-beat)."""
+    Crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
+    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
+    nightly, _ = Crontab.objects.get_or_create(minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="审计链每日校验", defaults={"task": "core.verify_audit_chain", "crontab": nightly, "description": "每日 02:30 校验审计日志哈希链"}
+    )
