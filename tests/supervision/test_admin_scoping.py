@@ -123,3 +123,9 @@ def test_checklist_code_must_be_department_uscc_plus_digit(client, alice, item_a
     assert "加一位数字 1–5" in response.content.decode()
     data["code"] = dept_a.uscc.lower() + "1"
     assert client.post("/admin/supervision/inspectionchecklist/add/", data).status_code == 302
+
+
+def test_admin_stays_chinese_for_an_english_browser(client, alice):
+    client.force_login(alice)
+    html = client.get("/admin/supervision/inspector/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "选择" in html and "Select" not in html
