@@ -3,12 +3,29 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
 
 from core import uscc as uscc_lib
 from supervision.filters import MarketEntityFilter
 from supervision.selectors import public_entities
 
 PAGE_SIZE = 20
+# A broad name search over a million entities must not count every hit: past this, "1000+".
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self):
+        return len(self.object_list.values_list("pk", flat=True)[: COUNT_CAP + 1])
+
+    @property
+    def cap(self):
+        return COUNT_CAP
+
+    @property
+    def capped(self):
+        return self.count > COUNT_CAP
 
 
 def home(request):
@@ -29,8 +46,7 @@ def entity_search(request):
         only = list(results[:2])
         if len(only) == 1 and only[0].uscc == code:
             return redirect("entity-detail", uscc=code)
-    paginator = Paginator(results, PAGE_SIZE, allow_empty_first_page=True)
-    # The count of a broad name search is bounded: an exact total over a million rows helps nobody.
+    paginator = CappedPaginator(results, PAGE_SIZE, allow_empty_first_page=True)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "public/entity_list.html", {"q": q, "page": page, "form": filterset.form})
 

@@ -71,3 +71,14 @@ def test_no_public_response_carries_personal_data(client, make_entity, credit_ap
         body = response.content.decode()
         assert ID_NUMBER not in body
         assert PHONE not in body
+
+
+def test_broad_search_count_is_capped(client, make_entity, monkeypatch):
+    from supervision import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    for i in range(5):
+        make_entity(name=f"郑州宽泛检索商行{i}")
+    html = client.get("/entities/", {"q": "宽泛检索"}).content.decode()
+    assert "找到超过 3 个市场主体" in html
+    assert html.count("<li>") == 4  # browsing goes on up to the cap, one past it shown
