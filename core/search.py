@@ -12,12 +12,13 @@ CREATE_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION cjk_tsvector(t text) RETURNS tsvector
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
   SELECT coalesce(array_to_tsvector(array_agg(DISTINCT tok)), ''::tsvector)
-  FROM (
-    SELECT substr(lower(t), i, 1) AS tok FROM generate_series(1, length(t)) AS i
+  FROM (SELECT lower(t) AS l) AS src,
+  LATERAL (
+    SELECT substr(l, i, 1) AS tok FROM generate_series(1, length(l)) AS i
     UNION ALL
-    SELECT substr(lower(t), i, 2) FROM generate_series(1, length(t) - 1) AS i
+    SELECT substr(l, i, 2) FROM generate_series(1, length(l) - 1) AS i
   ) AS grams
-  WHERE tok !~ '^\s*$' AND tok !~ '\s'
+  WHERE tok !~ '\s'
 $$;
 """
 DROP_FUNCTION = "DROP FUNCTION IF EXISTS cjk_tsvector(text);"

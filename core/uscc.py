@@ -137,6 +137,9 @@ class USCCField(models.CharField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", 18)
+        # Byte order: the btree then serves prefix LIKE and ORDER BY uscc (a database in a
+        # C.UTF-8 or en_US collation cannot use the plain index for LIKE 'prefix%').
+        kwargs.setdefault("db_collation", "C")
         kwargs.setdefault("verbose_name", _("统一社会信用代码"))
         super().__init__(*args, **kwargs)
         self.validators.append(validate_uscc)
