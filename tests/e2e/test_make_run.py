@@ -60,7 +60,7 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
         assert status == 200 and json.loads(schema)["openapi"].startswith("3.")
         # Demo data is there: a known district appears in search.
         status, results = _get(base + "/entities/?q=" + urllib.parse.quote("郑州"))
-        assert status == 200 and "个市场主体" in results and 'href="/entities/9' in results
+        assert status == 200 and "个市场主体" in results and 'href="/entities/' in results, results[results.find("<main"):][:1500]
         print(f"fresh clone path: first page served after {served_after:.1f} s")
         settings_file = var_dir / "redis" / "redis.rdb.settings"
         pidfile = Path(json.loads(settings_file.read_text())["pidfile"])
