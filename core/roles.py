@@ -4,20 +4,35 @@ from django.apps import apps as global_apps
 
 SUPERVISION_WRITE = ["supervisionitem", "supervisionitemversion", "inspectionchecklist", "inspector", "inspectorconflict", "observationperiod"]
 SUPERVISION_ALL = [*SUPERVISION_WRITE, "department", "marketentity"]
+CREDIT_VIEW = [
+    "creditrecord:view", "entitycredit:view", "gradehistory:view", "listentry:view", "listproposal:view", "jointmeasure:view",
+    "creditcheck:view", "riskwarning:view", "riskscanrun:view", "evaluationmodel:view", "gradeband:view", "industryrisk:view",
+    "publicityrule:view",
+]
+CREDIT_OFFICIAL = [
+    "creditrecord:view,add,change", "listentry:view,add,change", "listproposal:view,change", "riskwarning:view,change",
+    *[m for m in CREDIT_VIEW if m.split(":")[0] not in ("creditrecord", "listentry", "listproposal", "riskwarning")],
+]
+# 信用管理人员 keep the evaluation model, the industry risk table and the measures catalogue.
+CREDIT_MANAGER = [
+    *CREDIT_OFFICIAL, "evaluationmodel:view,add", "gradeband:view,add", "industryrisk", "jointmeasure", "publicityrule:view,add",
+]
 
 ROLES = {
     "平台管理员": {
         "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
         "supervision": SUPERVISION_ALL,
         "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
+        "credit": CREDIT_MANAGER,
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view"],
         "core": ["holidayoverride:view"],
+        "credit": CREDIT_OFFICIAL,
     },
-    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL]},
-    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL]},
-    "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"]},
+    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW},
+    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW},
+    "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"], "credit": CREDIT_MANAGER},
 }
 
 
@@ -31,9 +46,12 @@ def ensure_roles(apps=global_apps) -> None:
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    installed = {a.label for a in apps.get_app_configs()}
     for role, grants in ROLES.items():
         group, _ = Group.objects.get_or_create(name=role)
         for app_label, models in grants.items():
+            if app_label not in installed or not Permission.objects.filter(content_type__app_label=app_label).exists():
+                continue  # an app migrated later grants its own when its migration runs this again
             for spec in models:
                 model, _, actions = spec.partition(":")
                 for action in actions.split(",") if actions else ["view", "add", "change", "delete"]:
@@ -47,4 +65,13 @@ def ensure_schedules(apps=global_apps) -> None:
     nightly, _ = Crontab.objects.get_or_create(minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
     PeriodicTask.objects.get_or_create(
         name="审计链每日校验", defaults={"task": "core.verify_audit_chain", "crontab": nightly, "description": "每日 02:30 校验审计日志哈希链"}
+    )
+    scan_time, _ = Crontab.objects.get_or_create(minute="0", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="信用风险扫描",
+        defaults={
+            "task": "credit.risk_scan",
+            "crontab": scan_time,
+            "description": "每日 01:00：公示期满记录到期、全量重新评价信用等级与风险分类、按预警规则生成预警",
+        },
     )

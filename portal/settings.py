@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "core",
     "supervision",
+    "credit",
 ]
 
 MIDDLEWARE = [

@@ -15,8 +15,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("credit.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("credit.urls")),
     path("", include("supervision.urls")),
 ]
 

@@ -144,3 +144,52 @@ def _flush_past_audit_truncate_guard():
     flush.Command.handle = handle
     yield
     flush.Command.handle = original
+
+
+# --- credit ---------------------------------------------------------------------------------------
+
+TODAY = dt.date(2026, 11, 22)
+
+
+def record_data(uscc_code, source_ref="郑市监罚〔2026〕12号", *, category="administrative_penalty", polarity="negative", severity="general",
+                decided_on="2026-11-01", title="未按规定明码标价", **kw) -> dict:
+    """One record as the API takes it (API.md)."""
+    data = {"source_ref": source_ref, "uscc": uscc_code, "category": category, "polarity": polarity,
+            "severity": severity if polarity == "negative" else "", "title": title, "decided_on": str(decided_on),
+            "legal_basis": kw.pop("legal_basis", "《中华人民共和国价格法》第十三条"), "content": kw.pop("content", "经查，当事人销售商品未明码标价。")}
+    data.update(kw)
+    return data
+
+
+@pytest.fixture
+def frozen_today():
+    """The wall clock at 2026-11-22 10:00 Asia/Shanghai (STYLE.md rule 15: never the real clock)."""
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True):
+        yield TODAY
+
+
+@pytest.fixture
+def push(dept_a):
+    """Push records through the one service, as department A unless told otherwise."""
+    from credit.services import credit_records_push
+
+    def push(*records, department=None, actor="test"):
+        return credit_records_push(actor=actor, department=department or dept_a, records=list(records))
+
+    return push
+
+
+@pytest.fixture
+def evaluate():
+    from credit.evaluation import evaluate as run
+
+    return run
+
+
+@pytest.fixture
+def records_api(api, api_key):
+    _, key = api_key(("credit:read", "records:write"))
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    return api

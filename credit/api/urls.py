@@ -1,0 +1,3 @@
+"""Credit API (API.md). Included before supervision's API URLs."""
+
+urlpatterns: list = []

@@ -1,0 +1,137 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordCategory(models.TextChoices):
+    """DOMAIN §3: the categories of a credit record."""
+
+    LICENCE = "administrative_licence", _("行政许可")
+    PENALTY = "administrative_penalty", _("行政处罚")
+    INSPECTION = "inspection_result", _("抽查检查结果")
+    ABNORMAL = "business_abnormal", _("经营异常")
+    SERIOUS = "serious_dishonesty", _("严重违法失信")
+    COMMITMENT = "commitment", _("信用承诺")
+    AWARD = "award", _("表彰奖励")
+    JUDICIAL = "judicial", _("司法判决")
+    TAX_ARREARS = "tax_arrears", _("欠税欠费")
+    COMPLAINT = "complaint", _("投诉举报")
+
+
+class Polarity(models.TextChoices):
+    POSITIVE = "positive", _("正面")
+    NEGATIVE = "negative", _("负面")
+    NEUTRAL = "neutral", _("中性")
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("轻微")
+    GENERAL = "general", _("一般")
+    SERIOUS = "serious", _("严重")
+
+
+class RecordState(models.TextChoices):
+    ACTIVE = "active", _("公示中")
+    EXPIRED = "expired", _("公示期满")
+    REPAIRED = "repaired", _("已信用修复")
+    REVOKED = "revoked", _("已撤销")
+
+
+class Grade(models.TextChoices):
+    """API.md fixed codes; labels and colours live in the evaluation model (data)."""
+
+    GOOD = "GOOD", _("良好")
+    WARNING = "WARNING", _("警示")
+    DISHONEST = "DISHONEST", _("失信")
+    SERIOUSLY_DISHONEST = "SERIOUSLY_DISHONEST", _("严重失信")
+
+
+# Worst first: the order in which the grade rules of DOMAIN §3 are applied.
+GRADE_ORDER = [Grade.SERIOUSLY_DISHONEST, Grade.DISHONEST, Grade.WARNING, Grade.GOOD]
+GRADE_RANK = {g.value: i for i, g in enumerate(reversed(GRADE_ORDER))}  # GOOD 0 … SERIOUSLY_DISHONEST 3
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("绿色")
+    YELLOW = "yellow", _("黄色")
+    RED = "red", _("红色")
+    BLACK = "black", _("黑色")
+
+
+class RiskClass(models.TextChoices):
+    """SAMR 国市监信发〔2022〕6号. Internal only: never on a public page or public export."""
+
+    A = "A", _("A类（低风险）")
+    B = "B", _("B类（一般风险）")
+    C = "C", _("C类（较高风险）")
+    D = "D", _("D类（高风险）")
+
+
+class IndustryRiskLevel(models.TextChoices):
+    HIGH = "high", _("高风险行业")
+    MEDIUM = "medium", _("一般风险行业")
+    LOW = "low", _("低风险行业")
+
+
+class ListType(models.TextChoices):
+    ABNORMAL = "abnormal", _("经营异常名录")
+    SERIOUS = "serious", _("严重违法失信名单")
+    KEY_ATTENTION = "key_attention", _("重点关注对象名单")
+    RED = "red", _("守信激励对象名单")
+
+
+NEGATIVE_LISTS = (ListType.ABNORMAL, ListType.SERIOUS, ListType.KEY_ATTENTION)
+
+
+class ListGround(models.TextChoices):
+    # 经营异常名录: the four grounds (企业经营异常名录管理暂行办法 第4条)
+    NO_ANNUAL_REPORT = "no_annual_report", _("未按规定期限（6月30日前）报送年度报告")
+    INFO_NOT_PUBLISHED = "info_not_published", _("未在责令期限内公示有关企业信息")
+    FALSE_INFO = "false_info", _("公示企业信息隐瞒真实情况、弄虚作假")
+    UNREACHABLE = "unreachable", _("通过登记的住所或者经营场所无法联系")
+    # 严重违法失信名单: a serious violation with a heavier penalty (市场监督管理严重违法失信名单管理办法)
+    HEAVY_FINE = "heavy_fine", _("严重违法且处以较重罚款（按裁量基准从重）")
+    LICENCE_REVOKED = "licence_revoked", _("严重违法且被吊销许可证件")
+    BUSINESS_RESTRICTED = "business_restricted", _("严重违法且被限制开展生产经营活动、责令停产停业或关闭")
+    ABNORMAL_3_YEARS = "abnormal_3_years", _("列入经营异常名录届满3年仍未履行相关义务")
+    # 重点关注对象名单
+    DISHONEST_BELOW_SERIOUS = "dishonest_below_serious", _("存在失信行为但未达到严重失信认定标准")
+    # 守信激励对象名单
+    TRUSTWORTHY = "trustworthy", _("信用状况良好，符合守信激励条件")
+
+
+LIST_GROUNDS = {
+    ListType.ABNORMAL: [ListGround.NO_ANNUAL_REPORT, ListGround.INFO_NOT_PUBLISHED, ListGround.FALSE_INFO, ListGround.UNREACHABLE],
+    ListType.SERIOUS: [ListGround.HEAVY_FINE, ListGround.LICENCE_REVOKED, ListGround.BUSINESS_RESTRICTED, ListGround.ABNORMAL_3_YEARS],
+    ListType.KEY_ATTENTION: [ListGround.DISHONEST_BELOW_SERIOUS],
+    ListType.RED: [ListGround.TRUSTWORTHY],
+}
+
+
+class RemovalReason(models.TextChoices):
+    DUTY_FULFILLED = "duty_fulfilled", _("已履行相关义务（补报、公示、更正或可联系）")
+    EARLY_REMOVAL = "early_removal", _("列入满1年且已履行义务，提前移出")
+    PERIOD_ENDED = "period_ended", _("列入期限届满")
+    DECISION_REVOKED = "decision_revoked", _("列入决定被撤销或确有错误")
+    MOVED_TO_SERIOUS = "moved_to_serious", _("转列严重违法失信名单")
+
+
+class MeasureKind(models.TextChoices):
+    PUNISH = "punish", _("惩戒")
+    REWARD = "reward", _("激励")
+
+
+class WarningState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    HANDLED = "handled", _("已处理")
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已确认列入")
+    DISMISSED = "dismissed", _("不予列入")
+
+
+class RunState(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("成功")
+    FAILED = "failed", _("失败")

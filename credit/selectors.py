@@ -1,0 +1,93 @@
+"""Reads that carry a rule: what is public, what counts as active, what a department may see.
+
+Every public page, the public API and every public export use these selectors, so none of them can
+show more than the others. Risk classes are never read here: they are internal.
+"""
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from credit.choices import ListType, RecordState
+from credit.models import CreditRecord, EntityCredit, EvaluationModel, GradeBand, GradeHistory, ListEntry
+
+# Lists shown on public pages. All four are published (DOMAIN §3 names none of them internal).
+PUBLIC_LIST_TYPES = (ListType.ABNORMAL, ListType.SERIOUS, ListType.KEY_ATTENTION, ListType.RED)
+# Record fields that a public page, the public API or a public export may show.
+PUBLIC_RECORD_FIELDS = (
+    "id", "entity", "department", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on",
+    "legal_basis", "amount", "publicity_ends_on",
+)
+
+
+def public_records(today: dt.date | None = None) -> QuerySet:
+    """Records the public may see now: active, published under its rule (轻微 is not by default),
+    window open, neither repaired nor revoked (DOMAIN §3). The one rule for every public view."""
+    today = today or timezone.localdate()
+    return CreditRecord.objects.filter(
+        state=RecordState.ACTIVE, published=True, decided_on__lte=today, publicity_ends_on__gte=today
+    ).select_related("department")
+
+
+def shareable_records() -> QuerySet:
+    """Records other departments' systems may read (credit:read): public now or aged out, never
+    repaired or revoked ones, never unpublished 轻微 ones."""
+    return CreditRecord.objects.filter(state__in=[RecordState.ACTIVE, RecordState.EXPIRED], published=True).select_related("department")
+
+
+def active_list_entries(today: dt.date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    return ListEntry.objects.filter(removed_on__isnull=True, listed_on__lte=today).select_related("department")
+
+
+def public_list_entries(list_type: str | None = None, today: dt.date | None = None) -> QuerySet:
+    qs = active_list_entries(today).filter(list_type__in=PUBLIC_LIST_TYPES)
+    return qs.filter(list_type=list_type) if list_type else qs
+
+
+def entity_credit(code: str) -> EntityCredit | None:
+    """The current evaluation of an entity, with its model's bands (for label and colour)."""
+    return (
+        EntityCredit.objects.select_related("model")
+        .prefetch_related(Prefetch("model__bands", queryset=GradeBand.objects.all()))
+        .filter(entity_id=code)
+        .first()
+    )
+
+
+def grade_badge(credit: EntityCredit | None) -> dict | None:
+    """``{"code", "label", "colour", "score"}`` as the public may see it (no risk class)."""
+    if credit is None:
+        return None
+    for band in credit.model.bands.all():
+        if band.grade == credit.grade:
+            return {"code": credit.grade, "label": band.label, "colour": band.colour, "score": credit.score}
+    return {"code": credit.grade, "label": credit.get_grade_display(), "colour": "", "score": credit.score}
+
+
+def grade_history(code: str) -> QuerySet:
+    return GradeHistory.objects.filter(entity_id=code).select_related("model").order_by("changed_at", "id")
+
+
+def current_model(today: dt.date | None = None) -> EvaluationModel:
+    from credit.evaluation import model_in_force
+
+    return model_in_force(today or timezone.localdate())
+
+
+def checks_visible_to(user) -> QuerySet:
+    """Check log rows an official may see: checks by their department's systems, and checks of
+    entities their department registered (an entity's officials see who checked it)."""
+    from django.db.models import Q
+
+    from credit.models import CreditCheck
+    from supervision.selectors import department_of, is_platform_admin
+
+    qs = CreditCheck.objects.select_related("client", "department")
+    if is_platform_admin(user):
+        return qs
+    dept = department_of(user)
+    if dept is None:
+        return qs.none()
+    return qs.filter(Q(department=dept) | Q(entity__registration_authority=dept))

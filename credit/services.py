@@ -1,0 +1,673 @@
+"""Writes of the credit app. Keyword-only; each owns its transaction and writes its audit event.
+
+Records come in three ways (API push, admin entry, file import) and all of them end in
+``credit_records_push``: one validator, one upsert, one audit event per batch, one re-evaluation
+enqueued on commit.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from psycopg2.extras import execute_values
+
+from core import audit, uscc
+from core.workdays import add_working_days
+from credit.choices import (
+    LIST_GROUNDS,
+    ListGround,
+    ListType,
+    Polarity,
+    ProposalState,
+    RecordCategory,
+    RecordState,
+    RemovalReason,
+    Severity,
+    WarningState,
+)
+from credit.models import (
+    CreditCheck,
+    CreditRecord,
+    EntityCredit,
+    EvaluationModel,
+    GradeBand,
+    JointMeasure,
+    ListEntry,
+    ListProposal,
+    PublicityRule,
+    RiskWarning,
+)
+from supervision.models import MarketEntity
+
+MAX_PUSH = 5000  # API.md: at most 5000 records a call
+MAX_CHECK = 1000  # API.md: 1 to 1000 codes a check
+ABNORMAL_LISTING_WORKING_DAYS = 10  # DOMAIN §3: list within 10 working days of the ground
+ABNORMAL_REMOVAL_WORKING_DAYS = 5  # DOMAIN §3: remove within 5 working days of the duty fulfilled
+SERIOUS_EARLY_REMOVAL_YEARS = 1  # DOMAIN §3: early removal from the serious list after 1 year
+SERIOUS_LIST_YEARS = 3  # 市场监督管理严重违法失信名单管理办法: removed when 3 years have passed
+ABNORMAL_TO_SERIOUS_YEARS = 3  # DOMAIN §3: after 3 years on the abnormal list → serious list
+
+
+# --- publicity windows --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    published: bool
+    ends_on: dt.date
+    repairable_from: dt.date
+
+
+def publicity_rule_in_force(day: dt.date) -> PublicityRule:
+    rule = PublicityRule.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
+    return rule or PublicityRule.objects.order_by("effective_from").first()
+
+
+def publicity_window(*, rule: PublicityRule, polarity: str, severity: str, decided_on: dt.date, restriction_ends_on: dt.date | None = None) -> Window:
+    """The publicity window of a fact (NDRC 《信用修复管理办法》, DOMAIN §3), from its decision date.
+
+    轻微: not published unless the rule says so, at most 3 months, repairable at once when the
+    obligations are met. 一般: 3 months to 1 year. 严重: 1 to 3 years. Publication stops at the
+    maximum; repair can be applied for after the minimum. A restriction that lasts longer keeps
+    the fact public until it ends (市场监管总局令第45号).
+    """
+    months = lambda n: decided_on + relativedelta(months=n)  # noqa: E731
+    if polarity != Polarity.NEGATIVE:
+        window = Window(True, months(rule.other_months), decided_on)
+    elif severity == Severity.MINOR:
+        window = Window(rule.minor_published, months(rule.minor_max_months), decided_on)
+    elif severity == Severity.GENERAL:
+        window = Window(True, months(rule.general_max_months), months(rule.general_min_months))
+    else:
+        window = Window(True, months(rule.serious_max_months), months(rule.serious_min_months))
+    if restriction_ends_on and restriction_ends_on > window.ends_on:
+        window = Window(window.published, restriction_ends_on, window.repairable_from)
+    return window
+
+
+# --- record input -------------------------------------------------------------------------------
+
+RECORD_INPUT_FIELDS = (
+    "source_ref", "uscc", "category", "polarity", "severity", "title", "content",
+    "decided_on", "legal_basis", "amount", "restriction_ends_on",
+)
+REQUIRED = ("source_ref", "uscc", "category", "polarity", "title", "decided_on")
+_FIELD_LABELS = {
+    "source_ref": "来源编号", "uscc": "统一社会信用代码", "category": "信息类别", "polarity": "性质", "severity": "失信程度",
+    "title": "标题", "content": "内容", "decided_on": "决定日期", "legal_basis": "依据", "amount": "金额",
+    "restriction_ends_on": "限制期限届满日",
+}
+
+
+def _choice(value, choices) -> str | None:
+    """A choice given by its code or its Chinese label."""
+    text = str(value).strip()
+    for code, label in choices:
+        if text in (code, str(label)):
+            return code
+    return None
+
+
+def _date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text) or re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text)
+    if not m:
+        return None
+    try:
+        return dt.date(*map(int, m.groups()))
+    except ValueError:
+        return None
+
+
+@dataclass
+class RecordErrors:
+    """Errors of a batch: one item per problem, with ``index`` (0-based), ``attr`` and ``detail``."""
+
+    items: list = field(default_factory=list)
+
+    def add(self, index, attr, detail, code="invalid"):
+        self.items.append({"index": index, "attr": attr, "code": code, "detail": detail})
+
+    def __bool__(self):
+        return bool(self.items)
+
+
+def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) -> dict | None:
+    """Validate one record as pushed (codes or Chinese labels); errors name the field in Chinese."""
+    if not isinstance(raw, dict):
+        errors.add(index, None, "每条记录应为一个对象")
+        return None
+    before = len(errors.items)
+    data = {}
+    for name in RECORD_INPUT_FIELDS:
+        value = raw.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        data[name] = None if value in (None, "") else value
+    for name in REQUIRED:
+        if data[name] is None:
+            errors.add(index, name, f"{_FIELD_LABELS[name]}为必填项", "required")
+    if data["uscc"] is not None:
+        code = uscc.normalize(data["uscc"])
+        problem = uscc.problems(code)
+        if problem and not uscc.is_verified_exception(code):
+            errors.add(index, "uscc", problem)
+        data["uscc"] = code
+    if data["source_ref"] is not None and len(str(data["source_ref"])) > 100:
+        errors.add(index, "source_ref", "来源编号不能超过100个字符")
+    if data["title"] is not None and len(str(data["title"])) > 200:
+        errors.add(index, "title", "标题不能超过200个字符")
+    for name, choices in (("category", RecordCategory.choices), ("polarity", Polarity.choices)):
+        if data[name] is not None:
+            code = _choice(data[name], choices)
+            if code is None:
+                allowed = "、".join(f"{c}（{label}）" for c, label in choices)
+                errors.add(index, name, f"{_FIELD_LABELS[name]}“{data[name]}”无效，可选：{allowed}")
+            data[name] = code
+    if data["severity"] is not None:
+        code = _choice(data["severity"], Severity.choices)
+        if code is None:
+            errors.add(index, "severity", f"失信程度“{data['severity']}”无效，可选：minor（轻微）、general（一般）、serious（严重）")
+        data["severity"] = code
+    if data["polarity"] == Polarity.NEGATIVE and data["severity"] is None and not any(e["attr"] == "severity" for e in errors.items[before:]):
+        errors.add(index, "severity", "负面信息须注明失信程度（轻微、一般或严重）", "required")
+    if data["polarity"] in (Polarity.POSITIVE, Polarity.NEUTRAL) and data["severity"]:
+        errors.add(index, "severity", "正面或中性信息不填写失信程度")
+    for name in ("decided_on", "restriction_ends_on"):
+        if data[name] is not None:
+            day = _date(data[name])
+            if day is None:
+                errors.add(index, name, f"{_FIELD_LABELS[name]}“{data[name]}”格式无效，应为 YYYY-MM-DD")
+            data[name] = day
+    if isinstance(data["decided_on"], dt.date) and data["decided_on"] > today:
+        errors.add(index, "decided_on", f"决定日期 {data['decided_on']} 晚于今天")
+    if data["amount"] is not None:
+        try:
+            amount = Decimal(str(data["amount"]).replace(",", ""))
+            if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e14"):
+                raise InvalidOperation
+            data["amount"] = amount
+        except InvalidOperation:
+            errors.add(index, "amount", f"金额“{data['amount']}”无效，应为不小于0、最多两位小数的元数，如 \"50000.00\"")
+    data["severity"] = data["severity"] or ""
+    for name in ("content", "legal_basis"):
+        data[name] = str(data[name]) if data[name] is not None else ""
+    data["source_ref"] = str(data["source_ref"]) if data["source_ref"] is not None else None
+    data["title"] = str(data["title"]) if data["title"] is not None else None
+    return None if len(errors.items) > before else data
+
+
+def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], RecordErrors]:
+    today = today or timezone.localdate()
+    errors = RecordErrors()
+    if not isinstance(raws, list) or not raws:
+        errors.add(None, "records", "records 应为包含 1 至 5000 条记录的数组", "required")
+        return [], errors
+    if len(raws) > MAX_PUSH:
+        errors.add(None, "records", f"一次最多推送 {MAX_PUSH} 条记录，本次 {len(raws)} 条", "max_length")
+        return [], errors
+    cleaned, seen = [], {}
+    for i, raw in enumerate(raws):
+        data = clean_record(raw, i, errors, today)
+        if data is None:
+            continue
+        if data["source_ref"] in seen:
+            errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”与第 {seen[data['source_ref']]} 条（index）重复", "unique")
+            continue
+        seen[data["source_ref"]] = i
+        cleaned.append(data)
+    return cleaned, errors
+
+
+# --- record writes ------------------------------------------------------------------------------
+
+_COLUMNS = (
+    "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis",
+    "amount", "restriction_ends_on", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id",
+)
+_COMPARED = tuple(c for c in _COLUMNS if c not in ("department_id", "source_ref"))
+_ATTR = {"uscc": "entity_id"}  # SQL column → model attribute
+
+
+@dataclass
+class PushResult:
+    created: int
+    updated: int
+    unchanged: int
+    usccs: list
+
+
+def enqueue_evaluation(usccs) -> None:
+    """Re-grade these entities after the transaction commits (the worker does it within a minute)."""
+    codes = sorted(set(usccs))
+    if not codes:
+        return
+
+    def send():
+        from credit.tasks import evaluate_entities
+
+        for i in range(0, len(codes), 1000):
+            evaluate_entities.delay(codes[i : i + 1000])
+
+    transaction.on_commit(send)
+
+
+@transaction.atomic
+def credit_records_push(*, actor, department, records: list) -> PushResult:
+    """Create or update records by ``(department, source_ref)``: all of them, or none.
+
+    Raises ``ValidationError`` with ``RecordErrors.items`` (index, attr, detail) when any item is
+    invalid. Re-sending a record updates it and never duplicates it (API.md).
+    """
+    today = timezone.localdate()
+    cleaned, errors = clean_records(records, today)
+    if errors:
+        raise RecordsInvalid(errors.items)
+    now = timezone.now()
+    rules = {}
+    rows = []
+    for data in cleaned:
+        rule = rules.get(data["decided_on"]) or rules.setdefault(data["decided_on"], publicity_rule_in_force(data["decided_on"]))
+        window = publicity_window(
+            rule=rule, polarity=data["polarity"], severity=data["severity"], decided_on=data["decided_on"], restriction_ends_on=data["restriction_ends_on"]
+        )
+        rows.append({
+            **{k: data[k] for k in RECORD_INPUT_FIELDS},
+            "department_id": department.pk,
+            "published": window.published,
+            "publicity_ends_on": window.ends_on,
+            "repairable_from": window.repairable_from,
+            "publicity_rule_id": rule.pk,
+        })
+    refs = [r["source_ref"] for r in rows]
+    existing = {
+        row["source_ref"]: {c: row[_ATTR.get(c, c)] for c in _COLUMNS}
+        for row in CreditRecord.objects.select_for_update()
+        .filter(department=department, source_ref__in=refs)
+        .values("id", "state", *[_ATTR.get(c, c) for c in _COLUMNS])
+    }
+    changed_rows = [r for r in rows if r["source_ref"] not in existing or any(existing[r["source_ref"]][c] != r[c] for c in _COMPARED)]
+    if changed_rows:
+        with connection.cursor() as cursor:
+            # One statement for the batch; an expired record whose new window is open is live again.
+            execute_values(
+                cursor,
+                f"""INSERT INTO credit_creditrecord ({", ".join(_COLUMNS)}, state, state_reason, created_at, updated_at) VALUES %s
+                ON CONFLICT (department_id, source_ref) DO UPDATE SET
+                {", ".join(f"{c} = EXCLUDED.{c}" for c in _COMPARED)}, updated_at = EXCLUDED.updated_at,
+                state = CASE WHEN credit_creditrecord.state = 'expired' AND EXCLUDED.publicity_ends_on >= '{today.isoformat()}'::date
+                             THEN 'active' ELSE credit_creditrecord.state END""",
+                [(*[r[c] for c in _COLUMNS], RecordState.ACTIVE, "", now, now) for r in changed_rows],
+                page_size=1000,
+            )
+    created = [r for r in changed_rows if r["source_ref"] not in existing]
+    updated = [r for r in changed_rows if r["source_ref"] in existing]
+    if changed_rows:
+        audit.record(
+            actor=actor,
+            action="credit_record.push",
+            target=("credit.creditrecord", f"{department.code}:batch"),
+            target_label=f"{department.name} 推送信用记录 {len(changed_rows)} 条",
+            before={r["source_ref"]: {c: existing[r["source_ref"]][c] for c in _COMPARED} for r in updated} or None,
+            after={"created": [r["source_ref"] for r in created], "updated": [r["source_ref"] for r in updated]},
+        )
+    affected = {r["uscc"] for r in changed_rows} | {existing[r["source_ref"]]["uscc"] for r in updated}
+    enqueue_evaluation(affected)
+    return PushResult(len(created), len(updated), len(rows) - len(changed_rows), sorted(affected))
+
+
+class RecordsInvalid(ValidationError):
+    """A batch with invalid items; ``items`` lists each (index, attr, code, detail)."""
+
+    def __init__(self, items):
+        self.items = items
+        super().__init__([f"第{e['index'] + 1}条 {e['attr'] or ''}：{e['detail']}" if e["index"] is not None else e["detail"] for e in items])
+
+
+def credit_record_save(*, actor, department, **fields) -> CreditRecord:
+    """One record (admin entry): the same path as a push of one."""
+    credit_records_push(actor=actor, department=department, records=[fields])
+    return CreditRecord.objects.get(department=department, source_ref=str(fields["source_ref"]).strip())
+
+
+def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: str) -> CreditRecord:
+    before = {"state": record.state, "state_reason": record.state_reason}
+    record.state, record.state_reason = state, reason
+    record.save(update_fields=["state", "state_reason", "updated_at"])
+    audit.record(actor=actor, action=action, target=record, before=before, after={"state": state, "state_reason": reason})
+    enqueue_evaluation([record.entity_id])
+    return record
+
+
+@transaction.atomic
+def credit_record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditRecord:
+    """撤销: the deciding department withdraws the fact; it leaves every public view and the grade."""
+    record = CreditRecord.objects.select_for_update().get(pk=record.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "撤销须说明理由"})
+    if record.state == RecordState.REVOKED:
+        raise ValidationError("该记录已撤销")
+    return _set_state(actor=actor, record=record, state=RecordState.REVOKED, reason=reason.strip(), action="credit_record.revoke")
+
+
+@transaction.atomic
+def credit_records_expire(*, actor, today: dt.date | None = None) -> int:
+    """End publication of every active record whose window has closed (one UPDATE)."""
+    today = today or timezone.localdate()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE credit_creditrecord SET state = 'expired', state_reason = '公示期满', updated_at = now() "
+            "WHERE state = 'active' AND publicity_ends_on < %s RETURNING uscc",
+            [today],
+        )
+        usccs = sorted({row[0] for row in cursor.fetchall()})
+    if usccs:
+        audit.record(actor=actor, action="credit_record.expire", target=("credit.creditrecord", f"expire:{today}"),
+                     target_label=f"{today} 公示期满记录 {len(usccs)} 个主体", after={"day": today, "entities": len(usccs)})
+    return len(usccs)
+
+
+# --- lists --------------------------------------------------------------------------------------
+
+
+def _entity(code: str) -> MarketEntity:
+    code = uscc.normalize(code)
+    entity = MarketEntity.objects.filter(uscc=code).first()
+    if entity is None:
+        raise ValidationError({"entity": f"名录库中没有统一社会信用代码为 {code} 的市场主体"})
+    return entity
+
+
+@transaction.atomic
+def list_entry_add(
+    *, actor, entity_uscc: str, list_type: str, ground: str, legal_basis: str, department, decided_on: dt.date,
+    listed_on: dt.date | None = None, notice_on: dt.date | None = None, ground_established_on: dt.date | None = None,
+    facts: str = "", decision_no: str = "", source_entry: ListEntry | None = None,
+) -> ListEntry:
+    """List an entity, enforcing DOMAIN §3 for the list type."""
+    entity = _entity(entity_uscc)
+    listed_on = listed_on or decided_on
+    errors = {}
+    if ground not in LIST_GROUNDS[ListType(list_type)]:
+        allowed = "、".join(str(ListGround(g).label) for g in LIST_GROUNDS[ListType(list_type)])
+        errors["ground"] = f"{ListType(list_type).label}的列入事由只能是：{allowed}"
+    if not legal_basis.strip():
+        errors["legal_basis"] = "须写明法律依据"
+    if listed_on < decided_on:
+        errors["listed_on"] = "列入日期不能早于决定日期"
+    if list_type == ListType.SERIOUS:
+        # 严重违法失信名单: prior notice and a chance to be heard (陈述、申辩) before the decision.
+        if notice_on is None:
+            errors["notice_on"] = "列入严重违法失信名单前须事先告知当事人并听取陈述、申辩：请填写告知日期"
+        elif notice_on >= decided_on:
+            errors["notice_on"] = f"告知日期 {notice_on} 须早于决定日期 {decided_on}（先告知、后决定）"
+    if list_type == ListType.ABNORMAL:
+        if ground_established_on is None:
+            errors["ground_established_on"] = "列入经营异常名录须填写事由认定日期"
+        elif ground_established_on > listed_on:
+            errors["ground_established_on"] = "事由认定日期不能晚于列入日期"
+    if ListEntry.objects.filter(entity=entity, list_type=list_type, removed_on__isnull=True).exists():
+        errors["list_type"] = f"该主体已在{ListType(list_type).label}中"
+    if errors:
+        raise ValidationError(errors)
+    entry = ListEntry.objects.create(
+        entity=entity, list_type=list_type, ground=ground, legal_basis=legal_basis.strip(), department=department, decided_on=decided_on,
+        listed_on=listed_on, notice_on=notice_on, ground_established_on=ground_established_on, facts=facts, decision_no=decision_no,
+        source_entry=source_entry,
+    )
+    after = audit.snapshot(entry)
+    if list_type == ListType.ABNORMAL:
+        # DOMAIN §3: within 10 working days of the ground; a late listing is kept, and shown.
+        deadline = add_working_days(ground_established_on, ABNORMAL_LISTING_WORKING_DAYS)
+        after["listing_deadline"] = str(deadline)
+        after["listed_late"] = listed_on > deadline.date
+    audit.record(actor=actor, action="list_entry.add", target=entry, after=after)
+    enqueue_evaluation([entity.uscc])
+    return entry
+
+
+def removal_problem(entry: ListEntry, reason: str, removed_on: dt.date) -> str | None:
+    """Why ``entry`` may not be removed for ``reason`` on ``removed_on`` (DOMAIN §3), or None."""
+    if reason == RemovalReason.DECISION_REVOKED:
+        return None
+    if entry.list_type == ListType.SERIOUS:
+        if reason == RemovalReason.EARLY_REMOVAL:
+            earliest = entry.listed_on + relativedelta(years=SERIOUS_EARLY_REMOVAL_YEARS)
+            if removed_on < earliest:
+                return f"严重违法失信名单列入满1年后方可申请提前移出：最早 {earliest}"
+            return None
+        if reason == RemovalReason.PERIOD_ENDED:
+            ends = entry.listed_on + relativedelta(years=SERIOUS_LIST_YEARS)
+            return None if removed_on >= ends else f"严重违法失信名单列入期限3年，届满日为 {ends}"
+        return "严重违法失信名单只能因列入满1年提前移出、期限届满或决定被撤销而移出"
+    if reason == RemovalReason.EARLY_REMOVAL:
+        return "“提前移出”仅适用于严重违法失信名单"
+    if reason == RemovalReason.MOVED_TO_SERIOUS and entry.list_type != ListType.ABNORMAL:
+        return "只有经营异常名录可转列严重违法失信名单"
+    return None
+
+
+@transaction.atomic
+def list_entry_remove(
+    *, actor, entry: ListEntry, reason: str, removed_on: dt.date | None = None, note: str = "", duty_fulfilled_on: dt.date | None = None
+) -> ListEntry:
+    entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
+    removed_on = removed_on or timezone.localdate()
+    if entry.removed_on is not None:
+        raise ValidationError("该名单记录已移出")
+    if removed_on < entry.listed_on:
+        raise ValidationError({"removed_on": "移出日期不能早于列入日期"})
+    problem = removal_problem(entry, reason, removed_on)
+    if problem:
+        raise ValidationError({"reason": problem})
+    before = audit.snapshot(entry)
+    entry.removed_on, entry.removal_reason, entry.removal_note = removed_on, reason, note
+    entry.save(update_fields=["removed_on", "removal_reason", "removal_note"])
+    after = audit.snapshot(entry)
+    if entry.list_type == ListType.ABNORMAL and duty_fulfilled_on:
+        # DOMAIN §3: removed within 5 working days after the duty is fulfilled.
+        deadline = add_working_days(duty_fulfilled_on, ABNORMAL_REMOVAL_WORKING_DAYS)
+        after.update(duty_fulfilled_on=str(duty_fulfilled_on), removal_deadline=str(deadline), removed_late=removed_on > deadline.date)
+    audit.record(actor=actor, action="list_entry.remove", target=entry, before=before, after=after)
+    enqueue_evaluation([entry.entity_id])
+    return entry
+
+
+@transaction.atomic
+def list_proposal_confirm(*, actor, proposal: ListProposal, notice_on: dt.date, decided_on: dt.date, legal_basis: str, decision_no: str = "") -> ListEntry:
+    """An official confirms moving an entity abnormal for 3 years to the serious list."""
+    proposal = ListProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.state != ProposalState.PENDING:
+        raise ValidationError("该建议已处理")
+    source = proposal.source_entry
+    entry = list_entry_add(
+        actor=actor, entity_uscc=proposal.entity_id, list_type=proposal.list_type, ground=proposal.ground, legal_basis=legal_basis,
+        department=proposal.department, decided_on=decided_on, notice_on=notice_on, decision_no=decision_no, source_entry=source,
+        facts=f"列入经营异常名录（{source.listed_on} 起）届满3年仍未履行相关义务",
+    )
+    if source.removed_on is None:
+        list_entry_remove(actor=actor, entry=source, reason=RemovalReason.MOVED_TO_SERIOUS, removed_on=decided_on, note="转列严重违法失信名单")
+    proposal.state, proposal.decided_by, proposal.decided_at, proposal.result_entry = (
+        ProposalState.CONFIRMED, getattr(actor, "pk", None) and actor, timezone.now(), entry)
+    proposal.save(update_fields=["state", "decided_by", "decided_at", "result_entry"])
+    audit.record(actor=actor, action="list_proposal.confirm", target=proposal, after={"entry": entry.pk})
+    return entry
+
+
+@transaction.atomic
+def list_proposal_dismiss(*, actor, proposal: ListProposal, reason: str) -> ListProposal:
+    proposal = ListProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.state != ProposalState.PENDING:
+        raise ValidationError("该建议已处理")
+    if not reason.strip():
+        raise ValidationError({"reason": "不予列入须说明理由"})
+    proposal.state, proposal.decided_at = ProposalState.DISMISSED, timezone.now()
+    proposal.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    audit.record(actor=actor, action="list_proposal.dismiss", target=proposal, after={"reason": reason})
+    return proposal
+
+
+# --- evaluation model ---------------------------------------------------------------------------
+
+
+def bands_problem(bands: list[dict]) -> str | None:
+    """Bands must cover 0–1000 without gaps or overlaps, worse grades lower (DOMAIN §3 order)."""
+    from credit.choices import GRADE_ORDER
+
+    by_grade = {b["grade"]: b for b in bands}
+    if set(by_grade) != {g.value for g in GRADE_ORDER}:
+        return "须为四个等级（良好、警示、失信、严重失信）各设一个分数段"
+    expected_min = 0
+    for grade in GRADE_ORDER:
+        band = by_grade[grade.value]
+        if int(band["score_min"]) != expected_min or int(band["score_max"]) < int(band["score_min"]):
+            return f"分数段须从 0 连续覆盖到 1000，且按 严重失信 < 失信 < 警示 < 良好 排列：“{band['label']}”应从 {expected_min} 分开始"
+        expected_min = int(band["score_max"]) + 1
+    if expected_min != 1001:
+        return "“良好”的分数上限须为 1000"
+    return None
+
+
+@transaction.atomic
+def evaluation_model_create(*, actor, effective_from: dt.date, bands: list[dict], weights: dict | None = None, note: str = "") -> EvaluationModel:
+    """A new version of the evaluation model (an edit never changes a past version)."""
+    from credit.evaluation import DEFAULT_WEIGHTS
+
+    problem = bands_problem(bands)
+    if problem:
+        raise ValidationError({"bands": problem})
+    weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+    bad = [k for k, v in weights.items() if k not in DEFAULT_WEIGHTS or not isinstance(v, int) or v < 0]
+    if bad:
+        raise ValidationError({"weights": f"权重须为非负整数，且只能是：{'、'.join(DEFAULT_WEIGHTS)}；有误：{'、'.join(bad)}"})
+    if EvaluationModel.objects.filter(effective_from=effective_from).exists():
+        raise ValidationError({"effective_from": f"{effective_from} 已有生效的模型版本，请另选生效日期"})
+    number = (EvaluationModel.objects.aggregate(n=Max("version"))["n"] or 0) + 1
+    model = EvaluationModel.objects.create(
+        version=number, effective_from=effective_from, weights=weights, note=note, created_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    GradeBand.objects.bulk_create(
+        GradeBand(model=model, **{k: b[k] for k in ("grade", "label", "colour", "score_min", "score_max")}, description=b.get("description", ""))
+        for b in bands
+    )
+    audit.record(
+        actor=actor, action="evaluation_model.create", target=model,
+        after={"version": number, "effective_from": effective_from, "bands": bands, "weights": weights},
+    )
+    return model
+
+
+# --- checks (逢办必查) ---------------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    checked_at: dt.datetime
+    results: list
+
+
+def credit_check(*, department, usccs, purpose, client=None, user=None) -> CheckResult:
+    """Check 1–1000 codes: grade, active lists and the measures that apply now; log every code."""
+    from credit.evaluation import evaluate, grade_display
+
+    errors = RecordErrors()
+    if not isinstance(purpose, str) or not purpose.strip():
+        errors.add(None, "purpose", "purpose（办理事项）为必填项，将记入查询日志", "required")
+    elif len(purpose.strip()) > 200:
+        errors.add(None, "purpose", "purpose（办理事项）不能超过200个字符")
+    if not isinstance(usccs, list) or not usccs:
+        errors.add(None, "usccs", f"usccs 应为包含 1 至 {MAX_CHECK} 个统一社会信用代码的数组", "required")
+    elif len(usccs) > MAX_CHECK:
+        errors.add(None, "usccs", f"一次最多核查 {MAX_CHECK} 个代码，本次 {len(usccs)} 个", "max_length")
+    codes = []
+    if not errors:
+        for i, raw in enumerate(usccs):
+            code = uscc.normalize(raw) if isinstance(raw, str) else ""
+            problem = uscc.problems(code) if code else "统一社会信用代码为空或不是字符串"
+            if problem and not (code and uscc.is_verified_exception(code)):
+                errors.add(i, "usccs", problem)
+            codes.append(code)
+    if errors:
+        raise RecordsInvalid(errors.items)
+    unique = sorted(set(codes))
+    names = dict(MarketEntity.objects.filter(uscc__in=unique).values_list("uscc", "name"))
+    missing = [c for c in names if not EntityCredit.objects.filter(entity_id=c).exists()] if len(names) < 50 else None
+    if missing is None:
+        graded = set(EntityCredit.objects.filter(entity_id__in=list(names)).values_list("entity_id", flat=True))
+        missing = [c for c in names if c not in graded]
+    if missing:
+        evaluate(missing)  # a new roster entity not graded yet: grade it now, set-based
+    credits = {c.entity_id: c for c in EntityCredit.objects.filter(entity_id__in=list(names)).select_related("model")}
+    bands = {}
+    for c in credits.values():
+        if c.model_id not in bands:
+            bands[c.model_id] = c.model
+    lists = {}
+    for entry in ListEntry.objects.filter(entity_id__in=list(names), removed_on__isnull=True).order_by("listed_on"):
+        lists.setdefault(entry.entity_id, []).append(entry)
+    measures = list(JointMeasure.objects.filter(active=True))
+    now = timezone.now()
+    results, logs = [], []
+    for code in codes:
+        found = code in names
+        credit = credits.get(code)
+        entries = lists.get(code, [])
+        types = {e.list_type for e in entries}
+        applying = [m for m in measures if types.intersection(m.list_types)]
+        results.append({
+            "uscc": code,
+            "found": found,
+            "name": names.get(code),
+            "grade": grade_display(bands[credit.model_id], credit.grade) if credit else None,
+            "lists": [{"list_type": e.list_type, "since": e.listed_on, "reason": e.get_ground_display()} for e in entries],
+            "measures": [
+                {"code": m.code, "name": m.name, "kind": m.kind, "legal_basis": m.legal_basis, "department": m.implementing_department} for m in applying
+            ],
+        })
+        logs.append(CreditCheck(
+            client=client, checked_by=user if getattr(user, "is_authenticated", False) else None, department=department, entity_id=code,
+            purpose=purpose.strip(), found=found, grade=credit.grade if credit else "", measures=[m.code for m in applying], checked_at=now,
+        ))
+    CreditCheck.objects.bulk_create(logs, batch_size=1000)
+    return CheckResult(now, results)
+
+
+# --- warnings -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def risk_warning_handle(*, actor, warning: RiskWarning, note: str = "") -> RiskWarning:
+    warning = RiskWarning.objects.select_for_update().get(pk=warning.pk)
+    if warning.state == WarningState.HANDLED:
+        return warning
+    warning.state, warning.handled_at, warning.handling_note = WarningState.HANDLED, timezone.now(), note[:300]
+    warning.handled_by = actor if getattr(actor, "is_authenticated", False) else None
+    warning.save(update_fields=["state", "handled_at", "handling_note", "handled_by"])
+    audit.record(actor=actor, action="risk_warning.handle", target=warning, after={"state": warning.state, "note": note})
+    return warning
+
+
+@transaction.atomic
+def simple_save(*, actor, obj, action: str, **fields):
+    """Create or change a catalogue row (industry risk, joint measure); audited."""
+    creating = obj.pk is None
+    before = None if creating else audit.snapshot(type(obj).objects.get(pk=obj.pk))
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    audit.record(actor=actor, action=f"{action}.{'create' if creating else 'update'}", target=obj, before=before, after=audit.snapshot(obj))
+    if action == "industry_risk":
+        transaction.on_commit(lambda: __import__("credit.tasks", fromlist=["x"]).evaluate_all_entities.delay())
+    return obj
