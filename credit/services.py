@@ -7,6 +7,7 @@ enqueued on commit.
 
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -247,19 +248,38 @@ class PushResult:
     usccs: list
 
 
+_pending = threading.local()
+
+
+def _send_evaluations(codes: list[str]) -> None:
+    from credit.tasks import evaluate_entities
+
+    for i in range(0, len(codes), 1000):
+        evaluate_entities.delay(codes[i : i + 1000])
+
+
+def _flush_pending() -> None:
+    codes, _pending.codes = sorted(getattr(_pending, "codes", None) or ()), None
+    _send_evaluations(codes)
+
+
 def enqueue_evaluation(usccs) -> None:
-    """Re-grade these entities after the transaction commits (the worker does it within a minute)."""
-    codes = sorted(set(usccs))
+    """Re-grade these entities after the transaction commits (the worker does it within a minute).
+
+    Codes collected in one transaction go out together, in tasks of up to 1000 codes, so a roster
+    import of 100,000 rows sends 100 tasks, not 100,000.
+    """
+    codes = {c for c in usccs if c}
     if not codes:
         return
-
-    def send():
-        from credit.tasks import evaluate_entities
-
-        for i in range(0, len(codes), 1000):
-            evaluate_entities.delay(codes[i : i + 1000])
-
-    transaction.on_commit(send)
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _send_evaluations(sorted(codes))
+        return
+    if not any(func is _flush_pending for _, func, _ in conn.run_on_commit):
+        _pending.codes = set()  # a rolled-back transaction's codes are dropped with its callback
+        transaction.on_commit(_flush_pending)
+    _pending.codes |= codes
 
 
 @transaction.atomic
