@@ -133,7 +133,7 @@ ind AS (
     FROM (SELECT DISTINCT industry_code FROM ent) d
 ),
 calc AS (
-    SELECT ent.uscc, ind.level AS industry_level,
+    SELECT ent.uscc, coalesce(ind.level, 'low') AS industry_level,  -- an industry not in the table is low risk
         coalesce(rec.n_findings, 0) AS n_findings,
         coalesce(rec.n_complaints, 0) AS n_complaints,
         CASE

@@ -1,3 +1,18 @@
-"""Credit API (API.md). Included before supervision's API URLs."""
+"""Credit API (API.md). Included before supervision's API URLs, so "entities" here is the one served."""
 
-urlpatterns: list = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from credit.api import views
+
+router = SimpleRouter()
+router.register("entities", views.CreditEntityViewSet, basename="entity")
+
+urlpatterns = [
+    path("entities/<str:uscc>/credit-records/", views.EntityCreditRecordsView.as_view(), name="entity-credit-records"),
+    path("entities/<str:uscc>/grade-history/", views.EntityGradeHistoryView.as_view(), name="entity-grade-history"),
+    path("lists/<str:list_type>/", views.ListEntriesView.as_view(), name="list-entries"),
+    path("credit-checks/", views.CreditCheckView.as_view(), name="credit-checks"),
+    path("credit-records/", views.CreditRecordPushView.as_view(), name="credit-records"),
+    *router.urls,
+]

@@ -235,11 +235,12 @@ def test_risk_class_combines_grade_industry_and_recent_findings(push, make_entit
     building = make_entity(industry_code="E4710")  # construction: medium
     found = make_entity(industry_code="H6210")
     bad = make_entity(industry_code="H6210")
+    unlisted_red = make_entity(industry_code="F5211")  # department store: not in the table, so low risk
     push(record_data(found.uscc, "R-1", category="inspection_result", severity="minor", title="抽查发现问题"),
-         record_data(bad.uscc, "R-2", severity="general"))
+         record_data(bad.uscc, "R-2", severity="general"), record_data(unlisted_red.uscc, "R-3", severity="general"))
     evaluate()
-    classes = [EntityCredit.objects.get(entity_id=e.uscc).risk_class for e in (plain, food, building, found, bad)]
-    assert classes == ["A", "B", "B", "D", "D"]
+    classes = [EntityCredit.objects.get(entity_id=e.uscc).risk_class for e in (plain, food, building, found, bad, unlisted_red)]
+    assert classes == ["A", "B", "B", "D", "D", "C"]
 
 
 # --- lists -------------------------------------------------------------------------------------

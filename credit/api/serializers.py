@@ -1,0 +1,307 @@
+"""Output shapes of the credit API (API.md). Writes go through services, never ``serializer.save()``."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from credit import selectors
+from credit.choices import Colour, Grade, ListType, MeasureKind, Polarity, RecordCategory, RiskClass, Severity
+from credit.evaluation import grade_display
+from credit.models import CreditRecord, GradeHistory, ListEntry
+from supervision.api.serializers import EntityDetailSerializer, EntityListSerializer
+
+# --- small shared shapes ------------------------------------------------------------------------
+
+
+class GradeSerializer(serializers.Serializer):
+    """API.md fixed codes; label and colour come from the model version that gave the grade."""
+
+    code = serializers.ChoiceField(choices=Grade.choices, help_text="GOOD|WARNING|DISHONEST|SERIOUSLY_DISHONEST")
+    label = serializers.CharField(help_text="良好|警示|失信|严重失信")
+    colour = serializers.ChoiceField(choices=Colour.choices, help_text="green|yellow|red|black")
+
+
+class RiskClassSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=RiskClass.choices)
+    label = serializers.CharField()
+
+
+class ReasonSerializer(serializers.Serializer):
+    level = serializers.CharField(help_text="该理由对应的等级代码")
+    text = serializers.CharField()
+    until = serializers.DateField(allow_null=True, help_text="该事实影响等级至此日期；名单记录为 null（移出前一直有效）")
+
+
+class CategoryCountSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=RecordCategory.choices)
+    category_label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+def grade_of(credit) -> dict | None:
+    return grade_display(credit.model, credit.grade) if credit is not None else None
+
+
+def credit_of(entity):
+    """The entity's current evaluation, or None when it has not been graded yet."""
+    return getattr(entity, "credit", None)
+
+
+# --- entities -----------------------------------------------------------------------------------
+
+
+class CreditEntityListSerializer(EntityListSerializer):
+    grade = serializers.SerializerMethodField()
+
+    class Meta(EntityListSerializer.Meta):
+        fields = (*EntityListSerializer.Meta.fields, "grade")
+
+    @extend_schema_field(GradeSerializer(allow_null=True))
+    def get_grade(self, obj):
+        return grade_of(credit_of(obj))
+
+
+class EntityListEntrySerializer(serializers.ModelSerializer):
+    list_type_label = serializers.CharField(source="get_list_type_display", read_only=True)
+    ground_label = serializers.CharField(source="get_ground_display", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True)
+
+    class Meta:
+        model = ListEntry
+        fields = ("id", "list_type", "list_type_label", "ground", "ground_label", "legal_basis", "department", "decided_on", "listed_on")
+
+
+class CreditEntityDetailSerializer(EntityDetailSerializer):
+    """Base data, the current grade with its reasons, the internal risk class (credit:read clients
+    only: this endpoint requires that scope), active list entries and public record counts."""
+
+    grade = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+    reason_items = serializers.SerializerMethodField()
+    improves_on = serializers.SerializerMethodField()
+    model_version = serializers.SerializerMethodField()
+    grade_changed_at = serializers.SerializerMethodField()
+    risk_class = serializers.SerializerMethodField()
+    list_entries = serializers.SerializerMethodField()
+    public_record_counts = serializers.SerializerMethodField()
+
+    class Meta(EntityDetailSerializer.Meta):
+        fields = (
+            *EntityDetailSerializer.Meta.fields,
+            "grade",
+            "score",
+            "reasons",
+            "reason_items",
+            "improves_on",
+            "model_version",
+            "grade_changed_at",
+            "risk_class",
+            "list_entries",
+            "public_record_counts",
+        )
+
+    @extend_schema_field(GradeSerializer(allow_null=True))
+    def get_grade(self, obj):
+        return grade_of(credit_of(obj))
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="0–1000，用于同一等级内排序"))
+    def get_score(self, obj):
+        credit = credit_of(obj)
+        return credit.score if credit else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(), help_text="为什么是这个颜色（中文）"))
+    def get_reasons(self, obj):
+        credit = credit_of(obj)
+        return [r.get("text", "") for r in credit.reasons] if credit else []
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reason_items(self, obj):
+        credit = credit_of(obj)
+        return [{"level": r.get("level"), "text": r.get("text", ""), "until": r.get("until")} for r in credit.reasons] if credit else []
+
+    @extend_schema_field(serializers.DateField(allow_null=True, help_text="现有失信、警示信息全部到期、等级可改善的日期；名单在列期间为 null"))
+    def get_improves_on(self, obj):
+        credit = credit_of(obj)
+        return credit.improves_on if credit else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True, help_text="给出该等级的评价模型版本号"))
+    def get_model_version(self, obj):
+        credit = credit_of(obj)
+        return credit.model.version if credit else None
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_grade_changed_at(self, obj):
+        credit = credit_of(obj)
+        return serializers.DateTimeField().to_representation(credit.changed_at) if credit else None
+
+    @extend_schema_field(RiskClassSerializer(allow_null=True))
+    def get_risk_class(self, obj):
+        # Internal (SAMR 国市监信发〔2022〕6号): only this credit:read endpoint shows it, never a public page.
+        credit = credit_of(obj)
+        return {"code": credit.risk_class, "label": credit.get_risk_class_display()} if credit else None
+
+    @extend_schema_field(EntityListEntrySerializer(many=True))
+    def get_list_entries(self, obj):
+        entries = selectors.active_list_entries().filter(entity_id=obj.uscc).order_by("listed_on", "id")
+        return EntityListEntrySerializer(entries, many=True).data
+
+    @extend_schema_field(CategoryCountSerializer(many=True))
+    def get_public_record_counts(self, obj):
+        from django.db.models import Count
+
+        counts = dict(selectors.public_records().filter(entity_id=obj.uscc).order_by().values_list("category").annotate(n=Count("id")))
+        return [{"category": code, "category_label": str(label), "count": counts[code]} for code, label in RecordCategory.choices if counts.get(code)]
+
+
+# --- records, history, lists --------------------------------------------------------------------
+
+
+class CreditRecordSerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    polarity_label = serializers.CharField(source="get_polarity_display", read_only=True)
+    severity_label = serializers.CharField(source="get_severity_display", read_only=True)
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True, help_text="来源部门")
+
+    class Meta:
+        model = CreditRecord
+        fields = (
+            "id",
+            "source_ref",
+            "category",
+            "category_label",
+            "polarity",
+            "polarity_label",
+            "severity",
+            "severity_label",
+            "title",
+            "content",
+            "decided_on",
+            "legal_basis",
+            "amount",
+            "department",
+            "publicity_ends_on",
+            "state",
+            "state_label",
+        )
+        read_only_fields = fields
+
+
+class GradeHistorySerializer(serializers.ModelSerializer):
+    grade = serializers.SerializerMethodField()
+    model_version = serializers.IntegerField(source="model.version", read_only=True)
+
+    class Meta:
+        model = GradeHistory
+        fields = ("grade", "score", "changed_at", "model_version")
+        read_only_fields = fields
+
+    @extend_schema_field(GradeSerializer)
+    def get_grade(self, obj):
+        return grade_display(obj.model, obj.grade)
+
+
+class ListEntrySerializer(serializers.ModelSerializer):
+    uscc = serializers.CharField(source="entity_id", read_only=True)
+    name = serializers.CharField(source="entity_name", read_only=True, allow_null=True, help_text="市场主体名称")
+    list_type_label = serializers.CharField(source="get_list_type_display", read_only=True)
+    ground_label = serializers.CharField(source="get_ground_display", read_only=True)
+    department = serializers.CharField(source="department.name", read_only=True, help_text="作出决定部门")
+    removal_reason_label = serializers.CharField(source="get_removal_reason_display", read_only=True)
+
+    class Meta:
+        model = ListEntry
+        fields = (
+            "id",
+            "uscc",
+            "name",
+            "list_type",
+            "list_type_label",
+            "ground",
+            "ground_label",
+            "legal_basis",
+            "department",
+            "decision_no",
+            "notice_on",
+            "decided_on",
+            "listed_on",
+            "removed_on",
+            "removal_reason",
+            "removal_reason_label",
+        )
+        read_only_fields = fields
+
+
+# --- credit checks (逢办必查) and record pushes: request and response documentation --------------
+
+
+class CheckListSerializer(serializers.Serializer):
+    list_type = serializers.ChoiceField(choices=ListType.choices)
+    since = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class CheckMeasureSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    legal_basis = serializers.CharField()
+    department = serializers.CharField(help_text="实施部门")
+
+
+class CheckItemSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    found = serializers.BooleanField(help_text="名录库中是否有该主体")
+    name = serializers.CharField(allow_null=True)
+    grade = GradeSerializer(allow_null=True)
+    lists = CheckListSerializer(many=True)
+    measures = CheckMeasureSerializer(many=True)
+
+
+class CreditCheckInputSerializer(serializers.Serializer):
+    usccs = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=1000, help_text="1 至 1000 个统一社会信用代码")
+    purpose = serializers.CharField(max_length=200, help_text="办理事项（记入查询日志），如“政府采购”")
+
+
+class CreditCheckResultSerializer(serializers.Serializer):
+    checked_at = serializers.DateTimeField()
+    results = CheckItemSerializer(many=True, help_text="与请求顺序一致")
+
+
+class CreditRecordInputSerializer(serializers.Serializer):
+    """One pushed record (API.md). Validation is done by ``credit.services.clean_records``."""
+
+    source_ref = serializers.CharField(max_length=100, help_text="来源编号（部门内唯一，重复推送即更新）")
+    uscc = serializers.CharField()
+    category = serializers.ChoiceField(choices=RecordCategory.choices)
+    polarity = serializers.ChoiceField(choices=Polarity.choices)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True, help_text="负面信息必填")
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField(required=False, allow_blank=True)
+    decided_on = serializers.DateField()
+    legal_basis = serializers.CharField(required=False, allow_blank=True)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, help_text='元，如 "50000.00"')
+    restriction_ends_on = serializers.DateField(required=False, allow_null=True, help_text="限制期限届满日（长于公示期时公示至此日）")
+
+
+class CreditRecordPushInputSerializer(serializers.Serializer):
+    records = CreditRecordInputSerializer(many=True, help_text="至多 5000 条；全部有效才保存")
+
+
+class CreditRecordPushResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+
+
+class CreditApiErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField(help_text="中文说明")
+    attr = serializers.CharField(allow_null=True)
+    index = serializers.IntegerField(required=False, help_text="批量接口中出错条目的序号（从 0 开始）")
+
+
+class CreditApiErrorSerializer(serializers.Serializer):
+    """The one error shape (API.md); bulk endpoints add ``index`` to each failing item."""
+
+    type = serializers.CharField(help_text="validation_error|client_error|server_error")
+    errors = CreditApiErrorItemSerializer(many=True)
