@@ -43,3 +43,5 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) bench/generate.py --entities $${ENTITIES:-1000000}
 	$(PY) bench/search.py
+	$(PY) bench/credit.py --load --records $${RECORDS:-5000000}
+	$(PY) bench/credit.py --fresh

@@ -8,3 +8,9 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         from credit import signals  # noqa: F401  (a new roster entity is graded on commit)
+
+    def seed_demo(self, stdout):
+        """Called at the end of ``manage.py seed_demo``: credit records, list entries and grades (credit/demo.py)."""
+        from credit.demo import seed_credit_demo
+
+        return seed_credit_demo(stdout=stdout)

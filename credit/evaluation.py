@@ -91,13 +91,13 @@ rec AS (
                     THEN format('%%s（%%s）%%s，公示至 %%s', {category}, {severity}, r.source_ref, to_char(r.publicity_ends_on, 'YYYY-MM-DD'))
                     ELSE format('%%s（%%s）1条，依规不予公示，有效期至 %%s', {category}, {severity}, to_char(r.publicity_ends_on, 'YYYY-MM-DD')) END,
                 'until', r.publicity_ends_on)
-            ORDER BY CASE r.severity WHEN 'serious' THEN 0 WHEN 'general' THEN 1 ELSE 2 END, r.decided_on DESC
+            ORDER BY CASE r.severity WHEN 'serious' THEN 0 WHEN 'general' THEN 1 ELSE 2 END, r.decided_on DESC, r.id DESC
         ) FILTER (WHERE live AND generic) AS reasons,
         jsonb_agg(
             jsonb_build_object('level', 'DISHONEST',
                 'text', format('信用承诺违诺 %%s（%%s），12个月内计入', r.source_ref, to_char(r.decided_on, 'YYYY-MM-DD')),
                 'until', (r.decided_on + interval '{LOOKBACK_MONTHS} months')::date)
-            ORDER BY r.decided_on DESC
+            ORDER BY r.decided_on DESC, r.id DESC
         ) FILTER (WHERE recent AND r.category = 'commitment') AS commitment_reasons
     FROM (
         SELECT r.*,
@@ -120,7 +120,7 @@ lst AS (
             'level', CASE l.list_type WHEN 'serious' THEN 'SERIOUSLY_DISHONEST' WHEN 'abnormal' THEN 'DISHONEST'
                                       WHEN 'key_attention' THEN 'WARNING' ELSE 'GOOD' END,
             'text', format('列入%%s（%%s），%%s 起', {list_label}, {ground}, to_char(l.listed_on, 'YYYY-MM-DD')),
-            'until', NULL) ORDER BY l.listed_on) AS reasons
+            'until', NULL) ORDER BY l.listed_on, l.id) AS reasons
     FROM credit_listentry l
     WHERE l.removed_on IS NULL AND l.listed_on <= %(today)s {where_records.replace("r.uscc", "l.uscc")}
     GROUP BY l.uscc
@@ -132,7 +132,8 @@ ind AS (
           ORDER BY length(ir.industry_prefix) DESC LIMIT 1) AS level
     FROM (SELECT DISTINCT industry_code FROM ent) d
 ),
-calc AS (
+-- Computed once: inlined, the planner joined it to the four bands in a nested loop, i.e. evaluated it 4 times.
+calc AS MATERIALIZED (
     SELECT ent.uscc, coalesce(ind.level, 'low') AS industry_level,  -- an industry not in the table is low risk
         coalesce(rec.n_findings, 0) AS n_findings,
         coalesce(rec.n_complaints, 0) AS n_complaints,

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
 from psycopg2.extras import execute_values
 
@@ -633,6 +633,7 @@ def credit_check(*, department, usccs, purpose, client=None, user=None) -> Check
     for c in credits.values():
         if c.model_id not in bands:
             bands[c.model_id] = c.model
+    prefetch_related_objects(list(bands.values()), "bands")  # grade_display reads model.bands: once per model, not once per code
     lists = {}
     for entry in ListEntry.objects.filter(entity_id__in=list(names), removed_on__isnull=True).order_by("listed_on"):
         lists.setdefault(entry.entity_id, []).append(entry)

@@ -15,6 +15,7 @@ import random
 from decimal import Decimal
 from itertools import accumulate
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
@@ -558,6 +559,11 @@ class Command(BaseCommand):
         for label, value in stats.items():
             text = f"新增 {value[0]}，共 {value[1]}" if isinstance(value, tuple) else f"共 {value}"
             self.stdout.write(f"  {label}：{text}")
+        # Apps that build on supervision (credit, …) add their demo data; supervision never imports them.
+        for config in apps.get_app_configs():
+            hook = getattr(config, "seed_demo", None)
+            if callable(hook):
+                hook(self.stdout)
 
     # -- departments ---------------------------------------------------------------------------
     def seed_departments(self, stats) -> dict[str, Department]:

@@ -1,0 +1,524 @@
+"""Credit at scale: load 5,000,000 credit records with COPY, then time what issue 3 asks for.
+
+    python bench/credit.py --load                 # load 5,000,000 records (and list entries) for the entities present
+    python bench/credit.py                        # measure: evaluation ×2, credit-checks, a 5,000-record push, entity pages
+    python bench/credit.py --fresh                # the same, the first evaluation from no grades at all
+    python bench/credit.py --explain              # also EXPLAIN (ANALYZE, BUFFERS) the full evaluation
+    python bench/credit.py --reset                # delete every bench credit row again
+
+Run ``bench/generate.py --entities 1000000`` first. Bench rows are marked: records by
+``source_ref`` ``BENCH-…``, list entries by ``decision_no`` ``BENCH-…``. ``--reset`` deletes those,
+plus the grades, history, check logs and warnings of bench entities (USCC positions 9–10 ``MX``).
+Run ``--reset`` here before ``generate.py --reset``.
+
+The records are deterministic (chunk *i* of 100,000 rows is built from seed *i*, over the
+entities sorted by USCC). Their publicity window, repair date, ``published`` flag and rule
+version come from ``credit.services.publicity_window`` with the rule in force on the decision
+date, exactly as the push service computes them. A record whose window has closed is loaded as
+``expired``, as the nightly scan would have left it.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from core import services as core_services  # noqa: E402
+from credit import evaluation  # noqa: E402
+from credit.choices import GRADE_RANK, Grade, Polarity, RecordCategory, Severity  # noqa: E402
+from credit.demo import COMPLAINTS, INSPECTION_TOPICS, LICENCES, MARKET, PENALTIES, TAX_BASIS  # noqa: E402
+from credit.models import CreditRecord, EntityCredit, PublicityRule  # noqa: E402
+from credit.services import publicity_window  # noqa: E402
+from supervision.models import Department  # noqa: E402
+
+TABLE = CreditRecord._meta.db_table
+CHUNK = 100_000
+SEED = 20_261_122
+MARK = "BENCH-"
+BENCH_ENTITIES = "substr(uscc, 9, 2) = 'MX'"
+COLUMNS = [
+    "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis", "amount",
+    "restriction_ends_on", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id", "state", "state_reason", "created_at", "updated_at",
+]
+NULL = r"\N"
+
+# Set in the parent before the pool forks (copy-on-write in the children).
+_usccs: list[str] = []
+_depts: dict[str, int] = {}
+_rules: list = []
+_today = dt.date.today()
+_now = ""
+_windows: dict = {}
+
+LICENCE_SPECS = [(title, basis) for _p, _d, title, _n, basis in LICENCES]
+MARKET_PENALTIES = {sev: [spec[:4] for spec in specs] for sev, specs in PENALTIES[MARKET].items()}
+OTHER_DEPTS = ["ZZHJ", "ZZYJ", "ZZWJ", "ZZJT", "ZZJS", "ZZWL", "ZZNY", "ZZSW", "ZZJY"]
+MARKET_DEPTS = ["ZZSJ", "JSSJ", "ZYSJ", "EQSJ", "GCSJ", "HJSJ"]
+
+
+def rule_for(day: dt.date):
+    """As ``credit.services.publicity_rule_in_force``: the latest rule in force, else the first."""
+    chosen = None
+    for rule in _rules:  # sorted by effective_from
+        if rule.effective_from <= day:
+            chosen = rule
+    return chosen or _rules[0]
+
+
+def window(polarity: str, severity: str, day: dt.date, restriction):
+    key = (polarity == Polarity.NEGATIVE, severity, day, restriction)
+    if key not in _windows:
+        rule = rule_for(day)
+        w = publicity_window(rule=rule, polarity=polarity, severity=severity, decided_on=day, restriction_ends_on=restriction)
+        _windows[key] = (w.published, w.ends_on, w.repairable_from, rule.pk)
+    return _windows[key]
+
+
+def build_record(rng: random.Random, n: int) -> tuple:
+    """One record: mostly licences and clean inspections, some negatives of each severity, over the last 6 years."""
+    uscc = _usccs[rng.randrange(len(_usccs))]
+    roll = rng.random()
+    severity, amount, restriction = "", None, None
+    market = rng.choice(MARKET_DEPTS)
+    if roll < 0.40:
+        title, basis = rng.choice(LICENCE_SPECS)
+        dept, category, polarity = market if title == "食品经营许可证" else rng.choice([market, *OTHER_DEPTS]), RecordCategory.LICENCE, Polarity.POSITIVE
+        day = _today - dt.timedelta(days=rng.randint(0, 2190))
+        title, content = f"准予行政许可：{title}", f"经审查，申请材料齐全、符合法定形式，决定准予许可，颁发{title}。"
+    elif roll < 0.65:
+        dept = rng.choice([market, market, *OTHER_DEPTS])
+        topic = INSPECTION_TOPICS.get(dept, INSPECTION_TOPICS[MARKET])[0]
+        category, polarity, basis = RecordCategory.INSPECTION, Polarity.NEUTRAL, "国发〔2019〕5号"
+        day = _today - dt.timedelta(days=rng.randint(0, 1825))
+        title, content = "“双随机、一公开”抽查：未发现问题", f"抽查事项：{topic}。检查结果：未发现问题。"
+    elif roll < 0.68:
+        dept, category, polarity, basis = "ZZSWJ", RecordCategory.AWARD, Polarity.POSITIVE, "《纳税信用管理办法（试行）》"
+        day = _today - dt.timedelta(days=rng.randint(0, 1825))
+        title, content = "纳税信用A级纳税人", "经纳税信用评价，年度纳税信用级别为A级。"
+    elif roll < 0.71:
+        dept = rng.choice([market, *OTHER_DEPTS])
+        topic, findings = INSPECTION_TOPICS.get(dept, INSPECTION_TOPICS[MARKET])
+        category, polarity, severity, basis = RecordCategory.INSPECTION, Polarity.NEGATIVE, Severity.MINOR, "国发〔2019〕5号"
+        day = _today - dt.timedelta(days=rng.randint(0, 1825))
+        finding = rng.choice(findings)
+        title, content = "“双随机、一公开”抽查：发现问题，已责令改正", f"抽查事项：{topic}。检查发现：{finding}。"
+    elif roll < 0.76:
+        dept, category, polarity, severity = market, RecordCategory.COMPLAINT, Polarity.NEGATIVE, Severity.MINOR
+        basis = "《市场监督管理投诉举报处理暂行办法》"
+        day = _today - dt.timedelta(days=rng.randint(0, 1095))
+        topic = rng.choice(COMPLAINTS)
+        title, content = f"经核实的投诉举报：{topic}", f"消费者通过全国12315平台投诉，经调查核实：{topic}。"
+    elif roll < 0.77:
+        dept, category, polarity, severity = market, RecordCategory.COMMITMENT, Polarity.NEGATIVE, Severity.GENERAL
+        basis = "国办发〔2020〕42号"
+        day = _today - dt.timedelta(days=rng.randint(0, 1095))
+        title, content = "违反信用承诺：告知承诺未履行", "当事人作出告知承诺后逾期未履行，承诺内容与实际情况不符。"
+    elif roll < 0.79:
+        dept, category, polarity, severity, basis = "ZZSWJ", RecordCategory.TAX_ARREARS, Polarity.NEGATIVE, Severity.GENERAL, TAX_BASIS
+        day = _today - dt.timedelta(days=rng.randint(0, 2190))
+        amount = rng.randint(50, 3000) * 100
+        title, content = "欠缴税款", f"当事人欠缴税款合计人民币{amount}元，经催缴仍未缴纳。"
+    else:
+        sev_roll = rng.random()
+        severity = Severity.MINOR if sev_roll < 0.40 else Severity.GENERAL if sev_roll < 0.85 else Severity.SERIOUS
+        other = rng.choice(OTHER_DEPTS)
+        if rng.random() < 0.3 and severity in PENALTIES.get(other, {}):
+            dept, specs = other, [spec[:4] for spec in PENALTIES[other][severity]]
+        else:
+            dept, specs = market, MARKET_PENALTIES[severity]
+        title, facts, basis, bounds = rng.choice(specs)
+        category, polarity = RecordCategory.PENALTY, Polarity.NEGATIVE
+        day = _today - dt.timedelta(days=rng.randint(0, 2190))
+        amount = rng.randint(bounds[0] // 100, bounds[1] // 100) * 100 if bounds else None
+        content = f"{facts}处罚决定：{f'罚款人民币{amount}元' if amount else '警告'}。"
+        if severity == Severity.SERIOUS and rng.random() < 0.2:
+            restriction = day + dt.timedelta(days=365 * rng.choice([3, 4, 5]))
+    published, ends_on, repairable_from, rule_id = window(polarity, severity, day, restriction)
+    state, reason = ("expired", "公示期满") if ends_on < _today else ("active", "")
+    if state == "active" and severity in (Severity.MINOR, Severity.GENERAL) and repairable_from <= _today and rng.random() < 0.05:
+        state, reason = "repaired", "信用修复申请已核准"
+    return (
+        uscc, _depts[dept], f"{MARK}{n:09d}", category, polarity, severity, title, content, day.isoformat(), basis,
+        NULL if amount is None else f"{amount}.00", NULL if restriction is None else restriction.isoformat(), "t" if published else "f",
+        ends_on.isoformat(), repairable_from.isoformat(), rule_id, state, reason, _now, _now,
+    )
+
+
+def chunk_csv(args) -> tuple[int, str]:
+    start, stop = args
+    rng = random.Random(SEED * 1_000_003 + start // CHUNK)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for n in range(start, stop):
+        writer.writerow(build_record(rng, n))
+    return stop - start, out.getvalue()
+
+
+def table_ddl(cursor, table: str):
+    """Unique and foreign-key constraints (not the primary key) and plain indexes, to drop before COPY."""
+    cursor.execute(
+        """SELECT c.conname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c
+           WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'f')
+             AND NOT (c.contype = 'u' AND EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))
+           ORDER BY c.contype DESC, c.conname""",
+        [table],
+    )
+    constraints = cursor.fetchall()
+    cursor.execute(
+        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+           WHERE i.indrelid = %s::regclass
+             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
+           ORDER BY 1""",
+        [table],
+    )
+    return constraints, cursor.fetchall()
+
+
+def bench_count(cursor) -> int:
+    cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE source_ref LIKE %s", [MARK + "%"])
+    return cursor.fetchone()[0]
+
+
+# --- load -----------------------------------------------------------------------------------------
+
+
+def load(total: int, workers: int) -> None:
+    global _now, _today
+    with connection.cursor() as cursor:
+        if bench_count(cursor):
+            sys.exit("已有基准信用记录。请先运行 python bench/credit.py --reset")
+        cursor.execute("SELECT uscc FROM supervision_marketentity ORDER BY uscc")
+        _usccs.extend(row[0] for row in cursor.fetchall())
+    if len(_usccs) < 100_000:
+        print(f"注意：名录库只有 {len(_usccs):,} 个市场主体（应先运行 bench/generate.py --entities 1000000）", flush=True)
+    _depts.update(Department.objects.values_list("code", "pk"))
+    _rules.extend(PublicityRule.objects.order_by("effective_from"))
+    _today = timezone.localdate()
+    _now = timezone.now().isoformat()
+    ranges = [(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
+    connection.close()
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 0 else None
+    chunks = pool.imap(chunk_csv, ranges) if pool else map(chunk_csv, ranges)
+    timings = {}
+    started = time.perf_counter()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            raw = cursor.cursor
+            constraints, indexes = table_ddl(cursor, TABLE)
+            for name, _definition, _kind in constraints:
+                cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+            print(f"已临时删除 {len(constraints)} 个约束、{len(indexes)} 个索引", flush=True)
+            copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
+            loaded, t = 0, time.perf_counter()
+            for n, text in chunks:
+                raw.copy_expert(copy_sql, io.StringIO(text))
+                loaded += n
+                if loaded % 500_000 == 0 or loaded == total:
+                    elapsed = time.perf_counter() - t
+                    print(f"  COPY {loaded:>10,} 行  {elapsed:6.1f} 秒  {loaded / elapsed:,.0f} 行/秒", flush=True)
+            timings["COPY"] = time.perf_counter() - t
+            for name, definition, kind in constraints:
+                if kind == "u":
+                    t = time.perf_counter()
+                    cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
+                    timings[name] = time.perf_counter() - t
+            for name, definition in indexes:
+                t = time.perf_counter()
+                cursor.execute(definition)
+                timings[name] = time.perf_counter() - t
+            for name, definition, kind in constraints:
+                if kind == "f":
+                    t = time.perf_counter()
+                    cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
+                    timings[name] = time.perf_counter() - t
+            t = time.perf_counter()
+            lists = load_list_entries(cursor)
+            timings["名单记录（INSERT … SELECT）"] = time.perf_counter() - t
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+    load_seconds = time.perf_counter() - started
+    t = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {TABLE}")
+        cursor.execute("VACUUM ANALYZE credit_listentry")
+        timings["VACUUM ANALYZE"] = time.perf_counter() - t
+        cursor.execute(f"SELECT count(*), pg_size_pretty(pg_total_relation_size('{TABLE}')) FROM {TABLE}")
+        count, size = cursor.fetchone()
+        cursor.execute(f"SELECT category, polarity, severity, state, count(*) FROM {TABLE} WHERE source_ref LIKE %s GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC",
+                       [MARK + "%"])
+        mix = cursor.fetchall()
+    print("\n耗时明细：")
+    for name, seconds in timings.items():
+        print(f"  {name:<60} {seconds:7.1f} 秒")
+    print(f"\n载入 {total:,} 条信用记录用时 {load_seconds:.1f} 秒（含重建索引和约束），{total / load_seconds:,.0f} 行/秒")
+    print(f"名单记录：{lists}")
+    print(f"信用记录表现有 {count:,} 条，表和索引共 {size}")
+    print("构成（类别、性质、程度、状态、条数）：")
+    for row in mix:
+        print("  ", *row)
+
+
+LIST_SQL = """
+INSERT INTO credit_listentry (uscc, list_type, ground, facts, legal_basis, department_id, decision_no, ground_established_on, notice_on,
+                              decided_on, listed_on, removed_on, removal_reason, removal_note, created_at)
+SELECT e.uscc, %(list_type)s, (%(grounds)s::text[])[1 + (h %% array_length(%(grounds)s::text[], 1))], '基准测试数据', %(basis)s,
+       e.registration_authority_id, %(mark)s || %(list_type)s || '-' || e.uscc,
+       CASE WHEN %(list_type)s = 'abnormal' THEN %(today)s::date - (h %% 1400)::int - 7 END,
+       CASE WHEN %(list_type)s = 'serious' THEN %(today)s::date - (h %% 1000)::int - 20 END,
+       %(today)s::date - (h %% %(span)s)::int, %(today)s::date - (h %% %(span)s)::int, NULL, '', '', now()
+FROM (SELECT uscc, registration_authority_id, ('x' || substr(md5(uscc || %(list_type)s), 1, 7))::bit(28)::int AS h
+      FROM supervision_marketentity WHERE substr(uscc, 9, 2) = 'MX') e
+WHERE e.h %% 1000 < %(per_mille)s AND e.registration_authority_id IS NOT NULL
+"""
+LISTS = [
+    # list type, grounds, per mille of entities, days back, legal basis
+    ("abnormal", ["no_annual_report", "info_not_published", "false_info", "unreachable"], 20, 1400, "《企业经营异常名录管理暂行办法》第四条"),
+    ("serious", ["heavy_fine", "licence_revoked", "business_restricted"], 3, 1000, "《市场监督管理严重违法失信名单管理办法》第二条"),
+    ("key_attention", ["dishonest_below_serious"], 5, 700, "国办发〔2019〕35号"),
+    ("red", ["trustworthy"], 10, 700, "国发〔2016〕33号"),
+]
+
+
+def load_list_entries(cursor) -> dict:
+    """List entries for a few per cent of the bench entities, set-based (deterministic by md5 of the USCC)."""
+    counts = {}
+    today = timezone.localdate()
+    for list_type, grounds, per_mille, span, basis in LISTS:
+        cursor.execute(LIST_SQL, {"list_type": list_type, "grounds": grounds, "per_mille": per_mille, "span": span, "basis": basis,
+                                  "mark": MARK, "today": today})
+        counts[list_type] = cursor.rowcount
+    return counts
+
+
+# --- reset ----------------------------------------------------------------------------------------
+
+
+def reset() -> None:
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        for label, sql, params in [
+            ("名单列入建议", "DELETE FROM credit_listproposal WHERE source_entry_id IN (SELECT id FROM credit_listentry WHERE decision_no LIKE %s)",
+             [MARK + "%"]),
+            ("名单记录", "DELETE FROM credit_listentry WHERE decision_no LIKE %s", [MARK + "%"]),
+            ("信用记录", f"DELETE FROM {TABLE} WHERE source_ref LIKE %s", [MARK + "%"]),
+            ("主体信用评价", f"DELETE FROM credit_entitycredit WHERE {BENCH_ENTITIES}", []),
+            ("信用等级历史", f"DELETE FROM credit_gradehistory WHERE {BENCH_ENTITIES}", []),
+            ("信用核查记录", f"DELETE FROM credit_creditcheck WHERE {BENCH_ENTITIES}", []),
+            ("风险预警", f"DELETE FROM credit_riskwarning WHERE {BENCH_ENTITIES}", []),
+        ]:
+            t = time.perf_counter()
+            cursor.execute(sql, params)
+            print(f"已删除{label} {cursor.rowcount:,} 条（{time.perf_counter() - t:.1f} 秒）", flush=True)
+        t = time.perf_counter()
+        for table in (TABLE, "credit_listentry", "credit_entitycredit", "credit_gradehistory", "credit_creditcheck"):
+            cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")
+        print(f"VACUUM FULL ANALYZE 完成（{time.perf_counter() - t:.1f} 秒）；共用时 {time.perf_counter() - started:.1f} 秒")
+
+
+# --- measure --------------------------------------------------------------------------------------
+
+
+def pct(values, p) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def sample_usccs(rng: random.Random, n: int) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT uscc FROM supervision_marketentity WHERE {BENCH_ENTITIES} ORDER BY uscc")
+        codes = [row[0] for row in cursor.fetchall()]
+    return rng.sample(codes, n)
+
+
+def forget_grades() -> None:
+    """Delete the bench entities' grades and history, so the next evaluation is a first one."""
+    with connection.cursor() as cursor:
+        for table in ("credit_entitycredit", "credit_gradehistory"):
+            cursor.execute(f"DELETE FROM {table} WHERE {BENCH_ENTITIES}")
+            cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")
+    print("已删除基准主体的信用评价和等级历史（下一次评价为首次评价）", flush=True)
+
+
+def time_evaluation(results: list) -> None:
+    for label in ("全量重新评价（第1次）", "全量重新评价（无变化重跑）"):
+        t = time.perf_counter()
+        r = evaluation.evaluate()
+        wall = time.perf_counter() - t
+        print(f"{label}：{wall:.1f} 秒；评价 {r.evaluated:,} 个主体，等级或分数变化 {r.changed:,}，更新 {r.updated:,}", flush=True)
+        results.append((label, f"{wall:.1f} s", f"{r.evaluated:,} 个主体；变化 {r.changed:,}；更新 {r.updated:,}"))
+    counts = dict(EntityCredit.objects.values_list("grade").annotate(n=Count("entity")).order_by())
+    total = sum(counts.values())
+    print("等级分布：" + "、".join(f"{Grade(g).label} {counts.get(g, 0):,}（{counts.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('credit_entitycredit')), pg_size_pretty(pg_total_relation_size('credit_gradehistory'))")
+        print("主体信用评价表 {}，等级历史表 {}".format(*cursor.fetchone()))
+
+
+def api_client(scopes: list[str], department_code="ZZSJ") -> str:
+    dept = Department.objects.get(code=department_code)
+    _client, key = core_services.api_client_create(actor="task:bench", name=f"基准测试（{','.join(scopes)}）", department=dept, scopes=scopes)
+    return key
+
+
+def time_checks(results: list, rng: random.Random, calls: int) -> None:
+    key = api_client(["credit:read"])
+    client = Client()
+    pool = sample_usccs(rng, 200_000)
+    timings = []
+    for i in range(calls + 1):
+        body = {"usccs": rng.sample(pool, 1000), "purpose": "政府采购供应商资格审查（基准测试）"}
+        t = time.perf_counter()
+        response = client.post("/api/v1/credit-checks/", data=json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+        elapsed = (time.perf_counter() - t) * 1000
+        assert response.status_code == 200, response.content[:500]
+        assert len(response.json()["results"]) == 1000
+        if i:  # the first call warms the connection and caches
+            timings.append(elapsed)
+    p50, p95 = statistics.median(timings), pct(timings, 95)
+    print(f"credit-checks（1000 个代码）×{calls}：p50 {p50:.0f} ms，p95 {p95:.0f} ms，最大 {max(timings):.0f} ms", flush=True)
+    results.append(("POST /api/v1/credit-checks/（1000 个代码）", f"p50 {p50:.0f} ms · p95 {p95:.0f} ms", f"{calls} 次；最大 {max(timings):.0f} ms"))
+
+
+def time_push(results: list, rng: random.Random) -> None:
+    key = api_client(["records:write"])
+    client = Client()
+    run = timezone.now().strftime("%Y%m%d%H%M%S")
+    codes = sample_usccs(rng, 5000)
+    today = timezone.localdate()
+
+    def batch(version: int) -> list[dict]:
+        return [{
+            "source_ref": f"{MARK}PUSH-{run}-{i:04d}", "uscc": code, "category": "administrative_penalty", "polarity": "negative",
+            "severity": "general", "title": "未按规定明码标价", "content": f"经查，当事人销售商品未按规定明码标价。（第{version}版）",
+            "decided_on": (today - dt.timedelta(days=10 + i % 300)).isoformat(), "legal_basis": "《中华人民共和国价格法》第四十二条",
+            "amount": f"{2000 + i % 3000}.00",
+        } for i, code in enumerate(codes)]
+
+    for label, records in (("新建 5000 条", batch(1)), ("原样重推（幂等，无变化）", batch(1)), ("更新 5000 条", batch(2))):
+        payload = json.dumps({"records": records}, ensure_ascii=False)
+        t = time.perf_counter()
+        response = client.post("/api/v1/credit-records/", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+        elapsed = time.perf_counter() - t
+        assert response.status_code == 200, response.content[:500]
+        print(f"推送 {label}：{elapsed:.2f} 秒 → {response.json()}（请求体 {len(payload.encode()) / 1e6:.1f} MB）", flush=True)
+        results.append((f"POST /api/v1/credit-records/：{label}", f"{elapsed:.2f} s", json.dumps(response.json())))
+
+
+def time_pages(results: list, rng: random.Random, pages: int) -> None:
+    client = Client()
+    codes = sample_usccs(rng, pages + 1)
+    # About half of them entities with a negative grade, so the page shows reasons and records.
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT uscc FROM credit_entitycredit TABLESAMPLE SYSTEM (1) REPEATABLE (7) WHERE grade <> 'GOOD' AND {BENCH_ENTITIES} LIMIT %s",
+                       [pages // 2])
+        dark = [row[0] for row in cursor.fetchall()]
+    codes = codes[: pages + 1 - len(dark)] + dark
+    rng.shuffle(codes)
+    timings = []
+    for i, code in enumerate(codes):
+        t = time.perf_counter()
+        response = client.get(f"/entities/{code}/")
+        elapsed = (time.perf_counter() - t) * 1000
+        assert response.status_code == 200, (code, response.status_code)
+        if i:
+            timings.append(elapsed)
+    p50, p95 = statistics.median(timings), pct(timings, 95)
+    print(f"主体页面 GET /entities/<uscc>/ ×{len(timings)}：p50 {p50:.0f} ms，p95 {p95:.0f} ms，最大 {max(timings):.0f} ms", flush=True)
+    results.append(("GET /entities/<uscc>/（公开主体页面）", f"p50 {p50:.0f} ms · p95 {p95:.0f} ms", f"{len(timings)} 个主体，其中约一半非良好"))
+
+
+def explain() -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the full evaluation's statement, rolled back."""
+    today = timezone.localdate()
+    model = evaluation.model_in_force(today)
+    weights = {**evaluation.DEFAULT_WEIGHTS, **(model.weights or {})}
+    params = {f"w_{k}": int(v) for k, v in weights.items()}
+    params.update(base=evaluation.BASE_SCORE, today=today, cutoff=evaluation._add_months(today, -evaluation.LOOKBACK_MONTHS), model=model.pk,
+                  now=timezone.now())
+    bands = ", ".join(connection.ops.compose_sql("(%s, %s, %s, %s)", [b.grade, b.score_min, b.score_max, GRADE_RANK[b.grade]])
+                      for b in model.bands.all())
+    sql = evaluation._sql("", "").replace("%(bands)s", bands.replace("%", "%%"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        print("\n".join(row[0] for row in cursor.fetchall()))
+        transaction.set_rollback(True)
+
+
+def measure(args) -> None:
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    rng = random.Random(args.seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM supervision_marketentity")
+        entities = cursor.fetchone()[0]
+        cursor.execute(f"SELECT count(*) FROM {TABLE}")
+        records = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM credit_listentry WHERE removed_on IS NULL")
+        lists = cursor.fetchone()[0]
+    print(f"数据规模：市场主体 {entities:,}，信用记录 {records:,}，在列名单记录 {lists:,}\n", flush=True)
+    results = []
+    if args.fresh:
+        forget_grades()
+    if not args.skip_evaluation:
+        time_evaluation(results)
+    if args.explain:
+        explain()
+    time_checks(results, rng, args.calls)
+    time_push(results, rng)
+    time_pages(results, rng, args.pages)
+    print("\n| 项目 | 结果 | 说明 |\n|---|---|---|")
+    for row in results:
+        print(f"| {row[0]} | {row[1]} | {row[2]} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="信用模块基准测试（100万主体、500万条信用记录）")
+    parser.add_argument("--load", action="store_true", help="用 COPY 载入基准信用记录和名单记录")
+    parser.add_argument("--records", type=int, default=5_000_000, help="载入的信用记录条数（默认 5,000,000）")
+    parser.add_argument("--reset", action="store_true", help="删除全部基准信用数据（source_ref/decision_no 以 BENCH- 开头，及 MX 主体的评价、历史、核查记录）")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="生成数据的子进程数（默认为 CPU 核数）")
+    parser.add_argument("--explain", action="store_true", help="输出全量评价 SQL 的 EXPLAIN (ANALYZE, BUFFERS)")
+    parser.add_argument("--only-explain", action="store_true", help="只输出 EXPLAIN，不计时")
+    parser.add_argument("--fresh", action="store_true", help="计时前删除基准主体的信用评价和等级历史，使第1次评价为首次评价")
+    parser.add_argument("--skip-evaluation", action="store_true", help="不计时全量评价")
+    parser.add_argument("--calls", type=int, default=30, help="credit-checks 调用次数（默认 30）")
+    parser.add_argument("--pages", type=int, default=200, help="主体页面请求数（默认 200）")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.reset:
+        reset()
+    if args.load:
+        load(args.records, args.workers)
+    if args.only_explain:
+        explain()
+    elif not args.reset and not args.load:
+        measure(args)
+
+
+if __name__ == "__main__":
+    main()

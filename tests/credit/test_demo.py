@@ -1,0 +1,117 @@
+"""The credit part of ``manage.py seed_demo`` and the ``evaluate_credit`` command."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.management import CommandError, call_command
+
+from credit.choices import Grade, ListType
+from credit.models import CreditRecord, EntityCredit, ListEntry, ListProposal
+from tests.conftest import SINOPEC, record_data
+
+
+@pytest.fixture
+def demo_city(db, frozen_today):
+    """The whole demo: supervision's seed_demo, which calls the credit hook at its end."""
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_credit_seeding_twice_adds_nothing(demo_city):
+    def state():
+        return (
+            sorted(CreditRecord.objects.values_list("department__code", "source_ref", "decided_on")),
+            sorted(ListEntry.objects.values_list("entity_id", "list_type", "decision_no", "listed_on", "removed_on")),
+            sorted(EntityCredit.objects.values_list("entity_id", "grade", "score")),
+        )
+
+    # Given the seeded demo
+    before = state()
+    # When the credit seeding runs again the same day
+    stats = apps.get_app_config("credit").seed_demo(io.StringIO())
+    # Then nothing is added or changed
+    assert (stats["records_created"], stats["list_entries_created"]) == (0, 0)
+    assert state() == before
+    # And seed_demo on a later day, in a new year, finds the same rows (grades move on with the date)
+    with time_machine.travel(dt.datetime(2027, 1, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert state()[:2] == before[:2]
+
+
+def test_demo_has_all_four_colours_and_mostly_green(demo_city):
+    assert "信用演示数据已就绪" in demo_city  # seed_demo called the credit hook
+    assert EntityCredit.objects.count() == 2000
+    grades = {g: EntityCredit.objects.filter(grade=g).count() for g in Grade.values}
+    total = sum(grades.values())
+    assert all(grades[g] > 0 for g in Grade.values), grades
+    assert 0.60 <= grades[Grade.GOOD] / total <= 0.80, grades
+    for grade in (Grade.WARNING, Grade.DISHONEST, Grade.SERIOUSLY_DISHONEST):
+        assert grades[grade] / total >= 0.03, grades
+
+
+def test_demo_records_come_from_several_departments_with_realistic_numbers(demo_city):
+    departments = set(CreditRecord.objects.values_list("department__code", flat=True))
+    assert {"ZZSJ", "ZZSWJ", "ZZHJ", "ZZWJ"} <= departments
+    assert len(departments) >= 8
+    assert CreditRecord.objects.filter(source_ref__regex=r"^郑市监罚〔20\d\d〕\d+号$").exists()
+    categories = set(CreditRecord.objects.values_list("category", flat=True))
+    assert {"administrative_licence", "administrative_penalty", "inspection_result", "award", "tax_arrears", "complaint", "commitment"} <= categories
+
+
+def test_demo_lists_cover_every_list_type(demo_city):
+    active = ListEntry.objects.filter(removed_on__isnull=True)
+    assert {e for e in active.values_list("list_type", flat=True)} == {t.value for t in ListType}
+    for entry in active.filter(list_type=ListType.SERIOUS):
+        assert entry.notice_on < entry.decided_on
+    assert ListEntry.objects.filter(removed_on__isnull=False).exists()  # removed entries are history
+    # Some abnormal entries are older than 3 years, so the nightly scan proposes the serious list.
+    from credit.scan import run_risk_scan
+
+    run = run_risk_scan(trigger="test")
+    assert run.state == "succeeded", run.error
+    assert ListProposal.objects.filter(list_type=ListType.SERIOUS).count() >= 3
+
+
+# --- manage.py evaluate_credit --------------------------------------------------------------------
+
+
+def test_evaluate_credit_all_prints_counts_and_seconds(make_entity, push, frozen_today):
+    good, bad = make_entity(), make_entity()
+    push(record_data(bad.uscc))
+    out = io.StringIO()
+    call_command("evaluate_credit", "--all", stdout=out)
+    text = out.getvalue()
+    assert "已评价 2 个市场主体" in text
+    assert "秒" in text
+    assert EntityCredit.objects.get(entity_id=good.uscc).grade == Grade.GOOD
+    assert EntityCredit.objects.get(entity_id=bad.uscc).grade == Grade.DISHONEST
+
+
+def test_evaluate_credit_some_usccs(make_entity, push, frozen_today):
+    one, other = make_entity(), make_entity()
+    out = io.StringIO()
+    call_command("evaluate_credit", "--uscc", one.uscc.lower(), stdout=out)
+    assert "已评价 1 个市场主体" in out.getvalue()
+    assert EntityCredit.objects.filter(entity_id=one.uscc).exists()
+    assert not EntityCredit.objects.filter(entity_id=other.uscc).exists()
+
+
+def test_evaluate_credit_rejects_a_bad_uscc(db):
+    with pytest.raises(CommandError, match=r"统一社会信用代码.*91110000710926094X"):
+        call_command("evaluate_credit", "--uscc", SINOPEC, "91110000710926094X")
+
+
+def test_evaluate_credit_notes_a_code_not_in_the_roster(db):
+    out = io.StringIO()
+    call_command("evaluate_credit", "--uscc", SINOPEC, stdout=out)
+    assert "名录库中没有" in out.getvalue()
+    assert SINOPEC in out.getvalue()
+
+
+def test_evaluate_credit_needs_all_or_uscc(db):
+    with pytest.raises(CommandError):
+        call_command("evaluate_credit")
