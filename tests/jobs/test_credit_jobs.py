@@ -3,7 +3,6 @@ penalty pushed over the API that re-grades its entity within a minute (issue 3, 
 
 import datetime as dt
 import subprocess
-import sys
 import time
 
 import pytest
@@ -15,28 +14,8 @@ from credit.choices import Grade, RunState
 from credit.models import EntityCredit, RiskScanRun
 from credit.tasks import risk_scan
 from tests.conftest import record_data
-from tests.helpers import BASE_DIR, child_env, db_url_for_children
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker():
-    env = child_env(DATABASE_URL=db_url_for_children())
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "WARNING", "-P", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def worker_output(proc) -> str:

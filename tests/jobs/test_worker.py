@@ -1,7 +1,5 @@
 """Each scheduled job runs once through a real Celery worker on the real Redis broker."""
 
-import subprocess
-import sys
 import time
 
 import pytest
@@ -9,28 +7,8 @@ from django_celery_beat.models import PeriodicTask
 
 from core import audit
 from core.tasks import verify_audit_chain
-from tests.helpers import BASE_DIR, child_env, db_url_for_children
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def worker():
-    env = child_env(DATABASE_URL=db_url_for_children())
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "WARNING", "-P", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        cwd=BASE_DIR,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def test_nightly_audit_check_is_scheduled_in_the_database(db):
