@@ -42,3 +42,41 @@ class ChineseFirstLocaleMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RejectNulMiddleware:
+    """A NUL character in the path, the query or a form field is refused with a clear 400.
+
+    PostgreSQL text cannot hold NUL, so such input would otherwise end as a 500 in whichever view
+    first put it in a query. API paths get the API error shape; pages get the error page.
+    """
+
+    MESSAGE = "请求中包含无效字符（空字符 \\u0000），请检查输入"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                from core.api.errors import error_body
+
+                return JsonResponse(error_body("validation_error", [{"code": "invalid", "detail": self.MESSAGE, "attr": None}]), status=400)
+            from django.shortcuts import render
+
+            return render(request, "public/error.html", {"title": "请求无效", "message": self.MESSAGE}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path:
+            return True
+        form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
+        forms = [request.POST] if request.method == "POST" and request.content_type in form_types else []
+        for data in (request.GET, *forms):
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in v for v in values):
+                    return True
+        return False
