@@ -74,7 +74,9 @@ class RejectNulMiddleware:
         if "\x00" in request.path:
             return True
         form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
-        forms = [request.POST] if request.method == "POST" and request.content_type in form_types else []
+        # API bodies are DRF's to parse (and its error shape's to report); pages' forms are ours.
+        is_form = request.method == "POST" and request.content_type in form_types and not request.path.startswith("/api/")
+        forms = [request.POST] if is_form else []
         for data in (request.GET, *forms):
             for key, values in data.lists():
                 if "\x00" in key or any("\x00" in v for v in values):
