@@ -548,6 +548,12 @@ def seed_credit_demo(*, stdout=None) -> dict:
             entries_added += 1
         credit_records_expire(actor=ACTOR)
         result = evaluate()
+    scan = None
+    if created or entries_added:
+        # The inbox and the proposals are what an official opens first: fill them as the nightly scan would.
+        from credit.scan import run_risk_scan
+
+        scan = run_risk_scan(trigger="seed_demo")
     grades = Counter(EntityCredit.objects.filter(entity_id__in=[e["uscc"] for e in entities]).values_list("grade", flat=True))
     stats = {
         "records_created": created,
@@ -564,4 +570,7 @@ def seed_credit_demo(*, stdout=None) -> dict:
         stdout.write(f"  名单记录：新增 {entries_added}，共 {stats['list_entries_total']}")
         stdout.write("  信用等级：" + "、".join(f"{Grade(g).label} {grades.get(g, 0)}（{grades.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values))
         stdout.write(f"  评价用时 {result.seconds} 秒（{result.evaluated} 个主体）")
+        if scan is not None:
+            warnings = sum((scan.counts.get("warnings") or {}).values())
+            stdout.write(f"  风险扫描：{scan.get_state_display()}，预警 {warnings} 条，名单列入建议 {scan.counts.get('list_proposals', 0)} 条")
     return stats
