@@ -7,11 +7,13 @@ SUPERVISION_ALL = [*SUPERVISION_WRITE, "department", "marketentity"]
 CREDIT_VIEW = [
     "creditrecord:view", "entitycredit:view", "gradehistory:view", "listentry:view", "listproposal:view", "jointmeasure:view",
     "creditcheck:view", "riskwarning:view", "riskscanrun:view", "evaluationmodel:view", "gradeband:view", "industryrisk:view",
-    "publicityrule:view",
+    "publicityrule:view", "creditcommitment:view", "repairapplication:view", "repairevidence:view", "objection:view", "creditreport:view",
 ]
 CREDIT_OFFICIAL = [
     "creditrecord:view,add,change", "listentry:view,add,change", "listproposal:view,change", "riskwarning:view,change",
-    *[m for m in CREDIT_VIEW if m.split(":")[0] not in ("creditrecord", "listentry", "listproposal", "riskwarning")],
+    "creditcommitment:view,add,change", "repairapplication:view,change", "objection:view,change",
+    *[m for m in CREDIT_VIEW if m.split(":")[0] not in (
+        "creditrecord", "listentry", "listproposal", "riskwarning", "creditcommitment", "repairapplication", "objection")],
 ]
 # 信用管理人员 keep the evaluation model, the industry risk table and the measures catalogue.
 CREDIT_MANAGER = [
@@ -55,7 +57,9 @@ def ensure_roles(apps=global_apps) -> None:
             for spec in models:
                 model, _, actions = spec.partition(":")
                 for action in actions.split(",") if actions else ["view", "add", "change", "delete"]:
-                    group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=f"{action}_{model}"))
+                    permission = Permission.objects.filter(content_type__app_label=app_label, codename=f"{action}_{model}").first()
+                    if permission is not None:  # a model a later migration creates is granted when that migration runs this
+                        group.permissions.add(permission)
 
 
 def ensure_schedules(apps=global_apps) -> None:

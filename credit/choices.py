@@ -135,3 +135,69 @@ class RunState(models.TextChoices):
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("成功")
     FAILED = "failed", _("失败")
+
+
+class PenaltyType(models.TextChoices):
+    """行政处罚法 第9条: the kinds of administrative penalty."""
+
+    WARNING = "warning", _("警告")
+    CRITICISM = "public_criticism", _("通报批评")
+    FINE = "fine", _("罚款")
+    CONFISCATE_INCOME = "confiscate_income", _("没收违法所得")
+    CONFISCATE_PROPERTY = "confiscate_property", _("没收非法财物")
+    SUSPEND_LICENCE = "suspend_licence", _("暂扣许可证件")
+    DOWNGRADE_QUALIFICATION = "downgrade_qualification", _("降低资质等级")
+    REVOKE_LICENCE = "revoke_licence", _("吊销许可证件")
+    RESTRICT_BUSINESS = "restrict_business", _("限制开展生产经营活动")
+    SUSPEND_BUSINESS = "suspend_business", _("责令停产停业")
+    CLOSE = "close", _("责令关闭")
+    RESTRICT_PRACTICE = "restrict_practice", _("限制从业")
+    OTHER = "other", _("其他")
+
+
+# DOMAIN §3 (《信用修复管理办法》): penalties of 责令停产停业, 吊销, 限制从业, 降低资质 "and similar" never stop early.
+NON_REPAIRABLE_PENALTIES = frozenset(
+    {
+        PenaltyType.SUSPEND_BUSINESS,
+        PenaltyType.REVOKE_LICENCE,
+        PenaltyType.RESTRICT_PRACTICE,
+        PenaltyType.DOWNGRADE_QUALIFICATION,
+        PenaltyType.CLOSE,
+        PenaltyType.RESTRICT_BUSINESS,
+    }
+)
+
+
+class CommitmentType(models.TextChoices):
+    APPROVAL_SUBSTITUTE = "approval_substitute", _("审批替代型")
+    VOLUNTARY = "voluntary", _("主动型")
+    REPAIR = "repair", _("信用修复型")
+    SELF_DISCIPLINE = "self_discipline", _("行业自律型")
+
+
+class CommitmentState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("履约中")
+    FULFILLED = "fulfilled", _("已履约")
+    BROKEN = "broken", _("违诺")
+
+
+class RepairState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已修复")
+    REJECTED = "rejected", _("不予修复")
+
+
+class ObjectionState(models.TextChoices):
+    SUBMITTED = "submitted", _("待受理")
+    ACCEPTED = "accepted", _("已受理，处理中")
+    REFUSED = "refused", _("不予受理")
+    DECIDED = "decided", _("已办结")
+
+
+OPEN_OBJECTION_STATES = (ObjectionState.SUBMITTED, ObjectionState.ACCEPTED)
+
+
+class ObjectionOutcome(models.TextChoices):
+    UPHELD = "upheld", _("维持")
+    CORRECTED = "corrected", _("更正")
+    REVOKED = "revoked", _("撤销")

@@ -91,3 +91,29 @@ def checks_visible_to(user) -> QuerySet:
     if dept is None:
         return qs.none()
     return qs.filter(Q(department=dept) | Q(entity__registration_authority=dept))
+
+
+def records_under_objection(record_ids) -> set:
+    """Records with an objection being handled: public pages mark them 异议处理中 (DOMAIN §3)."""
+    from credit.choices import OPEN_OBJECTION_STATES
+    from credit.models import Objection
+
+    return set(Objection.objects.filter(record_id__in=list(record_ids), state__in=OPEN_OBJECTION_STATES).values_list("record_id", flat=True))
+
+
+def entries_under_objection(entry_ids) -> set:
+    from credit.choices import OPEN_OBJECTION_STATES
+    from credit.models import Objection
+
+    return set(Objection.objects.filter(list_entry_id__in=list(entry_ids), state__in=OPEN_OBJECTION_STATES).values_list("list_entry_id", flat=True))
+
+
+# Commitment fields a public page, the public API or a report may show (never the contact phone).
+PUBLIC_COMMITMENT_FIELDS = ("id", "tracking_no", "entity", "commitment_type", "department", "content", "matter", "made_on", "due_on", "state", "resolved_on")
+
+
+def public_commitments(code: str | None = None) -> QuerySet:
+    from credit.models import CreditCommitment
+
+    qs = CreditCommitment.objects.only(*PUBLIC_COMMITMENT_FIELDS).select_related("department")
+    return qs.filter(entity_id=code) if code else qs

@@ -96,13 +96,13 @@ def publicity_window(*, rule: PublicityRule, polarity: str, severity: str, decid
 
 RECORD_INPUT_FIELDS = (
     "source_ref", "uscc", "category", "polarity", "severity", "title", "content",
-    "decided_on", "legal_basis", "amount", "restriction_ends_on",
+    "decided_on", "legal_basis", "amount", "restriction_ends_on", "penalty_types",
 )
 REQUIRED = ("source_ref", "uscc", "category", "polarity", "title", "decided_on")
 _FIELD_LABELS = {
     "source_ref": "来源编号", "uscc": "统一社会信用代码", "category": "信息类别", "polarity": "性质", "severity": "失信程度",
     "title": "标题", "content": "内容", "decided_on": "决定日期", "legal_basis": "依据", "amount": "金额",
-    "restriction_ends_on": "限制期限届满日",
+    "restriction_ends_on": "限制期限届满日", "penalty_types": "处罚种类",
 }
 
 
@@ -128,6 +128,25 @@ def _date(value) -> dt.date | None:
         return dt.date(*map(int, m.groups()))
     except ValueError:
         return None
+
+
+def _penalty_types(value, index, errors) -> list[str]:
+    """行政处罚法 第9条 kinds, as a list or a "、"/","-separated text of codes or Chinese labels."""
+    from credit.choices import PenaltyType
+
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else re.split(r"[、,，;；\s]+", str(value))
+    codes = []
+    for item in items:
+        if not str(item).strip():
+            continue
+        code = _choice(item, PenaltyType.choices)
+        if code is None:
+            errors.add(index, "penalty_types", f"处罚种类“{item}”无效，应为行政处罚法第9条所列种类，如：警告、罚款、吊销许可证件")
+        elif code not in codes:
+            codes.append(code)
+    return codes
 
 
 @dataclass
@@ -200,6 +219,7 @@ def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) ->
             data["amount"] = amount
         except InvalidOperation:
             errors.add(index, "amount", f"金额“{data['amount']}”无效，应为不小于0、最多两位小数的元数，如 \"50000.00\"")
+    data["penalty_types"] = _penalty_types(data["penalty_types"], index, errors)
     data["severity"] = data["severity"] or ""
     for name in ("content", "legal_basis"):
         data[name] = str(data[name]) if data[name] is not None else ""
@@ -234,7 +254,7 @@ def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], Recor
 
 _COLUMNS = (
     "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis",
-    "amount", "restriction_ends_on", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id",
+    "amount", "restriction_ends_on", "penalty_types", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id",
 )
 _COMPARED = tuple(c for c in _COLUMNS if c not in ("department_id", "source_ref"))
 _ATTR = {"uscc": "entity_id"}  # SQL column → model attribute
@@ -692,3 +712,393 @@ def simple_save(*, actor, obj, action: str, **fields):
     if action == "industry_risk":
         transaction.on_commit(lambda: __import__("credit.tasks", fromlist=["x"]).evaluate_all_entities.delay())
     return obj
+
+
+# --- public filings (tracking number + query code) ---------------------------------------------
+
+
+def _query_code_hash(tracking_no: str, code: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"{tracking_no}:{code}".encode()).hexdigest()
+
+
+def _new_tracking(model, prefix: str) -> tuple[str, str]:
+    """A tracking number such as XF20261122-483920 and a 6-digit query code (only its hash is kept)."""
+    import secrets
+
+    day = timezone.localdate()
+    while True:
+        number = f"{prefix}{day:%Y%m%d}-{secrets.randbelow(10**6):06d}"
+        if not model.objects.filter(tracking_no=number).exists():
+            return number, f"{secrets.randbelow(10**6):06d}"
+
+
+def filing_lookup(model, tracking_no: str, code: str):
+    """The filing with this number if ``code`` is its query code; else None (a wrong code and an
+    unknown number look the same, API.md)."""
+    import hmac
+
+    number = str(tracking_no or "").strip().upper()
+    obj = model.objects.filter(tracking_no=number).first() if number else None
+    if obj is None or not code or not obj.query_code_hash:
+        return None
+    return obj if hmac.compare_digest(obj.query_code_hash, _query_code_hash(number, str(code).strip())) else None
+
+
+def _check_deciding_department(actor, department) -> None:
+    """谁认定、谁修复: only the deciding department (or a platform administrator) decides."""
+    from supervision.selectors import department_of, is_platform_admin
+
+    if not getattr(actor, "is_authenticated", False) or is_platform_admin(actor):
+        return  # tasks, tests and platform administrators
+    if department_of(actor) != department:
+        raise ValidationError(f"只有{department.name}可以作出决定（谁认定、谁修复）")
+
+
+def _required(errors: dict, **values) -> None:
+    labels = {"applicant_name": "申请人", "contact_phone": "联系电话", "reason": "理由", "content": "承诺内容", "signatory": "承诺人"}
+    for name, value in values.items():
+        if not str(value or "").strip():
+            errors[name] = f"{labels.get(name, name)}为必填项"
+
+
+# --- commitments (信用承诺) ----------------------------------------------------------------------
+
+COMMITMENT_RULES = {
+    # type: (what "matter" must name, or None; record required; longest term in months; severity if broken)
+    "approval_substitute": ("审批替代型承诺须写明所办理的审批事项（告知承诺制）", False, 12, Severity.GENERAL),
+    "voluntary": (None, False, 36, Severity.MINOR),
+    "repair": (None, True, 12, Severity.GENERAL),
+    "self_discipline": ("行业自律型承诺须写明行业组织名称", False, 36, Severity.MINOR),
+}
+COMMITMENT_TEMPLATES = {
+    "approval_substitute": "本单位已知晓办理“{matter}”的全部条件、标准和要求，承诺所提交材料真实有效、符合条件，"
+    "并于{due_on}前补齐全部材料。如有不实或未按期履行，愿意承担撤销审批决定、记入信用记录等法律责任。",
+    "voluntary": "本单位自愿承诺：依法诚信经营，按时公示年度报告和即时信息，产品和服务符合国家标准，接受社会监督。"
+    "如违反承诺，愿意接受相应的信用约束。",
+    "repair": "本单位已履行行政处罚等相关义务，纠正了失信行为。承诺今后依法诚信经营，不再发生同类违法失信行为；"
+    "如违反承诺，愿意接受撤销修复决定、重新公示等信用约束。",
+    "self_discipline": "本单位作为“{matter}”会员，承诺遵守行业自律公约和服务规范，不以虚假宣传、不正当竞争等方式损害消费者权益。"
+    "如违反承诺，愿意接受行业组织的自律惩戒并记入信用记录。",
+}
+
+
+@transaction.atomic
+def commitment_make(
+    *, actor, entity_uscc: str, commitment_type: str, department, content: str, signatory: str, due_on: dt.date,
+    made_on: dt.date | None = None, matter: str = "", related_record: CreditRecord | None = None, contact_phone: str = "", channel: str = "web",
+):
+    """Make a commitment (public site or official entry). Returns ``(commitment, query_code)``."""
+    from credit.choices import CommitmentType
+    from credit.models import CreditCommitment
+
+    made_on = made_on or timezone.localdate()
+    errors = {}
+    if commitment_type not in COMMITMENT_RULES:
+        errors["commitment_type"] = "承诺类型无效，可选：" + "、".join(str(label) for _, label in CommitmentType.choices)
+        raise ValidationError(errors)
+    matter_rule, record_required, max_months, _severity = COMMITMENT_RULES[commitment_type]
+    entity = _entity(entity_uscc)
+    _required(errors, content=content, signatory=signatory)
+    if matter_rule and not matter.strip():
+        errors["matter"] = matter_rule
+    if record_required and related_record is None:
+        errors["related_record"] = "信用修复型承诺须指明所修复的信用记录"
+    if related_record is not None and related_record.entity_id != entity.uscc:
+        errors["related_record"] = "所修复的信用记录不属于该主体"
+    if due_on < made_on:
+        errors["due_on"] = f"履约期限 {due_on} 不能早于作出日期 {made_on}"
+    elif due_on > made_on + relativedelta(months=max_months):
+        latest = made_on + relativedelta(months=max_months)
+        errors["due_on"] = f"{dict(CommitmentType.choices)[commitment_type]}承诺的履约期限最长 {max_months} 个月（至 {latest}）"
+    if errors:
+        raise ValidationError(errors)
+    number, code = _new_tracking(CreditCommitment, "CN")
+    commitment = CreditCommitment.objects.create(
+        tracking_no=number, query_code_hash=_query_code_hash(number, code), entity=entity, commitment_type=commitment_type,
+        department=department, content=content.strip(), matter=matter.strip(), related_record=related_record, signatory=signatory.strip(),
+        contact_phone=contact_phone.strip(), made_on=made_on, due_on=due_on, channel=channel,
+    )
+    audit.record(actor=actor, action="commitment.make", target=commitment, after=_public_snapshot(commitment))
+    return commitment, code
+
+
+def _public_snapshot(obj) -> dict:
+    """An audit snapshot without the confidential contact details (the trail is shown to officials)."""
+    data = audit.snapshot(obj)
+    for name in ("contact_phone", "contact_email", "query_code_hash"):
+        if name in data:
+            data[name] = "（保密）" if data[name] else ""
+    return data
+
+
+def _commitment_resolve(*, actor, commitment, state: str, resolved_on: dt.date, note: str, evidence=None):
+    from credit.choices import CommitmentState
+    from credit.models import CreditCommitment
+
+    commitment = CreditCommitment.objects.select_for_update().get(pk=commitment.pk)
+    if commitment.state != CommitmentState.IN_PROGRESS:
+        raise ValidationError(f"该承诺已认定为“{commitment.get_state_display()}”")
+    if resolved_on < commitment.made_on:
+        raise ValidationError({"resolved_on": "认定日期不能早于承诺作出日期"})
+    if resolved_on > timezone.localdate():
+        raise ValidationError({"resolved_on": "认定日期不能晚于今天"})
+    _check_deciding_department(actor, commitment.department)
+    broken = state == CommitmentState.BROKEN
+    if broken and not note.strip():
+        raise ValidationError({"note": "认定违诺须写明事实和理由"})
+    before = _public_snapshot(commitment)
+    label = commitment.get_commitment_type_display()
+    # A fulfilled commitment is a positive record, a broken one a negative record (DOMAIN §3).
+    data = {
+        "source_ref": f"{'承诺违诺' if broken else '承诺履约'}-{commitment.tracking_no}",
+        "uscc": commitment.entity_id, "category": RecordCategory.COMMITMENT, "decided_on": resolved_on,
+        "polarity": Polarity.NEGATIVE if broken else Polarity.POSITIVE,
+        "severity": COMMITMENT_RULES[commitment.commitment_type][3] if broken else "",
+        "title": f"{'违反' if broken else '履行'}{label}信用承诺",
+        "content": (note.strip() + "\n" if note.strip() else "") + f"承诺内容：{commitment.content}",
+        "legal_basis": "《国务院办公厅关于加快推进社会信用体系建设构建以信用为基础的新型监管机制的指导意见》（国办发〔2019〕35号）",
+    }
+    record = credit_record_save(actor=actor, department=commitment.department, **data)
+    commitment.state, commitment.resolved_on, commitment.resolution_note, commitment.result_record = state, resolved_on, note.strip()[:500], record
+    fields = ["state", "resolved_on", "resolution_note", "result_record"]
+    if evidence is not None:
+        commitment.evidence = evidence
+        fields.append("evidence")
+    commitment.save(update_fields=fields)
+    audit.record(actor=actor, action=f"commitment.{'break' if broken else 'fulfil'}", target=commitment, before=before, after=_public_snapshot(commitment))
+    return commitment
+
+
+@transaction.atomic
+def commitment_fulfil(*, actor, commitment, resolved_on: dt.date | None = None, note: str = "", evidence=None):
+    from credit.choices import CommitmentState
+
+    return _commitment_resolve(actor=actor, commitment=commitment, state=CommitmentState.FULFILLED,
+                               resolved_on=resolved_on or timezone.localdate(), note=note, evidence=evidence)
+
+
+@transaction.atomic
+def commitment_break(*, actor, commitment, note: str, resolved_on: dt.date | None = None):
+    from credit.choices import CommitmentState
+
+    return _commitment_resolve(actor=actor, commitment=commitment, state=CommitmentState.BROKEN, resolved_on=resolved_on or timezone.localdate(), note=note)
+
+
+# --- repair (信用修复) ---------------------------------------------------------------------------
+
+REPAIR_COMMITMENT_MONTHS = 12
+
+
+def repair_problems(record: CreditRecord, *, commitment_accepted: bool, today: dt.date | None = None) -> list[str]:
+    """Why a repair application for ``record`` cannot succeed (DOMAIN §3), as exact Chinese reasons."""
+    from credit.choices import NON_REPAIRABLE_PENALTIES, PenaltyType
+    from credit.models import RepairApplication
+
+    today = today or timezone.localdate()
+    problems = []
+    if record.polarity != Polarity.NEGATIVE:
+        problems.append("只有失信（负面）信息可以申请信用修复")
+    if record.state != RecordState.ACTIVE:
+        problems.append(f"该记录当前状态为“{record.get_state_display()}”，不在公示期内，无需修复")
+    blocked = [str(PenaltyType(p).label) for p in record.penalty_types if p in NON_REPAIRABLE_PENALTIES]
+    if blocked:
+        problems.append(f"该行政处罚包含“{'、'.join(blocked)}”，依据《信用修复管理办法》不得提前停止公示，不予修复")
+    # 轻微: repairable once the obligations are met; otherwise only after the minimum window.
+    if record.severity != Severity.MINOR and today < record.repairable_from:
+        problems.append(f"最短公示期未满：该信息自 {record.decided_on} 起公示，{record.repairable_from} 起方可申请信用修复")
+    if not commitment_accepted:
+        problems.append("申请信用修复须作出信用修复承诺（commitment_accepted 须为 true）")
+    open_app = RepairApplication.objects.filter(record=record, state="submitted").first()
+    if open_app is not None:
+        problems.append(f"该记录已有待审核的修复申请（受理编号 {open_app.tracking_no}）")
+    return problems
+
+
+@transaction.atomic
+def repair_apply(
+    *, actor, record: CreditRecord, applicant_name: str, contact_phone: str, reason: str, commitment_accepted: bool,
+    contact_email: str = "", evidence_files=(), channel: str = "web",
+):
+    """Apply to repair a record. Refused with the exact reason when it cannot succeed. Returns
+    ``(application, query_code)``; the public commitment (信用修复型) is made with it."""
+    from credit.choices import CommitmentType
+    from credit.models import RepairApplication, RepairEvidence
+
+    record = CreditRecord.objects.select_for_update().select_related("department").get(pk=record.pk)
+    errors = {}
+    _required(errors, applicant_name=applicant_name, contact_phone=contact_phone, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    problems = repair_problems(record, commitment_accepted=commitment_accepted is True)
+    if problems:
+        raise ValidationError({"record_id": problems})
+    if not MarketEntity.objects.filter(uscc=record.entity_id).exists():
+        raise ValidationError({"record_id": "该记录对应的主体不在名录库中，请先核实主体登记信息"})
+    today = timezone.localdate()
+    commitment, _code = commitment_make(
+        actor=actor, entity_uscc=record.entity_id, commitment_type=CommitmentType.REPAIR, department=record.department,
+        content=COMMITMENT_TEMPLATES["repair"], signatory=applicant_name, due_on=today + relativedelta(months=REPAIR_COMMITMENT_MONTHS),
+        made_on=today, related_record=record, contact_phone=contact_phone, channel=channel,
+    )
+    number, code = _new_tracking(RepairApplication, "XF")
+    application = RepairApplication.objects.create(
+        tracking_no=number, query_code_hash=_query_code_hash(number, code), applicant_name=applicant_name.strip(),
+        contact_phone=contact_phone.strip(), contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel,
+        record=record, entity_id=record.entity_id, department=record.department, reason=reason.strip(), commitment=commitment,
+    )
+    for upload in evidence_files:
+        RepairEvidence.objects.create(application=application, file=upload)
+    audit.record(actor=actor, action="repair.apply", target=application, after=_public_snapshot(application))
+    return application, code
+
+
+def _repair_decide(*, actor, application, approve: bool, reason: str):
+    from credit.choices import RepairState
+    from credit.models import RepairApplication
+
+    application = RepairApplication.objects.select_for_update().select_related("record").get(pk=application.pk)
+    if application.state != RepairState.SUBMITTED:
+        raise ValidationError(f"该申请已{application.get_state_display()}")
+    if not reason.strip():
+        raise ValidationError({"reason": "须写明决定理由"})
+    _check_deciding_department(actor, application.department)
+    before = _public_snapshot(application)
+    if approve:
+        problems = [p for p in repair_problems(application.record, commitment_accepted=True) if "待审核的修复申请" not in p]
+        if problems:
+            raise ValidationError({"reason": problems})
+        # The record leaves every public page and the public API; the grade is re-evaluated.
+        record = CreditRecord.objects.select_for_update().get(pk=application.record_id)
+        _set_state(actor=actor, record=record, state=RecordState.REPAIRED, reason=f"信用修复（{application.tracking_no}）：{reason.strip()}"[:300],
+                   action="credit_record.repair")
+    application.state = RepairState.APPROVED if approve else RepairState.REJECTED
+    application.decided_at, application.decision_reason = timezone.now(), reason.strip()
+    application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    application.save(update_fields=["state", "decided_at", "decision_reason", "decided_by"])
+    audit.record(actor=actor, action=f"repair.{'approve' if approve else 'reject'}", target=application, before=before, after=_public_snapshot(application))
+    return application
+
+
+@transaction.atomic
+def repair_approve(*, actor, application, reason: str):
+    return _repair_decide(actor=actor, application=application, approve=True, reason=reason)
+
+
+@transaction.atomic
+def repair_reject(*, actor, application, reason: str):
+    return _repair_decide(actor=actor, application=application, approve=False, reason=reason)
+
+
+# --- objections (异议申诉) -----------------------------------------------------------------------
+
+OBJECTION_ACCEPT_WORKING_DAYS = 5  # DOMAIN §3: accept or refuse within 5 working days
+OBJECTION_DECIDE_WORKING_DAYS = 20  # DOMAIN §3: decide within 20 working days in total
+CORRECTABLE_FIELDS = ("title", "content", "severity", "decided_on", "legal_basis", "amount", "penalty_types", "restriction_ends_on")
+
+
+@transaction.atomic
+def objection_file(
+    *, actor, applicant_name: str, contact_phone: str, reason: str, record: CreditRecord | None = None, list_entry: ListEntry | None = None,
+    contact_email: str = "", channel: str = "web",
+):
+    """File an objection; the record shows 异议处理中 at once. Returns ``(objection, query_code)``."""
+    from credit.models import Objection
+
+    errors = {}
+    _required(errors, applicant_name=applicant_name, contact_phone=contact_phone, reason=reason)
+    if (record is None) == (list_entry is None):
+        errors["record_id"] = "须指明异议所针对的一条信用记录（record_id）或一条名单记录（list_entry_id）"
+    target = record or list_entry
+    if record is not None and record.state in (RecordState.REVOKED, RecordState.REPAIRED):
+        errors["record_id"] = f"该记录已{record.get_state_display()}，不再公示"
+    if list_entry is not None and list_entry.removed_on is not None:
+        errors["list_entry_id"] = "该名单记录已移出"
+    if target is not None and Objection.objects.filter(**{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]).exists():
+        errors["record_id" if record else "list_entry_id"] = "该信息已有正在处理的异议，请凭原受理编号查询进度"
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    accept_due = add_working_days(today, OBJECTION_ACCEPT_WORKING_DAYS)
+    decide_due = add_working_days(today, OBJECTION_DECIDE_WORKING_DAYS)
+    number, code = _new_tracking(Objection, "YY")
+    objection = Objection.objects.create(
+        tracking_no=number, query_code_hash=_query_code_hash(number, code), applicant_name=applicant_name.strip(),
+        contact_phone=contact_phone.strip(), contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel,
+        record=record, list_entry=list_entry, entity_id=target.entity_id, department=target.department, reason=reason.strip(),
+        accept_due_on=accept_due.date, decide_due_on=decide_due.date, deadline_provisional=accept_due.provisional or decide_due.provisional,
+    )
+    audit.record(actor=actor, action="objection.file", target=objection, after=_public_snapshot(objection))
+    return objection, code
+
+
+def _objection_for_update(actor, objection):
+    from credit.models import Objection
+
+    objection = Objection.objects.select_for_update().select_related("record", "list_entry").get(pk=objection.pk)
+    _check_deciding_department(actor, objection.department)
+    return objection
+
+
+@transaction.atomic
+def objection_accept(*, actor, objection, reason: str = "", accept: bool = True):
+    """受理 (or 不予受理, with reasons) within 5 working days."""
+    from credit.choices import ObjectionState
+
+    objection = _objection_for_update(actor, objection)
+    if objection.state != ObjectionState.SUBMITTED:
+        raise ValidationError(f"该异议当前为“{objection.get_state_display()}”，不能再受理")
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": "不予受理须说明理由"})
+    before = _public_snapshot(objection)
+    objection.state = ObjectionState.ACCEPTED if accept else ObjectionState.REFUSED
+    objection.accepted_at, objection.accept_reason = timezone.now(), reason.strip()
+    objection.handled_by = actor if getattr(actor, "is_authenticated", False) else None
+    fields = ["state", "accepted_at", "accept_reason", "handled_by"]
+    if not accept:
+        objection.decided_at = objection.accepted_at
+        fields.append("decided_at")
+    objection.save(update_fields=fields)
+    audit.record(actor=actor, action=f"objection.{'accept' if accept else 'refuse'}", target=objection, before=before, after=_public_snapshot(objection))
+    return objection
+
+
+def objection_refuse(*, actor, objection, reason: str):
+    return objection_accept(actor=actor, objection=objection, reason=reason, accept=False)
+
+
+@transaction.atomic
+def objection_decide(*, actor, objection, outcome: str, reason: str, corrections: dict | None = None):
+    """维持, 更正 (through the credit service; the old values stay in the audit) or 撤销 (the grade follows)."""
+    from credit.choices import ObjectionOutcome, ObjectionState
+
+    objection = _objection_for_update(actor, objection)
+    if objection.state != ObjectionState.ACCEPTED:
+        raise ValidationError(f"异议须先受理才能办结（当前：{objection.get_state_display()}）")
+    if not reason.strip():
+        raise ValidationError({"reason": "须写明处理理由"})
+    if outcome not in ObjectionOutcome.values:
+        raise ValidationError({"outcome": "处理结果只能是：维持、更正、撤销"})
+    note = f"异议 {objection.tracking_no}：{reason.strip()}"
+    if outcome == ObjectionOutcome.CORRECTED:
+        if objection.record is None:
+            raise ValidationError({"outcome": "名单记录不能“更正”：请选择维持或撤销（撤销即移出名单）"})
+        unknown = sorted(set(corrections or {}) - set(CORRECTABLE_FIELDS))
+        if not corrections or unknown:
+            raise ValidationError({"corrections": "更正须给出要更正的字段，可更正：" + "、".join(_FIELD_LABELS[f] for f in CORRECTABLE_FIELDS)})
+        record = objection.record
+        current = {name: getattr(record, name) for name in RECORD_INPUT_FIELDS if name != "uscc"}
+        current["uscc"] = record.entity_id
+        credit_records_push(actor=actor, department=record.department, records=[{**current, **corrections}])
+    elif outcome == ObjectionOutcome.REVOKED:
+        if objection.record is not None:
+            credit_record_revoke(actor=actor, record=objection.record, reason=note[:300])
+        else:
+            list_entry_remove(actor=actor, entry=objection.list_entry, reason=RemovalReason.DECISION_REVOKED, note=note[:300])
+    before = _public_snapshot(objection)
+    objection.state, objection.outcome, objection.outcome_reason, objection.decided_at = ObjectionState.DECIDED, outcome, reason.strip(), timezone.now()
+    objection.handled_by = actor if getattr(actor, "is_authenticated", False) else None
+    objection.save(update_fields=["state", "outcome", "outcome_reason", "decided_at", "handled_by"])
+    audit.record(actor=actor, action=f"objection.decide.{outcome}", target=objection, before=before, after=_public_snapshot(objection))
+    return objection
