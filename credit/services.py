@@ -385,7 +385,11 @@ def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: 
     record.state, record.state_reason = state, reason
     record.save(update_fields=["state", "state_reason", "updated_at"])
     audit.record(actor=actor, action=action, target=record, before=before, after={"state": state, "state_reason": reason})
-    enqueue_evaluation([record.entity_id])
+    # A repaired or revoked record must leave every public page at once, the grade's reasons included:
+    # re-grade this one entity now (set-based, milliseconds) rather than within the minute.
+    from credit.evaluation import evaluate
+
+    evaluate([record.entity_id])
     return record
 
 
@@ -519,7 +523,9 @@ def list_entry_remove(
         deadline = add_working_days(duty_fulfilled_on, ABNORMAL_REMOVAL_WORKING_DAYS)
         after.update(duty_fulfilled_on=str(duty_fulfilled_on), removal_deadline=str(deadline), removed_late=removed_on > deadline.date)
     audit.record(actor=actor, action="list_entry.remove", target=entry, before=before, after=after)
-    enqueue_evaluation([entry.entity_id])
+    from credit.evaluation import evaluate
+
+    evaluate([entry.entity_id])  # the listing leaves the public reasons at once
     return entry
 
 
@@ -1036,7 +1042,7 @@ def objection_file(
 def _objection_for_update(actor, objection):
     from credit.models import Objection
 
-    objection = Objection.objects.select_for_update().select_related("record", "list_entry").get(pk=objection.pk)
+    objection = Objection.objects.select_for_update(of=("self",)).select_related("record", "list_entry").get(pk=objection.pk)
     _check_deciding_department(actor, objection.department)
     return objection
 
