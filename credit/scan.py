@@ -135,7 +135,86 @@ class NegativeRecordBurst(WarningRule):
     """
 
 
-RULES: list[WarningRule] = [GradeWorsened(), ListEntered(), AbnormalOverThreeYears(), NegativeRecordBurst()]
+_COMMITMENT_TYPE_LABEL_SQL = (
+    "(CASE {col} WHEN 'approval_substitute' THEN '审批替代型' WHEN 'voluntary' THEN '主动型' WHEN 'repair' THEN '信用修复型' ELSE '行业自律型' END)"
+)
+
+
+class CommitmentOverdue(WarningRule):
+    """Issue 4 §1: a commitment past its due date that nobody has found fulfilled or broken."""
+
+    code = "COMMITMENT_OVERDUE"
+    description = "信用承诺已过履约期限仍为“履约中”，请核实并认定已履约或违诺"
+    select = f"""
+        SELECT 'c' || c.id AS dedupe_key, c.uscc, c.department_id,
+               format('%%s（%%s）的%%s信用承诺（编号 %%s）履约期限 %%s 已过，仍为“履约中”，请核实并认定已履约或违诺',
+                      coalesce(e.name, c.uscc), c.uscc, {_COMMITMENT_TYPE_LABEL_SQL.format(col="c.commitment_type")}, c.tracking_no,
+                      to_char(c.due_on, 'YYYY-MM-DD')) AS message
+        FROM credit_creditcommitment c LEFT JOIN supervision_marketentity e ON e.uscc = c.uscc
+        WHERE c.state = 'in_progress' AND c.due_on < %(today)s
+    """
+
+
+# The deadline that applies to an open objection: 受理 while submitted, 办结 once accepted (DOMAIN §3).
+_OPEN_OBJECTIONS_SQL = """
+    SELECT o.id, o.uscc, o.department_id, o.tracking_no, o.deadline_provisional, s.stage, s.due_on
+    FROM credit_objection o
+    CROSS JOIN LATERAL (
+        SELECT CASE o.state WHEN 'submitted' THEN 'accept' ELSE 'decide' END AS stage,
+               CASE o.state WHEN 'submitted' THEN o.accept_due_on ELSE o.decide_due_on END AS due_on
+    ) s
+    WHERE o.state IN ('submitted', 'accepted')
+"""
+_STAGE_LABEL_SQL = "(CASE {col} WHEN 'accept' THEN '受理（或不予受理）期限（5个工作日）' ELSE '办结期限（20个工作日）' END)"
+
+
+class ObjectionDueSoon(WarningRule):
+    """DOMAIN §3 deadlines: an open objection whose deadline is today or the next working day.
+
+    "Next working day" follows the holiday calendar (调休 included), so it is computed in Python
+    with ``core.workdays`` and passed in as ``next_working_day``.
+    """
+
+    code = "OBJECTION_DUE_SOON"
+    description = "异议申诉将于1个工作日内到期（受理5个工作日、办结20个工作日）"
+    select = f"""
+        SELECT 'o' || o.id || ':' || o.stage || ':' || to_char(o.due_on, 'YYYY-MM-DD') AS dedupe_key, o.uscc, o.department_id,
+               format('异议 %%s：%%s（%%s）%%s为 %%s%%s，%%s，请及时处理', o.tracking_no, coalesce(e.name, o.uscc), o.uscc,
+                      {_STAGE_LABEL_SQL.format(col="o.stage")}, to_char(o.due_on, 'YYYY-MM-DD'),
+                      CASE WHEN o.deadline_provisional THEN '（暂定）' ELSE '' END,
+                      CASE WHEN o.due_on = %(today)s THEN '今日到期' ELSE '下一个工作日到期' END) AS message
+        FROM ({_OPEN_OBJECTIONS_SQL}) o LEFT JOIN supervision_marketentity e ON e.uscc = o.uscc
+        WHERE o.due_on >= %(today)s AND o.due_on <= %(next_working_day)s
+    """
+
+    def params(self, *, today, now) -> dict:
+        from core.workdays import add_working_days
+
+        return {**super().params(today=today, now=now), "next_working_day": add_working_days(today, 1).date}
+
+
+class ObjectionOverdue(WarningRule):
+    code = "OBJECTION_OVERDUE"
+    description = "异议申诉已超过受理或办结期限仍未处理完毕"
+    select = f"""
+        SELECT 'o' || o.id || ':' || o.stage AS dedupe_key, o.uscc, o.department_id,
+               format('异议 %%s：%%s（%%s）已超过%%s %%s%%s，请立即处理', o.tracking_no, coalesce(e.name, o.uscc), o.uscc,
+                      {_STAGE_LABEL_SQL.format(col="o.stage")}, to_char(o.due_on, 'YYYY-MM-DD'),
+                      CASE WHEN o.deadline_provisional THEN '（暂定）' ELSE '' END) AS message
+        FROM ({_OPEN_OBJECTIONS_SQL}) o LEFT JOIN supervision_marketentity e ON e.uscc = o.uscc
+        WHERE o.due_on < %(today)s
+    """
+
+
+RULES: list[WarningRule] = [
+    GradeWorsened(),
+    ListEntered(),
+    AbnormalOverThreeYears(),
+    NegativeRecordBurst(),
+    CommitmentOverdue(),
+    ObjectionDueSoon(),
+    ObjectionOverdue(),
+]
 
 
 def register_rule(rule: WarningRule) -> None:

@@ -8,8 +8,8 @@ import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
-from credit.choices import Grade, ListType
-from credit.models import CreditRecord, EntityCredit, ListEntry, ListProposal
+from credit.choices import CommitmentState, CommitmentType, Grade, ListType, ObjectionOutcome, ObjectionState, RepairState
+from credit.models import CreditCommitment, CreditRecord, EntityCredit, ListEntry, ListProposal, Objection, RepairApplication
 from tests.conftest import SINOPEC, record_data
 
 
@@ -27,6 +27,9 @@ def test_credit_seeding_twice_adds_nothing(demo_city):
             sorted(CreditRecord.objects.values_list("department__code", "source_ref", "decided_on")),
             sorted(ListEntry.objects.values_list("entity_id", "list_type", "decision_no", "listed_on", "removed_on")),
             sorted(EntityCredit.objects.values_list("entity_id", "grade", "score")),
+            sorted(CreditCommitment.objects.values_list("entity_id", "commitment_type", "made_on", "state")),
+            sorted(RepairApplication.objects.values_list("record_id", "state")),
+            sorted(Objection.objects.values_list("record_id", "state", "outcome")),
         )
 
     # Given the seeded demo
@@ -35,11 +38,14 @@ def test_credit_seeding_twice_adds_nothing(demo_city):
     stats = apps.get_app_config("credit").seed_demo(io.StringIO())
     # Then nothing is added or changed
     assert (stats["records_created"], stats["list_entries_created"]) == (0, 0)
+    assert (stats["commitments_created"], stats["repair_applications_created"], stats["objections_created"]) == (0, 0, 0)
     assert state() == before
     # And seed_demo on a later day, in a new year, finds the same rows (grades move on with the date)
     with time_machine.travel(dt.datetime(2027, 1, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
         call_command("seed_demo", stdout=io.StringIO())
-    assert state()[:2] == before[:2]
+    later = state()
+    assert later[:2] == before[:2]
+    assert later[3:] == before[3:]  # no commitment, repair application or objection added or moved on
 
 
 def test_demo_has_all_four_colours_and_mostly_green(demo_city):
@@ -74,6 +80,39 @@ def test_demo_lists_cover_every_list_type(demo_city):
     run = run_risk_scan(trigger="test")
     assert run.state == "succeeded", run.error
     assert ListProposal.objects.filter(list_type=ListType.SERIOUS).count() >= 3
+
+
+def test_demo_has_commitments_of_every_type_in_every_state(demo_city):
+    assert "信用承诺：新增" in demo_city
+    pairs = set(CreditCommitment.objects.values_list("commitment_type", "state"))
+    assert pairs == {(t, s) for t in CommitmentType.values for s in CommitmentState.values}
+    # Some are past their due date and still 履约中, so the inbox shows COMMITMENT_OVERDUE
+    assert CreditCommitment.objects.filter(state=CommitmentState.IN_PROGRESS, due_on__lt=dt.date(2026, 11, 22)).count() >= 4
+    # A resolved commitment became a credit record: positive when fulfilled, negative when broken
+    for commitment in CreditCommitment.objects.exclude(state=CommitmentState.IN_PROGRESS):
+        assert commitment.result_record.polarity == ("positive" if commitment.state == CommitmentState.FULFILLED else "negative")
+    from credit.models import RiskWarning
+
+    assert RiskWarning.objects.filter(rule_code="COMMITMENT_OVERDUE").count() >= 4
+
+
+def test_demo_has_repair_applications_at_each_stage(demo_city):
+    states = {s: RepairApplication.objects.filter(state=s).count() for s in RepairState.values}
+    assert all(n >= 1 for n in states.values()), states
+    for application in RepairApplication.objects.select_related("record", "commitment"):
+        assert application.record.severity == "general"
+        assert application.commitment.commitment_type == CommitmentType.REPAIR
+        assert application.record.state == ("repaired" if application.state == RepairState.APPROVED else "active")
+
+
+def test_demo_has_objections_at_each_stage_and_outcome(demo_city):
+    stages = set(Objection.objects.values_list("state", "outcome"))
+    assert stages == {
+        (ObjectionState.SUBMITTED, ""), (ObjectionState.ACCEPTED, ""), (ObjectionState.REFUSED, ""),
+        *((ObjectionState.DECIDED, o) for o in ObjectionOutcome.values),
+    }
+    revoked = Objection.objects.get(outcome=ObjectionOutcome.REVOKED)
+    assert revoked.record.state == "revoked"
 
 
 # --- manage.py evaluate_credit --------------------------------------------------------------------
