@@ -7,16 +7,18 @@ are read-only in forms and change through actions.
 """
 
 import json
+import os
 import secrets
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
-from django.http import HttpResponse, HttpResponseRedirect
+from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -26,14 +28,32 @@ from django.utils.translation import gettext_lazy as _
 
 from core import uscc
 from core.choices import Role
+from core.workdays import add_working_days, working_days_between
 from credit import imports, services
-from credit.choices import ListType, ProposalState, RecordState, WarningState
+from credit.choices import (
+    OPEN_OBJECTION_STATES,
+    CommitmentState,
+    ListType,
+    ObjectionState,
+    PenaltyType,
+    ProposalState,
+    RecordState,
+    RepairState,
+    WarningState,
+)
 from credit.forms import (
+    CommitmentBreakForm,
+    CommitmentFulfilForm,
+    CommitmentMakeForm,
     CreditRecordForm,
+    DecisionReasonForm,
     EvaluationModelForm,
     JointMeasureForm,
     ListEntryAddForm,
     ListEntryRemoveForm,
+    ObjectionAcceptForm,
+    ObjectionDecideForm,
+    ObjectionRefuseForm,
     ProposalConfirmForm,
     ReasonForm,
     RecordImportForm,
@@ -41,6 +61,7 @@ from credit.forms import (
 )
 from credit.models import (
     CreditCheck,
+    CreditCommitment,
     CreditRecord,
     EntityCredit,
     EvaluationModel,
@@ -50,7 +71,9 @@ from credit.models import (
     JointMeasure,
     ListEntry,
     ListProposal,
+    Objection,
     PublicityRule,
+    RepairApplication,
     RiskScanRun,
     RiskWarning,
 )
@@ -89,20 +112,29 @@ def show_refusal(request, exc: ValidationError, prefix: str = "") -> None:
         messages.error(request, f"{prefix}{message}")
 
 
-def intermediate_action(modeladmin, request, queryset, *, form_class, title, apply, done, submit=None, initial=None, single=False, note=""):
+def intermediate_action(
+    modeladmin, request, queryset, *, form_class, title, apply, done, submit=None, initial=None, single=False, note="",
+    template="admin/credit/action_form.html",
+):
     """An action that asks for a few fields first (the admin's confirmation-page pattern).
 
     ``apply(obj, cleaned_data)`` calls the service; each refusal is shown as a message naming the row.
+    A form with a file field uses ``template="admin/credit/action_form_upload.html"`` (multipart).
     """
     count = queryset.count()
+    if count == 0:
+        # The rows chosen are not in this official's (scoped) list: another department's, or gone.
+        messages.error(request, _("所选记录不在您可以处理的范围内（只能处理本部门的记录），未作任何处理。"))
+        return None
     if single and count != 1:
         messages.error(request, _("请一次只选择一条记录执行“%(title)s”。") % {"title": title})
         return None
     if count > MAX_ACTION_ROWS:
         messages.error(request, _("一次最多对 %(max)s 条记录执行“%(title)s”，本次选择了 %(n)s 条。") % {"max": MAX_ACTION_ROWS, "title": title, "n": count})
         return None
-    form = form_class(request.POST if "apply" in request.POST else None, initial=initial)
-    if "apply" in request.POST and form.is_valid():
+    applying = "apply" in request.POST
+    form = form_class(request.POST if applying else None, request.FILES if applying else None, initial=initial)
+    if applying and form.is_valid():
         ok = 0
         for obj in queryset:
             try:
@@ -129,7 +161,7 @@ def intermediate_action(modeladmin, request, queryset, *, form_class, title, app
         "note": note,
         "media": modeladmin.media + form.media,
     }
-    return TemplateResponse(request, "admin/credit/action_form.html", context)
+    return TemplateResponse(request, template, context)
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -887,3 +919,533 @@ class GradeHistoryAdmin(UsccSearchMixin, ReadOnlyAdmin):
     @admin.display(description=_("评价理由"))
     def reasons_display(self, obj):
         return _reasons(obj.reasons)
+
+
+# --- remedies: commitments, repair, objections (DOMAIN §3) ------------------------------------------
+
+UPLOAD_ACTION_TEMPLATE = "admin/credit/action_form_upload.html"
+REMEDY_CHANGE_FORM = "admin/credit/remedy_change_form.html"
+DUE_WITHIN_WORKING_DAYS = 1  # issue 4: objections due within 1 working day, or overdue, are flagged
+
+
+def due_window(request=None):
+    """``(today, last day counted as due soon)``: a deadline on or before the next working day is due
+    within 1 working day. Worked out once per request (the calendar reads the officials' overrides)."""
+    cached = getattr(request, "_credit_due_window", None)
+    if cached is not None:
+        return cached
+    today = timezone.localdate()
+    window = (today, add_working_days(today, DUE_WITHIN_WORKING_DAYS).date)
+    if request is not None:
+        request._credit_due_window = window
+    return window
+
+
+def objection_deadline_q(lookup: str, day) -> Q:
+    """Open objections whose current deadline (受理期限 until accepted, then 办结期限) is ``lookup`` ``day``."""
+    return Q(state=ObjectionState.SUBMITTED, **{f"accept_due_on__{lookup}": day}) | Q(
+        state=ObjectionState.ACCEPTED, **{f"decide_due_on__{lookup}": day}
+    )
+
+
+def commitment_overdue_q(today) -> Q:
+    """Commitments past their due date and still 履约中 (the risk scan warns of the same)."""
+    return Q(state=CommitmentState.IN_PROGRESS, due_on__lt=today)
+
+
+def _link(viewname, obj, text=None):
+    if obj is None:
+        return "-"
+    return format_html('<a href="{}">{}</a>', reverse(viewname, args=[obj.pk]), text or str(obj))
+
+
+def _coloured(text, level):
+    """Red for overdue, orange for due within 1 working day."""
+    colour = {"overdue": "#ba2121", "due": "#c05600"}.get(level)
+    if colour is None:
+        return text
+    return format_html('<span style="color:{};font-weight:bold">{}</span>', colour, text)
+
+
+def _file_response(field_file):
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
+
+
+class RemedyActionsMixin:
+    """Buttons on an object's page that run the list's actions on that one object (same form, same service)."""
+
+    change_form_template = REMEDY_CHANGE_FORM
+    action_query = ""  # e.g. "?state=all", so the list's default filter does not hide the object
+
+    def object_actions(self, request, obj) -> list:
+        """``[(action name, label)]`` that apply to ``obj`` in its current state."""
+        return []
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
+        extra = {}
+        if obj is not None and self.owns(request, obj) and self.has_change_permission(request):
+            opts = self.model._meta
+            extra = {
+                "remedy_actions": self.object_actions(request, obj),
+                "remedy_action_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + self.action_query,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+
+class CommitmentOverdueFilter(admin.SimpleListFilter):
+    title = _("履约期限")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("已过履约期限仍在履约中"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(commitment_overdue_q(due_window(request)[0]))
+        return queryset
+
+
+COMMITMENT_ADD_FIELDS = ("uscc", "commitment_type", "department", "matter", "related_record", "content", "signatory", "contact_phone", "made_on", "due_on")
+COMMITMENT_VIEW_FIELDS = (
+    "tracking_no", "uscc_display", "entity_name_display", "commitment_type", "department", "matter", "related_record_link", "content",
+    "signatory", "made_on", "due_on_display", "channel", "created_at",
+)
+COMMITMENT_CONFIDENTIAL_FIELDS = ("contact_phone",)
+COMMITMENT_RESULT_FIELDS = ("state", "resolved_on", "resolution_note", "evidence_link", "result_record_link")
+
+
+@admin.register(CreditCommitment)
+class CreditCommitmentAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+    """Entered by ``commitment_make``; 已履约 / 违诺 only through the actions (each becomes a credit record)."""
+
+    form = CommitmentMakeForm
+    list_display = (
+        "tracking_no", _uscc, _entity_name, "commitment_type", "department", "made_on", "due_on_display", "state", "resolved_on", "channel",
+    )
+    list_filter = ("commitment_type", "state", CommitmentOverdueFilter)
+    search_fields = ("tracking_no", "signatory", "matter")
+    search_help_text = _("按统一社会信用代码（18位）、承诺编号、承诺人或涉及事项搜索")
+    text_search_fields = ("tracking_no", "signatory", "matter")
+    list_select_related = ("department",)
+    raw_id_fields = ("related_record",)
+    show_full_result_count = False
+    list_per_page = 50
+    actions = ["fulfil", "break_commitment"]
+
+    def get_queryset(self, request):
+        return with_entity_name(super().get_queryset(request))
+
+    def get_urls(self):
+        evidence = path("<int:pk>/evidence/", self.admin_site.admin_view(self.evidence_view), name="credit_creditcommitment_evidence")
+        return [evidence, *super().get_urls()]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": COMMITMENT_ADD_FIELDS})]
+        return [
+            (None, {"fields": COMMITMENT_VIEW_FIELDS}),
+            (_("联系方式（保密，仅监管人员可见）"), {"fields": COMMITMENT_CONFIDENTIAL_FIELDS}),
+            (_("履约认定"), {"fields": COMMITMENT_RESULT_FIELDS}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*COMMITMENT_VIEW_FIELDS, *COMMITMENT_CONFIDENTIAL_FIELDS, *COMMITMENT_RESULT_FIELDS) if obj else ()
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None:
+            kwargs["form"] = forms.ModelForm  # a saved commitment is only viewed; its state changes through actions
+        return super().get_form(request, obj, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            raise PermissionDenied
+        kwargs = form.service_kwargs()
+        if not is_platform_admin(request.user):
+            kwargs["department"] = department_of(request.user)
+        try:
+            saved, code = services.commitment_make(actor=request.user, **kwargs)
+        except ValidationError as exc:
+            self.refused(request, exc)
+            return
+        adopt(obj, saved)
+        messages.success(
+            request,
+            _("承诺编号 %(no)s，查询码 %(code)s。查询码只显示这一次，请告知承诺人凭承诺编号和查询码查询。") % {"no": saved.tracking_no, "code": code},
+        )
+
+    # display
+
+    @admin.display(description=_("统一社会信用代码"))
+    def uscc_display(self, obj):
+        return obj.entity_id
+
+    @admin.display(description=_("主体名称"))
+    def entity_name_display(self, obj):
+        return _entity_name(obj)
+
+    @admin.display(description=_("履约期限"), ordering="due_on")
+    def due_on_display(self, obj):
+        if obj.state == CommitmentState.IN_PROGRESS and obj.due_on < timezone.localdate():
+            return _coloured(f"{obj.due_on}（已逾期）", "overdue")
+        return str(obj.due_on)
+
+    @admin.display(description=_("所修复的信用记录"))
+    def related_record_link(self, obj):
+        return _link("admin:credit_creditrecord_change", obj.related_record)
+
+    @admin.display(description=_("形成的信用记录"))
+    def result_record_link(self, obj):
+        return _link("admin:credit_creditrecord_change", obj.result_record)
+
+    @admin.display(description=_("履约证明材料"))
+    def evidence_link(self, obj):
+        if not obj.evidence:
+            return "-"
+        url = reverse("admin:credit_creditcommitment_evidence", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, os.path.basename(obj.evidence.name))
+
+    def evidence_view(self, request, pk):
+        obj = self.get_queryset(request).filter(pk=pk).first()  # scoped: another department's file is not found
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        return _file_response(obj.evidence)
+
+    # actions
+
+    def object_actions(self, request, obj):
+        if obj.state != CommitmentState.IN_PROGRESS:
+            return []
+        return [("fulfil", _("认定已履约")), ("break_commitment", _("认定违诺"))]
+
+    @admin.action(description=_("认定已履约"), permissions=["change"])
+    def fulfil(self, request, queryset):
+        return intermediate_action(
+            self, request, queryset, form_class=CommitmentFulfilForm, title=_("认定已履约"), done=_("已认定履约"), submit=_("确认已履约"),
+            initial={"resolved_on": timezone.localdate()}, template=UPLOAD_ACTION_TEMPLATE,
+            note=_("认定后形成一条正面信用记录（信用承诺类），并计入信用评价。"),
+            apply=lambda obj, data: services.commitment_fulfil(
+                actor=request.user, commitment=obj, resolved_on=data["resolved_on"], note=data.get("note") or "", evidence=data.get("evidence"),
+            ),
+        )
+
+    @admin.action(description=_("认定违诺"), permissions=["change"])
+    def break_commitment(self, request, queryset):
+        return intermediate_action(
+            self, request, queryset, form_class=CommitmentBreakForm, title=_("认定违诺"), done=_("已认定违诺"), submit=_("确认违诺"),
+            initial={"resolved_on": timezone.localdate()},
+            note=_("违诺形成一条负面信用记录（信用承诺类）；近12个月内违诺的主体评为“失信”等级。"),
+            apply=lambda obj, data: services.commitment_break(actor=request.user, commitment=obj, note=data["note"], resolved_on=data["resolved_on"]),
+        )
+
+
+class PendingRepairFilter(StateFilter):
+    choices_class = RepairState
+    default = RepairState.SUBMITTED
+
+
+REPAIR_FIELDSETS = [
+    (None, {"fields": ("tracking_no", "state", "department", "filed_at", "channel")}),
+    (_("信用记录"), {"fields": ("uscc_display", "entity_name_display", "record_link", "record_window", "repair_checks")}),
+    (_("申请"), {"fields": ("applicant_name", "reason", "commitment_link", "evidence_links")}),
+    (_("联系方式（保密，仅监管人员可见）"), {"fields": ("contact_phone", "contact_email")}),
+    (_("决定"), {"fields": ("decided_by", "decided_at", "decision_reason")}),
+]
+
+
+@admin.register(RepairApplication)
+class RepairApplicationAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+    """谁认定、谁修复: the deciding department approves or rejects, with reasons, through the services."""
+
+    list_display = ("tracking_no", _uscc, _entity_name, "record_title", "department", "applicant_name", "filed_at", "state", "decided_by", "decided_at")
+    list_filter = (PendingRepairFilter,)
+    search_fields = ("tracking_no", "applicant_name")
+    search_help_text = _("按统一社会信用代码（18位）、受理编号或申请人搜索")
+    text_search_fields = ("tracking_no", "applicant_name", "record__source_ref")
+    list_select_related = ("department", "record", "decided_by")
+    fieldsets = REPAIR_FIELDSETS
+    readonly_fields = [f for _name, opts in REPAIR_FIELDSETS for f in opts["fields"]]
+    actions = ["approve", "reject"]
+    action_query = "?state=all"
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return with_entity_name(super().get_queryset(request))
+
+    def get_urls(self):
+        evidence = path(
+            "<int:pk>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view), name="credit_repairapplication_evidence"
+        )
+        return [evidence, *super().get_urls()]
+
+    def has_add_permission(self, request):
+        return False  # applications come from the public site and the API
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("信用记录"), ordering="record__title")
+    def record_title(self, obj):
+        return obj.record.title
+
+    @admin.display(description=_("统一社会信用代码"))
+    def uscc_display(self, obj):
+        return obj.entity_id
+
+    @admin.display(description=_("主体名称"))
+    def entity_name_display(self, obj):
+        return _entity_name(obj)
+
+    @admin.display(description=_("信用记录"))
+    def record_link(self, obj):
+        record = obj.record
+        return _link("admin:credit_creditrecord_change", record, f"{record.source_ref} {record.title}")
+
+    @admin.display(description=_("公示情况"))
+    def record_window(self, obj):
+        record = obj.record
+        severity = record.get_severity_display() or "-"
+        penalties = "、".join(str(PenaltyType(p).label) if p in PenaltyType.values else p for p in record.penalty_types)
+        return format_html(
+            "{}；决定日期 {}；可申请修复日期 {}；公示截止 {}；当前状态：{}{}", severity, record.decided_on, record.repairable_from,
+            record.publicity_ends_on, record.get_state_display(), f"；处罚种类：{penalties}" if record.penalty_types else "",
+        )
+
+    @admin.display(description=_("修复条件核查"))
+    def repair_checks(self, obj):
+        if obj.state != RepairState.SUBMITTED:
+            return "-"
+        problems = [p for p in services.repair_problems(obj.record, commitment_accepted=True) if "待审核的修复申请" not in p]
+        if not problems:
+            return format_html('<span style="color:#2e7d32">{}</span>', "符合申请条件（最短公示期、处罚种类、信用修复承诺）")
+        return format_html(
+            '<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>', format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+        )
+
+    @admin.display(description=_("信用修复承诺"))
+    def commitment_link(self, obj):
+        return _link("admin:credit_creditcommitment_change", obj.commitment, obj.commitment.tracking_no)
+
+    @admin.display(description=_("证明材料"))
+    def evidence_links(self, obj):
+        files = list(obj.evidence.all())
+        if not files:
+            return _("（未提交）")
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{}</a>（{}）</li>',
+                ((reverse("admin:credit_repairapplication_evidence", args=[obj.pk, e.pk]), os.path.basename(e.file.name),
+                  timezone.localtime(e.uploaded_at).strftime("%Y-%m-%d %H:%M")) for e in files),
+            ),
+        )
+
+    def evidence_view(self, request, pk, evidence_id):
+        obj = self.get_queryset(request).filter(pk=pk).first()  # scoped: another department's file is not found
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        evidence = obj.evidence.filter(pk=evidence_id).first()
+        if evidence is None:
+            raise Http404
+        return _file_response(evidence.file)
+
+    def object_actions(self, request, obj):
+        return [("approve", _("批准修复")), ("reject", _("不予修复"))] if obj.state == RepairState.SUBMITTED else []
+
+    @admin.action(description=_("批准修复"), permissions=["change"])
+    def approve(self, request, queryset):
+        return intermediate_action(
+            self, request, queryset, form_class=DecisionReasonForm, title=_("批准信用修复"), done=_("已批准修复"), submit=_("确认批准修复"),
+            note=_("批准后该记录停止公示，不再出现在任何公开页面和公开接口中，并重新评价信用等级；决定理由记入审计日志。"),
+            apply=lambda obj, data: services.repair_approve(actor=request.user, application=obj, reason=data["reason"]),
+        )
+
+    @admin.action(description=_("不予修复"), permissions=["change"])
+    def reject(self, request, queryset):
+        return intermediate_action(
+            self, request, queryset, form_class=DecisionReasonForm, title=_("不予信用修复"), done=_("已决定不予修复"), submit=_("确认不予修复"),
+            note=_("不予修复的理由将告知申请人（凭受理编号和查询码查询）。"),
+            apply=lambda obj, data: services.repair_reject(actor=request.user, application=obj, reason=data["reason"]),
+        )
+
+
+class ObjectionStateFilter(StateFilter):
+    """Opens on the objections still being handled (待受理 and 已受理)."""
+
+    choices_class = ObjectionState
+    default = "open"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("处理中（待受理、已受理）")), *ObjectionState.choices, ("all", _("全部"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(state__in=OPEN_OBJECTION_STATES)
+        return super().queryset(request, queryset)
+
+
+class ObjectionDeadlineFilter(admin.SimpleListFilter):
+    title = _("期限")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [("due", _("1个工作日内到期或已逾期")), ("overdue", _("已逾期"))]
+
+    def queryset(self, request, queryset):
+        today, until = due_window(request)
+        if self.value() == "due":
+            return queryset.filter(objection_deadline_q("lte", until))
+        if self.value() == "overdue":
+            return queryset.filter(objection_deadline_q("lt", today))
+        return queryset
+
+
+OBJECTION_FIELDSETS = [
+    (None, {"fields": ("tracking_no", "state", "target_link", "uscc_display", "entity_name_display", "department", "reason", "filed_at", "channel")}),
+    (_("期限（工作日）"), {"fields": ("accept_due_display", "decide_due_display", "deadline_provisional", "time_left")}),
+    (_("申请人联系方式（保密，仅监管人员可见）"), {"fields": ("applicant_name", "contact_phone", "contact_email")}),
+    (_("办理"), {"fields": ("accepted_at", "accept_reason", "outcome", "outcome_reason", "decided_at", "handled_by")}),
+]
+
+
+@admin.register(Objection)
+class ObjectionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+    """受理 within 5 working days and 办结 within 20 (DOMAIN §3); deadlines due within 1 working day are flagged."""
+
+    list_display = (
+        "tracking_no", "target_display", _uscc, _entity_name, "department", "filed_at", "state", "accept_due_display", "decide_due_display",
+        "outcome",
+    )
+    list_filter = (ObjectionStateFilter, ObjectionDeadlineFilter, "outcome")
+    search_fields = ("tracking_no", "applicant_name")
+    search_help_text = _("按统一社会信用代码（18位）、受理编号或申请人搜索")
+    text_search_fields = ("tracking_no", "applicant_name")
+    list_select_related = ("department", "record", "list_entry")
+    fieldsets = OBJECTION_FIELDSETS
+    readonly_fields = [f for _name, opts in OBJECTION_FIELDSETS for f in opts["fields"]]
+    actions = ["accept", "refuse", "decide"]
+    action_query = "?state=all"
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        today, until = due_window(request)
+        urgency = Case(
+            When(objection_deadline_q("lt", today), then=Value("overdue")),
+            When(objection_deadline_q("lte", until), then=Value("due")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+        return with_entity_name(super().get_queryset(request)).annotate(urgency=urgency)
+
+    def has_add_permission(self, request):
+        return False  # objections come from the public site and the API
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # display
+
+    @admin.display(description=_("异议对象"))
+    def target_display(self, obj):
+        if obj.record_id:
+            return f"{obj.record.source_ref} {obj.record.title}"
+        return str(obj.list_entry)
+
+    @admin.display(description=_("异议对象"))
+    def target_link(self, obj):
+        if obj.record_id:
+            return _link("admin:credit_creditrecord_change", obj.record, f"{obj.record.source_ref} {obj.record.title}（{obj.record.get_state_display()}）")
+        return _link("admin:credit_listentry_change", obj.list_entry)
+
+    @admin.display(description=_("统一社会信用代码"))
+    def uscc_display(self, obj):
+        return obj.entity_id
+
+    @admin.display(description=_("主体名称"))
+    def entity_name_display(self, obj):
+        return _entity_name(obj)
+
+    def _deadline(self, obj, day, current: bool):
+        text = f"{day}{'（暂定）' if obj.deadline_provisional else ''}"
+        level = getattr(obj, "urgency", "") if current else ""
+        if level == "overdue":
+            text += "（已逾期）"
+        elif level == "due":
+            text += "（1个工作日内到期）"
+        return _coloured(text, level)
+
+    @admin.display(description=_("受理期限"), ordering="accept_due_on")
+    def accept_due_display(self, obj):
+        return self._deadline(obj, obj.accept_due_on, obj.state == ObjectionState.SUBMITTED)
+
+    @admin.display(description=_("办结期限"), ordering="decide_due_on")
+    def decide_due_display(self, obj):
+        return self._deadline(obj, obj.decide_due_on, obj.state == ObjectionState.ACCEPTED)
+
+    @admin.display(description=_("剩余时间"))
+    def time_left(self, obj):
+        if obj.state not in OPEN_OBJECTION_STATES:
+            return "-"
+        today = timezone.localdate()
+        label, due = ("受理", obj.accept_due_on) if obj.state == ObjectionState.SUBMITTED else ("办结", obj.decide_due_on)
+        if due < today:
+            return _coloured(f"{label}已逾期 {working_days_between(due, today)} 个工作日", "overdue")
+        left = working_days_between(today, due)
+        return _coloured(f"距{label}期限还有 {left} 个工作日", getattr(obj, "urgency", ""))
+
+    # actions
+
+    def object_actions(self, request, obj):
+        if obj.state == ObjectionState.SUBMITTED:
+            return [("accept", _("受理")), ("refuse", _("不予受理"))]
+        if obj.state == ObjectionState.ACCEPTED:
+            return [("decide", _("办结"))]
+        return []
+
+    @admin.action(description=_("受理"), permissions=["change"])
+    def accept(self, request, queryset):
+        return intermediate_action(
+            self, request, queryset, form_class=ObjectionAcceptForm, title=_("受理异议"), done=_("已受理"), submit=_("确认受理"),
+            note=_("应在收到异议之日起5个工作日内受理或不予受理；受理后应在20个工作日内（自收到之日起算）办结。"),
+            apply=lambda obj, data: services.objection_accept(actor=request.user, objection=obj, reason=data.get("reason") or ""),
+        )
+
+    @admin.action(description=_("不予受理（须说明理由）"), permissions=["change"])
+    def refuse(self, request, queryset):
+        return intermediate_action(
+            self, request, queryset, form_class=ObjectionRefuseForm, title=_("不予受理异议"), done=_("已决定不予受理"), submit=_("确认不予受理"),
+            note=_("不予受理的理由将告知申请人（凭受理编号和查询码查询）。"),
+            apply=lambda obj, data: services.objection_refuse(actor=request.user, objection=obj, reason=data["reason"]),
+        )
+
+    @admin.action(description=_("办结（维持、更正或撤销）"), permissions=["change"])
+    def decide(self, request, queryset):
+        objection = queryset.first() if queryset.count() == 1 else None
+        return intermediate_action(
+            self, request, queryset, form_class=ObjectionDecideForm.for_objection(objection, request.user), title=_("办结异议"),
+            done=_("已办结"), submit=_("确认办结"), single=True, initial=ObjectionDecideForm.initial_for(objection) if objection else None,
+            note=_("维持：记录不变。更正：按下列内容修改记录（只提交修改过的项，原值记入审计日志）。撤销：记录停止公示并重新评价信用等级，名单记录则移出名单。"),
+            apply=lambda obj, data: services.objection_decide(
+                actor=request.user, objection=obj, outcome=data["outcome"], reason=data["reason"],
+                corrections=ObjectionDecideForm.changed_fields(obj.record, data) if data["outcome"] == "corrected" else None,
+            ),
+        )

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core import uscc
 from credit import services
-from credit.choices import GRADE_ORDER, LIST_GROUNDS, Colour, Grade, ListGround, ListType, RemovalReason
-from credit.models import CreditRecord, EvaluationModel, JointMeasure, ListEntry
+from credit.choices import GRADE_ORDER, LIST_GROUNDS, Colour, Grade, ListGround, ListType, ObjectionOutcome, RemovalReason, Severity
+from credit.models import CreditCommitment, CreditRecord, EvaluationModel, JointMeasure, ListEntry
 
 
 class _DryRunRollback(Exception):
@@ -326,3 +326,154 @@ class RecordImportForm(forms.Form):
             del self.fields["department"]
         else:
             self.fields["department"].queryset = departments
+
+
+# --- remedies: commitments, repair, objections (issue 4) ----------------------------------------
+
+
+class CommitmentMakeForm(NoModelValidationMixin, forms.ModelForm):
+    """An official's entry of a commitment (窗口代录); validated by a dry run of ``commitment_make``."""
+
+    uscc = UsccField(help_text=_("须为名录库中已有的市场主体"))
+    content = forms.CharField(
+        label=_("承诺内容"), required=False, widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        help_text=_("不填则使用该承诺类型的标准承诺书文本"),
+    )
+    made_on = forms.DateField(label=_("作出日期"), required=False, widget=AdminDateWidget, help_text=_("不填则为今天"))
+    department_fixed = None  # set by the admin: the official's own department (None: platform admin chooses)
+    actor = None
+
+    class Meta:
+        model = CreditCommitment
+        fields = ("uscc", "commitment_type", "department", "matter", "related_record", "content", "signatory", "contact_phone", "made_on", "due_on")
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        content = (data.get("content") or "").strip()
+        if not content and data.get("commitment_type") in services.COMMITMENT_TEMPLATES:
+            content = services.COMMITMENT_TEMPLATES[data["commitment_type"]].format(matter=data.get("matter") or "", due_on=data.get("due_on") or "")
+        return {
+            "entity_uscc": data["uscc"], "commitment_type": data["commitment_type"], "department": self.department_fixed or data.get("department"),
+            "content": content, "signatory": data.get("signatory") or "", "due_on": data["due_on"], "made_on": data.get("made_on"),
+            "matter": data.get("matter") or "", "related_record": data.get("related_record"), "contact_phone": data.get("contact_phone") or "",
+            "channel": "admin",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        kwargs = self.service_kwargs()
+        if kwargs["department"] is None:
+            self.add_error("department" if "department" in self.fields else None, "请选择受理部门")
+            return cleaned
+        refusal = dry_run(services.commitment_make, actor=self.actor, **kwargs)
+        if refusal is not None:
+            add_service_errors(self, refusal, {"entity": "uscc", "entity_uscc": "uscc"})
+        return cleaned
+
+
+class CommitmentFulfilForm(forms.Form):
+    resolved_on = forms.DateField(label=_("认定日期"), initial=timezone.localdate, widget=AdminDateWidget)
+    note = forms.CharField(label=_("认定说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    evidence = forms.FileField(label=_("履约证明材料"), required=False, help_text=_("可选；选择多条承诺时，同一文件附于每一条"))
+
+
+class CommitmentBreakForm(forms.Form):
+    resolved_on = forms.DateField(label=_("认定日期"), initial=timezone.localdate, widget=AdminDateWidget)
+    note = forms.CharField(
+        label=_("违诺事实和理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("违诺将形成一条负面信用记录（信用承诺类），并计入信用评价"),
+    )
+
+
+class DecisionReasonForm(forms.Form):
+    reason = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+class ObjectionAcceptForm(forms.Form):
+    reason = forms.CharField(label=_("受理意见"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+class ObjectionRefuseForm(forms.Form):
+    reason = forms.CharField(label=_("不予受理理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+
+
+# The correctable fields an official edits in the admin (the service accepts these and a few more).
+CORRECTION_FIELDS = ("title", "content", "severity", "decided_on", "legal_basis", "amount")
+
+
+class ObjectionDecideForm(forms.Form):
+    """办结: 维持, 更正 (the changed fields of the record) or 撤销; checked by a dry run of ``objection_decide``.
+
+    ``objection`` and ``actor`` are bound by ``for_objection``; a list-entry objection has no correction fields.
+    """
+
+    outcome = forms.ChoiceField(label=_("处理结果"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+    title = forms.CharField(label=_("更正：标题"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 80}))
+    content = forms.CharField(label=_("更正：内容"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
+    severity = forms.ChoiceField(label=_("更正：失信程度"), choices=[("", "—（正面、中性信息）"), *Severity.choices], required=False)
+    decided_on = forms.DateField(label=_("更正：决定（认定）日期"), required=False, widget=AdminDateWidget)
+    legal_basis = forms.CharField(label=_("更正：依据"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    amount = forms.DecimalField(label=_("更正：金额（元）"), max_digits=16, decimal_places=2, min_value=0, required=False)
+
+    objection = None
+    actor = None
+
+    @classmethod
+    def for_objection(cls, objection, actor):
+        return type(cls.__name__, (cls,), {"objection": objection, "actor": actor})
+
+    @staticmethod
+    def initial_for(objection) -> dict:
+        record = objection.record
+        return {name: getattr(record, name) for name in CORRECTION_FIELDS} if record is not None else {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.objection is not None and self.objection.record is None:
+            for name in CORRECTION_FIELDS:
+                del self.fields[name]
+
+    @staticmethod
+    def changed_fields(record, data: dict) -> dict:
+        """Only the fields the official changed (the service writes them through ``credit_records_push``)."""
+        if record is None:
+            return {}
+        changed = {}
+        for name in CORRECTION_FIELDS:
+            value, current = data.get(name), getattr(record, name)
+            if isinstance(value, str):
+                value, current = value.strip(), (current or "").strip()
+            if value in ("", None) and current in ("", None):
+                continue
+            if value != current:
+                changed[name] = value
+        return changed
+
+    def corrections(self) -> dict:
+        return self.changed_fields(self.objection.record if self.objection is not None else None, self.cleaned_data)
+
+    def service_kwargs(self) -> dict:
+        outcome = self.cleaned_data["outcome"]
+        return {
+            "objection": self.objection, "outcome": outcome, "reason": self.cleaned_data.get("reason") or "",
+            "corrections": self.corrections() if outcome == ObjectionOutcome.CORRECTED else None,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or self.objection is None:
+            return cleaned
+        kwargs = self.service_kwargs()
+        if kwargs["outcome"] == ObjectionOutcome.CORRECTED and self.objection.record is not None and not kwargs["corrections"]:
+            self.add_error(None, "选择“更正”时，请至少修改一项记录内容")
+            return cleaned
+        refusal = dry_run(services.objection_decide, actor=self.actor, **kwargs)
+        if isinstance(refusal, services.RecordsInvalid):
+            for item in refusal.items:
+                self.add_error(item["attr"] if item["attr"] in self.fields else None, item["detail"])
+        elif refusal is not None:
+            add_service_errors(self, refusal, {"corrections": None})
+        return cleaned
