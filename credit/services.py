@@ -740,16 +740,30 @@ def _new_tracking(model, prefix: str) -> tuple[str, str]:
             return number, f"{secrets.randbelow(10**6):06d}"
 
 
+LOOKUP_MAX_FAILURES = 10
+LOOKUP_LOCK_SECONDS = 3600
+
+
 def filing_lookup(model, tracking_no: str, code: str):
     """The filing with this number if ``code`` is its query code; else None (a wrong code and an
     unknown number look the same, API.md)."""
     import hmac
 
+    from django.core.cache import cache
+
     number = str(tracking_no or "").strip().upper()
     obj = model.objects.filter(tracking_no=number).first() if number else None
     if obj is None or not code or not obj.query_code_hash:
         return None
-    return obj if hmac.compare_digest(obj.query_code_hash, _query_code_hash(number, str(code).strip())) else None
+    # A 6-digit code could be guessed from many addresses: after 10 wrong codes a number is locked for an hour.
+    failures_key = f"filing-lookup-failures:{number}"
+    if (cache.get(failures_key) or 0) >= LOOKUP_MAX_FAILURES:
+        return None
+    if hmac.compare_digest(obj.query_code_hash, _query_code_hash(number, str(code).strip())):
+        return obj
+    cache.add(failures_key, 0, timeout=LOOKUP_LOCK_SECONDS)
+    cache.incr(failures_key)
+    return None
 
 
 def _check_deciding_department(actor, department) -> None:
@@ -918,7 +932,7 @@ def repair_problems(record: CreditRecord, *, commitment_accepted: bool, today: d
         problems.append("申请信用修复须作出信用修复承诺（commitment_accepted 须为 true）")
     open_app = RepairApplication.objects.filter(record=record, state="submitted").first()
     if open_app is not None:
-        problems.append(f"该记录已有待审核的修复申请（受理编号 {open_app.tracking_no}）")
+        problems.append("该记录已有待审核的修复申请，请凭原受理编号和查询码查询进度")
     return problems
 
 

@@ -1,23 +1,28 @@
-"""Public credit pages (no login): an entity's credit section, the public lists, how grades work.
+"""Public credit pages (no login): an entity's credit section, the public lists, how grades work,
+the public filings (commitments, repair applications, objections, tracking) and credit reports.
 
 Everything here reads through ``credit.selectors`` (what is public is decided there, once). The
 risk class is internal (SAMR 国市监信发〔2022〕6号): it is never loaded into a template context,
 so no template can show it by mistake.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import BooleanField, Count
+from django.db.models import BooleanField, Count, Exists, OuterRef, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from rest_framework.throttling import SimpleRateThrottle
 
 from core import uscc as uscc_lib
 from core.search import to_tsquery_text
-from credit import selectors
-from credit.choices import GRADE_ORDER, Colour, Grade, ListType, RecordCategory
+from credit import forms_public, selectors, services
+from credit.choices import GRADE_ORDER, OPEN_OBJECTION_STATES, Colour, Grade, ListType, Polarity, RecordCategory
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS
-from credit.models import EntityCredit
+from credit.models import EntityCredit, Objection
 from credit.services import publicity_rule_in_force
 from supervision.models import MarketEntity
 from supervision.selectors import USCC_PREFIX, public_entities, unicode_name
@@ -103,15 +108,20 @@ def _public_entity(request, uscc: str):
     return entity, None
 
 
-def _credit_view(code: str) -> dict | None:
-    """The public part of an entity's current evaluation, as plain data (never the row itself)."""
-    credit = (
-        EntityCredit.objects.filter(entity_id=code)
-        .only("grade", "score", "reasons", "improves_on", "changed_at", "model")
-        .select_related("model")
-        .prefetch_related("model__bands")
-        .first()
-    )
+def _credit_row(code: str) -> EntityCredit | None:
+    return EntityCredit.objects.filter(entity_id=code).only("grade", "score", "reasons", "improves_on", "changed_at", "model").select_related("model").first()
+
+
+def _history_rows(code: str) -> list:
+    latest = selectors.grade_history(code).order_by("-changed_at", "-id").only("grade", "score", "changed_at", "model")
+    rows = list(latest[:HISTORY_POINTS])
+    rows.reverse()
+    return rows
+
+
+def _credit_view(credit: EntityCredit | None) -> dict | None:
+    """The public part of an entity's current evaluation, as plain data (never the row itself).
+    The model's bands must be prefetched (entity_detail loads them once for grade and history)."""
     if credit is None:
         return None
     badge = selectors.grade_badge(credit)
@@ -135,11 +145,8 @@ def _credit_view(code: str) -> dict | None:
     }
 
 
-def _history_view(code: str, credit: dict | None, today) -> dict:
+def _history_view(rows: list, credit: dict | None, today) -> dict:
     """Points for the grade-history chart: each change, then today at the current score."""
-    latest = selectors.grade_history(code).order_by("-changed_at", "-id").only("grade", "score", "changed_at", "model")
-    rows = list(latest.prefetch_related("model__bands")[:HISTORY_POINTS])
-    rows.reverse()
     points = []
     for row in rows:
         band = next((b for b in row.model.bands.all() if b.grade == row.grade), None)
@@ -178,14 +185,35 @@ def entity_detail(request, uscc: str):
         return response
     today = timezone.localdate()
     code = entity.uscc
-    credit = _credit_view(code)
-    records = list(selectors.public_records(today).filter(entity_id=code).only(*selectors.PUBLIC_RECORD_FIELDS, "department__name"))
+    credit_row = _credit_row(code)
+    history_rows = _history_rows(code) if credit_row else []
+    # One query for the bands of the current model and of every model in the history.
+    prefetch_related_objects([credit_row.model, *(r.model for r in history_rows)] if credit_row else [], "bands")
+    credit = _credit_view(credit_row)
+    # 异议处理中 (DOMAIN §3): shown from the moment an objection is filed until it is decided. The
+    # same rule as selectors.records_under_objection / entries_under_objection, as a column of the
+    # one query, so the marker costs no query of its own.
+    open_objections = Objection.objects.filter(state__in=OPEN_OBJECTION_STATES)
+    records = list(
+        selectors.public_records(today)
+        .filter(entity_id=code)
+        .only(*selectors.PUBLIC_RECORD_FIELDS, "department__name")
+        .annotate(under_objection=Exists(open_objections.filter(record_id=OuterRef("pk"))))
+    )
     by_category = []
     for value, label in RecordCategory.choices:
         items = [r for r in records if r.category == value]
         if items:
             by_category.append({"label": label, "records": items})
-    entries = list(selectors.public_list_entries(today=today).filter(entity_id=code).order_by("listed_on"))
+    entries = list(
+        selectors.public_list_entries(today=today)
+        .filter(entity_id=code)
+        .annotate(under_objection=Exists(open_objections.filter(list_entry_id=OuterRef("pk"))))
+        .order_by("listed_on")
+    )
+    for r in records:
+        r.repairable = r.polarity == Polarity.NEGATIVE  # only negative facts are repaired (DOMAIN §3)
+    commitments = list(selectors.public_commitments(code).order_by("-made_on", "-id"))
     rule = publicity_rule_in_force(today)
     context = {
         "entity": entity,
@@ -193,8 +221,9 @@ def entity_detail(request, uscc: str):
         "record_groups": by_category,
         "record_count": len(records),
         "list_entries": entries,
+        "commitments": commitments,
         "change": _change_hint(credit, entries, rule),
-        "history": _history_view(code, credit, today) if credit else {"points": []},
+        "history": _history_view(history_rows, credit, today) if credit else {"points": []},
         "today": today,
     }
     return render(request, "credit/entity_detail.html", context)
@@ -275,3 +304,283 @@ def grades(request):
         },
     }
     return render(request, "credit/grades.html", context)
+
+
+# --- public filings (issue 4): commitments, repair, objections, tracking ----------------------------
+
+PUBLIC_ACTOR = "public:web"
+MAX_PK = 2**63 - 1
+
+
+class PublicFormThrottle(SimpleRateThrottle):
+    """Per IP, at the rate of the public API (``anon``): the public forms are the same filings."""
+
+    scope = "public_form"
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get("anon")
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _throttled(request):
+    """The 429 page when this IP has filed or looked up too often, else None."""
+    throttle = PublicFormThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = max(int(throttle.wait() or 1), 1)
+    response = render(request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def _pk(raw) -> int | None:
+    try:
+        value = int(str(raw).strip())
+    except (TypeError, ValueError):
+        return None
+    return value if 0 < value <= MAX_PK else None
+
+
+def _entity_name(code: str) -> str:
+    return public_entities().filter(uscc=code).values_list("name", flat=True).first() or ""
+
+
+def _no_target(request, what: str, how: str):
+    message = f"未找到该{what}，或该信息已不在公示中。{how}"
+    return render(request, "public/error.html", {"title": f"未找到该{what}", "message": message}, status=404)
+
+
+# Every filing page is never_cache: a form may hold the applicant's contact details, a success page
+# the query code; neither may be kept by a browser cache or a proxy.
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def commitment_new(request):
+    """Make a 信用承诺 (DOMAIN §3) from the public site; the template of the chosen type is prefilled."""
+    kind = request.GET.get("type", "voluntary")
+    kind = kind if kind in dict(forms_public.PUBLIC_COMMITMENT_TYPES) else "voluntary"
+    if request.method == "POST":
+        if (limited := _throttled(request)) is not None:
+            return limited
+        form = forms_public.CommitmentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                commitment, code = services.commitment_make(
+                    actor=PUBLIC_ACTOR,
+                    entity_uscc=data["uscc"],
+                    commitment_type=data["commitment_type"],
+                    department=data["department"],
+                    content=data["content"],
+                    signatory=data["signatory"],
+                    due_on=data["due_on"],
+                    matter=data["matter"],
+                    contact_phone=data["contact_phone"],
+                    channel="web",
+                )
+            except ValidationError as exc:
+                forms_public.apply_service_errors(form, exc, rename={"entity": "uscc", "related_record": None})
+            else:
+                context = {"commitment": commitment, "entity_name": form.entity.name, "query_code": code, "department": data["department"].name}
+                return render(request, "credit/commitment_done.html", context)
+    else:
+        initial = {"commitment_type": kind, "content": forms_public.commitment_text(kind)}
+        if request.GET.get("uscc"):
+            initial["uscc"] = uscc_lib.normalize(request.GET["uscc"])[:40]
+        form = forms_public.CommitmentForm(initial=initial)
+    templates = {value: forms_public.commitment_text(value) for value, _label in forms_public.PUBLIC_COMMITMENT_TYPES}
+    raw = {value: services.COMMITMENT_TEMPLATES[value] for value, _label in forms_public.PUBLIC_COMMITMENT_TYPES}
+    rules = {value: services.COMMITMENT_RULES[value][0] or "" for value, _label in forms_public.PUBLIC_COMMITMENT_TYPES}
+    context = {"form": form, "templates": templates, "raw_templates": raw, "matter_rules": rules, "placeholder": forms_public.PLACEHOLDER}
+    return render(request, "credit/commitment_form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def repair_new(request):
+    """Apply to repair a public record (信用修复). The service's exact reasons are shown when it refuses."""
+    pk = _pk(request.GET.get("record"))
+    record = selectors.public_records().filter(pk=pk).first() if pk else None
+    if record is None:
+        return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“申请信用修复”。")
+    if request.method == "POST":
+        if (limited := _throttled(request)) is not None:
+            return limited
+        form = forms_public.RepairForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                application, code = services.repair_apply(
+                    actor=PUBLIC_ACTOR,
+                    record=record,
+                    applicant_name=data["applicant_name"],
+                    contact_phone=data["contact_phone"],
+                    reason=data["reason"],
+                    commitment_accepted=data["commitment_accepted"] is True,
+                    contact_email=data["contact_email"],
+                    evidence_files=data["evidence"],
+                    channel="web",
+                )
+            except ValidationError as exc:
+                forms_public.apply_service_errors(form, exc, rename={"record_id": None})
+            else:
+                context = {"application": application, "record": record, "query_code": code, "evidence_count": len(data["evidence"])}
+                return render(request, "credit/repair_done.html", context)
+        problems = []  # the errors on the form say it
+    else:
+        form = forms_public.RepairForm()
+        problems = [forms_public.public_message(p) for p in services.repair_problems(record, commitment_accepted=True)]
+    context = {
+        "form": form,
+        "record": record,
+        "entity_name": _entity_name(record.entity_id),
+        "problems": problems,
+        "commitment_text": services.COMMITMENT_TEMPLATES["repair"],
+        "max_files": forms_public.EVIDENCE_MAX_FILES,
+    }
+    return render(request, "credit/repair_form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def objection_new(request):
+    """Object to a public record or list entry (异议申诉); the record shows 异议处理中 at once."""
+    record = entry = None
+    if "list_entry" in request.GET:
+        pk = _pk(request.GET.get("list_entry"))
+        entry = selectors.public_list_entries().filter(pk=pk).first() if pk else None
+        if entry is None:
+            return _no_target(request, "名单记录", "请在主体信用信息页面，点击该条名单记录下的“提出异议”。")
+        target_query = f"list_entry={entry.pk}"
+    else:
+        pk = _pk(request.GET.get("record"))
+        record = selectors.public_records().filter(pk=pk).first() if pk else None
+        if record is None:
+            return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“提出异议”。")
+        target_query = f"record={record.pk}"
+    target = record or entry
+    if request.method == "POST":
+        if (limited := _throttled(request)) is not None:
+            return limited
+        form = forms_public.ObjectionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                objection, code = services.objection_file(
+                    actor=PUBLIC_ACTOR,
+                    applicant_name=data["applicant_name"],
+                    contact_phone=data["contact_phone"],
+                    reason=data["reason"],
+                    record=record,
+                    list_entry=entry,
+                    channel="web",
+                )
+            except ValidationError as exc:
+                forms_public.apply_service_errors(form, exc, rename={"record_id": None, "list_entry_id": None})
+            else:
+                context = {"objection": objection, "record": record, "entry": entry, "query_code": code, "entity_uscc": target.entity_id}
+                return render(request, "credit/objection_done.html", context)
+    else:
+        form = forms_public.ObjectionForm()
+    open_objection = Objection.objects.filter(**{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]).exists()
+    context = {
+        "form": form,
+        "record": record,
+        "entry": entry,
+        "entity_name": _entity_name(target.entity_id),
+        "entity_uscc": target.entity_id,
+        "target_query": target_query,
+        "open_objection": open_objection,
+    }
+    return render(request, "credit/objection_form.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def track(request):
+    """Track any filing by its number and query code; a wrong code and an unknown number look the same."""
+    status = None
+    if request.method == "POST":
+        if (limited := _throttled(request)) is not None:
+            return limited
+        form = forms_public.TrackForm(request.POST)
+        if form.is_valid():
+            number = form.cleaned_data["tracking_no"].strip().upper()
+            model = forms_public.filing_model(number)
+            found = services.filing_lookup(model, number, form.cleaned_data["code"]) if model else None
+            if found is None:
+                form.add_error(None, "未找到：受理编号或查询码有误，请核对后重试。")
+            else:
+                status = forms_public.filing_status(found)
+    else:
+        form = forms_public.TrackForm(initial={"tracking_no": request.GET.get("no", "")[:32]})
+    return render(request, "credit/track.html", {"form": form, "status": status})
+
+
+# --- credit reports (issue 4 §4) ---------------------------------------------------------------------
+
+VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+
+
+def report_download_name(report) -> str:
+    return f"信用报告_{report.entity_id}_{report.serial}.pdf"
+
+
+def pdf_response(report, pdf: bytes) -> HttpResponse:
+    from django.utils.http import content_disposition_header
+
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report_download_name(report))
+    response["Cache-Control"] = "no-store"
+    response["X-Report-Serial"] = report.serial
+    return response
+
+
+@require_http_methods(["GET"])
+def credit_report_download(request, uscc: str):
+    """Issue a credit report for an entity now and download it (the serial is printed in it)."""
+    from credit.reports import report_issue
+
+    code = uscc_lib.normalize(uscc)
+    if code != uscc:
+        return redirect("credit-report-pdf", uscc=code)
+    entity, response = _public_entity(request, code)
+    if response is not None:
+        return response
+    if (limited := _throttled(request)) is not None:
+        return limited
+    report, pdf = report_issue(entity=entity, requested_via="web")
+    return pdf_response(report, pdf)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def report_verify(request, serial: str):
+    """Is this report genuine and current? With an uploaded PDF: is this file the one issued?"""
+    from credit.reports import report_verify as verify
+
+    pdf_bytes, upload_error = None, ""
+    if request.method == "POST":
+        if (limited := _throttled(request)) is not None:
+            return limited
+        upload = request.FILES.get("file")
+        if upload is None:
+            upload_error = "请选择要核验的报告 PDF 文件"
+        elif upload.size > VERIFY_UPLOAD_MAX_BYTES:
+            upload_error = "文件过大：平台出具的信用报告不超过 20 MB"
+        else:
+            pdf_bytes = upload.read()
+    result = verify(serial=serial[:64], pdf_bytes=pdf_bytes)
+    report = result.report
+    context = {
+        "serial": serial[:64].strip().upper(),
+        "result": result,
+        "report": report,
+        "entity": (report.facts or {}).get("entity", {}) if report else {},
+        "upload_error": upload_error,
+        "posted": request.method == "POST",
+    }
+    return render(request, "credit/report_verify.html", context, status=200 if result.found else 404)

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from credit import selectors
 from credit.choices import Colour, Grade, ListType, MeasureKind, Polarity, RecordCategory, RiskClass, Severity
 from credit.evaluation import grade_display
+from credit.forms_public import validate_phone
 from credit.models import CreditRecord, GradeHistory, ListEntry
 from supervision.api.serializers import EntityDetailSerializer, EntityListSerializer
 
@@ -305,3 +306,62 @@ class CreditApiErrorSerializer(serializers.Serializer):
 
     type = serializers.CharField(help_text="validation_error|client_error|server_error")
     errors = CreditApiErrorItemSerializer(many=True)
+
+
+# --- public filings: objections and repair applications (API.md "Public filings") ----------------
+
+MAX_ID = 2**63 - 1
+
+
+def _required(name: str, label: str) -> dict:
+    return {"required": f"{name}（{label}）为必填项", "null": f"{name}（{label}）不能为空", "blank": f"{name}（{label}）不能为空"}
+
+
+class PublicFilingInputSerializer(serializers.Serializer):
+    """Applicant and confidential contact details; extra fields are ignored (API.md)."""
+
+    applicant_name = serializers.CharField(max_length=100, error_messages=_required("applicant_name", "申请人"), help_text="申请人（企业名称或经办人姓名）")
+    contact_phone = serializers.CharField(
+        max_length=32,
+        validators=[validate_phone],
+        error_messages=_required("contact_phone", "联系电话"),
+        help_text="联系电话（保密：任何公开页面和接口都不返回）",
+    )
+    contact_email = serializers.EmailField(max_length=100, required=False, allow_blank=True, help_text="电子邮箱（选填，保密）")
+    reason = serializers.CharField(max_length=5000, error_messages=_required("reason", "理由"))
+
+
+class ObjectionInputSerializer(PublicFilingInputSerializer):
+    record_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的信用记录 id（与 list_entry_id 二选一）")
+    list_entry_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的名单记录 id（与 record_id 二选一）")
+
+    def validate(self, attrs):
+        if ("record_id" in attrs) == ("list_entry_id" in attrs):
+            raise serializers.ValidationError({"record_id": "须指明异议所针对的一条信用记录（record_id）或一条名单记录（list_entry_id），二者只能填一项"})
+        return attrs
+
+
+class RepairApplicationInputSerializer(PublicFilingInputSerializer):
+    record_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, error_messages=_required("record_id", "信用记录 id"), help_text="申请修复的信用记录 id")
+    commitment_accepted = serializers.BooleanField(
+        error_messages=_required("commitment_accepted", "信用修复承诺"), help_text="须为 true：同意作出信用修复承诺（公开）"
+    )
+    reason = serializers.CharField(max_length=5000, error_messages=_required("reason", "申请理由"), help_text="履行义务、纠正失信行为的情况")
+
+    def validate_commitment_accepted(self, value):
+        if value is not True:
+            raise serializers.ValidationError("申请信用修复须作出信用修复承诺（commitment_accepted 须为 true）")
+        return value
+
+
+class FilingCreatedSerializer(serializers.Serializer):
+    tracking_no = serializers.CharField(help_text="受理编号")
+    query_code = serializers.CharField(help_text="查询码（只返回这一次，平台只保存其哈希）")
+
+
+class FilingStatusSerializer(serializers.Serializer):
+    tracking_no = serializers.CharField()
+    status = serializers.CharField(help_text="状态代码：异议 submitted|accepted|refused|decided；修复 submitted|approved|rejected")
+    status_label = serializers.CharField(help_text="状态（中文）")
+    deadline = serializers.DateField(allow_null=True, help_text="当前环节的办理期限（工作日计算）；无期限或已办结为 null")
+    outcome = serializers.CharField(allow_null=True, help_text="办理结果及理由；未办结为 null")

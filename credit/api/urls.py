@@ -14,5 +14,11 @@ urlpatterns = [
     path("lists/<str:list_type>/", views.ListEntriesView.as_view(), name="list-entries"),
     path("credit-checks/", views.CreditCheckView.as_view(), name="credit-checks"),
     path("credit-records/", views.CreditRecordPushView.as_view(), name="credit-records"),
+    # API.md writes this path without a trailing slash: it serves a file, not a resource listing.
+    path("entities/<str:uscc>/credit-report", views.EntityCreditReportView.as_view(), name="entity-credit-report"),
+    path("objections/", views.ObjectionCreateView.as_view(), name="objections"),
+    path("objections/<str:tracking_no>/", views.ObjectionStatusView.as_view(), name="objection-status"),
+    path("repair-applications/", views.RepairApplicationCreateView.as_view(), name="repair-applications"),
+    path("repair-applications/<str:tracking_no>/", views.RepairApplicationStatusView.as_view(), name="repair-application-status"),
     *router.urls,
 ]

@@ -5,18 +5,21 @@ Thin views: reads take their queryset from ``credit.selectors`` and their filter
 shape, with the ``index`` of every failing item.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
+from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import uscc
 from core.api.errors import error_body
+from core.api.throttling import AnonIpThrottle, ClientRateThrottle
 from core.choices import Scope
-from credit import selectors, services
+from credit import forms_public, selectors, services
 from credit.api.serializers import (
     CreditApiErrorSerializer,
     CreditCheckInputSerializer,
@@ -26,12 +29,16 @@ from credit.api.serializers import (
     CreditRecordPushInputSerializer,
     CreditRecordPushResultSerializer,
     CreditRecordSerializer,
+    FilingCreatedSerializer,
+    FilingStatusSerializer,
     GradeHistorySerializer,
     ListEntrySerializer,
+    ObjectionInputSerializer,
+    RepairApplicationInputSerializer,
 )
 from credit.choices import ListType
 from credit.filters import CreditEntityFilter, CreditRecordFilter, ListEntryFilter
-from credit.models import CreditRecord, GradeBand, GradeHistory, ListEntry
+from credit.models import CreditRecord, GradeBand, GradeHistory, ListEntry, Objection, RepairApplication
 from supervision.api.views import EntityViewSet
 from supervision.models import MarketEntity
 from supervision.selectors import PUBLIC_ENTITY_FIELDS
@@ -274,3 +281,188 @@ class CreditRecordPushView(APIView):
         except services.RecordsInvalid as exc:
             return invalid_items(exc.items)
         return Response({"created": result.created, "updated": result.updated})
+
+
+# --- credit report (PDF) --------------------------------------------------------------------------
+
+
+class IgnoreAcceptNegotiation(BaseContentNegotiation):
+    """The report is always a PDF and errors always JSON, whatever ``Accept`` says (never a 406)."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema(
+    tags=["credit"],
+    parameters=[USCC_PARAM],
+    responses={
+        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="信用报告 PDF（附件），报告编号见响应头 X-Report-Serial"),
+        400: ERROR_400,
+        404: OpenApiResponse(CreditApiErrorSerializer, description="名录库中没有该主体"),
+    },
+    description="即时出具该主体的公共信用信息报告（PDF）。报告载明出具时间、报告编号和核验地址，任何人可在核验页面查验真伪及是否为最新。"
+    "报告不含个人隐私、联系方式和内部信用风险分类。",
+)
+class EntityCreditReportView(APIView):
+    """``GET /api/v1/entities/{uscc}/credit-report``: the credit report as ``application/pdf``."""
+
+    required_scope = Scope.CREDIT_READ
+    content_negotiation_class = IgnoreAcceptNegotiation
+
+    def get(self, request, uscc):
+        from credit.reports import report_issue
+        from credit.views import pdf_response
+
+        code = path_uscc(uscc)
+        try:
+            report, pdf = report_issue(entity=code, requested_via=f"api:{request.auth.name}"[:40], actor=request.auth)
+        except MarketEntity.DoesNotExist:
+            raise exceptions.NotFound(f"未找到统一社会信用代码为 {code} 的市场主体") from None
+        return pdf_response(report, pdf)
+
+
+# --- public filings: objections and repair applications (API.md "Public filings") ----------------
+
+NOT_FOUND_FILING = "未找到：受理编号或查询码有误"
+FILING_404 = OpenApiResponse(CreditApiErrorSerializer, description="受理编号不存在或查询码错误（二者答复相同）")
+CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="提交时返回的查询码")
+TRACKING_PARAM = OpenApiParameter("tracking_no", OpenApiTypes.STR, OpenApiParameter.PATH, description="受理编号")
+
+
+def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's refusal in the one error shape: each reason its own item, with the field as attr."""
+    public = forms_public.public_message
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({name: [public(m) for e in errors for m in e.messages] for name, errors in exc.error_dict.items()})
+    return exceptions.ValidationError([public(m) for m in exc.messages])
+
+
+def public_actor(request):
+    """Who files, for the audit: the API client when a key was sent, else the public."""
+    return request.auth if request.auth is not None else "public:api"
+
+
+def created(obj, code: str) -> Response:
+    # The query code is shown once: no cache may keep it.
+    return Response({"tracking_no": obj.tracking_no, "query_code": code}, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+
+
+class PublicFilingView(APIView):
+    """No key needed; rate-limited per IP (an API client that sends its key is limited per client)."""
+
+    required_scope = None
+    # Named here, not only in settings: these endpoints must never be left without the per-IP limit.
+    throttle_classes = [ClientRateThrottle, AnonIpThrottle]
+
+    def validated(self, serializer_class, request) -> dict:
+        serializer = serializer_class(data=json_body(request))
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+class FilingStatusView(PublicFilingView):
+    model = None
+
+    def get(self, request, tracking_no):
+        code = request.query_params.get("code", "")
+        if not code.strip():
+            raise exceptions.ValidationError({"code": "须提供查询码 code"})
+        found = services.filing_lookup(self.model, tracking_no, code)
+        if found is None:
+            raise exceptions.NotFound(NOT_FOUND_FILING)
+        data = forms_public.filing_status(found)
+        body = {k: data[k] for k in ("tracking_no", "status", "status_label", "deadline")}
+        body["outcome"] = data["outcome"] or None
+        return Response(FilingStatusSerializer(body).data, headers={"Cache-Control": "no-store"})
+
+
+class ObjectionCreateView(PublicFilingView):
+    @extend_schema(
+        tags=["public filings"],
+        request=ObjectionInputSerializer,
+        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
+        description="对公示中的一条信用记录（record_id）或名单记录（list_entry_id）提出异议，无需密钥，按 IP 限流。"
+        "提交后该信息在公示页面立即标注“异议处理中”；5个工作日内受理，20个工作日内办结。返回受理编号和查询码。联系方式保密，任何公开页面和接口都不返回。",
+        auth=[],
+    )
+    def post(self, request):
+        data = self.validated(ObjectionInputSerializer, request)
+        record = entry = None
+        if "record_id" in data:
+            record = selectors.public_records().filter(pk=data["record_id"]).first()
+            if record is None:
+                raise exceptions.ValidationError({"record_id": f"未找到公示中的信用记录 {data['record_id']}"})
+        else:
+            entry = selectors.public_list_entries().filter(pk=data["list_entry_id"]).first()
+            if entry is None:
+                raise exceptions.ValidationError({"list_entry_id": f"未找到在列的名单记录 {data['list_entry_id']}"})
+        try:
+            objection, code = services.objection_file(
+                actor=public_actor(request),
+                applicant_name=data["applicant_name"],
+                contact_phone=data["contact_phone"],
+                reason=data["reason"],
+                record=record,
+                list_entry=entry,
+                contact_email=data.get("contact_email", ""),
+                channel="api",
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from None
+        return created(objection, code)
+
+
+@extend_schema(
+    tags=["public filings"],
+    parameters=[TRACKING_PARAM, CODE_PARAM],
+    responses={200: FilingStatusSerializer, 400: ERROR_400, 404: FILING_404},
+    description="凭受理编号和查询码查询异议的办理状态、当前期限和处理结果；从不返回申请人联系方式。查询码错误与编号不存在答复相同（404）。",
+    auth=[],
+)
+class ObjectionStatusView(FilingStatusView):
+    model = Objection
+
+
+class RepairApplicationCreateView(PublicFilingView):
+    @extend_schema(
+        tags=["public filings"],
+        request=RepairApplicationInputSerializer,
+        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
+        description="申请修复一条公示中的信用记录（谁认定、谁修复），无需密钥，按 IP 限流；commitment_accepted 须为 true（同时作出公开的信用修复承诺）。"
+        "不可能成功的申请（最短公示期未满、不得提前停止公示的处罚种类等）返回 400，detail 为具体原因。联系方式保密。",
+        auth=[],
+    )
+    def post(self, request):
+        data = self.validated(RepairApplicationInputSerializer, request)
+        record = selectors.public_records().filter(pk=data["record_id"]).first()
+        if record is None:
+            raise exceptions.ValidationError({"record_id": f"未找到公示中的信用记录 {data['record_id']}"})
+        try:
+            application, code = services.repair_apply(
+                actor=public_actor(request),
+                record=record,
+                applicant_name=data["applicant_name"],
+                contact_phone=data["contact_phone"],
+                reason=data["reason"],
+                commitment_accepted=data["commitment_accepted"],
+                contact_email=data.get("contact_email", ""),
+                channel="api",
+            )
+        except DjangoValidationError as exc:
+            raise service_errors(exc) from None
+        return created(application, code)
+
+
+@extend_schema(
+    tags=["public filings"],
+    parameters=[TRACKING_PARAM, CODE_PARAM],
+    responses={200: FilingStatusSerializer, 400: ERROR_400, 404: FILING_404},
+    description="凭受理编号和查询码查询信用修复申请的办理状态和决定理由；从不返回申请人联系方式。查询码错误与编号不存在答复相同（404）。",
+    auth=[],
+)
+class RepairApplicationStatusView(FilingStatusView):
+    model = RepairApplication

@@ -97,8 +97,8 @@ def test_repair_is_decided_by_the_deciding_department_only(penalised, bob):
 
 def test_one_open_repair_application_per_record(penalised):
     _, record = penalised
-    application, _ = apply(record)
-    with pytest.raises(ValidationError, match=application.tracking_no):
+    apply(record)
+    with pytest.raises(ValidationError, match="已有待审核的修复申请"):
         apply(record)
 
 
@@ -109,6 +109,20 @@ def test_filing_lookup_needs_the_right_code(penalised):
     assert services.filing_lookup(RepairApplication, application.tracking_no, "000000" if code != "000000" else "111111") is None
     assert services.filing_lookup(RepairApplication, "XF20990101-000000", code) is None
     assert "13900001111" not in str(AuditEvent.objects.filter(action="repair.apply").get().after)
+
+
+def test_filing_lookup_locks_a_number_after_10_wrong_codes(penalised):
+    from django.core.cache import cache
+
+    _, record = penalised
+    application, code = apply(record)
+    cache.delete(f"filing-lookup-failures:{application.tracking_no}")
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(10):
+        assert services.filing_lookup(RepairApplication, application.tracking_no, wrong) is None
+    assert services.filing_lookup(RepairApplication, application.tracking_no, code) is None  # locked for an hour
+    cache.delete(f"filing-lookup-failures:{application.tracking_no}")
+    assert services.filing_lookup(RepairApplication, application.tracking_no, code) == application
 
 
 # --- objections ---------------------------------------------------------------------------------

@@ -1,0 +1,267 @@
+"""Public filing forms (no account): commitments, repair applications, objections, tracking.
+
+The forms only check what a person typed; the rules of DOMAIN §3 are the services' (commitment_make,
+repair_apply, objection_file), and their exact reasons are put back on the form. Contact details
+are confidential: they appear on the applicant's own form and nowhere else.
+
+``filing_status`` is the one public view of a filing's progress, shared by the track page and
+the status endpoints of the public API, so neither can show more than the other.
+"""
+
+import datetime as dt
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core import uscc as uscc_lib
+from credit.choices import CommitmentType, ObjectionState, RepairState
+from credit.models import CreditCommitment, Objection, RepairApplication
+from credit.services import COMMITMENT_TEMPLATES
+from supervision.models import Department
+from supervision.selectors import public_entities
+
+# Limits of the public evidence upload (issue 4 §2).
+EVIDENCE_MAX_FILES = 5
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# Extension → the leading bytes such a file really starts with (the name alone proves nothing).
+EVIDENCE_TYPES = {".pdf": (b"%PDF-",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",)}
+REASON_MAX_CHARS = 5000
+PLACEHOLDER = "＿＿＿＿"
+
+# Model column sizes: longer input is a field error, never a database error.
+NAME_MAX = 100
+PHONE_MAX = 32
+EMAIL_MAX = 100
+PHONE_RE = re.compile(r"^\+?[0-9()\-\s]{7,24}((转|分机|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+PHONE_MESSAGE = "请填写有效的联系电话（手机号或固定电话，如 13800000000、0371-12345678）"
+
+# Public commitment types: 信用修复型 is made with a repair application (it names the record).
+PUBLIC_COMMITMENT_TYPES = [(v, label) for v, label in CommitmentType.choices if v != CommitmentType.REPAIR]
+
+
+def validate_phone(value: str) -> None:
+    digits = re.sub(r"\D", "", value)
+    if not PHONE_RE.match(value.strip()) or not 7 <= len(digits) <= 20:
+        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
+
+
+def commitment_text(commitment_type: str, *, matter: str = "", due_on: dt.date | None = None) -> str:
+    """The template text of a commitment type, with the matter and due date filled in when known."""
+    template = COMMITMENT_TEMPLATES.get(commitment_type, "")
+    due = f"{due_on.year}年{due_on.month}月{due_on.day}日" if due_on else f"{PLACEHOLDER}年{PLACEHOLDER}月{PLACEHOLDER}日"
+    return template.format(matter=matter.strip() or PLACEHOLDER, due_on=due)
+
+
+# Another applicant's tracking number is half of what opens their filing (with the query code): a
+# public answer names that a filing exists, never its number.
+OTHER_FILING_NO = re.compile(r"（受理编号 [A-Z]{2}\d{8}-\d{6}）")
+
+
+def public_message(message: str) -> str:
+    return OTHER_FILING_NO.sub("", str(message))
+
+
+def apply_service_errors(form: forms.Form, exc: ValidationError, rename: dict | None = None) -> None:
+    """Put a service's ValidationError on the form: named fields on their field, the rest on top."""
+    rename = rename or {}
+    if not hasattr(exc, "error_dict"):
+        for message in exc.messages:
+            form.add_error(None, public_message(message))
+        return
+    for name, errors in exc.error_dict.items():
+        field = rename.get(name, name)
+        for error in errors:
+            for message in error.messages:
+                form.add_error(field if field in form.fields else None, public_message(message))
+
+
+class TextInput(forms.TextInput):
+    def __init__(self, **attrs):
+        super().__init__(attrs=attrs)
+
+
+class FilingContactMixin(forms.Form):
+    """Applicant and confidential contact details, as every filing takes them."""
+
+    applicant_name = forms.CharField(label="申请人", max_length=NAME_MAX, widget=TextInput(autocomplete="name"), help_text="企业名称或经办人姓名")
+    contact_phone = forms.CharField(
+        label="联系电话",
+        max_length=PHONE_MAX,
+        validators=[validate_phone],
+        widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
+        help_text="仅供办理部门联系，保密，不予公开",
+    )
+    reason = forms.CharField(label="理由", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class CommitmentForm(forms.Form):
+    """信用承诺 made from the public site (DOMAIN §3); the service checks each type's rules."""
+
+    uscc = forms.CharField(label="统一社会信用代码", max_length=40, widget=TextInput(autocomplete="off", spellcheck="false"))
+    commitment_type = forms.ChoiceField(label="承诺类型", choices=PUBLIC_COMMITMENT_TYPES)
+    department = forms.ModelChoiceField(label="受理（监管）部门", queryset=Department.objects.none(), empty_label="请选择部门")
+    matter = forms.CharField(label="涉及事项", max_length=200, required=False, help_text="审批替代型：所办理的审批事项；行业自律型：行业组织名称")
+    due_on = forms.DateField(label="履约期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    content = forms.CharField(label="承诺内容", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 7}))
+    signatory = forms.CharField(label="承诺人（签署人）", max_length=NAME_MAX, widget=TextInput(autocomplete="name"))
+    contact_phone = forms.CharField(
+        label="联系电话（选填）",
+        max_length=PHONE_MAX,
+        required=False,
+        validators=[validate_phone],
+        widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
+        help_text="保密，不予公开",
+    )
+
+    field_order = ["uscc", "commitment_type", "department", "matter", "due_on", "content", "signatory", "contact_phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(active=True).only("id", "name").order_by("code")
+        self.entity = None
+
+    def clean_uscc(self):
+        code = uscc_lib.normalize(self.cleaned_data["uscc"])
+        reason = uscc_lib.problems(code)
+        if reason and not uscc_lib.is_verified_exception(code):
+            raise ValidationError(reason)
+        self.entity = public_entities().filter(uscc=code).first()
+        if self.entity is None:
+            raise ValidationError(f"名录库中没有统一社会信用代码为 {code} 的市场主体")
+        return code
+
+    def clean_content(self):
+        content = self.cleaned_data["content"].strip()
+        if PLACEHOLDER in content:
+            raise ValidationError(f"请将承诺内容中的“{PLACEHOLDER}”替换为实际内容")
+        return content
+
+
+class EvidenceInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Up to 5 files, each a real PDF, JPG or PNG of at most 10 MB."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", EvidenceInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > EVIDENCE_MAX_FILES:
+            raise ValidationError(f"证明材料最多 {EVIDENCE_MAX_FILES} 个文件，本次选择了 {len(files)} 个")
+        errors = []
+        for upload in files:
+            name = upload.name or "（未命名）"
+            ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+            if ext not in EVIDENCE_TYPES:
+                errors.append(f"“{name}”不是允许的文件类型（仅限 PDF、JPG、PNG）")
+                continue
+            if upload.size > EVIDENCE_MAX_BYTES:
+                errors.append(f"“{name}”超过 10 MB（{upload.size / 1024 / 1024:.1f} MB）")
+                continue
+            upload.seek(0)
+            head = upload.read(16)
+            upload.seek(0)
+            if not head.startswith(EVIDENCE_TYPES[ext]):
+                errors.append(f"“{name}”的内容与文件类型不符（应为 {ext[1:].upper()} 文件）")
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class RepairForm(FilingContactMixin):
+    """信用修复申请: the record comes from the page's address, not from the form."""
+
+    contact_email = forms.EmailField(
+        label="电子邮箱（选填）", max_length=EMAIL_MAX, required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}), help_text="保密，不予公开"
+    )
+    evidence = EvidenceField(
+        label="证明材料",
+        required=False,
+        help_text=f"已履行义务、纠正失信行为的证明（缴款凭证、整改报告等）：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
+    )
+    commitment_accepted = forms.BooleanField(
+        label="本单位已阅读并同意作出上述信用修复承诺", required=True, error_messages={"required": "申请信用修复须作出信用修复承诺，请勾选同意"}
+    )
+
+    field_order = ["applicant_name", "contact_phone", "contact_email", "reason", "evidence", "commitment_accepted"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "申请理由（履行义务、纠正失信行为情况）"
+
+
+class ObjectionForm(FilingContactMixin):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "异议理由（哪些信息有误，事实和依据）"
+
+
+class TrackForm(forms.Form):
+    tracking_no = forms.CharField(label="受理编号", max_length=32, widget=TextInput(autocomplete="off", spellcheck="false", placeholder="如 YY20261122-123456"))
+    code = forms.CharField(label="查询码", max_length=16, widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+
+
+# --- one public view of a filing's progress (track page and status endpoints) --------------------
+
+# Tracking-number prefix → the kind of filing (credit.services: CN commitments, XF repairs, YY objections).
+FILING_KINDS = {"CN": (CreditCommitment, "信用承诺"), "XF": (RepairApplication, "信用修复申请"), "YY": (Objection, "异议申诉")}
+
+
+def filing_model(tracking_no: str):
+    """The model a tracking number belongs to by its prefix, or None."""
+    kind = FILING_KINDS.get(str(tracking_no or "").strip().upper()[:2])
+    return kind[0] if kind else None
+
+
+def _shown(value) -> str:
+    """A fact as the track page prints it (dates the Chinese way)."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
+        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    if isinstance(value, dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return "" if value is None else str(value)
+
+
+def filing_status(obj) -> dict:
+    """``{"tracking_no", "kind", "status", "status_label", "deadline", "deadline_label", "provisional", "outcome", ...}``
+    as the public may see it: never contact details, never who handled it."""
+    today = timezone.localdate()
+    data = {"tracking_no": obj.tracking_no, "deadline": None, "deadline_label": "", "provisional": False, "outcome": "", "facts": []}
+    if isinstance(obj, CreditCommitment):
+        data.update(kind="信用承诺", status=obj.state, status_label=obj.get_state_display())
+        data["facts"] = [("承诺类型", obj.get_commitment_type_display()), ("作出日期", obj.made_on), ("承诺内容", obj.content)]
+        if obj.state == "in_progress":
+            data.update(deadline=obj.due_on, deadline_label="履约期限")
+        else:
+            data["facts"].append(("认定日期", obj.resolved_on))
+            data["outcome"] = obj.get_state_display() + (f"：{obj.resolution_note}" if obj.resolution_note else "")
+    elif isinstance(obj, RepairApplication):
+        data.update(kind="信用修复申请", status=obj.state, status_label=obj.get_state_display())
+        data["facts"] = [("提交时间", obj.filed_at), ("修复决定部门", obj.department.name)]
+        if obj.state != RepairState.SUBMITTED:
+            data["outcome"] = obj.get_state_display() + (f"：{obj.decision_reason}" if obj.decision_reason else "")
+    elif isinstance(obj, Objection):
+        data.update(kind="异议申诉", status=obj.state, status_label=obj.get_state_display(), provisional=obj.deadline_provisional)
+        data["facts"] = [("提交时间", obj.filed_at), ("处理部门", obj.department.name), ("受理期限", obj.accept_due_on), ("办结期限", obj.decide_due_on)]
+        if obj.state == ObjectionState.SUBMITTED:
+            data.update(deadline=obj.accept_due_on, deadline_label="受理期限")
+        elif obj.state == ObjectionState.ACCEPTED:
+            data.update(deadline=obj.decide_due_on, deadline_label="办结期限")
+        elif obj.state == ObjectionState.REFUSED:
+            data["outcome"] = "不予受理" + (f"：{obj.accept_reason}" if obj.accept_reason else "")
+        else:
+            data["outcome"] = obj.get_outcome_display() + (f"：{obj.outcome_reason}" if obj.outcome_reason else "")
+    data["overdue"] = bool(data["deadline"] and data["deadline"] < today)
+    data["facts"] = [(label, _shown(value)) for label, value in data["facts"]]
+    return data
