@@ -570,10 +570,13 @@ class ListEntryAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
 
 @admin.register(ListProposal)
 class ListProposalAdmin(ScopedAdmin):
-    list_display = (_uscc, _entity_name, "list_type", "ground", "source_entry", "department", "state", "created_at", "decided_by", "result_entry")
+    list_display = (_uscc, _entity_name, "list_type", "ground", "source_entry", "source_ref", "department", "state", "created_at", "decided_by", "result_entry")
     list_filter = (PendingProposalFilter, "list_type")
     list_select_related = ("department", "source_entry", "decided_by", "result_entry")
-    readonly_fields = ("entity", "source_entry", "list_type", "ground", "department", "state", "created_at", "decided_by", "decided_at", "result_entry")
+    readonly_fields = (
+        "entity", "source_entry", "source_ref", "reason", "list_type", "ground", "department", "state",
+        "created_at", "decided_by", "decided_at", "result_entry",
+    )
     fields = readonly_fields
     actions = ["confirm", "dismiss"]
 

@@ -301,7 +301,11 @@ class ListProposal(models.Model):
     """A proposal for an official to confirm, e.g. move an entity abnormal for 3 years to the serious list."""
 
     entity = entity_key("list_proposals")
-    source_entry = models.ForeignKey(ListEntry, verbose_name=_("所依据的名单记录"), on_delete=models.PROTECT, related_name="proposals")
+    source_entry = models.ForeignKey(
+        ListEntry, verbose_name=_("所依据的名单记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    source_ref = models.CharField(_("建议来源"), max_length=100, blank=True, help_text=_("如“抽查结果 #123”：其他模块提出的建议"))
+    reason = models.CharField(_("建议理由"), max_length=500, blank=True)
     list_type = models.CharField(_("拟列入名单"), max_length=16, choices=ListType.choices)
     ground = models.CharField(_("拟列入事由"), max_length=32, choices=ListGround.choices)
     department = models.ForeignKey(Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="list_proposals")
@@ -315,7 +319,11 @@ class ListProposal(models.Model):
         verbose_name = _("名单列入建议")
         verbose_name_plural = _("名单列入建议")
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["source_entry", "list_type"], name="list_proposal_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["source_entry", "list_type"], name="list_proposal_once"),
+            models.UniqueConstraint(fields=["source_ref", "list_type"], condition=~Q(source_ref=""), name="list_proposal_once_per_source"),
+            models.CheckConstraint(condition=Q(source_entry__isnull=False) | ~Q(source_ref=""), name="list_proposal_has_source"),
+        ]
 
     def __str__(self):
         return f"建议将 {self.entity_id} 列入{self.get_list_type_display()}"

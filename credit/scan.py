@@ -104,8 +104,9 @@ class AbnormalOverThreeYears(WarningRule):
         WHERE l.list_type = 'abnormal' AND l.removed_on IS NULL AND l.listed_on <= (%(today)s::date - interval '3 years')::date
     """
     proposal_sql = f"""
-        INSERT INTO credit_listproposal (uscc, source_entry_id, list_type, ground, department_id, state, created_at)
-        SELECT l.uscc, l.id, '{ListType.SERIOUS.value}', '{ListGround.ABNORMAL_3_YEARS.value}', l.department_id, 'pending', %(now)s
+        INSERT INTO credit_listproposal (uscc, source_entry_id, source_ref, reason, list_type, ground, department_id, state, created_at)
+        SELECT l.uscc, l.id, '', '列入经营异常名录届满3年', '{ListType.SERIOUS.value}', '{ListGround.ABNORMAL_3_YEARS.value}',
+               l.department_id, 'pending', %(now)s
         FROM credit_listentry l
         WHERE l.list_type = 'abnormal' AND l.removed_on IS NULL AND l.listed_on <= (%(today)s::date - interval '3 years')::date
         ON CONFLICT (source_entry_id, list_type) DO NOTHING

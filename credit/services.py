@@ -530,18 +530,35 @@ def list_entry_remove(
 
 
 @transaction.atomic
+def list_proposal_raise(*, actor, entity_uscc: str, list_type: str, ground: str, department, source_ref: str, reason: str) -> ListProposal:
+    """Another module proposes a listing for an official to confirm (e.g. an inspection found the
+    entity unreachable → 经营异常名录, DOMAIN §4). Raising the same proposal twice is a no-op."""
+    entity = _entity(entity_uscc)
+    if ground not in LIST_GROUNDS[ListType(list_type)]:
+        raise ValidationError({"ground": f"{ListType(list_type).label}的列入事由不能是“{ListGround(ground).label}”"})
+    proposal, created = ListProposal.objects.get_or_create(
+        source_ref=source_ref, list_type=list_type,
+        defaults={"entity": entity, "ground": ground, "department": department, "reason": reason[:500]},
+    )
+    if created:
+        audit.record(actor=actor, action="list_proposal.raise", target=proposal, after=audit.snapshot(proposal))
+    return proposal
+
+
+@transaction.atomic
 def list_proposal_confirm(*, actor, proposal: ListProposal, notice_on: dt.date, decided_on: dt.date, legal_basis: str, decision_no: str = "") -> ListEntry:
     """An official confirms moving an entity abnormal for 3 years to the serious list."""
     proposal = ListProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != ProposalState.PENDING:
         raise ValidationError("该建议已处理")
     source = proposal.source_entry
+    facts = f"列入经营异常名录（{source.listed_on} 起）届满3年仍未履行相关义务" if source else proposal.reason
     entry = list_entry_add(
         actor=actor, entity_uscc=proposal.entity_id, list_type=proposal.list_type, ground=proposal.ground, legal_basis=legal_basis,
         department=proposal.department, decided_on=decided_on, notice_on=notice_on, decision_no=decision_no, source_entry=source,
-        facts=f"列入经营异常名录（{source.listed_on} 起）届满3年仍未履行相关义务",
+        facts=facts, ground_established_on=proposal.created_at.date() if proposal.list_type == ListType.ABNORMAL else None,
     )
-    if source.removed_on is None:
+    if source is not None and source.removed_on is None:
         list_entry_remove(actor=actor, entry=source, reason=RemovalReason.MOVED_TO_SERIOUS, removed_on=decided_on, note="转列严重违法失信名单")
     proposal.state, proposal.decided_by, proposal.decided_at, proposal.result_entry = (
         ProposalState.CONFIRMED, getattr(actor, "pk", None) and actor, timezone.now(), entry)
