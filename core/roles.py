@@ -20,20 +20,27 @@ CREDIT_MANAGER = [
     *CREDIT_OFFICIAL, "evaluationmodel:view,add", "gradeband:view,add", "industryrisk", "jointmeasure", "publicityrule:view,add",
 ]
 
+INSPECTIONS_VIEW = ["inspectionplan:view", "planitem:view", "draw:view", "drawselection:view", "inspectiontask:view", "teammember:view",
+                    "inspectionresult:view", "resultevidence:view", "correctionorder:view"]
+INSPECTIONS_OFFICIAL = ["inspectionplan:view,add,change", "planitem:view,add,delete", "draw:view,add", "drawselection:view", "inspectiontask:view,change",
+                        "teammember:view", "inspectionresult:view,add,change", "resultevidence:view,add", "correctionorder:view,change"]
+
 ROLES = {
     "平台管理员": {
         "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
         "supervision": SUPERVISION_ALL,
         "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
         "credit": CREDIT_MANAGER,
+        "inspections": INSPECTIONS_OFFICIAL,
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
+        "inspections": INSPECTIONS_OFFICIAL,
     },
-    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW},
-    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW},
+    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW},
+    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW},
     "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"], "credit": CREDIT_MANAGER},
 }
 
@@ -69,6 +76,11 @@ def ensure_schedules(apps=global_apps) -> None:
     nightly, _ = Crontab.objects.get_or_create(minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
     PeriodicTask.objects.get_or_create(
         name="审计链每日校验", defaults={"task": "core.verify_audit_chain", "crontab": nightly, "description": "每日 02:30 校验审计日志哈希链"}
+    )
+    hourly, _ = Crontab.objects.get_or_create(minute="15", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="抽查结果公示",
+        defaults={"task": "inspections.publish_results", "crontab": hourly, "description": "每小时第15分：公示已审核的抽查检查结果（检查后20个工作日内）"},
     )
     scan_time, _ = Crontab.objects.get_or_create(minute="0", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
     PeriodicTask.objects.get_or_create(

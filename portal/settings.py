@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "core",
     "supervision",
     "credit",
+    "inspections",
 ]
 
 MIDDLEWARE = [

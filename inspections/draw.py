@@ -1,0 +1,100 @@
+"""The verifiable draw (algorithm ``hmac-sha256-v1``, DOMAIN §4), as plain functions.
+
+Anyone with the seed and the population file can recompute a draw:
+
+1. The population file has one line ``USCC,STRATUM`` per entity in scope (stratum = risk class),
+   sorted ascending by byte value, each ending with ``\\n`` (the last one too), in ASCII. Its SHA-256
+   (hex) is the population hash.
+2. In each stratum, entities are ranked ascending by the hex digest of
+   HMAC-SHA256(key = the seed's 32 bytes, message = the USCC in ASCII).
+3. ``k = ceil(ratio × size)`` are taken, with the ratio as an exact decimal.
+
+Inspectors are ranked the same way by HMAC-SHA256(seed, task entity's USCC + ":" + certificate no.).
+"""
+
+import hashlib
+import heapq
+import hmac
+import secrets
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_CEILING, Decimal
+
+ALGORITHM = "hmac-sha256-v1"
+STRATA = ("A", "B", "C", "D")
+
+
+def new_seed() -> str:
+    """A fresh 256-bit seed from ``secrets``, as 64 lower-case hex characters."""
+    return secrets.token_hex(32)
+
+
+def population_file(rows) -> bytes:
+    """The population file's exact bytes from ``(uscc, stratum)`` pairs."""
+    lines = sorted(f"{code},{stratum}\n".encode("ascii") for code, stratum in rows)
+    return b"".join(lines)
+
+
+def population_hash(population: bytes) -> str:
+    return hashlib.sha256(population).hexdigest()
+
+
+def parse_population(population: bytes) -> list[tuple[str, str]]:
+    return [tuple(line.split(",", 1)) for line in population.decode("ascii").splitlines()]
+
+
+def digest(seed_hex: str, message: str) -> str:
+    return hmac.new(bytes.fromhex(seed_hex), message.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def take(ratio: Decimal, size: int) -> int:
+    """``ceil(ratio × size)`` with the ratio as an exact decimal (never a float)."""
+    return int((Decimal(str(ratio)) * size).to_integral_value(rounding=ROUND_CEILING))
+
+
+@dataclass
+class DrawOutcome:
+    population_sha256: str
+    strata: list = field(default_factory=list)  # [{"stratum", "size", "ratio", "selected"}]
+    selected: list = field(default_factory=list)  # [(uscc, stratum, rank, digest)]
+
+
+def draw(seed_hex: str, population: bytes, ratios: dict) -> DrawOutcome:
+    """Select from the population: per stratum, the ``take(ratio, size)`` lowest HMAC digests."""
+    key = bytes.fromhex(seed_hex)
+    by_stratum = defaultdict(list)
+    new = hmac.new
+    sha256 = hashlib.sha256
+    for line in population.split(b"\n"):
+        if not line:
+            continue
+        code, stratum = line.split(b",", 1)
+        by_stratum[stratum.decode("ascii")].append((new(key, code, sha256).hexdigest(), code.decode("ascii")))
+    outcome = DrawOutcome(population_hash(population))
+    for stratum in sorted(by_stratum):
+        ranked = by_stratum[stratum]
+        ratio = Decimal(str(ratios.get(stratum, 0)))
+        k = min(take(ratio, len(ranked)), len(ranked))
+        chosen = heapq.nsmallest(k, ranked) if k < len(ranked) // 4 else sorted(ranked)[:k]
+        outcome.strata.append({"stratum": stratum, "size": len(ranked), "ratio": str(ratio), "selected": k})
+        outcome.selected.extend((code, stratum, rank, hexdigest) for rank, (hexdigest, code) in enumerate(chosen, start=1))
+    return outcome
+
+
+VERIFY_SNIPPET = '''import csv, hashlib, hmac, math
+from decimal import Decimal
+
+seed = "<64 位十六进制随机种子>"
+ratios = {"A": Decimal("0.01"), "B": Decimal("0.03"), "C": Decimal("0.10"), "D": Decimal("0.30")}
+data = open("population.csv", "rb").read()
+print("名录哈希", hashlib.sha256(data).hexdigest())
+strata = {}
+for line in data.decode("ascii").splitlines():
+    uscc, stratum = line.split(",")
+    mac = hmac.new(bytes.fromhex(seed), uscc.encode("ascii"), hashlib.sha256).hexdigest()
+    strata.setdefault(stratum, []).append((mac, uscc))
+for stratum, ranked in sorted(strata.items()):
+    k = math.ceil(ratios[stratum] * len(ranked))
+    for mac, uscc in sorted(ranked)[:k]:
+        print(stratum, uscc)
+'''

@@ -1,0 +1,242 @@
+"""双随机、一公开: plans, verifiable draws, tasks and teams, results, correction orders."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from credit.models import entity_key
+from inspections.choices import DEFAULT_RATIOS, MIN_TEAM_SIZE, CorrectionState, PlanState, ResultCategory, ResultState, TaskState
+from supervision.choices import EntityStatus, EntityType
+from supervision.models import Department, Inspector, SupervisionItemVersion
+
+RATIO = {"max_digits": 5, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]}
+
+
+class InspectionPlan(models.Model):
+    """A 双随机 inspection plan (抽查计划): items, scope, ratios per risk class, window, departments."""
+
+    name = models.CharField(_("计划名称"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    lead_department = models.ForeignKey(Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_plans")
+    departments = models.ManyToManyField(Department, verbose_name=_("参与部门"), related_name="joint_plans", blank=True,
+                                         help_text=_("部门联合抽查时的其他参与部门（牵头部门不必重复选择）"))
+    description = models.TextField(_("计划说明"), blank=True)
+    scope_region = models.CharField(_("范围：行政区划（前缀）"), max_length=6, blank=True)
+    scope_industry = models.CharField(_("范围：行业代码（前缀）"), max_length=5, blank=True)
+    scope_entity_types = ArrayField(models.CharField(max_length=32, choices=EntityType.choices), verbose_name=_("范围：主体类型"), default=list, blank=True)
+    scope_statuses = ArrayField(
+        models.CharField(max_length=16, choices=EntityStatus.choices), verbose_name=_("范围：登记状态"), default=list, blank=True,
+        help_text=_("留空即仅“存续（在营）”"),
+    )
+    ratio_a = models.DecimalField(_("A类抽查比例"), default=DEFAULT_RATIOS["A"], **RATIO)
+    ratio_b = models.DecimalField(_("B类抽查比例"), default=DEFAULT_RATIOS["B"], **RATIO)
+    ratio_c = models.DecimalField(_("C类抽查比例"), default=DEFAULT_RATIOS["C"], **RATIO)
+    ratio_d = models.DecimalField(_("D类抽查比例"), default=DEFAULT_RATIOS["D"], **RATIO)
+    is_public_info_check = models.BooleanField(_("公示信息抽查"), default=False, help_text=_("总体抽查比例不低于3%"))
+    min_team_size = models.PositiveSmallIntegerField(_("每部门最少检查人员数"), default=MIN_TEAM_SIZE, validators=[MinValueValidator(MIN_TEAM_SIZE)])
+    starts_on = models.DateField(_("检查开始日期"))
+    ends_on = models.DateField(_("检查结束日期"))
+    state = models.CharField(_("状态"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("抽查计划")
+        verbose_name_plural = _("抽查计划")
+        ordering = ["-year", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="plan_window_ordered"),
+            models.CheckConstraint(condition=Q(min_team_size__gte=MIN_TEAM_SIZE), name="plan_team_at_least_2"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.name}"
+
+    def ratios(self) -> dict:
+        return {"A": self.ratio_a, "B": self.ratio_b, "C": self.ratio_c, "D": self.ratio_d}
+
+    def all_departments(self) -> list:
+        """The lead department first, then the participating ones (each draws its own inspectors)."""
+        others = [d for d in self.departments.all() if d.pk != self.lead_department_id]
+        return [self.lead_department, *sorted(others, key=lambda d: d.code)]
+
+
+class PlanItem(models.Model):
+    """An item of a plan, in the version that applies (a task always cites the version it used)."""
+
+    plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.CASCADE, related_name="items")
+    item_version = models.ForeignKey(SupervisionItemVersion, verbose_name=_("监管事项（版本）"), on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("抽查事项")
+        verbose_name_plural = _("抽查事项")
+        constraints = [models.UniqueConstraint(fields=["plan", "item_version"], name="plan_item_once")]
+
+    def __str__(self):
+        return str(self.item_version)
+
+
+class Draw(models.Model):
+    """A recorded, verifiable random draw of entities (algorithm hmac-sha256-v1, DOMAIN §4)."""
+
+    plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="draws")
+    algorithm = models.CharField(_("算法"), max_length=32, default="hmac-sha256-v1")
+    seed = models.CharField(_("随机种子"), max_length=64)
+    population_sha256 = models.CharField(_("名录文件哈希"), max_length=64)
+    # The exact bytes that were hashed (DOMAIN §4); internal (strata are risk classes).
+    population = models.TextField(_("抽取名录（内部）"), editable=False)
+    population_size = models.PositiveIntegerField(_("名录主体数"))
+    strata = models.JSONField(_("分层情况"), default=list)
+    key_supervision = models.BooleanField(_("重点监管全覆盖"), default=False)
+    reason = models.CharField(_("摇号（重新摇号）理由"), max_length=300, blank=True)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("摇号人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("摇号时间"))
+    superseded = models.BooleanField(_("已被重新摇号取代"), default=False)
+
+    class Meta:
+        verbose_name = _("随机摇号")
+        verbose_name_plural = _("随机摇号记录")
+        ordering = ["-drawn_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(seed__regex=r"^[0-9a-f]{64}$"), name="draw_seed_64_hex")]
+
+    def __str__(self):
+        return f"摇号 #{self.pk}（{self.plan}）"
+
+
+class DrawSelection(models.Model):
+    """One entity selected by a draw, with its stratum (internal) and rank in the stratum."""
+
+    draw = models.ForeignKey(Draw, verbose_name=_("摇号"), on_delete=models.CASCADE, related_name="selections")
+    entity = entity_key("draw_selections")
+    stratum = models.CharField(_("层（风险分类）"), max_length=1)
+    rank = models.PositiveIntegerField(_("层内排名"))
+    digest = models.CharField(_("HMAC 值"), max_length=64)
+
+    class Meta:
+        verbose_name = _("摇中主体")
+        verbose_name_plural = _("摇中主体")
+        ordering = ["draw", "entity"]
+        constraints = [models.UniqueConstraint(fields=["draw", "entity"], name="draw_selection_once")]
+
+    def __str__(self):
+        return self.entity_id
+
+
+class InspectionTask(models.Model):
+    """One drawn entity with every department's items (进一次门、查多项事), its team and results."""
+
+    plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="tasks")
+    draw = models.ForeignKey(Draw, verbose_name=_("摇号"), on_delete=models.PROTECT, related_name="tasks")
+    entity = entity_key("inspection_tasks")
+    due_on = models.DateField(_("检查期限"))
+    state = models.CharField(_("状态"), max_length=16, choices=TaskState.choices, default=TaskState.ASSIGNED)
+    unstaffed_reason = models.CharField(_("未配齐人员原因"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("检查任务")
+        verbose_name_plural = _("检查任务")
+        ordering = ["plan", "entity"]
+        constraints = [models.UniqueConstraint(fields=["draw", "entity"], name="task_once_per_draw")]
+
+    def __str__(self):
+        return f"{self.plan.name} · {self.entity_id}"
+
+
+class TeamMember(models.Model):
+    """An inspector drawn onto a task's team for one department (verifiable: HMAC rank recorded)."""
+
+    task = models.ForeignKey(InspectionTask, verbose_name=_("检查任务"), on_delete=models.CASCADE, related_name="team")
+    inspector = models.ForeignKey(Inspector, verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="team_memberships")
+    department = models.ForeignKey(Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="+")
+    digest = models.CharField(_("HMAC 值"), max_length=64)
+    repeat_reason = models.CharField(_("连续检查同一主体的原因"), max_length=300, blank=True)
+    confirmed_at = models.DateTimeField(_("确认检查结果时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("检查组成员")
+        verbose_name_plural = _("检查组成员")
+        ordering = ["task", "department", "digest"]
+        constraints = [models.UniqueConstraint(fields=["task", "inspector"], name="team_member_once")]
+
+    def __str__(self):
+        return f"{self.inspector.name}（{self.task.entity_id}）"
+
+
+class InspectionResult(models.Model):
+    """One department's result of a task (each department enters and publishes its own)."""
+
+    task = models.ForeignKey(InspectionTask, verbose_name=_("检查任务"), on_delete=models.PROTECT, related_name="results")
+    department = models.ForeignKey(Department, verbose_name=_("检查部门"), on_delete=models.PROTECT, related_name="inspection_results")
+    categories = ArrayField(models.CharField(max_length=32, choices=ResultCategory.choices), verbose_name=_("检查结果"))
+    findings = models.TextField(_("检查情况"), blank=True)
+    inspected_on = models.DateField(_("检查日期"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("录入时间"))
+    state = models.CharField(_("状态"), max_length=16, choices=ResultState.choices, default=ResultState.SUBMITTED)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    publish_due_on = models.DateField(_("公示期限"))
+    publish_due_provisional = models.BooleanField(_("公示期限暂定"), default=False)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+    credit_record = models.ForeignKey(
+        "credit.CreditRecord", verbose_name=_("形成的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    needs_case = models.BooleanField(_("建议立案查处"), default=False, help_text=_("发现问题待后续处理：供执法部门立案"))
+
+    class Meta:
+        verbose_name = _("检查结果")
+        verbose_name_plural = _("检查结果")
+        ordering = ["-inspected_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="result_once_per_department"),
+            models.CheckConstraint(condition=~Q(categories=[]), name="result_has_category"),
+        ]
+        indexes = [models.Index(fields=["state", "publish_due_on"], name="result_state_due_idx")]
+
+    def __str__(self):
+        return f"{self.task.entity_id} {self.department}"
+
+    def category_labels(self) -> list[str]:
+        labels = dict(ResultCategory.choices)
+        return [str(labels.get(c, c)) for c in self.categories]
+
+
+class ResultEvidence(models.Model):
+    """A photo or file taken on site for a result."""
+
+    result = models.ForeignKey(InspectionResult, verbose_name=_("检查结果"), on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("证据材料"), upload_to="inspections/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("现场证据")
+        verbose_name_plural = _("现场证据")
+
+    def __str__(self):
+        return self.file.name
+
+
+class CorrectionOrder(models.Model):
+    """责令改正 with a deadline (未按规定公示 → order correction, then list if not corrected)."""
+
+    result = models.OneToOneField(InspectionResult, verbose_name=_("检查结果"), on_delete=models.PROTECT, related_name="correction")
+    entity = entity_key("correction_orders")
+    department = models.ForeignKey(Department, verbose_name=_("责令部门"), on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("改正期限"))
+    state = models.CharField(_("状态"), max_length=16, choices=CorrectionState.choices, default=CorrectionState.OPEN)
+    corrected_on = models.DateField(_("改正日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("责令改正")
+        verbose_name_plural = _("责令改正")
+        ordering = ["due_on"]
+
+    def __str__(self):
+        return f"责令改正 {self.entity_id}（至 {self.due_on}）"

@@ -1,0 +1,38 @@
+"""Reads that carry a rule: what the public sees of plans, draws and results; an inspector's tasks.
+
+Strata of a draw are internal risk classes: the public sees the seed, the population hash, the
+counts and the selected entities, never who was in which stratum, nor the population file.
+"""
+
+from django.db.models import QuerySet
+
+from inspections.choices import PUBLIC_PLAN_STATES, ResultState, TaskState
+from inspections.models import Draw, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
+
+
+def public_plans() -> QuerySet:
+    """Approved plans and later (DOMAIN §4: the plan is published)."""
+    return InspectionPlan.objects.filter(state__in=PUBLIC_PLAN_STATES).select_related("lead_department")
+
+
+def public_draws(plan: InspectionPlan) -> QuerySet:
+    """Every draw of a public plan, newest first, redraws included (the old one stays visible)."""
+    return Draw.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).defer("population").order_by("-drawn_at", "-id")
+
+
+def public_selection(draw: Draw) -> QuerySet:
+    """The selected entities of a draw without their strata."""
+    return DrawSelection.objects.filter(draw=draw).values_list("entity", flat=True).order_by("entity")
+
+
+def public_results() -> QuerySet:
+    """Published results only."""
+    return InspectionResult.objects.filter(state=ResultState.PUBLISHED).select_related("task__plan", "department")
+
+
+def inspector_tasks(inspector) -> QuerySet:
+    """Tasks on whose team this inspector is (the field pages)."""
+    return (
+        InspectionTask.objects.filter(team__inspector=inspector).exclude(state=TaskState.UNSTAFFED)
+        .select_related("plan").distinct().order_by("due_on", "entity")
+    )

@@ -1,0 +1,433 @@
+"""Writes of 双随机、一公开. Keyword-only; each owns its transaction and writes its audit event."""
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core import audit
+from core.workdays import add_working_days
+from credit import services as credit_services
+from credit.choices import ListGround, ListType
+from inspections import draw as draw_algo
+from inspections.choices import (
+    PUBLIC_INFO_FLOOR,
+    RESULT_SEVERITY,
+    CorrectionState,
+    PlanState,
+    ResultCategory,
+    ResultState,
+    TaskState,
+)
+from inspections.models import (
+    CorrectionOrder,
+    Draw,
+    DrawSelection,
+    InspectionPlan,
+    InspectionResult,
+    InspectionTask,
+    PlanItem,
+    ResultEvidence,
+    TeamMember,
+)
+from supervision.models import Inspector, InspectorConflict, SupervisionItem
+from supervision.services import item_version_on
+
+PUBLISH_WORKING_DAYS = 20  # DOMAIN §4: results published within 20 working days of the inspection
+CORRECTION_WORKING_DAYS = 10  # 责令改正 period for 未按规定公示 (then list if not corrected)
+
+
+# --- plans --------------------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    "name", "year", "lead_department", "description", "scope_region", "scope_industry", "scope_entity_types", "scope_statuses",
+    "ratio_a", "ratio_b", "ratio_c", "ratio_d", "is_public_info_check", "min_team_size", "starts_on", "ends_on",
+)
+
+
+@transaction.atomic
+def plan_save(*, actor, plan: InspectionPlan | None = None, departments=None, **fields) -> InspectionPlan:
+    """Create or change a plan while it is a draft."""
+    creating = plan is None
+    plan = plan or InspectionPlan()
+    if not creating and plan.state != PlanState.DRAFT:
+        raise ValidationError("计划已审批，不能再修改；如需调整请新建计划")
+    before = None if creating else audit.snapshot(InspectionPlan.objects.get(pk=plan.pk))
+    for name, value in fields.items():
+        if name not in PLAN_FIELDS:
+            raise ValidationError({name: "不能修改该字段"})
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    if departments is not None:
+        plan.departments.set([d for d in departments if d.pk != plan.lead_department_id])
+    audit.record(actor=actor, action=f"inspection_plan.{'create' if creating else 'update'}", target=plan, before=before, after=audit.snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def plan_item_add(*, actor, plan: InspectionPlan, item: SupervisionItem) -> PlanItem:
+    """Add an item in the version in force when the plan starts (a task cites that version)."""
+    if plan.state != PlanState.DRAFT:
+        raise ValidationError("计划已审批，不能再增加事项")
+    version = item_version_on(item, plan.starts_on)
+    if version is None:
+        raise ValidationError({"item": f"事项“{item.name}”在 {plan.starts_on} 没有生效的版本"})
+    if not (version.is_random or version.is_key):
+        raise ValidationError({"item": f"事项“{item.name}”不是随机抽查事项，也不是重点监管事项"})
+    departments = {d.pk for d in plan.all_departments()}
+    if item.department_id not in departments:
+        raise ValidationError({"item": f"事项“{item.name}”的实施部门{item.department}不是本计划的牵头或参与部门"})
+    plan_item, created = PlanItem.objects.get_or_create(plan=plan, item_version=version, defaults={"department": item.department})
+    if created:
+        audit.record(actor=actor, action="inspection_plan.add_item", target=plan, after={"item_version": version.pk, "item": str(item)})
+    return plan_item
+
+
+@transaction.atomic
+def plan_approve(*, actor, plan: InspectionPlan) -> InspectionPlan:
+    """审批: the plan is then published with its items, legal bases and ratios."""
+    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.state != PlanState.DRAFT:
+        raise ValidationError(f"只有草稿可以审批（当前：{plan.get_state_display()}）")
+    if not plan.items.exists():
+        raise ValidationError("计划还没有抽查事项")
+    departments = {d.pk for d in plan.all_departments()}
+    missing = departments - set(plan.items.values_list("department_id", flat=True))
+    if missing:
+        raise ValidationError("每个参与部门至少要有一个本部门的抽查事项")
+    plan.state, plan.approved_at = PlanState.APPROVED, timezone.now()
+    plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    plan.save(update_fields=["state", "approved_at", "approved_by"])
+    audit.record(actor=actor, action="inspection_plan.approve", target=plan, after={"state": plan.state})
+    return plan
+
+
+def scope_sql(plan: InspectionPlan) -> tuple[str, list]:
+    """WHERE clause (on supervision_marketentity e) for the entities in the plan's scope."""
+    clauses, params = [], []
+    if plan.scope_region:
+        clauses.append("e.region_code LIKE %s")
+        params.append(plan.scope_region + "%")
+    if plan.scope_industry:
+        clauses.append("e.industry_code LIKE %s")
+        params.append(plan.scope_industry + "%")
+    if plan.scope_entity_types:
+        clauses.append("e.entity_type = ANY(%s)")
+        params.append(list(plan.scope_entity_types))
+    clauses.append("e.status = ANY(%s)")
+    params.append(list(plan.scope_statuses or ["active"]))
+    return " AND ".join(clauses), params
+
+
+def population_rows(plan: InspectionPlan) -> list[tuple[str, str]]:
+    """Everyone in scope now, with their stratum (risk class); ungraded entities are graded first."""
+    from credit.evaluation import evaluate
+
+    where, params = scope_sql(plan)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.uscc FROM supervision_marketentity e LEFT JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where} AND c.uscc IS NULL",  # noqa: S608
+            params,
+        )
+        missing = [row[0] for row in cursor.fetchall()]
+        if missing:
+            evaluate(missing)
+        cursor.execute(
+            f"SELECT e.uscc, c.risk_class FROM supervision_marketentity e JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where}",  # noqa: S608
+            params,
+        )
+        return cursor.fetchall()
+
+
+# --- draws --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None = None) -> Draw:
+    """Draw entities (verifiable), create one task per entity with every department's items, and
+    draw each department's inspectors. A redraw needs a reason; the old draw stays visible."""
+    plan = InspectionPlan.objects.select_for_update().select_related("lead_department").get(pk=plan.pk)
+    previous = plan.draws.filter(superseded=False).first()
+    if plan.state not in (PlanState.APPROVED, PlanState.DRAWN):
+        raise ValidationError(f"计划须已审批且尚未开始实施才能摇号（当前：{plan.get_state_display()}）")
+    if previous is not None:
+        if not reason.strip():
+            raise ValidationError({"reason": "重新摇号须说明理由，原摇号记录保留并公开"})
+        if InspectionResult.objects.filter(task__draw=previous).exists():
+            raise ValidationError("已有检查结果录入，不能重新摇号")
+    rows = population_rows(plan)
+    if not rows:
+        raise ValidationError("计划范围内没有市场主体")
+    key_supervision = plan.items.filter(item_version__is_key=True).exists()
+    # Items under key supervision are never sampled: every entity in scope (DOMAIN §4).
+    ratios = {s: 1 for s in draw_algo.STRATA} if key_supervision else plan.ratios()
+    seed = seed or draw_algo.new_seed()
+    population = draw_algo.population_file(rows)
+    outcome = draw_algo.draw(seed, population, ratios)
+    if plan.is_public_info_check and not key_supervision:
+        share = sum(s["selected"] for s in outcome.strata) / len(rows)
+        if share < PUBLIC_INFO_FLOOR:
+            raise ValidationError(f"公示信息抽查总体比例不得低于3%：按当前比例只抽取 {share:.2%}，请调高各类比例")
+    if previous is not None:
+        InspectionTask.objects.filter(draw=previous).delete()
+        previous.superseded = True
+        previous.save(update_fields=["superseded"])
+    record = Draw.objects.create(
+        plan=plan, algorithm=draw_algo.ALGORITHM, seed=seed, population_sha256=outcome.population_sha256, population=population.decode("ascii"),
+        population_size=len(rows), strata=outcome.strata, key_supervision=key_supervision, reason=reason.strip(), drawn_at=timezone.now(),
+        drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    DrawSelection.objects.bulk_create(
+        [DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac) for code, stratum, rank, mac in outcome.selected],
+        batch_size=5000,
+    )
+    tasks = InspectionTask.objects.bulk_create(
+        [InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on) for code, *_ in sorted(outcome.selected)], batch_size=5000
+    )
+    report = assign_teams(plan=plan, draw=record, tasks=tasks)
+    plan.state = PlanState.DRAWN
+    plan.save(update_fields=["state"])
+    audit.record(
+        actor=actor, action="draw.run" if previous is None else "draw.redraw", target=record,
+        after={"seed": seed, "population_sha256": record.population_sha256, "strata": outcome.strata, "reason": record.reason,
+               "unstaffed": report["unstaffed"], "superseded": previous.pk if previous else None},
+    )
+    return record
+
+
+def eligible_inspectors(plan: InspectionPlan) -> dict:
+    """Per department: active inspectors whose certificate is valid on every inspection date."""
+    by_department = defaultdict(list)
+    qs = Inspector.objects.filter(
+        active=True, department__in=plan.all_departments(), certificate_valid_from__lte=plan.starts_on, certificate_valid_to__gte=plan.ends_on
+    ).order_by("certificate_no")
+    for inspector in qs:
+        by_department[inspector.department_id].append(inspector)
+    return by_department
+
+
+def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list) -> dict:
+    """Each department draws its own inspectors for each task (DOMAIN §4, 行政处罚法 第42–43条):
+    at least ``min_team_size`` each, valid certificates, nobody with a declared conflict, nobody from
+    the entity's previous team unless no one else qualifies (then the reason is recorded), workload
+    balanced. Ranked by HMAC-SHA256(seed, USCC + ":" + certificate no.), so it can be verified.
+    An entity that cannot be staffed is reported with the reason, never dropped."""
+    departments = plan.all_departments()
+    pool = eligible_inspectors(plan)
+    codes = [t.entity_id for t in tasks]
+    conflicts = set(
+        InspectorConflict.objects.filter(entity_uscc__in=codes, inspector__department__in=departments).values_list("inspector_id", "entity_uscc")
+    )
+    previous = defaultdict(set)
+    last_task = {}
+    for member in (
+        TeamMember.objects.filter(task__entity__in=codes, task__draw__superseded=False).exclude(task__plan=plan)
+        .values("task__entity", "task_id", "task__plan__starts_on", "inspector_id").order_by("task__plan__starts_on", "task_id")
+    ):
+        code = member["task__entity"]
+        if last_task.get(code) != member["task_id"]:
+            last_task[code], previous[code] = member["task_id"], set()
+        previous[code].add(member["inspector_id"])
+    load = Counter()
+    members, unstaffed = [], []
+    for task in sorted(tasks, key=lambda t: t.entity_id):
+        reasons = []
+        chosen_for_task = []
+        for department in departments:
+            eligible = [i for i in pool.get(department.pk, []) if (i.pk, task.entity_id) not in conflicts]
+            fresh = [i for i in eligible if i.pk not in previous[task.entity_id]]
+            n = plan.min_team_size
+            candidates, repeat_reason = fresh, ""
+            if len(fresh) < n <= len(eligible):
+                candidates = eligible
+                repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
+            if len(candidates) < n:
+                reasons.append(f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）")
+                continue
+            ranked = sorted(candidates, key=lambda i: (load[i.pk], draw_algo.digest(draw.seed, f"{task.entity_id}:{i.certificate_no}")))
+            for inspector in ranked[:n]:
+                load[inspector.pk] += 1
+                chosen_for_task.append(TeamMember(
+                    task=task, inspector=inspector, department=department,
+                    digest=draw_algo.digest(draw.seed, f"{task.entity_id}:{inspector.certificate_no}"),
+                    repeat_reason=repeat_reason if inspector.pk in previous[task.entity_id] else "",
+                ))
+        if reasons:
+            task.state, task.unstaffed_reason = TaskState.UNSTAFFED, "；".join(reasons)[:500]
+            unstaffed.append({"uscc": task.entity_id, "reason": task.unstaffed_reason})
+            for member in chosen_for_task:
+                load[member.inspector_id] -= 1
+        else:
+            members.extend(chosen_for_task)
+    TeamMember.objects.bulk_create(members, batch_size=5000)
+    if unstaffed:
+        InspectionTask.objects.bulk_update([t for t in tasks if t.state == TaskState.UNSTAFFED], ["state", "unstaffed_reason"], batch_size=5000)
+    return {"members": len(members), "unstaffed": unstaffed}
+
+
+def verify_draw(draw: Draw) -> dict:
+    """Recompute a draw from its seed and population file; report any difference."""
+    population = draw.population.encode("ascii")
+    problems = []
+    if draw_algo.population_hash(population) != draw.population_sha256:
+        problems.append("名录文件哈希与记录不一致")
+    ratios = {s["stratum"]: s["ratio"] for s in draw.strata}
+    outcome = draw_algo.draw(draw.seed, population, ratios)
+    recorded = set(draw.selections.values_list("entity", "stratum"))
+    recomputed = {(code, stratum) for code, stratum, *_ in outcome.selected}
+    if recorded != recomputed:
+        problems.append(f"摇中主体不一致：记录 {len(recorded)} 个，重算 {len(recomputed)} 个，差异 {len(recorded ^ recomputed)} 个")
+    if [dict(s) for s in outcome.strata] != [dict(s) for s in draw.strata]:
+        problems.append("各层数量与记录不一致")
+    for member in TeamMember.objects.filter(task__draw=draw).select_related("task", "inspector").iterator():
+        if draw_algo.digest(draw.seed, f"{member.task.entity_id}:{member.inspector.certificate_no}") != member.digest:
+            problems.append(f"检查人员 {member.inspector.certificate_no} 的 HMAC 值不一致")
+            break
+    return {"ok": not problems, "problems": problems, "selected": len(recomputed), "population": draw.population_size}
+
+
+# --- field work and results ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_confirm(*, actor, member: TeamMember) -> TeamMember:
+    """A co-inspector confirms the result entered for the task (co-inspector confirmation)."""
+    member = TeamMember.objects.select_for_update().get(pk=member.pk)
+    if not member.task.results.filter(department=member.department).exists():
+        raise ValidationError("本部门尚未录入检查结果")
+    if member.confirmed_at is None:
+        member.confirmed_at = timezone.now()
+        member.save(update_fields=["confirmed_at"])
+        audit.record(actor=actor, action="inspection_team.confirm", target=member, after={"confirmed_at": member.confirmed_at})
+    return member
+
+
+@transaction.atomic
+def result_submit(
+    *, actor, task: InspectionTask, department, categories: list[str], findings: str = "", inspected_on: dt.date | None = None, evidence_files=(),
+) -> InspectionResult:
+    """Enter one department's result; raise the follow-ups of DOMAIN §4."""
+    task = InspectionTask.objects.select_for_update().select_related("plan").get(pk=task.pk)
+    inspected_on = inspected_on or timezone.localdate()
+    categories = list(dict.fromkeys(categories or []))
+    errors = {}
+    if task.state == TaskState.UNSTAFFED:
+        errors["task"] = "该任务未配齐检查人员，不能录入结果"
+    if not categories:
+        errors["categories"] = "请至少选择一项检查结果"
+    unknown = [c for c in categories if c not in ResultCategory.values]
+    if unknown:
+        errors["categories"] = f"未知的检查结果：{'、'.join(unknown)}"
+    if ResultCategory.NO_PROBLEM in categories and len(categories) > 1:
+        errors["categories"] = "“未发现问题”不能与其他结果同时选择"
+    if not task.team.filter(department=department).exists():
+        errors["department"] = f"{department}不是该任务检查组的部门"
+    if task.results.filter(department=department).exists():
+        errors["department"] = "本部门已录入该任务的检查结果"
+    if inspected_on > timezone.localdate():
+        errors["inspected_on"] = "检查日期不能晚于今天"
+    if any(c != ResultCategory.NO_PROBLEM for c in categories) and not findings.strip():
+        errors["findings"] = "发现问题或异常情况时须填写检查情况"
+    if errors:
+        raise ValidationError(errors)
+    due = add_working_days(inspected_on, PUBLISH_WORKING_DAYS)
+    result = InspectionResult.objects.create(
+        task=task, department=department, categories=categories, findings=findings.strip(), inspected_on=inspected_on,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None, submitted_at=timezone.now(),
+        publish_due_on=due.date, publish_due_provisional=due.provisional,
+        needs_case=ResultCategory.PROBLEM_PENDING in categories,  # 发现问题待后续处理 → may open an enforcement case
+    )
+    for upload in evidence_files:
+        ResultEvidence.objects.create(result=result, file=upload)
+    source = f"抽查结果 #{result.pk}"
+    if ResultCategory.UNREACHABLE in categories or ResultCategory.FALSE_INFO in categories:
+        ground = ListGround.UNREACHABLE if ResultCategory.UNREACHABLE in categories else ListGround.FALSE_INFO
+        credit_services.list_proposal_raise(
+            actor=actor, entity_uscc=task.entity_id, list_type=ListType.ABNORMAL, ground=ground, department=department, source_ref=source,
+            reason=f"{task.plan.name}：{'、'.join(result.category_labels())}",
+        )
+    if ResultCategory.NOT_PUBLISHED in categories:
+        CorrectionOrder.objects.create(
+            result=result, entity_id=task.entity_id, department=department, due_on=add_working_days(inspected_on, CORRECTION_WORKING_DAYS).date
+        )
+    task_departments = set(task.team.values_list("department_id", flat=True))
+    if task_departments <= set(task.results.values_list("department_id", flat=True)):
+        task.state = TaskState.SUBMITTED
+        task.save(update_fields=["state"])
+    if task.plan.state == PlanState.DRAWN:
+        task.plan.state = PlanState.IN_PROGRESS
+        task.plan.save(update_fields=["state"])
+    audit.record(actor=actor, action="inspection_result.submit", target=result, after=audit.snapshot(result))
+    return result
+
+
+@transaction.atomic
+def result_approve(*, actor, result: InspectionResult) -> InspectionResult:
+    result = InspectionResult.objects.select_for_update().get(pk=result.pk)
+    if result.state != ResultState.SUBMITTED:
+        raise ValidationError(f"该结果当前为“{result.get_state_display()}”")
+    result.state, result.approved_at = ResultState.APPROVED, timezone.now()
+    result.approved_by = actor if getattr(actor, "is_authenticated", False) else None
+    result.save(update_fields=["state", "approved_at", "approved_by"])
+    audit.record(actor=actor, action="inspection_result.approve", target=result, after={"state": result.state})
+    return result
+
+
+def result_record(result: InspectionResult) -> dict:
+    """The credit record (抽查检查结果) a published result becomes."""
+    severities = [RESULT_SEVERITY[c] for c in result.categories if c in RESULT_SEVERITY]
+    severity = "general" if "general" in severities else ("minor" if severities else "")
+    return {
+        "source_ref": f"抽查结果-{result.pk}", "uscc": result.task.entity_id, "category": "inspection_result",
+        "polarity": "negative" if severity else "neutral", "severity": severity,
+        "title": f"{result.task.plan.name}：{'、'.join(result.category_labels())}"[:200],
+        "content": result.findings, "decided_on": result.inspected_on,
+        "legal_basis": "《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》（国发〔2019〕5号）",
+    }
+
+
+@transaction.atomic
+def results_publish(*, actor, today: dt.date | None = None) -> int:
+    """Publish every approved result (the beat job); each becomes a credit record of its department.
+    Claimed with SKIP LOCKED, so two runs never publish the same result twice."""
+    results = list(
+        InspectionResult.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state=ResultState.APPROVED).select_related("task__plan", "department")
+    )
+    by_department = defaultdict(list)
+    for result in results:
+        by_department[result.department].append(result)
+    for department, items in by_department.items():
+        credit_services.credit_records_push(actor=actor, department=department, records=[result_record(r) for r in items])
+        refs = {f"抽查结果-{r.pk}": r for r in items}
+        from credit.models import CreditRecord
+
+        for record_id, ref in CreditRecord.objects.filter(department=department, source_ref__in=list(refs)).values_list("id", "source_ref"):
+            refs[ref].credit_record_id = record_id
+    now = timezone.now()
+    for result in results:
+        result.state, result.published_at = ResultState.PUBLISHED, now
+    InspectionResult.objects.bulk_update(results, ["state", "published_at", "credit_record"])
+    for task_id in {r.task_id for r in results}:
+        task = InspectionTask.objects.get(pk=task_id)
+        if task.state == TaskState.SUBMITTED and not task.results.exclude(state=ResultState.PUBLISHED).exists():
+            task.state = TaskState.COMPLETED
+            task.save(update_fields=["state"])
+    if results:
+        audit.record(actor=actor, action="inspection_result.publish", target=("inspections.inspectionresult", f"publish:{now:%Y%m%d%H%M%S}"),
+                     target_label=f"公示抽查结果 {len(results)} 条", after={"results": [r.pk for r in results]})
+    return len(results)
+
+
+@transaction.atomic
+def correction_mark_corrected(*, actor, order: CorrectionOrder, corrected_on: dt.date | None = None) -> CorrectionOrder:
+    order = CorrectionOrder.objects.select_for_update().get(pk=order.pk)
+    if order.state == CorrectionState.CORRECTED:
+        return order
+    order.state, order.corrected_on = CorrectionState.CORRECTED, corrected_on or timezone.localdate()
+    order.save(update_fields=["state", "corrected_on"])
+    audit.record(actor=actor, action="correction.corrected", target=order, after={"corrected_on": order.corrected_on})
+    return order

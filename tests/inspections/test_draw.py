@@ -1,0 +1,143 @@
+"""The verifiable draw (DOMAIN §4) and the inspector draw (行政处罚法 第42–43条)."""
+
+import datetime as dt
+import hashlib
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from credit.models import EntityCredit
+from inspections import draw as algo
+from inspections import services
+from inspections.choices import TaskState
+from inspections.models import TeamMember
+from supervision import services as sv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_draw_is_reproducible_from_its_seed_and_population(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    graded_entities(40, industry_code="I6513")
+    for _ in range(4):
+        make_inspector(dept_a)
+    draw = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("0.10")))
+    population = draw.population.encode("ascii")
+    assert hashlib.sha256(population).hexdigest() == draw.population_sha256
+    assert population.endswith(b"\n") and population.decode("ascii").splitlines() == sorted(population.decode("ascii").splitlines())
+    again = algo.draw(draw.seed, population, {"A": Decimal("0.10")})
+    assert sorted(c for c, *_ in again.selected) == sorted(draw.selections.values_list("entity", flat=True))
+    assert services.verify_draw(draw)["ok"]
+    assert len(draw.seed) == 64 and draw.algorithm == "hmac-sha256-v1"
+
+
+def test_draw_takes_exactly_ceil_ratio_times_size_per_stratum():
+    rows = [(f"91410100MA{i:07d}X", "ABCD"[i % 4]) for i in range(1001)]
+    outcome = algo.draw(algo.new_seed(), algo.population_file(rows), {"A": "0.01", "B": "0.03", "C": "0.10", "D": "0.30"})
+    sizes = {s["stratum"]: (s["size"], s["selected"]) for s in outcome.strata}
+    assert sizes == {"A": (251, 3), "B": (250, 8), "C": (250, 25), "D": (250, 75)}  # ceil(2.51)=3, ceil(7.5)=8, 25, 75
+    assert algo.take(Decimal("0.03"), 100) == 3 and algo.take(Decimal("0.03"), 101) == 4 and algo.take(Decimal("0.1"), 30) == 3
+
+
+def test_draw_strata_are_risk_classes(make_plan, make_entity, evaluate, make_inspector, dept_a, push, frozen_today):
+    from tests.conftest import record_data
+
+    low = [make_entity(industry_code="I6513") for _ in range(3)]
+    high = make_entity(industry_code="H6210")
+    push(record_data(high.uscc, "P-1", severity="serious"))
+    evaluate()
+    for _ in range(2):
+        make_inspector(dept_a)
+    draw = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("0"), ratio_d=Decimal("1")))
+    assert EntityCredit.objects.get(entity_id=high.uscc).risk_class == "D"
+    assert list(draw.selections.values_list("entity", "stratum")) == [(high.uscc, "D")]
+    assert {s["stratum"]: s["size"] for s in draw.strata} == {"A": len(low), "D": 1}
+
+
+def test_conflicted_and_expired_inspectors_are_never_drawn(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    entities = graded_entities(6, industry_code="I6513")
+    valid = [make_inspector(dept_a) for _ in range(3)]
+    expired = make_inspector(dept_a, valid_to=dt.date(2026, 12, 1))  # expires before the plan ends
+    inactive = make_inspector(dept_a, active=False)
+    conflicted = valid[0]
+    sv.inspector_conflict_declare(actor="test", inspector=conflicted, entity_uscc=entities[0].uscc, reason="近亲属任高管", declared_on=dt.date(2026, 1, 1))
+    draw = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("1")))
+    members = TeamMember.objects.filter(task__draw=draw)
+    assert not members.filter(inspector__in=[expired, inactive]).exists()
+    assert not members.filter(inspector=conflicted, task__entity=entities[0].uscc).exists()
+    for task in draw.tasks.all():
+        assert task.team.count() >= 2  # 行政处罚法 第42条
+
+
+def test_workload_is_balanced(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    graded_entities(12, industry_code="I6513")
+    inspectors = [make_inspector(dept_a) for _ in range(6)]
+    draw = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("1")))
+    loads = [TeamMember.objects.filter(task__draw=draw, inspector=i).count() for i in inspectors]
+    assert sum(loads) == 24 and max(loads) - min(loads) <= 1
+
+
+def test_joint_plan_each_department_draws_its_own_inspectors(make_plan, graded_entities, make_inspector, dept_a, dept_b, frozen_today):
+    graded_entities(5, industry_code="I6513")
+    for department in (dept_a, dept_a, dept_b, dept_b, dept_b):
+        make_inspector(department)
+    plan = make_plan(joint=[dept_b], ratio_a=Decimal("1"))
+    draw = services.draw_run(actor="test", plan=plan)
+    for task in draw.tasks.all():
+        assert task.team.filter(department=dept_a).count() == 2 and task.team.filter(department=dept_b).count() == 2
+        assert {pi.department_id for pi in plan.items.all()} == {dept_a.pk, dept_b.pk}  # 进一次门、查多项事
+
+
+def test_an_entity_that_cannot_be_staffed_is_reported_not_dropped(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    entities = graded_entities(2, industry_code="I6513")
+    a, b = make_inspector(dept_a), make_inspector(dept_a)
+    sv.inspector_conflict_declare(actor="test", inspector=a, entity_uscc=entities[0].uscc, reason="曾任该企业顾问", declared_on=dt.date(2026, 1, 1))
+    draw = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("1")))
+    task = draw.tasks.get(entity=entities[0].uscc)
+    assert task.state == TaskState.UNSTAFFED and "仅 1 名" in task.unstaffed_reason
+    assert draw.tasks.get(entity=entities[1].uscc).team.count() == 2
+    assert b.pk in TeamMember.objects.filter(task__draw=draw).values_list("inspector", flat=True)
+
+
+def test_previous_inspectors_are_not_sent_again_unless_no_one_else_qualifies(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    entities = graded_entities(1, industry_code="I6513")
+    inspectors = [make_inspector(dept_a) for _ in range(3)]
+    first = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("1"), name="上半年"))
+    first_team = set(first.tasks.get().team.values_list("inspector", flat=True))
+    second = services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("1"), name="下半年"))
+    second_members = list(second.tasks.get().team.all())
+    # Only one fresh inspector: one of the last team must go again, with the reason recorded.
+    assert len(set(m.inspector_id for m in second_members) - first_team) == 1
+    repeated = [m for m in second_members if m.inspector_id in first_team]
+    assert repeated and all("不足" in m.repeat_reason for m in repeated)
+    assert len(inspectors) == 3 and entities
+
+
+def test_key_supervision_items_cover_every_entity(make_plan, make_item, graded_entities, make_inspector, dept_a, frozen_today):
+    entities = graded_entities(7, industry_code="I6513")
+    for _ in range(2):
+        make_inspector(dept_a)
+    draw = services.draw_run(actor="test", plan=make_plan(items=[make_item(dept_a, name="特种设备重点监管", is_key=True)]))
+    assert draw.key_supervision and draw.selections.count() == len(entities)
+
+
+def test_redraw_needs_a_reason_and_keeps_the_old_draw(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    graded_entities(10, industry_code="I6513")
+    for _ in range(2):
+        make_inspector(dept_a)
+    plan = make_plan(ratio_a=Decimal("0.3"))
+    first = services.draw_run(actor="test", plan=plan)
+    with pytest.raises(ValidationError, match="理由"):
+        services.draw_run(actor="test", plan=plan)
+    second = services.draw_run(actor="test", plan=plan, reason="名录导入遗漏金水区主体，重新摇号")
+    first.refresh_from_db()
+    assert first.superseded and first.selections.exists() and not first.tasks.exists()
+    assert second.tasks.count() == second.selections.count() == 3
+
+
+def test_public_info_check_keeps_the_3_percent_floor(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    graded_entities(100, industry_code="I6513")
+    for _ in range(2):
+        make_inspector(dept_a)
+    with pytest.raises(ValidationError, match="不得低于3%"):
+        services.draw_run(actor="test", plan=make_plan(is_public_info_check=True, ratio_a=Decimal("0.02")))
