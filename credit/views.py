@@ -6,6 +6,7 @@ risk class is internal (SAMR 国市监信发〔2022〕6号): it is never loaded 
 so no template can show it by mistake.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, OuterRef, prefetch_related_objects
@@ -178,6 +179,18 @@ def _change_hint(credit: dict | None, entries: list, rule) -> dict:
     return hint
 
 
+def entity_page_sections(entity) -> list[dict]:
+    """Sections other apps add to the entity page, after the credit sections. Credit imports none
+    of them (DESIGN.md): an app's config defines ``entity_page_sections(entity)`` returning
+    ``[{"template": ..., "context": {...}}]``, and the template includes each with its context."""
+    sections = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "entity_page_sections", None)
+        if callable(hook):
+            sections.extend(hook(entity))
+    return sections
+
+
 def entity_detail(request, uscc: str):
     """An entity's page with its credit section: grade, reasons, public records, lists, history."""
     entity, response = _public_entity(request, uscc)
@@ -225,6 +238,7 @@ def entity_detail(request, uscc: str):
         "change": _change_hint(credit, entries, rule),
         "history": _history_view(history_rows, credit, today) if credit else {"points": []},
         "today": today,
+        "extra_sections": entity_page_sections(entity),
     }
     return render(request, "credit/entity_detail.html", context)
 

@@ -5,3 +5,46 @@ class InspectionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "inspections"
     verbose_name = "双随机、一公开"
+
+    def ready(self):
+        from credit.scan import register_rule
+        from inspections.scan_rules import RULES
+
+        for rule in RULES:  # 抽查结果公示到期、责令改正逾期 (the nightly risk scan)
+            register_rule(rule)
+
+    def seed_demo(self, stdout):
+        """Called at the end of ``manage.py seed_demo``: approved plans with draws, teams, tasks and published results (inspections/demo.py)."""
+        from inspections.demo import seed_inspections_demo
+
+        return seed_inspections_demo(stdout=stdout)
+
+    # An entity's page shows at most this many results (newest first); the plan pages have the rest.
+    ENTITY_PAGE_RESULTS = 50
+
+    def entity_page_sections(self, entity) -> list[dict]:
+        """The entity page's 双随机抽查结果 section (credit's entity page collects these hooks, so
+        credit never imports inspections): the entity's published results, in one query."""
+        from inspections import selectors
+        from inspections.views import category_labels
+
+        rows = (
+            selectors.public_results()
+            .filter(task__entity=entity.uscc)
+            .only("categories", "findings", "inspected_on", "published_at", "task__plan__name", "task__plan_id", "department__name", "task__entity_id")
+            .order_by("-published_at", "-id")[: self.ENTITY_PAGE_RESULTS]
+        )
+        results = [
+            {
+                "id": r.pk,
+                "plan_id": r.task.plan_id,
+                "plan_name": r.task.plan.name,
+                "department": r.department.name,
+                "labels": category_labels(r.categories),
+                "findings": r.findings,
+                "inspected_on": r.inspected_on,
+                "published_at": r.published_at,
+            }
+            for r in rows
+        ]
+        return [{"template": "inspections/_entity_results.html", "context": {"results": results}}]

@@ -240,15 +240,20 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list) -> dict:
             eligible = [i for i in pool.get(department.pk, []) if (i.pk, task.entity_id) not in conflicts]
             fresh = [i for i in eligible if i.pk not in previous[task.entity_id]]
             n = plan.min_team_size
-            candidates, repeat_reason = fresh, ""
-            if len(fresh) < n <= len(eligible):
-                candidates = eligible
-                repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
-            if len(candidates) < n:
+            if len(eligible) < n:
                 reasons.append(f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）")
                 continue
-            ranked = sorted(candidates, key=lambda i: (load[i.pk], draw_algo.digest(draw.seed, f"{task.entity_id}:{i.certificate_no}")))
-            for inspector in ranked[:n]:
+
+            def rank(i, code=task.entity_id):
+                return (load[i.pk], draw_algo.digest(draw.seed, f"{code}:{i.certificate_no}"))
+
+            # Fresh inspectors first; only the shortfall comes from the entity's previous team.
+            chosen = sorted(fresh, key=rank)[:n]
+            repeat_reason = ""
+            if len(chosen) < n:
+                repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
+                chosen += sorted([i for i in eligible if i not in fresh], key=rank)[: n - len(chosen)]
+            for inspector in chosen:
                 load[inspector.pk] += 1
                 chosen_for_task.append(TeamMember(
                     task=task, inspector=inspector, department=department,

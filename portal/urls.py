@@ -17,8 +17,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("credit.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
+    path("api/v1/", include("inspections.api.urls")),
     path("healthz", healthz, name="healthz"),
+    path("field/", include("inspections.field_urls")),
     path("", include("credit.urls")),
+    path("", include("inspections.urls")),
     path("", include("supervision.urls")),
 ]
 

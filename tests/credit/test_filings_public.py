@@ -591,7 +591,8 @@ def test_entity_page_query_budget_with_objections_and_commitments(client, entity
             due_on=dt.date(2027, 1, 1),
         )
 
-    with django_assert_max_num_queries(8):  # the markers are columns of the records query, not queries of their own
+    # 8 for the credit section (the markers are columns of the records query, not queries of their own) + 1 for inspection results
+    with django_assert_max_num_queries(9):
         html = page(client.get(f"/entities/{entity.uscc}/"))
     assert html.count('data-objection="record"') == 3
     assert html.count('data-commitment-state="in_progress"') == 5

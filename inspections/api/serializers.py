@@ -1,0 +1,147 @@
+"""Output shapes of the inspections API (API.md). Read-only: every write goes through a service."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from inspections.choices import PlanState, ResultCategory
+from inspections.models import Draw, InspectionPlan, InspectionResult, PlanItem
+from supervision.choices import InspectionMethod
+from supervision.models import Department
+
+
+class ApiErrorItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField(help_text="中文说明")
+    attr = serializers.CharField(allow_null=True)
+
+
+class InspectionApiErrorSerializer(serializers.Serializer):
+    """The one error shape (API.md)."""
+
+    type = serializers.ChoiceField(choices=["validation_error", "client_error", "server_error"])
+    errors = ApiErrorItemSerializer(many=True)
+
+
+class DepartmentRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = ("code", "name")
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    """An item of the plan in the version that applies: its name, department, legal basis and method."""
+
+    catalogue_code = serializers.CharField(source="item_version.item.catalogue_code", read_only=True)
+    name = serializers.CharField(source="item_version.item.name", read_only=True)
+    version = serializers.IntegerField(source="item_version.version", read_only=True)
+    department = DepartmentRefSerializer(read_only=True)
+    legal_basis = serializers.CharField(source="item_version.legal_basis", read_only=True)
+    method = serializers.ChoiceField(source="item_version.method", choices=InspectionMethod.choices, read_only=True)
+    method_label = serializers.CharField(source="item_version.get_method_display", read_only=True)
+    is_key = serializers.BooleanField(source="item_version.is_key", read_only=True, help_text="重点监管：范围内主体全覆盖，不抽样")
+
+    class Meta:
+        model = PlanItem
+        fields = ("catalogue_code", "name", "version", "department", "legal_basis", "method", "method_label", "is_key")
+
+
+class RatiosSerializer(serializers.Serializer):
+    A = serializers.DecimalField(max_digits=5, decimal_places=4)
+    B = serializers.DecimalField(max_digits=5, decimal_places=4)
+    C = serializers.DecimalField(max_digits=5, decimal_places=4)
+    D = serializers.DecimalField(max_digits=5, decimal_places=4)
+
+
+class InspectionPlanListSerializer(serializers.ModelSerializer):
+    lead_department = DepartmentRefSerializer(read_only=True)
+    departments = serializers.SerializerMethodField(help_text="参与部门（不含牵头部门）")
+    state = serializers.CharField(read_only=True, help_text="|".join(PlanState.values))
+    state_label = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = InspectionPlan
+        fields = ("id", "name", "year", "lead_department", "departments", "state", "state_label", "starts_on", "ends_on", "is_public_info_check")
+
+    @extend_schema_field(DepartmentRefSerializer(many=True))
+    def get_departments(self, obj):
+        others = sorted((d for d in obj.departments.all() if d.pk != obj.lead_department_id), key=lambda d: d.code)
+        return DepartmentRefSerializer(others, many=True).data
+
+
+class StratumSerializer(serializers.Serializer):
+    stratum = serializers.CharField(help_text="风险分类 A–D")
+    size = serializers.IntegerField()
+    ratio = serializers.CharField(help_text="抽查比例（精确小数）")
+    selected = serializers.IntegerField()
+
+
+class SelectedSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    stratum = serializers.CharField()
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    """A draw exactly as API.md: enough, with the population file, to recompute ``selected``."""
+
+    population_url = serializers.SerializerMethodField()
+    strata = serializers.SerializerMethodField()
+    selected = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Draw
+        fields = ("id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected")
+
+    @extend_schema_field(serializers.CharField(help_text="名录文件（需 inspections:read），与计算哈希时的文件逐字节相同"))
+    def get_population_url(self, obj):
+        return reverse("draw-population", kwargs={"id": obj.pk})
+
+    @extend_schema_field(StratumSerializer(many=True))
+    def get_strata(self, obj):
+        return [{"stratum": s["stratum"], "size": s["size"], "ratio": str(s["ratio"]), "selected": s["selected"]} for s in obj.strata]
+
+    @extend_schema_field(SelectedSerializer(many=True))
+    def get_selected(self, obj):
+        # Prefetched by the view (values only, ordered by USCC).
+        return [{"uscc": s.entity_id, "stratum": s.stratum} for s in obj.selections.all()]
+
+
+class InspectionPlanDetailSerializer(InspectionPlanListSerializer):
+    items = PlanItemSerializer(many=True, read_only=True)
+    ratios = serializers.SerializerMethodField()
+    draws = DrawSerializer(many=True, read_only=True, help_text="摇号记录，最新的在前；重新摇号后原记录保留")
+
+    class Meta(InspectionPlanListSerializer.Meta):
+        fields = (*InspectionPlanListSerializer.Meta.fields, "description", "ratios", "min_team_size", "approved_at", "items", "draws")
+
+    @extend_schema_field(RatiosSerializer)
+    def get_ratios(self, obj):
+        return RatiosSerializer(obj.ratios()).data
+
+
+class InspectionResultSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="task.plan_id", read_only=True)
+    plan_name = serializers.CharField(source="task.plan.name", read_only=True)
+    uscc = serializers.CharField(source="task.entity_id", read_only=True)
+    entity_name = serializers.CharField(read_only=True, allow_null=True, help_text="名录库中的名称")
+    department = serializers.CharField(source="department.name", read_only=True)
+    department_code = serializers.CharField(source="department.code", read_only=True)
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=ResultCategory.choices), read_only=True)
+    category_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = InspectionResult
+        fields = (
+            "id",
+            "plan",
+            "plan_name",
+            "uscc",
+            "entity_name",
+            "department",
+            "department_code",
+            "categories",
+            "category_labels",
+            "findings",
+            "inspected_on",
+            "published_at",
+        )
