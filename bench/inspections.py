@@ -130,13 +130,13 @@ def reset() -> None:
             plan.items.all().delete()
         plans.delete()
         conflicts, _ = InspectorConflict.objects.filter(inspector__certificate_no__startswith=CERT_PREFIX).delete()
-        inspectors, _ = Inspector.objects.filter(certificate_no__startswith=CERT_PREFIX).delete()
+        inspectors = Inspector.objects.filter(certificate_no__startswith=CERT_PREFIX).delete()[1].get(Inspector._meta.label, 0)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM credit_entitycredit WHERE {BENCH_ENTITIES}")
             grades = cursor.rowcount
             cursor.execute(f"DELETE FROM credit_gradehistory WHERE {BENCH_ENTITIES}")
             history = cursor.rowcount
-    print(f"已删除基准执法检查人员及回避申报 {inspectors:,} 条、{conflicts:,} 条（含级联），基准主体信用评价 {grades:,} 条、等级历史 {history:,} 条"
+    print(f"已删除基准执法检查人员 {inspectors:,} 名、回避申报 {conflicts:,} 条，基准主体信用评价 {grades:,} 条、等级历史 {history:,} 条"
           f"（{time.perf_counter() - started:.1f} 秒）")
     if grades:
         with connection.cursor() as cursor:

@@ -65,11 +65,11 @@ def test_verify_draw_unknown_id_is_a_clear_message_with_exit_code_1(db, draw_id)
 
 
 def test_verify_draw_from_the_command_line_exits_1_without_a_traceback(db):
-    from django.db import connection
+    from tests.helpers import db_url_for_children
 
-    # The process reads the migrated test database; this test's rows are not committed, so the id is unknown there.
-    db_settings = connection.settings_dict
-    url = f"postgres://{db_settings['USER']}:{db_settings['PASSWORD']}@{db_settings['HOST']}:{db_settings['PORT'] or 5432}/{db_settings['NAME']}"
+    # The process reads the migrated test database (embedded socket or TCP alike); this test's rows are
+    # not committed, so the id is unknown there.
+    url = db_url_for_children()
     result = subprocess.run(
         [sys.executable, "manage.py", "verify_draw", "987654321"],
         capture_output=True,
