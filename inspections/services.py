@@ -1,6 +1,9 @@
 """Writes of 双随机、一公开. Keyword-only; each owns its transaction and writes its audit event."""
 
 import datetime as dt
+import hashlib
+import heapq
+import hmac
 from collections import Counter, defaultdict
 
 from django.core.exceptions import ValidationError
@@ -233,36 +236,39 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list) -> dict:
         previous[code].add(member["inspector_id"])
     load = Counter()
     members, unstaffed = [], []
+    # Plain (pk, certificate no.) pairs; the HMAC key is set up once (copies of a keyed HMAC are cheap).
+    pools = {d.pk: [(i.pk, i.certificate_no) for i in pool.get(d.pk, [])] for d in departments}
+    conflicted = defaultdict(set)
+    for inspector_id, code in conflicts:
+        conflicted[code].add(inspector_id)
+    keyed = hmac.new(bytes.fromhex(draw.seed), digestmod=hashlib.sha256)
     for task in sorted(tasks, key=lambda t: t.entity_id):
-        reasons = []
-        chosen_for_task = []
+        code = task.entity_id
+        prefix = keyed.copy()
+        prefix.update(f"{code}:".encode("ascii"))
+        reasons, chosen_for_task = [], []
         for department in departments:
-            eligible = [i for i in pool.get(department.pk, []) if (i.pk, task.entity_id) not in conflicts]
-            fresh = [i for i in eligible if i.pk not in previous[task.entity_id]]
+            eligible = [i for i in pools[department.pk] if i[0] not in conflicted[code]] if conflicted[code] else pools[department.pk]
+            fresh = [i for i in eligible if i[0] not in previous[code]] if previous[code] else eligible
             n = plan.min_team_size
             if len(eligible) < n:
                 reasons.append(f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）")
                 continue
-
-            def rank(i, code=task.entity_id):
-                return (load[i.pk], draw_algo.digest(draw.seed, f"{code}:{i.certificate_no}"))
-
             # Fresh inspectors first; only the shortfall comes from the entity's previous team.
-            chosen = sorted(fresh, key=rank)[:n]
+            chosen = _lowest(fresh, n, load, prefix)
             repeat_reason = ""
             if len(chosen) < n:
                 repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
-                chosen += sorted([i for i in eligible if i not in fresh], key=rank)[: n - len(chosen)]
-            for inspector in chosen:
-                load[inspector.pk] += 1
+                chosen += _lowest([i for i in eligible if i[0] in previous[code]], n - len(chosen), load, prefix)
+            for (_load, mac, inspector_id) in chosen:
+                load[inspector_id] += 1
                 chosen_for_task.append(TeamMember(
-                    task=task, inspector=inspector, department=department,
-                    digest=draw_algo.digest(draw.seed, f"{task.entity_id}:{inspector.certificate_no}"),
-                    repeat_reason=repeat_reason if inspector.pk in previous[task.entity_id] else "",
+                    task=task, inspector_id=inspector_id, department=department, digest=mac,
+                    repeat_reason=repeat_reason if inspector_id in previous[code] else "",
                 ))
         if reasons:
             task.state, task.unstaffed_reason = TaskState.UNSTAFFED, "；".join(reasons)[:500]
-            unstaffed.append({"uscc": task.entity_id, "reason": task.unstaffed_reason})
+            unstaffed.append({"uscc": code, "reason": task.unstaffed_reason})
             for member in chosen_for_task:
                 load[member.inspector_id] -= 1
         else:
@@ -271,6 +277,21 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list) -> dict:
     if unstaffed:
         InspectionTask.objects.bulk_update([t for t in tasks if t.state == TaskState.UNSTAFFED], ["state", "unstaffed_reason"], batch_size=5000)
     return {"members": len(members), "unstaffed": unstaffed}
+
+
+def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
+    """The ``k`` candidates with the lowest (workload, HMAC digest). Only those whose load is at most
+    the k-th lowest load can be chosen, so only they are hashed (same result, far fewer HMACs)."""
+    if k <= 0 or not candidates:
+        return []
+    threshold = heapq.nsmallest(k, (load[pk] for pk, _ in candidates))[-1]
+    ranked = []
+    for pk, certificate_no in candidates:
+        if load[pk] <= threshold:
+            mac = prefix.copy()
+            mac.update(certificate_no.encode("ascii"))
+            ranked.append((load[pk], mac.hexdigest(), pk))
+    return heapq.nsmallest(k, ranked)
 
 
 def verify_draw(draw: Draw) -> dict:
