@@ -119,7 +119,7 @@ def intermediate_action(
     """An action that asks for a few fields first (the admin's confirmation-page pattern).
 
     ``apply(obj, cleaned_data)`` calls the service; each refusal is shown as a message naming the row.
-    A form with a file field uses ``template="admin/credit/action_form_upload.html"`` (multipart).
+    A form with a file field is posted as multipart (the template asks ``form.is_multipart``).
     """
     count = queryset.count()
     if count == 0:
@@ -926,7 +926,7 @@ class GradeHistoryAdmin(UsccSearchMixin, ReadOnlyAdmin):
 
 # --- remedies: commitments, repair, objections (DOMAIN §3) ------------------------------------------
 
-UPLOAD_ACTION_TEMPLATE = "admin/credit/action_form_upload.html"
+UPLOAD_ACTION_TEMPLATE = "admin/credit/action_form.html"  # multipart when the form has a file field
 REMEDY_CHANGE_FORM = "admin/credit/remedy_change_form.html"
 DUE_WITHIN_WORKING_DAYS = 1  # issue 4: objections due within 1 working day, or overdue, are flagged
 

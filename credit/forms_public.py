@@ -54,27 +54,18 @@ def commitment_text(commitment_type: str, *, matter: str = "", due_on: dt.date |
     return template.format(matter=matter.strip() or PLACEHOLDER, due_on=due)
 
 
-# Another applicant's tracking number is half of what opens their filing (with the query code): a
-# public answer names that a filing exists, never its number.
-OTHER_FILING_NO = re.compile(r"（受理编号 [A-Z]{2}\d{8}-\d{6}）")
-
-
-def public_message(message: str) -> str:
-    return OTHER_FILING_NO.sub("", str(message))
-
-
 def apply_service_errors(form: forms.Form, exc: ValidationError, rename: dict | None = None) -> None:
     """Put a service's ValidationError on the form: named fields on their field, the rest on top."""
     rename = rename or {}
     if not hasattr(exc, "error_dict"):
         for message in exc.messages:
-            form.add_error(None, public_message(message))
+            form.add_error(None, message)
         return
     for name, errors in exc.error_dict.items():
         field = rename.get(name, name)
         for error in errors:
             for message in error.messages:
-                form.add_error(field if field in form.fields else None, public_message(message))
+                form.add_error(field if field in form.fields else None, message)
 
 
 class TextInput(forms.TextInput):

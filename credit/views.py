@@ -446,7 +446,7 @@ def repair_new(request):
         problems = []  # the errors on the form say it
     else:
         form = forms_public.RepairForm()
-        problems = [forms_public.public_message(p) for p in services.repair_problems(record, commitment_accepted=True)]
+        problems = services.repair_problems(record, commitment_accepted=True)
     context = {
         "form": form,
         "record": record,

@@ -437,11 +437,10 @@ def results_publish(*, actor, today: dt.date | None = None) -> int:
     for result in results:
         result.state, result.published_at = ResultState.PUBLISHED, now
     InspectionResult.objects.bulk_update(results, ["state", "published_at", "credit_record"])
-    for task_id in {r.task_id for r in results}:
-        task = InspectionTask.objects.get(pk=task_id)
-        if task.state == TaskState.SUBMITTED and not task.results.exclude(state=ResultState.PUBLISHED).exists():
-            task.state = TaskState.COMPLETED
-            task.save(update_fields=["state"])
+    # One statement: a submitted task whose results are all published is complete.
+    InspectionTask.objects.filter(pk__in={r.task_id for r in results}, state=TaskState.SUBMITTED).exclude(
+        results__state__in=[ResultState.SUBMITTED, ResultState.APPROVED]
+    ).update(state=TaskState.COMPLETED)
     if results:
         audit.record(actor=actor, action="inspection_result.publish", target=("inspections.inspectionresult", f"publish:{now:%Y%m%d%H%M%S}"),
                      target_label=f"公示抽查结果 {len(results)} 条", after={"results": [r.pk for r in results]})

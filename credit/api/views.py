@@ -335,10 +335,10 @@ TRACKING_PARAM = OpenApiParameter("tracking_no", OpenApiTypes.STR, OpenApiParame
 
 def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
     """A service's refusal in the one error shape: each reason its own item, with the field as attr."""
-    public = forms_public.public_message
+    # Service messages are written for the public (e.g. a second repair application never names the other's number).
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({name: [public(m) for e in errors for m in e.messages] for name, errors in exc.error_dict.items()})
-    return exceptions.ValidationError([public(m) for m in exc.messages])
+        return exceptions.ValidationError({name: [m for e in errors for m in e.messages] for name, errors in exc.error_dict.items()})
+    return exceptions.ValidationError(list(exc.messages))
 
 
 def public_actor(request):
