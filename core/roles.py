@@ -25,6 +25,15 @@ INSPECTIONS_VIEW = ["inspectionplan:view", "planitem:view", "draw:view", "drawse
 INSPECTIONS_OFFICIAL = ["inspectionplan:view,add,change", "planitem:view,add,delete", "draw:view,add", "drawselection:view", "inspectiontask:view,change",
                         "teammember:view", "inspectionresult:view,add,change", "resultevidence:view,add", "correctionorder:view,change"]
 
+ENFORCEMENT_VIEW = ["channeldeadline:view", "complaint:view", "complaintattachment:view", "discretionstandard:view", "case:view", "casehandler:view",
+                    "caseevent:view", "casedocument:view", "legalreview:view", "documentsequence:view", "penaltydecision:view", "penaltydisclosure:view"]
+# 执法人员 handle complaints and cases; every state change goes through admin actions that call services.
+ENFORCEMENT_OFFICIAL = ["complaint:view,add,change", "complaintattachment:view", "case:view,add,change", "casehandler:view,add,change,delete",
+                        "caseevent:view", "casedocument:view,add", "legalreview:view", "penaltydecision:view,add,change",
+                        "penaltydisclosure:view,change", "discretionstandard:view,add,change", "channeldeadline:view", "documentsequence:view"]
+# 法制审核人员 record the 法制审核 of major decisions (DOMAIN §5).
+ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
+
 ROLES = {
     "平台管理员": {
         "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
@@ -32,15 +41,19 @@ ROLES = {
         "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
         "credit": CREDIT_MANAGER,
         "inspections": INSPECTIONS_OFFICIAL,
+        "enforcement": [*ENFORCEMENT_OFFICIAL, "channeldeadline"],
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
         "inspections": INSPECTIONS_OFFICIAL,
+        "enforcement": ENFORCEMENT_OFFICIAL,
     },
-    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW},
-    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW},
+    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW,
+                 "enforcement": ENFORCEMENT_OFFICIAL},
+    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW,
+                    "enforcement": ENFORCEMENT_REVIEWER},
     "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"], "credit": CREDIT_MANAGER},
 }
 
@@ -81,6 +94,15 @@ def ensure_schedules(apps=global_apps) -> None:
     PeriodicTask.objects.get_or_create(
         name="抽查结果公示",
         defaults={"task": "inspections.publish_results", "crontab": hourly, "description": "每小时第15分：公示已审核的抽查检查结果（检查后20个工作日内）"},
+    )
+    every_half_hour, _ = Crontab.objects.get_or_create(minute="5,35", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="行政处罚公示与撤回",
+        defaults={
+            "task": "enforcement.publish_penalties",
+            "crontab": every_half_hour,
+            "description": "每小时第5、35分：公示新作出的行政处罚决定（决定后7个工作日内），撤回已撤销或变更的决定（3个工作日内）",
+        },
     )
     scan_time, _ = Crontab.objects.get_or_create(minute="0", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
     PeriodicTask.objects.get_or_create(

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "supervision",
     "credit",
     "inspections",
+    "enforcement",
 ]
 
 MIDDLEWARE = [

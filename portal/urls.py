@@ -18,10 +18,12 @@ urlpatterns = [
     path("api/v1/", include("credit.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
     path("api/v1/", include("inspections.api.urls")),
+    path("api/v1/", include("enforcement.api.urls")),
     path("healthz", healthz, name="healthz"),
     path("field/", include("inspections.field_urls")),
     path("", include("credit.urls")),
     path("", include("inspections.urls")),
+    path("", include("enforcement.urls")),
     path("", include("supervision.urls")),
 ]
 

@@ -1,0 +1,635 @@
+"""Writes for enforcement. Keyword-only, each owns its transaction and writes its audit event.
+
+Sections: numbering · cases (stages and guards) · legal review · decisions · disclosure (双公示) ·
+complaints (投诉举报).
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core import audit
+from core.workdays import add_working_days
+from credit.choices import PenaltyType, Severity
+from enforcement.choices import (
+    MIN_HANDLERS,
+    PUBLISH_WITHIN_WORKING_DAYS,
+    STAGE_ORDER,
+    WITHDRAW_WITHIN_WORKING_DAYS,
+    CaseOutcome,
+    CaseSource,
+    CaseStage,
+    Circumstance,
+    DecisionState,
+    DisclosureState,
+    Procedure,
+    ReviewResult,
+)
+from enforcement.models import Case, CaseDocument, CaseEvent, CaseHandler, LegalReview, PenaltyDecision, PenaltyDisclosure
+from supervision.models import Inspector, MarketEntity
+
+LEGAL_REVIEWER_ROLE = "法制审核人员"
+DEFAULT_REMEDIES = (
+    "如不服本决定，可以在收到本决定书之日起六十日内依法申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+    "申请行政复议或者提起行政诉讼的，不停止本决定的执行，法律另有规定的除外。"
+)
+# Penalties heavy enough that, with 从重, the entity is proposed for the serious list (严重违法失信名单管理办法).
+HEAVY_PENALTIES = frozenset(
+    {PenaltyType.REVOKE_LICENCE, PenaltyType.SUSPEND_BUSINESS, PenaltyType.CLOSE, PenaltyType.RESTRICT_BUSINESS, PenaltyType.RESTRICT_PRACTICE}
+)
+
+
+def _actor_label(actor) -> str:
+    if getattr(actor, "is_authenticated", False):
+        return actor.get_full_name() or actor.get_username()
+    return str(actor or "")
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- numbering ---------------------------------------------------------------------------------
+
+
+def next_number(*, department, kind: str, year: int) -> int:
+    """The next number of a gap-free sequence. One statement takes it under the row lock; the caller's
+    transaction holds the lock until it commits, and a rollback gives the number back, so the
+    issued numbers have no gaps and no duplicates however many officials issue at once."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO enforcement_documentsequence (department_id, kind, year, last_number) VALUES (%s, %s, %s, 1)
+               ON CONFLICT (department_id, kind, year) DO UPDATE SET last_number = enforcement_documentsequence.last_number + 1
+               RETURNING last_number""",
+            [department.pk, kind, year],
+        )
+        return cursor.fetchone()[0]
+
+
+def document_number(department, kind: str, year: int, sequence: int) -> str:
+    """e.g. 郑市监罚〔2026〕12号 (DOMAIN §5)."""
+    return f"{department.short_name or department.name}{kind}〔{year}〕{sequence}号"
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+def handler_problems(department, inspectors, day: dt.date) -> list[str]:
+    """Why these handlers cannot carry a case on ``day`` (empty when they can)."""
+    problems = []
+    valid = []
+    for inspector in inspectors:
+        if inspector.department_id != department.pk:
+            problems.append(f"{inspector.name}不是{department.name}的执法人员")
+        elif not inspector.active:
+            problems.append(f"{inspector.name}已不在岗")
+        elif not inspector.certificate_valid_on(day):
+            problems.append(f"{inspector.name}的执法证（{inspector.certificate_no}）在{day}不在有效期内（{inspector.certificate_valid_from}至{inspector.certificate_valid_to}）")
+        else:
+            valid.append(inspector)
+    if len({i.pk for i in valid}) < MIN_HANDLERS:
+        # 行政处罚法 第42条: at least two officers with law-enforcement certificates.
+        problems.insert(0, f"案件须由至少{MIN_HANDLERS}名持有效执法证的承办人员办理（《行政处罚法》第四十二条），当前符合条件的只有{len(valid)}名")
+    return problems
+
+
+def _check_handlers(case: Case, day: dt.date) -> None:
+    problems = handler_problems(case.department, [link.inspector for link in case.handler_links.select_related("inspector")], day)
+    if problems:
+        raise ValidationError("；".join(problems))
+
+
+def _event(*, case: Case, actor, action: str, from_stage: str, to_stage: str, note: str = "", documents=()) -> CaseEvent:
+    now = timezone.now()
+    event = CaseEvent.objects.create(
+        case=case, action=action, from_stage=from_stage, to_stage=to_stage, actor=_user(actor), actor_label=_actor_label(actor), at=now, note=note
+    )
+    for title, upload in documents:
+        CaseDocument.objects.create(case=case, event=event, title=title or upload.name, file=upload, uploaded_at=now)
+    return event
+
+
+def _lock_case(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("department").get(pk=case.pk)
+
+
+@transaction.atomic
+def case_open(
+    *, actor, department, party_name: str, title: str, source: str, handlers, entity_uscc: str = "", filed_on: dt.date | None = None,
+    source_complaint=None, source_result=None, source_note: str = "", standard=None, is_major: bool = False, party_is_minor: bool = False,
+    lead=None, note: str = "", documents=(),
+) -> Case:
+    """立案: open a case with at least two certified handlers; the first event of its record."""
+    from core import uscc as uscc_mod
+
+    filed_on = filed_on or timezone.localdate()
+    errors = {}
+    if not str(party_name or "").strip():
+        errors["party_name"] = "请填写当事人"
+    if not str(title or "").strip():
+        errors["title"] = "请填写案由"
+    if source not in CaseSource.values:
+        errors["source"] = "请选择案件来源"
+    elif source == CaseSource.COMPLAINT and source_complaint is None:
+        errors["source_complaint"] = "来源为投诉举报的案件须关联该投诉举报"
+    elif source == CaseSource.INSPECTION and source_result is None:
+        errors["source_result"] = "来源为监督检查的案件须关联该检查结果"
+    elif source in (CaseSource.MONITORING, CaseSource.TRANSFER_IN) and not source_note.strip():
+        errors["source_note"] = "请说明监测线索或移送机关及文号"
+    code = ""
+    if entity_uscc:
+        try:
+            code = uscc_mod.validate_uscc(entity_uscc)
+        except ValidationError as exc:
+            errors["entity_uscc"] = exc.messages[0]
+    handlers = list(handlers)
+    problems = handler_problems(department, handlers, filed_on)
+    if problems:
+        errors["handlers"] = "；".join(problems)
+    if standard is not None and standard.department_id != department.pk:
+        errors["standard"] = "只能适用本部门的裁量基准"
+    if errors:
+        raise ValidationError(errors)
+    year = filed_on.year
+    case = Case.objects.create(
+        number=document_number(department, "立", year, next_number(department=department, kind="立", year=year)),
+        department=department, entity_id=code or None, party_name=party_name.strip(), party_is_minor=party_is_minor, title=title.strip(),
+        source=source, source_complaint=source_complaint, source_result=source_result, source_note=source_note.strip(), standard=standard,
+        is_major=is_major, filed_on=filed_on, created_by=_user(actor),
+    )
+    lead = lead or handlers[0]
+    CaseHandler.objects.bulk_create([CaseHandler(case=case, inspector=i, is_lead=i.pk == lead.pk) for i in {i.pk: i for i in handlers}.values()])
+    _event(case=case, actor=actor, action="open", from_stage="", to_stage=CaseStage.FILED, note=note, documents=documents)
+    audit.record(actor=actor, action="case.open", target=case, after=audit.snapshot(case))
+    return case
+
+
+def _requires_legal_review(case: Case) -> bool:
+    return case.is_major
+
+
+def passed_review(case: Case) -> LegalReview | None:
+    """The latest 法制审核 if it passed and its reviewer is not (or no longer) a handler."""
+    review = case.legal_reviews.order_by("-reviewed_at", "-id").first()
+    if review is None or review.result != ReviewResult.PASSED:
+        return None
+    if Inspector.objects.filter(user=review.reviewer_id, pk__in=case.handler_links.values("inspector")).exists():
+        return None
+    return review
+
+
+def allowed_next_stages(case: Case) -> list[str]:
+    """Where ``case_advance`` can take the case from its stage (the decision itself is issued by
+    ``penalty_decision_issue``; closing by ``case_close``)."""
+    return {
+        CaseStage.FILED: [CaseStage.INVESTIGATION],
+        CaseStage.INVESTIGATION: [CaseStage.REVIEW],
+        CaseStage.REVIEW: [CaseStage.LEGAL_REVIEW] if _requires_legal_review(case) else [CaseStage.NOTICE, CaseStage.LEGAL_REVIEW],
+        CaseStage.LEGAL_REVIEW: [CaseStage.NOTICE],
+        CaseStage.NOTICE: [],
+        CaseStage.DECISION: [CaseStage.SERVICE],
+        CaseStage.SERVICE: [CaseStage.EXECUTION],
+        CaseStage.EXECUTION: [],
+        CaseStage.CLOSED: [],
+    }[CaseStage(case.stage)]
+
+
+@transaction.atomic
+def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=()) -> Case:
+    """Move a case to its next stage, refusing an illegal transition with the reason."""
+    case = _lock_case(case)
+    label = dict(CaseStage.choices)
+    if case.stage == CaseStage.CLOSED:
+        raise ValidationError("案件已结案，不能再变更环节")
+    if to_stage == CaseStage.DECISION:
+        raise ValidationError("作出决定请使用“作出处罚决定”（须先完成告知程序）")
+    if to_stage == CaseStage.CLOSED:
+        raise ValidationError("结案请使用“结案”并选择办理结果")
+    if to_stage not in allowed_next_stages(case):
+        if to_stage == CaseStage.NOTICE and case.stage == CaseStage.REVIEW and _requires_legal_review(case):
+            raise ValidationError("重大执法决定须先经法制审核，不能直接进入告知环节")
+        nxt = "、".join(str(label[s]) for s in allowed_next_stages(case)) or "无（请使用相应操作）"
+        raise ValidationError(f"案件当前处于“{label[case.stage]}”环节，不能转到“{label.get(to_stage, to_stage)}”；可转到：{nxt}")
+    if to_stage == CaseStage.NOTICE and case.stage == CaseStage.LEGAL_REVIEW and passed_review(case) is None:
+        raise ValidationError("法制审核尚未通过（或审核人员同时是承办人员），不能进入告知环节")
+    _check_handlers(case, timezone.localdate())
+    if to_stage == CaseStage.SERVICE:
+        pass_decision = case.decisions.filter(state=DecisionState.EFFECTIVE).exists()
+        if not pass_decision:
+            raise ValidationError("尚无有效的处罚决定，无法送达")
+    before = case.stage
+    case.stage = to_stage
+    case.save(update_fields=["stage"])
+    _event(case=case, actor=actor, action="advance", from_stage=before, to_stage=to_stage, note=note, documents=documents)
+    audit.record(actor=actor, action="case.advance", target=case, before={"stage": before}, after={"stage": to_stage, "note": note})
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor, case: Case, outcome: str, note: str, closed_on: dt.date | None = None, documents=()) -> Case:
+    """结案 with an outcome. A penalty case closes after execution; 移送司法机关, 不予处罚 and
+    撤销立案 close it before any decision; 首违不罚 only for an entity in an observation period."""
+    from supervision.services import observation_period_applies
+
+    case = _lock_case(case)
+    closed_on = closed_on or timezone.localdate()
+    if case.stage == CaseStage.CLOSED:
+        raise ValidationError("案件已结案")
+    if outcome not in CaseOutcome.values:
+        raise ValidationError({"outcome": "请选择办理结果"})
+    if not str(note or "").strip():
+        raise ValidationError({"note": "请填写结案说明"})
+    decided = case.decisions.filter(state=DecisionState.EFFECTIVE).exists()
+    if outcome == CaseOutcome.PENALTY:
+        if case.stage != CaseStage.EXECUTION or not decided:
+            raise ValidationError("作出处罚决定的案件须在执行环节完成后结案")
+    elif decided:
+        raise ValidationError("案件已有有效的处罚决定，只能以“作出行政处罚决定”结案")
+    if outcome == CaseOutcome.FIRST_VIOLATION:
+        entity = MarketEntity.objects.filter(uscc=case.entity_id).first() if case.entity_id else None
+        # DOMAIN §2 (包容审慎): a first minor violation in an observation period is handled by guidance.
+        if entity is None or not observation_period_applies(entity, case.filed_on):
+            raise ValidationError("当事人不在观察期内，不适用首违不罚")
+        if PenaltyDecision.objects.filter(entity=case.entity_id).exclude(case=case).exists():
+            raise ValidationError("当事人此前已受过行政处罚，不属于首次违法，不适用首违不罚")
+    if outcome in (CaseOutcome.NO_PENALTY, CaseOutcome.FIRST_VIOLATION) and STAGE_ORDER.index(case.stage) < STAGE_ORDER.index(CaseStage.REVIEW):
+        raise ValidationError("不予处罚须在调查取证完成、经案件审核后作出")
+    if outcome == CaseOutcome.PENALTY:
+        _check_handlers(case, closed_on)
+    before = case.stage
+    case.stage, case.outcome, case.closed_on = CaseStage.CLOSED, outcome, closed_on
+    case.save(update_fields=["stage", "outcome", "closed_on"])
+    _event(case=case, actor=actor, action=f"close:{outcome}", from_stage=before, to_stage=CaseStage.CLOSED, note=note.strip(), documents=documents)
+    audit.record(actor=actor, action="case.close", target=case, before={"stage": before}, after={"stage": CaseStage.CLOSED, "outcome": outcome, "note": note})
+    return case
+
+
+@transaction.atomic
+def case_handlers_set(*, actor, case: Case, handlers, lead=None, note: str = "") -> Case:
+    """Replace a case's handlers (e.g. a certificate expired mid-case); still at least two valid."""
+    case = _lock_case(case)
+    handlers = list(handlers)
+    problems = handler_problems(case.department, handlers, timezone.localdate())
+    if problems:
+        raise ValidationError({"handlers": "；".join(problems)})
+    before = sorted(case.handler_links.values_list("inspector__name", flat=True))
+    case.handler_links.all().delete()
+    lead = lead or handlers[0]
+    CaseHandler.objects.bulk_create([CaseHandler(case=case, inspector=i, is_lead=i.pk == lead.pk) for i in {i.pk: i for i in handlers}.values()])
+    after = sorted(i.name for i in handlers)
+    _event(case=case, actor=actor, action="handlers", from_stage=case.stage, to_stage=case.stage, note=note or f"承办人员变更为：{'、'.join(after)}")
+    audit.record(actor=actor, action="case.handlers", target=case, before={"handlers": before}, after={"handlers": after})
+    return case
+
+
+# --- legal review (法制审核) ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_review_record(*, actor, case: Case, result: str, opinion: str) -> LegalReview:
+    """法制审核 by a 法制审核人员 who is not a handler; returned → back to 调查取证."""
+    case = _lock_case(case)
+    if case.stage != CaseStage.LEGAL_REVIEW:
+        raise ValidationError(f"案件当前处于“{case.get_stage_display()}”环节，不在法制审核环节")
+    if not getattr(actor, "is_authenticated", False) or not actor.groups.filter(name=LEGAL_REVIEWER_ROLE).exists():
+        raise ValidationError("法制审核须由法制审核人员作出")
+    if Inspector.objects.filter(user=actor, pk__in=case.handler_links.values("inspector")).exists():
+        raise ValidationError("法制审核人员不能是本案的承办人员")
+    if result not in ReviewResult.values:
+        raise ValidationError({"result": "请选择审核意见"})
+    if not str(opinion or "").strip():
+        raise ValidationError({"opinion": "请填写审核意见书"})
+    review = LegalReview.objects.create(case=case, reviewer=actor, result=result, opinion=opinion.strip(), reviewed_at=timezone.now())
+    to_stage = CaseStage.LEGAL_REVIEW if result == ReviewResult.PASSED else CaseStage.INVESTIGATION
+    if to_stage != case.stage:
+        case.stage = to_stage
+        case.save(update_fields=["stage"])
+    _event(case=case, actor=actor, action=f"legal_review:{result}", from_stage=CaseStage.LEGAL_REVIEW, to_stage=to_stage, note=opinion.strip())
+    audit.record(actor=actor, action="case.legal_review", target=case, after={"result": result, "opinion": opinion.strip(), "review": review.pk})
+    return review
+
+
+# --- decisions (行政处罚决定) -----------------------------------------------------------------------
+
+
+def fine_problem(standard, circumstance: str, fine_amount: Decimal) -> str | None:
+    """Why a fine is outside the discretion benchmark for the circumstance (None when inside)."""
+    if standard is None:
+        return None
+    low, high = standard.fine_range(circumstance)
+    if low <= fine_amount <= high:
+        return None
+    return (
+        f"罚款{fine_amount}元超出裁量基准“{standard.code} {standard.violation_type}”{Circumstance(circumstance).label}情形的幅度"
+        f"（{low}元至{high}元）"
+    )
+
+
+def decision_severity(*, penalty_types, circumstance: str) -> str:
+    """The credit severity of a decision: 警告/通报批评 only is 轻微; heavy penalties or 从重 are 严重."""
+    kinds = set(penalty_types)
+    if kinds <= {PenaltyType.WARNING, PenaltyType.CRITICISM}:
+        return Severity.MINOR
+    if kinds & HEAVY_PENALTIES or circumstance == Circumstance.HEAVIER:
+        return Severity.SERIOUS
+    return Severity.GENERAL
+
+
+@transaction.atomic
+def penalty_decision_issue(
+    *, actor, case: Case, penalty_types, facts: str, evidence: str, legal_basis: str, penalty_content: str, performance: str,
+    fine_amount: Decimal = Decimal("0"), confiscation_amount: Decimal = Decimal("0"), circumstance: str = Circumstance.GENERAL,
+    violation_type: str = "", out_of_range_reason: str = "", procedure: str = Procedure.GENERAL, decided_on: dt.date | None = None,
+    remedies: str = DEFAULT_REMEDIES, party_address: str | None = None, legal_representative: str | None = None, replaces=None,
+) -> PenaltyDecision:
+    """决定: issue the decision (行政处罚法 第59条 contents) with the next gap-free number."""
+    case = _lock_case(case)
+    decided_on = decided_on or timezone.localdate()
+    fine_amount, confiscation_amount = Decimal(str(fine_amount or 0)), Decimal(str(confiscation_amount or 0))
+    penalty_types = list(dict.fromkeys(penalty_types or []))
+    if replaces is None and case.stage != CaseStage.NOTICE:
+        if case.stage in (CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.LEGAL_REVIEW):
+            # 行政处罚法 第44条/第45条: the party is told the facts and its rights before any decision.
+            raise ValidationError("作出处罚决定前须先告知当事人拟作出的处罚及其陈述、申辩（听证）权利")
+        raise ValidationError(f"案件当前处于“{case.get_stage_display()}”环节，不能作出处罚决定")
+    if replaces is None and not case.events.filter(to_stage=CaseStage.NOTICE).exists():
+        raise ValidationError("作出处罚决定前须先告知当事人拟作出的处罚及其陈述、申辩（听证）权利")
+    errors = {}
+    for name, value in (("facts", facts), ("evidence", evidence), ("legal_basis", legal_basis), ("penalty_content", penalty_content),
+                        ("performance", performance), ("remedies", remedies)):
+        if not str(value or "").strip():
+            errors[name] = "决定书须载明此项（《行政处罚法》第五十九条）"
+    unknown = [t for t in penalty_types if t not in PenaltyType.values]
+    if not penalty_types or unknown:
+        errors["penalty_types"] = f"处罚种类须从《行政处罚法》第九条所列种类中选择{'：不认识 ' + '、'.join(unknown) if unknown else ''}"
+    if PenaltyType.FINE in penalty_types and fine_amount <= 0:
+        errors["fine_amount"] = "处罚种类含罚款时须填写罚款金额"
+    if PenaltyType.FINE not in penalty_types and fine_amount > 0:
+        errors["fine_amount"] = "未选择“罚款”时罚款金额应为0"
+    if fine_amount < 0 or confiscation_amount < 0:
+        errors["fine_amount"] = "金额不能为负数"
+    if circumstance not in Circumstance.values:
+        errors["circumstance"] = "请选择裁量情节（从轻、一般、从重）"
+    if procedure not in Procedure.values:
+        errors["procedure"] = "请选择程序"
+    if errors:
+        raise ValidationError(errors)
+    _check_handlers(case, decided_on)
+    review = passed_review(case)
+    if case.is_major and review is None:
+        raise ValidationError("重大执法决定未经法制审核或审核未通过，不得作出决定")
+    problem = fine_problem(case.standard, circumstance, fine_amount) if PenaltyType.FINE in penalty_types else None
+    if problem and not out_of_range_reason.strip():
+        raise ValidationError({"out_of_range_reason": f"{problem}，须书面说明理由并经法制审核"})
+    if problem and review is None:
+        raise ValidationError(f"{problem}，须经法制审核通过")
+    entity = MarketEntity.objects.filter(uscc=case.entity_id).first() if case.entity_id else None
+    year = decided_on.year
+    sequence = next_number(department=case.department, kind="罚", year=year)
+    decision = PenaltyDecision.objects.create(
+        case=case, department=case.department, number=document_number(case.department, "罚", year, sequence), year=year, sequence=sequence,
+        entity_id=case.entity_id, party_name=case.party_name,
+        party_address=party_address if party_address is not None else (entity.registered_address if entity else ""),
+        legal_representative=legal_representative if legal_representative is not None else (entity.legal_representative if entity else ""),
+        party_is_minor=case.party_is_minor, violation_type=(violation_type or (case.standard.violation_type if case.standard else case.title)).strip(),
+        facts=facts.strip(), evidence=evidence.strip(), legal_basis=legal_basis.strip(), penalty_types=penalty_types,
+        penalty_content=penalty_content.strip(), fine_amount=fine_amount, confiscation_amount=confiscation_amount, circumstance=circumstance,
+        out_of_range_reason=out_of_range_reason.strip(), procedure=procedure, performance=performance.strip(), remedies=remedies.strip(),
+        decided_on=decided_on, issued_by=_user(actor), replaces=replaces,
+    )
+    if case.stage != CaseStage.DECISION:
+        before = case.stage
+        case.stage = CaseStage.DECISION
+        case.save(update_fields=["stage"])
+    else:
+        before = case.stage
+    _event(case=case, actor=actor, action="decide", from_stage=before, to_stage=CaseStage.DECISION, note=f"作出行政处罚决定 {decision.number}")
+    audit.record(actor=actor, action="penalty_decision.issue", target=decision, after=audit.snapshot(decision))
+    _disclosure_prepare(decision)
+    if circumstance == Circumstance.HEAVIER and set(penalty_types) & (HEAVY_PENALTIES | set(case.standard.heavy_penalty_types if case.standard else ())):
+        _propose_serious_list(actor=actor, decision=decision)
+    return decision
+
+
+def _propose_serious_list(*, actor, decision: PenaltyDecision) -> None:
+    """从重 with a heavy penalty: propose 严重违法失信名单; an official confirms it with prior notice."""
+    from credit.choices import ListGround, ListType
+    from credit.services import list_proposal_raise
+
+    if not decision.entity_id or not MarketEntity.objects.filter(uscc=decision.entity_id).exists():
+        return
+    kinds = set(decision.penalty_types)
+    if PenaltyType.REVOKE_LICENCE in kinds:
+        ground = ListGround.LICENCE_REVOKED
+    elif kinds & {PenaltyType.RESTRICT_BUSINESS, PenaltyType.SUSPEND_BUSINESS, PenaltyType.CLOSE}:
+        ground = ListGround.BUSINESS_RESTRICTED
+    else:
+        ground = ListGround.HEAVY_FINE
+    list_proposal_raise(
+        actor=actor, entity_uscc=decision.entity_id, list_type=ListType.SERIOUS, ground=ground, department=decision.department,
+        source_ref=decision.number,
+        reason=f"{decision.number}：{decision.violation_type}，从重处罚（{'、'.join(PenaltyType(k).label for k in decision.penalty_types)}）",
+    )
+
+
+@transaction.atomic
+def decision_revoke(*, actor, decision: PenaltyDecision, reason: str, changed: bool = False, revoked_on: dt.date | None = None) -> PenaltyDecision:
+    """撤销 (or mark 变更) a decision: its public summary and credit record are withdrawn at once
+    (DOMAIN §5: within 3 working days), with the reason."""
+    decision = PenaltyDecision.objects.select_for_update().get(pk=decision.pk)
+    if decision.state != DecisionState.EFFECTIVE:
+        raise ValidationError(f"该决定已{decision.get_state_display()}")
+    if not str(reason or "").strip():
+        raise ValidationError({"reason": "撤销或变更决定须说明理由"})
+    decision.state = DecisionState.CHANGED if changed else DecisionState.REVOKED
+    decision.revoked_on = revoked_on or timezone.localdate()
+    decision.revoked_reason = reason.strip()
+    decision.save(update_fields=["state", "revoked_on", "revoked_reason"])
+    _event(case=decision.case, actor=actor, action="revoke_decision", from_stage=decision.case.stage, to_stage=decision.case.stage,
+           note=f"{decision.number}已{decision.get_state_display()}：{decision.revoked_reason}")
+    audit.record(actor=actor, action="penalty_decision.revoke", target=decision, before={"state": DecisionState.EFFECTIVE},
+                 after={"state": decision.state, "reason": decision.revoked_reason})
+    disclosure = PenaltyDisclosure.objects.filter(decision=decision).first()
+    if disclosure is not None:
+        prefix = "处罚决定已变更" if changed else "处罚决定已撤销"
+        disclosure_withdraw(actor=actor, disclosure=disclosure, reason=f"{prefix}：{decision.revoked_reason}")
+    return decision
+
+
+@transaction.atomic
+def decision_change(*, actor, decision: PenaltyDecision, reason: str, **fields) -> PenaltyDecision:
+    """变更: the old decision is withdrawn and a new one, with a new number, replaces it."""
+    decision_revoke(actor=actor, decision=decision, reason=reason, changed=True)
+    current = {f: getattr(decision, f) for f in (
+        "penalty_types", "facts", "evidence", "legal_basis", "penalty_content", "performance", "fine_amount", "confiscation_amount",
+        "circumstance", "violation_type", "out_of_range_reason", "procedure", "remedies", "party_address", "legal_representative")}
+    current.update(fields)
+    return penalty_decision_issue(actor=actor, case=decision.case, replaces=decision, **current)
+
+
+# --- disclosure (双公示) -------------------------------------------------------------------------
+
+
+def not_public_reason(decision: PenaltyDecision) -> str:
+    """Why a decision is never published (DOMAIN §5), or '' when it is."""
+    if decision.party_is_minor:
+        return "当事人为未成年人，依法不予公开"
+    if decision.procedure == Procedure.SIMPLIFIED:
+        return "适用简易程序作出的处罚决定，依规不予公示"
+    if set(decision.penalty_types) <= {PenaltyType.WARNING}:
+        return "仅给予警告的处罚决定，依规不予公示"
+    return ""
+
+
+def public_summary(decision: PenaltyDecision) -> dict:
+    """The redacted public fields (DOMAIN §5), built by the one redaction service."""
+    from enforcement.redaction import redact_text
+
+    keep = tuple(v for v in (decision.entity_id, decision.number, decision.department.uscc) if v)
+    return {
+        "number": decision.number,
+        "party_name": decision.party_name,
+        "legal_representative": decision.legal_representative,
+        "violation_type": redact_text(decision.violation_type, keep=keep),
+        "facts": redact_text(decision.facts, keep=keep),
+        "legal_basis": redact_text(decision.legal_basis, keep=keep),
+        "penalty_types": list(decision.penalty_types),
+        "penalty_content": redact_text(decision.penalty_content, keep=keep),
+        "fine_amount": decision.fine_amount,
+        "confiscation_amount": decision.confiscation_amount,
+        "decided_on": decision.decided_on,
+    }
+
+
+def _disclosure_prepare(decision: PenaltyDecision) -> PenaltyDisclosure:
+    """The disclosure row of a new decision: pending with its 7-working-day deadline, or not public."""
+    due = add_working_days(decision.decided_on, PUBLISH_WITHIN_WORKING_DAYS)
+    reason = not_public_reason(decision)
+    return PenaltyDisclosure.objects.create(
+        decision=decision, department=decision.department, entity_id=decision.entity_id, **public_summary(decision),
+        state=DisclosureState.NOT_PUBLIC if reason else DisclosureState.PENDING, not_public_reason=reason,
+        publish_due_on=due.date, publish_due_provisional=due.provisional,
+    )
+
+
+def _credit_payload(disclosure: PenaltyDisclosure, decision: PenaltyDecision) -> dict:
+    kinds = "、".join(str(PenaltyType(k).label) for k in disclosure.penalty_types)
+    return {
+        "source_ref": disclosure.number, "uscc": disclosure.entity_id, "category": "administrative_penalty", "polarity": "negative",
+        "severity": decision_severity(penalty_types=decision.penalty_types, circumstance=decision.circumstance),
+        "title": f"{disclosure.violation_type}（{kinds}）"[:200], "content": f"{disclosure.facts}\n处罚内容：{disclosure.penalty_content}",
+        "decided_on": disclosure.decided_on.isoformat(), "legal_basis": disclosure.legal_basis,
+        "amount": str(disclosure.fine_amount + disclosure.confiscation_amount), "penalty_types": list(disclosure.penalty_types),
+    }
+
+
+BATCH = 2000
+
+
+def disclosures_publish(*, actor, today: dt.date | None = None, batch: int = BATCH) -> dict:
+    """Publish every pending summary and write each decision's credit record through the credit
+    service; withdraw anything whose decision is no longer in force. Idempotent and safe to run in
+    parallel: rows are claimed with SKIP LOCKED, one transaction per batch."""
+    published = withdrawn = 0
+    while True:
+        n = _publish_batch(actor=actor, batch=batch)
+        published += n
+        if n < batch:
+            break
+    for disclosure in PenaltyDisclosure.objects.filter(state__in=[DisclosureState.PUBLISHED, DisclosureState.PENDING]).exclude(
+        decision__state=DecisionState.EFFECTIVE
+    ).select_related("decision"):
+        decision = disclosure.decision
+        disclosure_withdraw(actor=actor, disclosure=disclosure, reason=f"处罚决定已{decision.get_state_display()}：{decision.revoked_reason}")
+        withdrawn += 1
+    return {"published": published, "withdrawn": withdrawn}
+
+
+@transaction.atomic
+def _publish_batch(*, actor, batch: int) -> int:
+    from credit.models import CreditRecord
+    from credit.services import credit_records_push, publicity_rule_in_force, publicity_window
+
+    rows = list(
+        PenaltyDisclosure.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(state=DisclosureState.PENDING, decision__state=DecisionState.EFFECTIVE)
+        .select_related("decision", "department")
+        .order_by("publish_due_on", "id")[:batch]
+    )
+    if not rows:
+        return 0
+    now = timezone.now()
+    by_department = {}
+    for d in rows:
+        if d.entity_id:
+            by_department.setdefault(d.department, []).append(d)
+    for department, items in by_department.items():
+        credit_records_push(actor=actor, department=department, records=[_credit_payload(d, d.decision) for d in items])
+        records = dict(CreditRecord.objects.filter(department=department, source_ref__in=[d.number for d in items]).values_list("source_ref", "id"))
+        for d in items:
+            d.credit_record_id = records.get(d.number)
+    for d in rows:
+        severity = decision_severity(penalty_types=d.decision.penalty_types, circumstance=d.decision.circumstance)
+        window = publicity_window(rule=publicity_rule_in_force(d.decided_on), polarity="negative", severity=severity, decided_on=d.decided_on)
+        d.state, d.published_at, d.publicity_ends_on = DisclosureState.PUBLISHED, now, window.ends_on
+    PenaltyDisclosure.objects.bulk_update(rows, ["state", "published_at", "publicity_ends_on", "credit_record"])
+    audit.record(
+        actor=actor, action="penalty_disclosure.publish", target=("enforcement.penaltydisclosure", f"batch:{rows[0].pk}"),
+        target_label=f"公示行政处罚决定 {len(rows)} 件", after={"numbers": [d.number for d in rows]},
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def disclosure_withdraw(*, actor, disclosure: PenaltyDisclosure, reason: str) -> PenaltyDisclosure:
+    """Take a summary off every public view, with the reason, and revoke its credit record (the
+    grade follows at once). DOMAIN §5: within 3 working days; done immediately."""
+    from credit.choices import RecordState
+    from credit.models import CreditRecord
+    from credit.services import credit_record_revoke
+
+    disclosure = PenaltyDisclosure.objects.select_for_update().get(pk=disclosure.pk)
+    if disclosure.state == DisclosureState.WITHDRAWN:
+        return disclosure
+    if not str(reason or "").strip():
+        raise ValidationError({"reason": "撤回公示须说明理由"})
+    before = {"state": disclosure.state, "featured": disclosure.featured}
+    now = timezone.now()
+    disclosure.state, disclosure.withdrawn_at, disclosure.withdraw_reason = DisclosureState.WITHDRAWN, now, reason.strip()[:500]
+    disclosure.withdraw_due_on = add_working_days(timezone.localdate(), WITHDRAW_WITHIN_WORKING_DAYS).date
+    disclosure.featured = False
+    disclosure.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "withdraw_due_on", "featured"])
+    record = CreditRecord.objects.filter(pk=disclosure.credit_record_id).first() if disclosure.credit_record_id else None
+    if record is None:
+        record = CreditRecord.objects.filter(department=disclosure.department, source_ref=disclosure.number).first()
+    if record is not None and record.state != RecordState.REVOKED:
+        credit_record_revoke(actor=actor, record=record, reason=disclosure.withdraw_reason)
+    audit.record(
+        actor=actor, action="penalty_disclosure.withdraw", target=disclosure, before=before,
+        after={"state": disclosure.state, "reason": disclosure.withdraw_reason},
+    )
+    return disclosure
+
+
+@transaction.atomic
+def disclosure_feature(*, actor, disclosure: PenaltyDisclosure, featured: bool, note: str = "") -> PenaltyDisclosure:
+    """Choose (or drop) a published penalty as a 曝光台 typical case."""
+    disclosure = PenaltyDisclosure.objects.select_for_update().get(pk=disclosure.pk)
+    if featured and disclosure.state != DisclosureState.PUBLISHED:
+        raise ValidationError("只有已公示的处罚决定可以入选曝光台")
+    if featured and not str(note or "").strip():
+        raise ValidationError({"featured_note": "请填写案例评析"})
+    before = {"featured": disclosure.featured, "featured_note": disclosure.featured_note}
+    disclosure.featured = featured
+    disclosure.featured_note = note.strip() if featured else disclosure.featured_note
+    disclosure.featured_at = timezone.now() if featured else None
+    disclosure.save(update_fields=["featured", "featured_note", "featured_at"])
+    audit.record(actor=actor, action="penalty_disclosure.feature", target=disclosure, before=before,
+                 after={"featured": disclosure.featured, "featured_note": disclosure.featured_note})
+    return disclosure
+
+
+# --- complaints (投诉举报) -------------------------------------------------------------------------
