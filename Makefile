@@ -45,3 +45,4 @@ bench: $(VENV)/.dev-installed
 	$(PY) bench/search.py
 	$(PY) bench/credit.py --load --records $${RECORDS:-5000000}
 	$(PY) bench/credit.py --fresh
+	$(PY) bench/enforcement.py --publish 10000 --load $${PENALTIES:-500000} --measure

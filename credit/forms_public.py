@@ -12,6 +12,7 @@ import datetime as dt
 import re
 
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -208,10 +209,26 @@ class TrackForm(forms.Form):
 FILING_KINDS = {"CN": (CreditCommitment, "信用承诺"), "XF": (RepairApplication, "信用修复申请"), "YY": (Objection, "异议申诉")}
 
 
+def filing_hooks() -> dict:
+    """Filings of other apps, ``{prefix: app config}``. Credit imports none of them (DESIGN.md): an app's
+    config defines ``filing_models()`` returning ``{prefix: model}`` and ``filing_status(obj)`` returning
+    the kind, status, deadline and outcome as the public may see them (the keys of ``filing_status``)."""
+    hooks = {}
+    for config in apps.get_app_configs():
+        hook = getattr(config, "filing_models", None)
+        if callable(hook):
+            hooks.update({prefix: config for prefix in hook()})
+    return hooks
+
+
 def filing_model(tracking_no: str):
     """The model a tracking number belongs to by its prefix, or None."""
-    kind = FILING_KINDS.get(str(tracking_no or "").strip().upper()[:2])
-    return kind[0] if kind else None
+    prefix = str(tracking_no or "").strip().upper()[:2]
+    kind = FILING_KINDS.get(prefix)
+    if kind:
+        return kind[0]
+    config = filing_hooks().get(prefix)
+    return config.filing_models()[prefix] if config else None
 
 
 def _shown(value) -> str:
@@ -253,6 +270,11 @@ def filing_status(obj) -> dict:
             data["outcome"] = "不予受理" + (f"：{obj.accept_reason}" if obj.accept_reason else "")
         else:
             data["outcome"] = obj.get_outcome_display() + (f"：{obj.outcome_reason}" if obj.outcome_reason else "")
+    else:
+        for prefix, config in filing_hooks().items():
+            if isinstance(obj, config.filing_models()[prefix]):
+                data.update(config.filing_status(obj))
+                break
     data["overdue"] = bool(data["deadline"] and data["deadline"] < today)
     data["facts"] = [(label, _shown(value)) for label, value in data["facts"]]
     return data

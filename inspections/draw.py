@@ -44,7 +44,7 @@ def parse_population(population: bytes) -> list[tuple[str, str]]:
 
 
 def digest(seed_hex: str, message: str) -> str:
-    return hmac.new(bytes.fromhex(seed_hex), message.encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.new(bytes.fromhex(seed_hex), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def take(ratio: Decimal, size: int) -> int:

@@ -289,7 +289,7 @@ def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
     for pk, certificate_no in candidates:
         if load[pk] <= threshold:
             mac = prefix.copy()
-            mac.update(certificate_no.encode("ascii"))
+            mac.update(certificate_no.encode("utf-8"))  # 执法证号 may carry a province character (豫A…); ASCII ones hash as before
             ranked.append((load[pk], mac.hexdigest(), pk))
     return heapq.nsmallest(k, ranked)
 

@@ -202,3 +202,7 @@ if not DEBUG and env.bool("SECURE_COOKIES", default=False):
     CSRF_COOKIE_SECURE = True
 
 os.environ.setdefault("PORTAL_SETTINGS_LOADED", "1")
+
+# Complaints whose reported entity is not in the roster go to this department (code, e.g. ZZSJ);
+# empty: the market-regulation department (enforcement.services.complaint_default_department).
+COMPLAINT_DEFAULT_DEPARTMENT = env("COMPLAINT_DEFAULT_DEPARTMENT", default="")

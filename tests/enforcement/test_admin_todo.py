@@ -1,0 +1,38 @@
+"""The admin home's 待办 panel gains enforcement: complaints due, cases awaiting 法制审核, late publication."""
+
+import datetime as dt
+import re
+
+import time_machine
+
+from enforcement import services
+from enforcement.choices import CaseStage
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def _count(html, key):
+    match = re.search(rf'credit-todo-{key}">.*?data-count="(\d+)"', html, re.S)
+    return int(match.group(1)) if match else None
+
+
+def test_todo_panel_counts_the_departments_enforcement_work(client, alice, bob, open_case, reviewer, issue, frozen_today):
+    complaint, _ = services.complaint_file(actor="public:web", entity_name="某超市", content="销售过期食品", department=alice.department)
+    open_case(stage=CaseStage.REVIEW, is_major=True)
+    case = open_case(stage=CaseStage.REVIEW, is_major=True, title="第二件")
+    services.case_advance(actor=alice, case=case, to_stage=CaseStage.LEGAL_REVIEW)
+    client.force_login(alice)
+    html = client.get("/admin/").content.decode()
+    assert "待办：执法监管" in html
+    assert _count(html, "complaints") == 0  # filed today: due in 15 working days
+    assert _count(html, "legal-review") == 1
+    assert _count(html, "late-disclosures") == 0
+
+    with time_machine.travel(dt.datetime(2026, 12, 14, 10, 0, tzinfo=SHANGHAI)):  # the day before the 15th working day
+        client.force_login(alice)  # the session of three weeks ago has expired
+        html = client.get("/admin/").content.decode()
+    assert _count(html, "complaints") == 1 and complaint.pk
+
+    client.force_login(bob)  # another department sees none of it
+    html = client.get("/admin/").content.decode()
+    assert _count(html, "legal-review") == 0 and _count(html, "complaints") == 0

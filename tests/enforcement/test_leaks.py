@@ -1,0 +1,120 @@
+"""The leak test (issue 6 §6, DESIGN.md quality bars): personal data seeded into complaints, case facts
+and penalty content never reaches a public page or a public API response.
+
+The seeds go in through the services an official uses (complaint_file, complaint_convert_to_case,
+penalty_decision_issue), the publication job runs, and then every public page and API response is
+fetched and scanned, raw and with separators stripped (so "138 3801 2345" counts as the phone too).
+"""
+
+import re
+
+import pytest
+
+from enforcement import services
+from enforcement.choices import CaseStage, ComplaintVerdict
+from tests.enforcement.conftest import decision_fields
+
+ID_NUMBER = "410105198803151234"
+ID_NUMBER_X = "41010219900101002X"
+MOBILE = "13838012345"
+MOBILE_GROUPED = "139-3801-6789"
+LANDLINE = "0371-67881234"
+BANK_CARD = "6222 0210 0112 3456 789"
+HOME = "2号楼1单元302室"
+HEALTH = "活动性肺结核"
+REPORTER = "钱多多"
+REPORTER_PHONE = "15036998877"
+REPORTER_EMAIL = "qianduoduo@example.com"
+WHISTLEBLOWER = "孙吹哨"
+WHISTLEBLOWER_PHONE = "18637100001"
+
+SEEDS = (ID_NUMBER, ID_NUMBER_X, MOBILE, MOBILE_GROUPED, LANDLINE, BANK_CARD, HOME, HEALTH, REPORTER, REPORTER_PHONE, REPORTER_EMAIL,
+         WHISTLEBLOWER, WHISTLEBLOWER_PHONE)
+
+
+def digits(text: str) -> str:
+    return re.sub(r"[\s\-]", "", text)
+
+
+@pytest.fixture
+def seeded(frozen_today, alice, officers, standard, entity, dept_a):
+    """Complaints with reporters and contacts, a converted case, two published penalties with personal
+    data typed into the facts and content, one of them on the 曝光台."""
+    complaint, code = services.complaint_file(
+        actor="public", entity_name=entity.name, entity_uscc=entity.uscc, department=dept_a,
+        content=f"我是{REPORTER}，身份证{ID_NUMBER}，电话{REPORTER_PHONE}，该超市销售过期食品，收款账户{BANK_CARD}。",
+        reporter_name=REPORTER, contact_phone=REPORTER_PHONE, contact_email=REPORTER_EMAIL,
+    )
+    whistle, whistle_code = services.complaint_file(
+        actor="public", entity_name=entity.name, entity_uscc=entity.uscc, department=dept_a, kind="report", whistleblower=True,
+        content=f"内部员工举报：店长手机{MOBILE}，仓库在经三路68号院{HOME}。", reporter_name=WHISTLEBLOWER, contact_phone=WHISTLEBLOWER_PHONE,
+    )
+    services.complaint_accept(actor=alice, complaint=complaint)
+    services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="经核查属实，已责令当事人下架过期食品。")
+    case = services.complaint_convert_to_case(actor=alice, complaint=whistle, handlers=officers, title="涉嫌销售超过保质期的食品", standard=standard)
+    for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
+        case = services.case_advance(actor=alice, case=case, to_stage=stage, note=f"询问证人，电话{MOBILE_GROUPED}")
+    first = services.penalty_decision_issue(actor=alice, case=case, **decision_fields(
+        facts=(f"经查，当事人店长（身份证号码{ID_NUMBER_X}，手机{MOBILE}，家住郑州市金水区经三路68号院{HOME}）销售超过保质期的食品；"
+               f"员工诊断为{HEALTH}仍从事接触直接入口食品的工作。固定电话{LANDLINE}。"),
+        penalty_content=f"没收违法所得3200元，罚款100000元，罚没款不得转入个人银行卡{BANK_CARD}。",
+    ))
+    second_case = services.case_open(actor=alice, department=dept_a, party_name=entity.name, entity_uscc=entity.uscc, title="未按规定明码标价",
+                                     source="monitoring", source_note=f"群众来电{REPORTER_PHONE}", handlers=officers, standard=standard)
+    for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
+        second_case = services.case_advance(actor=alice, case=second_case, to_stage=stage)
+    second = services.penalty_decision_issue(actor=alice, case=second_case, **decision_fields(
+        facts=f"经查，当事人收银员（{ID_NUMBER}）未明码标价，联系电话 {MOBILE_GROUPED}。"))
+    assert services.disclosures_publish(actor="test")["published"] == 2
+    services.disclosure_feature(actor=alice, disclosure=first.disclosure, featured=True, note="典型案例：经营者应落实食品安全主体责任。")
+    return {"entity": entity, "complaints": [(complaint.tracking_no, code), (whistle.tracking_no, whistle_code)],
+            "disclosures": [first.disclosure, second.disclosure]}
+
+
+def assert_clean(where: str, text: str):
+    flat = digits(text)
+    for seed in SEEDS:
+        assert seed not in text, f"{where} 泄露了 {seed}"
+        if re.fullmatch(r"[\d\s\-X]+", seed):
+            assert digits(seed) not in flat, f"{where} 泄露了 {seed}（去掉分隔符后）"
+
+
+def test_personal_data_never_leaks_to_public_pages_or_api(seeded, client, api, api_key):
+    entity = seeded["entity"]
+    number = seeded["complaints"][0][0]
+    # The seeds really are in the database (the test would prove nothing otherwise).
+    first, second = seeded["disclosures"]
+    assert first.decision.facts.count(ID_NUMBER_X) == 1 and BANK_CARD in first.decision.penalty_content
+
+    pages = [
+        "/", "/entities/", f"/entities/?q={entity.name[:6]}", f"/entities/{entity.uscc}/", "/penalties/", f"/penalties/?q={entity.name[3:8]}",
+        f"/penalties/?q={entity.uscc}", f"/penalties/{first.pk}/", f"/penalties/{second.pk}/", "/exposure/", "/lists/", "/lists/abnormal/",
+        "/lists/serious/", "/credit/grades/", "/inspections/", "/track/", f"/track/?no={number}", "/complaints/new/",
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        assert_clean(url, response.content.decode())
+    for no, query_code in seeded["complaints"]:
+        response = client.post("/track/", {"tracking_no": no, "code": query_code})
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert no in html  # the lookup found it: status and outcome only
+        assert_clean(f"/track/ {no}", html)
+
+    # Public API: complaint status needs no key; penalties and credit records need theirs.
+    for no, query_code in seeded["complaints"]:
+        response = api.get(f"/api/v1/complaints/{no}/", {"code": query_code})
+        assert response.status_code == 200, response.content
+        assert_clean(f"/api/v1/complaints/{no}/", response.content.decode())
+    _, key = api_key(("enforcement:read", "credit:read"))
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    for url in ("/api/v1/penalties/", f"/api/v1/penalties/?uscc={entity.uscc}", f"/api/v1/entities/{entity.uscc}/",
+                f"/api/v1/entities/{entity.uscc}/credit-records/"):
+        response = api.get(url)
+        assert response.status_code == 200, (url, response.content)
+        assert_clean(url, response.content.decode())
+    body = api.get("/api/v1/penalties/").json()
+    assert body["count"] == 2
+    facts = next(r["facts"] for r in body["results"] if r["number"] == first.number)
+    assert "销售超过保质期的食品" in facts and "＊＊＊" in facts  # redacted, not dropped
