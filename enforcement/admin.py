@@ -708,6 +708,7 @@ class PenaltyDecisionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
         if decision is not None:
             initial = {name: getattr(decision, name) for name in (*admin_forms.DECISION_TEXT_FIELDS, "penalty_types", "fine_amount", "confiscation_amount",
                                                                    "circumstance", "procedure", "party_address", "legal_representative")}
+            initial["other_persons"] = "、".join(decision.other_persons)
         return intermediate_action(
             self, request, queryset, single=True, form_class=admin_forms.DecisionChangeForm, title=_("变更决定"), done=_("已变更"), initial=initial,
             submit=_("签发变更后的决定书"), note=_("原决定标记为已变更并撤回公示；变更后的决定取得新的文号，重新送达、执行。"),

@@ -179,6 +179,8 @@ class DecisionForm(forms.Form):
     violation_type = forms.CharField(label=_("违法行为类型"), max_length=300, required=False, help_text=_("不填则取裁量基准的违法行为或案由"))
     party_address = forms.CharField(label=_("当事人地址"), max_length=300, required=False)
     legal_representative = forms.CharField(label=_("法定代表人（负责人）"), max_length=100, required=False)
+    other_persons = forms.CharField(label=_("其他自然人姓名（公示时隐去）"), max_length=500, required=False,
+                                    help_text=_("证人、投诉举报人、从业人员等，以“、”分隔；公示摘要中隐去其姓名"))
     facts = forms.CharField(label=_("违法事实"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     evidence = forms.CharField(label=_("证据"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     legal_basis = forms.CharField(label=_("处罚依据"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}))
@@ -199,6 +201,7 @@ def decision_kwargs(data) -> dict:
         penalty_types=list(data.get("penalty_types") or []), fine_amount=data.get("fine_amount") or 0,
         confiscation_amount=data.get("confiscation_amount") or 0, circumstance=data.get("circumstance"), procedure=data.get("procedure"),
         party_address=data.get("party_address") or "", legal_representative=data.get("legal_representative") or "",
+        other_persons=services.person_names(data.get("other_persons")),
     )
     if data.get("decided_on"):
         kwargs["decided_on"] = data["decided_on"]

@@ -294,6 +294,12 @@ class PenaltyDecision(models.Model):
     party_address = models.CharField(_("当事人地址"), max_length=300, blank=True)
     legal_representative = models.CharField(_("法定代表人（负责人）"), max_length=100, blank=True)
     party_is_minor = models.BooleanField(_("当事人为未成年人"), default=False)
+    # DOMAIN §5: names of natural persons other than the party are never published; the redaction
+    # service masks these wherever they appear in the public summary.
+    other_persons = ArrayField(
+        models.CharField(max_length=50), verbose_name=_("其他自然人姓名（公示时隐去）"), default=list, blank=True,
+        help_text=_("证人、投诉举报人、从业人员等"),
+    )
     violation_type = models.CharField(_("违法行为类型"), max_length=300)
     facts = models.TextField(_("违法事实"))
     evidence = models.TextField(_("证据"))

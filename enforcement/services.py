@@ -534,6 +534,7 @@ def penalty_decision_issue(
     fine_amount: Decimal = Decimal("0"), confiscation_amount: Decimal = Decimal("0"), circumstance: str = Circumstance.GENERAL,
     violation_type: str = "", out_of_range_reason: str = "", procedure: str = Procedure.GENERAL, decided_on: dt.date | None = None,
     remedies: str = DEFAULT_REMEDIES, party_address: str | None = None, legal_representative: str | None = None, replaces=None,
+    other_persons=(),
 ) -> PenaltyDecision:
     """决定: issue the decision (行政处罚法 第59条 contents) with the next gap-free number."""
     case = _lock_case(case)
@@ -594,7 +595,7 @@ def penalty_decision_issue(
         facts=facts.strip(), evidence=evidence.strip(), legal_basis=legal_basis.strip(), penalty_types=penalty_types,
         penalty_content=penalty_content.strip(), fine_amount=fine_amount, confiscation_amount=confiscation_amount, circumstance=circumstance,
         out_of_range_reason=out_of_range_reason.strip(), procedure=procedure, performance=performance.strip(), remedies=remedies.strip(),
-        decided_on=decided_on, issued_by=_user(actor), replaces=replaces,
+        decided_on=decided_on, issued_by=_user(actor), replaces=replaces, other_persons=person_names(other_persons),
     )
     if case.stage != CaseStage.DECISION:
         before = case.stage
@@ -664,7 +665,8 @@ def decision_change(*, actor, decision: PenaltyDecision, reason: str, **fields) 
     decision_revoke(actor=actor, decision=decision, reason=reason, changed=True)
     current = {f: getattr(decision, f) for f in (
         "penalty_types", "facts", "evidence", "legal_basis", "penalty_content", "performance", "fine_amount", "confiscation_amount",
-        "circumstance", "violation_type", "out_of_range_reason", "procedure", "remedies", "party_address", "legal_representative")}
+        "circumstance", "violation_type", "out_of_range_reason", "procedure", "remedies", "party_address", "legal_representative",
+        "other_persons")}
     current.update(fields)
     return penalty_decision_issue(actor=actor, case=decision.case, replaces=decision, **current)
 
@@ -683,20 +685,35 @@ def not_public_reason(decision: PenaltyDecision) -> str:
     return ""
 
 
+def person_names(value) -> list[str]:
+    """Names from a list or from text separated by 、，, or spaces (the admin form's field)."""
+    import re
+
+    items = value if isinstance(value, list | tuple) else re.split(r"[、，,；;\s]+", str(value or ""))
+    return list(dict.fromkeys(n.strip()[:50] for n in items if n and n.strip()))
+
+
 def public_summary(decision: PenaltyDecision) -> dict:
     """The redacted public fields (DOMAIN §5), built by the one redaction service."""
     from enforcement.redaction import redact_text
 
     keep = tuple(v for v in (decision.entity_id, decision.number, decision.department.uscc) if v)
+    # Other natural persons (DOMAIN §5): the ones the official named, and the reporter of the complaint
+    # the case came from, whose identity is confidential even if it was typed into the facts.
+    names = [*decision.other_persons]
+    complaint = decision.case.source_complaint if decision.case_id and decision.case.source_complaint_id else None
+    if complaint is not None and complaint.reporter_name:
+        names.append(complaint.reporter_name)
+    names = tuple(n for n in names if n and n not in (decision.party_name, decision.legal_representative))
     return {
         "number": decision.number,
         "party_name": decision.party_name,
         "legal_representative": decision.legal_representative,
-        "violation_type": redact_text(decision.violation_type, keep=keep),
-        "facts": redact_text(decision.facts, keep=keep),
+        "violation_type": redact_text(decision.violation_type, keep=keep, names=names),
+        "facts": redact_text(decision.facts, keep=keep, names=names),
         "legal_basis": redact_text(decision.legal_basis, keep=keep),
         "penalty_types": list(decision.penalty_types),
-        "penalty_content": redact_text(decision.penalty_content, keep=keep),
+        "penalty_content": redact_text(decision.penalty_content, keep=keep, names=names),
         "fine_amount": decision.fine_amount,
         "confiscation_amount": decision.confiscation_amount,
         "decided_on": decision.decided_on,

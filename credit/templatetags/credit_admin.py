@@ -15,21 +15,29 @@ from supervision.selectors import is_platform_admin
 register = template.Library()
 
 
-@register.inclusion_tag("admin/credit/todo_panel.html", takes_context=True)
-def credit_todo(context):
-    """Counts for ``request.user``'s department (a platform administrator: all departments)."""
+def todo_scope(context):
+    """``(request, user, scope)`` for a 待办 panel, or None when the user has no department to count
+    for. ``scope`` is supervision.selectors.scope_to_department with the platform check made once."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"items": []}
+        return None
     platform = is_platform_admin(user)
     if not platform and user.department_id is None:
-        return {"items": []}
+        return None
 
     def scope(queryset):
-        # As supervision.selectors.scope_to_department, with the platform check made once for the four counts.
         return queryset if platform else queryset.filter(department_id=user.department_id)
 
+    return request, user, scope
+
+
+@register.inclusion_tag("admin/credit/todo_panel.html", takes_context=True)
+def credit_todo(context):
+    """Counts for ``request.user``'s department (a platform administrator: all departments)."""
+    if (found := todo_scope(context)) is None:
+        return {"items": []}
+    request, user, scope = found
     today, until = due_window(request)
     items = []
     if user.has_perm("credit.view_objection"):

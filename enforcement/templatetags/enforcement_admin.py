@@ -6,10 +6,10 @@ from django.db.models import Count
 from django.urls import reverse
 
 from credit.admin import due_window
+from credit.templatetags.credit_admin import todo_scope
 from enforcement.admin import complaint_deadline_q
 from enforcement.choices import CaseStage, DisclosureState
 from enforcement.models import Case, Complaint, PenaltyDisclosure
-from supervision.selectors import is_platform_admin
 
 register = template.Library()
 
@@ -17,17 +17,9 @@ register = template.Library()
 @register.inclusion_tag("admin/credit/todo_panel.html", takes_context=True)
 def enforcement_todo(context):
     """Counts for ``request.user``'s department (a platform administrator: all departments)."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if (found := todo_scope(context)) is None:
         return {"items": []}
-    platform = is_platform_admin(user)
-    if not platform and user.department_id is None:
-        return {"items": []}
-
-    def scope(queryset):
-        return queryset if platform else queryset.filter(department_id=user.department_id)
-
+    request, user, scope = found
     today, until = due_window(request)
     items = []
     if user.has_perm("enforcement.view_complaint"):

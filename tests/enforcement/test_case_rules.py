@@ -431,7 +431,7 @@ def pending_result(make_entity, evaluate, make_inspector, dept_a, frozen_today):
         # The draw hashes certificate numbers as ASCII (inspections.services._lowest): the fixture's “豫41…” numbers would not draw.
         for officer in Inspector.objects.filter(department=department, certificate_no__startswith="豫"):
             sv.inspector_save(actor="test", inspector=officer, certificate_no=officer.certificate_no.replace("豫", "HA"))
-        item = sv.item_save(actor="test", catalogue_code=f"4100000000{target.pk:04d}", name=f"食品经营监督检查{target.pk}", department=department)
+        item = sv.item_save(actor="test", catalogue_code=f"41{target.pk % 10**12:012d}", name=f"食品经营监督检查{target.pk}", department=department)
         sv.item_version_create(actor="test", item=item, effective_from=dt.date(2026, 1, 1), object_type="enterprise", method="on_site",
                                legal_basis="《中华人民共和国食品安全法》第八十七条", supervision_level="city", is_random=True, is_key=False,
                                default_ratio=Decimal("0.03"))

@@ -102,3 +102,23 @@ def test_contains_personal_data():
     assert contains_personal_data("电话13838012345")
     assert not contains_personal_data("")
     assert not contains_personal_data(f"{NUMBER}")
+
+
+def test_other_natural_persons_and_the_reporter_are_not_named_in_the_summary(alice, officers, frozen_today):
+    """DOMAIN §5: names of natural persons other than the party are never published: the ones the
+    official names on the decision, and the reporter of the complaint the case came from."""
+    from enforcement import services
+    from enforcement.choices import CaseStage
+    from tests.enforcement.conftest import decision_fields
+
+    complaint, _ = services.complaint_file(actor="public:web", entity_name="某烧烤店", content="油烟扰民", reporter_name="钱多多",
+                                           department=alice.department)
+    case = services.complaint_convert_to_case(actor=alice, complaint=complaint, handlers=officers, title="无照经营")
+    for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
+        case = services.case_advance(actor=alice, case=case, to_stage=stage)
+    facts = "经查，举报人钱多多反映属实；证人孙小美证实当事人雇用孙小美从事烧烤经营。"
+    decision = services.penalty_decision_issue(actor=alice, case=case, **decision_fields(facts=facts, other_persons="孙小美"))
+    summary = decision.disclosure.facts
+    assert "钱多多" not in summary and "孙小美" not in summary
+    assert "钱某" in summary and "孙某" in summary
+    assert decision.facts == facts  # the decision itself keeps the names
