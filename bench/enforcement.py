@@ -302,7 +302,7 @@ def main() -> None:
         bench_publish(args.publish)
     if args.load:
         print(f"(b) 载入 {args.load:,} 件已公示的处罚（COPY）")
-        timings = load(args.load, state="published", days_back=3 * 365)
+        timings = load(args.load, state="published", days_back=364)
         print("  " + "，".join(f"{k} {v:.1f} 秒" for k, v in timings.items()))
     if args.measure or args.explain:
         measure(args.rounds, args.explain)

@@ -56,18 +56,31 @@ class RejectNulMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    TOO_BIG = "提交的内容过大：请精简文字，附件请压缩或分次提交（单个文件不超过 10 MB）"
+
     def __call__(self, request):
-        if self._has_nul(request):
-            if request.path.startswith("/api/"):
-                from django.http import JsonResponse
+        from django.core.exceptions import RequestDataTooBig
 
-                from core.api.errors import error_body
-
-                return JsonResponse(error_body("validation_error", [{"code": "invalid", "detail": self.MESSAGE, "attr": None}]), status=400)
-            from django.shortcuts import render
-
-            return render(request, "public/error.html", {"title": "请求无效", "message": self.MESSAGE}, status=400)
+        try:
+            has_nul = self._has_nul(request)
+        except RequestDataTooBig:
+            # Over DATA_UPLOAD_MAX_MEMORY_SIZE: say so in Chinese, instead of Django's bare English 400.
+            return self._refuse(request, self.TOO_BIG, status=413)
+        if has_nul:
+            return self._refuse(request, self.MESSAGE, status=400)
         return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, message: str, *, status: int):
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            from core.api.errors import error_body
+
+            return JsonResponse(error_body("validation_error", [{"code": "invalid", "detail": message, "attr": None}]), status=status)
+        from django.shortcuts import render
+
+        return render(request, "public/error.html", {"title": "请求无效", "message": message}, status=status)
 
     @staticmethod
     def _has_nul(request) -> bool:

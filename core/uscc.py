@@ -97,7 +97,8 @@ def validate_uscc(value) -> str:
     if reason is not None:
         if len(code) == 18 and is_verified_exception(code):
             return code
-        raise ValidationError(reason, code="invalid_uscc", params={"value": code})
+        # The reason quotes the input: as a parameter, a '%' typed into it is never %-formatted.
+        raise ValidationError("%(reason)s", code="invalid_uscc", params={"reason": reason, "value": code})
     if not org_code_ok(code[8:17]):
         warnings.warn(f"统一社会信用代码“{code}”中的组织机构代码（第9至17位）未通过 GB 11714 校验。", UsccWarning, stacklevel=2)
     return code

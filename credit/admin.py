@@ -8,22 +8,19 @@ are read-only in forms and change through actions.
 
 import json
 import os
-import secrets
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
@@ -41,6 +38,7 @@ from credit.choices import (
     RepairState,
     WarningState,
 )
+from credit.file_import import DepartmentFileImportMixin, truncated
 from credit.forms import (
     CommitmentBreakForm,
     CommitmentFulfilForm,
@@ -81,10 +79,6 @@ from credit.selectors import checks_visible_to
 from supervision.models import Department, MarketEntity
 from supervision.selectors import department_of, entity_search, is_platform_admin, scope_to_department
 
-IMPORT_SESSION_KEY = "credit_record_import"
-IMPORT_SALT = "credit.admin.record_import"
-IMPORT_MAX_AGE = 60 * 60  # a preview can be confirmed within an hour
-MAX_LISTED_ERRORS = 200
 MAX_ACTION_ROWS = 500  # an action that asks for a reason applies it to at most this many rows at once
 
 
@@ -334,7 +328,7 @@ RECORD_COMPUTED = ("published", "publicity_ends_on", "repairable_from", "publici
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CreditRecordAdmin(DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     form = CreditRecordForm
     list_display = (
         "source_ref", _uscc, _entity_name, "category", "polarity", "severity", "title", "decided_on", "publicity_ends_on", "published", "state",
@@ -396,101 +390,26 @@ class CreditRecordAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
             apply=lambda obj, data: services.credit_record_revoke(actor=request.user, record=obj, reason=data["reason"]),
         )
 
-    # import (XLSX/CSV → preview → confirm → credit_records_push, all or nothing)
+    # import (XLSX/CSV → preview → confirm → credit_records_push, all or nothing): credit.file_import
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(self.import_view), name="credit_creditrecord_import"),
-            path("import/confirm/", wrap(self.import_confirm_view), name="credit_creditrecord_import_confirm"),
-            path("import/template/", wrap(self.import_template_view), name="credit_creditrecord_import_template"),
-            *super().get_urls(),
-        ]
-
-    def _import_context(self, request, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("导入信用记录"), **extra}
-
-    def _import_departments(self, request):
-        return Department.objects.filter(active=True) if is_platform_admin(request.user) else None
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        departments = self._import_departments(request)
-        initial = {"department": department_of(request.user)}
-        form = RecordImportForm(request.POST or None, request.FILES or None, departments=departments, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            department = form.cleaned_data.get("department") or department_of(request.user)
-            upload = form.cleaned_data["file"]
-            if department is None:
-                form.add_error(None, _("您的账号未关联部门，不能导入信用记录。"))
-            elif upload.size > imports.MAX_FILE_BYTES:
-                form.add_error("file", _("文件过大：请分批导入"))
-            else:
-                try:
-                    imports.file_format(upload.name)
-                    parsed = imports.parse(upload.read(), upload.name)
-                except imports.ImportFileError as exc:
-                    form.add_error("file", str(exc))
-                else:
-                    return self._preview_response(request, parsed, department, upload.name)
-        return TemplateResponse(request, "admin/credit/creditrecord/import.html", self._import_context(request, form=form))
-
-    def _preview_response(self, request, parsed, department, filename):
-        result = imports.preview(parsed, department)
-        token = ""
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        if result.ok:
-            # Only a clean preview can be confirmed; the rows wait in the session, signed, so the
-            # confirm step saves exactly what was previewed and nothing the browser sent.
-            token = secrets.token_urlsafe(16)
-            payload = {"token": token, "user": request.user.pk, "department": department.pk, "file": filename, "rows": parsed.rows}
-            request.session[IMPORT_SESSION_KEY] = signing.dumps(payload, salt=IMPORT_SALT, compress=True)
-        context = self._import_context(
-            request, title=_("导入信用记录：预览"), preview=result, counts=result.counts, department=department, filename=filename, token=token,
-            errors=result.errors[:MAX_LISTED_ERRORS], more_errors=max(0, len(result.errors) - MAX_LISTED_ERRORS),
-        )
-        return TemplateResponse(request, "admin/credit/creditrecord/import_preview.html", context)
-
-    def import_confirm_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        back = reverse("admin:credit_creditrecord_import")
-        if request.method != "POST":
-            return HttpResponseRedirect(back)
-        try:
-            payload = signing.loads(request.session.get(IMPORT_SESSION_KEY, ""), salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
-        except signing.BadSignature:
-            payload = None
-        if not payload or payload["token"] != request.POST.get("token") or payload["user"] != request.user.pk:
-            messages.error(request, _("导入预览已失效或已提交：请重新上传文件。"))
-            return HttpResponseRedirect(back)
-        department = Department.objects.get(pk=payload["department"])
-        if not is_platform_admin(request.user) and department != department_of(request.user):
-            raise PermissionDenied
-        try:
-            result = imports.push(payload["rows"], actor=request.user, department=department)
-        except ValidationError as exc:
-            lines = imports.errors_by_row(payload["rows"], exc.items) if hasattr(exc, "items") else exc.messages
-            for line in lines[:MAX_LISTED_ERRORS]:
-                messages.error(request, line)
-            messages.error(request, _("导入未完成，未保存任何数据。"))
-            request.session.pop(IMPORT_SESSION_KEY, None)
-            return HttpResponseRedirect(back)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.success(
-            request,
-            _("导入完成（%(file)s）：新增 %(new)s 条，更新 %(updated)s 条，未变化 %(same)s 条。")
-            % {"file": payload["file"], "new": result.created, "updated": result.updated, "same": result.unchanged},
-        )
-        return HttpResponseRedirect(reverse("admin:credit_creditrecord_changelist"))
-
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        response = HttpResponse(imports.template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = content_disposition_header(True, "信用记录导入模板.xlsx")
-        return response
+    import_module = imports
+    import_form_class = RecordImportForm
+    import_title = _("导入信用记录")
+    import_noun = _("信用记录")
+    import_department_label = _("来源部门")
+    import_help = _(
+        "列名：来源编号、统一社会信用代码、信息类别、性质、失信程度、标题、内容、决定日期、依据、金额、限制期限届满日。取值可填代码或中文（如“行政处罚”“负面”“一般”）。"
+        "同一部门内来源编号相同的记录再次导入即为更新。"
+    )
+    import_preview_columns = (
+        (_("来源编号"), "source_ref"), (_("统一社会信用代码"), "uscc"), (_("信息类别"), "category"), (_("性质"), "polarity"),
+        (_("失信程度"), "severity"), (_("标题"), truncated("title")), (_("决定日期"), "decided_on"), (_("金额"), "amount"),
+    )
+    import_errors_heading = _("错误与提示")
+    import_css = "credit"
+    import_template_filename = "信用记录导入模板.xlsx"
+    import_session_key = "credit_record_import"
+    import_salt = "credit.admin.record_import"
 
 
 # --- lists ------------------------------------------------------------------------------------------

@@ -110,9 +110,6 @@ def _fold(text) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).casefold()
 
 
-_HEADERS = {_fold(k): v for k, v in {**{h: n for h, n in COLUMNS.items()}, **HEADER_ALIASES}.items()}
-
-
 def _cell(value):
     """A cell as a JSON-safe value: dates as ISO text, Excel's whole floats without '.0'."""
     if value is None:
@@ -162,45 +159,61 @@ def _read_table(data: bytes, fmt: str) -> list[list]:
         book.close()
 
 
-def parse(data: bytes, name: str) -> ParsedFile:
-    """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行)."""
+def read_rows(
+    data: bytes, name: str, *, columns: dict, aliases: dict, required: tuple, max_rows: int, header_hint: str, oversize_hint: str = "",
+) -> ParsedFile:
+    """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行).
+
+    ``columns`` maps each Chinese header to its field (the template order; the header is the field's
+    label in messages), ``aliases`` other spellings, ``required`` the headers a file must have. A file
+    that cannot be used as a whole is an ``ImportFileError``. Shared by every department file import
+    (credit records here, discretion benchmarks in ``enforcement.imports``)."""
     fmt = file_format(name)
     if not data:
         raise ImportFileError("文件为空")
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB：请分批导入（每批最多 {services.MAX_PUSH} 行）")
+        raise ImportFileError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB：请分批导入{oversize_hint}")
     table = _read_table(data, fmt)
     while table and all(_cell(v) == "" for v in table[0]):
         table.pop(0)  # leading blank lines are not the header
     if not table:
-        raise ImportFileError("文件中没有内容：第1行应为列名（如 来源编号、统一社会信用代码 …）")
-    header = table[0]
-    columns, ignored, seen = {}, [], set()
-    for i, title in enumerate(header):
+        raise ImportFileError(f"文件中没有内容：第1行应为列名（{header_hint}）")
+    headers = {_fold(k): v for k, v in {**columns, **aliases}.items()}
+    labels = {field_: header for header, field_ in columns.items()}
+    by_index, ignored, seen = {}, [], set()
+    for i, title in enumerate(table[0]):
         text = _cell(title)
-        name_ = _HEADERS.get(_fold(text))
+        name_ = headers.get(_fold(text))
         if name_ is None:
             if text:
                 ignored.append(text)
             continue
         if name_ in seen:
-            raise ImportFileError(f"列“{FIELD_LABELS[name_]}”出现了两次")
+            raise ImportFileError(f"列“{labels[name_]}”出现了两次")
         seen.add(name_)
-        columns[i] = name_
-    missing = [h for h in REQUIRED_COLUMNS if COLUMNS[h] not in seen]
+        by_index[i] = name_
+    missing = [h for h in required if columns[h] not in seen]
     if missing:
         raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（第1行应为列名，请使用导入模板）")
     rows = []
     for offset, values in enumerate(table[1:], start=2):
-        data_ = {name_: _cell(values[i]) if i < len(values) else "" for i, name_ in columns.items()}
+        data_ = {name_: _cell(values[i]) if i < len(values) else "" for i, name_ in by_index.items()}
         if all(v == "" for v in data_.values()):
             continue
         rows.append({"row": offset, "data": data_})
     if not rows:
         raise ImportFileError("文件中没有数据行（第1行为列名，数据从第2行开始）")
-    if len(rows) > services.MAX_PUSH:
-        raise ImportFileError(f"一次最多导入 {services.MAX_PUSH} 行，本文件 {len(rows)} 行：请分批导入")
+    if len(rows) > max_rows:
+        raise ImportFileError(f"一次最多导入 {max_rows} 行，本文件 {len(rows)} 行：请分批导入")
     return ParsedFile(rows=rows, ignored_columns=ignored)
+
+
+def parse(data: bytes, name: str) -> ParsedFile:
+    """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行)."""
+    return read_rows(
+        data, name, columns=COLUMNS, aliases=HEADER_ALIASES, required=REQUIRED_COLUMNS, max_rows=services.MAX_PUSH,
+        header_hint="如 来源编号、统一社会信用代码 …", oversize_hint=f"（每批最多 {services.MAX_PUSH} 行）",
+    )
 
 
 def field_detail(attr: str | None, detail: str) -> str:
@@ -272,25 +285,46 @@ def errors_by_row(parsed_rows: list, items: list) -> list[str]:
     return lines
 
 
-def template_workbook() -> bytes:
-    """The import template: the headers, one example row, and a sheet of the allowed values."""
+def refusal_lines(parsed_rows: list, exc) -> list[str]:
+    """The lines of a push's refusal: by spreadsheet row for a batch's ``RecordsInvalid`` items, else its messages
+    (a service that already words them as “第N行：…”, as ``enforcement.services`` does)."""
+    return errors_by_row(parsed_rows, exc.items) if hasattr(exc, "items") else exc.messages
+
+
+def workbook(*, title: str, columns: dict, required: tuple, example: dict, widths: tuple, notes: dict, notes_width: int) -> bytes:
+    """An import template: the headers (required ones in red), one example row, and a sheet “填写说明” of what
+    each column takes. Shared by every department file import (``enforcement.imports`` too)."""
     import openpyxl
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.title = "信用记录"
-    headers = list(COLUMNS)
+    sheet.title = title
+    headers = list(columns)
     sheet.append(headers)
-    sheet.append([EXAMPLE_ROW[h] for h in headers])
+    sheet.append([example[h] for h in headers])
     for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF" if cell.value in REQUIRED_COLUMNS else "000000")
-        cell.fill = PatternFill("solid", fgColor="C00000" if cell.value in REQUIRED_COLUMNS else "D9D9D9")
-    for column, width in zip("ABCDEFGHIJK", (24, 22, 14, 8, 10, 28, 40, 12, 32, 12, 16), strict=True):
-        sheet.column_dimensions[column].width = width
+        cell.font = Font(bold=True, color="FFFFFF" if cell.value in required else "000000")
+        cell.fill = PatternFill("solid", fgColor="C00000" if cell.value in required else "D9D9D9")
+    for number, (_header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = width
     sheet.freeze_panes = "A2"
     guide = book.create_sheet("填写说明")
     guide.append(["列名", "是否必填", "填写说明"])
+    for header in headers:
+        guide.append([header, "必填" if header in required else "选填", notes.get(header, "")])
+    guide.append([])
+    guide.append(["第1行为列名，数据从第2行开始；任何一行有误则整份文件不导入。"])
+    guide.column_dimensions["A"].width = 18
+    guide.column_dimensions["C"].width = notes_width
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def template_workbook() -> bytes:
+    """The import template: the headers, one example row, and a sheet of the allowed values."""
     notes = {
         "来源编号": "本部门内唯一，如决定书文号；再次导入同一来源编号即更新该记录",
         "统一社会信用代码": "18位；名录库中暂无的主体照常保存，登记后自动关联",
@@ -301,12 +335,7 @@ def template_workbook() -> bytes:
         "金额": "元，不小于0，最多两位小数",
         "限制期限届满日": "限制措施长于公示期的，公示至该日（市场监管总局令第45号）",
     }
-    for header in headers:
-        guide.append([header, "必填" if header in REQUIRED_COLUMNS else "选填", notes.get(header, "")])
-    guide.append([])
-    guide.append(["第1行为列名，数据从第2行开始；任何一行有误则整份文件不导入。"])
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["C"].width = 90
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(
+        title="信用记录", columns=COLUMNS, required=REQUIRED_COLUMNS, example=EXAMPLE_ROW, widths=(24, 22, 14, 8, 10, 28, 40, 12, 32, 12, 16),
+        notes=notes, notes_width=90,
+    )

@@ -33,6 +33,31 @@ from supervision.choices import EntityStatus, EntityType
 from supervision.models import MarketEntity
 from supervision.selectors import PUBLIC_ENTITY_FIELDS, public_entities
 
+# Chinese line breaking (GB/T 15834《标点符号用法》: 点号、后引号、后括号不出现在一行之首). reportlab's
+# wordWrap="CJK" hangs a character that cannot start a line in the margin, but its list is the Japanese
+# one, without the full-width ，；：！？》 etc., so "，" could start a line of the remedies paragraph.
+CANNOT_START_LINE = "，。；：、！？）」』》〉】”’"
+
+
+def use_chinese_line_breaking() -> None:
+    """Add the Chinese closing punctuation to reportlab's cannot-start-a-line set (idempotent). It is
+    process-wide, so it runs when this module is imported: every PDF of the portal (credit reports,
+    decision documents) breaks lines the same way in every process, and a report's bytes stay the
+    same for the same facts.
+
+    Both the single-fragment wrap (``textsplit.wordSplit``) and the multi-fragment one
+    (``paragraph.cjkFragSplit``) read their module's ``ALL_CANNOT_START``."""
+    from reportlab.lib import textsplit
+    from reportlab.platypus import paragraph
+
+    for module in (textsplit, paragraph):
+        missing = "".join(c for c in CANNOT_START_LINE if c not in module.ALL_CANNOT_START)
+        if missing:
+            module.ALL_CANNOT_START += missing
+
+
+use_chinese_line_breaking()
+
 SERIAL_PREFIX = "XYBG"
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 VERIFY_PATH = "/reports/verify/{serial}/"

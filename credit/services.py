@@ -385,6 +385,9 @@ def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: 
     record.state, record.state_reason = state, reason
     record.save(update_fields=["state", "state_reason", "updated_at"])
     audit.record(actor=actor, action=action, target=record, before=before, after={"state": state, "state_reason": reason})
+    from credit.signals import record_state_changed
+
+    record_state_changed.send(sender=CreditRecord, record=record, state=state, reason=reason, actor=actor)
     # A repaired or revoked record must leave every public page at once, the grade's reasons included:
     # re-grade this one entity now (set-based, milliseconds) rather than within the minute.
     from credit.evaluation import evaluate

@@ -1,7 +1,7 @@
 """A roster entity that appears is graded at once: records pushed for its USCC earlier now count."""
 
 from django.db.models.signals import post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from supervision.models import MarketEntity
 
@@ -12,3 +12,9 @@ def grade_new_entity(sender, instance, created, raw=False, **kwargs):
         from credit.services import enqueue_evaluation
 
         enqueue_evaluation([instance.uscc])
+
+
+# Sent inside the transaction when a record is repaired or revoked (``record``, ``state``, ``reason``,
+# ``actor``), so an app that publishes the same fact elsewhere (enforcement's penalty summaries)
+# stops at the same moment, without credit importing it.
+record_state_changed = Signal()

@@ -1,24 +1,24 @@
 """Admin (in Chinese) for enforcement, scoped to the official's department; every change goes through services."""
 
+import datetime as dt
 import os
-import secrets
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.core import signing
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, CharField, Q, Value, When
-from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from core.workdays import working_days_between
+from core.workdays import _is_workday, _overrides, working_days_between
 from credit.admin import (
     RemedyActionsMixin,
     ScopedAdmin,
@@ -32,6 +32,7 @@ from credit.admin import (
     intermediate_action,
 )
 from credit.choices import PenaltyType
+from credit.file_import import DepartmentFileImportMixin, truncated
 from enforcement import admin_forms, documents, imports, services
 from enforcement.choices import CaseStage, ComplaintState, DecisionState, DisclosureState
 from enforcement.forms import (
@@ -44,8 +45,38 @@ from enforcement.forms import (
 )
 from enforcement.models import Case as CaseModel
 from enforcement.models import CaseDocument, ChannelDeadline, Complaint, DiscretionStandard, PenaltyDecision, PenaltyDisclosure
-from supervision.models import Department
+from enforcement.templatetags.enforcement_public import yuan
 from supervision.selectors import department_of, is_platform_admin
+
+# --- display helpers ----------------------------------------------------------------------------------
+# Staff by their name, codes by their Chinese labels, amounts as "40,000.00 元" (the public pages' ``yuan``),
+# dates as 2026年11月22日 (as the admin shows 登记时间), an empty value as the admin's empty_value_display.
+
+
+def person(user) -> str:
+    """A member of staff by full name, else by login name ("" for none)."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
+def penalty_labels(kinds) -> str:
+    """["fine", "warning"] → "罚款、警告"."""
+    labels = dict(PenaltyType.choices)
+    return "、".join(str(labels.get(k, k)) for k in kinds or ())
+
+
+def amount_range(low, high) -> str:
+    """100000, 130000 → "100,000.00–130,000.00 元"."""
+    return f"{yuan(low).removesuffix(' 元')}–{yuan(high)}"
+
+
+def empty(model_admin) -> str:
+    return model_admin.get_empty_value_display()
+
+
+def nowrap(text):
+    """A list cell kept on one line (a 受理编号 or a date broken over two lines is hard to read)."""
+    return format_html('<span style="white-space:nowrap">{}</span>', text)
+
 
 # --- complaints (投诉举报) ----------------------------------------------------------------------------
 # Officials see their own department's complaints (a platform admin all of them). The reporter's
@@ -98,13 +129,38 @@ class ComplaintDeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ComplaintChangeList(ChangeList):
+    """Works out each open row's working days left with one calendar query for the page (not one per row)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = [c for c in self.result_list if c.state in OPEN_COMPLAINT_STATES]
+        if not rows:
+            return
+        today = timezone.localdate()
+        dates = [c.due_on for c in rows]
+        start, end = min([today, *dates]), max([today, *dates])
+        overrides = _overrides(start, end)
+        working = {}  # day → is it a working day (as core.workdays.working_days_between counts)
+        day = start
+        while day < end:
+            day += dt.timedelta(days=1)
+            working[day] = _is_workday(day, overrides)[0]
+
+        def between(a, b):
+            return sum(1 for d, w in working.items() if a < d <= b and w)
+
+        for complaint in rows:
+            complaint.working_days_left = between(today, complaint.due_on) if complaint.due_on >= today else -between(complaint.due_on, today)
+
+
 COMPLAINT_ADD_FIELDS = ("channel", "external_no", "kind", "entity_name", "entity_uscc", "content", "department", "attachments")
 COMPLAINT_ADD_NOTE = _("登记 12345 热线、12315 平台转来或窗口接收的投诉举报；网站和接口提交的投诉举报自动登记。")
 COMPLAINT_ADD_CONFIDENTIAL = ("reporter_name", "contact_phone", "contact_email", "whistleblower")
 COMPLAINT_VIEW_FIELDS = ("tracking_no", "state", "kind", "channel", "external_no", "entity_name", "uscc_display", "content", "department", "filed_at")
 COMPLAINT_DEADLINE_FIELDS = ("working_days", "due_display", "time_left")
 COMPLAINT_CONFIDENTIAL_FIELDS = ("reporter_name", "contact_phone", "contact_email", "whistleblower", "attachment_links")
-COMPLAINT_RESULT_FIELDS = ("verdict", "outcome", "handled_by", "closed_at", "credit_record_link", "case_links")
+COMPLAINT_RESULT_FIELDS = ("verdict", "outcome", "handled_by_display", "closed_at", "credit_record_link", "case_links")
 
 
 @admin.register(Complaint)
@@ -112,8 +168,9 @@ class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, Scop
     """受理 → 办结 (verdict and outcome), 转办 or 转立案, within the channel's working-day deadline."""
 
     form = ComplaintEntryForm
-    list_display = ("tracking_no", "kind", "channel", "entity_name", "uscc_display", "department", "filed_at", "state", "due_display", "verdict")
-    list_filter = (ComplaintStateFilter, ComplaintDeadlineFilter, "channel", "kind", "verdict")
+    # What an official triages by; 类别, 承办部门, 登记时间 and 核查结论 are filters and on the complaint's page.
+    list_display = ("tracking_no_display", "entity_name", "channel_display", "state_display", "due_display", "time_left")
+    list_filter = (ComplaintStateFilter, ComplaintDeadlineFilter, "channel", "kind", "verdict", "filed_at")
     search_fields = ("tracking_no", "entity_name", "external_no")
     search_help_text = _("按统一社会信用代码（18位）、受理编号、被投诉举报对象名称或来源工单号搜索")
     text_search_fields = ("tracking_no", "entity_name", "external_no")
@@ -132,6 +189,12 @@ class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, Scop
             output_field=CharField(),
         )
         return super().get_queryset(request).annotate(urgency=urgency)
+
+    def get_changelist(self, request, **kwargs):
+        return ComplaintChangeList
+
+    def get_list_filter(self, request):
+        return (*self.list_filter, "department") if is_platform_admin(request.user) else self.list_filter
 
     def get_urls(self):
         attachment = path(
@@ -183,39 +246,57 @@ class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, Scop
         messages.success(
             request,
             _("受理编号 %(no)s，查询码 %(code)s，办理期限 %(due)s。查询码只显示这一次，请告知投诉举报人凭受理编号和查询码查询。")
-            % {"no": saved.tracking_no, "code": code, "due": saved.due_on},
+            % {"no": saved.tracking_no, "code": code, "due": date_format(saved.due_on)},
         )
 
     # display
 
     @admin.display(description=_("统一社会信用代码"), ordering="entity")
     def uscc_display(self, obj):
-        return obj.entity_id or "-"
+        return obj.entity_id or empty(self)
+
+    @admin.display(description=_("受理编号"), ordering="tracking_no")
+    def tracking_no_display(self, obj):
+        return nowrap(obj.tracking_no)
+
+    @admin.display(description=_("渠道"), ordering="channel")
+    def channel_display(self, obj):
+        return nowrap(obj.get_channel_display())
+
+    @admin.display(description=_("状态"), ordering="state")
+    def state_display(self, obj):
+        return nowrap(obj.get_state_display())
+
+    @admin.display(description=_("办理人"))
+    def handled_by_display(self, obj):
+        return person(obj.handled_by) or empty(self)
 
     @admin.display(description=_("办理期限"), ordering="due_on")
     def due_display(self, obj):
-        text = f"{obj.due_on}{'（暂定）' if obj.due_provisional else ''}"
+        text = f"{date_format(obj.due_on)}{'（暂定）' if obj.due_provisional else ''}"
         level = getattr(obj, "urgency", "")
         if level == "overdue":
             text += "（已逾期）"
         elif level == "due":
             text += "（1个工作日内到期）"
-        return _coloured(text, level)
+        return nowrap(_coloured(text, level))
 
     @admin.display(description=_("剩余时间"))
     def time_left(self, obj):
         if obj.state not in OPEN_COMPLAINT_STATES:
-            return "-"
+            return empty(self)
         today = timezone.localdate()
+        left = getattr(obj, "working_days_left", None)  # set for the list's rows by ComplaintChangeList
         if obj.due_on < today:
-            return _coloured(f"已逾期 {working_days_between(obj.due_on, today)} 个工作日", "overdue")
-        return _coloured(f"距办理期限还有 {working_days_between(today, obj.due_on)} 个工作日", getattr(obj, "urgency", ""))
+            return nowrap(_coloured(f"已逾期 {-left if left is not None else working_days_between(obj.due_on, today)} 个工作日", "overdue"))
+        left = left if left is not None else working_days_between(today, obj.due_on)
+        return nowrap(_coloured(f"还有 {left} 个工作日", getattr(obj, "urgency", "")))
 
     @admin.display(description=_("附件"))
     def attachment_links(self, obj):
         files = list(obj.attachments.all())
         if not files:
-            return _("（无）")
+            return empty(self)
         return format_html(
             "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
             format_html_join("", '<li><a href="{}">{}</a>（{} KB）</li>', (
@@ -227,15 +308,15 @@ class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, Scop
     def credit_record_link(self, obj):
         record = obj.credit_record
         if record is None:
-            return "-"
+            return empty(self)
         return format_html('<a href="{}">{}</a>', reverse("admin:credit_creditrecord_change", args=[record.pk]), f"{record.source_ref} {record.title}")
 
     @admin.display(description=_("转立案的案件"))
     def case_links(self, obj):
         cases = list(obj.cases.all())
         if not cases:
-            return "-"
-        return format_html_join("、", "{}", ((c.number,) for c in cases))
+            return empty(self)
+        return format_html_join("、", '<a href="{}">{}</a>', ((reverse("admin:enforcement_case_change", args=[c.pk]), c.number) for c in cases))
 
     def attachment_view(self, request, pk, attachment_id):
         obj = self.get_queryset(request).filter(pk=pk).first()  # scoped: another department's file is not found
@@ -344,8 +425,8 @@ class ChannelDeadlineAdmin(ServiceFormAdmin):
 # 行政处罚决定书 (internal, full data); disclosures can be chosen for the 曝光台 or withdrawn with a reason.
 
 CASE_VIEW_FIELDS = (
-    "number", "department", "stage", "party_name", "entity", "party_is_minor", "title", "source", "source_link", "source_note", "standard_display",
-    "is_major", "handlers_display", "filed_on", "outcome", "closed_on", "created_by",
+    "number", "department", "stage", "party_name", "entity", "party_is_minor", "title", "source_display", "source_note", "standard_display",
+    "is_major", "handlers_display", "filed_on", "outcome", "closed_on", "created_by_display",
 )
 CASE_RECORD_FIELDS = ("timeline", "legal_reviews_display", "decisions_display")
 
@@ -358,8 +439,8 @@ def _range_text(standard) -> str:
     kinds = "、".join(str(PenaltyType(k).label) for k in standard.heavy_penalty_types)
     return (
         f"裁量基准 {standard.code}“{standard.violation_type}”（处罚依据：{standard.penalty_basis}）："
-        f"从轻 {standard.lighter_min}–{standard.lighter_max} 元；一般 {standard.general_min}–{standard.general_max} 元；"
-        f"从重 {standard.heavier_min}–{standard.heavier_max} 元{f'，从重可并处：{kinds}' if kinds else ''}。"
+        f"从轻 {amount_range(standard.lighter_min, standard.lighter_max)}；一般 {amount_range(standard.general_min, standard.general_max)}；"
+        f"从重 {amount_range(standard.heavier_min, standard.heavier_max)}{f'，从重可并处：{kinds}' if kinds else ''}。"
     )
 
 
@@ -466,32 +547,38 @@ class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdm
 
     @admin.display(description=_("统一社会信用代码"), ordering="entity")
     def uscc_display(self, obj):
-        return obj.entity_id or "-"
+        return obj.entity_id or empty(self)
 
     @admin.display(description=_("承办人员"))
     def handlers_display(self, obj):
         links = sorted(obj.handler_links.all(), key=lambda link: (not link.is_lead, link.inspector.name))
-        return "、".join(f"{link.inspector.name}{'（主办）' if link.is_lead else ''}（{link.inspector.certificate_no}）" for link in links) or "-"
+        return "、".join(f"{link.inspector.name}{'（主办）' if link.is_lead else ''}（{link.inspector.certificate_no}）" for link in links) or empty(self)
 
-    @admin.display(description=_("来源"))
-    def source_link(self, obj):
+    @admin.display(description=_("案件来源"))
+    def source_display(self, obj):
+        """The kind of source and, for a complaint or an inspection result, a link to it (one row)."""
+        label = obj.get_source_display()
         if obj.source_result_id:
             url = reverse("admin:inspections_inspectionresult_change", args=[obj.source_result_id])
-            return format_html('<a href="{}">检查结果 #{}</a>', url, obj.source_result_id)
+            return format_html('{}：<a href="{}">检查结果 #{}</a>', label, url, obj.source_result_id)
         if obj.source_complaint_id:
             url = reverse("admin:enforcement_complaint_change", args=[obj.source_complaint_id])
-            return format_html('<a href="{}">{}</a>', url, obj.source_complaint.tracking_no)
-        return "-"
+            return format_html('{}：<a href="{}">{}</a>', label, url, obj.source_complaint.tracking_no)
+        return label
+
+    @admin.display(description=_("立案人"))
+    def created_by_display(self, obj):
+        return person(obj.created_by) or empty(self)
 
     @admin.display(description=_("适用裁量基准"))
     def standard_display(self, obj):
-        return _range_text(obj.standard) if obj.standard_id else "-"
+        return _range_text(obj.standard) if obj.standard_id else empty(self)
 
     @admin.display(description=_("全程记录"))
     def timeline(self, obj):
         labels = dict(CaseStage.choices)
         rows = []
-        for event in obj.events.prefetch_related("documents").order_by("at", "id"):
+        for event in obj.events.select_related("actor").prefetch_related("documents").order_by("at", "id"):
             docs = format_html_join(
                 "", '<div><a href="{}">{}</a></div>',
                 ((reverse("admin:enforcement_case_document", args=[obj.pk, d.pk]), d.title) for d in event.documents.all()),
@@ -499,15 +586,19 @@ class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdm
             step = labels.get(event.to_stage, event.to_stage)
             if event.from_stage and event.from_stage != event.to_stage:
                 step = f"{labels.get(event.from_stage, event.from_stage)} → {step}"
-            rows.append((_local(event.at), EVENT_ACTIONS.get(event.action.split(":")[0], event.action), step, event.actor_label or "-",
-                         event.note or "", docs or "-"))
+            # The person's name now (actor_label keeps what was stored at the time: the login name of an
+            # account without a name then); a task's label when no account acted.
+            actor = person(event.actor) or event.actor_label or empty(self)
+            rows.append((_local(event.at), EVENT_ACTIONS.get(event.action.split(":")[0], event.action), step, actor, event.note or "", docs or empty(self)))
         if not rows:
-            return "-"
+            return empty(self)
+        # Short columns never wrap (立案 one character per line); 说明 takes the rest of the width.
         return format_html(
-            '<table class="case-timeline"><thead><tr><th>时间</th><th>操作</th><th>环节</th><th>操作人</th><th>说明</th><th>文书</th></tr></thead>'
-            "<tbody>{}</tbody></table>",
-            format_html_join("", '<tr><td style="white-space:nowrap">{}</td><td>{}</td><td>{}</td><td>{}</td><td style="white-space:pre-wrap">{}</td>'
-                             "<td>{}</td></tr>", rows),
+            '<table class="case-timeline"><thead><tr><th style="white-space:nowrap">时间</th><th style="white-space:nowrap">操作</th>'
+            '<th style="white-space:nowrap">环节</th><th style="white-space:nowrap">操作人</th><th style="min-width:16em">说明</th>'
+            '<th style="white-space:nowrap">文书</th></tr></thead><tbody>{}</tbody></table>',
+            format_html_join("", '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td><td style="min-width:8em">{}</td>'
+                             '<td style="white-space:nowrap">{}</td><td style="white-space:pre-wrap">{}</td><td>{}</td></tr>', rows),
         )
 
     @admin.display(description=_("法制审核"))
@@ -515,10 +606,12 @@ class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdm
         reviews = list(obj.legal_reviews.select_related("reviewer").order_by("reviewed_at", "id"))
         if not reviews:
             return _("（尚无法制审核）") if obj.is_major else _("（非重大执法决定，未经法制审核）")
-        rows = [(_local(r.reviewed_at), r.reviewer.get_full_name() or r.reviewer.get_username(), r.get_result_display(), r.opinion) for r in reviews]
+        rows = [(_local(r.reviewed_at), person(r.reviewer), r.get_result_display(), r.opinion) for r in reviews]
         return format_html(
-            "<table><thead><tr><th>时间</th><th>法制审核人员</th><th>审核意见</th><th>审核意见书</th></tr></thead><tbody>{}</tbody></table>",
-            format_html_join("", '<tr><td>{}</td><td>{}</td><td>{}</td><td style="white-space:pre-wrap">{}</td></tr>', rows),
+            '<table><thead><tr><th style="white-space:nowrap">时间</th><th style="white-space:nowrap">法制审核人员</th>'
+            '<th style="white-space:nowrap">审核意见</th><th style="min-width:16em">审核意见书</th></tr></thead><tbody>{}</tbody></table>',
+            format_html_join("", '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td>'
+                             '<td style="white-space:pre-wrap">{}</td></tr>', rows),
         )
 
     @admin.display(description=_("处罚决定"))
@@ -529,7 +622,7 @@ class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdm
             for d in obj.decisions.order_by("decided_on", "id")
         ]
         if not rows:
-            return "-"
+            return empty(self)
         return format_html_join("", '<div><a href="{}">{}</a>（{}，{}） <a href="{}">打印决定书</a></div>', rows)
 
     # actions on the case's page
@@ -593,7 +686,10 @@ class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdm
         )
 
     def _issue(self, request, case, data):
-        decision = services.penalty_decision_issue(actor=request.user, case=case, **admin_forms.decision_kwargs(data))
+        try:
+            decision = services.penalty_decision_issue(actor=request.user, case=case, **admin_forms.decision_kwargs(data))
+        except ValidationError as exc:
+            raise admin_forms.labelled_refusal(exc, admin_forms.DecisionForm) from None
         url = reverse("admin:enforcement_penaltydecision_pdf", args=[decision.pk])
         messages.info(request, format_html('决定书文号 {}：<a href="{}">打印决定书</a>', decision.number, url))
         return decision
@@ -640,26 +736,63 @@ EVENT_ACTIONS = {
 }
 
 
+class PenaltyDisplayMixin:
+    """处罚种类 by label, amounts in 元 (a zero confiscation as "—"), the 签发人 by name; the internal 年度 and
+    序号 (the number's parts) are not shown. The page shows the model's fields in order, each through its display."""
+
+    display_fields = {
+        "penalty_types": "penalty_types_display", "fine_amount": "fine_display", "confiscation_amount": "confiscation_display",
+        "issued_by": "issued_by_display", "other_persons": "other_persons_display",
+    }
+    hidden_fields = ("id", "year", "sequence")
+    extra_fields = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = [self.display_fields.get(f.name, f.name) for f in self.model._meta.concrete_fields if f.name not in self.hidden_fields]
+        return [*fields, *self.extra_fields]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=_("处罚种类"))
+    def penalty_types_display(self, obj):
+        return penalty_labels(obj.penalty_types) or empty(self)
+
+    @admin.display(description=_("罚款金额"), ordering="fine_amount")
+    def fine_display(self, obj):
+        return yuan(obj.fine_amount)
+
+    @admin.display(description=_("没收金额"))
+    def confiscation_display(self, obj):
+        return yuan(obj.confiscation_amount) if obj.confiscation_amount else "—"
+
+    @admin.display(description=_("签发人"))
+    def issued_by_display(self, obj):
+        return person(obj.issued_by) or empty(self)
+
+    @admin.display(description=_("其他自然人姓名（公示时隐去）"))
+    def other_persons_display(self, obj):
+        return "、".join(obj.other_persons) or empty(self)
+
+
 @admin.register(PenaltyDecision)
-class PenaltyDecisionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+class PenaltyDecisionAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     """Issued from the case; here read-only, with 撤销, 变更 and the printed 行政处罚决定书."""
 
-    list_display = ("number", "party_name", "uscc_display", "violation_type", "fine_amount", "decided_on", "state", "case_link", "print_link")
+    list_display = ("number", "party_name", "uscc_display", "violation_type", "fine_display", "decided_on", "state", "case_link", "print_link")
+    list_select_related = ("department", "case", "issued_by")
     list_filter = ("state", "procedure", "circumstance", "year")
     search_fields = ("number", "party_name")
     search_help_text = _("按统一社会信用代码（18位）、决定书文号或当事人搜索")
     text_search_fields = ("number", "party_name")
-    list_select_related = ("department", "case")
     actions = ["revoke", "change_decision"]
+    extra_fields = ("print_link",)
     list_per_page = 50
     show_full_result_count = False
 
     def get_urls(self):
         pdf = path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="enforcement_penaltydecision_pdf")
         return [pdf, *super().get_urls()]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in PenaltyDecision._meta.concrete_fields if f.name != "id"] + ["print_link"]
 
     def has_add_permission(self, request):
         return False
@@ -680,7 +813,7 @@ class PenaltyDecisionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
 
     @admin.display(description=_("统一社会信用代码"), ordering="entity")
     def uscc_display(self, obj):
-        return obj.entity_id or "-"
+        return obj.entity_id or empty(self)
 
     @admin.display(description=_("案件"))
     def case_link(self, obj):
@@ -716,13 +849,16 @@ class PenaltyDecisionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
         )
 
     def _change(self, request, decision, data):
-        new = services.decision_change(actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data))
+        try:
+            new = services.decision_change(actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data))
+        except ValidationError as exc:
+            raise admin_forms.labelled_refusal(exc) from None
         messages.info(request, _("变更后的决定书文号：%(no)s") % {"no": new.number})
         return new
 
 
 @admin.register(PenaltyDisclosure)
-class PenaltyDisclosureAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+class PenaltyDisclosureAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     """The public summaries: when each is due, published or withdrawn; 曝光台 choice and withdrawal are actions."""
 
     list_display = ("number", "party_name", "state", "publish_due_on", "published_at", "featured", "withdraw_due_on", "withdrawn_at")
@@ -733,9 +869,6 @@ class PenaltyDisclosureAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     actions = ["feature", "unfeature", "withdraw"]
     list_per_page = 50
     show_full_result_count = False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in PenaltyDisclosure._meta.concrete_fields if f.name != "id"]
 
     def has_add_permission(self, request):
         return False
@@ -777,7 +910,7 @@ class PenaltyDisclosureAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
 
 
 @admin.register(DiscretionStandard)
-class DiscretionStandardAdmin(ServiceFormAdmin, ScopedAdmin):
+class DiscretionStandardAdmin(DepartmentFileImportMixin, ServiceFormAdmin, ScopedAdmin):
     """Benchmarks are added (a new code or version) one at a time or imported from XLSX/CSV; a saved version is not edited."""
 
     form = admin_forms.DiscretionStandardForm
@@ -788,14 +921,30 @@ class DiscretionStandardAdmin(ServiceFormAdmin, ScopedAdmin):
     list_select_related = ("department",)
     list_per_page = 50
 
+    STANDARD_VIEW_FIELDS = (
+        "department", "code", "violation_type", "violation_basis", "penalty_basis", "lighter_display", "general_display", "heavier_display",
+        "heavy_types_display", "effective_from", "effective_to",
+    )
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in DiscretionStandard._meta.concrete_fields if f.name != "id"] if obj is not None else ()
+        return self.STANDARD_VIEW_FIELDS if obj is not None else ()
+
+    def get_fields(self, request, obj=None):
+        return self.STANDARD_VIEW_FIELDS if obj is not None else super().get_fields(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_list_display(self, request):
+        # an official sees only the own department's benchmarks: no 制定部门 column (room for 违法行为)
+        return self.list_display if is_platform_admin(request.user) else tuple(f for f in self.list_display if f != "department")
+
+    @admin.display(description=_("从重情形可并处的处罚种类"))
+    def heavy_types_display(self, obj):
+        return penalty_labels(obj.heavy_penalty_types) or empty(self)
 
     def save_model(self, request, obj, form, change):
         department = form.department_fixed or form.cleaned_data.get("department")
@@ -807,107 +956,40 @@ class DiscretionStandardAdmin(ServiceFormAdmin, ScopedAdmin):
             return
         adopt(obj, DiscretionStandard.objects.get(department=department, code=row["code"], effective_from=row["effective_from"]))
 
-    @admin.display(description=_("从轻（元）"))
+    @admin.display(description=_("从轻"))
     def lighter_display(self, obj):
-        return f"{obj.lighter_min}–{obj.lighter_max}"
+        return amount_range(obj.lighter_min, obj.lighter_max)
 
-    @admin.display(description=_("一般（元）"))
+    @admin.display(description=_("一般"))
     def general_display(self, obj):
-        return f"{obj.general_min}–{obj.general_max}"
+        return amount_range(obj.general_min, obj.general_max)
 
-    @admin.display(description=_("从重（元）"))
+    @admin.display(description=_("从重"))
     def heavier_display(self, obj):
-        return f"{obj.heavier_min}–{obj.heavier_max}"
+        return amount_range(obj.heavier_min, obj.heavier_max)
 
-    # import (XLSX/CSV → preview → confirm → discretion_standards_import, all or nothing), as credit's record import
+    # import (XLSX/CSV → preview → confirm → discretion_standards_import, all or nothing): credit.file_import, as credit's records
 
-    def get_urls(self):
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(self.import_view), name="enforcement_discretionstandard_import"),
-            path("import/confirm/", wrap(self.import_confirm_view), name="enforcement_discretionstandard_import_confirm"),
-            path("import/template/", wrap(self.import_template_view), name="enforcement_discretionstandard_import_template"),
-            *super().get_urls(),
-        ]
+    import_module = imports
+    import_form_class = admin_forms.StandardImportForm
+    import_title = _("导入自由裁量基准")
+    import_noun = _("裁量基准")
+    import_department_label = _("制定部门")
+    import_help = _(
+        "列名：编号、违法行为、违法依据、处罚依据、从轻下限、从轻上限、一般下限、一般上限、从重下限、从重上限、从重可并处处罚种类、生效日期。金额单位为元；"
+        "每种情节的下限不大于上限，从轻、一般、从重的幅度依次递增。同一部门内编号与生效日期相同的基准再次导入即为更新，生效日期不同即为新版本。"
+    )
+    import_preview_columns = (
+        (_("编号"), "code"), (_("违法行为"), truncated("violation_type")),
+        (_("从轻（元）"), lambda d: f"{d.get('lighter_min', '')}–{d.get('lighter_max', '')}"),
+        (_("一般（元）"), lambda d: f"{d.get('general_min', '')}–{d.get('general_max', '')}"),
+        (_("从重（元）"), lambda d: f"{d.get('heavier_min', '')}–{d.get('heavier_max', '')}"),
+        (_("从重可并处"), "heavy_penalty_types"), (_("生效日期"), "effective_from"),
+    )
+    import_css = "standard"
+    import_template_filename = "自由裁量基准导入模板.xlsx"
+    import_session_key = "enforcement_standard_import"
+    import_salt = "enforcement.admin.standard_import"
 
-    def _import_context(self, request, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": _("导入自由裁量基准"), **extra}
-
-    def import_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        departments = Department.objects.filter(active=True) if is_platform_admin(request.user) else None
-        form = admin_forms.StandardImportForm(request.POST or None, request.FILES or None, departments=departments,
-                                              initial={"department": department_of(request.user)})
-        if request.method == "POST" and form.is_valid():
-            department = form.cleaned_data.get("department") or department_of(request.user)
-            upload = form.cleaned_data["file"]
-            if department is None:
-                form.add_error(None, _("您的账号未关联部门，不能导入裁量基准。"))
-            elif upload.size > imports.MAX_FILE_BYTES:
-                form.add_error("file", _("文件过大：请分批导入"))
-            else:
-                try:
-                    parsed = imports.parse(upload.read(), upload.name)
-                except imports.ImportFileError as exc:
-                    form.add_error("file", str(exc))
-                else:
-                    return self._preview_response(request, parsed, department, upload.name)
-        return TemplateResponse(request, "admin/enforcement/discretionstandard/import.html", self._import_context(request, form=form))
-
-    def _preview_response(self, request, parsed, department, filename):
-        result = imports.preview(parsed, department)
-        token = ""
-        request.session.pop(STANDARD_IMPORT_SESSION_KEY, None)
-        if result.ok:
-            # Only a clean preview can be confirmed; the rows wait in the session, signed, so the
-            # confirm step saves exactly what was previewed.
-            token = secrets.token_urlsafe(16)
-            payload = {"token": token, "user": request.user.pk, "department": department.pk, "file": filename, "rows": parsed.rows}
-            request.session[STANDARD_IMPORT_SESSION_KEY] = signing.dumps(payload, salt=STANDARD_IMPORT_SALT, compress=True)
-        context = self._import_context(
-            request, title=_("导入自由裁量基准：预览"), preview=result, counts=result.counts, department=department, filename=filename, token=token,
-            errors=result.errors[:MAX_LISTED_IMPORT_ERRORS], more_errors=max(0, len(result.errors) - MAX_LISTED_IMPORT_ERRORS),
-        )
-        return TemplateResponse(request, "admin/enforcement/discretionstandard/import_preview.html", context)
-
-    def import_confirm_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        back = reverse("admin:enforcement_discretionstandard_import")
-        if request.method != "POST":
-            return HttpResponseRedirect(back)
-        try:
-            payload = signing.loads(request.session.get(STANDARD_IMPORT_SESSION_KEY, ""), salt=STANDARD_IMPORT_SALT, max_age=60 * 60)
-        except signing.BadSignature:
-            payload = None
-        if not payload or payload["token"] != request.POST.get("token") or payload["user"] != request.user.pk:
-            messages.error(request, _("导入预览已失效或已提交：请重新上传文件。"))
-            return HttpResponseRedirect(back)
-        request.session.pop(STANDARD_IMPORT_SESSION_KEY, None)
-        department = Department.objects.get(pk=payload["department"])
-        try:
-            result = imports.push(payload["rows"], actor=request.user, department=department)
-        except ValidationError as exc:
-            for line in exc.messages[:MAX_LISTED_IMPORT_ERRORS]:
-                messages.error(request, line)
-            messages.error(request, _("导入未完成，未保存任何数据。"))
-            return HttpResponseRedirect(back)
-        messages.success(
-            request, _("导入完成（%(file)s）：新增 %(created)s 条，更新 %(updated)s 条，未变化 %(unchanged)s 条。") % {"file": payload["file"], **result}
-        )
-        return HttpResponseRedirect(reverse("admin:enforcement_discretionstandard_changelist"))
-
-    def import_template_view(self, request):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        response = HttpResponse(imports.template_workbook(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = content_disposition_header(True, "自由裁量基准导入模板.xlsx")
-        return response
-
-
-STANDARD_IMPORT_SESSION_KEY = "enforcement_standard_import"
-STANDARD_IMPORT_SALT = "enforcement.admin.standard_import"
-MAX_LISTED_IMPORT_ERRORS = 200
 
 # --- end cases, decisions, disclosures and benchmarks -------------------------------------------------

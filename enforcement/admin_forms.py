@@ -7,6 +7,7 @@ as messages. Case documents use credit's evidence upload (real PDF/JPG/PNG, at m
 
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from credit.choices import PenaltyType
@@ -18,6 +19,7 @@ from enforcement.models import Case, DiscretionStandard
 from supervision.models import Inspector, MarketEntity
 
 TEXTAREA = {"rows": 4, "cols": 80}
+WIDE = {"size": 80}  # a one-line text as wide as the text areas
 DOCUMENTS_HELP = _("询问笔录、告知书、送达回证等：PDF、JPG 或 PNG，每个不超过 10 MB，最多 5 个")
 
 
@@ -170,14 +172,16 @@ class DecisionForm(forms.Form):
     """The contents of a decision (行政处罚法 第59条) with its penalty types (第9条) and amounts."""
 
     penalty_types = forms.MultipleChoiceField(label=_("处罚种类（可多选）"), choices=PenaltyType.choices, widget=forms.CheckboxSelectMultiple)
-    fine_amount = forms.DecimalField(label=_("罚款金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0)
-    confiscation_amount = forms.DecimalField(label=_("没收金额（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0)
+    # Empty, not "0": the service reads an empty amount as 0 (a decision without a fine or confiscation).
+    fine_amount = forms.DecimalField(label=_("罚款金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
+    confiscation_amount = forms.DecimalField(label=_("没收金额（元）"), min_value=0, max_digits=14, decimal_places=2, required=False)
     circumstance = forms.ChoiceField(label=_("裁量情节"), choices=Circumstance.choices, initial=Circumstance.GENERAL)
     out_of_range_reason = forms.CharField(label=_("超出裁量基准的书面说明"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
                                           help_text=_("罚款超出所选情节的裁量幅度时必填，且须经法制审核通过"))
     procedure = forms.ChoiceField(label=_("程序"), choices=Procedure.choices, initial=Procedure.GENERAL)
-    violation_type = forms.CharField(label=_("违法行为类型"), max_length=300, required=False, help_text=_("不填则取裁量基准的违法行为或案由"))
-    party_address = forms.CharField(label=_("当事人地址"), max_length=300, required=False)
+    violation_type = forms.CharField(label=_("违法行为类型"), max_length=300, required=False, help_text=_("不填则取裁量基准的违法行为或案由"),
+                                     widget=forms.TextInput(attrs=WIDE))
+    party_address = forms.CharField(label=_("当事人地址"), max_length=300, required=False, widget=forms.TextInput(attrs=WIDE))
     legal_representative = forms.CharField(label=_("法定代表人（负责人）"), max_length=100, required=False)
     other_persons = forms.CharField(label=_("其他自然人姓名（公示时隐去）"), max_length=500, required=False,
                                     help_text=_("证人、投诉举报人、从业人员等，以“、”分隔；公示摘要中隐去其姓名"))
@@ -190,8 +194,41 @@ class DecisionForm(forms.Form):
                                initial=services.DEFAULT_REMEDIES)
     decided_on = forms.DateField(label=_("决定日期"), required=False, widget=AdminDateWidget, help_text=_("不填则为今天"))
 
+    # What the service requires of every decision, checked here too so each refusal shows next to its field
+    # (the service stays the authority; its other refusals come back as messages naming the field).
+    required_contents = ("facts", "evidence", "legal_basis", "penalty_content", "performance", "remedies")
+    use_required_attribute = False  # the server's Chinese message next to each field, not the browser's bubble (as the admin's novalidate)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["penalty_types"].error_messages["required"] = _("请选择处罚种类（《行政处罚法》第九条所列种类，可多选）")
+        for name in self.required_contents:
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = _("决定书须载明此项（《行政处罚法》第五十九条）")
+
+    def clean(self):
+        data = super().clean()
+        kinds, fine = data.get("penalty_types") or [], data.get("fine_amount")
+        if PenaltyType.FINE in kinds and not fine and "fine_amount" not in self.errors:
+            self.add_error("fine_amount", _("处罚种类含罚款时须填写罚款金额"))
+        if "penalty_types" in data and PenaltyType.FINE not in kinds and fine:
+            self.add_error("fine_amount", _("未选择“罚款”时罚款金额应为空"))
+        return data
+
     def service_kwargs(self) -> dict:
         return decision_kwargs(self.cleaned_data)
+
+
+def labelled_refusal(exc: ValidationError, form_class=None) -> ValidationError:
+    """A service's field errors as "违法事实：原因" (an action shows them as messages, away from the form)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    fields = (form_class or DecisionChangeForm).base_fields
+    lines = []
+    for name, errors in exc.message_dict.items():
+        label = fields[name].label if name in fields else ""
+        lines += [f"{label}：{message}" if label else message for message in errors]
+    return ValidationError(lines)
 
 
 def decision_kwargs(data) -> dict:

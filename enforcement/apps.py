@@ -13,6 +13,12 @@ class EnforcementConfig(AppConfig):
         for rule in RULES:  # 投诉举报激增 (the nightly risk scan)
             register_rule(rule)
 
+        from credit.signals import record_state_changed
+        from enforcement.services import disclosure_follow_record
+
+        # A repaired or revoked credit record takes its penalty summary off the public pages with it.
+        record_state_changed.connect(disclosure_follow_record, dispatch_uid="enforcement.disclosure_follow_record")
+
     # --- demo data ---
 
     def seed_demo(self, stdout):

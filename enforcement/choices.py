@@ -97,6 +97,7 @@ class DisclosureState(models.TextChoices):
     PUBLISHED = "published", _("已公示")
     NOT_PUBLIC = "not_public", _("依规不予公示")
     WITHDRAWN = "withdrawn", _("已撤回")
+    ENDED = "ended", _("已停止公示（信用修复）")
 
 
 class ReviewResult(models.TextChoices):

@@ -300,7 +300,10 @@ def _product(rng: random.Random, spec: StandardSpec, industry: str) -> str:
 
 def _facts(rng: random.Random, spec: StandardSpec, filed_on: dt.date, income: Decimal, industry: str = "") -> str:
     month = filed_on - dt.timedelta(days=rng.randint(20, 60))
-    return spec.facts.format(
+    template = spec.facts
+    if not income:  # no income found: leave out the clause that would read "涉及诊疗收入0元"
+        template = re.sub(r"，[^，。]*\{income\}元", "", template)
+    return template.format(
         product=_product(rng, spec, industry), value=f"{rng.randint(8, 90) * 100}", income=f"{income:.0f}", month=f"{month.year}年{month.month}月",
     )
 

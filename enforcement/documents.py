@@ -9,6 +9,7 @@ redacted summary (``PenaltyDisclosure``). The PDF helpers are credit's report he
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 
 from credit.choices import PenaltyType
@@ -18,8 +19,6 @@ from enforcement.models import PenaltyDecision
 
 TITLE = "行政处罚决定书"
 CN_DIGITS = "〇一二三四五六七八九"
-
-
 def chinese_date(day: dt.date) -> str:
     """2026-11-22 → 二〇二六年十一月二十二日 (the form used on official documents)."""
 
@@ -36,15 +35,29 @@ def _amount(value: Decimal) -> str:
     return f"{format(Decimal(value).quantize(Decimal('0.01')), ',f')}元"
 
 
+def states_amount(text: str, value: Decimal) -> bool:
+    """Does the officer's 处罚内容 already state ``value`` (500, 500.00, 5,000, 10万)? Then the document
+    does not state it a second time."""
+    digits = re.sub(r"[,，\s]", "", text or "")
+    value = Decimal(value)
+    forms = {f"{value:.2f}", f"{value.normalize():f}"}
+    if value == value.to_integral_value():
+        forms.add(f"{int(value)}")
+        if value % 10000 == 0:
+            forms.add(f"{int(value) // 10000}万")
+    return any(re.search(rf"(?<![\d.]){re.escape(form)}(?![\d])", digits) for form in forms)
+
+
 def decision_facts(decision: PenaltyDecision) -> dict:
     """What the document states, in order (one place for the PDF and its tests)."""
     case = decision.case
     standard = case.standard
     kinds = "、".join(str(PenaltyType(k).label) for k in decision.penalty_types)
+    # The amounts once: appended only when the 处罚内容 (the officer's text) does not already state them.
     amounts = []
-    if decision.fine_amount:
+    if decision.fine_amount and not states_amount(decision.penalty_content, decision.fine_amount):
         amounts.append(f"罚款{_amount(decision.fine_amount)}")
-    if decision.confiscation_amount:
+    if decision.confiscation_amount and not states_amount(decision.penalty_content, decision.confiscation_amount):
         amounts.append(f"没收{_amount(decision.confiscation_amount)}")
     return {
         "authority": decision.department.name,
@@ -91,7 +104,7 @@ def decision_pdf(decision: PenaltyDecision) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
@@ -120,13 +133,14 @@ def decision_pdf(decision: PenaltyDecision) -> bytes:
     for title, text in facts["sections"]:
         story.append(Paragraph(_esc(title), heading))
         story += [Paragraph(_esc(line), body) for line in str(text).splitlines() if line.strip()] or [Paragraph("（无）", body)]
-    story += [
-        Spacer(1, 12 * mm),
+    # The authority, seal and date sign the document as one block: never split across pages (the
+    # date alone on page 2 left page 1 unsigned).
+    story.append(KeepTogether([
+        Spacer(1, 8 * mm),
         Paragraph(_esc(facts["authority"]), right),
         Paragraph("（印章）", right),
         Paragraph(_esc(facts["date"]), right),
-        Spacer(1, 6 * mm),
-        Paragraph(_esc(f"本文书一式两份，一份送达当事人，一份归档。适用程序：{facts['procedure']}。"), styles["small"]),
-    ]
+    ]))
+    story += [Spacer(1, 4 * mm), Paragraph(_esc(f"本文书一式两份，一份送达当事人，一份归档。适用程序：{facts['procedure']}。"), styles["small"])]
     doc.build(story, canvasmaker=_numbered_canvas(f"{TITLE}　{facts['number']}"))
     return buffer.getvalue()

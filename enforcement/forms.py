@@ -32,8 +32,10 @@ def clean_optional_uscc(value: str) -> str:
         return ""
     try:
         return uscc_lib.validate_uscc(code)
-    except ValidationError as exc:
-        raise ValidationError(exc.messages[0]) from None
+    except ValidationError:
+        # The reason quotes what was typed: passed as a parameter, a typed '%' is never read as a
+        # format directive (``exc.messages`` of validate_uscc's error was a 500 on "%d"; hardening).
+        raise ValidationError("%(reason)s", code="invalid_uscc", params={"reason": uscc_lib.problems(code)}) from None
 
 
 class ComplaintForm(forms.Form):

@@ -1,14 +1,13 @@
 """File import of discretion benchmarks (自由裁量基准) from XLSX/CSV: parse, preview with row errors, save all or nothing.
 
 The pattern and the file helpers are credit's record import (``credit.imports``): the same reading of
-cells, encodings and sizes, the same preview objects. The columns are the Chinese headers below
-(the file contract, so literal strings). Validation is ``services.clean_standards`` and saving is one
-``services.discretion_standards_import`` of every row, in one transaction with one audit event.
+cells, encodings, sizes and headers (``read_rows``), the same preview objects and template layout
+(``workbook``). The columns are the Chinese headers below (the file contract, so literal strings).
+Validation is ``services.clean_standards`` and saving is one ``services.discretion_standards_import``
+of every row, in one transaction with one audit event.
 """
 
-import io
-
-from credit.imports import MAX_FILE_BYTES, ImportFileError, ParsedFile, Preview, RowPreview, _cell, _fold, _read_table, file_format
+from credit.imports import MAX_FILE_BYTES, ImportFileError, ParsedFile, Preview, RowPreview, file_format, read_rows, workbook
 from enforcement import services
 from enforcement.models import DiscretionStandard
 
@@ -38,46 +37,13 @@ EXAMPLE_ROW = {
     "生效日期": "2026-01-01",
 }
 
-_HEADERS = {_fold(k): v for k, v in {**COLUMNS, **HEADER_ALIASES}.items()}
-
 
 def parse(data: bytes, name: str) -> ParsedFile:
     """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行)."""
-    fmt = file_format(name)
-    if not data:
-        raise ImportFileError("文件为空")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB：请分批导入")
-    table = _read_table(data, fmt)
-    while table and all(_cell(v) == "" for v in table[0]):
-        table.pop(0)
-    if not table:
-        raise ImportFileError("文件中没有内容：第1行应为列名（编号、违法行为、违法依据 …）")
-    columns, ignored, seen = {}, [], set()
-    for i, title in enumerate(table[0]):
-        text = _cell(title)
-        field = _HEADERS.get(_fold(text))
-        if field is None:
-            if text:
-                ignored.append(text)
-            continue
-        if field in seen:
-            raise ImportFileError(f"列“{services.STANDARD_FIELDS[field]}”出现了两次")
-        seen.add(field)
-        columns[i] = field
-    missing = [h for h in REQUIRED_COLUMNS if COLUMNS[h] not in seen]
-    if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（第1行应为列名，请使用导入模板）")
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        data_ = {field: _cell(values[i]) if i < len(values) else "" for i, field in columns.items()}
-        if any(v != "" for v in data_.values()):
-            rows.append({"row": number, "data": data_})
-    if not rows:
-        raise ImportFileError("文件中没有数据行（第1行为列名，数据从第2行开始）")
-    if len(rows) > services.MAX_STANDARD_ROWS:
-        raise ImportFileError(f"一次最多导入 {services.MAX_STANDARD_ROWS} 行，本文件 {len(rows)} 行：请分批导入")
-    return ParsedFile(rows=rows, ignored_columns=ignored)
+    return read_rows(
+        data, name, columns=COLUMNS, aliases=HEADER_ALIASES, required=REQUIRED_COLUMNS, max_rows=services.MAX_STANDARD_ROWS,
+        header_hint="编号、违法行为、违法依据 …",
+    )
 
 
 def preview(parsed: ParsedFile, department) -> Preview:
@@ -112,38 +78,15 @@ def push(parsed_rows: list, *, actor, department) -> dict:
 
 def template_workbook() -> bytes:
     """The import template: the headers, one example row, and a sheet of what each column takes."""
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
-
     from credit.choices import PenaltyType
 
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "自由裁量基准"
-    headers = list(COLUMNS)
-    sheet.append(headers)
-    sheet.append([EXAMPLE_ROW[h] for h in headers])
-    for cell in sheet[1]:
-        required = cell.value in REQUIRED_COLUMNS
-        cell.font = Font(bold=True, color="FFFFFF" if required else "000000")
-        cell.fill = PatternFill("solid", fgColor="C00000" if required else "D9D9D9")
-    for column, width in zip("ABCDEFGHIJKL", (12, 30, 40, 40, 11, 11, 11, 11, 11, 11, 28, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    guide = book.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写说明"])
     notes = {
         "编号": "本部门内的基准编号；编号与生效日期相同的行再次导入即更新该基准，生效日期不同即为新版本（旧版本自动于新版本生效前一日失效）",
         "从轻下限": "元，不小于0，最多两位小数；每种情节下限不大于上限，从轻、一般、从重的幅度依次递增",
         "从重可并处处罚种类": "可填多项，用“、”分隔：" + "、".join(str(label) for _c, label in PenaltyType.choices),
         "生效日期": "YYYY-MM-DD，如 2026-01-01",
     }
-    for header in headers:
-        guide.append([header, "必填" if header in REQUIRED_COLUMNS else "选填", notes.get(header, "")])
-    guide.append([])
-    guide.append(["第1行为列名，数据从第2行开始；任何一行有误则整份文件不导入。"])
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["C"].width = 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook(
+        title="自由裁量基准", columns=COLUMNS, required=REQUIRED_COLUMNS, example=EXAMPLE_ROW, widths=(12, 30, 40, 40, 11, 11, 11, 11, 11, 11, 28, 12),
+        notes=notes, notes_width=100,
+    )

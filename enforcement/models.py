@@ -380,6 +380,8 @@ class PenaltyDisclosure(models.Model):
             models.Index(fields=["-decided_on", "-id"], condition=Q(state="published"), name="disclosure_public_order_idx"),
             models.Index(fields=["state", "publish_due_on"], name="disclosure_state_due_idx"),
             models.Index(fields=["entity", "state"], name="disclosure_entity_state_idx"),
+            # The public list's count: published and still within the publicity period (index-only).
+            models.Index(fields=["publicity_ends_on"], condition=Q(state="published"), name="disclosure_public_until_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(state=DisclosureState.PUBLISHED) | Q(published_at__isnull=False), name="disclosure_published_has_time"),

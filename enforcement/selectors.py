@@ -7,6 +7,7 @@ public API, so no template or serializer can show it by mistake.
 """
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from enforcement.choices import DisclosureState
 from enforcement.models import PenaltyDisclosure
@@ -29,9 +30,12 @@ LIST_FIELDS = ("id", "number", "entity", "party_name", "violation_type", "penalt
 
 def public_penalties() -> QuerySet:
     """Published summaries, newest decision first (the order of ``disclosure_public_order_idx``).
-    Pending, not-public (minors, simplified procedure, warning only) and withdrawn ones are absent."""
+    Pending, not-public (minors, simplified procedure, warning only) and withdrawn ones are absent,
+    and so is a summary whose publicity period has ended or whose credit record was repaired
+    (信用修复 stops publication early, DOMAIN §3; ``disclosure_follow_record`` moves it to 已停止公示):
+    the penalty list never outlives the credit record."""
     return (
-        PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED)
+        PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, publicity_ends_on__gte=timezone.localdate())
         .select_related("department")
         .only(*PUBLIC_DISCLOSURE_FIELDS)
         .order_by("-decided_on", "-id")

@@ -157,8 +157,8 @@ def case_open(
     if entity_uscc:
         try:
             code = uscc_mod.validate_uscc(entity_uscc)
-        except ValidationError as exc:
-            errors["entity_uscc"] = exc.messages[0]
+        except ValidationError:  # the reason itself: exc.messages would read a typed '%' as a format (hardening)
+            errors["entity_uscc"] = uscc_mod.problems(uscc_mod.normalize(entity_uscc))
     handlers = list(handlers)
     problems = handler_problems(department, handlers, filed_on)
     if problems:
@@ -859,6 +859,24 @@ def disclosure_withdraw(*, actor, disclosure: PenaltyDisclosure, reason: str) ->
     return disclosure
 
 
+def disclosure_follow_record(sender=None, *, record, state: str, reason: str, actor=None, **kwargs) -> int:
+    """A published summary follows its credit record (receiver of credit's ``record_state_changed``):
+    repaired → 已停止公示 (信用修复 stops publication early, DOMAIN §3); revoked (e.g. an objection
+    found it wrong) → withdrawn with the reason. In the same transaction as the record's change."""
+    from credit.choices import RecordState
+
+    rows = list(PenaltyDisclosure.objects.select_for_update().filter(credit_record=record, state=DisclosureState.PUBLISHED))
+    for disclosure in rows:
+        if state == RecordState.REVOKED:
+            disclosure_withdraw(actor=actor or "task:credit_record", disclosure=disclosure, reason=f"信用记录已撤销：{reason}")
+        elif state == RecordState.REPAIRED:
+            disclosure.state, disclosure.featured = DisclosureState.ENDED, False
+            disclosure.save(update_fields=["state", "featured"])
+            audit.record(actor=actor or "task:credit_record", action="penalty_disclosure.end", target=disclosure,
+                         before={"state": DisclosureState.PUBLISHED}, after={"state": DisclosureState.ENDED, "reason": f"信用修复：{reason}"})
+    return len(rows)
+
+
 @transaction.atomic
 def disclosure_feature(*, actor, disclosure: PenaltyDisclosure, featured: bool, note: str = "") -> PenaltyDisclosure:
     """Choose (or drop) a published penalty as a 曝光台 typical case."""
@@ -986,8 +1004,8 @@ def complaint_file(
     if str(entity_uscc or "").strip():
         try:
             code = uscc_mod.validate_uscc(entity_uscc)
-        except ValidationError as exc:
-            errors["entity_uscc"] = exc.messages[0]
+        except ValidationError:  # the reason itself: exc.messages would read a typed '%' as a format (hardening)
+            errors["entity_uscc"] = uscc_mod.problems(uscc_mod.normalize(entity_uscc))
         else:
             entity = MarketEntity.objects.filter(uscc=code).select_related("registration_authority").first()
     if not values["entity_name"] and entity is not None:

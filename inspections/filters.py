@@ -36,7 +36,8 @@ class USCCQueryField(forms.CharField):
             raise forms.ValidationError(_("不能包含空字符"), code="invalid")
         reason = uscc_lib.problems(value)
         if reason and not uscc_lib.is_verified_exception(value):
-            raise forms.ValidationError(reason, code="invalid_uscc")
+            # The reason quotes the input: pass it as a parameter so a '%' in it is never formatted.
+            raise forms.ValidationError("%(reason)s", code="invalid_uscc", params={"reason": reason})
 
 
 class USCCFilter(django_filters.CharFilter):

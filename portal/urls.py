@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("supervision.urls")),
 ]
 
+handler403 = "core.views.forbidden"
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

@@ -198,3 +198,28 @@ def records_api(api, api_key):
     _, key = api_key(("credit:read", "records:write"))
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     return api
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The whole demo (``manage.py seed_demo``, every app's hook), seeded once per test module on
+    2026-11-22 inside a transaction that is rolled back when the module ends. Each test that also
+    asks for ``db`` runs in a savepoint inside it, as Django's ``TestCase.setUpTestData`` does, so
+    a test's own changes are undone and the next test sees the demo as seeded."""
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with time_machine.travel(dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True):
+                out = io.StringIO()
+                call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

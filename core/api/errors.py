@@ -4,7 +4,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
@@ -47,6 +47,10 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound("未找到")
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = exceptions.ParseError("请求体过大：请减少内容或附件后重试")
+    elif isinstance(exc, SuspiciousOperation):
+        exc = exceptions.ParseError("请求无效")
 
     if not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled API error")

@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core import uscc
 from credit.choices import PenaltyType
 from credit.forms_public import validate_phone
+from enforcement.forms import clean_optional_uscc
 from enforcement.models import PenaltyDisclosure
 
 # --- complaints (投诉举报): API.md "Public filings" ------------------------------------------------
@@ -38,11 +38,8 @@ class ComplaintInputSerializer(serializers.Serializer):
     whistleblower = serializers.BooleanField(required=False, default=False, help_text="是否为被举报单位内部人员（吹哨人）")
 
     def validate_entity_uscc(self, value):
-        code = uscc.normalize(value)
-        if not code:
-            return ""
         try:
-            return uscc.validate_uscc(code)
+            return clean_optional_uscc(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages[0]) from None
 

@@ -1,8 +1,9 @@
 """Enforcement API (API.md): published penalties and the public complaint filing. One section each."""
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics
+from rest_framework import exceptions, generics
 
 from core.choices import Scope
 from credit.api.serializers import CreditApiErrorSerializer, FilingCreatedSerializer, FilingStatusSerializer
@@ -26,7 +27,10 @@ class ComplaintCreateView(PublicFilingView):
         auth=[],
     )
     def post(self, request):
-        data = self.validated(ComplaintInputSerializer, request)
+        try:
+            data = self.validated(ComplaintInputSerializer, request)
+        except RequestDataTooBig:  # a body past DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) was a 500 (hardening)
+            raise exceptions.ParseError("请求体过大：投诉举报内容不超过5000字，请精简后重试") from None
         try:
             complaint, code = services.complaint_file(
                 actor=public_actor(request), entity_name=data["entity_name"], content=data["content"], kind=data["kind"], channel=data["channel"],

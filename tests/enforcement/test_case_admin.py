@@ -199,7 +199,7 @@ def test_issue_decision_form_shows_the_benchmark_and_prints_the_pdf(client, alic
     case = open_case(stage=CaseStage.NOTICE)
     client.force_login(alice)
     form = action(client, CASES, "issue_decision", [case.pk]).content.decode()
-    assert "一般 80000.00–120000.00 元" in form and "首违不罚" not in form and "罚款" in form
+    assert "一般 80,000.00–120,000.00 元" in form and "首违不罚" not in form and "罚款" in form
     # Out of range without a justification: refused with the service's reason, nothing issued
     response = action(client, CASES, "issue_decision", [case.pk], **decision_post(fine_amount="150000"))
     assert "须书面说明理由并经法制审核" in "".join(messages_of(response))
@@ -337,3 +337,103 @@ def test_benchmark_added_in_the_form_goes_through_the_import_service(client, ali
     assert client.get(f"{STANDARDS}{standard.pk}/change/").status_code == 200
     client.force_login(bob)
     assert "SP-101" not in client.get(STANDARDS).content.decode()
+
+
+# --- how the pages read (visual review) ------------------------------------------------------------------
+
+
+def test_decision_page_shows_labels_amounts_in_yuan_and_the_signers_name(client, alice, open_case, issue):
+    alice.first_name = "艾丽"
+    alice.save(update_fields=["first_name"])
+    decision = issue(open_case(stage=CaseStage.NOTICE))
+    client.force_login(alice)
+    page = client.get(f"{DECISIONS}{decision.pk}/change/").content.decode()
+    assert "罚款、没收违法所得" in page and ">fine" not in page and "confiscate_income" not in page
+    assert "100,000.00 元" in page and "3,200.00 元" in page
+    assert "艾丽" in page.split("签发人")[1][:200]
+    # the number's internal parts (年度, 序号) are not shown
+    assert "<label>年度" not in page and "<label>序号" not in page
+    listing = client.get(DECISIONS).content.decode()
+    assert "100,000.00 元" in listing
+    # no confiscation: "—", not "0.00 元"
+    fine_only = issue(open_case(stage=CaseStage.NOTICE), penalty_types=["fine"], confiscation_amount=Decimal("0"), penalty_content="罚款100000元")
+    page = client.get(f"{DECISIONS}{fine_only.pk}/change/").content.decode()
+    assert ">0.00 元" not in page and '<div class="readonly">—</div>' in page.split("没收金额")[1][:200]
+
+
+def test_case_page_names_people_and_reads_its_source_once(client, alice, reviewer, case_a):
+    # the events were stored with alice's login name (she had no name then); the page shows her name now
+    client.force_login(alice)
+    action(client, CASES, "advance", [case_a.pk], apply="1", to_stage=CaseStage.INVESTIGATION, note="询问当事人")
+    assert case_a.events.get(action="advance").actor_label == "alice"
+    alice.first_name = "艾丽"
+    alice.save(update_fields=["first_name"])
+    page = client.get(f"{CASES}{case_a.pk}/change/").content.decode()
+    assert '<td style="white-space:nowrap">艾丽</td>' in page and '<td style="white-space:nowrap">alice</td>' not in page
+    # 操作 (立案) keeps to one line
+    assert '<td style="white-space:nowrap">立案</td>' in page
+    # one 案件来源 row with the label, no second "来源" row
+    assert page.count("案件来源") == 1 and "<label>来源:" not in page and str(case_a.get_source_display()) in page
+
+
+def test_decision_form_starts_with_empty_amounts_wide_inputs_and_explains_each_error(client, alice, open_case):
+    case = open_case(stage=CaseStage.NOTICE)
+    client.force_login(alice)
+    form = action(client, CASES, "issue_decision", [case.pk]).content.decode()
+    fine = form.split('name="fine_amount"')[1].split(">")[0]
+    assert 'value="0"' not in fine
+    for name in ("violation_type", "party_address"):
+        assert 'size="80"' in form.split(f'name="{name}"')[1].split(">")[0], name
+    # the empty form: no 500, each refusal in Chinese, nothing issued
+    response = action(client, CASES, "issue_decision", [case.pk], apply="1")
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors["penalty_types"] == ["请选择处罚种类（《行政处罚法》第九条所列种类，可多选）"]
+    for name in ("facts", "evidence", "legal_basis", "penalty_content", "performance", "remedies"):
+        assert form.errors[name] == ["决定书须载明此项（《行政处罚法》第五十九条）"], name
+    assert all("This field" not in e for errors in form.errors.values() for e in errors)
+    response = action(client, CASES, "issue_decision", [case.pk], **decision_post(penalty_types=["fine"], fine_amount="", confiscation_amount=""))
+    assert response.context["form"].errors["fine_amount"] == ["处罚种类含罚款时须填写罚款金额"]
+    assert not PenaltyDecision.objects.exists()
+    # a refusal only the service knows names its field
+    response = action(client, CASES, "issue_decision", [case.pk], **decision_post(fine_amount="150000", confiscation_amount=""))
+    assert any(m.startswith(f"{case}：超出裁量基准的书面说明：罚款150000") for m in messages_of(response))
+
+
+def test_view_only_reviewer_gets_no_import_buttons_and_a_403_as_for_credit_records(client, reviewer, alice):
+    client.force_login(reviewer)
+    listing = client.get(STANDARDS)
+    assert listing.status_code == 200
+    assert "从文件导入" not in listing.content.decode() and "下载导入模板" not in listing.content.decode()
+    # the import URLs are refused as the admin refuses any page without the permission, as credit's record import
+    for url in (f"{STANDARDS}import/", f"{STANDARDS}import/confirm/"):
+        assert client.get(url).status_code == client.get("/admin/credit/creditrecord/import/").status_code == 403
+        assert "没有权限" in client.get(url).content.decode()  # core.views.forbidden: in Chinese, not Django's bare page
+    client.force_login(alice)
+    assert "下载导入模板" in client.get(STANDARDS).content.decode()
+
+
+def test_decision_document_states_the_fine_once_and_no_line_starts_with_a_comma(open_case, issue):
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph
+
+    from credit.reports import CANNOT_START_LINE, FONT, _styles
+    from enforcement import documents
+
+    stated = issue(open_case(stage=CaseStage.NOTICE))  # 处罚内容 "没收违法所得3200元，罚款100000元"
+    content = dict(documents.decision_facts(stated)["sections"])["四、处罚种类和内容"]
+    assert content == "处罚种类：罚款、没收违法所得。没收违法所得3200元，罚款100000元"
+    bare = issue(open_case(stage=CaseStage.NOTICE), penalty_content="依法予以处罚")
+    content = dict(documents.decision_facts(bare)["sections"])["四、处罚种类和内容"]
+    assert content.count("100,000.00元") == 1 and content.count("3,200.00元") == 1
+    # GB/T 15834: ，。；： etc. never start a line, at any width the remedies paragraph is set in
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    style = ParagraphStyle("t", parent=_styles()["body"], fontSize=11, leading=19, firstLineIndent=22)
+    for width in range(300, 460, 3):
+        paragraph = Paragraph(services.DEFAULT_REMEDIES, style)
+        paragraph.wrap(width, 1000)
+        starts = ["".join(line[1])[:1] for line in paragraph.blPara.lines]
+        assert not any(c in CANNOT_START_LINE for c in starts), (width, starts)

@@ -99,8 +99,8 @@ def test_changelist_keeps_to_a_query_budget(client, alice, entity, django_assert
     for i in range(12):
         services.complaint_file(actor="public:web", entity_name=entity.name, content=f"第{i}件", channel="web")
     client.force_login(alice)
-    # session, user, permissions, role checks, calendar, department, count, rows: none per row
-    with django_assert_max_num_queries(16):
+    # session, user, permissions, role checks, calendar (urgency; 剩余时间 once for the page), department, count, rows: none per row
+    with django_assert_max_num_queries(17):
         assert client.get(URL + "?state=all").status_code == 200
 
 
@@ -190,3 +190,32 @@ def test_channel_deadline_versions_are_added_by_the_platform_admin_only(client, 
     assert AuditEvent.objects.get(action="channel_deadline.set").actor_user == platform_admin
     assert client.get(f"{DEADLINES}{row.pk}/change/").status_code == 200  # view only
     assert client.post(f"{DEADLINES}{row.pk}/change/", {"channel": "12315", "working_days": "9", "effective_from": "2026-12-01"}).status_code == 403
+
+
+# --- how the pages read (visual review) ------------------------------------------------------------------
+
+
+def test_list_shows_only_what_triage_needs_with_the_working_days_left(client, alice, complaint):
+    Complaint.objects.filter(pk=complaint.pk).update(due_on=dt.date(2026, 11, 18))  # frozen today: Sunday 2026-11-22
+    client.force_login(alice)
+    listing = client.get(URL).content.decode()
+    head = listing.split("<thead>")[1].split("</thead>")[0]
+    for column in ("受理编号", "被投诉举报对象", "渠道", "状态", "办理期限", "剩余时间"):
+        assert column in head, column
+    for column in ("类别", "承办部门", "登记时间", "核查结论", "统一社会信用代码"):
+        assert column not in head, column
+    # Wednesday 18th, seen on Sunday 22nd: Thursday and Friday have passed
+    assert "2026年11月18日" in listing and "已逾期 2 个工作日" in listing
+
+
+def test_complaint_page_reads_dates_names_and_empty_values_alike(client, alice, complaint):
+    alice.first_name = "艾丽"
+    alice.save(update_fields=["first_name"])
+    client.force_login(alice)
+    page = client.get(f"{URL}{complaint.pk}/change/").content.decode()
+    # 办理期限 in the same 年月日 form as 登记时间; nothing closed yet, so the results read as the admin's empty value
+    assert f"{complaint.due_on.year}年{complaint.due_on.month}月{complaint.due_on.day}日" in page
+    assert page.count("（空）") >= 4 and '<div class="readonly">-</div>' not in page
+    action(client, "accept", [complaint.pk], apply="1", note="")
+    page = client.get(f"{URL}{complaint.pk}/change/").content.decode()
+    assert "艾丽" in page.split("办理人")[1][:200]

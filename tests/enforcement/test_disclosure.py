@@ -189,3 +189,41 @@ def test_publish_job_idempotent(open_case, issue, frozen_today):
     assert list(PenaltyDisclosure.objects.order_by("pk").values_list("state", "published_at", "credit_record_id", "publicity_ends_on")) == state
     assert CreditRecord.objects.filter(source_ref__in=[d.number for d in decisions]).count() == 2
     assert AuditEvent.objects.filter(action="penalty_disclosure.publish").count() == 1
+
+
+def test_penalty_leaves_the_public_list_when_its_publicity_period_ends(open_case, issue, frozen_today, client, enforcement_api):
+    """DOMAIN §5: the summary carries the end of its publicity period; after it, the penalty is no
+    longer public (一般: at most 1 year, the same end as its credit record)."""
+    decision = issue(open_case(stage=CaseStage.NOTICE))
+    services.disclosures_publish(actor="test")
+    disclosure = PenaltyDisclosure.objects.get(decision=decision)
+    assert disclosure.publicity_ends_on == dt.date(2027, 11, 22)
+    with at(dt.date(2027, 11, 22)):
+        assert decision.number in client.get("/penalties/").content.decode()
+    with at(dt.date(2027, 11, 23)):
+        assert decision.number not in client.get("/penalties/").content.decode()
+        assert client.get(f"/penalties/{disclosure.pk}/").status_code == 404
+        assert decision.number not in api_numbers(enforcement_api)
+
+
+def test_repaired_credit_record_stops_the_penalty_publication_early(open_case, issue, alice, dept_a, client, enforcement_api):
+    """信用修复 (DOMAIN §3) stops publication early: once the deciding department approves the repair,
+    the penalty leaves /penalties/, its page and the API, like the credit record itself."""
+    from credit import services as credit_services
+
+    with at(dt.date(2026, 5, 6)):
+        decision = issue(open_case(stage=CaseStage.NOTICE))
+        services.disclosures_publish(actor="test")
+    disclosure = PenaltyDisclosure.objects.get(decision=decision)
+    with at(dt.date(2026, 11, 23)):  # the 3-month minimum for 一般 has passed
+        assert decision.number in client.get("/penalties/").content.decode()
+        application, _ = credit_services.repair_apply(
+            actor="public:web", record=disclosure.credit_record, applicant_name="张三", contact_phone="13800000000", reason="已缴纳罚没款并整改",
+            commitment_accepted=True,
+        )
+        credit_services.repair_approve(actor=alice, application=application, reason="已履行处罚决定，整改到位")
+        assert CreditRecord.objects.get(pk=disclosure.credit_record_id).state == RecordState.REPAIRED
+        assert PenaltyDisclosure.objects.get(pk=disclosure.pk).state == DisclosureState.ENDED  # in the same transaction
+        assert decision.number not in client.get("/penalties/").content.decode()
+        assert client.get(f"/penalties/{disclosure.pk}/").status_code == 404
+        assert decision.number not in api_numbers(enforcement_api)

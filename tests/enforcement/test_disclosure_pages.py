@@ -97,7 +97,7 @@ def test_penalty_detail_has_the_domain_summary_fields(client, publish, entity, d
     html = html_of(client, f"/penalties/{d.pk}/")
     for text in (
         "郑市监罚〔2026〕1号", entity.name, entity.uscc, "张三", "销售超过保质期的食品", "货值金额3200元", "第一百二十四条第一款第（五）项",
-        "罚款", "没收违法所得", "没收违法所得3200元，罚款100000元", "100000.00 元", "3200.00 元", "2026年11月22日", dept_a.name, dept_a.uscc,
+        "罚款", "没收违法所得", "没收违法所得3200元，罚款100000元", "100,000.00 元", "3,200.00 元", "2026年11月22日", dept_a.name, dept_a.uscc,
         "2027年11月22日",  # end of publicity (一般: 1 year)
     ):
         assert text in html, text

@@ -18,11 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo_city(db, frozen_today):
-    """The whole demo: supervision's seed_demo, which calls the credit and inspections hooks at its end."""
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def demo_city(seeded_demo, db, frozen_today):
+    """The whole demo (supervision's seed_demo, which calls the credit and inspections hooks at its end), seeded once for this module (tests/conftest.py)."""
+    return seeded_demo
 
 
 def state():

@@ -744,16 +744,16 @@ class Command(BaseCommand):
     def seed_users(self, stats, depts):
         User = get_user_model()
         specs = [
-            ("admin", "admin12345", "ZZSJ", Role.PLATFORM_ADMIN, True),
-            ("zzsj", "demo12345", "ZZSJ", Role.DEPARTMENT_OFFICIAL, False),
-            ("zzwj", "demo12345", "ZZWJ", Role.DEPARTMENT_OFFICIAL, False),
+            ("admin", "admin12345", "ZZSJ", Role.PLATFORM_ADMIN, True, "系统管理员"),
+            ("zzsj", "demo12345", "ZZSJ", Role.DEPARTMENT_OFFICIAL, False, "陈静"),
+            ("zzwj", "demo12345", "ZZWJ", Role.DEPARTMENT_OFFICIAL, False, "刘洋"),
         ]
         added = 0
-        for username, password, dept_code, role, superuser in specs:
+        for username, password, dept_code, role, superuser, full_name in specs:
             if User.objects.filter(username=username).exists():
                 continue  # never reset an existing password
             make = User.objects.create_superuser if superuser else User.objects.create_user
-            user = make(username=username, password=password, email="", department=depts[dept_code], is_staff=True)
+            user = make(username=username, password=password, email="", department=depts[dept_code], is_staff=True, first_name=full_name)
             user.groups.add(Group.objects.get(name=role))
             audit.record(
                 actor=ACTOR, action="user.create", target=user,
