@@ -132,7 +132,8 @@ def build(n: int, *, state: str, seed: int, first_ids: tuple[int, int, int], day
         })
         decisions.append({
             "id": decision_id + i, "case_id": case_id + i, "department_id": dept.pk, "number": number, "year": decided.year, "sequence": 10_000_000 + serial,
-            "entity_id": code, "party_name": name, "party_address": "", "legal_representative": rep, "party_is_minor": False, "violation_type": violation,
+            "entity_id": code, "party_name": name, "party_address": "", "legal_representative": rep, "party_is_minor": False, "other_persons": [],
+            "violation_type": violation,
             "facts": facts, "evidence": "现场检查笔录", "legal_basis": BASIS, "penalty_types": kinds, "penalty_content": content, "fine_amount": fine,
             "confiscation_amount": confiscation, "circumstance": "general", "out_of_range_reason": "", "procedure": "general", "performance": "十五日内缴纳",
             "remedies": services.DEFAULT_REMEDIES, "decided_on": decided, "state": "effective", "revoked_reason": "",
