@@ -1222,9 +1222,13 @@ class ObjectionStateFilter(StateFilter):
         return super().queryset(request, queryset)
 
 
-class ObjectionDeadlineFilter(admin.SimpleListFilter):
+class DeadlineFilter(admin.SimpleListFilter):
+    """期限: due within 1 working day (or overdue), or overdue. ``deadline_q(lookup, day)`` selects the
+    open rows whose deadline is ``lookup`` ``day`` (the 待办 panel counts with the same function)."""
+
     title = _("期限")
     parameter_name = "deadline"
+    deadline_q = None
 
     def lookups(self, request, model_admin):
         return [("due", _("1个工作日内到期或已逾期")), ("overdue", _("已逾期"))]
@@ -1232,10 +1236,14 @@ class ObjectionDeadlineFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today, until = due_window(request)
         if self.value() == "due":
-            return queryset.filter(objection_deadline_q("lte", until))
+            return queryset.filter(self.deadline_q("lte", until))
         if self.value() == "overdue":
-            return queryset.filter(objection_deadline_q("lt", today))
+            return queryset.filter(self.deadline_q("lt", today))
         return queryset
+
+
+class ObjectionDeadlineFilter(DeadlineFilter):
+    deadline_q = staticmethod(objection_deadline_q)
 
 
 OBJECTION_FIELDSETS = [

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workdays import _is_workday, _overrides, working_days_between
 from credit.admin import (
+    DeadlineFilter,
     RemedyActionsMixin,
     ScopedAdmin,
     ServiceFormAdmin,
@@ -113,20 +114,8 @@ class ComplaintStateFilter(StateFilter):
         return super().queryset(request, queryset)
 
 
-class ComplaintDeadlineFilter(admin.SimpleListFilter):
-    title = _("期限")
-    parameter_name = "deadline"
-
-    def lookups(self, request, model_admin):
-        return [("due", _("1个工作日内到期或已逾期")), ("overdue", _("已逾期"))]
-
-    def queryset(self, request, queryset):
-        today, until = due_window(request)
-        if self.value() == "due":
-            return queryset.filter(complaint_deadline_q("lte", until))
-        if self.value() == "overdue":
-            return queryset.filter(complaint_deadline_q("lt", today))
-        return queryset
+class ComplaintDeadlineFilter(DeadlineFilter):
+    deadline_q = staticmethod(complaint_deadline_q)
 
 
 class ComplaintChangeList(ChangeList):

@@ -244,7 +244,7 @@ def test_fine_out_of_range_refused_without_justification(open_case, issue, stand
 
 
 class Rollback(Exception):
-    pass
+    """The official's request fails after the decision (and its number) was written."""
 
 
 @pytest.mark.django_db(transaction=True)
@@ -253,7 +253,7 @@ def test_decision_number_gap_free_under_concurrent_issuing(dept_a, officers, ent
     # each take their own case to 告知 and issue at once; two of them roll back after taking a number.
     threads_n, rolled_back = 10, {3, 7}
     barrier = threading.Barrier(threads_n, timeout=60)
-    numbers, errors = {}, []
+    numbers, errors, failed = {}, [], set()
 
     def work(i):
         try:
@@ -271,7 +271,7 @@ def test_decision_number_gap_free_under_concurrent_issuing(dept_a, officers, ent
                         raise Rollback  # e.g. the official's request fails after the number was taken
                 numbers[i] = (decision.sequence, decision.number)
             except Rollback:
-                pass
+                failed.add(i)
         except Exception as exc:  # reported by the main thread
             errors.append(repr(exc))
         finally:
@@ -283,6 +283,7 @@ def test_decision_number_gap_free_under_concurrent_issuing(dept_a, officers, ent
     for t in threads:
         t.join(timeout=120)
     assert not errors
+    assert failed == rolled_back
     issued = threads_n - len(rolled_back)
     sequences = sorted(s for s, _n in numbers.values())
     assert sequences == list(range(1, issued + 1))  # no gap, no duplicate
