@@ -59,11 +59,17 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
     return Deadline(day, provisional)
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after ``start`` up to and including ``end``."""
+def working_day_map(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    """Each day after ``start`` up to and including ``end`` → is it a working day (one query for the
+    officials' overrides, so a list page can count many deadlines at once)."""
     overrides = _overrides(start, end)
-    count, day = 0, start
+    days, day = {}, start
     while day < end:
         day += dt.timedelta(days=1)
-        count += _is_workday(day, overrides)[0]
-    return count
+        days[day] = _is_workday(day, overrides)[0]
+    return days
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end``."""
+    return sum(working_day_map(start, end).values())

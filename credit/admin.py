@@ -228,6 +228,17 @@ class UsccSearchMixin:
         return queryset.filter(q), False
 
 
+class ViewOnceSavedMixin:
+    """A row that, once saved, is only viewed and never deleted: every later change is an admin
+    action that calls a service (STYLE.md rule 7), so the audit trail holds it."""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ScopedAdmin(admin.ModelAdmin):
     """Officials see and act on their own department's rows; a platform admin on all."""
 
@@ -488,7 +499,7 @@ class ListEntryAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
 
 
 @admin.register(ListProposal)
-class ListProposalAdmin(ScopedAdmin):
+class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
     list_display = (_uscc, _entity_name, "list_type", "ground", "source_entry", "source_ref", "department", "state", "created_at", "decided_by", "result_entry")
     list_filter = (PendingProposalFilter, "list_type")
     list_select_related = ("department", "source_entry", "decided_by", "result_entry")
@@ -503,12 +514,6 @@ class ListProposalAdmin(ScopedAdmin):
         return with_entity_name(super().get_queryset(request))
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.action(description=_("确认列入严重违法失信名单"), permissions=["change"])
@@ -675,7 +680,7 @@ def _rule_descriptions() -> dict:
 
 
 @admin.register(RiskWarning)
-class RiskWarningAdmin(UsccSearchMixin, ScopedAdmin):
+class RiskWarningAdmin(ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
     list_display = ("created_at", "rule", _uscc, _entity_name, "message", "department", "state", "handled_by", "handled_at")
     list_filter = (OpenWarningFilter, "rule_code")
     search_fields = ("message",)
@@ -694,12 +699,6 @@ class RiskWarningAdmin(UsccSearchMixin, ScopedAdmin):
         return _rule_descriptions().get(obj.rule_code, obj.rule_code)
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def changelist_view(self, request, extra_context=None):
@@ -945,7 +944,7 @@ COMMITMENT_RESULT_FIELDS = ("state", "resolved_on", "resolution_note", "evidence
 
 
 @admin.register(CreditCommitment)
-class CreditCommitmentAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CreditCommitmentAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     """Entered by ``commitment_make``; 已履约 / 违诺 only through the actions (each becomes a credit record)."""
 
     form = CommitmentMakeForm
@@ -985,12 +984,6 @@ class CreditCommitmentAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmi
         if obj is not None:
             kwargs["form"] = forms.ModelForm  # a saved commitment is only viewed; its state changes through actions
         return super().get_form(request, obj, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -1089,7 +1082,7 @@ REPAIR_FIELDSETS = [
 
 
 @admin.register(RepairApplication)
-class RepairApplicationAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+class RepairApplicationAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     """谁认定、谁修复: the deciding department approves or rejects, with reasons, through the services."""
 
     list_display = ("tracking_no", _uscc, _entity_name, "record_title", "department", "applicant_name", "filed_at", "state", "decided_by", "decided_at")
@@ -1115,12 +1108,6 @@ class RepairApplicationAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # applications come from the public site and the API
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("信用记录"), ordering="record__title")
     def record_title(self, obj):
@@ -1255,7 +1242,7 @@ OBJECTION_FIELDSETS = [
 
 
 @admin.register(Objection)
-class ObjectionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+class ObjectionAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     """受理 within 5 working days and 办结 within 20 (DOMAIN §3); deadlines due within 1 working day are flagged."""
 
     list_display = (
@@ -1285,12 +1272,6 @@ class ObjectionAdmin(RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
 
     def has_add_permission(self, request):
         return False  # objections come from the public site and the API
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     # display
 

@@ -1,6 +1,5 @@
 """Admin (in Chinese) for enforcement, scoped to the official's department; every change goes through services."""
 
-import datetime as dt
 import os
 
 from django import forms
@@ -18,7 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from core.workdays import _is_workday, _overrides, working_days_between
+from core.workdays import working_day_map, working_days_between
 from credit.admin import (
     DeadlineFilter,
     RemedyActionsMixin,
@@ -26,6 +25,7 @@ from credit.admin import (
     ServiceFormAdmin,
     StateFilter,
     UsccSearchMixin,
+    ViewOnceSavedMixin,
     _coloured,
     _file_response,
     adopt,
@@ -129,12 +129,7 @@ class ComplaintChangeList(ChangeList):
         today = timezone.localdate()
         dates = [c.due_on for c in rows]
         start, end = min([today, *dates]), max([today, *dates])
-        overrides = _overrides(start, end)
-        working = {}  # day → is it a working day (as core.workdays.working_days_between counts)
-        day = start
-        while day < end:
-            day += dt.timedelta(days=1)
-            working[day] = _is_workday(day, overrides)[0]
+        working = working_day_map(start, end)
 
         def between(a, b):
             return sum(1 for d, w in working.items() if a < d <= b and w)
@@ -153,7 +148,7 @@ COMPLAINT_RESULT_FIELDS = ("verdict", "outcome", "handled_by_display", "closed_a
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class ComplaintAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     """受理 → 办结 (verdict and outcome), 转办 or 转立案, within the channel's working-day deadline."""
 
     form = ComplaintEntryForm
@@ -213,12 +208,6 @@ class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, Scop
             kwargs["form"] = forms.ModelForm  # a complaint is only viewed; it changes through the actions
             kwargs["fields"] = ()
         return super().get_form(request, obj, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -366,18 +355,12 @@ class ComplaintAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, Scop
 
 
 @admin.register(ChannelDeadline)
-class ChannelDeadlineAdmin(ServiceFormAdmin):
+class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
     """Versions of each channel's deadline: add a new version, never edit one (filed complaints keep theirs)."""
 
     form = ChannelDeadlineForm
     list_display = ("channel", "working_days", "effective_from", "note", "in_force")
     list_filter = ("channel",)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -458,7 +441,7 @@ class CaseStageFilter(admin.SimpleListFilter):
 
 
 @admin.register(CaseModel)
-class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     """立案 through ``case_open``; every later step is an action on the case's page (全程记录 below it)."""
 
     form = admin_forms.CaseOpenForm
@@ -497,12 +480,6 @@ class CaseAdmin(RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdm
             kwargs["form"] = forms.ModelForm  # a case is only viewed; it changes through the actions
             kwargs["fields"] = ()
         return super().get_form(request, obj, **kwargs)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_legal_review_permission(self, request):
         return is_legal_reviewer(request)
@@ -765,7 +742,7 @@ class PenaltyDisplayMixin:
 
 
 @admin.register(PenaltyDecision)
-class PenaltyDecisionAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     """Issued from the case; here read-only, with 撤销, 变更 and the printed 行政处罚决定书."""
 
     list_display = ("number", "party_name", "uscc_display", "violation_type", "fine_display", "decided_on", "state", "case_link", "print_link")
@@ -784,12 +761,6 @@ class PenaltyDecisionAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMi
         return [pdf, *super().get_urls()]
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def pdf_view(self, request, pk):
@@ -847,7 +818,7 @@ class PenaltyDecisionAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMi
 
 
 @admin.register(PenaltyDisclosure)
-class PenaltyDisclosureAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
+class PenaltyDisclosureAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, RemedyActionsMixin, UsccSearchMixin, ScopedAdmin):
     """The public summaries: when each is due, published or withdrawn; 曝光台 choice and withdrawal are actions."""
 
     list_display = ("number", "party_name", "state", "publish_due_on", "published_at", "featured", "withdraw_due_on", "withdrawn_at")
@@ -860,12 +831,6 @@ class PenaltyDisclosureAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearch
     show_full_result_count = False
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     def object_actions(self, request, obj):
@@ -899,7 +864,7 @@ class PenaltyDisclosureAdmin(PenaltyDisplayMixin, RemedyActionsMixin, UsccSearch
 
 
 @admin.register(DiscretionStandard)
-class DiscretionStandardAdmin(DepartmentFileImportMixin, ServiceFormAdmin, ScopedAdmin):
+class DiscretionStandardAdmin(ViewOnceSavedMixin, DepartmentFileImportMixin, ServiceFormAdmin, ScopedAdmin):
     """Benchmarks are added (a new code or version) one at a time or imported from XLSX/CSV; a saved version is not edited."""
 
     form = admin_forms.DiscretionStandardForm
@@ -920,12 +885,6 @@ class DiscretionStandardAdmin(DepartmentFileImportMixin, ServiceFormAdmin, Scope
 
     def get_fields(self, request, obj=None):
         return self.STANDARD_VIEW_FIELDS if obj is not None else super().get_fields(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_list_display(self, request):
         # an official sees only the own department's benchmarks: no 制定部门 column (room for 违法行为)

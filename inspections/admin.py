@@ -25,6 +25,7 @@ from credit.admin import (
     RemedyActionsMixin,
     ScopedAdmin,
     ServiceFormAdmin,
+    ViewOnceSavedMixin,
     _coloured,
     _file_response,
     adopt,
@@ -740,7 +741,7 @@ RESULT_STATE_FIELDS = ("state", "approved_by", "approved_at", "publish_due_displ
 
 
 @admin.register(InspectionResult)
-class InspectionResultAdmin(EntityColumns, RemedyActionsMixin, ServiceFormAdmin, ScopedAdmin):
+class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, RemedyActionsMixin, ServiceFormAdmin, ScopedAdmin):
     """Entered through ``result_submit``; 审核 and 公示 only through the actions."""
 
     form = ResultEntryForm
@@ -809,12 +810,6 @@ class InspectionResultAdmin(EntityColumns, RemedyActionsMixin, ServiceFormAdmin,
         initial = super().get_changeform_initial_data(request)
         initial.setdefault("inspected_on", timezone.localdate())
         return initial
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -931,7 +926,7 @@ class InspectionResultAdmin(EntityColumns, RemedyActionsMixin, ServiceFormAdmin,
 
 
 @admin.register(CorrectionOrder)
-class CorrectionOrderAdmin(EntityColumns, RemedyActionsMixin, ScopedAdmin):
+class CorrectionOrderAdmin(ViewOnceSavedMixin, EntityColumns, RemedyActionsMixin, ScopedAdmin):
     """责令改正: made by ``result_submit``; 已改正 only through the action."""
 
     list_display = ("uscc_display", "entity_name_display", "department", "due_on_display", "state", "corrected_on", "result_link")
@@ -951,12 +946,6 @@ class CorrectionOrderAdmin(EntityColumns, RemedyActionsMixin, ScopedAdmin):
         return (queryset.filter(entity_id=term), False) if term else (queryset, False)
 
     def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
     @admin.display(description=_("改正期限"), ordering="due_on")
