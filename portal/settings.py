@@ -206,3 +206,7 @@ os.environ.setdefault("PORTAL_SETTINGS_LOADED", "1")
 # Complaints whose reported entity is not in the roster go to this department (code, e.g. ZZSJ);
 # empty: the market-regulation department (enforcement.services.complaint_default_department).
 COMPLAINT_DEFAULT_DEPARTMENT = env("COMPLAINT_DEFAULT_DEPARTMENT", default="")
+
+# How many reverse proxies in front of the portal append to X-Forwarded-For (core.net.client_ip).
+# 0: the client is the socket's peer and forwarded headers are ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
