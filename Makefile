@@ -30,6 +30,9 @@ browser:
 	  else echo "未找到 chromium 且非 root：浏览器测试将被跳过（CI 下为失败）"; fi; \
 	fi
 
+# With DEBUG off the settings refuse the development SECRET_KEY (issue 11): the checks get their own.
+test: export SECRET_KEY ?= make-test-development-key-not-for-production-0123456789
+test: export AUDIT_KEY ?= make-test-development-audit-key-not-for-production-0123456789
 test: $(VENV)/.dev-installed browser
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

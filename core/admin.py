@@ -1,8 +1,14 @@
+import contextvars
+
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from core import services
+from core import accounts, services
 from core.models import ApiClient, AuditEvent, HolidayOverride, UsccException, User
 
 admin.site.site_header = "综合监管平台"
@@ -10,23 +16,108 @@ admin.site.site_title = "综合监管平台"
 admin.site.index_title = "事中事后监管工作台"
 
 
+# Who is changing a password in the admin's password view; the form's save() reads it (a
+# ModelAdmin is shared between threads, so no per-request state may live on it).
+_password_actor = contextvars.ContextVar("password_actor", default=None)
+
+
+class AuditedPasswordChangeForm(AdminPasswordChangeForm):
+    """The admin's set-password form, saved through ``accounts.user_password_set`` (audited)."""
+
+    def save(self, commit=True):
+        actor = _password_actor.get()
+        if actor is None:  # only UserAdmin.user_change_password, which names the actor, may save it
+            raise PermissionDenied
+        password = self.cleaned_data["password1"] if self.cleaned_data.get("set_usable_password", True) else None
+        self.user = accounts.user_password_set(actor=actor, user=self.user, password=password)
+        return self.user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Accounts of officials. Privileges change only through ``core.accounts`` (audited); only a
+    superuser sees or changes ``is_superuser``, or edits a superuser's account."""
+
     fieldsets = (*BaseUserAdmin.fieldsets, (_("所属部门"), {"fields": ("department",)}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("所属部门"), {"fields": ("department", "groups")}))
+    change_password_form = AuditedPasswordChangeForm
     list_display = ("username", "last_name", "first_name", "department", "is_staff", "is_active")
     list_filter = ("department", "groups", "is_staff", "is_active")
 
-    def save_model(self, request, obj, form, change):
-        from core import audit
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        return readonly if request.user.is_superuser else (*readonly, "is_superuser")
 
-        super().save_model(request, obj, form, change)
-        audit.record(
-            actor=request.user,
-            action=f"user.{'update' if change else 'create'}",
-            target=obj,
-            after={"username": obj.username, "department": obj.department_id, "is_staff": obj.is_staff, "is_active": obj.is_active},
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False  # accounts.SUPERUSER_ONLY: the page shows read-only
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        token = _password_actor.set(request.user)
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            _password_actor.reset(token)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            password = data.get("password1") if data.get("set_usable_password", True) else None
+            user = accounts.user_create(
+                actor=request.user, username=data["username"], password=password, department=data.get("department"), groups=data.get("groups") or []
+            )
+            obj.pk, obj.password, obj._state.adding, obj._state.db = user.pk, user.password, False, user._state.db
+            return
+        profile = {f: data[f] for f in form.changed_data if f in accounts.PROFILE_FIELDS}
+        if profile:
+            accounts.user_profile_update(actor=request.user, user=obj, **profile)
+
+    def save_related(self, request, form, formsets, change):
+        # The m2m widgets (groups, permissions) are saved here, through the service, not by form.save_m2m().
+        if change:
+            fields = (*accounts.PRIVILEGE_FIELDS, *accounts.PRIVILEGE_M2M)
+            changes = {f: form.cleaned_data[f] for f in fields if f in form.cleaned_data}
+            accounts.user_privileges_change(actor=request.user, user=form.instance, **changes)
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        accounts.user_delete(actor=request.user, user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            accounts.user_delete(actor=request.user, user=user)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """Roles (groups) and their permissions; every change is audited with before and after."""
+
+    def save_model(self, request, obj, form, change):
+        group = accounts.group_save(
+            actor=request.user, group=obj if change else None, name=form.cleaned_data["name"], permissions=form.cleaned_data.get("permissions") or []
         )
+        obj.pk, obj._state.adding, obj._state.db = group.pk, False, group._state.db
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # permissions were set by accounts.group_save
+            self.save_formset(request, form, formset, change=change)
+
+    def delete_model(self, request, obj):
+        accounts.group_delete(actor=request.user, group=obj)
+
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            accounts.group_delete(actor=request.user, group=group)
 
 
 @admin.register(AuditEvent)
@@ -103,11 +194,15 @@ class ApiClientAdmin(admin.ModelAdmin):
         return ("name", "department", "scopes") if obj is None else ("name", "department", "scopes", "key_prefix", "created_at", "last_used_at", "revoked_at")
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.revoked_at is not None:
+            return self.get_fields(request, obj)  # a revoked key stays as it was
         return () if obj is None else ("department", "key_prefix", "created_at", "last_used_at", "revoked_at")
 
     def save_model(self, request, obj, form, change):
         if change:
-            services.api_client_update(actor=request.user, client=obj, name=obj.name, scopes=obj.scopes)
+            if obj.revoked_at is not None:
+                return
+            services.api_client_scopes_change(actor=request.user, client=obj, name=obj.name, scopes=obj.scopes)
             return
         client, key = services.api_client_create(actor=request.user, name=obj.name, department=obj.department, scopes=obj.scopes)
         obj.pk = client.pk

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = "平台基础"
+
+    def ready(self):
+        # After the admin's autodiscover (django.contrib.admin is the first app): replace
+        # django-axes' English admin pages with the Chinese ones (issue 11, unlock by 平台管理员).
+        from core import login_lockout_admin  # noqa: F401

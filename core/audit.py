@@ -2,20 +2,29 @@
 
 Each event carries the hash of the previous one. Writers take a transaction-level advisory lock,
 so the chain is linear even under concurrency; ``verify_chain`` finds the first broken link.
+
+The hash is keyed (issue 11 §3): HMAC-SHA256 with ``AUDIT_KEY``, a secret kept outside the
+database, so whoever can rewrite the table cannot recompute a valid chain after an edit. Events
+written before the key existed keep their plain SHA-256 (``scheme`` = ``sha256``) and verify as
+before; the chain continues keyed from the first new event. Legacy events are accepted only up to
+the head that the upgrade migration anchored outside the database (core.anchors), so rewriting
+later events as "legacy" is caught too.
 """
 
 import contextvars
 import datetime as dt
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from core.choices import ActorType
+from core.choices import ActorType, HashScheme
 
 GENESIS = "0" * 64
 # An arbitrary, fixed key for pg_advisory_xact_lock: serialises appends to the chain.
@@ -85,8 +94,14 @@ HASHED_FIELDS = (
 )
 
 
-def event_hash(prev_hash: str, fields: dict) -> str:
-    return hashlib.sha256((prev_hash + _canonical(fields)).encode()).hexdigest()
+def event_hash(prev_hash: str, fields: dict, scheme: str = HashScheme.HMAC_SHA256, key: str | None = None) -> str:
+    """The hash of one link. ``key`` defaults to settings.AUDIT_KEY (tests pass a wrong one)."""
+    message = (prev_hash + _canonical(fields)).encode()
+    if scheme == HashScheme.SHA256:
+        return hashlib.sha256(message).hexdigest()
+    if scheme == HashScheme.HMAC_SHA256:
+        return hmac.new((settings.AUDIT_KEY if key is None else key).encode(), message, hashlib.sha256).hexdigest()
+    raise ValueError(f"unknown audit hash scheme {scheme!r}")
 
 
 def record(*, actor, action: str, target, before=None, after=None, target_label: str | None = None):
@@ -117,7 +132,8 @@ def record(*, actor, action: str, target, before=None, after=None, target_label:
             "request_id": request_id_var.get(),
         }
         fields["actor_type"] = str(fields["actor_type"])
-        return AuditEvent.objects.create(prev_hash=prev, hash=event_hash(prev, fields), **fields)
+        scheme = HashScheme.HMAC_SHA256
+        return AuditEvent.objects.create(prev_hash=prev, hash=event_hash(prev, fields, scheme), scheme=str(scheme), **fields)
 
 
 @dataclass
@@ -125,25 +141,45 @@ class ChainReport:
     checked: int
     broken_at: int | None = None
     reason: str = ""
+    head_id: int | None = None
+    legacy: int = 0  # events still on plain SHA-256 (before AUDIT_KEY)
 
     @property
     def ok(self):
         return self.broken_at is None
 
 
-def verify_chain() -> ChainReport:
-    """Recompute every link in id order; stop at the first that does not match."""
+def verify_chain(*, legacy_until: int | None = None) -> ChainReport:
+    """Recompute every link in id order; stop at the first that does not match.
+
+    ``legacy_until``: the last event id allowed on plain SHA-256 (None: not checked here; the
+    full check in core.anchors passes the id the upgrade anchored, or 0 when it anchored none).
+    Whatever it is, a legacy event after a keyed one is a downgrade.
+    """
     from core.models import AuditEvent
 
     prev = GENESIS
-    checked = 0
-    columns = ("id", "prev_hash", "hash", *HASHED_FIELDS)
+    checked = legacy = 0
+    keyed_seen = False
+    head = None
+    columns = ("id", "prev_hash", "hash", "scheme", *HASHED_FIELDS)
     for row in AuditEvent.objects.order_by("id").values_list(*columns).iterator(chunk_size=5000):
         event = dict(zip(columns, row, strict=True))
         checked += 1
         if event["prev_hash"] != prev:
-            return ChainReport(checked, event["id"], "前一事件哈希与链不一致（事件被删除或插入）")
-        if event_hash(prev, event) != event["hash"]:
-            return ChainReport(checked, event["id"], "事件内容与其哈希不一致（内容被篡改）")
+            return ChainReport(checked, event["id"], "前一事件哈希与链不一致（事件被删除或插入）", event["id"], legacy)
+        if event["scheme"] == HashScheme.SHA256:
+            legacy += 1
+            if keyed_seen or (legacy_until is not None and event["id"] > legacy_until):
+                return ChainReport(checked, event["id"], "事件在启用密钥后仍用无密钥哈希（链被降级重算）", event["id"], legacy)
+        else:
+            keyed_seen = True
+        try:
+            expected = event_hash(prev, event, event["scheme"])
+        except ValueError:
+            return ChainReport(checked, event["id"], f"未知的哈希算法 {event['scheme']!r}（内容被篡改）", event["id"], legacy)
+        if not hmac.compare_digest(expected, event["hash"]):
+            return ChainReport(checked, event["id"], "事件内容与其哈希不一致（内容被篡改）", event["id"], legacy)
         prev = event["hash"]
-    return ChainReport(checked)
+        head = event["id"]
+    return ChainReport(checked, head_id=head, legacy=legacy)

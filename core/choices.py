@@ -10,6 +10,13 @@ class ActorType(models.TextChoices):
     PUBLIC = "public", _("社会公众")
 
 
+class HashScheme(models.TextChoices):
+    """How an audit event's hash is computed (core.audit)."""
+
+    SHA256 = "sha256", _("SHA-256（旧事件，无密钥）")
+    HMAC_SHA256 = "hmac-sha256", _("HMAC-SHA256（AUDIT_KEY 密钥）")
+
+
 class DayKind(models.TextChoices):
     HOLIDAY = "holiday", _("休息日（节假日）")
     WORKDAY = "workday", _("工作日（调休上班）")
@@ -30,3 +37,4 @@ class Role(models.TextChoices):
     ENFORCEMENT_OFFICER = "执法人员", _("执法人员")
     LEGAL_REVIEWER = "法制审核人员", _("法制审核人员")
     CREDIT_MANAGER = "信用管理人员", _("信用管理人员")
+    AUDITOR = "监督人员", _("监督人员")  # issue 11 §4: every plan's draws read-only, with the v2 seed share

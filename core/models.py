@@ -7,7 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.choices import ActorType, DayKind, Scope
+from core.choices import ActorType, DayKind, HashScheme, Scope
 
 
 class User(AbstractUser):
@@ -69,6 +69,9 @@ class AuditEvent(models.Model):
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
     hash = models.CharField(_("本事件哈希"), max_length=64, unique=True)
+    # How ``hash`` was computed (core.audit.SCHEMES): events from before issue 11 keep plain SHA-256;
+    # every later one is an HMAC keyed with AUDIT_KEY.
+    scheme = models.CharField(_("哈希算法"), max_length=16, choices=HashScheme.choices)
 
     class Meta:
         verbose_name = _("审计事件")
@@ -89,6 +92,25 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.target_label}"
+
+
+class AuditAnchor(models.Model):
+    """A published head of the audit chain (core.anchors); the anchor file is the witness outside
+    the database, these rows feed the public page /audit/anchors/."""
+
+    event_id = models.BigIntegerField(_("链头事件编号"))
+    event_hash = models.CharField(_("链头哈希"), max_length=64)
+    anchored_at = models.DateTimeField(_("锚定时间"), db_index=True)
+    day = models.DateField(_("日期"), db_index=True)
+
+    class Meta:
+        verbose_name = _("审计链锚点")
+        verbose_name_plural = _("审计链锚点")
+        ordering = ["-anchored_at"]
+        triggers = [pgtrigger.Protect(name="audit_anchor_append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self):
+        return f"#{self.event_id} {self.event_hash[:12]}… @ {self.anchored_at:%Y-%m-%d %H:%M}"
 
 
 class HolidayOverride(models.Model):

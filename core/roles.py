@@ -20,9 +20,10 @@ CREDIT_MANAGER = [
     *CREDIT_OFFICIAL, "evaluationmodel:view,add", "gradeband:view,add", "industryrisk", "jointmeasure", "publicityrule:view,add",
 ]
 
-INSPECTIONS_VIEW = ["inspectionplan:view", "planitem:view", "draw:view", "drawselection:view", "inspectiontask:view", "teammember:view",
+INSPECTIONS_VIEW = ["inspectionplan:view", "planitem:view", "draw:view", "drawcommitment:view", "drawselection:view", "inspectiontask:view", "teammember:view",
                     "inspectionresult:view", "resultevidence:view", "correctionorder:view"]
-INSPECTIONS_OFFICIAL = ["inspectionplan:view,add,change", "planitem:view,add,delete", "draw:view,add", "drawselection:view", "inspectiontask:view,change",
+INSPECTIONS_OFFICIAL = ["inspectionplan:view,add,change", "planitem:view,add,delete", "draw:view,add", "drawcommitment:view",
+                        "drawselection:view", "inspectiontask:view,change",
                         "teammember:view", "inspectionresult:view,add,change", "resultevidence:view,add", "correctionorder:view,change"]
 
 ENFORCEMENT_VIEW = ["channeldeadline:view", "complaint:view", "complaintattachment:view", "discretionstandard:view", "case:view", "casehandler:view",
@@ -42,6 +43,8 @@ ROLES = {
         "credit": CREDIT_MANAGER,
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": [*ENFORCEMENT_OFFICIAL, "channeldeadline"],
+        # Login lockouts: see them and unlock by deleting the record (issue 11, core.login_lockout).
+        "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view"],
@@ -55,6 +58,9 @@ ROLES = {
     "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW,
                     "enforcement": ENFORCEMENT_REVIEWER},
     "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"], "credit": CREDIT_MANAGER},
+    # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
+    "监督人员": {"supervision": ["department:view", "marketentity:view", "inspector:view"],
+                 "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"]},
 }
 
 
@@ -90,6 +96,15 @@ def ensure_schedules(apps=global_apps) -> None:
     PeriodicTask.objects.get_or_create(
         name="审计链每日校验", defaults={"task": "core.verify_audit_chain", "crontab": nightly, "description": "每日 02:30 校验审计日志哈希链"}
     )
+    on_the_hour, _ = Crontab.objects.get_or_create(minute="0", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="审计链锚定",
+        defaults={
+            "task": "core.anchor_audit_chain",
+            "crontab": on_the_hour,
+            "description": "每小时整点：将审计链链头（编号、哈希、时间）追加写入链外锚点文件，并在 /audit/anchors/ 公开每日链头",
+        },
+    )
     hourly, _ = Crontab.objects.get_or_create(minute="15", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
     PeriodicTask.objects.get_or_create(
         name="抽查结果公示",
@@ -111,5 +126,16 @@ def ensure_schedules(apps=global_apps) -> None:
             "task": "credit.risk_scan",
             "crontab": scan_time,
             "description": "每日 01:00：公示期满记录到期、全量重新评价信用等级与风险分类、按预警规则生成预警",
+        },
+    )
+    # Issue 11: a change marks its entity in its own transaction; this drains the marks, so a
+    # re-grade whose task could not be queued (broker down) is done within the minute anyway.
+    every_minute, _ = Crontab.objects.get_or_create(minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="信用等级重新评价补偿",
+        defaults={
+            "task": "credit.drain_regrade_marks",
+            "crontab": every_minute,
+            "description": "每分钟：重新评价已标记待评价的市场主体（消息队列故障时未能入队的评价在此补做）",
         },
     )

@@ -31,27 +31,49 @@ def api_client_create(*, actor, name: str, department, scopes: list[str]) -> tup
     client = ApiClient.objects.create(
         name=name.strip(), department=department, scopes=sorted(set(scopes)), key_prefix=prefix, key_hash=hash_key(key)
     )
-    audit.record(actor=actor, action="api_client.create", target=client, after=audit.snapshot(client, ["name", "department", "scopes", "key_prefix"]))
+    after = audit.snapshot(client, ["name", "department", "scopes", "key_prefix"])
+    audit.record(actor=actor, action="api_client.create", target=client, before=None, after=after)
     return client, key
 
 
 @transaction.atomic
 def api_client_revoke(*, actor, client: ApiClient) -> ApiClient:
-    if client.revoked_at is None:
-        client.revoked_at = timezone.now()
-        client.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action="api_client.revoke", target=client, after={"revoked_at": client.revoked_at})
-    return client
+    """Revoke a client's key at once; audited with before and after."""
+    locked = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if locked.revoked_at is None:
+        before = {"revoked_at": None, "scopes": locked.scopes}
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit.record(actor=actor, action="api_client.revoke", target=locked, before=before, after={"revoked_at": locked.revoked_at, "scopes": locked.scopes})
+    client.revoked_at = locked.revoked_at
+    return locked
 
 
 @transaction.atomic
-def api_client_update(*, actor, client: ApiClient, name: str, scopes: list[str]) -> ApiClient:
-    before = audit.snapshot(client, ["name", "scopes"])
-    client.name, client.scopes = name, sorted(set(scopes))
-    client.full_clean(exclude=["key_hash", "department"])
-    client.save(update_fields=["name", "scopes"])
-    audit.record(actor=actor, action="api_client.update", target=client, before=before, after=audit.snapshot(client, ["name", "scopes"]))
-    return client
+def api_client_scopes_change(*, actor, client: ApiClient, scopes: list[str], name: str | None = None) -> ApiClient:
+    """Change what a client may do (and, optionally, its name); audited with before and after."""
+    unknown = sorted(set(scopes) - set(Scope.values))
+    if unknown:
+        raise ValidationError({"scopes": f"未知的权限范围：{', '.join(unknown)}；可选：{', '.join(Scope.values)}"})
+    locked = ApiClient.objects.select_for_update().get(pk=client.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError("该客户端的密钥已吊销，不能再修改权限范围")
+    before = audit.snapshot(locked, ["name", "scopes"])
+    locked.scopes = sorted(set(scopes))
+    if name is not None:
+        if not name.strip():
+            raise ValidationError({"name": "名称不能为空"})
+        locked.name = name.strip()
+    locked.save(update_fields=["name", "scopes"])
+    after = audit.snapshot(locked, ["name", "scopes"])
+    changed = [k for k in after if after[k] != before[k]]
+    if changed:
+        audit.record(
+            actor=actor, action="api_client.scopes_change" if "scopes" in changed else "api_client.update", target=locked,
+            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+        )
+    client.name, client.scopes = locked.name, locked.scopes
+    return locked
 
 
 @transaction.atomic

@@ -751,9 +751,10 @@ class RiskScanRunAdmin(ReadOnlyAdmin):
     def run_now_view(self, request):
         if request.method != "POST" or not is_credit_manager(request.user):
             raise PermissionDenied
+        from credit.regrade import publish
         from credit.tasks import risk_scan
 
-        transaction.on_commit(lambda: risk_scan.delay(trigger="manual"))
+        transaction.on_commit(lambda: publish(risk_scan, trigger="manual"))  # never hangs or fails the request (issue 11)
         messages.success(request, _("已提交风险扫描，运行完成后将在此列出（通常数分钟内）。"))
         return HttpResponseRedirect(reverse("admin:credit_riskscanrun_changelist"))
 

@@ -135,6 +135,8 @@ class RunState(models.TextChoices):
     RUNNING = "running", _("运行中")
     SUCCEEDED = "succeeded", _("成功")
     FAILED = "failed", _("失败")
+    # Issue 11 §2: not finished within its time limit, or its worker died; set by the next run.
+    INTERRUPTED = "interrupted", _("已中断")
 
 
 class PenaltyType(models.TextChoices):

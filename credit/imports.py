@@ -20,7 +20,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from core import uscc
-from credit import services
+from credit import record_upsert, services
 from credit.choices import Polarity, RecordCategory, Severity
 from credit.models import CreditRecord
 from supervision.models import MarketEntity
@@ -52,8 +52,13 @@ HEADER_ALIASES = {
 REQUIRED_COLUMNS = ("来源编号", "统一社会信用代码", "信息类别", "性质", "标题", "决定日期")
 EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
+# The template's example row must never match a real record (issue 11: a left-over example row
+# moved 郑市监罚〔2026〕12号 to another entity): its reference can never be real, and rows whose
+# reference starts with EXAMPLE_PREFIX are refused with a clear row error.
+EXAMPLE_PREFIX = "示例"
+EXAMPLE_REF = "示例-请删除"
 EXAMPLE_ROW = {
-    "来源编号": "郑市监罚〔2026〕12号",
+    "来源编号": EXAMPLE_REF,
     "统一社会信用代码": "91110000710926094P",
     "信息类别": "行政处罚",
     "性质": "负面",
@@ -231,11 +236,36 @@ def row_error(row: int, attr: str | None, detail: str) -> str:
     return f"第{row}行：{field_detail(attr, detail)}"
 
 
+def example_row_items(refs: list[str], attr: str = "source_ref") -> list[dict]:
+    """Errors for rows still carrying the template's example reference (``示例…``)."""
+    return [
+        {"index": i, "attr": attr, "code": "example_row",
+         "detail": f"“{ref}”是导入模板的示例行，不是真实记录：请删除该行后再导入"}
+        for i, ref in enumerate(refs) if ref.startswith(EXAMPLE_PREFIX)
+    ]
+
+
+def subject_change_items(parsed_rows: list, department) -> list[dict]:
+    """Rows that would move an existing record to another USCC (refused, as the push does)."""
+    refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed_rows]
+    owners = dict(CreditRecord.objects.filter(department=department, source_ref__in=set(refs)).values_list("source_ref", "entity_id"))
+    pairs = []
+    for i, (ref, r) in enumerate(zip(refs, parsed_rows, strict=True)):
+        code = uscc.normalize(r["data"].get("uscc"))
+        if ref in owners and code and owners[ref] != code:
+            pairs.append((i, ref, owners[ref], code))
+    return record_upsert.subject_changed_items(pairs) if pairs else []
+
+
 def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Preview:
     """Every row with its errors, by the rules of ``services.clean_records``; nothing is saved."""
     today = today or timezone.localdate()
     raws = [r["data"] for r in parsed.rows]
     _cleaned, errors = services.clean_records(raws, today)
+    refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed.rows]
+    bad_uscc = {e["index"] for e in errors.items if e["attr"] == "uscc"}
+    moved = [e for e in subject_change_items(parsed.rows, department) if e["index"] not in bad_uscc]
+    errors.items.extend(example_row_items(refs) + moved)
     by_index: dict[int, list] = {}
     general = []
     first_row_of_ref = {}
@@ -250,7 +280,6 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
             ref = str(parsed.rows[index]["data"].get("source_ref", "")).strip()
             detail = f"来源编号“{ref}”与第{first_row_of_ref.get(ref)}行重复（同一文件中来源编号不能重复）"
         by_index.setdefault(index, []).append((attr, detail))
-    refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed.rows]
     existing = set(CreditRecord.objects.filter(department=department, source_ref__in=refs).values_list("source_ref", flat=True))
     codes = {uscc.normalize(r["data"].get("uscc")) for r in parsed.rows}
     known = set(MarketEntity.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
@@ -271,7 +300,11 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
 
 def push(parsed_rows: list, *, actor, department) -> services.PushResult:
     """Save every row through ``credit_records_push`` (all or nothing). ``RecordsInvalid`` items
-    keep their 0-based ``index``; ``errors_by_row`` turns them into “第N行” lines."""
+    keep their 0-based ``index``; ``errors_by_row`` turns them into “第N行” lines. Example rows are
+    refused here too (the confirm step saves what the preview showed, but this is the last word)."""
+    examples = example_row_items([str(r["data"].get("source_ref", "")).strip() for r in parsed_rows])
+    if examples:
+        raise services.RecordsInvalid(examples)
     return services.credit_records_push(actor=actor, department=department, records=[r["data"] for r in parsed_rows])
 
 

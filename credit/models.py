@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.query_codes import QueryCodeFields
 from credit.choices import (
     Colour,
     CommitmentState,
@@ -406,6 +407,9 @@ class RiskScanRun(models.Model):
     trigger = models.CharField(_("触发方式"), max_length=40, default="schedule")
     counts = models.JSONField(_("计数"), default=dict)
     error = models.TextField(_("错误"), blank=True)
+    # The database session that runs the scan: once it is gone, an unfinished run is dead (credit/scan.py).
+    session_pid = models.IntegerField(_("数据库会话进程号"), null=True, blank=True, editable=False)
+    session_started_at = models.DateTimeField(_("数据库会话开始时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("风险扫描运行记录")
@@ -420,12 +424,11 @@ class RiskScanRun(models.Model):
         return (self.finished_at - self.started_at) if self.finished_at else None
 
 
-class PublicFiling(models.Model):
-    """What every public filing has: a tracking number, a query code (kept as a hash) and
+class PublicFiling(QueryCodeFields):
+    """What every public filing has: a tracking number, a query code (kept keyed, core.query_codes) and
     confidential contact details that no public page or response ever shows."""
 
     tracking_no = models.CharField(_("受理编号"), max_length=32, unique=True)
-    query_code_hash = models.CharField(_("查询码哈希"), max_length=64, editable=False)
     applicant_name = models.CharField(_("申请人"), max_length=100)
     # Confidential (DOMAIN §5, API.md): never on a public page, the public API or a public export.
     contact_phone = models.CharField(_("联系电话（保密）"), max_length=32)
@@ -437,11 +440,10 @@ class PublicFiling(models.Model):
         abstract = True
 
 
-class CreditCommitment(models.Model):
+class CreditCommitment(QueryCodeFields):
     """A written credit commitment (信用承诺); fulfilled or broken, it becomes a credit record."""
 
     tracking_no = models.CharField(_("承诺编号"), max_length=32, unique=True)
-    query_code_hash = models.CharField(_("查询码哈希"), max_length=64, editable=False, blank=True)
     entity = entity_key("commitments")
     commitment_type = models.CharField(_("承诺类型"), max_length=32, choices=CommitmentType.choices)
     department = models.ForeignKey(Department, verbose_name=_("受理（监管）部门"), on_delete=models.PROTECT, related_name="commitments")
@@ -580,3 +582,7 @@ class CreditReport(models.Model):
 
     def __str__(self):
         return f"信用报告 {self.serial}"
+
+
+# The re-grade mark lives next to its drain (credit.regrade); imported here so Django registers it.
+from credit.regrade import RegradeMark  # noqa: E402, F401

@@ -17,8 +17,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import audit
+from core.jobs import limits_for
 from credit.choices import ListGround, ListType, RunState
 from credit.models import RiskScanRun
+from credit.regrade import regrade_drain
 
 logger = logging.getLogger("credit.scan")
 
@@ -224,19 +226,67 @@ def register_rule(rule: WarningRule) -> None:
         RULES.append(rule)
 
 
+def risk_scan_time_limit() -> dt.timedelta:
+    """The risk scan job's hard time limit (core.jobs): a run older than this is not running any more."""
+    return dt.timedelta(seconds=limits_for("credit.risk_scan")[1])
+
+
+def _db_session() -> tuple[int, dt.datetime]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()")
+        return cursor.fetchone()
+
+
+def _session_alive(run: RiskScanRun) -> bool:
+    if run.session_pid is None:
+        return True  # recorded before sessions were: only the time limit can tell
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s AND backend_start = %s", [run.session_pid, run.session_started_at])
+        return cursor.fetchone() is not None
+
+
+@transaction.atomic
+def risk_scan_runs_interrupt(*, actor: str, now: dt.datetime) -> list[int]:
+    """Issue 11 §2: mark 已中断 every run still 运行中 that is past its time limit or whose database
+    session is gone (its worker was killed; a frozen worker's session is ended by PostgreSQL after
+    ``idle_in_transaction_session_timeout``, core.jobs). Whatever such a run wrote was rolled back with
+    its transaction, so the run that calls this redoes all of it."""
+    limit = risk_scan_time_limit()
+    interrupted = []
+    for run in RiskScanRun.objects.select_for_update(skip_locked=True).filter(state=RunState.RUNNING).order_by("pk"):
+        if run.started_at < now - limit:
+            reason = f"运行超过时限（{int(limit.total_seconds() // 60)} 分钟）仍未结束，已由下一次运行标记为已中断"
+        elif not _session_alive(run):
+            reason = "运行所在的工作进程已退出（数据库会话已结束），未完成的部分已回滚；已由下一次运行标记为已中断"
+        else:
+            continue
+        run.state, run.finished_at, run.error = RunState.INTERRUPTED, now, reason
+        run.save(update_fields=["state", "finished_at", "error"])
+        audit.record(actor=actor, action="risk_scan.interrupt", target=run, before={"state": RunState.RUNNING.value},
+                     after={"state": RunState.INTERRUPTED.value, "reason": reason})
+        interrupted.append(run.pk)
+    if interrupted:
+        logger.warning("risk scan runs %s marked interrupted", interrupted)
+    return interrupted
+
+
 def run_risk_scan(*, trigger: str = "schedule", today=None) -> RiskScanRun:
-    """Expire closed windows, re-grade every entity, run every rule. Always leaves a run record."""
+    """Expire closed windows, re-grade every entity, run every rule. Always leaves a run record, and
+    first marks 已中断 the runs that died before leaving theirs."""
     from credit.evaluation import evaluate
     from credit.services import credit_records_expire
 
     now = timezone.now()
     today = today or timezone.localdate()
-    run = RiskScanRun.objects.create(started_at=now, trigger=trigger)
-    counts = {}
+    actor = "task:risk_scan"
+    interrupted = risk_scan_runs_interrupt(actor=actor, now=now)
+    pid, session_started_at = _db_session()
+    run = RiskScanRun.objects.create(started_at=now, trigger=trigger, session_pid=pid, session_started_at=session_started_at)
+    counts = {"interrupted_runs": interrupted} if interrupted else {}
     try:
         with transaction.atomic():
-            actor = "task:risk_scan"
             counts["expired_entities"] = credit_records_expire(actor=actor, today=today)
+            counts["regrade_marks_drained"] = regrade_drain()  # the safety net of credit.regrade
             result = evaluate(today=today)
             counts.update(evaluated=result.evaluated, grade_changed=result.changed, credit_updated=result.updated, evaluation_seconds=result.seconds)
             warnings = {}

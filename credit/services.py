@@ -16,10 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, prefetch_related_objects
 from django.utils import timezone
-from psycopg2.extras import execute_values
 
 from core import audit, uscc
+from core.query_codes import filing_lookup, new_tracking, query_code_digest  # noqa: F401 - filing_lookup is part of this API
 from core.workdays import add_working_days
+from credit import record_upsert, regrade
 from credit.choices import (
     LIST_GROUNDS,
     ListGround,
@@ -44,6 +45,7 @@ from credit.models import (
     PublicityRule,
     RiskWarning,
 )
+from credit.record_upsert import RecordsInvalid  # part of this module's API (services.RecordsInvalid)
 from supervision.models import MarketEntity
 
 MAX_PUSH = 5000  # API.md: at most 5000 records a call
@@ -243,21 +245,15 @@ def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], Recor
         if data is None:
             continue
         if data["source_ref"] in seen:
-            errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”与第 {seen[data['source_ref']]} 条（index）重复", "unique")
+            # Both indexes are named: which of the two should win is not ours to guess (issue 11).
+            errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”在本批中重复：index {seen[data['source_ref']]} 与 index {i}", "unique")
             continue
         seen[data["source_ref"]] = i
         cleaned.append(data)
     return cleaned, errors
 
 
-# --- record writes ------------------------------------------------------------------------------
-
-_COLUMNS = (
-    "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis",
-    "amount", "restriction_ends_on", "penalty_types", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id",
-)
-_COMPARED = tuple(c for c in _COLUMNS if c not in ("department_id", "source_ref"))
-_ATTR = {"uscc": "entity_id"}  # SQL column → model attribute
+# --- record writes (the SQL of a push: credit.record_upsert) -------------------------------------
 
 
 @dataclass
@@ -272,10 +268,12 @@ _pending = threading.local()
 
 
 def _send_evaluations(codes: list[str]) -> None:
+    """The fast path; never raises (``regrade.publish``): the marks keep the work if it fails."""
     from credit.tasks import evaluate_entities
 
     for i in range(0, len(codes), 1000):
-        evaluate_entities.delay(codes[i : i + 1000])
+        if not regrade.publish(evaluate_entities, codes[i : i + 1000]):
+            return  # the broker is down: don't wait on it again for the other chunks
 
 
 def _flush_pending() -> None:
@@ -287,11 +285,14 @@ def enqueue_evaluation(usccs) -> None:
     """Re-grade these entities after the transaction commits (the worker does it within a minute).
 
     Codes collected in one transaction go out together, in tasks of up to 1000 codes, so a roster
-    import of 100,000 rows sends 100 tasks, not 100,000.
+    import of 100,000 rows sends 100 tasks, not 100,000. First, in the caller's transaction, the
+    entities are marked (``regrade.regrade_mark``): if the task is never queued or never runs, the
+    beat job and the nightly scan re-grade them (issue 11).
     """
     codes = {c for c in usccs if c}
     if not codes:
         return
+    regrade.regrade_mark(codes)
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         _send_evaluations(sorted(codes))
@@ -307,7 +308,11 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
     """Create or update records by ``(department, source_ref)``: all of them, or none.
 
     Raises ``ValidationError`` with ``RecordErrors.items`` (index, attr, detail) when any item is
-    invalid. Re-sending a record updates it and never duplicates it (API.md).
+    invalid. Re-sending a record updates it and never duplicates it; an identical resend is
+    ``unchanged`` and writes nothing (API.md). A resend naming another ``uscc`` refuses the batch
+    (``subject_changed``); the same ``source_ref`` twice in one batch refuses it too (``unique``,
+    naming both indexes), since which one should win is not ours to guess. Counts and the audit's
+    before-values are exact under concurrent pushes (``record_upsert``).
     """
     today = timezone.localdate()
     cleaned, errors = clean_records(records, today)
@@ -329,49 +334,20 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
             "repairable_from": window.repairable_from,
             "publicity_rule_id": rule.pk,
         })
-    refs = [r["source_ref"] for r in rows]
-    existing = {
-        row["source_ref"]: {c: row[_ATTR.get(c, c)] for c in _COLUMNS}
-        for row in CreditRecord.objects.select_for_update()
-        .filter(department=department, source_ref__in=refs)
-        .values("id", "state", *[_ATTR.get(c, c) for c in _COLUMNS])
-    }
-    changed_rows = [r for r in rows if r["source_ref"] not in existing or any(existing[r["source_ref"]][c] != r[c] for c in _COMPARED)]
-    if changed_rows:
-        with connection.cursor() as cursor:
-            # One statement for the batch; an expired record whose new window is open is live again.
-            execute_values(
-                cursor,
-                f"""INSERT INTO credit_creditrecord ({", ".join(_COLUMNS)}, state, state_reason, created_at, updated_at) VALUES %s
-                ON CONFLICT (department_id, source_ref) DO UPDATE SET
-                {", ".join(f"{c} = EXCLUDED.{c}" for c in _COMPARED)}, updated_at = EXCLUDED.updated_at,
-                state = CASE WHEN credit_creditrecord.state = 'expired' AND EXCLUDED.publicity_ends_on >= '{today.isoformat()}'::date
-                             THEN 'active' ELSE credit_creditrecord.state END""",
-                [(*[r[c] for c in _COLUMNS], RecordState.ACTIVE, "", now, now) for r in changed_rows],
-                page_size=1000,
-            )
-    created = [r for r in changed_rows if r["source_ref"] not in existing]
-    updated = [r for r in changed_rows if r["source_ref"] in existing]
-    if changed_rows:
+    written = record_upsert.upsert(department=department, rows=rows, now=now, today=today)
+    if written.created or written.updated:
         audit.record(
             actor=actor,
             action="credit_record.push",
             target=("credit.creditrecord", f"{department.code}:batch"),
-            target_label=f"{department.name} 推送信用记录 {len(changed_rows)} 条",
-            before={r["source_ref"]: {c: existing[r["source_ref"]][c] for c in _COMPARED} for r in updated} or None,
-            after={"created": [r["source_ref"] for r in created], "updated": [r["source_ref"] for r in updated]},
+            target_label=f"{department.name} 推送信用记录 {len(written.created) + len(written.updated)} 条",
+            before=written.before or None,
+            after={"created": written.created, "updated": written.updated},
         )
-    affected = {r["uscc"] for r in changed_rows} | {existing[r["source_ref"]]["uscc"] for r in updated}
+    changed = set(written.created) | set(written.updated)
+    affected = {r["uscc"] for r in rows if r["source_ref"] in changed}  # a resend never changes the uscc (record_upsert)
     enqueue_evaluation(affected)
-    return PushResult(len(created), len(updated), len(rows) - len(changed_rows), sorted(affected))
-
-
-class RecordsInvalid(ValidationError):
-    """A batch with invalid items; ``items`` lists each (index, attr, code, detail)."""
-
-    def __init__(self, items):
-        self.items = items
-        super().__init__([f"第{e['index'] + 1}条 {e['attr'] or ''}：{e['detail']}" if e["index"] is not None else e["detail"] for e in items])
+    return PushResult(len(written.created), len(written.updated), written.unchanged, sorted(affected))
 
 
 def credit_record_save(*, actor, department, **fields) -> CreditRecord:
@@ -736,54 +712,14 @@ def simple_save(*, actor, obj, action: str, **fields):
     obj.save()
     audit.record(actor=actor, action=f"{action}.{'create' if creating else 'update'}", target=obj, before=before, after=audit.snapshot(obj))
     if action == "industry_risk":
-        transaction.on_commit(lambda: __import__("credit.tasks", fromlist=["x"]).evaluate_all_entities.delay())
+        from credit.tasks import evaluate_all_entities
+
+        regrade.regrade_mark_industries([obj.industry_prefix, (before or {}).get("industry_prefix")])
+        transaction.on_commit(lambda: regrade.publish(evaluate_all_entities))
     return obj
 
 
-# --- public filings (tracking number + query code) ---------------------------------------------
-
-
-def _query_code_hash(tracking_no: str, code: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(f"{tracking_no}:{code}".encode()).hexdigest()
-
-
-def _new_tracking(model, prefix: str) -> tuple[str, str]:
-    """A tracking number such as XF20261122-483920 and a 6-digit query code (only its hash is kept)."""
-    import secrets
-
-    day = timezone.localdate()
-    while True:
-        number = f"{prefix}{day:%Y%m%d}-{secrets.randbelow(10**6):06d}"
-        if not model.objects.filter(tracking_no=number).exists():
-            return number, f"{secrets.randbelow(10**6):06d}"
-
-
-LOOKUP_MAX_FAILURES = 10
-LOOKUP_LOCK_SECONDS = 3600
-
-
-def filing_lookup(model, tracking_no: str, code: str):
-    """The filing with this number if ``code`` is its query code; else None (a wrong code and an
-    unknown number look the same, API.md)."""
-    import hmac
-
-    from django.core.cache import cache
-
-    number = str(tracking_no or "").strip().upper()
-    obj = model.objects.filter(tracking_no=number).first() if number else None
-    if obj is None or not code or not obj.query_code_hash:
-        return None
-    # A 6-digit code could be guessed from many addresses: after 10 wrong codes a number is locked for an hour.
-    failures_key = f"filing-lookup-failures:{number}"
-    if (cache.get(failures_key) or 0) >= LOOKUP_MAX_FAILURES:
-        return None
-    if hmac.compare_digest(obj.query_code_hash, _query_code_hash(number, str(code).strip())):
-        return obj
-    cache.add(failures_key, 0, timeout=LOOKUP_LOCK_SECONDS)
-    cache.incr(failures_key)
-    return None
+# --- public filings (tracking number + query code: core.query_codes) ----------------------------
 
 
 def _check_deciding_department(actor, department) -> None:
@@ -854,9 +790,9 @@ def commitment_make(
         errors["due_on"] = f"{dict(CommitmentType.choices)[commitment_type]}承诺的履约期限最长 {max_months} 个月（至 {latest}）"
     if errors:
         raise ValidationError(errors)
-    number, code = _new_tracking(CreditCommitment, "CN")
+    number, code = new_tracking(CreditCommitment, "CN")
     commitment = CreditCommitment.objects.create(
-        tracking_no=number, query_code_hash=_query_code_hash(number, code), entity=entity, commitment_type=commitment_type,
+        tracking_no=number, query_code_hash=query_code_digest(number, code), entity=entity, commitment_type=commitment_type,
         department=department, content=content.strip(), matter=matter.strip(), related_record=related_record, signatory=signatory.strip(),
         contact_phone=contact_phone.strip(), made_on=made_on, due_on=due_on, channel=channel,
     )
@@ -982,9 +918,9 @@ def repair_apply(
         content=COMMITMENT_TEMPLATES["repair"], signatory=applicant_name, due_on=today + relativedelta(months=REPAIR_COMMITMENT_MONTHS),
         made_on=today, related_record=record, contact_phone=contact_phone, channel=channel,
     )
-    number, code = _new_tracking(RepairApplication, "XF")
+    number, code = new_tracking(RepairApplication, "XF")
     application = RepairApplication.objects.create(
-        tracking_no=number, query_code_hash=_query_code_hash(number, code), applicant_name=applicant_name.strip(),
+        tracking_no=number, query_code_hash=query_code_digest(number, code), applicant_name=applicant_name.strip(),
         contact_phone=contact_phone.strip(), contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel,
         record=record, entity_id=record.entity_id, department=record.department, reason=reason.strip(), commitment=commitment,
     )
@@ -1062,9 +998,9 @@ def objection_file(
     today = timezone.localdate()
     accept_due = add_working_days(today, OBJECTION_ACCEPT_WORKING_DAYS)
     decide_due = add_working_days(today, OBJECTION_DECIDE_WORKING_DAYS)
-    number, code = _new_tracking(Objection, "YY")
+    number, code = new_tracking(Objection, "YY")
     objection = Objection.objects.create(
-        tracking_no=number, query_code_hash=_query_code_hash(number, code), applicant_name=applicant_name.strip(),
+        tracking_no=number, query_code_hash=query_code_digest(number, code), applicant_name=applicant_name.strip(),
         contact_phone=contact_phone.strip(), contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel,
         record=record, list_entry=list_entry, entity_id=target.entity_id, department=target.department, reason=reason.strip(),
         accept_due_on=accept_due.date, decide_due_on=decide_due.date, deadline_provisional=accept_due.provisional or decide_due.provisional,

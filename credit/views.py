@@ -11,15 +11,16 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import BooleanField, Count, Exists, OuterRef, prefetch_related_objects
 from django.db.models.expressions import RawSQL
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from rest_framework.throttling import SimpleRateThrottle
 
 from core import uscc as uscc_lib
+from core.api.throttling import PublicFormThrottle
 from core.search import to_tsquery_text
+from core.views import PublicHttp404
 from credit import forms_public, selectors, services
 from credit.choices import GRADE_ORDER, OPEN_OBJECTION_STATES, Colour, Grade, ListType, Polarity, RecordCategory
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS
@@ -98,14 +99,14 @@ def _public_entity(request, uscc: str):
     """The entity as the public sees it, or the response that replaces the page (as supervision's
     entity page: canonical redirect, 400 naming the fault, 404 in Chinese)."""
     code = uscc_lib.normalize(uscc)
-    if code != uscc:
+    if code and code != uscc:  # blank after normalising (" ", "\u3000"): no canonical URL, a 400 below
         return None, redirect("entity-detail", uscc=code)
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
         return None, render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
     entity = public_entities().filter(uscc=code).first()
     if entity is None:
-        raise Http404(f"未找到统一社会信用代码为 {code} 的市场主体")
+        raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
     return entity, None
 
 
@@ -272,7 +273,7 @@ def _search_entries(entries, query: str):
 def list_detail(request, list_type: str):
     """One public list: search by name or USCC, 20 a page, newest listings first."""
     if list_type not in selectors.PUBLIC_LIST_TYPES:
-        raise Http404("未找到该名单")
+        raise PublicHttp404("未找到该名单")
     kind = ListType(list_type)
     q = request.GET.get("q", "").strip()[:100]
     entries = (
@@ -324,18 +325,6 @@ def grades(request):
 
 PUBLIC_ACTOR = "public:web"
 MAX_PK = 2**63 - 1
-
-
-class PublicFormThrottle(SimpleRateThrottle):
-    """Per IP, at the rate of the public API (``anon``): the public forms are the same filings."""
-
-    scope = "public_form"
-
-    def get_rate(self):
-        return self.THROTTLE_RATES.get("anon")
-
-    def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def _throttled(request):
@@ -559,7 +548,7 @@ def credit_report_download(request, uscc: str):
     from credit.reports import report_issue
 
     code = uscc_lib.normalize(uscc)
-    if code != uscc:
+    if code and code != uscc:  # blank after normalising (" ", "\u3000"): no canonical URL, a 400 below
         return redirect("credit-report-pdf", uscc=code)
     entity, response = _public_entity(request, code)
     if response is not None:

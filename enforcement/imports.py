@@ -26,7 +26,7 @@ HEADER_ALIASES = {
 }
 REQUIRED_COLUMNS = tuple(services.STANDARD_FIELDS[f] for f in services.STANDARD_REQUIRED)
 EXAMPLE_ROW = {
-    "编号": "SP-001",
+    "编号": "示例-请删除",  # never a real code: rows whose code starts with 示例 are refused (issue 11)
     "违法行为": "销售超过保质期的食品",
     "违法依据": "《中华人民共和国食品安全法》第三十四条第（十）项",
     "处罚依据": "《中华人民共和国食品安全法》第一百二十四条",

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.query_codes import QueryCodeFields
 from credit.choices import PenaltyType
 from credit.models import entity_key
 from enforcement.choices import (
@@ -49,11 +50,10 @@ class ChannelDeadline(models.Model):
         return f"{self.get_channel_display()} {self.working_days}个工作日（{self.effective_from} 起）"
 
 
-class Complaint(models.Model):
+class Complaint(QueryCodeFields):
     """A complaint or report (投诉举报) from the public, 12345 or 12315; the reporter stays confidential."""
 
     tracking_no = models.CharField(_("受理编号"), max_length=32, unique=True)
-    query_code_hash = models.CharField(_("查询码哈希"), max_length=64, editable=False)
     kind = models.CharField(_("类别"), max_length=16, choices=ComplaintKind.choices, default=ComplaintKind.COMPLAINT)
     channel = models.CharField(_("渠道"), max_length=16, choices=ComplaintChannel.choices, default=ComplaintChannel.WEB)
     external_no = models.CharField(_("来源工单号"), max_length=64, blank=True, help_text=_("12345/12315 平台的工单编号"))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from core import audit
+from core.query_codes import new_tracking, query_code_digest
 from core.workdays import add_working_days
 from credit.choices import PenaltyType, Severity
 from enforcement.choices import (
@@ -413,6 +414,9 @@ def clean_standards(raws, numbers=None) -> tuple[list[dict], list]:
     for i, raw in enumerate(raws):
         data = _standard_row(raw, i, errors)
         if data is None:
+            continue
+        if str(data["code"]).startswith("示例"):  # the template's example row (issue 11), never a real benchmark
+            errors.add(i, "code", f"“{data['code']}”是导入模板的示例行，不是真实的裁量基准：请删除该行后再导入", "example_row")
             continue
         key = (data["code"], data["effective_from"])
         if key in seen:
@@ -983,7 +987,6 @@ def complaint_file(
     authority when the USCC is in the roster, else ``complaint_default_department()``. The deadline
     counts the channel's working days from the filing date (DOMAIN §6 calendar, provisional past its data)."""
     from core import uscc as uscc_mod
-    from credit.services import _new_tracking, _query_code_hash
     from enforcement.choices import ComplaintChannel, ComplaintKind
     from enforcement.models import Complaint, ComplaintAttachment
 
@@ -1029,9 +1032,9 @@ def complaint_file(
     filed_on = timezone.localdate(now)
     working_days = channel_working_days(channel, filed_on)
     due = add_working_days(filed_on, working_days)
-    number, query_code = _new_tracking(Complaint, COMPLAINT_PREFIX)
+    number, query_code = new_tracking(Complaint, COMPLAINT_PREFIX)
     complaint = Complaint.objects.create(
-        tracking_no=number, query_code_hash=_query_code_hash(number, query_code), kind=kind, channel=channel, external_no=values["external_no"],
+        tracking_no=number, query_code_hash=query_code_digest(number, query_code), kind=kind, channel=channel, external_no=values["external_no"],
         entity_name=values["entity_name"], entity_id=code, content=values["content"], reporter_name=values["reporter_name"],
         contact_phone=values["contact_phone"], contact_email=values["contact_email"], whistleblower=bool(whistleblower), filed_at=now,
         department=department, working_days=working_days, due_on=due.date, due_provisional=due.provisional,

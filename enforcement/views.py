@@ -5,11 +5,12 @@ never the decision itself).
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache  # complaints
 from django.views.decorators.http import require_http_methods  # complaints
+
+from core.views import PublicHttp404
 
 # --- disclosure (双公示) ---------------------------------------------------------------------------
 
@@ -80,7 +81,7 @@ def penalty_detail(request, pk: int):
 
     disclosure = selectors.public_penalty(pk)
     if disclosure is None:
-        raise Http404("未找到该行政处罚公示信息")
+        raise PublicHttp404("未找到该行政处罚公示信息")
     withdrawn = disclosure.state == DisclosureState.WITHDRAWN
     context = {"d": disclosure, "withdrawn": withdrawn, "type_labels": [] if withdrawn else penalty_type_labels(disclosure.penalty_types)}
     return render(request, "enforcement/penalty_detail.html", context)

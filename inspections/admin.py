@@ -11,7 +11,7 @@ import os
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Subquery, Value, When
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -32,9 +32,11 @@ from credit.admin import (
     intermediate_action,
     show_refusal,
 )
-from inspections import services
+from inspections import commitments, services
+from inspections.admin_commitments import commitment_summary
+from inspections.admin_scope import auditor, plans_led_by, plans_visible_to, platform_admin
 from inspections.choices import CorrectionState, PlanState, ResultState, TaskState
-from inspections.forms import CorrectedForm, InspectionPlanForm, RedrawForm, ResultEntryForm
+from inspections.forms import CommitForm, CorrectedForm, InspectionPlanForm, ResultEntryForm, RevealForm
 from inspections.models import (
     CorrectionOrder,
     Draw,
@@ -47,40 +49,13 @@ from inspections.models import (
 )
 from supervision.choices import EntityStatus, EntityType
 from supervision.models import MarketEntity
-from supervision.selectors import department_of, is_platform_admin
+from supervision.selectors import department_of
 
 PUBLISH_DUE_SOON_WORKING_DAYS = 3  # results due for publication within 3 working days are flagged
 MAX_LISTED_UNSTAFFED = 20
 
 
 # --- scoping ----------------------------------------------------------------------------------------
-
-
-def platform_admin(request) -> bool:
-    """Asked once per request (each call is a query)."""
-    if not hasattr(request, "_inspections_platform_admin"):
-        request._inspections_platform_admin = is_platform_admin(request.user)
-    return request._inspections_platform_admin
-
-
-def plans_visible_to(request):
-    """Plans the official's department leads or takes part in; all for a platform admin."""
-    qs = InspectionPlan.objects.all()
-    if platform_admin(request):
-        return qs
-    dept = department_of(request.user)
-    if dept is None:
-        return qs.none()
-    joined = InspectionPlan.departments.through.objects.filter(department=dept).values("inspectionplan_id")
-    return qs.filter(Q(lead_department=dept) | Q(pk__in=joined))
-
-
-def plans_led_by(request, queryset):
-    """Of ``queryset``, the plans the official's department leads (only the lead approves and draws)."""
-    if platform_admin(request):
-        return queryset
-    dept = department_of(request.user)
-    return queryset.filter(lead_department=dept) if dept is not None else queryset.none()
 
 
 def entity_name_of(ref: str):
@@ -201,7 +176,7 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
     filter_horizontal = ("departments",)
     list_select_related = ("lead_department",)
     inlines = [DrawInline]
-    actions = ["approve", "run_draw", "redraw", "verify"]
+    actions = ["approve", "commit", "reveal", "verify"]
     list_per_page = 50
 
     def get_queryset(self, request):
@@ -248,7 +223,7 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
         )
         fieldsets = []
         if obj is not None and obj.state != PlanState.DRAFT:
-            fieldsets.append((_("摇号与检查任务"), {"fields": ("current_draw", "unstaffed_tasks")}))
+            fieldsets.append((_("摇号与检查任务"), {"fields": ("commitments_display", "current_draw", "unstaffed_tasks")}))
         fieldsets += [
             (None, {"fields": ("name", "year", "lead_department", "departments" if editing else "departments_display", "description")}),
             (_("抽查范围"), {"fields": scope}),
@@ -257,12 +232,15 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
         ]
         fieldsets.append((_("抽查事项"), {"fields": ("items_table", "add_items") if editing else ("items_table",)}))
         if obj is not None:
-            fieldsets.append((_("状态"), {"fields": ("state", "approved_by", "approved_at", "created_at")}))
+            fieldsets.append((_("状态"), {"fields": ("state", "created_by", "approved_by", "approved_at", "created_at")}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ("items_table",)
-        return (*readonly, "state", "approved_by", "approved_at", "created_at", "current_draw", "unstaffed_tasks") if obj is not None else readonly
+        return (
+            (*readonly, "state", "approved_by", "approved_at", "created_by", "created_at", "commitments_display", "current_draw", "unstaffed_tasks")
+            if obj is not None else readonly
+        )
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -320,6 +298,13 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
     def item_count(self, obj):
         return getattr(obj, "item_count_value", None) or 0
 
+    @admin.display(description=_("摇号承诺（hmac-sha256-v2）"))
+    def commitments_display(self, obj):
+        rows = list(obj.commitments.defer("seed_share", "population").order_by("-committed_at", "-id")[:5])
+        if not rows:
+            return _("（无：hmac-sha256-v1 计划，或尚未公布承诺）")
+        return format_html_join("", "{}", ((commitment_summary(c, show_share=False),) for c in rows))
+
     @admin.display(description=_("当前摇号"))
     def current_draw(self, obj):
         pk = getattr(obj, "current_draw_id", None)
@@ -373,12 +358,15 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
 
     def object_actions(self, request, obj):
         if obj.state == PlanState.DRAFT:
-            return [("approve", _("审批"))]
-        if obj.state == PlanState.APPROVED:
-            return [("run_draw", _("摇号"))]
-        if obj.state == PlanState.DRAWN:
-            return [("redraw", _("重新摇号")), ("verify", _("校验摇号"))]
-        return [("verify", _("校验摇号"))]
+            return [("approve", _("审批并公布摇号承诺"))]
+        if obj.state not in (PlanState.APPROVED, PlanState.DRAWN):
+            return [("verify", _("校验摇号"))]
+        # hmac-sha256-v2 (issue 11 §4): the platform never draws its own seed from the admin.
+        pending = commitments.open_commitment(obj) is not None
+        drawn = obj.state == PlanState.DRAWN
+        actions = [("reveal", _("录入公开随机数并摇号"))] if pending else []
+        actions.append(("commit", _("重新摇号（公布新的摇号承诺）") if drawn or pending else _("公布摇号承诺")))
+        return [*actions, ("verify", _("校验摇号"))] if drawn else actions
 
     def _led(self, request, queryset):
         """The plans of ``queryset`` this official may act on; says which ones were left out."""
@@ -391,25 +379,23 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
             messages.error(request, _("只有牵头部门可以审批和摇号，未处理：%(plans)s") % {"plans": "、".join(others)})
         return led
 
-    def _each(self, request, queryset, apply, done):
-        ok = 0
-        for plan in queryset:
-            try:
-                apply(plan)
-            except ValidationError as exc:
-                show_refusal(request, exc, f"{plan}：")
-            else:
-                ok += 1
-        if ok:
-            messages.success(request, _("%(done)s %(n)s 个计划。") % {"done": done, "n": ok})
+    def _committed(self, request, commitment):
+        messages.info(
+            request,
+            _("%(plan)s：已公布摇号承诺 #%(id)s：名录 %(size)s 户，名录文件哈希 %(hash)s，种子份额承诺值 %(share)s；"
+              "请在 %(date)s 公开随机数公布后，由计划起草人以外的工作人员录入（%(source)s）。")
+            % {"plan": commitment.plan, "id": commitment.pk, "size": commitment.population_size, "hash": commitment.population_sha256,
+               "share": commitment.seed_share_sha256, "date": f"{commitment.public_value_date:%Y年%m月%d日}", "source": commitment.public_value_source},
+        )
+        return commitment
 
-    def _draw(self, request, plan, reason=""):
-        draw = services.draw_run(actor=request.user, plan=plan, reason=reason)
+    def _draw(self, request, draw):
         selected = sum(s["selected"] for s in draw.strata)
         messages.info(
             request,
-            _("%(plan)s：摇号 #%(id)s，名录 %(size)s 户，抽中 %(n)s 户；种子 %(seed)s，名录文件哈希 %(hash)s。")
-            % {"plan": plan, "id": draw.pk, "size": draw.population_size, "n": selected, "seed": draw.seed, "hash": draw.population_sha256},
+            _("%(plan)s：摇号 #%(id)s（%(algorithm)s），名录 %(size)s 户，抽中 %(n)s 户；种子 %(seed)s，名录文件哈希 %(hash)s。")
+            % {"plan": draw.plan, "id": draw.pk, "algorithm": draw.algorithm, "size": draw.population_size, "n": selected, "seed": draw.seed,
+               "hash": draw.population_sha256},
         )
         unstaffed = list(draw.tasks.filter(state=TaskState.UNSTAFFED).order_by("entity").values_list("entity_id", "unstaffed_reason"))
         if unstaffed:
@@ -420,29 +406,41 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
             )
         return draw
 
-    @admin.action(description=_("审批"), permissions=["change"])
-    def approve(self, request, queryset):
-        self._each(request, self._led(request, queryset), lambda plan: services.plan_approve(actor=request.user, plan=plan), _("已审批"))
+    def _commit_action(self, request, queryset, *, approve: bool, title, done, note):
+        def apply(plan, data):
+            fields = {"public_value_source": data["public_value_source"], "public_value_date": data["public_value_date"]}
+            if approve:
+                return self._committed(request, commitments.plan_approve(actor=request.user, plan=plan, **fields))
+            return self._committed(request, commitments.draw_commit(actor=request.user, plan=plan, reason=data["reason"], **fields))
 
-    @admin.action(description=_("摇号"), permissions=["change"])
-    def run_draw(self, request, queryset):
-        self._each(request, self._led(request, queryset), lambda plan: self._draw(request, plan), _("已摇号"))
-
-    @admin.action(description=_("重新摇号（须说明理由）"), permissions=["change"])
-    def redraw(self, request, queryset):
         return intermediate_action(
-            self,
-            request,
-            plans_led_by(request, queryset),  # only the lead department draws
-            form_class=RedrawForm,
-            title=_("重新摇号"),
-            done=_("已重新摇号"),
-            submit=_("确认重新摇号"),
-            single=True,
-            note=_(
-                "重新摇号生成新的摇号记录（新的随机种子），原摇号记录标记为“已被重新摇号取代”并继续公开；原任务和检查组作废。已录入检查结果的计划不能重新摇号。"
-            ),
-            apply=lambda plan, data: self._draw(request, plan, reason=data["reason"]),
+            self, request, self._led(request, queryset), form_class=CommitForm, title=title, done=done, submit=title, single=True, note=note, apply=apply,
+        )
+
+    @admin.action(description=_("审批并公布摇号承诺"), permissions=["change"])
+    def approve(self, request, queryset):
+        return self._commit_action(
+            request, queryset, approve=True, title=_("审批并公布摇号承诺"), done=_("已审批"),
+            note=_("审批后计划即公布。平台同时固定保密的种子份额，公布其 SHA-256 和名录文件哈希（hmac-sha256-v2），并指定一个届时才产生的公开随机数；"
+                   "公开随机数公布后，由计划起草人以外的工作人员录入并摇号。计划起草人不能审批本计划。"),
+        )
+
+    @admin.action(description=_("公布摇号承诺（含重新摇号，须说明理由）"), permissions=["change"])
+    def commit(self, request, queryset):
+        return self._commit_action(
+            request, queryset, approve=False, title=_("公布摇号承诺"), done=_("已公布摇号承诺"),
+            note=_("生成新的种子份额和名录文件承诺，并指定新的公开随机数。已摇号或已有待录入承诺的计划须说明理由：原承诺和摇号记录保留并公开，"
+                   "新摇号完成后原摇号标记为“已被重新摇号取代”。已录入检查结果的计划不能重新摇号。"),
+        )
+
+    @admin.action(description=_("录入公开随机数并摇号"), permissions=["change"])
+    def reveal(self, request, queryset):
+        return intermediate_action(
+            self, request, self._led(request, queryset), form_class=RevealForm, title=_("录入公开随机数并摇号"), done=_("已摇号"),
+            submit=_("录入并摇号"), single=True,
+            note=_("按摇号承诺指定的来源和格式录入公开随机数（两人规则：计划起草人不能录入）。摇号种子 = HMAC-SHA256(种子份额, 公开随机数)，"
+                   "在审批时承诺的名录文件上摇号并抽取检查人员。"),
+            apply=lambda plan, data: self._draw(request, commitments.commitment_reveal(actor=request.user, plan=plan, public_value=data["public_value"])),
         )
 
     @admin.action(description=_("校验摇号"), permissions=["view"])
@@ -494,13 +492,21 @@ class DrawAdmin(ReadOnlyAdmin):
         "drawn_by",
         "drawn_at",
         "superseded",
+        "commitment_display",
         "tasks_link",
         "verify_hint",
     )
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(plan__in=plans_visible_to(request).values("pk")).defer("population")
+        return super().get_queryset(request).filter(plan__in=plans_visible_to(request).values("pk")).defer("population").select_related("commitment")
+
+    def get_fields(self, request, obj=None):
+        # The v2 seed share: 监督人员 only (issue 11 §4).
+        return (*self.fields, "seed_share_display") if auditor(request) and obj is not None and obj.commitment_id else self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
 
     def get_urls(self):
         population = path("<int:pk>/population.csv", self.admin_site.admin_view(self.population_view), name="inspections_draw_population")
@@ -542,12 +548,22 @@ class DrawAdmin(ReadOnlyAdmin):
         url = reverse("admin:inspections_inspectiontask_changelist") + f"?plan={obj.plan_id}"
         return format_html('<a href="{}">查看检查任务</a>', url)
 
+    @admin.display(description=_("摇号承诺（hmac-sha256-v2）"))
+    def commitment_display(self, obj):
+        if obj.commitment_id is None:
+            return _("（hmac-sha256-v1 摇号，无承诺）")
+        return commitment_summary(obj.commitment, show_share=False)
+
+    @admin.display(description=_("种子份额（保密，仅监督人员可见）"))
+    def seed_share_display(self, obj):
+        return format_html("<code>{}</code>", obj.commitment.seed_share)
+
     @admin.display(description=_("如何校验"))
     def verify_hint(self, obj):
         return format_html(
             "在服务器上执行 <code>manage.py verify_draw {}</code>，或在摇号列表中选择本记录执行“校验摇号”；"
-            "第三方可凭随机种子和名录文件按 hmac-sha256-v1 算法自行重算。",
-            obj.pk,
+            "第三方可凭随机种子（v2：种子份额和公开随机数）和名录文件按 {} 算法自行重算。",
+            obj.pk, obj.algorithm,
         )
 
     @admin.action(description=_("校验摇号"), permissions=["view"])

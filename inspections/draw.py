@@ -10,6 +10,14 @@ Anyone with the seed and the population file can recompute a draw:
 3. ``k = ceil(ratio × size)`` are taken, with the ratio as an exact decimal.
 
 Inspectors are ranked the same way by HMAC-SHA256(seed, task entity's USCC + ":" + certificate no.).
+
+From ``hmac-sha256-v2`` on (v1 draws stay verifiable), the platform cannot choose its own luck, and
+the public cannot rank by HMAC (which, with per-class ratios, revealed high-risk entities):
+
+4. At approval the platform fixes a secret 256-bit seed share and publishes SHA-256 of its 32 bytes
+   and the population hash, and names a public random value that does not exist yet.
+5. The draw seed is HMAC-SHA256(key = the seed share's 32 bytes, message = the public value as
+   UTF-8), in hex; steps 2 and 3 (and the inspectors) then run with that seed.
 """
 
 import hashlib
@@ -21,12 +29,23 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 
 ALGORITHM = "hmac-sha256-v1"
+ALGORITHM_V2 = "hmac-sha256-v2"
 STRATA = ("A", "B", "C", "D")
 
 
 def new_seed() -> str:
-    """A fresh 256-bit seed from ``secrets``, as 64 lower-case hex characters."""
+    """A fresh 256-bit seed from ``secrets``, as 64 lower-case hex characters (also a v2 seed share)."""
     return secrets.token_hex(32)
+
+
+def share_commitment(share_hex: str) -> str:
+    """SHA-256 (hex) of the seed share's 32 bytes: published at approval (v2)."""
+    return hashlib.sha256(bytes.fromhex(share_hex)).hexdigest()
+
+
+def derive_seed(share_hex: str, public_value: str) -> str:
+    """The v2 draw seed: HMAC-SHA256(key = seed share bytes, message = public value UTF-8), hex."""
+    return hmac.new(bytes.fromhex(share_hex), public_value.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def population_file(rows) -> bytes:
@@ -50,6 +69,19 @@ def digest(seed_hex: str, message: str) -> str:
 def take(ratio: Decimal, size: int) -> int:
     """``ceil(ratio × size)`` with the ratio as an exact decimal (never a float)."""
     return int((Decimal(str(ratio)) * size).to_integral_value(rounding=ROUND_CEILING))
+
+
+def strata_counts(population: bytes, ratios: dict) -> list:
+    """Per stratum: size, ratio and ``take(ratio, size)``, as a draw records them (no seed needed)."""
+    sizes = defaultdict(int)
+    for line in population.split(b"\n"):
+        if line:
+            sizes[line.rsplit(b",", 1)[1].decode("ascii")] += 1
+    counts = []
+    for stratum in sorted(sizes):
+        ratio = Decimal(str(ratios.get(stratum, 0)))
+        counts.append({"stratum": stratum, "size": sizes[stratum], "ratio": str(ratio), "selected": min(take(ratio, sizes[stratum]), sizes[stratum])})
+    return counts
 
 
 @dataclass
@@ -88,6 +120,29 @@ seed = "<64 位十六进制随机种子>"
 ratios = {"A": Decimal("0.01"), "B": Decimal("0.03"), "C": Decimal("0.10"), "D": Decimal("0.30")}
 data = open("population.csv", "rb").read()
 print("名录哈希", hashlib.sha256(data).hexdigest())
+strata = {}
+for line in data.decode("ascii").splitlines():
+    uscc, stratum = line.split(",")
+    mac = hmac.new(bytes.fromhex(seed), uscc.encode("ascii"), hashlib.sha256).hexdigest()
+    strata.setdefault(stratum, []).append((mac, uscc))
+for stratum, ranked in sorted(strata.items()):
+    k = math.ceil(ratios[stratum] * len(ranked))
+    for mac, uscc in sorted(ranked)[:k]:
+        print(stratum, uscc)
+'''
+
+# v2: the auditor's check (the seed share and the population file come with inspections:read).
+VERIFY_SNIPPET_V2 = '''import hashlib, hmac, math
+from decimal import Decimal
+
+share = "<64 位十六进制种子份额>"
+public_value = "<公开随机数，按录入原文>"
+ratios = {"A": Decimal("0.01"), "B": Decimal("0.03"), "C": Decimal("0.10"), "D": Decimal("0.30")}
+data = open("population.csv", "rb").read()
+print("名录哈希", hashlib.sha256(data).hexdigest())
+print("种子份额承诺值", hashlib.sha256(bytes.fromhex(share)).hexdigest())
+seed = hmac.new(bytes.fromhex(share), public_value.encode("utf-8"), hashlib.sha256).hexdigest()
+print("摇号种子", seed)
 strata = {}
 for line in data.decode("ascii").splitlines():
     uscc, stratum = line.split(",")

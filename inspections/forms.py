@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from credit.forms import NoModelValidationMixin, add_service_errors, dry_run
-from inspections import services
+from inspections import commitments, services
 from inspections.choices import ResultCategory, TaskState
 from inspections.field_forms import EvidenceField
 from inspections.models import InspectionPlan, InspectionResult, InspectionTask
@@ -124,13 +124,32 @@ class InspectionPlanForm(NoModelValidationMixin, forms.ModelForm):
         return plan
 
 
-class RedrawForm(forms.Form):
+class CommitForm(forms.Form):
+    """审批 (and a v2 redraw): the named public random value that does not exist yet (DOMAIN §4)."""
+
+    public_value_date = forms.DateField(
+        label=_("公开随机数公布日期"), widget=AdminDateWidget, help_text=_("须晚于今天；该日期之前不能录入公开随机数。默认为下一个“双色球”开奖日。")
+    )
+    public_value_source = forms.CharField(
+        label=_("公开随机数来源"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("留空即为：所填日期开奖的中国福利彩票“双色球”开奖号码，按开奖公告顺序的 6 个红球和 1 个蓝球，两位数字，以空格分隔。"
+                    "也可填写其他事先指定、届时公开产生的随机数及其录入格式。"),
+    )
     reason = forms.CharField(
-        label=_("重新摇号理由"),
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("必填。重新摇号另行记录，原摇号记录保留并公开。"),
-        error_messages={"required": _("重新摇号须说明理由")},
+        label=_("重新摇号理由"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text=_("已摇号或已有待录入的承诺时必填；原承诺和摇号记录保留并公开。"),
+    )
+
+    def __init__(self, *args, initial=None, **kwargs):
+        initial = {"public_value_date": commitments.next_lottery_date(timezone.localdate()), **(initial or {})}
+        super().__init__(*args, initial=initial, **kwargs)
+
+
+class RevealForm(forms.Form):
+    """录入公开随机数: by an official other than the plan's drafter (two-person rule)."""
+
+    public_value = forms.CharField(
+        label=_("公开随机数"), max_length=300, help_text=_("按承诺时公布的来源和格式，照公告原文录入；摇号种子 = HMAC-SHA256(种子份额, 公开随机数)。")
     )
 
 

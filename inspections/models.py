@@ -44,6 +44,8 @@ class InspectionPlan(models.Model):
     state = models.CharField(_("状态"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    # The drafter (two-person rule, DOMAIN §4): neither approves nor enters a v2 draw's public value.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -83,8 +85,49 @@ class PlanItem(models.Model):
         return str(self.item_version)
 
 
+HEX64 = r"^[0-9a-f]{64}$"
+
+
+class DrawCommitment(models.Model):
+    """The commitment of a ``hmac-sha256-v2`` draw, published at approval (DOMAIN §4): the SHA-256 of
+    the population file and of a secret seed share, and the named public random value that does not
+    exist yet. The draw seed is HMAC-SHA256(seed share, public value) once a second official enters
+    the value. The seed share and the population file (strata = risk classes) are never public."""
+
+    plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="commitments")
+    seed_share = models.CharField(_("种子份额（保密）"), max_length=64, editable=False)
+    seed_share_sha256 = models.CharField(_("种子份额承诺值（SHA-256）"), max_length=64)
+    population = models.TextField(_("承诺的抽取名录（内部）"), editable=False)
+    population_sha256 = models.CharField(_("名录文件哈希"), max_length=64)
+    population_size = models.PositiveIntegerField(_("名录主体数"))
+    public_value_source = models.CharField(_("公开随机数来源"), max_length=300)
+    public_value_date = models.DateField(_("公开随机数公布日期"), help_text=_("该日期之前不能录入公开随机数"))
+    public_value = models.CharField(_("公开随机数"), max_length=300, blank=True)
+    public_value_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    public_value_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
+    reason = models.CharField(_("重新摇号理由"), max_length=300, blank=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承诺人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    committed_at = models.DateTimeField(_("承诺公布时间"))
+    withdrawn = models.BooleanField(_("已被新的承诺取代（未摇号）"), default=False)
+
+    class Meta:
+        verbose_name = _("摇号承诺")
+        verbose_name_plural = _("摇号承诺")
+        ordering = ["-committed_at", "-id"]
+        permissions = [("audit_drawcommitment", _("可查看全部计划的摇号种子份额与名录文件（监督人员）"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(seed_share__regex=HEX64), name="commitment_share_64_hex"),
+            models.CheckConstraint(condition=Q(seed_share_sha256__regex=HEX64), name="commitment_share_hash_64_hex"),
+        ]
+
+    def __str__(self):
+        return f"摇号承诺 #{self.pk}（{self.plan}）"
+
+
 class Draw(models.Model):
-    """A recorded, verifiable random draw of entities (algorithm hmac-sha256-v1, DOMAIN §4)."""
+    """A recorded, verifiable random draw of entities (algorithms hmac-sha256-v1 and -v2, DOMAIN §4)."""
 
     plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="draws")
     algorithm = models.CharField(_("算法"), max_length=32, default="hmac-sha256-v1")
@@ -99,6 +142,8 @@ class Draw(models.Model):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("摇号人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(_("摇号时间"))
     superseded = models.BooleanField(_("已被重新摇号取代"), default=False)
+    # hmac-sha256-v2 only: the commitment published at approval; ``seed`` is then the derived seed.
+    commitment = models.OneToOneField(DrawCommitment, verbose_name=_("摇号承诺"), null=True, blank=True, on_delete=models.PROTECT, related_name="draw")
 
     class Meta:
         verbose_name = _("随机摇号")

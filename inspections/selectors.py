@@ -1,13 +1,15 @@
 """Reads that carry a rule: what the public sees of plans, draws and results; an inspector's tasks.
 
 Strata of a draw are internal risk classes: the public sees the seed, the population hash, the
-counts and the selected entities, never who was in which stratum, nor the population file.
+counts and the selected entities, never who was in which stratum, nor the population file. For a
+``hmac-sha256-v2`` draw it sees the commitment and the public value instead of the seed, and no
+strata or per-class figures at all (with the seed they identified high-risk entities, issue 11 §4).
 """
 
 from django.db.models import QuerySet
 
 from inspections.choices import PUBLIC_PLAN_STATES, ResultState, TaskState
-from inspections.models import Draw, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
+from inspections.models import Draw, DrawCommitment, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
 
 
 def public_plans() -> QuerySet:
@@ -15,9 +17,21 @@ def public_plans() -> QuerySet:
     return InspectionPlan.objects.filter(state__in=PUBLIC_PLAN_STATES).select_related("lead_department")
 
 
+# A v2 commitment's secret half and its population file (strata = risk classes) never load on a public page.
+COMMITMENT_SECRETS = ("seed_share", "population")
+
+
 def public_draws(plan: InspectionPlan) -> QuerySet:
     """Every draw of a public plan, newest first, redraws included (the old one stays visible)."""
-    return Draw.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).defer("population").order_by("-drawn_at", "-id")
+    return (
+        Draw.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).select_related("commitment")
+        .defer("population", *(f"commitment__{f}" for f in COMMITMENT_SECRETS)).order_by("-drawn_at", "-id")
+    )
+
+
+def public_commitments(plan: InspectionPlan) -> QuerySet:
+    """The v2 commitments of a public plan, newest first, without the seed share or the population file."""
+    return DrawCommitment.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).defer(*COMMITMENT_SECRETS).order_by("-committed_at", "-id")
 
 
 def public_selection(draw: Draw) -> QuerySet:

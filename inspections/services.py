@@ -27,6 +27,7 @@ from inspections.choices import (
 from inspections.models import (
     CorrectionOrder,
     Draw,
+    DrawCommitment,
     DrawSelection,
     InspectionPlan,
     InspectionResult,
@@ -62,6 +63,8 @@ def plan_save(*, actor, plan: InspectionPlan | None = None, departments=None, **
         if name not in PLAN_FIELDS:
             raise ValidationError({name: "不能修改该字段"})
         setattr(plan, name, value)
+    if creating and getattr(actor, "is_authenticated", False):
+        plan.created_by = actor
     plan.full_clean()
     plan.save()
     if departments is not None:
@@ -101,6 +104,8 @@ def plan_approve(*, actor, plan: InspectionPlan) -> InspectionPlan:
     missing = departments - set(plan.items.values_list("department_id", flat=True))
     if missing:
         raise ValidationError("每个参与部门至少要有一个本部门的抽查事项")
+    if plan.created_by_id is not None and getattr(actor, "pk", None) == plan.created_by_id:
+        raise ValidationError("计划须由起草人以外的另一名工作人员审批（两人规则）")  # DOMAIN §4
     plan.state, plan.approved_at = PlanState.APPROVED, timezone.now()
     plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
     plan.save(update_fields=["state", "approved_at", "approved_by"])
@@ -161,27 +166,55 @@ def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None 
             raise ValidationError({"reason": "重新摇号须说明理由，原摇号记录保留并公开"})
         if InspectionResult.objects.filter(task__draw=previous).exists():
             raise ValidationError("已有检查结果录入，不能重新摇号")
+    if DrawCommitment.objects.filter(plan=plan).exists():
+        # A v2 plan: the platform may not draw its own seed (issue 11 §4); every draw of it is v2.
+        raise ValidationError("本计划采用 hmac-sha256-v2 摇号：须公布摇号承诺，待公开随机数公布后由起草人以外的工作人员录入并摇号")
     rows = population_rows(plan)
     if not rows:
         raise ValidationError("计划范围内没有市场主体")
-    key_supervision = plan.items.filter(item_version__is_key=True).exists()
-    # Items under key supervision are never sampled: every entity in scope (DOMAIN §4).
-    ratios = {s: 1 for s in draw_algo.STRATA} if key_supervision else plan.ratios()
-    seed = seed or draw_algo.new_seed()
+    key_supervision = draw_key_supervision(plan)
     population = draw_algo.population_file(rows)
-    outcome = draw_algo.draw(seed, population, ratios)
-    if plan.is_public_info_check and not key_supervision:
-        share = sum(s["selected"] for s in outcome.strata) / len(rows)
+    seed = seed or draw_algo.new_seed()
+    outcome = draw_algo.draw(seed, population, draw_ratios(plan, key_supervision))
+    check_public_info_floor(plan, outcome.strata, key_supervision)
+    return record_draw(
+        actor=actor, plan=plan, previous=previous, algorithm=draw_algo.ALGORITHM, seed=seed, population=population, outcome=outcome,
+        key_supervision=key_supervision, reason=reason, audit_after={"seed": seed},
+    )
+
+
+def draw_key_supervision(plan: InspectionPlan) -> bool:
+    return plan.items.filter(item_version__is_key=True).exists()
+
+
+def draw_ratios(plan: InspectionPlan, key_supervision: bool) -> dict:
+    # Items under key supervision are never sampled: every entity in scope (DOMAIN §4).
+    return {s: 1 for s in draw_algo.STRATA} if key_supervision else plan.ratios()
+
+
+def check_public_info_floor(plan: InspectionPlan, strata: list, key_supervision: bool) -> None:
+    """公示信息抽查: at least 3% overall (DOMAIN §4). The counts depend on sizes and ratios only."""
+    size = sum(s["size"] for s in strata)
+    if plan.is_public_info_check and not key_supervision and size:
+        share = sum(s["selected"] for s in strata) / size
         if share < PUBLIC_INFO_FLOOR:
             raise ValidationError(f"公示信息抽查总体比例不得低于3%：按当前比例只抽取 {share:.2%}，请调高各类比例")
+
+
+def record_draw(
+    *, actor, plan, previous, algorithm: str, seed: str, population: bytes, outcome, key_supervision: bool, reason: str, audit_after: dict,
+    commitment=None,
+) -> Draw:
+    """Store a computed draw (v1 or v2): supersede the previous one, create the tasks, draw the teams.
+    Called inside the caller's transaction, with the plan locked."""
     if previous is not None:
         InspectionTask.objects.filter(draw=previous).delete()
         previous.superseded = True
         previous.save(update_fields=["superseded"])
     record = Draw.objects.create(
-        plan=plan, algorithm=draw_algo.ALGORITHM, seed=seed, population_sha256=outcome.population_sha256, population=population.decode("ascii"),
-        population_size=len(rows), strata=outcome.strata, key_supervision=key_supervision, reason=reason.strip(), drawn_at=timezone.now(),
-        drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+        plan=plan, algorithm=algorithm, seed=seed, population_sha256=outcome.population_sha256, population=population.decode("ascii"),
+        population_size=sum(s["size"] for s in outcome.strata), strata=outcome.strata, key_supervision=key_supervision, reason=reason.strip(),
+        drawn_at=timezone.now(), drawn_by=actor if getattr(actor, "is_authenticated", False) else None, commitment=commitment,
     )
     DrawSelection.objects.bulk_create(
         [DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac) for code, stratum, rank, mac in outcome.selected],
@@ -195,8 +228,8 @@ def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None 
     plan.save(update_fields=["state"])
     audit.record(
         actor=actor, action="draw.run" if previous is None else "draw.redraw", target=record,
-        after={"seed": seed, "population_sha256": record.population_sha256, "strata": outcome.strata, "reason": record.reason,
-               "unstaffed": report["unstaffed"], "superseded": previous.pk if previous else None},
+        after={**audit_after, "algorithm": algorithm, "population_sha256": record.population_sha256, "strata": outcome.strata,
+               "reason": record.reason, "unstaffed": report["unstaffed"], "superseded": previous.pk if previous else None},
     )
     return record
 
@@ -300,6 +333,17 @@ def verify_draw(draw: Draw) -> dict:
     problems = []
     if draw_algo.population_hash(population) != draw.population_sha256:
         problems.append("名录文件哈希与记录不一致")
+    commitment = draw.commitment if draw.commitment_id else None
+    if draw.algorithm == draw_algo.ALGORITHM_V2 and commitment is None:
+        problems.append("hmac-sha256-v2 摇号缺少摇号承诺")
+    if commitment is not None:
+        # v2 (DOMAIN §4): the commitment published at approval, then seed = HMAC(share, public value).
+        if draw_algo.share_commitment(commitment.seed_share) != commitment.seed_share_sha256:
+            problems.append("种子份额与公布的承诺值（SHA-256）不一致")
+        if commitment.population_sha256 != draw.population_sha256:
+            problems.append("摇号所用名录文件哈希与审批时承诺的不一致")
+        if draw_algo.derive_seed(commitment.seed_share, commitment.public_value) != draw.seed:
+            problems.append("摇号种子不等于 HMAC-SHA256(种子份额, 公开随机数)")
     ratios = {s["stratum"]: s["ratio"] for s in draw.strata}
     outcome = draw_algo.draw(draw.seed, population, ratios)
     recorded = set(draw.selections.values_list("entity", "stratum"))

@@ -9,6 +9,8 @@ servers stop when the last process that holds them exits.
 import atexit
 import logging
 import os
+import secrets
+import urllib.parse
 from pathlib import Path
 
 logger = logging.getLogger("portal.embedded")
@@ -71,6 +73,36 @@ def start_postgres() -> str:
     _handles["pg"] = server
     _handles["pg_url"] = url
     return url
+
+
+def database_url_as(url: str, role: str, password: str = "") -> str:
+    """The same database URL, connecting as ``role`` (the app role of issue 11 §3; see core.dbroles).
+
+    The embedded server trusts local connections, so its app role needs no password."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    credentials = urllib.parse.quote(role, safe="") + (":" + urllib.parse.quote(password, safe="") if password else "")
+    netloc = f"{credentials}@{host}" + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def local_secret(name: str) -> str:
+    """A random secret kept under var/ for ``make run`` (created once, mode 0600), e.g. the
+    development AUDIT_KEY: stable across runs, so the demo's audit chain keeps verifying."""
+    path = var_dir() / "secrets" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.chmod(path.parent, 0o700)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first
+            pass
+        else:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 def start_redis() -> str:

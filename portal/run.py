@@ -33,13 +33,18 @@ def main() -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     sys.path.insert(0, str(BASE_DIR))
+    from portal import embedded
+
+    # The audit chain's key (issue 11 §3): make run's own, kept under var/ so the chain verifies
+    # across runs; production sets AUDIT_KEY in the environment.
+    os.environ.setdefault("AUDIT_KEY", embedded.local_secret("audit_key"))
+    # Likewise SECRET_KEY: the settings refuse their development default with DEBUG off (issue 11).
+    os.environ.setdefault("SECRET_KEY", embedded.local_secret("secret_key"))
     import django
 
     django.setup()  # settings start (or attach to) the embedded PostgreSQL and Redis
     from django.core.management import call_command
     from django.db import connections
-
-    from portal import embedded
 
     print("· 数据库迁移 …", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
@@ -50,9 +55,12 @@ def main() -> int:
         call_command("seed_demo")
     else:
         print("· 演示数据已存在，不重复载入", flush=True)
+    app_database_url = _app_database_url(call_command)
     connections.close_all()
 
     env = dict(os.environ)
+    # Migrations ran as the owner; web, worker and beat connect as the app role (issue 11 §3).
+    env["DATABASE_URL"] = app_database_url
     python = sys.executable
     bindir = Path(python).parent
     procs = {
@@ -122,6 +130,30 @@ def main() -> int:
     embedded.stop_services(force=True)
     print("已停止。", flush=True)
     return code
+
+
+def _app_database_url(call_command) -> str:
+    """Grant the app role (core.dbroles) as the owner and return the URL the children use.
+
+    Embedded PostgreSQL: the role ``DATABASE_APP_ROLE`` on the same server. An external database:
+    ``APP_DATABASE_URL`` names the role and its password; without it the children keep DATABASE_URL.
+    """
+    import urllib.parse
+
+    from django.conf import settings
+
+    from portal import embedded
+
+    app_url = os.environ.get("APP_DATABASE_URL", "")
+    if app_url:
+        parts = urllib.parse.urlsplit(app_url)
+        call_command("grant_app_role", role=urllib.parse.unquote(parts.username or ""), password=urllib.parse.unquote(parts.password or ""))
+        return app_url
+    if os.environ.get("PORTAL_EMBEDDED_PG"):
+        call_command("grant_app_role", role=settings.DATABASE_APP_ROLE)
+        return embedded.database_url_as(os.environ["DATABASE_URL"], settings.DATABASE_APP_ROLE)
+    print("· 未设置 APP_DATABASE_URL：web、worker、beat 以 DATABASE_URL 的角色连接数据库", flush=True)
+    return os.environ["DATABASE_URL"]
 
 
 def _descendants(pid: int) -> list:

@@ -1,9 +1,14 @@
 """Settings, all from the environment (see README). Unset URLs mean embedded services."""
 
+import datetime
 import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE as CSP_NONE
+from csp.constants import SELF as CSP_SELF
+from csp.constants import UNSAFE_INLINE as CSP_UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 from portal import embedded
 
@@ -11,12 +16,26 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env") if (BASE_DIR / ".env").exists() else None
 
+# No DATABASE_URL means a development run on the embedded servers (make run, or manage.py in another
+# shell beside it): use the keys make run keeps under var/secrets/, never the refused defaults below.
+if not os.environ.get("DATABASE_URL"):
+    os.environ.setdefault("SECRET_KEY", embedded.local_secret("secret_key"))
+    os.environ.setdefault("AUDIT_KEY", embedded.local_secret("audit_key"))
 embedded.ensure_services()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env("SECRET_KEY", default="dev-insecure-key-change-me-in-production-0123456789")
+# With DEBUG off the portal refuses to start on the development key (issue 11): `make run`
+# (portal/run.py), `make test` and pytest (pyproject.toml) set their own development keys.
+DEV_SECRET_KEY = "dev-insecure-key-change-me-in-production-0123456789"
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEV_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DEBUG 为 false 时不能使用开发用 SECRET_KEY：请在环境变量 SECRET_KEY 中设置一个足够长的随机值（见 README“配置”）。"
+        " / With DEBUG false the portal refuses the development SECRET_KEY: set SECRET_KEY in the environment."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -34,6 +53,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "import_export",
     "axes",
+    "csp",
     "pgtrigger",
     "core",
     "supervision",
@@ -44,8 +64,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.RequestIdMiddleware",
+    "core.middleware.RejectOversizedMiddleware",
     "core.middleware.RejectNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
@@ -83,6 +105,8 @@ if "host" in DATABASES["default"].get("OPTIONS", {}):
     DATABASES["default"]["HOST"] = DATABASES["default"]["OPTIONS"].pop("host")
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database that does not answer fails a request (and /readyz) in seconds, not minutes (issue 11 §2).
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME", default="test_portal")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -99,6 +123,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="portal"),
+        # Redis down must never hang a request (issue 11): short connect/read timeouts; the
+        # throttles then fail open (core.api.throttling) instead of waiting.
+        "OPTIONS": {
+            "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+        },
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -112,14 +142,48 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Issue 11 §2 (core.jobs): per-job time limits; an unacknowledged (acks_late) message of a dead worker
+# is redelivered after the broker's visibility timeout (below), longer than every job's hard time limit.
+CELERY_TASK_ANNOTATIONS = ("core.jobs.TimeLimits",)
+CELERY_BEAT_SYNC_EVERY = 1  # beat saves last_run_at after each job it sends: /readyz reads it
+# A job's database session: a frozen worker's locks are released after these many seconds (core.jobs).
+JOB_IDLE_IN_TRANSACTION_TIMEOUT = env.int("JOB_IDLE_IN_TRANSACTION_TIMEOUT", default=120)
+JOB_STATEMENT_TIMEOUT = env.int("JOB_STATEMENT_TIMEOUT", default=0)  # 0: each job's own (core.jobs.LIMITS)
+# /readyz (core.health): the worker's heartbeat period and the age after which it is stale; how
+# late the most frequent beat job may be.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_STALE_SECONDS = env.int("WORKER_STALE_SECONDS", default=60)
+BEAT_GRACE_SECONDS = env.int("BEAT_GRACE_SECONDS", default=300)
+# Queueing a task from a request never blocks it for more than about a second (issue 11): with the
+# broker down or hung, connecting, each command and the publish retries are all bounded, and the
+# caller logs the failure instead of raising (credit.regrade.publish). The work itself is not lost:
+# the change wrote its mark in its own transaction, and the beat job drains the marks.
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": env.float("CELERY_BROKER_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_TIMEOUT", default=1.0),
+    "max_retries": 1,
+    # Issue 11 §2: a dead worker's unacknowledged message is redelivered after this; longer than every
+    # job's time limit (core.jobs), so a job still running is never handed out twice.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=7200),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=1.0)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Login lockout (core.login_lockout, issue 11): the pair (username, address) is locked after
+# AXES_FAILURE_LIMIT failures; one address after AXES_IP_FAILURE_LIMIT failures over any usernames;
+# both for 15 minutes, or until a platform administrator deletes the record in the admin.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=50)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "core.login_lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,6 +225,12 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested too deep or with a lone surrogate is a 400, not a 500 (core.api.parsers, issue 11).
+    "DEFAULT_PARSER_CLASSES": [
+        "core.api.parsers.StrictJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ClientRateThrottle", "core.api.throttling.AnonIpThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "client": env("API_CLIENT_RATE", default="100000/day"),
@@ -201,12 +271,63 @@ if not DEBUG and env.bool("SECURE_COOKIES", default=False):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
+# HTTPS behind a proxy (README, 生产部署). All off by default so `make run` works on plain HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # probes on the container's own port
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# "X-Forwarded-Proto" (the header the proxy sets, and strips from clients) or empty for none.
+_ssl_header = env("SECURE_PROXY_SSL_HEADER", default="")
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _ssl_header.upper().replace("-", "_"), "https") if _ssl_header else None
+
+# Content-Security-Policy (django-csp 4): no inline script anywhere; every script is a static file
+# (templates/ use data-* attributes and json_script for their data). Inline style attributes stay
+# allowed (the admin and the chart library set them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [CSP_SELF],
+        "script-src": [CSP_SELF],
+        "style-src": [CSP_SELF, CSP_UNSAFE_INLINE],
+        "img-src": [CSP_SELF, "data:"],
+        "font-src": [CSP_SELF, "data:"],
+        "connect-src": [CSP_SELF],
+        "object-src": [CSP_NONE],
+        "base-uri": [CSP_SELF],
+        "form-action": [CSP_SELF],
+        "frame-ancestors": [CSP_NONE],
+    }
+}
+
 os.environ.setdefault("PORTAL_SETTINGS_LOADED", "1")
 
 # Complaints whose reported entity is not in the roster go to this department (code, e.g. ZZSJ);
 # empty: the market-regulation department (enforcement.services.complaint_default_department).
 COMPLAINT_DEFAULT_DEPARTMENT = env("COMPLAINT_DEFAULT_DEPARTMENT", default="")
 
+# The largest request body accepted (core.middleware.RejectOversizedMiddleware): 10 evidence files of
+# 10 MB on the field form (inspections.field_forms) plus 5 MB for the form itself. Larger: 413 unread.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=105 * 1024 * 1024)
+
 # How many reverse proxies in front of the portal append to X-Forwarded-For (core.net.client_ip).
 # 0: the client is the socket's peer and forwarded headers are ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# The audit chain (core.audit, core.anchors; issue 11 §3). AUDIT_KEY keys the chain's HMAC and is
+# kept apart from SECRET_KEY and from the database; the development default is refused with
+# DEBUG off (see the check below). Anchors of the chain head go to AUDIT_ANCHOR_DIR/anchors.log.
+DEV_AUDIT_KEY = "dev-audit-key-not-for-production-0123456789"
+AUDIT_KEY = env("AUDIT_KEY", default=DEV_AUDIT_KEY)
+if not DEBUG and AUDIT_KEY in ("", DEV_AUDIT_KEY, SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DEBUG 为 false 时必须在环境变量 AUDIT_KEY 中设置审计链密钥（足够长的随机值，且不同于 SECRET_KEY，见 README“配置”）。"
+        " / With DEBUG false the portal needs AUDIT_KEY in the environment (random, not the development key, not SECRET_KEY)."
+    )
+AUDIT_ANCHOR_DIR = env("AUDIT_ANCHOR_DIR", default=str(BASE_DIR / "var" / "audit"))
+# Keys the stored query codes of public filings (core.query_codes; issue 11 §3), so a copy of the
+# database does not give the 6 digits away. Changing it makes every issued query code unusable.
+# Empty: derived from SECRET_KEY (itself refused on its development default with DEBUG off).
+QUERY_CODE_KEY = env("QUERY_CODE_KEY", default="")
+# The role web, worker and beat connect as: no ownership, INSERT/SELECT only on the audit table
+# (core.dbroles; `manage.py grant_app_role` runs as the owner after migrate).
+DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="portal_app")

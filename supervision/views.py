@@ -1,11 +1,11 @@
 """Public pages (no login): home with search, search results, an entity's page."""
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
 from core import uscc as uscc_lib
+from core.views import PublicHttp404
 from supervision.filters import MarketEntityFilter
 from supervision.selectors import public_entities
 
@@ -53,13 +53,13 @@ def entity_search(request):
 
 def entity_detail(request, uscc: str):
     code = uscc_lib.normalize(uscc)
-    if code != uscc:
+    if code and code != uscc:  # blank after normalising (" ", "\u3000"): no canonical URL, a 400 below
         return redirect("entity-detail", uscc=code)
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
         return render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
     entity = public_entities().select_related(None).filter(uscc=code).first()
     if entity is None:
-        raise Http404(f"未找到统一社会信用代码为 {code} 的市场主体")
+        raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
     return render(request, "public/entity_detail.html", {"entity": entity})
 

@@ -122,6 +122,19 @@ def credit_api(api, api_key):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _audit_anchor_dir(tmp_path_factory):
+    """Audit anchors (core.anchors) go to this session's directory, never to the checkout's
+    var/audit; worker processes started by tests inherit it through the environment."""
+    import os
+
+    from django.conf import settings
+
+    path = str(tmp_path_factory.mktemp("audit-anchors"))
+    os.environ["AUDIT_ANCHOR_DIR"] = settings.AUDIT_ANCHOR_DIR = path
+    yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _flush_past_audit_truncate_guard():
     """Transactional tests end with TRUNCATE of every table; the audit trail refuses TRUNCATE
     (append-only), so the test teardown alone is let through with pgtrigger.ignore. The roles

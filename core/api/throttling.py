@@ -1,9 +1,38 @@
+"""Rate limits for the API and the public forms.
+
+Two rules (issue 11):
+- the address is ``core.net.client_ip`` (forwarded headers only from ``TRUSTED_PROXY_COUNT`` proxies),
+  never DRF's ``get_ident``, which believes any ``X-Forwarded-For``;
+- a throttle fails open: when the cache (Redis) raises, the request is allowed and a warning is
+  logged, so a Redis outage never turns the API or a public form into a 500.
+"""
+
+import logging
+
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.models import ApiClient
+from core.net import client_ip
+
+logger = logging.getLogger("core.throttling")
 
 
-class ClientRateThrottle(SimpleRateThrottle):
+class FailOpenRateThrottle(SimpleRateThrottle):
+    """A ``SimpleRateThrottle`` keyed on ``client_ip`` that lets requests through when the cache is down."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:  # any cache failure (redis ConnectionError, TimeoutError, ...)
+            logger.warning("限流缓存不可用，本次请求不限流（%s）: %s: %s", self.scope, type(exc).__name__, exc)
+            self.history = []  # nothing to wait for
+            return True
+
+
+class ClientRateThrottle(FailOpenRateThrottle):
     """Per API client."""
 
     scope = "client"
@@ -14,7 +43,7 @@ class ClientRateThrottle(SimpleRateThrottle):
         return None
 
 
-class AnonIpThrottle(SimpleRateThrottle):
+class AnonIpThrottle(FailOpenRateThrottle):
     """Per IP, for calls without a key (the public filings)."""
 
     scope = "anon"
@@ -22,4 +51,16 @@ class AnonIpThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiClient):
             return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class PublicFormThrottle(FailOpenRateThrottle):
+    """Per IP, at the rate of the public API (``anon``): the public forms are the same filings."""
+
+    scope = "public_form"
+
+    def get_rate(self):
+        return self.THROTTLE_RATES.get("anon")
+
+    def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

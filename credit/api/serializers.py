@@ -290,8 +290,9 @@ class CreditRecordPushInputSerializer(serializers.Serializer):
 
 
 class CreditRecordPushResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
+    created = serializers.IntegerField(help_text="新建的记录数")
+    updated = serializers.IntegerField(help_text="内容有变化而更新的记录数")
+    unchanged = serializers.IntegerField(help_text="与已存记录完全相同、未作改动的记录数；三者之和等于本批条数")
 
 
 class CreditApiErrorItemSerializer(serializers.Serializer):
@@ -356,7 +357,7 @@ class RepairApplicationInputSerializer(PublicFilingInputSerializer):
 
 class FilingCreatedSerializer(serializers.Serializer):
     tracking_no = serializers.CharField(help_text="受理编号")
-    query_code = serializers.CharField(help_text="查询码（只返回这一次，平台只保存其哈希）")
+    query_code = serializers.CharField(help_text="查询码（只返回这一次，平台只保存其加密摘要）")
 
 
 class FilingStatusSerializer(serializers.Serializer):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from core import uscc
 from core.api.errors import error_body
+from core.api.parsers import JsonRefused
 from core.api.throttling import AnonIpThrottle, ClientRateThrottle
 from core.choices import Scope
 from credit import forms_public, selectors, services
@@ -65,6 +66,8 @@ def json_body(request) -> dict:
     """The request body as a JSON object; malformed input is a 400 in Chinese, never a 500."""
     try:
         data = request.data
+    except JsonRefused:
+        raise  # too deep or a lone surrogate: its own message (core.api.parsers)
     except exceptions.ParseError:
         raise exceptions.ParseError("请求体不是有效的 JSON")
     except exceptions.UnsupportedMediaType:
@@ -269,8 +272,10 @@ class CreditRecordPushView(APIView):
         tags=["credit"],
         request=CreditRecordPushInputSerializer,
         responses={200: CreditRecordPushResultSerializer, 400: ERROR_400},
-        description="至多 5000 条。以（部门, source_ref）为幂等键：重复推送更新原记录，不会重复。"
-        "任一条无效则整批不保存，返回 400 并列出每个错误（index、attr、detail）。受影响主体的等级由后台在一分钟内重新评价。",
+        description="至多 5000 条。以（部门, source_ref）为幂等键：重复推送更新原记录，不会重复；"
+        "重复推送不得改变记录的统一社会信用代码（错误代码 subject_changed：请撤销原记录，再以新的 source_ref 推送）。"
+        "任一条无效则整批不保存，返回 400 并列出每个错误（index、attr、detail）。"
+        "成功返回 created、updated、unchanged，三者之和等于本批条数。受影响主体的等级由后台在一分钟内重新评价。",
     )
     def post(self, request):
         data = json_body(request)
@@ -280,7 +285,7 @@ class CreditRecordPushView(APIView):
             result = services.credit_records_push(actor=request.auth, department=request.auth.department, records=data.get("records"))
         except services.RecordsInvalid as exc:
             return invalid_items(exc.items)
-        return Response({"created": result.created, "updated": result.updated})
+        return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
 
 
 # --- credit report (PDF) --------------------------------------------------------------------------

@@ -87,10 +87,31 @@ class DrawSerializer(serializers.ModelSerializer):
     population_url = serializers.SerializerMethodField()
     strata = serializers.SerializerMethodField()
     selected = serializers.SerializerMethodField()
+    # hmac-sha256-v2 only (API.md, additive): the commitment, the share behind it and the public value.
+    seed_share = serializers.CharField(source="commitment.seed_share", read_only=True, required=False, help_text="仅 v2：种子份额（64 位十六进制）")
+    seed_share_sha256 = serializers.CharField(
+        source="commitment.seed_share_sha256", read_only=True, required=False, help_text="仅 v2：种子份额承诺值，审批时公布"
+    )
+    public_value = serializers.CharField(source="commitment.public_value", read_only=True, required=False, help_text="仅 v2：录入的公开随机数原文")
+    public_value_source = serializers.CharField(
+        source="commitment.public_value_source", read_only=True, required=False, help_text="仅 v2：公开随机数来源（如指定日期的彩票开奖号码）"
+    )
+
+    V2_FIELDS = ("seed_share", "seed_share_sha256", "public_value", "public_value_source")
 
     class Meta:
         model = Draw
-        fields = ("id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected")
+        fields = (
+            "id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected",
+            "seed_share", "seed_share_sha256", "public_value", "public_value_source",
+        )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.commitment_id is None:  # a v1 draw keeps exactly its v1 shape
+            for name in self.V2_FIELDS:
+                data.pop(name, None)
+        return data
 
     @extend_schema_field(serializers.CharField(help_text="名录文件（需 inspections:read），与计算哈希时的文件逐字节相同"))
     def get_population_url(self, obj):

@@ -41,7 +41,9 @@ ID_PARAM = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
         description="计划详情：抽查事项（适用版本的设定依据、检查方式）、各风险分类的抽查比例、检查时间，"
         "及全部摇号记录 draws（最新的在前，重新摇号后原记录保留）。"
         "每次摇号给出算法、随机种子、名录文件哈希、名录文件地址 population_url、各类主体数/比例/抽中数 strata 和抽中主体及其分类 selected："
-        "凭种子和名录文件即可独立重算抽中名单（DOMAIN §4，hmac-sha256-v1）。风险分类为内部信息，仅向具有 inspections:read 权限的系统提供。",
+        "凭种子和名录文件即可独立重算抽中名单（DOMAIN §4，hmac-sha256-v1）。风险分类为内部信息，仅向具有 inspections:read 权限的系统提供。"
+        "hmac-sha256-v2 摇号另有 seed_share（种子份额）、seed_share_sha256（审批时公布的承诺值）、public_value（录入的公开随机数）和 "
+        "public_value_source（其来源）；seed 为 HMAC-SHA256(种子份额, 公开随机数) 导出的摇号种子。",
         responses={200: InspectionPlanDetailSerializer, 404: ERROR_404},
     ),
 )
@@ -59,7 +61,7 @@ class InspectionPlanViewSet(viewsets.ReadOnlyModelViewSet):
         # Every draw of the plan, newest first (selectors.public_draws' order; the population file is
         # served on its own URL, never inlined), with its selection ordered by USCC.
         draws = (
-            Draw.objects.defer("population")
+            Draw.objects.select_related("commitment").defer("population", "commitment__population")
             .order_by("-drawn_at", "-id")
             .prefetch_related(Prefetch("selections", queryset=DrawSelection.objects.only("draw_id", "entity_id", "stratum").order_by("entity_id")))
         )

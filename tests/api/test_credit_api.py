@@ -101,13 +101,13 @@ def test_push_is_idempotent_by_department_and_source_ref(records_api, dept_a):
     # given a record pushed once
     first = post(records_api, PUSH, {"records": [record_data(SINOPEC, amount="50000.00")]})
     assert first.status_code == 200
-    assert first.json() == {"created": 1, "updated": 0}
+    assert first.json() == {"created": 1, "updated": 0, "unchanged": 0}
     # when the same record is pushed again, unchanged, then changed
     again = post(records_api, PUSH, {"records": [record_data(SINOPEC, amount="50000.00")]})
     changed = post(records_api, PUSH, {"records": [record_data(SINOPEC, amount="60000.00")]})
     # then there is still one record, updated in place
-    assert again.json() == {"created": 0, "updated": 0}
-    assert changed.json() == {"created": 0, "updated": 1}
+    assert again.json() == {"created": 0, "updated": 0, "unchanged": 1}
+    assert changed.json() == {"created": 0, "updated": 1, "unchanged": 0}
     record = CreditRecord.objects.get()
     assert (record.department, record.source_ref, str(record.amount)) == (dept_a, "郑市监罚〔2026〕12号", "60000.00")
 
@@ -117,7 +117,7 @@ def test_push_department_comes_from_the_client(api, api_key, dept_a, dept_b):
     for dept in (dept_a, dept_b):
         _, key = api_key(("records:write",), department=dept)
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-        assert post(api, PUSH, {"records": [record_data(SINOPEC)]}).json() == {"created": 1, "updated": 0}
+        assert post(api, PUSH, {"records": [record_data(SINOPEC)]}).json() == {"created": 1, "updated": 0, "unchanged": 0}
     # then each department owns its own record: the idempotency key is (department, source_ref)
     assert sorted(CreditRecord.objects.values_list("department__code", flat=True)) == sorted([dept_a.code, dept_b.code])
 
@@ -154,7 +154,7 @@ def test_push_lists_every_error_with_its_index(records_api):
 def test_push_accepts_5000_records_and_refuses_5001(records_api):
     # given exactly 5000 records: accepted
     batch = [record_data(code(i % 50), f"郑市监罚〔2026〕{i}号") for i in range(5000)]
-    assert post(records_api, PUSH, {"records": batch}).json() == {"created": 5000, "updated": 0}
+    assert post(records_api, PUSH, {"records": batch}).json() == {"created": 5000, "updated": 0, "unchanged": 0}
     # when one more is added
     response = post(records_api, PUSH, {"records": [*batch, record_data(SINOPEC, "郑市监罚〔2026〕5000号")]})
     # then the whole batch is refused, naming the limit, and nothing changes

@@ -1,4 +1,5 @@
-from tests.conftest import BAOSTEEL, HUAWEI, SINOPEC
+from supervision.models import MarketEntity
+from tests.conftest import BAOSTEEL, HUAWEI, SINOPEC, valid_uscc
 
 
 def test_search_by_name_substring_uscc_and_prefix(credit_api, make_entity):
@@ -31,8 +32,19 @@ def test_filters_and_pagination_shape(credit_api, make_entity):
 
 
 def test_page_size_is_capped_at_500(credit_api, make_entity):
-    make_entity()
-    assert credit_api.get("/api/v1/entities/", {"page_size": 5000}).status_code == 200
+    # API.md: page_size at most 500. Given 501 entities (one through the service, the rest as plain rows:
+    # only their number matters here), a request for 5000 gets 500 and a next page
+    first = make_entity()
+    MarketEntity.objects.bulk_create(
+        MarketEntity(uscc=valid_uscc(f"914101006{n:08d}"), name=f"郑州分页测试商行{n}", region_code=first.region_code,
+                     industry_code=first.industry_code, legal_representative="张三", established_on=first.established_on)
+        for n in range(500)
+    )
+    response = credit_api.get("/api/v1/entities/", {"page_size": 5000})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["count"], len(body["results"])) == (501, 500)
+    assert "page=2" in body["next"]
 
 
 def test_list_query_budget(credit_api, make_entity, django_assert_max_num_queries):

@@ -5,6 +5,7 @@ of another department, dept_b), and an anonymous visitor; plus a 信用管理人
 """
 
 import datetime as dt
+import json
 from unittest import mock
 
 import pytest
@@ -12,8 +13,8 @@ import pytest
 from core.choices import Role
 from core.models import AuditEvent
 from credit import services
-from credit.choices import ListGround, ListType, ProposalState, RecordState, RemovalReason, WarningState
-from credit.models import CreditCheck, CreditRecord, EvaluationModel, ListEntry, ListProposal, RiskScanRun, RiskWarning
+from credit.choices import Grade, ListGround, ListType, ProposalState, RecordState, RemovalReason, WarningState
+from credit.models import CreditCheck, CreditRecord, EntityCredit, EvaluationModel, ListEntry, ListProposal, RiskScanRun, RiskWarning
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
@@ -468,10 +469,31 @@ def test_run_scan_now_enqueues_the_task(client, manager, alice, django_capture_o
     assert client.post("/admin/credit/riskscanrun/run/").status_code == 403
     client.force_login(manager)
     assert "立即运行风险扫描" in client.get("/admin/credit/riskscanrun/").content.decode()
-    with mock.patch("credit.tasks.risk_scan.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+    taken_off_the_broker("credit.risk_scan")  # nothing left over from another test
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/credit/riskscanrun/run/")
     assert response.status_code == 302
-    delay.assert_called_once_with(trigger="manual")
+    # One message is on the real Redis broker, queued without a result (credit.regrade.publish): nobody waits for it
+    sent = taken_off_the_broker("credit.risk_scan")
+    assert [(m["headers"]["kwargsrepr"], m["headers"]["ignore_result"]) for m in sent] == [("{'trigger': 'manual'}", True)]
+
+
+def taken_off_the_broker(task_name: str) -> list[dict]:
+    """The messages for ``task_name`` waiting on the real Redis broker, removed so that no later worker runs them."""
+    from portal.celery import app
+
+    found = []
+    with app.connection_for_write() as conn:
+        redis = conn.default_channel.client
+        for key in redis.scan_iter(match="celery*"):
+            if redis.type(key) != b"list":
+                continue
+            for raw in redis.lrange(key, 0, -1):
+                message = json.loads(raw)
+                if message.get("headers", {}).get("task") == task_name:
+                    redis.lrem(key, 1, raw)
+                    found.append(message)
+    return found
 
 
 def test_scan_runs_are_listed_read_only(client, alice, frozen_today):
@@ -520,7 +542,11 @@ def test_officials_see_grade_reasons_and_internal_risk_class(client, alice, reco
     evaluate([record_a.entity_id])
     client.force_login(alice)
     html = client.get("/admin/credit/entitycredit/", {"q": record_a.entity_id}).content.decode()
-    assert "失信" in html and "类" in html  # grade and risk class (A类…D类)
+    # The row's own cells, not the filter sidebar (which always lists 失信 and A类…D类)
+    credit = EntityCredit.objects.get(entity_id=record_a.entity_id)
+    assert (credit.grade, credit.risk_class) == (Grade.DISHONEST, "C")  # an active 一般 penalty
+    assert '<td class="field-grade">失信</td>' in html
+    assert '<td class="field-risk_class">C类（较高风险）</td>' in html
     page = client.get(f"/admin/credit/entitycredit/{record_a.entity_id}/change/").content.decode()
     assert "郑市监罚〔2026〕12号" in page  # the reasons
     assert "信用风险分类" in page

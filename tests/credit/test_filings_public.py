@@ -346,8 +346,10 @@ def test_objection_success_shows_number_code_and_working_day_deadlines(client, r
     number, code = code_on(html)
     objection = credit_services.filing_lookup(Objection, number, code)
     assert number.startswith("YY20261122-")
-    for day in (objection.accept_due_on, objection.decide_due_on):
-        assert f"{day.year}年{day.month}月{day.day}日" in html
+    # From Sun 2026-11-22: accept within 5 working days, 11-23..27 (5); decide within 20, 11-30..12-04 (10),
+    # 12-07..11 (15), 12-14..18 (20)
+    assert (objection.accept_due_on, objection.decide_due_on) == (dt.date(2026, 11, 27), dt.date(2026, 12, 18))
+    assert "2026年11月27日" in html and "2026年12月18日" in html
     assert "暂定" not in html  # 2026 is in the holiday calendar
     assert PHONE not in html
 
@@ -360,7 +362,10 @@ def test_objection_deadline_past_the_holiday_calendar_is_marked_provisional(clie
         push(record_data(entity.uscc, "郑市监罚〔2026〕20号", decided_on="2026-12-01"))
         record = CreditRecord.objects.get(source_ref="郑市监罚〔2026〕20号")
         html = page(file_objection(client, record=record))
-    assert Objection.objects.get().deadline_provisional is True
+    objection = Objection.objects.get()
+    # 20 working days from Mon 2026-12-21: 12-22..25 (4), 12-28..31 (8); 2027 is past chinese-calendar 1.11,
+    # counted Monday to Friday (core/workdays.py): 01-01 (9), 01-04..08 (14), 01-11..15 (19), 01-18 (20)
+    assert (objection.decide_due_on, objection.deadline_provisional) == (dt.date(2027, 1, 18), True)
     assert '<span class="tag tag--yellow">暂定</span>' in html
 
 

@@ -216,7 +216,7 @@ def test_platform_admin_chooses_the_department(client, platform_admin, dept_b):
     assert CreditRecord.objects.get().department == dept_b
 
 
-def test_template_download_has_the_headers_and_an_example_that_validates(client, alice):
+def test_template_example_row_uses_a_reference_that_can_never_be_real(client, alice):
     client.force_login(alice)
     changelist = client.get("/admin/credit/creditrecord/").content.decode()
     assert "从文件导入" in changelist and "下载导入模板" in changelist
@@ -226,9 +226,12 @@ def test_template_download_has_the_headers_and_an_example_that_validates(client,
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
-    assert rows[1][0] == "郑市监罚〔2026〕12号"
+    assert rows[1][0] == "示例-请删除"
+    # Issue 11: the example row left in the file is refused with a clear row error, and it is the
+    # only error (every other cell of the example is valid).
     preview = upload(client, response.content, name="信用记录导入模板.xlsx")
-    assert preview.context["preview"].ok, preview.context["errors"]
+    assert preview.context["errors"] == ["第2行：来源编号：“示例-请删除”是导入模板的示例行，不是真实记录：请删除该行后再导入"]
+    assert 'name="confirm"' not in preview.content.decode()
 
 
 def test_command_reports_row_errors_and_saves_nothing(tmp_path, dept_a):

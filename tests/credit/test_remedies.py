@@ -112,17 +112,17 @@ def test_filing_lookup_needs_the_right_code(penalised):
 
 
 def test_filing_lookup_locks_a_number_after_10_wrong_codes(penalised):
-    from django.core.cache import cache
-
     _, record = penalised
     application, code = apply(record)
-    cache.delete(f"filing-lookup-failures:{application.tracking_no}")
     wrong = "000000" if code != "000000" else "111111"
-    for _ in range(10):
-        assert services.filing_lookup(RepairApplication, application.tracking_no, wrong) is None
-    assert services.filing_lookup(RepairApplication, application.tracking_no, code) is None  # locked for an hour
-    cache.delete(f"filing-lookup-failures:{application.tracking_no}")
-    assert services.filing_lookup(RepairApplication, application.tracking_no, code) == application
+    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False) as traveller:
+        for _ in range(10):
+            assert services.filing_lookup(RepairApplication, application.tracking_no, wrong) is None
+        assert services.filing_lookup(RepairApplication, application.tracking_no, code) is None  # locked for an hour
+        traveller.shift(dt.timedelta(minutes=59))
+        assert services.filing_lookup(RepairApplication, application.tracking_no, code) is None
+        traveller.shift(dt.timedelta(minutes=2))
+        assert services.filing_lookup(RepairApplication, application.tracking_no, code) == application
 
 
 # --- objections ---------------------------------------------------------------------------------

@@ -331,6 +331,7 @@ def test_a_refusal_of_the_service_is_shown_as_a_message(client, alice, applicati
 def test_objection_page_shows_deadlines_and_the_applicant_to_officials(client, alice, objection):
     client.force_login(alice)
     html = client.get(f"{OBJECTIONS}{objection.pk}/change/").content.decode()
+    # 5 working days after Sun 2026-11-22: 11-23 (1), 11-24 (2), 11-25 (3), 11-26 (4), 11-27 (5)
     assert str(objection.accept_due_on) == "2026-11-27" and "2026-11-27" in html
     assert "距受理期限还有 5 个工作日" in html
     assert "13800002222" in html

@@ -126,7 +126,8 @@ def test_objection_due_soon_for_the_decision_once_accepted(objection, dept_a):
 
 
 def test_objection_due_soon_says_due_today(record):
-    # Given an objection filed on Friday 10-09, due 10-15 (the make-up Saturday counted), scanned that morning
+    # Given an objection filed on Friday 10-09, due 10-15 (the make-up Saturday counted: 10-10 (1), 10-12 (2),
+    # 10-13 (3), 10-14 (4), 10-15 (5)), scanned that morning
     with on(dt.date(2026, 10, 9)):
         filed, _ = objection_file(actor="test", applicant_name="王建国", contact_phone="13800000000", reason="记录有误", record=record)
     assert filed.accept_due_on == dt.date(2026, 10, 15)

@@ -234,7 +234,10 @@ def test_tampered_report_fails_verification(full_entity):
     tampered = bytearray(pdf)
     tampered[len(pdf) // 2] ^= 0xFF
     assert report_verify(serial=report.serial, pdf_bytes=bytes(tampered)).file_matches is False
-    assert report_verify(serial=report.serial, pdf_bytes=pdf.replace(b"%PDF-", b"%PDF-", 1) + b"\n").file_matches is False
+    changed = pdf.replace(b"%PDF-1.", b"%PDF-2.", 1)  # a changed byte in the header
+    assert changed != pdf and len(changed) == len(pdf)
+    assert report_verify(serial=report.serial, pdf_bytes=changed).file_matches is False
+    assert report_verify(serial=report.serial, pdf_bytes=pdf + b"\n").file_matches is False  # one byte appended
     # an unknown serial is not found
     unknown = report_verify(serial="XYBG20261122ZZZZZZZZ", pdf_bytes=pdf)
     assert (unknown.found, unknown.report, unknown.current) == (False, None, False)

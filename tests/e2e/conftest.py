@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 
+from tests.worker import worker  # noqa: F401  (fixture: a real Celery worker on the test's frozen clock)
+
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 
 

@@ -1,4 +1,7 @@
-"""A real browser (Debian's chromium via Playwright): an entity page shows its colour and reasons (issue 3 §7)."""
+"""A real browser (Debian's chromium via Playwright): an entity page shows its colour and reasons (issue 3 §7).
+
+Grades are computed by a real Celery worker (tests/worker.py) on the test's frozen clock, as in
+production: a committed change is re-graded within a minute, and the page's colour follows."""
 
 import datetime as dt
 import os
@@ -6,33 +9,23 @@ import os
 import pytest
 
 from tests.conftest import record_data
+from tests.e2e.grades import wait_for_colour
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 RED = "rgb(198, 40, 40)"  # .grade-badge--red in portal.css
 
 
-
-
-@pytest.fixture
-def no_worker(monkeypatch):
-    """Grades are computed here by calling evaluate(); committed pushes must not queue tasks."""
-    from credit import services
-
-    monkeypatch.setattr(services, "_send_evaluations", lambda codes: None)
-
-
-def test_entity_page_shows_colour_reasons_and_history_chart(browser, live_server, frozen_today, no_worker, make_entity, push, evaluate):
-    import time_machine
-
+def test_entity_page_turns_red_when_the_worker_re_grades_after_a_penalty(browser, live_server, worker, make_entity, push):
+    # Given a new roster entity, graded 良好 by the worker
     entity = make_entity(name="郑州市金水区老王烩面馆", legal_representative="王建国")
-    with time_machine.travel(dt.datetime(2026, 6, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True):
-        evaluate([entity.uscc])  # green before the penalty
-    push(record_data(entity.uscc))  # 行政处罚（一般）, decided 2026-11-01
-    evaluate([entity.uscc])
-
+    url = f"{live_server.url}/entities/{entity.uscc}/"
     page = browser.new_page(viewport={"width": 1000, "height": 900})
-    page.goto(f"{live_server.url}/entities/{entity.uscc}/")
+    wait_for_colour(page, url, "green", worker=worker)
+    # When a 行政处罚（一般）decided 2026-11-01 is pushed (committed: the worker is another process)
+    push(record_data(entity.uscc))
+    # Then the page turns red once the worker has re-graded it
+    wait_for_colour(page, url, "red", worker=worker)
 
     badge = page.locator(".grade-badge")
     assert badge.get_attribute("data-colour") == "red"
@@ -63,7 +56,7 @@ def test_entity_page_shows_colour_reasons_and_history_chart(browser, live_server
     phone.close()
 
 
-def test_list_page_search_leads_to_the_entity(browser, live_server, frozen_today, no_worker, make_entity, dept_a, evaluate):
+def test_list_page_search_leads_to_the_entity(browser, live_server, worker, make_entity, dept_a):
     from credit.services import list_entry_add
 
     for name in ("郑州市中原区失联商贸有限公司", "郑州市二七区未年报商行"):
@@ -78,7 +71,6 @@ def test_list_page_search_leads_to_the_entity(browser, live_server, frozen_today
             decided_on=dt.date(2026, 7, 10),
             ground_established_on=dt.date(2026, 7, 1),
         )
-    evaluate()
 
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     page.goto(f"{live_server.url}/lists/")
@@ -91,6 +83,6 @@ def test_list_page_search_leads_to_the_entity(browser, live_server, frozen_today
     page.screenshot(path="/tmp/e2e-credit-list.png", full_page=True)
     page.click("text=郑州市中原区失联商贸有限公司")
     page.wait_for_url("**/entities/*/")
-    assert page.locator(".grade-badge").get_attribute("data-colour") == "red"
+    wait_for_colour(page, page.url, "red", worker=worker)  # re-graded by the worker after the listing
     assert "移出经营异常名录后" in page.locator(".change-hint").inner_text()
     page.close()

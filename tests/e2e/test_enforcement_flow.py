@@ -12,6 +12,7 @@ from core.choices import Role
 from enforcement.choices import CaseSource, CaseStage, ComplaintState, ComplaintVerdict, DisclosureState
 from enforcement.models import Case, Complaint, PenaltyDisclosure
 from supervision import services as sv
+from tests.e2e.grades import wait_for_colour
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -28,14 +29,6 @@ def shot(page, name):
     page.screenshot(path=os.path.join(SHOTS, f"e2e-enforcement-{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def no_worker(monkeypatch):
-    """Grades would be queued for the worker after the credit record is written; none runs here."""
-    from credit import services
-
-    monkeypatch.setattr(services, "_send_evaluations", lambda codes: None)
-
-
 def run_action(admin, button: str, fill=None, submit: str = "", done: str = ""):
     """Click an action button on an object's admin page, fill its form, submit, and wait for the message."""
     admin.get_by_role("button", name=button, exact=True).click()
@@ -46,7 +39,7 @@ def run_action(admin, button: str, fill=None, submit: str = "", done: str = ""):
     admin.wait_for_selector(f"text={done}")
 
 
-def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, frozen_today, no_worker, make_entity, dept_a, make_official):
+def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, worker, make_entity, dept_a, make_official):
     # Given a shop registered by department A, two of its officers with valid certificates, and an official of A
     entity = make_entity(name="郑州市金水区好运来超市有限公司", legal_representative="王建国", registration_authority=dept_a)
     officers = [
@@ -55,6 +48,10 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, f
         for name, cert in (("王晓", "41010024000101"), ("李军", "41010024000102"))
     ]
     official = make_official("zhang-zzsj", dept_a, role=Role.DEPARTMENT_OFFICIAL, first_name="张明")
+    entity_url = f"{live_server.url}/entities/{entity.uscc}/"
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    wait_for_colour(page, entity_url, "green", worker=worker)  # graded 良好 by the worker
+    page.close()
 
     # 1. A citizen files a complaint on the public form
     page = browser.new_page(viewport={"width": 1000, "height": 900})
@@ -161,6 +158,9 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, f
     for secret in (FACTS_PHONE, REPORTER_PHONE, "李女士"):
         assert secret not in html
     shot(page, "7-penalty-detail")
+    # ... and the published penalty, a credit record, turns the entity red once the worker has re-graded it
+    wait_for_colour(page, entity_url, "red", worker=worker)
+    assert decision.number in page.locator("ul.reasons").inner_text()
 
     # 8. The reporter looks the complaint up on /track/ with the number and code
     page.goto(f"{live_server.url}/track/")

@@ -62,6 +62,12 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
         status, results = _get(base + "/entities/?q=" + urllib.parse.quote("郑州"))
         assert status == 200 and "个市场主体" in results and 'href="/entities/' in results, results[results.find("<main"):][:1500]
         print(f"fresh clone path: first page served after {served_after:.1f} s")
+        # Web, worker and beat connect as the app role, not as the owner (issue 11 §3).
+        assert _get(base + "/audit/anchors/")[0] == 200
+        children = psutil.Process(proc.pid).children(recursive=True)
+        for name in ("gunicorn", "worker", "beat"):
+            found = [c for c in children if name in " ".join(c.cmdline())]
+            assert found and all(c.environ()["DATABASE_URL"].startswith("postgres://portal_app@") for c in found), name
         settings_file = var_dir / "redis" / "redis.rdb.settings"
         pidfile = Path(json.loads(settings_file.read_text())["pidfile"])
         redis_pid = int(pidfile.read_text())
@@ -76,6 +82,8 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
         output.append(out.decode(errors="replace"))
     text = output[0]
     assert "admin / admin12345" in text, text[-3000:]
+    # Migrated as the owner; web, worker and beat connect as the app role (issue 11 §3).
+    assert "应用角色 portal_app 已创建并授权" in text, text[-3000:]
     assert "已停止" in text, text[-3000:]
     time.sleep(1)
     leftovers = [p for p in _procs_under(var_dir) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

@@ -1,16 +1,17 @@
 """A real browser (Debian's chromium via Playwright) through the whole credit-repair flow (issue 4 §6):
-the public form, the deciding department's approval in the admin, and the record gone from the public page."""
+the public form, the deciding department's approval in the admin, the record gone from the public page,
+and the colour back to green once the real worker (tests/worker.py) has re-graded the entity."""
 
+import datetime as dt
 import os
 
 import pytest
-from dateutil.relativedelta import relativedelta
-from django.utils import timezone
 
 from core.choices import Role
 from credit.choices import RecordState, RepairState
 from credit.models import CreditRecord, RepairApplication
 from tests.conftest import record_data
+from tests.e2e.grades import wait_for_colour
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -22,30 +23,20 @@ def shot(page, name):
     page.screenshot(path=os.path.join(SHOTS, f"e2e-repair-{name}.png"), full_page=True)
 
 
-@pytest.fixture
-def no_worker(monkeypatch):
-    """Grades are computed here by calling evaluate(); committed writes must not queue tasks."""
-    from credit import services
-
-    monkeypatch.setattr(services, "_send_evaluations", lambda codes: None)
-
-
-def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browser, live_server, no_worker, make_entity, dept_a, push, evaluate,
+def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browser, live_server, worker, frozen_today, make_entity, dept_a, push,
                                                                           make_official):
-    # Given an entity with a 一般 penalty of department A decided about 5 months ago (past the 3-month minimum).
-    # The real clock: the service checks the window against timezone.localdate() in the live server.
+    # Given an entity with a 一般 penalty of department A decided 5 months before the frozen today (2026-11-22),
+    # past the 3-month minimum; the test, the live server (a thread) and the worker share that clock.
     entity = make_entity(name="郑州市金水区老王烩面馆", legal_representative="王建国")
-    decided_on = timezone.localdate() - relativedelta(months=5)
-    push(record_data(entity.uscc, "郑市监罚〔2026〕88号", decided_on=decided_on, title=TITLE,
+    push(record_data(entity.uscc, "郑市监罚〔2026〕88号", decided_on=dt.date(2026, 6, 22), title=TITLE,
                      content="经查，当事人经营超过保质期的预包装食品，货值金额较小，涉案食品已没收并销毁。处罚决定：罚款人民币5000元。", amount="5000"))
-    evaluate([entity.uscc])
     record = CreditRecord.objects.get()
-    assert record.repairable_from <= timezone.localdate()
+    assert record.repairable_from <= frozen_today
     official = make_official("zhang-zzsj", dept_a, role=Role.DEPARTMENT_OFFICIAL)
 
-    # The public entity page shows the record, with a link to apply for repair.
+    # The public entity page shows the record, with a link to apply for repair, and red once the worker has graded it.
     page = browser.new_page(viewport={"width": 1000, "height": 900})
-    page.goto(f"{live_server.url}/entities/{entity.uscc}/")
+    wait_for_colour(page, f"{live_server.url}/entities/{entity.uscc}/", "red", worker=worker)
     item = page.locator("ul.records li", has_text=TITLE)
     assert item.count() == 1
     shot(page, "1-entity-before")
@@ -99,9 +90,9 @@ def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browse
     assert (application.state, application.decided_by) == (RepairState.APPROVED, official)
     assert record.state == RecordState.REPAIRED
 
-    # The public entity page no longer shows the record.
+    # The public entity page no longer shows the record, and turns green once the worker has re-graded it.
     page = browser.new_page(viewport={"width": 1000, "height": 900})
-    page.goto(f"{live_server.url}/entities/{entity.uscc}/")
+    wait_for_colour(page, f"{live_server.url}/entities/{entity.uscc}/", "green", worker=worker)
     assert page.locator("ul.records li", has_text=TITLE).count() == 0
     assert TITLE not in page.content()
     shot(page, "7-entity-after")

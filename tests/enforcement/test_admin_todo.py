@@ -28,10 +28,12 @@ def test_todo_panel_counts_the_departments_enforcement_work(client, alice, bob, 
     assert _count(html, "legal-review") == 1
     assert _count(html, "late-disclosures") == 0
 
-    with time_machine.travel(dt.datetime(2026, 12, 14, 10, 0, tzinfo=SHANGHAI)):  # the day before the 15th working day
+    # 15 working days from Sun 2026-11-22: 11-23..27 (5), 11-30..12-04 (10), 12-07..11 (15)
+    assert complaint.due_on == dt.date(2026, 12, 11)
+    with time_machine.travel(dt.datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI)):  # the working day before it
         client.force_login(alice)  # the session of three weeks ago has expired
         html = client.get("/admin/").content.decode()
-    assert _count(html, "complaints") == 1 and complaint.pk
+    assert _count(html, "complaints") == 1 and "其中已逾期" not in html
 
     client.force_login(bob)  # another department sees none of it
     html = client.get("/admin/").content.decode()

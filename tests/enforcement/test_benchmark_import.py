@@ -140,11 +140,19 @@ def test_csv_in_gb18030_and_file_problems(dept_a, frozen_today):
         imports.parse(b"not a zip", "a.xlsx")
 
 
-def test_template_workbook_round_trips(dept_a, frozen_today):
+def test_template_example_row_can_never_be_imported(dept_a, frozen_today):
+    # Issue 11: a template's example row left in the file must never become a real benchmark.
     data = imports.template_workbook()
     sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
     assert [c.value for c in sheet[1]] == HEADERS
-    assert run_import(data, dept_a)["created"] == 1
+    example = [c.value for c in sheet[2]]
+    assert example[0] == "示例-请删除"
+    with pytest.raises(ValidationError) as exc:
+        run_import(data, dept_a)
+    assert exc.value.messages == ["第2行：编号：“示例-请删除”是导入模板的示例行，不是真实的裁量基准：请删除该行后再导入"]
+    assert not DiscretionStandard.objects.exists()
+    # Every other cell of the example is valid: with a real code, the row imports.
+    assert run_import(xlsx(["SP-009", *example[1:]]), dept_a)["created"] == 1
 
 
 def test_import_discretion_standards_command(dept_a, tmp_path, capsys, frozen_today):

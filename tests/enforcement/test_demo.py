@@ -3,7 +3,6 @@ about 50 published penalties, 曝光台 cases and complaints in every state; a r
 
 import datetime as dt
 import io
-import time
 
 import pytest
 import time_machine
@@ -142,14 +141,11 @@ def test_enforcement_seeding_twice_adds_nothing(demo_city):
     # Given the seeded demo
     before = state()
     # When the enforcement seeding runs again, then the whole seed_demo, then the enforcement seeding 40 days later
-    started = time.perf_counter()
     stats = apps.get_app_config("enforcement").seed_demo(io.StringIO())
-    rerun = time.perf_counter() - started
     call_command("seed_demo", stdout=io.StringIO())
     with time_machine.travel(dt.datetime(2027, 1, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
         later = apps.get_app_config("enforcement").seed_demo(io.StringIO())
     # Then nothing is added or changed
     for run in (stats, later):
         assert (run["cases_added"], run["decisions_added"], run["published"], run["complaints"]["added"], run["logins_added"]) == (0, 0, 0, 0, 0)
-    assert state() == before
-    assert rerun < 5
+    assert state() == before  # (how long a reseed takes is measured by bench/reseed.py, not here)

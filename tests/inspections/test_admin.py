@@ -8,13 +8,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import AuditEvent
 from credit.models import CreditRecord
-from inspections import services
+from inspections import commitments, services
+from inspections import draw as draw_algo
+from inspections.admin import InspectionPlanAdmin
 from inspections.choices import CorrectionState, PlanState, ResultState, TaskState
-from inspections.models import CorrectionOrder, Draw, InspectionPlan, InspectionResult, InspectionTask, ResultEvidence
+from inspections.models import CorrectionOrder, Draw, DrawCommitment, InspectionPlan, InspectionResult, InspectionTask, ResultEvidence
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
@@ -26,6 +29,7 @@ TASKS = f"{BASE}inspectiontask/"
 RESULTS = f"{BASE}inspectionresult/"
 CORRECTIONS = f"{BASE}correctionorder/"
 TODAY = dt.date(2026, 11, 22)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -35,6 +39,12 @@ def action(client, url, name, pks, **form):
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in response.wsgi_request._messages]
+
+
+@pytest.fixture
+def carol(make_official, dept_a):
+    """A second official of alice's department (the two-person rule)."""
+    return make_official("carol", dept_a)
 
 
 @pytest.fixture
@@ -177,48 +187,64 @@ def test_changing_a_draft_in_the_admin_goes_through_the_service(client, alice, d
     assert response.status_code == 200 and InspectionPlan.objects.get(pk=plans["a"].pk).min_team_size == 2  # 行政处罚法 第42条
 
 
-def test_approve_draw_then_redraw_only_with_a_reason_keeping_the_old_draw(client, alice, plans):
+def test_approve_commit_reveal_then_redraw_only_with_a_reason_keeping_the_old_draw(client, alice, carol, plans):
+    """审批 publishes the v2 commitment; a second official enters the public value; a redraw is a new
+    commitment with a reason, and the old commitment and draw stay visible (issue 11 §4)."""
     plan = plans["a"]
     client.force_login(alice)
 
-    action(client, PLANS, "approve", [plan.pk])
-    assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.APPROVED
-
-    response = action(client, PLANS, "run_draw", [plan.pk])
-    first = Draw.objects.get(plan=plan)
-    assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAWN
-    assert any(first.seed in m for m in messages_of(response))
-    assert first.tasks.count() == 3  # ceil(0.5 × 6)
-
-    response = action(client, PLANS, "run_draw", [plan.pk])
-    assert any("重新摇号须说明理由" in m for m in messages_of(response)) and Draw.objects.filter(plan=plan).count() == 1
-
-    response = action(client, PLANS, "redraw", [plan.pk], apply="1", reason="")
-    assert response.status_code == 200 and "重新摇号须说明理由" in response.content.decode()
-    assert Draw.objects.filter(plan=plan).count() == 1
-
-    response = action(client, PLANS, "redraw", [plan.pk], apply="1", reason="原名录未包含新登记主体")
+    response = action(client, PLANS, "approve", [plan.pk])
+    assert response.status_code == 200 and "公开随机数公布日期" in response.content.decode()  # asks for the public value first
+    assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAFT
+    response = action(client, PLANS, "approve", [plan.pk], apply="1", public_value_date="2026-11-24", public_value_source="")
     assert response.status_code == 302
+    assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.APPROVED
+    commitment = DrawCommitment.objects.get(plan=plan)
+    assert "2026年11月24日开奖的中国福利彩票“双色球”开奖号码" in commitment.public_value_source
+    assert any(commitment.seed_share_sha256 in m for m in messages_of(response))
+    assert not any(commitment.seed_share in m for m in messages_of(response))  # the share is never shown to the official
+
+    assert "run_draw" not in str(InspectionPlanAdmin.actions)  # the platform never draws its own seed from the admin
+    response = action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="03 11 17 22 28 31 09")
+    assert any("不能提前录入" in m for m in messages_of(response)) and not Draw.objects.filter(plan=plan).exists()
+
+    with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
+        client.force_login(carol)
+        response = action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="03 11 17 22 28 31 09")
+        first = Draw.objects.get(plan=plan)
+        assert first.algorithm == "hmac-sha256-v2" and first.commitment == commitment
+        assert first.seed == draw_algo.derive_seed(commitment.seed_share, "03 11 17 22 28 31 09")
+        assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAWN and first.tasks.count() == 3  # ceil(0.5 × 6)
+
+        response = action(client, PLANS, "commit", [plan.pk], apply="1", public_value_date="2026-11-26", public_value_source="", reason="")
+        assert any("重新摇号须说明理由" in m for m in messages_of(response)) and DrawCommitment.objects.filter(plan=plan).count() == 1
+        action(client, PLANS, "commit", [plan.pk], apply="1", public_value_date="2026-11-26", public_value_source="", reason="原名录未包含新登记主体")
+        assert DrawCommitment.objects.filter(plan=plan).count() == 2
+
+    with time_machine.travel(dt.datetime(2026, 11, 26, 22, 0, tzinfo=SHANGHAI), tick=False):
+        action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="01 05 09 13 21 33 16")
     old, new = Draw.objects.get(pk=first.pk), Draw.objects.get(plan=plan, superseded=False)
     assert old.superseded and new.reason == "原名录未包含新登记主体" and new.seed != old.seed
     assert not old.tasks.exists() and new.tasks.count() == 3
     page = client.get(f"{PLANS}{plan.pk}/change/").content.decode()
     assert old.seed in page and new.seed in page and "原名录未包含新登记主体" in page  # the old draw stays visible
+    assert commitment.seed_share_sha256 in page and commitment.seed_share not in page
 
 
 def test_other_department_cannot_approve_or_draw_the_plan(client, alice, bob, plans):
     client.force_login(bob)
-    response = action(client, PLANS, "approve", [plans["a"].pk])
+    response = action(client, PLANS, "approve", [plans["a"].pk], apply="1", public_value_date="2026-11-24")
     assert InspectionPlan.objects.get(pk=plans["a"].pk).state == PlanState.DRAFT
     assert any("不在您可以处理的范围内" in m for m in messages_of(response))
-    services.plan_approve(actor="test", plan=plans["a"])
-    action(client, PLANS, "run_draw", [plans["a"].pk])
-    action(client, PLANS, "redraw", [plans["a"].pk], apply="1", reason="试图重新摇号")
-    assert not Draw.objects.filter(plan=plans["a"]).exists()
+    commitments.plan_approve(actor="test", plan=plans["a"], public_value_date=dt.date(2026, 11, 24))
+    with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
+        action(client, PLANS, "reveal", [plans["a"].pk], apply="1", public_value="03 11 17 22 28 31 09")
+        action(client, PLANS, "commit", [plans["a"].pk], apply="1", public_value_date="2026-11-26", reason="试图重新摇号")
+    assert not Draw.objects.filter(plan=plans["a"]).exists() and DrawCommitment.objects.filter(plan=plans["a"]).count() == 1
 
     # A participating department sees a joint plan but only the lead department approves it.
     client.force_login(alice)
-    response = action(client, PLANS, "approve", [plans["joint"].pk])
+    response = action(client, PLANS, "approve", [plans["joint"].pk], apply="1", public_value_date="2026-11-24")
     assert InspectionPlan.objects.get(pk=plans["joint"].pk).state == PlanState.DRAFT
     assert any("只有牵头部门可以审批和摇号" in m for m in messages_of(response))
 
@@ -235,10 +261,12 @@ def test_verify_action_recomputes_the_current_draw(client, alice, drawn):
 
 def test_unstaffed_tasks_are_shown_with_their_reason(client, alice, make_plan, make_item, dept_a, dept_b, roster, make_inspector):
     # Bob's department has 3 inspectors; a team of 4 per department cannot be staffed.
-    plan = make_plan(lead=dept_a, joint=[dept_b], name="人员不足的联合计划", ratio_a=Decimal("0.2"), min_team_size=4)
+    plan = make_plan(lead=dept_a, joint=[dept_b], name="人员不足的联合计划", ratio_a=Decimal("0.2"), min_team_size=4, approve=False)
+    commitments.plan_approve(actor="test", plan=plan, public_value_date=dt.date(2026, 11, 24))
     make_inspector(dept_a)
     client.force_login(alice)
-    response = action(client, PLANS, "run_draw", [plan.pk])
+    with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
+        response = action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="03 11 17 22 28 31 09")
     assert any("未能配齐检查人员" in m for m in messages_of(response))
     tasks = InspectionTask.objects.filter(plan=plan)
     assert tasks.count() == 2 and all(t.state == TaskState.UNSTAFFED for t in tasks)  # reported, never dropped
@@ -359,7 +387,9 @@ def test_publish_due_is_flagged_within_3_working_days_and_when_overdue(client, a
     import time_machine
 
     client.force_login(alice)
-    due = result_a.publish_due_on  # 20 working days after 2026-11-22
+    # 20 working days after Sun 2026-11-22: 11-23..27 (5), 11-30..12-04 (10), 12-07..11 (15), 12-14..18 (20)
+    due = dt.date(2026, 12, 18)
+    assert result_a.publish_due_on == due
     assert "个工作日内到期" not in client.get(RESULTS).content.decode()
     with time_machine.travel(dt.datetime.combine(due - dt.timedelta(days=1), dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))):
         client.force_login(alice)  # the session of a month ago has expired
@@ -404,6 +434,7 @@ def test_every_inspections_admin_page_opens(client, request, who, plans, drawn, 
         DRAWS,
         f"{DRAWS}{drawn.pk}/change/",
         f"{DRAWS}{drawn.pk}/population.csv",
+        f"{BASE}drawcommitment/",
         SELECTIONS,
         f"{SELECTIONS}{drawn.selections.first().pk}/change/",
         TASKS,
@@ -420,8 +451,9 @@ def test_every_inspections_admin_page_opens(client, request, who, plans, drawn, 
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
-    services.plan_approve(actor="test", plan=plans["joint"])
+    commitment = commitments.plan_approve(actor="test", plan=plans["joint"])
     assert client.get(f"{PLANS}{plans['joint'].pk}/change/").status_code == 200
+    assert client.get(f"{BASE}drawcommitment/{commitment.pk}/change/").status_code == 200
 
 
 def test_lists_keep_a_query_budget(client, alice, make_plan, dept_a, drawn, django_assert_max_num_queries):

@@ -193,7 +193,8 @@ def test_submit_not_published_orders_correction_with_a_deadline(client, field_wo
     response = post_result(client, task, categories=[ResultCategory.NOT_PUBLISHED, ResultCategory.PROBLEM_PENDING], findings="未公示2025年度报告。")
     assert response.status_code == 302
     order = CorrectionOrder.objects.get(entity_id=task.entity_id)
-    assert order.department == dept_a and order.due_on > dt.date(2026, 11, 22)
+    # 10 working days after Sun 2026-11-22: 11-23..27 (5), 11-30..12-04 (10)
+    assert order.department == dept_a and order.due_on == dt.date(2026, 12, 4)
     result = InspectionResult.objects.get(task=task)
     assert result.needs_case is True
     assert not ListProposal.objects.exists()

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from core.models import AuditEvent
-from core.workdays import add_working_days
 from credit import scan
 from credit import services as credit_services
 from credit.choices import ListGround, ListType, ProposalState
@@ -67,7 +66,9 @@ def test_three_working_days_follow_the_holiday_calendar():
 
 def test_result_publication_due_within_3_working_days_or_overdue_warns_the_department(drawn_tasks, dept_a):
     # Given results not yet published: due Wed 11-25 (within 3 working days of Sun 11-22), due Thu 11-26
-    # (the 4th working day), due 11-09 (overdue), and one overdue but published.
+    # (the 4th working day), due 11-09 (overdue), and one overdue but published. 20 working days from
+    # Wed 10-28: 10-29, 10-30 (2), 11-02..06 (7), 11-09..13 (12), 11-16..20 (17), 11-23..25 (20); from
+    # Thu 10-29 one more, 11-26; from Mon 10-12: 10-13..16 (4), 10-19..23 (9), 10-26..30 (14), 11-02..06 (19), 11-09 (20).
     soon, later, overdue, published = drawn_tasks(4)
     results = {
         "soon": submit(soon, dept_a, [C.NO_PROBLEM], dt.date(2026, 10, 28)),
@@ -112,6 +113,7 @@ def test_result_publication_due_warns_the_department_that_entered_the_result(dra
 
 def test_correction_overdue_marks_the_order_warns_and_proposes_the_abnormal_list(drawn_tasks, dept_a):
     # Given correction orders (未按规定公示, 10 working days): one due 10-26, one due 12-04, one corrected in time
+    # (from Mon 10-12: 10-13..16 (4), 10-19..23 (9), 10-26 (10); from Fri 11-20: 11-23..27 (5), 11-30..12-04 (10))
     late, not_due, corrected = drawn_tasks(3)
     orders = {
         "late": CorrectionOrder.objects.get(result=submit(late, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12))),
@@ -142,10 +144,11 @@ def test_correction_overdue_marks_the_order_warns_and_proposes_the_abnormal_list
 def test_a_correction_due_today_is_not_yet_overdue(drawn_tasks, dept_a):
     task, = drawn_tasks(1)
     order = CorrectionOrder.objects.get(result=submit(task, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12)))
-    run(CorrectionOverdue(), order.due_on)
+    assert order.due_on == dt.date(2026, 10, 26)  # 10 working days from Mon 10-12: 10-13..16 (4), 10-19..23 (9), 10-26 (10)
+    run(CorrectionOverdue(), dt.date(2026, 10, 26))
     order.refresh_from_db()
     assert order.state == CorrectionState.OPEN and not RiskWarning.objects.exists()
-    run(CorrectionOverdue(), add_working_days(order.due_on, 1).date)
+    run(CorrectionOverdue(), dt.date(2026, 10, 27))  # the next working day
     order.refresh_from_db()
     assert order.state == CorrectionState.OVERDUE
 

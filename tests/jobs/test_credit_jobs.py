@@ -16,6 +16,7 @@ from credit.tasks import risk_scan
 from tests.conftest import record_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
 def worker_output(proc) -> str:
@@ -50,31 +51,41 @@ def test_risk_scan_runs_through_a_real_worker(worker, make_entity):
     for _ in range(3):
         make_entity()
     # When the nightly task runs on the worker
-    started = time.time()
     result = risk_scan.delay()
     try:
         outcome = result.get(timeout=60)
     except Exception:
         print(worker_output(worker))
         raise
-    # Then it leaves a succeeded run with its counts
+    # Then it leaves a succeeded run with its counts (within the 60 s bound of result.get)
     assert outcome["state"] == RunState.SUCCEEDED, outcome["error"]
     run = RiskScanRun.objects.get(pk=outcome["run"])
     assert run.state == RunState.SUCCEEDED
     assert run.finished_at is not None and run.started_at <= run.finished_at
     assert run.counts["evaluated"] == 3
     assert EntityCredit.objects.filter(grade=Grade.GOOD).count() == 3
-    assert time.time() - started < 60
 
 
-def test_penalty_pushed_over_the_api_re_grades_the_entity_within_a_minute(worker, live_server, make_entity, api_key):
+def test_worker_runs_on_the_tests_frozen_clock(worker, frozen_today):
+    # Given the test process frozen at 2026-11-22 10:00 (Asia/Shanghai) and a worker started by the fixture
+    # When the worker runs a job that stamps its own clock
+    outcome = risk_scan.delay().get(timeout=60)
+    # Then the worker's "now" is the test's, not the real date (a worker on the real clock would stamp
+    # 2026-12-06 or later, and in 2027 compute deadlines past the holiday data)
+    run = RiskScanRun.objects.get(pk=outcome["run"])
+    started = run.started_at.astimezone(SHANGHAI)
+    assert started.date() == frozen_today == dt.date(2026, 11, 22)
+    assert abs(run.started_at - timezone.now()) < dt.timedelta(minutes=5)
+
+
+def test_penalty_pushed_over_the_api_re_grades_the_entity_within_a_minute(worker, frozen_today, live_server, make_entity, api_key):
     # Given a 良好 entity (a new roster entity is graded by the worker on commit)
     entity = make_entity()
     if wait_for(lambda: EntityCredit.objects.filter(entity_id=entity.uscc, grade=Grade.GOOD).exists(), 60) is None:
         print(worker_output(worker))
         pytest.fail("新登记的市场主体未在60秒内完成信用评价")
     _client, key = api_key(("records:write",))
-    decided_on = timezone.localdate() - dt.timedelta(days=5)
+    decided_on = dt.date(2026, 11, 17)  # 5 days before the frozen today the worker shares (2026-11-22)
     # When another department's system pushes a 一般 penalty over the API (a real HTTP request, committed)
     started = time.monotonic()
     response = requests.post(
@@ -84,7 +95,7 @@ def test_penalty_pushed_over_the_api_re_grades_the_entity_within_a_minute(worker
         timeout=30,
     )
     assert response.status_code == 200, response.text
-    assert response.json() == {"created": 1, "updated": 0}
+    assert response.json() == {"created": 1, "updated": 0, "unchanged": 0}
     # Then the worker re-grades it to 失信 within a minute
     waited = wait_for(lambda: EntityCredit.objects.filter(entity_id=entity.uscc, grade=Grade.DISHONEST).exists(), 60)
     if waited is None:

@@ -1,6 +1,7 @@
 """The half-hourly 行政处罚公示与撤回 job (issue 6 §4): scheduled in the database (django-celery-beat), run
 by a real Celery worker on the real Redis broker, it publishes a due decision with its credit record."""
 
+import datetime as dt
 import json
 import subprocess
 
@@ -49,6 +50,8 @@ def test_publication_job_publishes_a_due_decision_through_a_real_worker(worker, 
     assert outcome == {"published": 1, "withdrawn": 0}
     disclosure = PenaltyDisclosure.objects.get(decision=decision)
     assert disclosure.state == DisclosureState.PUBLISHED and disclosure.published_at is not None
+    # ... on the clock the test and the worker share (tests/worker.py), not the real date
+    assert disclosure.published_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() == frozen_today
     record = CreditRecord.objects.get(department=dept_a, source_ref=decision.number)
     assert disclosure.credit_record_id == record.pk and record.category == "administrative_penalty"
     # And a second run (beat fires again) changes nothing

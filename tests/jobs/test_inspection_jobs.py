@@ -61,6 +61,7 @@ def test_publication_job_publishes_approved_results_through_a_real_worker(
     approved.refresh_from_db()
     pending.refresh_from_db()
     assert approved.state == ResultState.PUBLISHED and approved.published_at is not None
+    assert approved.published_at.astimezone(dt.timezone(dt.timedelta(hours=8))).date() == frozen_today  # the worker shares the test's clock
     record = approved.credit_record
     assert (record.category, record.department_id, record.entity_id, record.polarity, record.severity) == (
         "inspection_result", dept_a.pk, first.entity_id, "negative", "general")

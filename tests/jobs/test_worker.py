@@ -1,7 +1,5 @@
 """Each scheduled job runs once through a real Celery worker on the real Redis broker."""
 
-import time
-
 import pytest
 from django_celery_beat.models import PeriodicTask
 
@@ -20,7 +18,6 @@ def test_nightly_audit_check_is_scheduled_in_the_database(db):
 def test_audit_chain_check_runs_through_a_real_worker(worker):
     for i in range(3):
         audit.record(actor="test", action="demo.change", target=("demo.thing", i), after={"n": i})
-    started = time.time()
     result = verify_audit_chain.delay()
     try:
         outcome = result.get(timeout=60)
@@ -30,4 +27,3 @@ def test_audit_chain_check_runs_through_a_real_worker(worker):
         raise
     assert outcome["checked"] >= 3
     assert outcome["broken_at"] is None
-    assert time.time() - started < 60

@@ -52,6 +52,7 @@ def test_lower_case_uscc_redirects_to_canonical(client, make_entity):
     make_entity(uscc_code=SINOPEC)
     response = client.get(f"/entities/{SINOPEC.lower()}/")
     assert response.status_code == 302
+    assert response["Location"] == f"/entities/{SINOPEC}/"
 
 
 def test_no_public_response_carries_personal_data(client, make_entity, credit_api):
