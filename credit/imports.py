@@ -54,9 +54,8 @@ EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
 MAX_FILE_BYTES = 20 * 1024 * 1024
 # The template's example row must never match a real record (issue 11: a left-over example row
 # moved 郑市监罚〔2026〕12号 to another entity): its reference can never be real, and rows whose
-# reference starts with EXAMPLE_PREFIX are refused with a clear row error.
-EXAMPLE_PREFIX = "示例"
-EXAMPLE_REF = "示例-请删除"
+# reference starts with 示例 are refused with a clear row error (services.clean_records).
+EXAMPLE_REF = "示例-请删除"  # refused by services.clean_records (prefix services.EXAMPLE_REF_PREFIX)
 EXAMPLE_ROW = {
     "来源编号": EXAMPLE_REF,
     "统一社会信用代码": "91110000710926094P",
@@ -236,15 +235,6 @@ def row_error(row: int, attr: str | None, detail: str) -> str:
     return f"第{row}行：{field_detail(attr, detail)}"
 
 
-def example_row_items(refs: list[str], attr: str = "source_ref") -> list[dict]:
-    """Errors for rows still carrying the template's example reference (``示例…``)."""
-    return [
-        {"index": i, "attr": attr, "code": "example_row",
-         "detail": f"“{ref}”是导入模板的示例行，不是真实记录：请删除该行后再导入"}
-        for i, ref in enumerate(refs) if ref.startswith(EXAMPLE_PREFIX)
-    ]
-
-
 def subject_change_items(parsed_rows: list, department) -> list[dict]:
     """Rows that would move an existing record to another USCC (refused, as the push does)."""
     refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed_rows]
@@ -265,7 +255,7 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
     refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed.rows]
     bad_uscc = {e["index"] for e in errors.items if e["attr"] == "uscc"}
     moved = [e for e in subject_change_items(parsed.rows, department) if e["index"] not in bad_uscc]
-    errors.items.extend(example_row_items(refs) + moved)
+    errors.items.extend(moved)
     by_index: dict[int, list] = {}
     general = []
     first_row_of_ref = {}
@@ -301,10 +291,7 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
 def push(parsed_rows: list, *, actor, department) -> services.PushResult:
     """Save every row through ``credit_records_push`` (all or nothing). ``RecordsInvalid`` items
     keep their 0-based ``index``; ``errors_by_row`` turns them into “第N行” lines. Example rows are
-    refused here too (the confirm step saves what the preview showed, but this is the last word)."""
-    examples = example_row_items([str(r["data"].get("source_ref", "")).strip() for r in parsed_rows])
-    if examples:
-        raise services.RecordsInvalid(examples)
+    refused by the push's own validator, like every other bad row."""
     return services.credit_records_push(actor=actor, department=department, records=[r["data"] for r in parsed_rows])
 
 

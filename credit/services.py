@@ -230,6 +230,10 @@ def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) ->
     return None if len(errors.items) > before else data
 
 
+# Import templates carry this prefix in their example rows (credit.imports.EXAMPLE_REF).
+EXAMPLE_REF_PREFIX = "示例"
+
+
 def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], RecordErrors]:
     today = today or timezone.localdate()
     errors = RecordErrors()
@@ -249,6 +253,11 @@ def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], Recor
             errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”在本批中重复：index {seen[data['source_ref']]} 与 index {i}", "unique")
             continue
         seen[data["source_ref"]] = i
+        if data["source_ref"].startswith(EXAMPLE_REF_PREFIX):
+            # An import template's example row left in a file once moved a real penalty (issue 11):
+            # no path (API, form, import) takes a reference that marks itself as an example.
+            errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号", "example_row")
+            continue
         cleaned.append(data)
     return cleaned, errors
 

@@ -230,7 +230,7 @@ def test_template_example_row_uses_a_reference_that_can_never_be_real(client, al
     # Issue 11: the example row left in the file is refused with a clear row error, and it is the
     # only error (every other cell of the example is valid).
     preview = upload(client, response.content, name="信用记录导入模板.xlsx")
-    assert preview.context["errors"] == ["第2行：来源编号：“示例-请删除”是导入模板的示例行，不是真实记录：请删除该行后再导入"]
+    assert preview.context["errors"] == ["第2行：来源编号：“示例-请删除”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号"]
     assert 'name="confirm"' not in preview.content.decode()
 
 

@@ -96,6 +96,19 @@ def test_duplicate_source_ref_in_one_batch_names_both_indexes(records_api, two_e
     assert not CreditRecord.objects.exists()
 
 
+def test_push_refuses_a_template_example_reference(records_api, two_entities):
+    # Given a batch whose second record still carries an import template's example reference
+    a, _b = two_entities
+    batch = [record_data(a.uscc, "R-1"), record_data(a.uscc, "示例-请删除")]
+    # When another system pushes it
+    response = records_api.post(PUSH_URL, {"records": batch}, format="json")
+    # Then the whole batch is refused, naming the index, and nothing is saved
+    assert response.status_code == 400
+    [error] = response.json()["errors"]
+    assert (error["code"], error["index"], error["attr"]) == ("example_row", 1, "source_ref")
+    assert not CreditRecord.objects.exists()
+
+
 # --- the file import ---------------------------------------------------------------------------------
 
 IMPORT = "/admin/credit/creditrecord/import/"
@@ -132,8 +145,8 @@ def test_import_refuses_rows_whose_reference_is_the_template_example(client, ali
     client.force_login(alice)
     response = client.post(IMPORT, {"file": csv_file(("示例-请删除", a.uscc), ("示例2", a.uscc), ("郑市监罚〔2026〕21号", a.uscc))})
     assert response.context["errors"] == [
-        "第2行：来源编号：“示例-请删除”是导入模板的示例行，不是真实记录：请删除该行后再导入",
-        "第3行：来源编号：“示例2”是导入模板的示例行，不是真实记录：请删除该行后再导入",
+        "第2行：来源编号：“示例-请删除”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号",
+        "第3行：来源编号：“示例2”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号",
     ]
     # The save step refuses them too, whatever reached it
     with pytest.raises(services.RecordsInvalid) as exc:

@@ -132,19 +132,19 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
         response, elapsed = timed(lambda: requests.get(f"{base}/api/v1/entities/{entity.uscc}/", headers={"Authorization": f"Bearer {key}"}, timeout=30))
         assert response.status_code == 200, response.text[:500]
         assert response.json()["uscc"] == entity.uscc
-        assert elapsed < 5, elapsed
+        assert elapsed < 10, elapsed
         print(f"Redis down: keyed API call {elapsed:.2f} s")
         # And an anonymous one too (per-IP throttle): an unknown objection is a 404, not a 500
         response, elapsed = timed(lambda: requests.get(f"{base}/api/v1/objections/YY-NO-SUCH/", params={"code": "000000"}, timeout=30))
         assert response.status_code == 404, response.text[:500]
-        assert elapsed < 5, elapsed
+        assert elapsed < 10, elapsed
         print(f"Redis down: anonymous API call {elapsed:.2f} s")
         # And /healthz (liveness) stays 200, while /readyz is 503 and names Redis, without hanging
         assert requests.get(f"{base}/healthz", timeout=10).status_code == 200
         (status, body), elapsed = timed(lambda: readyz(base))
         assert status == 503 and "redis" in body["down"], body
         assert body["checks"]["redis"]["status"] == "down" and body["checks"]["database"]["status"] == "ok"
-        assert elapsed < 5, elapsed
+        assert elapsed < 10, elapsed
         print(f"Redis down: /readyz 503 in {elapsed:.2f} s")
 
         # When the official adds a penalty in the admin while Redis is down
@@ -156,7 +156,7 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
         response, elapsed = timed(lambda: admin.post(f"{base}/admin/credit/creditrecord/add/", data=form, allow_redirects=False, timeout=60))
         # Then it succeeds (no 500, no long wait for the broker) and the record is committed
         assert response.status_code == 302, response.text[:1000]
-        assert elapsed < 5, f"adding a record with Redis down took {elapsed:.1f} s"
+        assert elapsed < 10, f"adding a record with Redis down took {elapsed:.1f} s"
         print(f"Redis down: admin add of a credit record {elapsed:.2f} s")
         assert CreditRecord.objects.filter(source_ref="郑市监罚〔2026〕901号", entity_id=entity.uscc).exists()
         assert not EntityCredit.objects.filter(entity_id=entity.uscc, grade="DISHONEST").exists()
