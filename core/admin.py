@@ -122,9 +122,9 @@ class RoleAdmin(GroupAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "actor_label", "action", "target_type", "target_label", "request_id")
+    list_display = ("occurred_at", "actor_label", "action", "target_type", "target_label", "client_ip", "request_id")
     list_filter = ("actor_type", "action")
-    search_fields = ("actor_label", "action", "target_id", "target_label", "request_id")
+    search_fields = ("actor_label", "action", "target_id", "target_label", "request_id", "client_ip")
     date_hierarchy = "occurred_at"
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 

@@ -31,6 +31,7 @@ GENESIS = "0" * 64
 _CHAIN_LOCK = 0x41554449  # "AUDI"
 
 request_id_var = contextvars.ContextVar("request_id", default="")
+client_ip_var = contextvars.ContextVar("client_ip", default=None)
 
 
 def _jsonable(value):
@@ -71,9 +72,11 @@ def _actor_fields(actor) -> dict:
     return {"actor_type": ActorType.PUBLIC, "actor_label": "公众"}
 
 
-def _canonical(fields: dict) -> str:
+def _canonical(fields: dict, scheme: str = HashScheme.HMAC_SHA256) -> str:
     occurred = fields["occurred_at"].astimezone(dt.UTC).isoformat()
     data = {k: fields.get(k) for k in HASHED_FIELDS}
+    if scheme == HashScheme.HMAC_SHA256 and fields.get("client_ip") is not None:
+        data["client_ip"] = fields["client_ip"]  # sealed when known (events from requests)
     data["occurred_at"] = occurred
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -92,11 +95,13 @@ HASHED_FIELDS = (
     "after",
     "request_id",
 )
+# Keyed events (issue 11) also seal the client's address where a request gave one; legacy events never had it.
+KEYED_HASHED_FIELDS = (*HASHED_FIELDS, "client_ip")
 
 
 def event_hash(prev_hash: str, fields: dict, scheme: str = HashScheme.HMAC_SHA256, key: str | None = None) -> str:
     """The hash of one link. ``key`` defaults to settings.AUDIT_KEY (tests pass a wrong one)."""
-    message = (prev_hash + _canonical(fields)).encode()
+    message = (prev_hash + _canonical(fields, scheme)).encode()
     if scheme == HashScheme.SHA256:
         return hashlib.sha256(message).hexdigest()
     if scheme == HashScheme.HMAC_SHA256:
@@ -130,6 +135,7 @@ def record(*, actor, action: str, target, before=None, after=None, target_label:
             "before": _jsonable(before),
             "after": _jsonable(after),
             "request_id": request_id_var.get(),
+            "client_ip": client_ip_var.get(),
         }
         fields["actor_type"] = str(fields["actor_type"])
         scheme = HashScheme.HMAC_SHA256
@@ -162,7 +168,7 @@ def verify_chain(*, legacy_until: int | None = None) -> ChainReport:
     checked = legacy = 0
     keyed_seen = False
     head = None
-    columns = ("id", "prev_hash", "hash", "scheme", *HASHED_FIELDS)
+    columns = ("id", "prev_hash", "hash", "scheme", *KEYED_HASHED_FIELDS)
     for row in AuditEvent.objects.order_by("id").values_list(*columns).iterator(chunk_size=5000):
         event = dict(zip(columns, row, strict=True))
         checked += 1

@@ -1,10 +1,12 @@
 import uuid
 
-from core.audit import request_id_var
+from core.audit import client_ip_var, request_id_var
+from core.net import client_ip
 
 
 class RequestIdMiddleware:
-    """Give every request an id (or honour X-Request-ID) for the audit trail and the logs."""
+    """Give every request an id (or honour X-Request-ID) for the audit trail and the logs, and hand the
+    client's address (core.net.client_ip) to the audit trail."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -13,10 +15,12 @@ class RequestIdMiddleware:
         rid = (request.headers.get("X-Request-ID") or uuid.uuid4().hex)[:64]
         request.request_id = rid
         token = request_id_var.set(rid)
+        ip_token = client_ip_var.set(client_ip(request))  # the audit trail's source address
         try:
             response = self.get_response(request)
         finally:
             request_id_var.reset(token)
+            client_ip_var.reset(ip_token)
         response["X-Request-ID"] = rid
         return response
 

@@ -67,6 +67,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(_("变更前"), null=True, blank=True)
     after = models.JSONField(_("变更后"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    # The request's client address by core.net.client_ip (the one rule of throttles and lockouts);
+    # hashed in keyed events only, so legacy events verify as before.
+    client_ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     prev_hash = models.CharField(_("前一事件哈希"), max_length=64)
     hash = models.CharField(_("本事件哈希"), max_length=64, unique=True)
     # How ``hash`` was computed (core.audit.SCHEMES): events from before issue 11 keep plain SHA-256;

@@ -50,7 +50,7 @@ def _owner_sql(*statements):
 def _rewrite_chain(*, edit_id, scheme, key=None, relabel=True):
     """Edit one event, then recompute every later link as the attacker can. ``relabel``: also mark
     the rewritten events with ``scheme`` (a downgrade to the legacy plain SHA-256)."""
-    columns = ("id", "scheme", "hash", *audit.HASHED_FIELDS)
+    columns = ("id", "scheme", "hash", *audit.KEYED_HASHED_FIELDS)
     prev = audit.GENESIS
     statements = []
     for row in AuditEvent.objects.order_by("id").values_list(*columns):
@@ -261,3 +261,20 @@ def test_debug_off_refuses_missing_or_development_audit_key(audit_key):
     assert result.returncode != 0 and "AUDIT_KEY" in result.stderr, result.stderr[-1500:]
     result = subprocess.run(command, cwd=BASE_DIR, env={**env, "DEBUG": "true"}, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-1500:]  # development (DEBUG on) keeps its default
+
+
+def test_audit_event_records_the_client_address_by_the_trusted_proxy_rule(client, settings, dept_a):
+    # Given one trusted proxy in front, and a citizen who forged a hop of their own
+    settings.TRUSTED_PROXY_COUNT = 1
+    # When they file a complaint (an audited change)
+    response = client.post("/api/v1/complaints/", {"entity_name": "某某餐馆", "content": "后厨卫生条件差"}, content_type="application/json",
+                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert response.status_code == 201
+    # Then the audit event carries the address the proxy saw, not the forged one, sealed in the chain
+    event = AuditEvent.objects.latest("id")
+    assert event.client_ip == "203.0.113.9"
+    assert audit.verify_chain().ok
+    row = dict(AuditEvent.objects.filter(pk=event.pk).values(*audit.KEYED_HASHED_FIELDS).get())
+    assert audit.event_hash(event.prev_hash, row, event.scheme) == event.hash
+    row["client_ip"] = "6.6.6.6"
+    assert audit.event_hash(event.prev_hash, row, event.scheme) != event.hash
