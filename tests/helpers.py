@@ -2,6 +2,7 @@
 
 import os
 import socket
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -29,3 +30,14 @@ def child_env(**extra) -> dict:
     env = dict(os.environ)
     env.update({k: str(v) for k, v in extra.items()})
     return env
+
+
+def wait_for(predicate, timeout: float, step: float = 0.1):
+    """Poll ``predicate`` until it returns something truthy (returned) or ``timeout`` seconds pass (None)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return None

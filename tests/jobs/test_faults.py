@@ -27,7 +27,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from credit.models import CreditRecord, EntityCredit
-from tests.helpers import BASE_DIR, child_env, db_url_for_children, free_port
+from tests.helpers import BASE_DIR, child_env, db_url_for_children, free_port, wait_for
 from tests.worker import worker_start, worker_stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -69,15 +69,6 @@ def _pings(client) -> bool:
     except redis.RedisError:
         return False
 
-
-def wait_for(predicate, timeout: float, step: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 def timed(call):

@@ -23,6 +23,7 @@ from enforcement.models import PenaltyDisclosure
 from portal.celery import app
 from tests.conftest import record_data
 from tests.enforcement.conftest import entity, issue, make_inspector, officers, open_case, standard  # noqa: F401  (fixtures)
+from tests.helpers import wait_for
 from tests.worker import worker_start, worker_stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -36,15 +37,6 @@ def raw_connection(autocommit=True):
     conn.autocommit = autocommit
     return conn
 
-
-def wait_for(predicate, timeout: float, step: float = 0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(step)
-    return None
 
 
 def waiting_session(observer, wait_event_type="Lock", wait_event=None):
