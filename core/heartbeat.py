@@ -40,6 +40,13 @@ def redis_client() -> redis.Redis:
     return client
 
 
+def close_clients() -> None:
+    """Disconnect the clients of ``redis_client`` (at exit: the embedded Redis stops only when its
+    starter is its last client, portal.embedded)."""
+    for client in _clients.values():
+        client.connection_pool.disconnect()
+
+
 def key_prefix() -> str:
     return settings.CACHES["default"].get("KEY_PREFIX", "portal")
 
