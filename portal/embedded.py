@@ -125,6 +125,12 @@ def start_redis() -> str:
     return url
 
 
+def redis_client_name() -> str:
+    """The name this process's Redis connections carry (CLIENT SETNAME): what ``CLIENT LIST`` shows
+    an operator, and how the release below finds this process's own connections."""
+    return f"portal-{os.getpid()}"
+
+
 def _release_own_redis_connections() -> None:
     try:
         from celery import current_app
@@ -153,6 +159,16 @@ def _release_own_redis_connections() -> None:
                 pool.disconnect()
     except Exception:  # noqa: S110
         pass
+    # Whatever is left of ours (a cache client a test replaced and nobody closed): end it from the
+    # server's side, by name, so only other processes' clients can keep the server running.
+    server = _handles.get("redis")
+    if server is not None:
+        try:
+            for client in server.client_list():
+                if client.get("name") == redis_client_name():
+                    server.client_kill_filter(_id=client["id"])
+        except Exception:  # noqa: S110
+            pass
 
 
 def ensure_services() -> None:

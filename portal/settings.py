@@ -128,6 +128,7 @@ CACHES = {
         "OPTIONS": {
             "socket_connect_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=0.5),
             "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+            "client_name": embedded.redis_client_name(),
         },
     }
 }
