@@ -54,3 +54,18 @@ class Frequency(models.TextChoices):
     HALF_YEARLY = "half_yearly", _("每半年一次")
     QUARTERLY = "quarterly", _("每季度一次")
     AS_NEEDED = "as_needed", _("根据需要")
+
+
+class DeadlineKind(models.TextChoices):
+    """The kinds of statutory deadline (DOMAIN §2–§5; issue 12 §2). Each rule is a StatutoryDeadline row."""
+
+    PENALTY_DISCLOSURE = "penalty_disclosure", _("行政处罚决定公示")
+    PENALTY_WITHDRAWAL = "penalty_withdrawal", _("撤销、变更决定的公示撤回")
+    INSPECTION_RESULT = "inspection_result", _("抽查检查结果公示")
+    OTHER_ACT = "other_act", _("其他行政行为信息公示")
+    ABNORMAL_LISTING = "abnormal_listing", _("列入经营异常名录")
+    ABNORMAL_REMOVAL = "abnormal_removal", _("移出经营异常名录")
+    OBJECTION_ACCEPT = "objection_accept", _("异议受理")
+    OBJECTION_DECIDE = "objection_decide", _("异议处理决定")
+    COMPLAINT = "complaint", _("投诉举报办理")
+    CORRECTION_ORDER = "correction_order", _("责令改正期限")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from core.search import CjkTsvector
 from core.uscc import USCCField
 from supervision.choices import (
+    DeadlineKind,
     DepartmentLevel,
     EntityStatus,
     EntityType,
@@ -236,3 +237,47 @@ class ObservationPeriod(models.Model):
     def __str__(self):
         target = self.entity.name if self.entity_id else f"行业 {self.industry_code}"
         return f"{target} {self.starts_on}—{self.ends_on}"
+
+
+class StatutoryDeadline(models.Model):
+    """One statutory deadline rule (法定时限), versioned, for a scope (issue 12 §2; DOMAIN §4, §6).
+
+    A rule with no department and no region is national. A department rule covers that department and
+    every department under it; a region rule covers the departments whose region code starts with it.
+    Where several rules cover a department on a day, the shortest deadline applies (DOMAIN: "where
+    rules overlap the shorter deadline applies"). Read them only through ``supervision.deadlines``.
+    """
+
+    kind = models.CharField(_("时限类型"), max_length=32, choices=DeadlineKind.choices)
+    variant = models.CharField(_("细分"), max_length=32, blank=True, help_text=_("如投诉举报的渠道；留空则适用于该类型的全部"))
+    department = models.ForeignKey(Department, verbose_name=_("适用部门（含下级）"), null=True, blank=True, on_delete=models.PROTECT, related_name="deadline_rules")
+    region_code = models.CharField(_("适用行政区划"), max_length=6, blank=True, help_text=_("行政区划代码或其前缀，如 410103（二七区）"))
+    working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
+    citation = models.CharField(_("依据"), max_length=300, help_text=_("文件名称、文号和条款"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("法定时限")
+        verbose_name_plural = _("法定时限")
+        ordering = ["kind", "variant", "effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(working_days__gte=1), name="statutory_deadline_positive"),
+            models.CheckConstraint(condition=Q(region_code="") | Q(region_code__regex=r"^\d{2,6}$"), name="statutory_deadline_region_digits"),
+            models.CheckConstraint(condition=Q(department__isnull=True) | Q(region_code=""), name="statutory_deadline_one_scope"),
+            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")), name="statutory_deadline_dates_ordered"),
+        ]
+        indexes = [models.Index(fields=["kind", "effective_from"], name="statutory_deadline_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}：{self.working_days}个工作日（{self.scope_display}）"
+
+    @property
+    def scope_display(self) -> str:
+        if self.department_id:
+            return f"{self.department}及下级"
+        if self.region_code:
+            return f"行政区划 {self.region_code}"
+        return "全国"
