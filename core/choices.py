@@ -38,3 +38,5 @@ class Role(models.TextChoices):
     LEGAL_REVIEWER = "法制审核人员", _("法制审核人员")
     CREDIT_MANAGER = "信用管理人员", _("信用管理人员")
     AUDITOR = "监督人员", _("监督人员")  # issue 11 §4: every plan's draws read-only, with the v2 seed share
+    # Issue 12 §6: moves any case of the department and sees complainants (DOMAIN §5).
+    DEPARTMENT_HEAD = "部门负责人", _("部门负责人")

@@ -164,3 +164,7 @@ class ApiClient(models.Model):
     # DRF treats request.user as a user; a client is authenticated by definition.
     is_authenticated = True
     is_anonymous = False
+
+
+# Idempotency-Key rows live next to their decorator (core.idempotency); imported here so Django registers the model.
+from core.idempotency import IdempotencyKey  # noqa: E402, F401

@@ -3,17 +3,21 @@
 from django.apps import apps as global_apps
 
 SUPERVISION_WRITE = ["supervisionitem", "supervisionitemversion", "inspectionchecklist", "inspector", "inspectorconflict", "observationperiod"]
-SUPERVISION_ALL = [*SUPERVISION_WRITE, "department", "marketentity"]
+# 法定时限 (issue 12 §2) bind every department: platform admins keep them, everyone else reads them.
+SUPERVISION_ALL = [*SUPERVISION_WRITE, "department", "marketentity", "statutorydeadline"]
 CREDIT_VIEW = [
     "creditrecord:view", "entitycredit:view", "gradehistory:view", "listentry:view", "listproposal:view", "jointmeasure:view",
     "creditcheck:view", "riskwarning:view", "riskscanrun:view", "evaluationmodel:view", "gradeband:view", "industryrisk:view",
     "publicityrule:view", "creditcommitment:view", "repairapplication:view", "repairevidence:view", "objection:view", "creditreport:view",
+    "listexitapplication:view", "listexitevidence:view", "listremovalproposal:view",
 ]
 CREDIT_OFFICIAL = [
     "creditrecord:view,add,change", "listentry:view,add,change", "listproposal:view,change", "riskwarning:view,change",
     "creditcommitment:view,add,change", "repairapplication:view,change", "objection:view,change",
+    "listexitapplication:view,change", "listremovalproposal:view,change",
     *[m for m in CREDIT_VIEW if m.split(":")[0] not in (
-        "creditrecord", "listentry", "listproposal", "riskwarning", "creditcommitment", "repairapplication", "objection")],
+        "creditrecord", "listentry", "listproposal", "riskwarning", "creditcommitment", "repairapplication", "objection",
+        "listexitapplication", "listremovalproposal")],
 ]
 # 信用管理人员 keep the evaluation model, the industry risk table and the measures catalogue.
 CREDIT_MANAGER = [
@@ -27,10 +31,11 @@ INSPECTIONS_OFFICIAL = ["inspectionplan:view,add,change", "planitem:view,add,del
                         "teammember:view", "inspectionresult:view,add,change", "resultevidence:view,add", "correctionorder:view,change"]
 
 ENFORCEMENT_VIEW = ["channeldeadline:view", "complaint:view", "complaintattachment:view", "discretionstandard:view", "case:view", "casehandler:view",
-                    "caseevent:view", "casedocument:view", "legalreview:view", "documentsequence:view", "penaltydecision:view", "penaltydisclosure:view"]
+                    "caseevent:view", "casedocument:view", "legalreview:view", "documentsequence:view", "penaltydecision:view", "penaltydisclosure:view",
+                    "caseproposal:view"]
 # 执法人员 handle complaints and cases; every state change goes through admin actions that call services.
 ENFORCEMENT_OFFICIAL = ["complaint:view,add,change", "complaintattachment:view", "case:view,add,change", "casehandler:view,add,change,delete",
-                        "caseevent:view", "casedocument:view,add", "legalreview:view", "penaltydecision:view,add,change",
+                        "caseevent:view", "casedocument:view,add", "legalreview:view", "caseproposal:view", "penaltydecision:view,add,change",
                         "penaltydisclosure:view,change", "discretionstandard:view,add,change", "channeldeadline:view", "documentsequence:view"]
 # 法制审核人员 record the 法制审核 of major decisions (DOMAIN §5).
 ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
@@ -47,7 +52,7 @@ ROLES = {
         "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
     },
     "部门监管人员": {
-        "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view"],
+        "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
         "inspections": INSPECTIONS_OFFICIAL,
@@ -58,6 +63,15 @@ ROLES = {
     "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW,
                     "enforcement": ENFORCEMENT_REVIEWER},
     "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"], "credit": CREDIT_MANAGER},
+    # 部门负责人 (issue 12 §6, DOMAIN §5): besides the handlers, the one who may move any case of the
+    # department, and who sees complainants; otherwise the powers of a 部门监管人员.
+    "部门负责人": {
+        "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
+        "core": ["holidayoverride:view"],
+        "credit": CREDIT_OFFICIAL,
+        "inspections": INSPECTIONS_OFFICIAL,
+        "enforcement": ENFORCEMENT_OFFICIAL,
+    },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
     "监督人员": {"supervision": ["department:view", "marketentity:view", "inspector:view"],
                  "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"]},

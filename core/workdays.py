@@ -1,7 +1,9 @@
 """Working days (DOMAIN.md §6): PRC holidays with 调休, officials' overrides first.
 
-chinese-calendar 1.11 covers 2004–2026. For a year it does not cover, we fall back to
-Monday–Friday, log a warning and mark the deadline provisional, so officials see it.
+chinese-calendar 1.11 covers 2004–2026. For a year it does not cover, the statutory holidays of
+《全国年节及纪念日放假办法》 (core.holidays, lunar dates computed) are days off and the other days
+Monday–Friday are working days; the State Council's 调休 and 补假 for that year are unknown until an
+official enters them, so we log a warning and mark the deadline provisional, so officials see it.
 """
 
 import datetime as dt
@@ -9,6 +11,8 @@ import logging
 from typing import NamedTuple
 
 import chinese_calendar
+
+from core.holidays import statutory_holidays
 
 logger = logging.getLogger("core.workdays")
 
@@ -35,7 +39,8 @@ def _is_workday(day: dt.date, overrides: dict) -> tuple[bool, bool]:
     try:
         return chinese_calendar.is_workday(day), True
     except NotImplementedError:
-        return day.weekday() < 5, False
+        # DOMAIN §6: past the package's data, the statutory holidays are still days off; make-up days are not known.
+        return day.weekday() < 5 and day not in statutory_holidays(day.year), False
 
 
 def is_working_day(day: dt.date) -> bool:
@@ -55,7 +60,7 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
         provisional = provisional or not certain
         counted += working
     if provisional:
-        logger.warning("节假日数据未覆盖 %s 年，截止日期 %s 按周一至周五暂定计算", day.year, day)
+        logger.warning("节假日数据未覆盖 %s 年，截止日期 %s 按法定节假日和周一至周五暂定计算（调休待录入）", day.year, day)
     return Deadline(day, provisional)
 
 

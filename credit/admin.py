@@ -27,6 +27,7 @@ from core import uscc
 from core.choices import Role
 from core.workdays import add_working_days, working_days_between
 from credit import imports, services
+from credit.admin_record_links import RecordNoticeLinkMixin
 from credit.choices import (
     OPEN_OBJECTION_STATES,
     CommitmentState,
@@ -56,6 +57,7 @@ from credit.forms import (
     ReasonForm,
     RecordImportForm,
     RevokeForm,
+    add_service_errors,
 )
 from credit.models import (
     CreditCheck,
@@ -108,7 +110,7 @@ def show_refusal(request, exc: ValidationError, prefix: str = "") -> None:
 
 def intermediate_action(
     modeladmin, request, queryset, *, form_class, title, apply, done, submit=None, initial=None, single=False, note="",
-    template="admin/credit/action_form.html",
+    template="admin/credit/action_form.html", refusal_on_form=False,
 ):
     """An action that asks for a few fields first (the admin's confirmation-page pattern).
 
@@ -128,18 +130,25 @@ def intermediate_action(
         return None
     applying = "apply" in request.POST
     form = form_class(request.POST if applying else None, request.FILES if applying else None, initial=initial)
+    refused_on_form = False
     if applying and form.is_valid():
         ok = 0
         for obj in queryset:
             try:
                 apply(obj, form.cleaned_data)
             except ValidationError as exc:
-                show_refusal(request, exc, f"{obj}：")
+                if refusal_on_form and single:
+                    # Issue 12 §6: the refusal next to its field, on the same form, with every typed value kept.
+                    add_service_errors(form, exc)
+                    refused_on_form = True
+                else:
+                    show_refusal(request, exc, f"{obj}：")
             else:
                 ok += 1
         if ok:
             messages.success(request, _("%(done)s %(n)s 条。") % {"done": done, "n": ok})
-        return None
+        if not refused_on_form:
+            return None
     opts = modeladmin.model._meta
     context = {
         **modeladmin.admin_site.each_context(request),
@@ -339,7 +348,7 @@ RECORD_COMPUTED = ("published", "publicity_ends_on", "repairable_from", "publici
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     form = CreditRecordForm
     list_display = (
         "source_ref", _uscc, _entity_name, "category", "polarity", "severity", "title", "decided_on", "publicity_ends_on", "published", "state",
@@ -368,12 +377,12 @@ class CreditRecordAdmin(DepartmentFileImportMixin, UsccSearchMixin, ServiceFormA
         if not self.has_change_permission(request, obj):
             # View-only: every field is displayed read-only; the USCC form field has no model attribute.
             fields = tuple("uscc_display" if f == "uscc" else f for f in fields)
-        return [(None, {"fields": fields}), (_("公示（按公示期限规则自动计算）"), {"fields": RECORD_COMPUTED})]
+        return [(None, {"fields": fields}), (_("公示（按公示期限规则自动计算）"), {"fields": RECORD_COMPUTED}), *self.notice_fieldsets(request, obj)]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return ("department", "source_ref", *RECORD_COMPUTED)
+        return ("department", "source_ref", *RECORD_COMPUTED, self.NOTICE_FIELD)
 
     def has_change_permission(self, request, obj=None):
         # A revoked record stays as it was revoked.
@@ -1361,3 +1370,6 @@ class ObjectionAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Sc
                 corrections=ObjectionDecideForm.changed_fields(obj.record, data) if data["outcome"] == "corrected" else None,
             ),
         )
+
+
+from credit import admin_exits  # noqa: E402, F401  (issue 12 §4: list exit applications and removal proposals)

@@ -15,6 +15,23 @@ class RecordCategory(models.TextChoices):
     JUDICIAL = "judicial", _("司法判决")
     TAX_ARREARS = "tax_arrears", _("欠税欠费")
     COMPLAINT = "complaint", _("投诉举报")
+    # Other administrative acts (issue 12 §2; 二七区 seed 004 §15): neutral or positive, never a severity.
+    ENFORCEMENT = "administrative_enforcement", _("行政强制")
+    CONFIRMATION = "administrative_confirmation", _("行政确认")
+    LEVY = "administrative_levy", _("行政征收")
+    PAYMENT = "administrative_payment", _("行政给付")
+    RULING = "administrative_ruling", _("行政裁决")
+    COMPENSATION = "administrative_compensation", _("行政补偿")
+    REWARD = "administrative_reward", _("行政奖励")
+
+
+# 其他行政行为: published within DeadlineKind.OTHER_ACT, on /acts/ and in the entity page's own section.
+OTHER_ACT_CATEGORIES = (
+    RecordCategory.ENFORCEMENT, RecordCategory.CONFIRMATION, RecordCategory.LEVY, RecordCategory.PAYMENT,
+    RecordCategory.RULING, RecordCategory.COMPENSATION, RecordCategory.REWARD,
+)
+# /acts/ lists these and 行政许可, the other half of 双公示 besides penalties (which have /penalties/).
+PUBLIC_ACT_CATEGORIES = (RecordCategory.LICENCE, *OTHER_ACT_CATEGORIES)
 
 
 class Polarity(models.TextChoices):
@@ -113,6 +130,7 @@ class RemovalReason(models.TextChoices):
     PERIOD_ENDED = "period_ended", _("列入期限届满")
     DECISION_REVOKED = "decision_revoked", _("列入决定被撤销或确有错误")
     MOVED_TO_SERIOUS = "moved_to_serious", _("转列严重违法失信名单")
+    BASIS_WITHDRAWN = "basis_withdrawn", _("所依据的信用记录已修复或撤销")
 
 
 class MeasureKind(models.TextChoices):
@@ -203,3 +221,17 @@ class ObjectionOutcome(models.TextChoices):
     UPHELD = "upheld", _("维持")
     CORRECTED = "corrected", _("更正")
     REVOKED = "revoked", _("撤销")
+
+
+class ExitState(models.TextChoices):
+    """A list exit application (移出名单申请, credit.list_exits)."""
+
+    SUBMITTED = "submitted", _("待决定")
+    APPROVED = "approved", _("已准予移出")
+    REFUSED = "refused", _("不予移出")
+
+
+class RemovalProposalState(models.TextChoices):
+    PENDING = "pending", _("待确认")
+    CONFIRMED = "confirmed", _("已移出")
+    DISMISSED = "dismissed", _("不予移出")

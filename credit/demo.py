@@ -681,6 +681,7 @@ def seed_remedies(*, today: dt.date, entities: list[dict], depts: dict) -> Count
 
 def seed_credit_demo(*, stdout=None) -> dict:
     """Seed the credit demo through the services; returns what was added. Running it again adds nothing."""
+    from credit.demo_acts import seed_acts
     from credit.evaluation import evaluate
     from credit.services import credit_records_expire, credit_records_push, list_entry_add, list_entry_remove
 
@@ -714,6 +715,11 @@ def seed_credit_demo(*, stdout=None) -> dict:
                 list_entry_remove(actor=ACTOR, entry=entry, **remove)
             entries_added += 1
         remedies = seed_remedies(today=plan.today, entities=entities, depts=depts)
+        if acts := seed_acts(today=plan.today, entities=entities, depts=depts):  # /acts/ (issue 12 §2)
+            remedies["acts"] = acts
+        from credit.demo_exits import seed_list_exits  # issue 12 §4: an exit application at each state
+
+        remedies["list_exits"] = seed_list_exits(entities=entities)
         credit_records_expire(actor=ACTOR)
         result = evaluate()
     scan = None
@@ -733,6 +739,8 @@ def seed_credit_demo(*, stdout=None) -> dict:
         "commitments_created": remedies["commitments"],
         "repair_applications_created": remedies["repair_applications"],
         "objections_created": remedies["objections"],
+        "list_exit_applications_created": remedies["list_exits"],
+        "acts_created": remedies["acts"],
     }
     if stdout:
         total = sum(grades.values()) or 1
@@ -740,7 +748,7 @@ def seed_credit_demo(*, stdout=None) -> dict:
         stdout.write(f"  信用记录：新增 {created}，共 {stats['records_total']}")
         stdout.write(f"  名单记录：新增 {entries_added}，共 {stats['list_entries_total']}")
         stdout.write(f"  信用承诺：新增 {remedies['commitments']}；信用修复申请：新增 {remedies['repair_applications']}；"
-                     f"异议申诉：新增 {remedies['objections']}")
+                     f"异议申诉：新增 {remedies['objections']}；其他行政行为：新增 {remedies['acts']}")
         stdout.write("  信用等级：" + "、".join(f"{Grade(g).label} {grades.get(g, 0)}（{grades.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values))
         stdout.write(f"  评价用时 {result.seconds} 秒（{result.evaluated} 个主体）")
         if scan is not None:

@@ -7,18 +7,33 @@ is no Python loop over entities. Rules, in order (DOMAIN §3):
 1. 严重失信 (black): an active 严重违法失信名单 entry, or an active 严重 negative record.
 2. 失信 (red): an active 经营异常名录 entry, an active 一般 negative record, or a commitment broken
    in the last 12 months.
-3. 警示 (yellow): an active 轻微 negative record, a 重点关注 entry, or ≥3 verified complaints in the
-   last 12 months.
+3. 警示 (yellow): an active published 轻微 negative record, a 重点关注 entry, or ≥3 verified
+   complaints in the last 12 months.
 4. 良好 (green): otherwise.
+
+The public grade, its score, its reasons and so its history count only facts that are public at
+evaluation time (DOMAIN §3, issue 12 §3): a record counts when it is published and in its window
+(``credit.selectors.public_records``). An unpublished 轻微 record changes no public colour and is
+never hinted at in a reason. Two facts are public by their own publication, whatever the record's
+``published`` flag: a broken commitment (the commitment and its 违诺 state are on the entity page,
+``selectors.public_commitments``) and the count of verified complaints in 12 months (消费投诉公示,
+seed 004 §15; ``selectors.verified_complaint_count``), which is what rule 3 reads.
 
 The raw score starts at 900, loses the model's weights for each fact and gains a capped bonus for
 positive facts (at most +100); it is then scaled into the grade's band (raw 0–1000 → band
 minimum–maximum), so it ranks entities within a grade and never contradicts the grade. The
 labels, colours, bands and weights are data (``EvaluationModel``), versioned with an effective date.
 
-Risk class (SAMR 国市监信发〔2022〕6号, internal): points = grade rank (良好 0 … 严重失信 3)
-+ 1 for a high-risk industry + 1 for a negative inspection finding in the last 12 months;
-0 → A, 1 → B (also the floor for a medium-risk industry), 2 → C, ≥ 3 → D.
+Risk class (SAMR 国市监信发〔2022〕6号, internal): points = the rank of the *internal* grade (the same
+rules applied to every fact, published or not: 良好 0 … 严重失信 3) + 1 for a high-risk industry
++ 1 for a negative inspection finding in the last 12 months; 0 → A, 1 → B (also the floor for a
+medium-risk industry), 2 → C, ≥ 3 → D. Unpublished facts count here only.
+
+"The last 12 months" (rules 2 and 3, and recent findings): a fact decided on day D counts through
+D + 12 months, that day included, and no longer (《民法典》第二百零一条: the day of the event is not
+counted; 第二百零二条: a period in months ends on the corresponding day of the last month, or
+that month's last day when there is none). So on day T it counts iff D ≥ ``lookback_start(T)``:
+a fact decided exactly 12 months ago still counts, one decided a day earlier does not.
 """
 
 import datetime as dt
@@ -73,26 +88,29 @@ WITH ent AS (
 ),
 rec AS (
     SELECT r.uscc,
-        count(*) FILTER (WHERE live AND generic AND r.severity = 'serious') AS n_serious,
-        count(*) FILTER (WHERE live AND generic AND r.severity = 'general') AS n_general,
-        count(*) FILTER (WHERE live AND generic AND r.severity = 'minor') AS n_minor,
+        -- Public (grade, score, reasons): published records in their window, as selectors.public_records.
+        count(*) FILTER (WHERE live AND generic AND r.published AND r.severity = 'serious') AS n_serious,
+        count(*) FILTER (WHERE live AND generic AND r.published AND r.severity = 'general') AS n_general,
+        count(*) FILTER (WHERE live AND generic AND r.published AND r.severity = 'minor') AS n_minor,
+        -- Internal (risk class only): every record in its window, published or not.
+        count(*) FILTER (WHERE live AND generic AND r.severity = 'serious') AS i_serious,
+        count(*) FILTER (WHERE live AND generic AND r.severity = 'general') AS i_general,
+        count(*) FILTER (WHERE live AND generic AND r.severity = 'minor') AS i_minor,
         count(*) FILTER (WHERE recent AND r.category = 'commitment') AS n_broken,
         count(*) FILTER (WHERE recent AND r.category = 'complaint') AS n_complaints,
         count(*) FILTER (WHERE recent AND r.category = 'inspection_result') AS n_findings,
-        count(*) FILTER (WHERE r.polarity = 'positive' AND r.state = 'active' AND r.publicity_ends_on >= %(today)s) AS n_positive,
-        max(r.publicity_ends_on) FILTER (WHERE live AND generic AND r.severity = 'serious') AS end_serious,
-        max(r.publicity_ends_on) FILTER (WHERE live AND generic AND r.severity = 'general') AS end_general,
-        max(r.publicity_ends_on) FILTER (WHERE live AND generic AND r.severity = 'minor') AS end_minor,
+        count(*) FILTER (WHERE r.polarity = 'positive' AND r.published AND r.state = 'active' AND r.publicity_ends_on >= %(today)s) AS n_positive,
+        max(r.publicity_ends_on) FILTER (WHERE live AND generic AND r.published AND r.severity = 'serious') AS end_serious,
+        max(r.publicity_ends_on) FILTER (WHERE live AND generic AND r.published AND r.severity = 'general') AS end_general,
+        max(r.publicity_ends_on) FILTER (WHERE live AND generic AND r.published AND r.severity = 'minor') AS end_minor,
         max(r.decided_on) FILTER (WHERE recent AND r.category = 'commitment') AS last_broken,
         jsonb_agg(
             jsonb_build_object(
                 'level', CASE r.severity WHEN 'serious' THEN 'SERIOUSLY_DISHONEST' WHEN 'general' THEN 'DISHONEST' ELSE 'WARNING' END,
-                'text', CASE WHEN r.published
-                    THEN format('%%s（%%s）%%s，公示至 %%s', {category}, {severity}, r.source_ref, to_char(r.publicity_ends_on, 'YYYY-MM-DD'))
-                    ELSE format('%%s（%%s）1条，依规不予公示，有效期至 %%s', {category}, {severity}, to_char(r.publicity_ends_on, 'YYYY-MM-DD')) END,
+                'text', format('%%s（%%s）%%s，公示至 %%s', {category}, {severity}, r.source_ref, to_char(r.publicity_ends_on, 'YYYY-MM-DD')),
                 'until', r.publicity_ends_on)
             ORDER BY CASE r.severity WHEN 'serious' THEN 0 WHEN 'general' THEN 1 ELSE 2 END, r.decided_on DESC, r.id DESC
-        ) FILTER (WHERE live AND generic) AS reasons,
+        ) FILTER (WHERE live AND generic AND r.published) AS reasons,  -- an unpublished record is never named nor hinted at
         jsonb_agg(
             jsonb_build_object('level', 'DISHONEST',
                 'text', format('信用承诺违诺 %%s（%%s），12个月内计入', r.source_ref, to_char(r.decided_on, 'YYYY-MM-DD')),
@@ -103,10 +121,10 @@ rec AS (
         SELECT r.*,
             (r.polarity = 'negative' AND r.state = 'active' AND r.publicity_ends_on >= %(today)s AND r.decided_on <= %(today)s) AS live,
             (r.polarity = 'negative' AND r.category NOT IN ({own})) AS generic,
-            (r.polarity = 'negative' AND r.state IN ('active', 'expired') AND r.decided_on > %(cutoff)s AND r.decided_on <= %(today)s) AS recent
+            (r.polarity = 'negative' AND r.state IN ('active', 'expired') AND r.decided_on >= %(cutoff)s AND r.decided_on <= %(today)s) AS recent
         FROM credit_creditrecord r
         WHERE r.state IN ('active', 'expired') AND r.decided_on <= %(today)s
-          AND (r.publicity_ends_on >= %(today)s OR r.decided_on > %(cutoff)s) {where_records}
+          AND (r.publicity_ends_on >= %(today)s OR r.decided_on >= %(cutoff)s) {where_records}
     ) r
     GROUP BY r.uscc
 ),
@@ -143,6 +161,13 @@ calc AS MATERIALIZED (
             WHEN coalesce(rec.n_minor, 0) > 0 OR coalesce(lst.key_attention, false) OR coalesce(rec.n_complaints, 0) >= {COMPLAINT_THRESHOLD} THEN 'WARNING'
             ELSE 'GOOD'
         END AS grade,
+        -- The same rules over every fact, published or not: the internal grade's rank (GRADE_RANK) for the risk class.
+        CASE
+            WHEN coalesce(lst.serious, false) OR coalesce(rec.i_serious, 0) > 0 THEN 3
+            WHEN coalesce(lst.abnormal, false) OR coalesce(rec.i_general, 0) > 0 OR coalesce(rec.n_broken, 0) > 0 THEN 2
+            WHEN coalesce(rec.i_minor, 0) > 0 OR coalesce(lst.key_attention, false) OR coalesce(rec.n_complaints, 0) >= {COMPLAINT_THRESHOLD} THEN 1
+            ELSE 0
+        END AS internal_rank,
         %(base)s
           - coalesce(rec.n_serious, 0) * %(w_serious_record)s
           - coalesce(rec.n_general, 0) * %(w_general_record)s
@@ -180,9 +205,9 @@ SELECT c.uscc, c.grade,
         WHEN 'WARNING' THEN CASE WHEN coalesce(c.key_attention, false) OR c.n_complaints >= {COMPLAINT_THRESHOLD} THEN NULL ELSE c.end_minor + 1 END
     END AS improves_on,
     CASE
-        WHEN b.rank + (c.industry_level = 'high')::int + (c.n_findings > 0)::int >= 3 THEN 'D'
-        WHEN b.rank + (c.industry_level = 'high')::int + (c.n_findings > 0)::int = 2 THEN 'C'
-        WHEN b.rank + (c.industry_level = 'high')::int + (c.n_findings > 0)::int = 1 OR c.industry_level = 'medium' THEN 'B'
+        WHEN c.internal_rank + (c.industry_level = 'high')::int + (c.n_findings > 0)::int >= 3 THEN 'D'
+        WHEN c.internal_rank + (c.industry_level = 'high')::int + (c.n_findings > 0)::int = 2 THEN 'C'
+        WHEN c.internal_rank + (c.industry_level = 'high')::int + (c.n_findings > 0)::int = 1 OR c.industry_level = 'medium' THEN 'B'
         ELSE 'A'
     END AS risk_class
 FROM calc c JOIN bands b ON b.grade = c.grade
@@ -233,6 +258,17 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     return day + relativedelta(months=months)
 
 
+def lookback_start(today: dt.date, months: int = LOOKBACK_MONTHS) -> dt.date:
+    """The earliest decision day that still counts on ``today`` as "in the last ``months`` months":
+    the first day D with D + months ≥ today (《民法典》第二百零一、二百零二条; see the module docstring).
+    Usually today − 12 months; a day later when that day has no corresponding day (on 2024-02-29,
+    2023-02-28 + 12 months is 2024-02-28, already past)."""
+    start = _add_months(today, -months)
+    while _add_months(start, months) < today:
+        start += dt.timedelta(days=1)
+    return start
+
+
 def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) -> EvaluationResult:
     """Re-grade every entity (``usccs`` None) or just these; one transaction, set-based SQL."""
     import time
@@ -243,7 +279,7 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
     bands = list(model.bands.all())
     weights = {**DEFAULT_WEIGHTS, **(model.weights or {})}
     params = {f"w_{k}": int(v) for k, v in weights.items()}
-    params.update(base=BASE_SCORE, today=today, cutoff=_add_months(today, -LOOKBACK_MONTHS), model=model.pk, now=timezone.now())
+    params.update(base=BASE_SCORE, today=today, cutoff=lookback_start(today), model=model.pk, now=timezone.now())
     band_values = ", ".join(
         connection.ops.compose_sql("(%s, %s, %s, %s)", [b.grade, b.score_min, b.score_max, GRADE_RANK[b.grade]]) for b in bands
     )

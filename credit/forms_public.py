@@ -17,8 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import uscc as uscc_lib
-from credit.choices import CommitmentType, ObjectionState, RepairState
-from credit.models import CreditCommitment, Objection, RepairApplication
+from credit.choices import CommitmentType, ExitState, ObjectionState, RepairState
+from credit.models import CreditCommitment, ListExitApplication, Objection, RepairApplication
 from credit.services import COMMITMENT_TEMPLATES
 from supervision.models import Department
 from supervision.selectors import public_entities
@@ -198,6 +198,24 @@ class ObjectionForm(FilingContactMixin):
         self.fields["reason"].label = "异议理由（哪些信息有误，事实和依据）"
 
 
+class ListExitForm(FilingContactMixin):
+    """移出名单申请: the entry comes from the page's address. 经营异常名录 needs evidence of the duty fulfilled."""
+
+    evidence = EvidenceField(
+        label="证明材料", required=False,
+        help_text="已履行相关义务的证明（如补报的年度报告、更正后的公示信息、住所可联系的证明）："
+        f"PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
+    )
+
+    field_order = ["applicant_name", "contact_phone", "reason", "evidence"]
+
+    def __init__(self, *args, evidence_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "申请理由（履行相关义务的情况）"
+        self.fields["evidence"].required = evidence_required
+        self.fields["evidence"].error_messages["required"] = "申请移出经营异常名录须上传已履行相关义务的证明材料"
+
+
 class TrackForm(forms.Form):
     tracking_no = forms.CharField(label="受理编号", max_length=32, widget=TextInput(autocomplete="off", spellcheck="false", placeholder="如 YY20261122-123456"))
     code = forms.CharField(label="查询码", max_length=16, widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
@@ -206,7 +224,9 @@ class TrackForm(forms.Form):
 # --- one public view of a filing's progress (track page and status endpoints) --------------------
 
 # Tracking-number prefix → the kind of filing (credit.services: CN commitments, XF repairs, YY objections).
-FILING_KINDS = {"CN": (CreditCommitment, "信用承诺"), "XF": (RepairApplication, "信用修复申请"), "YY": (Objection, "异议申诉")}
+FILING_KINDS = {
+    "CN": (CreditCommitment, "信用承诺"), "XF": (RepairApplication, "信用修复申请"), "YY": (Objection, "异议申诉"), "YC": (ListExitApplication, "移出名单申请"),
+}
 
 
 def filing_hooks() -> dict:
@@ -270,6 +290,13 @@ def filing_status(obj) -> dict:
             data["outcome"] = "不予受理" + (f"：{obj.accept_reason}" if obj.accept_reason else "")
         else:
             data["outcome"] = obj.get_outcome_display() + (f"：{obj.outcome_reason}" if obj.outcome_reason else "")
+    elif isinstance(obj, ListExitApplication):
+        data.update(kind="移出名单申请", status=obj.state, status_label=obj.get_state_display(), provisional=obj.deadline_provisional)
+        data["facts"] = [("名单", obj.get_list_type_display()), ("提交时间", obj.filed_at), ("决定部门", obj.department.name)]
+        if obj.state == ExitState.SUBMITTED and obj.decide_due_on:
+            data.update(deadline=obj.decide_due_on, deadline_label="决定期限")
+        elif obj.state != ExitState.SUBMITTED:
+            data["outcome"] = obj.get_state_display() + (f"：{obj.decision_reason}" if obj.decision_reason else "")
     else:
         for prefix, config in filing_hooks().items():
             if isinstance(obj, config.filing_models()[prefix]):

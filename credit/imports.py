@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core import uscc
 from credit import record_upsert, services
-from credit.choices import Polarity, RecordCategory, Severity
+from credit.choices import OTHER_ACT_CATEGORIES, Polarity, RecordCategory, Severity
 from credit.models import CreditRecord
 from supervision.models import MarketEntity
 
@@ -350,7 +350,8 @@ def template_workbook() -> bytes:
         "统一社会信用代码": "18位；名录库中暂无的主体照常保存，登记后自动关联",
         "信息类别": "、".join(str(label) for _c, label in RecordCategory.choices) + "（也可填代码）",
         "性质": "、".join(str(label) for _c, label in Polarity.choices),
-        "失信程度": "负面信息必填：" + "、".join(str(label) for _c, label in Severity.choices) + "；正面、中性信息不填",
+        "失信程度": "负面信息必填：" + "、".join(str(label) for _c, label in Severity.choices) + "；正面、中性信息不填"
+                    + "；" + "、".join(str(c.label) for c in OTHER_ACT_CATEGORIES) + "只能为正面或中性信息，不填",
         "决定日期": "YYYY-MM-DD，如 2026-11-01；不能晚于今天",
         "金额": "元，不小于0，最多两位小数",
         "限制期限届满日": "限制措施长于公示期的，公示至该日（市场监管总局令第45号）",

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.query_codes import QueryCodeFields
 from credit.choices import (
+    OTHER_ACT_CATEGORIES,
+    PUBLIC_ACT_CATEGORIES,
     Colour,
     CommitmentState,
     CommitmentType,
@@ -129,6 +131,10 @@ class CreditRecord(models.Model):
                 condition=(Q(polarity=Polarity.NEGATIVE) & ~Q(severity="")) | (~Q(polarity=Polarity.NEGATIVE) & Q(severity="")),
                 name="credit_record_severity_iff_negative",
             ),
+            # Other administrative acts are neutral or positive (issue 12 §2), so they never hold a severity either.
+            models.CheckConstraint(
+                condition=~Q(category__in=[c.value for c in OTHER_ACT_CATEGORIES], polarity=Polarity.NEGATIVE), name="credit_record_act_not_negative",
+            ),
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="credit_record_amount_non_negative"),
             models.CheckConstraint(condition=Q(publicity_ends_on__gte=F("decided_on")), name="credit_record_window_ordered"),
         ]
@@ -136,6 +142,11 @@ class CreditRecord(models.Model):
             # The nightly expiry finds the active records whose window has closed.
             models.Index(fields=["publicity_ends_on"], condition=Q(state="active"), name="credit_record_active_end_idx"),
             models.Index(fields=["entity", "decided_on"], name="credit_record_uscc_date_idx"),
+            # /acts/ (issue 12 §2): public acts newest first, walked in order and stopped after a page.
+            models.Index(
+                fields=["-decided_on", "-id"], name="credit_record_public_acts_idx",
+                condition=Q(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES], state="active", published=True),
+            ),
         ]
 
     def __str__(self):
@@ -271,6 +282,7 @@ class ListEntry(models.Model):
     source_entry = models.ForeignKey(
         "self", verbose_name=_("转列来源"), null=True, blank=True, on_delete=models.PROTECT, related_name="moved_to"
     )
+    basis_record = models.ForeignKey(CreditRecord, models.PROTECT, null=True, blank=True, related_name="list_entries", verbose_name=_("所依据的信用记录"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -585,4 +597,5 @@ class CreditReport(models.Model):
 
 
 # The re-grade mark lives next to its drain (credit.regrade); imported here so Django registers it.
+from credit.exit_models import ListExitApplication, ListExitEvidence, ListRemovalProposal  # noqa: E402, F401  (issue 12 §4)
 from credit.regrade import RegradeMark  # noqa: E402, F401

@@ -209,6 +209,46 @@ class ObjectionOverdue(WarningRule):
     """
 
 
+_OPEN_EXITS_SQL = """
+    SELECT a.id, a.uscc, a.department_id, a.tracking_no, a.deadline_provisional, a.decide_due_on AS due_on,
+           CASE a.list_type WHEN 'abnormal' THEN '经营异常名录' ELSE '严重违法失信名单' END AS list_label
+    FROM credit_listexitapplication a WHERE a.state = 'submitted' AND a.decide_due_on IS NOT NULL
+"""
+
+
+class ListExitDueSoon(WarningRule):
+    """Issue 12 §4: a list exit application whose decision deadline (移出经营异常名录: 5 working days,
+    supervision.deadlines ABNORMAL_REMOVAL) is today or the next working day."""
+
+    code = "LIST_EXIT_DUE_SOON"
+    description = "移出名单申请将于1个工作日内到期（经营异常名录：5个工作日内作出决定）"
+    select = f"""
+        SELECT 'x' || a.id || ':' || to_char(a.due_on, 'YYYY-MM-DD') AS dedupe_key, a.uscc, a.department_id,
+               format('移出申请 %%s：%%s（%%s）申请移出%%s，决定期限为 %%s%%s，%%s，请及时作出决定', a.tracking_no, coalesce(e.name, a.uscc),
+                      a.uscc, a.list_label, to_char(a.due_on, 'YYYY-MM-DD'), CASE WHEN a.deadline_provisional THEN '（暂定）' ELSE '' END,
+                      CASE WHEN a.due_on = %(today)s THEN '今日到期' ELSE '下一个工作日到期' END) AS message
+        FROM ({_OPEN_EXITS_SQL}) a LEFT JOIN supervision_marketentity e ON e.uscc = a.uscc
+        WHERE a.due_on >= %(today)s AND a.due_on <= %(next_working_day)s
+    """
+
+    def params(self, *, today, now) -> dict:
+        from core.workdays import add_working_days
+
+        return {**super().params(today=today, now=now), "next_working_day": add_working_days(today, 1).date}
+
+
+class ListExitOverdue(WarningRule):
+    code = "LIST_EXIT_OVERDUE"
+    description = "移出名单申请已超过决定期限仍未作出决定"
+    select = f"""
+        SELECT 'x' || a.id AS dedupe_key, a.uscc, a.department_id,
+               format('移出申请 %%s：%%s（%%s）申请移出%%s，已超过决定期限 %%s%%s，请立即作出决定', a.tracking_no, coalesce(e.name, a.uscc),
+                      a.uscc, a.list_label, to_char(a.due_on, 'YYYY-MM-DD'), CASE WHEN a.deadline_provisional THEN '（暂定）' ELSE '' END) AS message
+        FROM ({_OPEN_EXITS_SQL}) a LEFT JOIN supervision_marketentity e ON e.uscc = a.uscc
+        WHERE a.due_on < %(today)s
+    """
+
+
 RULES: list[WarningRule] = [
     GradeWorsened(),
     ListEntered(),
@@ -217,6 +257,8 @@ RULES: list[WarningRule] = [
     CommitmentOverdue(),
     ObjectionDueSoon(),
     ObjectionOverdue(),
+    ListExitDueSoon(),
+    ListExitOverdue(),
 ]
 
 
@@ -274,6 +316,7 @@ def run_risk_scan(*, trigger: str = "schedule", today=None) -> RiskScanRun:
     """Expire closed windows, re-grade every entity, run every rule. Always leaves a run record, and
     first marks 已中断 the runs that died before leaving theirs."""
     from credit.evaluation import evaluate
+    from credit.list_exits import serious_list_entries_end
     from credit.services import credit_records_expire
 
     now = timezone.now()
@@ -286,6 +329,8 @@ def run_risk_scan(*, trigger: str = "schedule", today=None) -> RiskScanRun:
     try:
         with transaction.atomic():
             counts["expired_entities"] = credit_records_expire(actor=actor, today=today)
+            # 严重违法失信名单管理办法 第二十条: the serious list ends by itself after 3 years (before the re-grade).
+            counts["serious_list_ended"] = serious_list_entries_end(actor=actor, today=today)
             counts["regrade_marks_drained"] = regrade_drain()  # the safety net of credit.regrade
             result = evaluate(today=today)
             counts.update(evaluated=result.evaluated, grade_changed=result.changed, credit_updated=result.updated, evaluation_seconds=result.seconds)

@@ -30,6 +30,14 @@ def public_records(today: dt.date | None = None) -> QuerySet:
     ).select_related("department")
 
 
+def public_acts(today: dt.date | None = None) -> QuerySet:
+    """/acts/ (issue 12 §2): 行政许可 and the other administrative acts the public may see now, by
+    the one rule of ``public_records``, newest decision first."""
+    from credit.choices import PUBLIC_ACT_CATEGORIES
+
+    return public_records(today).filter(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES]).order_by("-decided_on", "-id")
+
+
 def shareable_records() -> QuerySet:
     """Records other departments' systems may read (credit:read): public now or aged out, never
     repaired or revoked ones, never unpublished 轻微 ones."""
@@ -117,3 +125,23 @@ def public_commitments(code: str | None = None) -> QuerySet:
 
     qs = CreditCommitment.objects.only(*PUBLIC_COMMITMENT_FIELDS).select_related("department")
     return qs.filter(entity_id=code) if code else qs
+
+
+def verified_complaints(today: dt.date | None = None) -> QuerySet:
+    """Verified complaints (投诉举报 records from 属实 / 部分属实) of the last 12 months, the same set
+    rule 3 of the evaluation counts (credit.evaluation: ``recent`` complaints; window in
+    ``lookback_start``). Their number per entity is public (消费投诉公示, seed 004 §15 ff.) whatever
+    each record's own publicity; the records themselves, and anything about the complainant, are not."""
+    from credit.choices import Polarity, RecordCategory
+    from credit.evaluation import lookback_start
+
+    today = today or timezone.localdate()
+    return CreditRecord.objects.filter(
+        category=RecordCategory.COMPLAINT, polarity=Polarity.NEGATIVE, state__in=[RecordState.ACTIVE, RecordState.EXPIRED],
+        decided_on__gte=lookback_start(today), decided_on__lte=today,
+    )
+
+
+def verified_complaint_count(code: str, today: dt.date | None = None) -> int:
+    """The public count of an entity's verified complaints in the last 12 months (a number only)."""
+    return verified_complaints(today).filter(entity_id=code).count()

@@ -19,8 +19,7 @@ from django.utils import timezone
 
 from core import audit, uscc
 from core.query_codes import filing_lookup, new_tracking, query_code_digest  # noqa: F401 - filing_lookup is part of this API
-from core.workdays import add_working_days
-from credit import record_upsert, regrade
+from credit import acts, record_producers, record_upsert, regrade
 from credit.choices import (
     LIST_GROUNDS,
     ListGround,
@@ -46,12 +45,12 @@ from credit.models import (
     RiskWarning,
 )
 from credit.record_upsert import RecordsInvalid  # part of this module's API (services.RecordsInvalid)
+from supervision.choices import DeadlineKind
+from supervision.deadlines import due
 from supervision.models import MarketEntity
 
 MAX_PUSH = 5000  # API.md: at most 5000 records a call
 MAX_CHECK = 1000  # API.md: 1 to 1000 codes a check
-ABNORMAL_LISTING_WORKING_DAYS = 10  # DOMAIN §3: list within 10 working days of the ground
-ABNORMAL_REMOVAL_WORKING_DAYS = 5  # DOMAIN §3: remove within 5 working days of the duty fulfilled
 SERIOUS_EARLY_REMOVAL_YEARS = 1  # DOMAIN §3: early removal from the serious list after 1 year
 SERIOUS_LIST_YEARS = 3  # 市场监督管理严重违法失信名单管理办法: removed when 3 years have passed
 ABNORMAL_TO_SERIOUS_YEARS = 3  # DOMAIN §3: after 3 years on the abnormal list → serious list
@@ -201,9 +200,12 @@ def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) ->
         if code is None:
             errors.add(index, "severity", f"失信程度“{data['severity']}”无效，可选：minor（轻微）、general（一般）、serious（严重）")
         data["severity"] = code
-    if data["polarity"] == Polarity.NEGATIVE and data["severity"] is None and not any(e["attr"] == "severity" for e in errors.items[before:]):
+    act = acts.record_problems(data["category"], data["polarity"], data["severity"])  # issue 12 §2: acts are never negative
+    for attr, detail in act:
+        errors.add(index, attr, detail)
+    if not act and data["polarity"] == Polarity.NEGATIVE and data["severity"] is None and not any(e["attr"] == "severity" for e in errors.items[before:]):
         errors.add(index, "severity", "负面信息须注明失信程度（轻微、一般或严重）", "required")
-    if data["polarity"] in (Polarity.POSITIVE, Polarity.NEUTRAL) and data["severity"]:
+    if not act and data["polarity"] in (Polarity.POSITIVE, Polarity.NEUTRAL) and data["severity"]:
         errors.add(index, "severity", "正面或中性信息不填写失信程度")
     for name in ("decided_on", "restriction_ends_on"):
         if data[name] is not None:
@@ -355,6 +357,10 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
         )
     changed = set(written.created) | set(written.updated)
     affected = {r["uscc"] for r in rows if r["source_ref"] in changed}  # a resend never changes the uscc (record_upsert)
+    if changed:
+        from credit.signals import records_pushed
+
+        records_pushed.send(sender=CreditRecord, department=department, source_refs=sorted(changed), actor=actor)
     enqueue_evaluation(affected)
     return PushResult(len(written.created), len(written.updated), written.unchanged, sorted(affected))
 
@@ -373,6 +379,9 @@ def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: 
     from credit.signals import record_state_changed
 
     record_state_changed.send(sender=CreditRecord, record=record, state=state, reason=reason, actor=actor)
+    from credit.list_exits import removal_propose_for_record  # DOMAIN §3: a list entry resting on it gets a removal proposal
+
+    removal_propose_for_record(actor=actor, record=record, state=state, reason=reason)
     # A repaired or revoked record must leave every public page at once, the grade's reasons included:
     # re-grade this one entity now (set-based, milliseconds) rather than within the minute.
     from credit.evaluation import evaluate
@@ -424,7 +433,7 @@ def _entity(code: str) -> MarketEntity:
 def list_entry_add(
     *, actor, entity_uscc: str, list_type: str, ground: str, legal_basis: str, department, decided_on: dt.date,
     listed_on: dt.date | None = None, notice_on: dt.date | None = None, ground_established_on: dt.date | None = None,
-    facts: str = "", decision_no: str = "", source_entry: ListEntry | None = None,
+    facts: str = "", decision_no: str = "", source_entry: ListEntry | None = None, basis_record: CreditRecord | None = None,
 ) -> ListEntry:
     """List an entity, enforcing DOMAIN §3 for the list type."""
     entity = _entity(entity_uscc)
@@ -455,13 +464,13 @@ def list_entry_add(
     entry = ListEntry.objects.create(
         entity=entity, list_type=list_type, ground=ground, legal_basis=legal_basis.strip(), department=department, decided_on=decided_on,
         listed_on=listed_on, notice_on=notice_on, ground_established_on=ground_established_on, facts=facts, decision_no=decision_no,
-        source_entry=source_entry,
+        source_entry=source_entry, basis_record=basis_record,
     )
     after = audit.snapshot(entry)
     if list_type == ListType.ABNORMAL:
-        # DOMAIN §3: within 10 working days of the ground; a late listing is kept, and shown.
-        deadline = add_working_days(ground_established_on, ABNORMAL_LISTING_WORKING_DAYS)
-        after["listing_deadline"] = str(deadline)
+        # DOMAIN §3: within the listing deadline (national default 10 working days) of the ground; a late listing is kept, and shown.
+        deadline = due(DeadlineKind.ABNORMAL_LISTING, ground_established_on, department=department)
+        after["listing_deadline"], after["listing_rule"] = str(deadline), deadline.rule.citation
         after["listed_late"] = listed_on > deadline.date
     audit.record(actor=actor, action="list_entry.add", target=entry, after=after)
     enqueue_evaluation([entity.uscc])
@@ -470,7 +479,7 @@ def list_entry_add(
 
 def removal_problem(entry: ListEntry, reason: str, removed_on: dt.date) -> str | None:
     """Why ``entry`` may not be removed for ``reason`` on ``removed_on`` (DOMAIN §3), or None."""
-    if reason == RemovalReason.DECISION_REVOKED:
+    if reason in (RemovalReason.DECISION_REVOKED, RemovalReason.BASIS_WITHDRAWN):
         return None
     if entry.list_type == ListType.SERIOUS:
         if reason == RemovalReason.EARLY_REMOVAL:
@@ -507,9 +516,10 @@ def list_entry_remove(
     entry.save(update_fields=["removed_on", "removal_reason", "removal_note"])
     after = audit.snapshot(entry)
     if entry.list_type == ListType.ABNORMAL and duty_fulfilled_on:
-        # DOMAIN §3: removed within 5 working days after the duty is fulfilled.
-        deadline = add_working_days(duty_fulfilled_on, ABNORMAL_REMOVAL_WORKING_DAYS)
-        after.update(duty_fulfilled_on=str(duty_fulfilled_on), removal_deadline=str(deadline), removed_late=removed_on > deadline.date)
+        # DOMAIN §3: removed within the removal deadline (national default 5 working days) after the duty is fulfilled.
+        deadline = due(DeadlineKind.ABNORMAL_REMOVAL, duty_fulfilled_on, department=entry.department_id)
+        after.update(duty_fulfilled_on=str(duty_fulfilled_on), removal_deadline=str(deadline), removed_late=removed_on > deadline.date,
+                     removal_rule=deadline.rule.citation)
     audit.record(actor=actor, action="list_entry.remove", target=entry, before=before, after=after)
     from credit.evaluation import evaluate
 
@@ -776,6 +786,7 @@ def commitment_make(
 ):
     """Make a commitment (public site or official entry). Returns ``(commitment, query_code)``."""
     from credit.choices import CommitmentType
+    from credit.list_exits import good_standing_problem
     from credit.models import CreditCommitment
 
     made_on = made_on or timezone.localdate()
@@ -792,6 +803,8 @@ def commitment_make(
         errors["related_record"] = "信用修复型承诺须指明所修复的信用记录"
     if related_record is not None and related_record.entity_id != entity.uscc:
         errors["related_record"] = "所修复的信用记录不属于该主体"
+    if commitment_type == CommitmentType.APPROVAL_SUBSTITUTE and (problem := good_standing_problem(entity.uscc)):
+        errors["entity"] = problem  # seed 004 §1: 容缺受理 only for applicants 「信用状况较好」
     if due_on < made_on:
         errors["due_on"] = f"履约期限 {due_on} 不能早于作出日期 {made_on}"
     elif due_on > made_on + relativedelta(months=max_months):
@@ -978,8 +991,6 @@ def repair_reject(*, actor, application, reason: str):
 
 # --- objections (异议申诉) -----------------------------------------------------------------------
 
-OBJECTION_ACCEPT_WORKING_DAYS = 5  # DOMAIN §3: accept or refuse within 5 working days
-OBJECTION_DECIDE_WORKING_DAYS = 20  # DOMAIN §3: decide within 20 working days in total
 CORRECTABLE_FIELDS = ("title", "content", "severity", "decided_on", "legal_basis", "amount", "penalty_types", "restriction_ends_on")
 
 
@@ -1005,8 +1016,9 @@ def objection_file(
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
-    accept_due = add_working_days(today, OBJECTION_ACCEPT_WORKING_DAYS)
-    decide_due = add_working_days(today, OBJECTION_DECIDE_WORKING_DAYS)
+    # DOMAIN §3: accepted or refused within 5 working days, decided within 20 in total (national defaults; data).
+    accept_due = due(DeadlineKind.OBJECTION_ACCEPT, today, department=target.department_id)
+    decide_due = due(DeadlineKind.OBJECTION_DECIDE, today, department=target.department_id)
     number, code = new_tracking(Objection, "YY")
     objection = Objection.objects.create(
         tracking_no=number, query_code_hash=query_code_digest(number, code), applicant_name=applicant_name.strip(),
@@ -1054,8 +1066,9 @@ def objection_refuse(*, actor, objection, reason: str):
 
 
 @transaction.atomic
-def objection_decide(*, actor, objection, outcome: str, reason: str, corrections: dict | None = None):
-    """维持, 更正 (through the credit service; the old values stay in the audit) or 撤销 (the grade follows)."""
+def objection_decide(*, actor, objection, outcome: str, reason: str, corrections: dict | None = None, corrected_by: str = ""):
+    """维持, 更正 (through the credit service; the old values stay in the audit) or 撤销 (the grade follows).
+    A record a decision produced is corrected through that decision (credit.record_producers)."""
     from credit.choices import ObjectionOutcome, ObjectionState
 
     objection = _objection_for_update(actor, objection)
@@ -1069,19 +1082,23 @@ def objection_decide(*, actor, objection, outcome: str, reason: str, corrections
     if outcome == ObjectionOutcome.CORRECTED:
         if objection.record is None:
             raise ValidationError({"outcome": "名单记录不能“更正”：请选择维持或撤销（撤销即移出名单）"})
+        if problem := record_producers.correction_problem(objection.record, corrected_by):
+            raise ValidationError({"outcome": problem})
         unknown = sorted(set(corrections or {}) - set(CORRECTABLE_FIELDS))
-        if not corrections or unknown:
+        if not corrected_by and (not corrections or unknown):
             raise ValidationError({"corrections": "更正须给出要更正的字段，可更正：" + "、".join(_FIELD_LABELS[f] for f in CORRECTABLE_FIELDS)})
-        record = objection.record
-        current = {name: getattr(record, name) for name in RECORD_INPUT_FIELDS if name != "uscc"}
-        current["uscc"] = record.entity_id
-        credit_records_push(actor=actor, department=record.department, records=[{**current, **corrections}])
+        if not corrected_by:  # else the changed decision's own record has replaced this one
+            record = objection.record
+            current = {name: getattr(record, name) for name in RECORD_INPUT_FIELDS if name != "uscc"}
+            current["uscc"] = record.entity_id
+            credit_records_push(actor=actor, department=record.department, records=[{**current, **corrections}])
     elif outcome == ObjectionOutcome.REVOKED:
         if objection.record is not None:
             credit_record_revoke(actor=actor, record=objection.record, reason=note[:300])
         else:
             list_entry_remove(actor=actor, entry=objection.list_entry, reason=RemovalReason.DECISION_REVOKED, note=note[:300])
     before = _public_snapshot(objection)
+    reason = f"{reason.strip()}（已通过变更决定 {corrected_by} 更正）" if corrected_by else reason
     objection.state, objection.outcome, objection.outcome_reason, objection.decided_at = ObjectionState.DECIDED, outcome, reason.strip(), timezone.now()
     objection.handled_by = actor if getattr(actor, "is_authenticated", False) else None
     objection.save(update_fields=["state", "outcome", "outcome_reason", "decided_at", "handled_by"])

@@ -18,3 +18,8 @@ def grade_new_entity(sender, instance, created, raw=False, **kwargs):
 # ``actor``), so an app that publishes the same fact elsewhere (enforcement's penalty summaries)
 # stops at the same moment, without credit importing it.
 record_state_changed = Signal()
+
+# Sent inside credit_records_push's transaction with the pushing ``department`` and the ``source_refs``
+# created or updated, so an app that shows the same facts elsewhere (enforcement's penalty summaries
+# of pushed 行政处罚 records) writes them in the same transaction, without credit importing it.
+records_pushed = Signal()

@@ -19,11 +19,12 @@ from django.views.decorators.http import require_http_methods
 
 from core import uscc as uscc_lib
 from core.api.throttling import PublicFormThrottle
+from core.filing_done import done_redirect
 from core.search import to_tsquery_text
 from core.views import PublicHttp404
-from credit import forms_public, selectors, services
-from credit.choices import GRADE_ORDER, OPEN_OBJECTION_STATES, Colour, Grade, ListType, Polarity, RecordCategory
-from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS
+from credit import forms_public, list_exits, record_links, selectors, services
+from credit.choices import GRADE_ORDER, OPEN_OBJECTION_STATES, OTHER_ACT_CATEGORIES, Colour, Grade, ListType, Polarity, RecordCategory
+from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, lookback_start
 from credit.models import EntityCredit, Objection
 from credit.services import publicity_rule_in_force
 from supervision.models import MarketEntity
@@ -39,7 +40,7 @@ COLOUR_HEX = {Colour.GREEN: "#2e7d32", Colour.YELLOW: "#f0b400", Colour.RED: "#c
 GRADE_RULES = {
     Grade.SERIOUSLY_DISHONEST: "列入严重违法失信名单，或有公示期内的严重失信信息。",
     Grade.DISHONEST: "列入经营异常名录，或有公示期内的一般失信信息，或近12个月内违反信用承诺。",
-    Grade.WARNING: f"有有效期内的轻微失信信息，或列入重点关注对象名单，或近12个月经核实的投诉举报达到{COMPLAINT_THRESHOLD}件。",
+    Grade.WARNING: f"有公示中的轻微失信信息，或列入重点关注对象名单，或近12个月经核实的投诉举报达到{COMPLAINT_THRESHOLD}件。",
     Grade.GOOD: "不属于以上任何一种情形。",
 }
 
@@ -53,10 +54,10 @@ LIST_DESCRIPTIONS = {
 # How an entity leaves each negative list (DOMAIN §3), in plain words for the entity itself.
 LIST_EXIT_HINTS = {
     ListType.ABNORMAL: (
-        "履行相关义务（如补报年度报告、公示有关信息、更正虚假信息或恢复可联系状态）后，可向作出决定的部门申请移出，部门应在5个工作日内作出决定。"
+        "履行相关义务（如补报年度报告、公示有关信息、更正虚假信息或恢复可联系状态）后，可在线提交证明材料申请移出，作出决定的部门应在5个工作日内作出决定。"
     ),
     ListType.SERIOUS: "列入满1年、已履行相关义务且未再发生违法行为的，可申请提前移出；否则列入满3年后移出。",
-    ListType.KEY_ATTENTION: "纠正失信行为、履行相关义务后，可向作出决定的部门申请移出。",
+    ListType.KEY_ATTENTION: "纠正失信行为、履行相关义务后，由作出决定的部门依职权移出；对列入有异议的，可以提出异议。",
 }
 
 # The grade each negative list holds an entity at while the entry is active (DOMAIN §3 rules 1–3).
@@ -174,7 +175,7 @@ def _change_hint(credit: dict | None, entries: list, rule) -> dict:
     holding = [e for e in entries if LIST_HOLDS.get(e.list_type) == credit["grade"]]
     hint = {"improves_on": credit["improves_on"], "lists": [], "complaints": False}
     if credit["grade"] != Grade.GOOD and credit["improves_on"] is None:
-        hint["lists"] = [{"name": e.get_list_type_display(), "how": LIST_EXIT_HINTS[e.list_type]} for e in holding]
+        hint["lists"] = [{"name": e.get_list_type_display(), "how": LIST_EXIT_HINTS[e.list_type], "entry": e} for e in holding]
         hint["complaints"] = credit["grade"] == Grade.WARNING and not holding
     hint["repair"] = {"general_min": _months(rule.general_min_months), "serious_min": _months(rule.serious_min_months)}
     return hint
@@ -217,8 +218,9 @@ def entity_detail(request, uscc: str):
     by_category = []
     for value, label in RecordCategory.choices:
         items = [r for r in records if r.category == value]
-        if items:
+        if items and value not in OTHER_ACT_CATEGORIES:  # those have their own section, 其他行政行为 (issue 12 §2)
             by_category.append({"label": label, "records": items})
+    other_acts = [r for r in records if r.category in OTHER_ACT_CATEGORIES]
     entries = list(
         selectors.public_list_entries(today=today)
         .filter(entity_id=code)
@@ -227,16 +229,26 @@ def entity_detail(request, uscc: str):
     )
     for r in records:
         r.repairable = r.polarity == Polarity.NEGATIVE  # only negative facts are repaired (DOMAIN §3)
-    commitments = list(selectors.public_commitments(code).order_by("-made_on", "-id"))
+    commitments = list(selectors.public_commitments(code).only(*selectors.PUBLIC_COMMITMENT_FIELDS, "result_record").order_by("-made_on", "-id"))
+    # Issue 12 §7: a section shows every public fact of its kind, whatever system it came from. Lists
+    # and commitments that other departments' systems pushed exist here only as records.
+    own_results = {c.result_record_id for c in commitments}
+    pushed_list_records = [r for r in records if r.category in (RecordCategory.ABNORMAL, RecordCategory.SERIOUS)]
+    pushed_commitments = [r for r in records if r.category == RecordCategory.COMMITMENT and r.pk not in own_results]
     rule = publicity_rule_in_force(today)
     context = {
         "entity": entity,
         "credit": credit,
         "record_groups": by_category,
+        "other_acts": other_acts,
         "record_count": len(records),
         "list_entries": entries,
+        "pushed_list_records": pushed_list_records,
         "commitments": commitments,
+        "pushed_commitments": pushed_commitments,
         "change": _change_hint(credit, entries, rule),
+        # 消费投诉公示 (seed 004 §15 ff.): a number only, never a complaint or its complainant.
+        "verified_complaints": {"count": selectors.verified_complaint_count(code, today), "since": lookback_start(today)},
         "history": _history_view(history_rows, credit, today) if credit else {"points": []},
         "today": today,
         "extra_sections": entity_page_sections(entity),
@@ -285,7 +297,8 @@ def list_detail(request, list_type: str):
     if q:
         entries = _search_entries(entries, q)
     page = Paginator(entries, PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    context = {"list_type": kind.value, "list_label": kind.label, "description": LIST_DESCRIPTIONS[kind], "q": q, "page": page}
+    context = {"list_type": kind.value, "list_label": kind.label, "description": LIST_DESCRIPTIONS[kind], "q": q, "page": page,
+               "exit_rule": list_exits.EXIT_RULES.get(kind, "")}  # leaving the list is a procedure (issue 12 §4)
     return render(request, "credit/list_detail.html", context)
 
 
@@ -387,8 +400,7 @@ def commitment_new(request):
             except ValidationError as exc:
                 forms_public.apply_service_errors(form, exc, rename={"entity": "uscc", "related_record": None})
             else:
-                context = {"commitment": commitment, "entity_name": form.entity.name, "query_code": code, "department": data["department"].name}
-                return render(request, "credit/commitment_done.html", context)
+                return done_redirect(request, kind="commitment", to="commitment-done", pk=commitment.pk, query_code=code)
     else:
         initial = {"commitment_type": kind, "content": forms_public.commitment_text(kind)}
         if request.GET.get("uscc"):
@@ -404,9 +416,9 @@ def commitment_new(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def repair_new(request):
-    """Apply to repair a public record (信用修复). The service's exact reasons are shown when it refuses."""
-    pk = _pk(request.GET.get("record"))
-    record = selectors.public_records().filter(pk=pk).first() if pk else None
+    """Apply to repair a public record, or any record about the entity through its party link (信用修复;
+    credit.record_links). The service's exact reasons are shown when it refuses."""
+    record, target_query = record_links.filing_record(request.GET)
     if record is None:
         return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“申请信用修复”。")
     if request.method == "POST":
@@ -430,8 +442,7 @@ def repair_new(request):
             except ValidationError as exc:
                 forms_public.apply_service_errors(form, exc, rename={"record_id": None})
             else:
-                context = {"application": application, "record": record, "query_code": code, "evidence_count": len(data["evidence"])}
-                return render(request, "credit/repair_done.html", context)
+                return done_redirect(request, kind="repair", to="repair-done", pk=application.pk, query_code=code, evidence_count=len(data["evidence"]))
         problems = []  # the errors on the form say it
     else:
         form = forms_public.RepairForm()
@@ -442,6 +453,7 @@ def repair_new(request):
         "entity_name": _entity_name(record.entity_id),
         "problems": problems,
         "commitment_text": services.COMMITMENT_TEMPLATES["repair"],
+        "target_query": target_query,
         "max_files": forms_public.EVIDENCE_MAX_FILES,
     }
     return render(request, "credit/repair_form.html", context)
@@ -459,11 +471,10 @@ def objection_new(request):
             return _no_target(request, "名单记录", "请在主体信用信息页面，点击该条名单记录下的“提出异议”。")
         target_query = f"list_entry={entry.pk}"
     else:
-        pk = _pk(request.GET.get("record"))
-        record = selectors.public_records().filter(pk=pk).first() if pk else None
+        # A public record by id, or any record about the entity through its party link (credit.record_links).
+        record, target_query = record_links.filing_record(request.GET)
         if record is None:
             return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“提出异议”。")
-        target_query = f"record={record.pk}"
     target = record or entry
     if request.method == "POST":
         if (limited := _throttled(request)) is not None:
@@ -484,8 +495,7 @@ def objection_new(request):
             except ValidationError as exc:
                 forms_public.apply_service_errors(form, exc, rename={"record_id": None, "list_entry_id": None})
             else:
-                context = {"objection": objection, "record": record, "entry": entry, "query_code": code, "entity_uscc": target.entity_id}
-                return render(request, "credit/objection_done.html", context)
+                return done_redirect(request, kind="objection", to="objection-done", pk=objection.pk, query_code=code)
     else:
         form = forms_public.ObjectionForm()
     open_objection = Objection.objects.filter(**{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]).exists()

@@ -34,8 +34,18 @@ from credit.admin import (
 )
 from credit.choices import PenaltyType
 from credit.file_import import DepartmentFileImportMixin, truncated
-from enforcement import admin_forms, documents, imports, services
+from enforcement import (
+    admin_early_stop,  # noqa: F401 - registers 提前停止公示 and the disclosure rules (issue 12 §1)
+    admin_forms,
+    documents,
+    imports,
+    objections,
+    services,
+)
+from enforcement.admin_due_process import CaseDueProcessMixin, ComplaintEntityMixin, proposal_html
+from enforcement.case_rules import may_move_case
 from enforcement.choices import CaseStage, ComplaintState, DecisionState, DisclosureState
+from enforcement.complaint_rules import sees_complainant
 from enforcement.forms import (
     ChannelDeadlineForm,
     ComplaintAcceptForm,
@@ -94,9 +104,8 @@ def complaint_deadline_q(lookup: str, day) -> Q:
 
 
 def handles_complaint(request, complaint) -> bool:
-    """Is the official of the complaint's handling department (who alone sees the reporter)?"""
-    dept = department_of(request.user)
-    return dept is not None and complaint is not None and complaint.department_id == dept.pk
+    """Does the official see the reporter? Its handlers and the 部门负责人 only (issue 12 §6, DOMAIN §5)."""
+    return sees_complainant(request.user, complaint)
 
 
 class ComplaintStateFilter(StateFilter):
@@ -148,7 +157,7 @@ COMPLAINT_RESULT_FIELDS = ("verdict", "outcome", "handled_by_display", "closed_a
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     """受理 → 办结 (verdict and outcome), 转办 or 转立案, within the channel's working-day deadline."""
 
     form = ComplaintEntryForm
@@ -159,7 +168,7 @@ class ComplaintAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Se
     search_help_text = _("按统一社会信用代码（18位）、受理编号、被投诉举报对象名称或来源工单号搜索")
     text_search_fields = ("tracking_no", "entity_name", "external_no")
     list_select_related = ("department",)
-    actions = ["accept", "close", "assign", "convert"]
+    actions = ["accept", "close", "assign", "convert", "set_entity", "set_complaint_handlers"]
     action_query = "?state=all"
     list_per_page = 50
     show_full_result_count = False
@@ -310,10 +319,13 @@ class ComplaintAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Se
     # actions
 
     def object_actions(self, request, obj):
+        extra = [("set_entity", _("设置统一社会信用代码"))]
+        if self.has_assign_handlers(request, obj):
+            extra.append(("set_complaint_handlers", _("指定承办人员")))
         if obj.state == ComplaintState.RECEIVED:
-            return [("accept", _("受理")), ("close", _("办结")), ("assign", _("转办")), ("convert", _("转立案"))]
+            return [("accept", _("受理")), ("close", _("办结")), ("assign", _("转办")), ("convert", _("转立案")), *extra]
         if obj.state == ComplaintState.HANDLING:
-            return [("close", _("办结")), ("assign", _("转办")), ("convert", _("转立案"))]
+            return [("close", _("办结")), ("assign", _("转办")), ("convert", _("转立案")), *extra]
         return []
 
     @admin.action(description=_("受理"), permissions=["change"])
@@ -356,11 +368,19 @@ class ComplaintAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Se
 
 @admin.register(ChannelDeadline)
 class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
-    """Versions of each channel's deadline: add a new version, never edit one (filed complaints keep theirs)."""
+    """Versions of each channel's deadline: add a new version, never edit one (filed complaints keep theirs).
+    They are statutory deadlines of kind 投诉举报办理 with the channel as variant (issue 12 §2)."""
 
     form = ChannelDeadlineForm
-    list_display = ("channel", "working_days", "effective_from", "note", "in_force")
-    list_filter = ("channel",)
+    list_display = ("channel_label", "working_days", "effective_from", "effective_to", "citation", "in_force")
+    list_filter = ("variant",)
+    VIEW_FIELDS = ("channel_label", "working_days", "effective_from", "effective_to", "citation")
+
+    def get_fields(self, request, obj=None):
+        return super().get_fields(request, obj) if obj is None else self.VIEW_FIELDS
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.VIEW_FIELDS
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -376,14 +396,14 @@ class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
             return
         adopt(obj, saved)
 
+    @admin.display(description=_("渠道"), ordering="variant")
+    def channel_label(self, obj):
+        return obj.get_channel_display()
+
     @admin.display(description=_("当前生效"), boolean=True)
     def in_force(self, obj):
         today = timezone.localdate()
-        current = getattr(self, "_in_force", None)
-        if current is None or current[0] != today:
-            rows = ChannelDeadline.objects.filter(effective_from__lte=today).order_by("channel", "-effective_from").distinct("channel")
-            current = self._in_force = (today, {r.pk for r in rows})
-        return obj.pk in current[1]
+        return obj.effective_from <= today and (obj.effective_to is None or obj.effective_to >= today)
 
 
 # --- end complaints -----------------------------------------------------------------------------------
@@ -398,7 +418,7 @@ class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
 
 CASE_VIEW_FIELDS = (
     "number", "department", "stage", "party_name", "entity", "party_is_minor", "title", "source_display", "source_note", "standard_display",
-    "is_major", "handlers_display", "filed_on", "outcome", "closed_on", "created_by_display",
+    "is_major", "handlers_display", "filed_on", "outcome", "closed_on", "created_by_display", "proposal_display", "notice_display",
 )
 CASE_RECORD_FIELDS = ("timeline", "legal_reviews_display", "decisions_display")
 
@@ -441,7 +461,7 @@ class CaseStageFilter(admin.SimpleListFilter):
 
 
 @admin.register(CaseModel)
-class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     """立案 through ``case_open``; every later step is an action on the case's page (全程记录 below it)."""
 
     form = admin_forms.CaseOpenForm
@@ -451,7 +471,7 @@ class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Service
     search_help_text = _("按统一社会信用代码（18位）、案件编号、当事人或案由搜索")
     text_search_fields = ("number", "party_name", "title")
     list_select_related = ("department",)
-    actions = ["advance", "legal_review", "issue_decision", "close_case", "set_handlers"]
+    actions = ["advance", "propose", "legal_review", "record_answer", "issue_decision", "close_case", "set_handlers"]
     list_per_page = 50
     show_full_result_count = False
 
@@ -597,13 +617,16 @@ class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Service
         actions = []
         if obj.stage == CaseStage.CLOSED:
             return actions
-        can_change = self.has_change_permission(request)
+        # Issue 12 §6: only the case's handlers or the 部门负责人 move it.
+        can_change = self.has_change_permission(request) and may_move_case(request.user, obj)
         if can_change and services.allowed_next_stages(obj):
             actions.append(("advance", _("推进到下一环节")))
+        if can_change and obj.stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.LEGAL_REVIEW):
+            actions.append(("propose", _("拟处罚意见")))
         if obj.stage == CaseStage.LEGAL_REVIEW and self.has_legal_review_permission(request):
             actions.append(("legal_review", _("法制审核")))
         if can_change and obj.stage == CaseStage.NOTICE:
-            actions.append(("issue_decision", _("作出处罚决定")))
+            actions += [("record_answer", _("登记陈述申辩、听证")), ("issue_decision", _("作出处罚决定"))]
         if can_change:
             actions += [("close_case", _("结案")), ("set_handlers", _("变更承办人员"))]
         return actions
@@ -631,14 +654,18 @@ class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Service
             form_class=admin_forms.CaseAdvanceForm.for_case(case) if case else admin_forms.CaseAdvanceForm,
             note=_("作出处罚决定、结案请使用相应操作；重大执法决定须经法制审核通过后方可进入告知环节。"),
             apply=lambda obj, data: services.case_advance(actor=request.user, case=obj, to_stage=data["to_stage"], note=data.get("note") or "",
-                                                          documents=admin_forms.document_pairs(data)),
+                                                          documents=admin_forms.document_pairs(data), notice_served_on=data.get("notice_served_on")),
         )
 
     @admin.action(description=_("法制审核"), permissions=["legal_review"])
     def legal_review(self, request, queryset):
+        case = self._one(queryset)
+        note = _("法制审核人员不能是本案的承办人员；审核通过后案件方可进入告知环节，退回补正的案件退回调查取证。")
+        # Issue 12 §6: the reviewer sees the proposed decision it reviews.
+        note = format_html("{}{}", note, proposal_html(case)) if case is not None else note
         return intermediate_action(
             self, request, queryset, single=True, form_class=admin_forms.LegalReviewForm, title=_("法制审核"), done=_("已记录法制审核"),
-            submit=_("提交审核意见"), note=_("法制审核人员不能是本案的承办人员；审核通过后案件方可进入告知环节，退回补正的案件退回调查取证。"),
+            submit=_("提交审核意见"), note=note,
             apply=lambda obj, data: services.legal_review_record(actor=request.user, case=obj, result=data["result"], opinion=data["opinion"]),
         )
 
@@ -648,14 +675,11 @@ class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Service
         return intermediate_action(
             self, request, queryset, single=True, form_class=admin_forms.DecisionForm, title=_("作出处罚决定"), done=_("已作出处罚决定"),
             submit=_("签发决定书"), initial=admin_forms.decision_initial(case) if case else None, note=self._decision_note(case),
-            apply=lambda obj, data: self._issue(request, obj, data),
+            apply=lambda obj, data: self._issue(request, obj, data), refusal_on_form=True,
         )
 
     def _issue(self, request, case, data):
-        try:
-            decision = services.penalty_decision_issue(actor=request.user, case=case, **admin_forms.decision_kwargs(data))
-        except ValidationError as exc:
-            raise admin_forms.labelled_refusal(exc, admin_forms.DecisionForm) from None
+        decision = services.penalty_decision_issue(actor=request.user, case=case, **admin_forms.decision_kwargs(data))
         url = reverse("admin:enforcement_penaltydecision_pdf", args=[decision.pk])
         messages.info(request, format_html('决定书文号 {}：<a href="{}">打印决定书</a>', decision.number, url))
         return decision
@@ -698,7 +722,7 @@ class CaseAdmin(ViewOnceSavedMixin, RemedyActionsMixin, UsccSearchMixin, Service
 
 EVENT_ACTIONS = {
     "open": "立案", "advance": "推进", "legal_review": "法制审核", "decide": "作出处罚决定", "close": "结案", "handlers": "变更承办人员",
-    "revoke_decision": "撤销（变更）决定",
+    "revoke_decision": "撤销（变更）决定", "proposal": "拟处罚意见", "answer": "陈述申辩、听证",
 }
 
 
@@ -810,7 +834,11 @@ class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, RemedyAction
 
     def _change(self, request, decision, data):
         try:
-            new = services.decision_change(actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data))
+            if (data.get("objection_no") or "").strip():  # issue 12 §7: 依异议更正 (enforcement.objections)
+                new = objections.decision_change_by_objection_no(
+                    actor=request.user, decision=decision, objection_no=data["objection_no"], reason=data["reason"], **admin_forms.decision_kwargs(data))
+            else:
+                new = services.decision_change(actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data))
         except ValidationError as exc:
             raise admin_forms.labelled_refusal(exc) from None
         messages.info(request, _("变更后的决定书文号：%(no)s") % {"no": new.number})

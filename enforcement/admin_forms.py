@@ -116,7 +116,10 @@ class CaseOpenForm(NoModelValidationMixin, forms.ModelForm):
 class CaseAdvanceForm(DocumentsMixin):
     to_stage = forms.ChoiceField(label=_("推进到"), choices=())
     note = forms.CharField(label=_("办理说明"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}))
-    field_order = ("to_stage", "note", "document_title", "documents")
+    # Issue 12 §6: the party's 5 working days to answer run from the day the 告知书 was served.
+    notice_served_on = forms.DateField(label=_("告知书送达日期"), required=False, widget=AdminDateWidget,
+                                       help_text=_("推进到告知环节时填写；不填则为今天"))
+    field_order = ("to_stage", "note", "notice_served_on", "document_title", "documents")
 
     @classmethod
     def for_case(cls, case):
@@ -193,6 +196,8 @@ class DecisionForm(forms.Form):
     remedies = forms.CharField(label=_("申请行政复议、提起行政诉讼的途径和期限"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
                                initial=services.DEFAULT_REMEDIES)
     decided_on = forms.DateField(label=_("决定日期"), required=False, widget=AdminDateWidget, help_text=_("不填则为今天"))
+    restriction_ends_on = forms.DateField(label=_("限制期限届满日"), required=False, widget=AdminDateWidget,
+                                          help_text=_("限制开展生产经营活动、限制从业等有期限的处罚填写；长于公示期的，公示至此日（市场监管总局令第45号第十三条）"))
 
     # What the service requires of every decision, checked here too so each refusal shows next to its field
     # (the service stays the authority; its other refusals come back as messages naming the field).
@@ -242,6 +247,7 @@ def decision_kwargs(data) -> dict:
     )
     if data.get("decided_on"):
         kwargs["decided_on"] = data["decided_on"]
+    kwargs["restriction_ends_on"] = data.get("restriction_ends_on") or None
     return kwargs
 
 
@@ -259,7 +265,10 @@ def decision_initial(case) -> dict:
 class DecisionChangeForm(DecisionForm):
     reason = forms.CharField(label=_("变更理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
                              help_text=_("原决定撤回公示，新决定取得新文号"))
-    field_order = ("reason",)
+    # Issue 12 §7: an objection about this decision's credit record is corrected here, not in credit.
+    objection_no = forms.CharField(label=_("依异议更正（异议受理编号）"), max_length=32, required=False,
+                                   help_text=_("因异议申诉而变更的，填写已受理异议的受理编号；变更后该异议办结为“更正”"))
+    field_order = ("reason", "objection_no")
 
 
 class ReasonForm(forms.Form):

@@ -19,6 +19,12 @@ class EnforcementConfig(AppConfig):
         # A repaired or revoked credit record takes its penalty summary off the public pages with it.
         record_state_changed.connect(disclosure_follow_record, dispatch_uid="enforcement.disclosure_follow_record")
 
+        from credit.signals import records_pushed
+        from enforcement.pushed_penalties import mirror_pushed
+
+        # A 行政处罚 record pushed by another system is a public penalty too (issue 12 §1/§7): mirrored at once.
+        records_pushed.connect(mirror_pushed, dispatch_uid="enforcement.mirror_pushed")
+
     # --- demo data ---
 
     def seed_demo(self, stdout):
@@ -26,6 +32,13 @@ class EnforcementConfig(AppConfig):
         from enforcement.demo import seed_enforcement_demo
 
         return seed_enforcement_demo(stdout=stdout)
+
+    # --- objections (issue 12 §7): a decision's credit record is corrected through the decision (变更决定) ---
+
+    def credit_record_producer(self, record) -> dict | None:
+        from enforcement.objections import producer_of
+
+        return producer_of(record)
 
     # --- disclosure (双公示): the entity page gains its published penalties ---
 
@@ -51,14 +64,19 @@ class EnforcementConfig(AppConfig):
     # --- complaints (投诉举报): /track/ and the status endpoint find TS numbers through these hooks ---
 
     def filing_models(self) -> dict:
-        from enforcement.models import Complaint
+        from enforcement.models import Complaint, EarlyStopApplication
 
-        return {"TS": Complaint}
+        return {"TS": Complaint, "TZ": EarlyStopApplication}
 
     def filing_status(self, complaint) -> dict:
         """A complaint as its reporter may see it by number and code: state, deadline, outcome.
-        Never the reporter's identity or contacts, never who handled it."""
+        Never the reporter's identity or contacts, never who handled it. (TZ: an early-stop application.)"""
         from enforcement.choices import ComplaintState
+        from enforcement.early_stop import early_stop_status
+        from enforcement.models import EarlyStopApplication
+
+        if isinstance(complaint, EarlyStopApplication):
+            return early_stop_status(complaint)
 
         facts = [("类别", complaint.get_kind_display()), ("登记时间", complaint.filed_at), ("被投诉举报对象", complaint.entity_name),
                  ("承办部门", complaint.department.name)]

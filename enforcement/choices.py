@@ -1,14 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# DOMAIN §5 / issue 6: a complaint's deadline in working days unless its channel says otherwise.
-DEFAULT_COMPLAINT_WORKING_DAYS = 15
 # 行政处罚法 第42条: at least two law-enforcement officers with certificates handle a case.
 MIN_HANDLERS = 2
-# 国办发〔2018〕118号 (DOMAIN §5): penalty decisions are published within 7 working days.
-PUBLISH_WITHIN_WORKING_DAYS = 7
-# DOMAIN §5: a revoked or changed decision is withdrawn within 3 working days.
-WITHDRAW_WITHIN_WORKING_DAYS = 3
+# The party's time to answer a 告知 (issue 12 §6), a fixed figure of the law, not a deadline kind:
+# 《行政处罚法》(2021) 第六十四条第（一）项: a hearing is requested within 5 days of the notice; the SAMR
+# 《市场监督管理行政处罚程序规定》 treats 5 working days of silence after the 告知书 is served as a waiver.
+PARTY_ANSWER_WORKING_DAYS = 5
 # DOMAIN §3: complaints that count toward the grade; issue 6: ≥3 verified in 30 days warns.
 COMPLAINT_SPIKE_COUNT = 3
 COMPLAINT_SPIKE_DAYS = 30
@@ -98,6 +96,21 @@ class DisclosureState(models.TextChoices):
     NOT_PUBLIC = "not_public", _("依规不予公示")
     WITHDRAWN = "withdrawn", _("已撤回")
     ENDED = "ended", _("已停止公示（信用修复）")
+    EARLY_STOPPED = "early_stopped", _("已提前停止公示")
+
+
+class DisclosureRuleKind(models.TextChoices):
+    """Which clock a department's penalty disclosure follows (DOMAIN §3, issue 12 §1)."""
+
+    SAMR_ORDER_45 = "samr_order_45", _("市场监管总局令第45号（3个月/3年，限制期更长的从其期限）")
+    NDRC_WINDOW = "ndrc_window", _("与信用记录公示期限一致（发展改革委《信用修复管理办法》）")
+    FIXED = "fixed_months", _("固定期限（自公示之日起）")
+
+
+class EarlyStopState(models.TextChoices):
+    SUBMITTED = "submitted", _("已提交，待决定")
+    APPROVED = "approved", _("准予提前停止公示")
+    REFUSED = "refused", _("不予提前停止公示")
 
 
 class ReviewResult(models.TextChoices):

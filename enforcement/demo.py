@@ -44,10 +44,12 @@ from django.utils import timezone
 
 from core import audit
 from core.choices import Role
-from core.workdays import is_working_day
+from core.workdays import add_working_days, is_working_day
 from credit.choices import PenaltyType
-from enforcement import services
+from enforcement import demo_disclosure, services
+from enforcement.case_steps import case_rights_waive
 from enforcement.choices import (
+    PARTY_ANSWER_WORKING_DAYS,
     CaseOutcome,
     CaseSource,
     CaseStage,
@@ -73,6 +75,9 @@ LOGINS = [
     ("zfry", "ZZSJ", Role.ENFORCEMENT_OFFICER, ""),
     ("fzsh", "ZZSJ", Role.LEGAL_REVIEWER, "周敏"),
     ("wjfzsh", "ZZWJ", Role.LEGAL_REVIEWER, "郑丽华"),
+    # Issue 12 §6: only the handlers or the 部门负责人 move a case; the demo's cases are moved by the heads.
+    ("sjfzr", "ZZSJ", Role.DEPARTMENT_HEAD, "陈卫国"),
+    ("wjfzr", "ZZWJ", Role.DEPARTMENT_HEAD, "刘建华"),
 ]
 STANDARDS_FROM = dt.date(2026, 1, 1)
 MAJOR_FINE = 100000  # yuan: benchmarks whose 一般 range starts here make a 重大执法决定 (local 重大执法决定法制审核目录)
@@ -467,7 +472,8 @@ def _plans(rng: random.Random, roster: Roster, today: dt.date) -> list[Plan]:
             pool = wj if dept == "ZZWJ" else sj
             spec = pool[(k * 3 + len(plans)) % len(pool)]
             major = target in (CaseStage.LEGAL_REVIEW, "returned") or (target == CaseStage.NOTICE and k == 0)
-            plans.append(plan(dept, spec, target, day(3, 45), major=major))
+            # Issue 12 §6: one case in 告知 served yesterday, waiting out the party's 5 working days.
+            plans.append(plan(dept, spec, target, day(3, 45), major=major, extra={"waiting": target == CaseStage.NOTICE and k == 1}))
     # Closed without a decision.
     for dept, spec, outcome, filed, closed, title in (
         ("ZZSJ", sj[0], CaseOutcome.JUDICIAL_TRANSFER, (60, 90), (15, 30), "涉嫌在食品中添加非食用物质"),
@@ -527,7 +533,20 @@ def _case_key(p: Plan) -> tuple[str, str]:
     return party, title
 
 
-def _advance(actor, case: Case, *stages, notes=None) -> Case:
+def _served_on(p: Plan, today: dt.date) -> dt.date:
+    """The day the demo's 告知书 was served (issue 12 §6): for a decided case, early enough that the
+    party's 5 working days had passed by the decision; for one still in 告知, about two weeks ago, and
+    for the one marked ``waiting`` the previous working day, so it is seen waiting out its period."""
+    if p.decided_on:
+        served = p.decided_on - dt.timedelta(days=1)
+        while served > p.filed_on and add_working_days(served, PARTY_ANSWER_WORKING_DAYS).date >= p.decided_on:
+            served -= dt.timedelta(days=1)
+        return max(served, p.filed_on)
+    back = 1 if p.extra.get("waiting") else 12
+    return max(_working_day(today - dt.timedelta(days=back), today), p.filed_on)
+
+
+def _advance(actor, case: Case, *stages, notes=None, served_on=None) -> Case:
     notes = notes or {}
     default = {
         CaseStage.INVESTIGATION: "经负责人批准立案，开展调查取证：现场检查、询问当事人、调取相关票据。",
@@ -538,7 +557,8 @@ def _advance(actor, case: Case, *stages, notes=None) -> Case:
         CaseStage.EXECUTION: "当事人已签收决定书，进入执行环节，督促当事人按期履行。",
     }
     for stage in stages:
-        case = services.case_advance(actor=actor, case=case, to_stage=stage, note=notes.get(stage, default[stage]))
+        extra = {"notice_served_on": served_on} if stage == CaseStage.NOTICE and served_on else {}
+        case = services.case_advance(actor=actor, case=case, to_stage=stage, note=notes.get(stage, default[stage]), **extra)
     return case
 
 
@@ -583,7 +603,7 @@ def _decide(actor, rng: random.Random, case: Case, p: Plan, **override):
 
 def _seed_case(p: Plan, ctx: dict) -> Case:
     depts, roster, rng = ctx["depts"], ctx["roster"], ctx["rng"]
-    actor = ctx["officials"].get(p.dept) or ACTOR
+    actor = ctx["heads"].get(p.dept) or ACTOR
     reviewer = ctx["reviewers"][p.dept]
     party, title = _case_key(p)
     first = ctx["officer"] if p.dept == "ZZSJ" and ctx["officer"] is not None and rng.random() < 0.3 else None
@@ -630,7 +650,11 @@ def _seed_case(p: Plan, ctx: dict) -> Case:
             _review(reviewer, case, ReviewResult.RETURNED)
             return Case.objects.get(pk=case.pk)
         _review(reviewer, case)
-    case = _advance(actor, case, CaseStage.NOTICE)
+    served_on = _served_on(p, timezone.localdate())
+    case = _advance(actor, case, CaseStage.NOTICE, served_on=served_on)
+    if p.decided_on and add_working_days(served_on, PARTY_ANSWER_WORKING_DAYS).date >= p.decided_on:
+        # Decided within the 5 working days: the party had waived its rights in writing.
+        case = case_rights_waive(actor=actor, case=case, waived_on=served_on, note="当事人签署《放弃陈述、申辩和听证权利声明书》。")
     if target == CaseStage.NOTICE:
         return case
     if target == "warning":
@@ -828,6 +852,7 @@ def seed_enforcement_demo(*, stdout=None) -> dict:
             "depts": depts, "roster": roster, "rng": rng, "cases": [], "decisions": [],
             "officials": {k: v for k, v in officials.items() if v is not None},
             "reviewers": {"ZZSJ": logins["users"]["fzsh"], "ZZWJ": logins["users"]["wjfzsh"]},
+            "heads": {"ZZSJ": logins["users"]["sjfzr"], "ZZWJ": logins["users"]["wjfzr"]},
             "officer": Inspector.objects.filter(user=logins["users"]["zfry"]).first(),
         }
         seeded = seed_standards(depts)
@@ -841,6 +866,7 @@ def seed_enforcement_demo(*, stdout=None) -> dict:
             if Case.objects.filter(department=depts[p.dept], party_name=party, title=title).exists():
                 continue
             _seed_case(p, ctx)
+        demo_disclosure.seed_disclosure_rules(depts)  # 总局令第45号 for the market regulators, before publishing
         published = services.disclosures_publish(actor=ACTOR) if ctx["decisions"] else {"published": 0, "withdrawn": 0}
         for p, decision in ctx["decisions"]:
             if p.target == "revoked":
@@ -850,6 +876,7 @@ def seed_enforcement_demo(*, stdout=None) -> dict:
                 )
         stats["featured"] = _feature(ctx) if ctx["decisions"] else 0
         stats["complaints"] = seed_complaints(ctx)
+        stats["early_stop"] = demo_disclosure.seed_early_stop(today)
     stats.update(
         logins_added=logins["added"], cases_added=len(ctx["cases"]), decisions_added=PenaltyDecision.objects.count() - decisions_before,
         published=published["published"], withdrawn=published["withdrawn"],
@@ -875,4 +902,5 @@ def _report(stdout, stats: dict) -> None:
                  f"已公示共 {public.count()}，其中曝光台 {public.filter(featured=True).count()}")
     complaints = Complaint.objects.all()
     stdout.write(f"  投诉举报：新增 {stats['complaints']['added']}，共 {complaints.count()}（办结 {complaints.filter(state=ComplaintState.CLOSED).count()}）")
-    stdout.write("  演示账号：zfry / demo12345（执法人员）；fzsh / demo12345（法制审核人员，市场监管）；wjfzsh / demo12345（法制审核人员，卫生健康）")
+    stdout.write("  演示账号：zfry / demo12345（执法人员）；fzsh / demo12345（法制审核人员，市场监管）；wjfzsh / demo12345（法制审核人员，卫生健康）；"
+                 "sjfzr / wjfzr / demo12345（部门负责人）")

@@ -153,13 +153,17 @@ class ComplaintConvertForm(forms.Form):
 
 
 class ChannelDeadlineForm(NoModelValidationMixin, forms.ModelForm):
-    """A new version of a channel's deadline; validated by a dry run of ``channel_deadline_set``."""
+    """A new version of a channel's deadline (a StatutoryDeadline of kind COMPLAINT, variant = channel);
+    validated by a dry run of ``channel_deadline_set``."""
 
     actor = None
+    channel = forms.ChoiceField(label=_("渠道"), choices=ComplaintChannel.choices)
+    note = forms.CharField(label=_("依据"), max_length=200, required=False, help_text=_("文件名称、文号和条款；留空则注明为平台管理员设定"))
+    field_order = ["channel", "working_days", "effective_from", "note"]
 
     class Meta:
         model = ChannelDeadline
-        fields = ("channel", "working_days", "effective_from", "note")
+        fields = ("working_days", "effective_from")
 
     def clean(self):
         cleaned = super().clean()

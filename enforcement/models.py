@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.query_codes import QueryCodeFields
 from credit.choices import PenaltyType
-from credit.models import entity_key
+from credit.models import PublicFiling, entity_key
 from enforcement.choices import (
-    DEFAULT_COMPLAINT_WORKING_DAYS,
     CaseOutcome,
     CaseSource,
     CaseStage,
@@ -20,31 +19,42 @@ from enforcement.choices import (
     ComplaintState,
     ComplaintVerdict,
     DecisionState,
+    DisclosureRuleKind,
     DisclosureState,
+    EarlyStopState,
     Procedure,
     ReviewResult,
 )
-from supervision.models import Department, Inspector
+from supervision.choices import DeadlineKind
+from supervision.models import Department, Inspector, StatutoryDeadline
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
-class ChannelDeadline(models.Model):
-    """The handling deadline of a complaint channel in working days, versioned by effective date."""
+class ChannelDeadlineManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=DeadlineKind.COMPLAINT).exclude(variant="")
 
-    channel = models.CharField(_("渠道"), max_length=16, choices=ComplaintChannel.choices)
-    working_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"), default=DEFAULT_COMPLAINT_WORKING_DAYS)
-    effective_from = models.DateField(_("生效日期"))
-    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+class ChannelDeadline(StatutoryDeadline):
+    """A complaint channel's handling deadline: a statutory deadline of kind COMPLAINT whose variant is
+    the channel (issue 12 §2 folded the old per-channel table into ``StatutoryDeadline``); kept as a
+    proxy so the enforcement admin and its permissions keep a per-channel page."""
+
+    objects = ChannelDeadlineManager()
 
     class Meta:
+        proxy = True
         verbose_name = _("投诉举报办理时限")
         verbose_name_plural = _("投诉举报办理时限")
-        ordering = ["channel", "-effective_from"]
-        constraints = [
-            models.UniqueConstraint(fields=["channel", "effective_from"], name="channel_deadline_once_per_day"),
-            models.CheckConstraint(condition=Q(working_days__gte=1), name="channel_deadline_positive"),
-        ]
+        ordering = ["variant", "-effective_from"]
+
+    @property
+    def channel(self) -> str:
+        return self.variant
+
+    def get_channel_display(self) -> str:
+        return str(dict(ComplaintChannel.choices).get(self.variant, self.variant))
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.working_days}个工作日（{self.effective_from} 起）"
@@ -69,7 +79,7 @@ class Complaint(QueryCodeFields):
     department = models.ForeignKey(Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="complaints")
     working_days = models.PositiveSmallIntegerField(_("办理时限（工作日）"))
     due_on = models.DateField(_("办理期限"))
-    due_provisional = models.BooleanField(_("期限暂定"), default=False, help_text=_("节假日数据未覆盖，按周一至周五推算"))
+    due_provisional = models.BooleanField(_("期限暂定"), default=False, help_text=_("节假日数据未覆盖，按法定节假日推算，调休待录入"))
     state = models.CharField(_("状态"), max_length=16, choices=ComplaintState.choices, default=ComplaintState.RECEIVED)
     verdict = models.CharField(_("核查结论"), max_length=16, choices=ComplaintVerdict.choices, blank=True)
     outcome = models.TextField(_("办理结果（向投诉举报人公开）"), blank=True)
@@ -78,6 +88,8 @@ class Complaint(QueryCodeFields):
     credit_record = models.ForeignKey(
         "credit.CreditRecord", verbose_name=_("形成的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Issue 12 §6 (DOMAIN §5): only these officials and the 部门负责人 see the complainant.
+    handlers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("承办人员"), blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("投诉举报")
@@ -177,6 +189,12 @@ class Case(models.Model):
     outcome = models.CharField(_("办理结果"), max_length=24, choices=CaseOutcome.choices, blank=True)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("立案人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # 告知 and the party's answer (issue 12 §6; 行政处罚法 第六十四条): see enforcement.case_rules.
+    notice_served_on = models.DateField(_("告知书送达日期"), null=True, blank=True)
+    rights_waived_on = models.DateField(_("当事人书面放弃陈述申辩和听证日期"), null=True, blank=True)
+    statement_on = models.DateField(_("当事人陈述申辩日期"), null=True, blank=True)
+    hearing_requested_on = models.DateField(_("当事人申请听证日期"), null=True, blank=True)
+    hearing_record_on = models.DateField(_("听证笔录归档日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("执法案件")
@@ -185,6 +203,15 @@ class Case(models.Model):
         indexes = [models.Index(fields=["department", "stage"], name="case_dept_stage_idx")]
         constraints = [
             models.CheckConstraint(condition=~Q(stage=CaseStage.CLOSED) | (~Q(outcome="") & Q(closed_on__isnull=False)), name="case_closed_has_outcome"),
+            # The party answers a notice that was served; a hearing record follows a hearing request.
+            models.CheckConstraint(
+                condition=Q(notice_served_on__isnull=False)
+                | (Q(rights_waived_on__isnull=True) & Q(statement_on__isnull=True) & Q(hearing_requested_on__isnull=True)),
+                name="case_answer_after_notice",
+            ),
+            models.CheckConstraint(
+                condition=Q(hearing_record_on__isnull=True) | Q(hearing_requested_on__isnull=False), name="case_hearing_record_after_request"
+            ),
         ]
 
     def __str__(self):
@@ -244,6 +271,33 @@ class CaseDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CaseProposal(models.Model):
+    """The proposed decision (拟作出的行政处罚) the handlers put to 法制审核 and to the party in the 告知."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="proposals")
+    penalty_types = ArrayField(models.CharField(max_length=32, choices=PenaltyType.choices), verbose_name=_("拟处罚种类"))
+    fine_amount = models.DecimalField(_("拟罚款金额（元）"), default=0, **MONEY)
+    confiscation_amount = models.DecimalField(_("拟没收金额（元）"), default=0, **MONEY)
+    circumstance = models.CharField(_("裁量情节"), max_length=16, choices=Circumstance.choices, default=Circumstance.GENERAL)
+    legal_basis = models.TextField(_("处罚依据"))
+    out_of_range_reason = models.TextField(_("超出裁量基准的书面说明"), blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(_("提出时间"))
+
+    class Meta:
+        verbose_name = _("拟处罚意见")
+        verbose_name_plural = _("拟处罚意见")
+        ordering = ["case", "-proposed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(penalty_types=[]), name="proposal_has_penalty_type"),
+            models.CheckConstraint(condition=Q(fine_amount__gte=0) & Q(confiscation_amount__gte=0), name="proposal_amounts_non_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} 拟处罚意见"
 
 
 class LegalReview(models.Model):
@@ -314,6 +368,10 @@ class PenaltyDecision(models.Model):
     performance = models.TextField(_("履行方式和期限"))
     remedies = models.TextField(_("申请行政复议、提起行政诉讼的途径和期限"))
     decided_on = models.DateField(_("决定日期"))
+    # 市场监管总局令第45号 第十三条第三款: a restriction longer than the disclosure period keeps it disclosed.
+    restriction_ends_on = models.DateField(
+        _("限制期限届满日"), null=True, blank=True, help_text=_("限制开展生产经营活动、限制从业、暂扣许可证件、责令停产停业有期限的，填写期限届满日")
+    )
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("状态"), max_length=16, choices=DecisionState.choices, default=DecisionState.EFFECTIVE)
     revoked_on = models.DateField(_("撤销（变更）日期"), null=True, blank=True)
@@ -342,7 +400,11 @@ class PenaltyDecision(models.Model):
 class PenaltyDisclosure(models.Model):
     """The public, redacted summary of a decision (双公示); public pages and the API read only this."""
 
-    decision = models.OneToOneField(PenaltyDecision, verbose_name=_("处罚决定"), on_delete=models.PROTECT, related_name="disclosure")
+    # Empty for a 行政处罚 record pushed by another department's system (issue 12 §7): it has no decision
+    # here, and its summary mirrors the pushed record (``enforcement.disclosure_period.mirror_pushed``).
+    decision = models.OneToOneField(
+        PenaltyDecision, verbose_name=_("处罚决定"), null=True, blank=True, on_delete=models.PROTECT, related_name="disclosure"
+    )
     department = models.ForeignKey(Department, verbose_name=_("作出决定机关"), on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("决定书文号"), max_length=64)
     entity = entity_key("penalty_disclosures", _("统一社会信用代码"))
@@ -357,6 +419,8 @@ class PenaltyDisclosure(models.Model):
     confiscation_amount = models.DecimalField(_("没收金额（元）"), **MONEY)
     decided_on = models.DateField(_("决定日期"))
     publicity_ends_on = models.DateField(_("公示截止日期"), null=True, blank=True)
+    # Which rule set publicity_ends_on (Order 45 Art. 13, the department's own rule, or the NDRC window).
+    period_basis = models.CharField(_("公示期限依据"), max_length=300, blank=True)
     state = models.CharField(_("公示状态"), max_length=16, choices=DisclosureState.choices, default=DisclosureState.PENDING)
     not_public_reason = models.CharField(_("不予公示理由"), max_length=200, blank=True)
     publish_due_on = models.DateField(_("公示期限"))
@@ -389,7 +453,117 @@ class PenaltyDisclosure(models.Model):
                 condition=~Q(state=DisclosureState.WITHDRAWN) | (Q(withdrawn_at__isnull=False) & ~Q(withdraw_reason="")), name="disclosure_withdrawn_has_reason"
             ),
             models.CheckConstraint(condition=~Q(featured=True) | Q(state=DisclosureState.PUBLISHED), name="disclosure_featured_only_published"),
+            # A pushed 行政处罚 record has one mirrored summary; a decision's summary is keyed by its decision.
+            models.UniqueConstraint(fields=["credit_record"], condition=Q(decision__isnull=True), name="disclosure_one_mirror_per_record"),
+            models.CheckConstraint(condition=Q(decision__isnull=False) | Q(credit_record__isnull=False), name="disclosure_has_decision_or_record"),
         ]
 
     def __str__(self):
         return f"{self.number} {self.party_name}"
+
+
+# --- disclosure periods (issue 12 §1): two clocks, the disclosure's and the credit record's ---------------
+
+
+class DisclosureRule(models.Model):
+    """How long a department's penalty decisions stay disclosed (处罚信息公示期限规则), for it and every
+    department under it. A department with no rule of its own follows the nearest ancestor's; with none
+    at all, a registration authority (市场监督管理部门, 《市场主体登记管理条例》) follows Order 45 and any
+    other department the NDRC window of the credit record (DOMAIN §3)."""
+
+    department = models.ForeignKey(Department, verbose_name=_("适用部门（含下级）"), on_delete=models.PROTECT, related_name="disclosure_rules")
+    kind = models.CharField(_("规则"), max_length=24, choices=DisclosureRuleKind.choices)
+    months = models.PositiveSmallIntegerField(_("公示期（月）"), null=True, blank=True, help_text=_("仅“固定期限”规则填写，自公示之日起算"))
+    early_stop_min_months = models.PositiveSmallIntegerField(
+        _("申请提前停止公示的最短已公示期（月）"), default=12,
+        help_text=_("市场监管总局令第45号：提前停止公示的时限要求由总局另行规定；以总局现行规定为准录入"),
+    )
+    citation = models.CharField(_("依据"), max_length=300, help_text=_("文件名称、文号和条款"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("处罚信息公示期限规则")
+        verbose_name_plural = _("处罚信息公示期限规则")
+        ordering = ["department", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "effective_from"], name="disclosure_rule_once_per_day"),
+            models.CheckConstraint(condition=~Q(kind=DisclosureRuleKind.FIXED) | Q(months__gte=1), name="disclosure_rule_fixed_has_months"),
+            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")), name="disclosure_rule_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.department.name}：{self.get_kind_display()}（{self.effective_from} 起）"
+
+
+class LowFineThreshold(models.Model):
+    """A province's 较低数额罚款 threshold (市场监管总局令第45号 第十三条第二款: set by the provincial
+    market regulator). Until one is entered for a region, no fine there counts as low."""
+
+    region_code = models.CharField(_("适用行政区划"), max_length=6, help_text=_("省级行政区划代码前两位，如 41（河南省）；也可更细"))
+    amount = models.DecimalField(_("较低数额罚款标准（元）"), **MONEY)
+    inclusive = models.BooleanField(_("含本数"), default=True, help_text=_("规定为“以下（不含本数）”的，取消勾选"))
+    citation = models.CharField(_("依据"), max_length=300, help_text=_("省级市场监管部门文件名称、文号和条款"))
+    effective_from = models.DateField(_("生效日期"))
+    effective_to = models.DateField(_("失效日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("较低数额罚款标准")
+        verbose_name_plural = _("较低数额罚款标准（行政处罚信息公示）")
+        ordering = ["region_code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "effective_from"], name="low_fine_once_per_day"),
+            models.CheckConstraint(condition=Q(region_code__regex=r"^\d{2,6}$"), name="low_fine_region_digits"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="low_fine_amount_non_negative"),
+            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")), name="low_fine_dates_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.region_code} {self.amount}元{'（含）' if self.inclusive else '（不含）'}"
+
+
+class EarlyStopApplication(PublicFiling):
+    """A party's application to stop a penalty's disclosure early (提前停止公示, 市场监管总局令第45号),
+    decided by the department that made the decision."""
+
+    disclosure = models.ForeignKey(PenaltyDisclosure, verbose_name=_("处罚公示"), on_delete=models.PROTECT, related_name="early_stop_applications")
+    entity = entity_key("early_stop_applications")
+    department = models.ForeignKey(Department, verbose_name=_("作出处罚决定的部门"), on_delete=models.PROTECT, related_name="early_stop_applications")
+    reason = models.TextField(_("申请理由（履行处罚决定、消除危害后果和不良影响的情况）"))
+    performed = models.BooleanField(_("声明：已经自觉履行行政处罚决定中规定的义务"), default=False)
+    harm_removed = models.BooleanField(_("声明：已经主动消除危害后果和不良影响"), default=False)
+    state = models.CharField(_("状态"), max_length=16, choices=EarlyStopState.choices, default=EarlyStopState.SUBMITTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("提前停止公示申请")
+        verbose_name_plural = _("提前停止公示申请")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure"], condition=Q(state="submitted"), name="early_stop_one_open_per_disclosure"),
+            models.CheckConstraint(condition=Q(state="submitted") | Q(decided_at__isnull=False), name="early_stop_decided_has_time"),
+            models.CheckConstraint(condition=~Q(state="refused") | ~Q(decision_reason=""), name="early_stop_refusal_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"提前停止公示申请 {self.tracking_no}"
+
+
+class EarlyStopEvidence(models.Model):
+    """One evidence file of an early-stop application (缴款凭证、整改报告 …); seen by the deciding department only."""
+
+    application = models.ForeignKey(EarlyStopApplication, verbose_name=_("申请"), on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("证明材料"), upload_to="early_stop/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提前停止公示证明材料")
+        verbose_name_plural = _("提前停止公示证明材料")
+
+    def __str__(self):
+        return self.file.name

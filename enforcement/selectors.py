@@ -17,7 +17,7 @@ from enforcement.models import PenaltyDisclosure
 # DOMAIN §5: the fields of a published summary (plus the 曝光台 note and the withdrawal reason).
 PUBLIC_DISCLOSURE_FIELDS = (
     "id", "number", "entity", "party_name", "legal_representative", "violation_type", "facts", "legal_basis", "penalty_types",
-    "penalty_content", "fine_amount", "confiscation_amount", "decided_on", "publicity_ends_on", "published_at", "state",
+    "penalty_content", "fine_amount", "confiscation_amount", "decided_on", "publicity_ends_on", "period_basis", "published_at", "state",
     "withdrawn_at", "withdraw_reason", "featured", "featured_note", "featured_at", "department",
     "department__name", "department__uscc", "department__code",
 )
@@ -31,9 +31,10 @@ LIST_FIELDS = ("id", "number", "entity", "party_name", "violation_type", "penalt
 def public_penalties() -> QuerySet:
     """Published summaries, newest decision first (the order of ``disclosure_public_order_idx``).
     Pending, not-public (minors, simplified procedure, warning only) and withdrawn ones are absent,
-    and so is a summary whose publicity period has ended or whose credit record was repaired
-    (信用修复 stops publication early, DOMAIN §3; ``disclosure_follow_record`` moves it to 已停止公示):
-    the penalty list never outlives the credit record."""
+    and so is a summary whose disclosure period has ended, whose credit record was repaired, or whose
+    disclosure was stopped early on application (总局令第45号). The disclosure period is its own clock
+    (``enforcement.disclosure_period``), not the credit record's window; pushed 行政处罚 records of other
+    departments are here too, as mirrored summaries (``enforcement.pushed_penalties``)."""
     return (
         PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, publicity_ends_on__gte=timezone.localdate())
         .select_related("department")

@@ -14,13 +14,11 @@ from psycopg2.extras import execute_values
 
 from core import audit
 from core.query_codes import new_tracking, query_code_digest
-from core.workdays import add_working_days
 from credit.choices import PenaltyType, Severity
+from enforcement.case_rules import check_may_move, decision_wait_problem
 from enforcement.choices import (
     MIN_HANDLERS,
-    PUBLISH_WITHIN_WORKING_DAYS,
     STAGE_ORDER,
-    WITHDRAW_WITHIN_WORKING_DAYS,
     CaseOutcome,
     CaseSource,
     CaseStage,
@@ -30,7 +28,10 @@ from enforcement.choices import (
     Procedure,
     ReviewResult,
 )
+from enforcement.disclosure_period import period_for, restriction_problem
 from enforcement.models import Case, CaseDocument, CaseEvent, CaseHandler, LegalReview, PenaltyDecision, PenaltyDisclosure
+from supervision import deadlines
+from supervision.choices import DeadlineKind
 from supervision.models import Inspector, MarketEntity
 
 LEGAL_REVIEWER_ROLE = "法制审核人员"
@@ -213,12 +214,15 @@ def allowed_next_stages(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=()) -> Case:
-    """Move a case to its next stage, refusing an illegal transition with the reason."""
+def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=(), notice_served_on: dt.date | None = None) -> Case:
+    """Move a case to its next stage, refusing an illegal transition with the reason. Entering 告知
+    records the day the 告知书 was served (``notice_served_on``, default today): the party's answer
+    period runs from it (enforcement.case_rules)."""
     case = _lock_case(case)
     label = dict(CaseStage.choices)
     if case.stage == CaseStage.CLOSED:
         raise ValidationError("案件已结案，不能再变更环节")
+    check_may_move(actor, case)
     if to_stage == CaseStage.DECISION:
         raise ValidationError("作出决定请使用“作出处罚决定”（须先完成告知程序）")
     if to_stage == CaseStage.CLOSED:
@@ -235,11 +239,19 @@ def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=
         pass_decision = case.decisions.filter(state=DecisionState.EFFECTIVE).exists()
         if not pass_decision:
             raise ValidationError("尚无有效的处罚决定，无法送达")
+    fields = ["stage"]
+    if to_stage == CaseStage.NOTICE:
+        served = notice_served_on or timezone.localdate()
+        if served > timezone.localdate() or served < case.filed_on:
+            raise ValidationError({"notice_served_on": f"告知书送达日期应在立案日期（{case.filed_on}）至今天之间"})
+        case.notice_served_on = served
+        fields.append("notice_served_on")
     before = case.stage
     case.stage = to_stage
-    case.save(update_fields=["stage"])
+    case.save(update_fields=fields)
     _event(case=case, actor=actor, action="advance", from_stage=before, to_stage=to_stage, note=note, documents=documents)
-    audit.record(actor=actor, action="case.advance", target=case, before={"stage": before}, after={"stage": to_stage, "note": note})
+    after = {"stage": to_stage, "note": note, **({"notice_served_on": case.notice_served_on.isoformat()} if to_stage == CaseStage.NOTICE else {})}
+    audit.record(actor=actor, action="case.advance", target=case, before={"stage": before}, after=after)
     return case
 
 
@@ -253,6 +265,7 @@ def case_close(*, actor, case: Case, outcome: str, note: str, closed_on: dt.date
     closed_on = closed_on or timezone.localdate()
     if case.stage == CaseStage.CLOSED:
         raise ValidationError("案件已结案")
+    check_may_move(actor, case)
     if outcome not in CaseOutcome.values:
         raise ValidationError({"outcome": "请选择办理结果"})
     if not str(note or "").strip():
@@ -288,6 +301,7 @@ def case_handlers_set(*, actor, case: Case, handlers, lead=None, note: str = "")
     case = _lock_case(case)
     if case.stage == CaseStage.CLOSED:
         raise ValidationError("案件已结案，不能变更承办人员")
+    check_may_move(actor, case)
     handlers = list(handlers)
     problems = handler_problems(case.department, handlers, timezone.localdate())
     if problems:
@@ -538,7 +552,7 @@ def penalty_decision_issue(
     fine_amount: Decimal = Decimal("0"), confiscation_amount: Decimal = Decimal("0"), circumstance: str = Circumstance.GENERAL,
     violation_type: str = "", out_of_range_reason: str = "", procedure: str = Procedure.GENERAL, decided_on: dt.date | None = None,
     remedies: str = DEFAULT_REMEDIES, party_address: str | None = None, legal_representative: str | None = None, replaces=None,
-    other_persons=(),
+    other_persons=(), restriction_ends_on: dt.date | None = None,
 ) -> PenaltyDecision:
     """决定: issue the decision (行政处罚法 第59条 contents) with the next gap-free number."""
     case = _lock_case(case)
@@ -552,6 +566,11 @@ def penalty_decision_issue(
         raise ValidationError(f"案件当前处于“{case.get_stage_display()}”环节，不能作出处罚决定")
     if replaces is None and not case.events.filter(to_stage=CaseStage.NOTICE).exists():
         raise ValidationError("作出处罚决定前须先告知当事人拟作出的处罚及其陈述、申辩（听证）权利")
+    if replaces is None:
+        check_may_move(actor, case)
+        wait = decision_wait_problem(case, today=timezone.localdate(), decided_on=decided_on)
+        if wait:
+            raise ValidationError(wait)
     errors = {}
     for name, value in (("facts", facts), ("evidence", evidence), ("legal_basis", legal_basis), ("penalty_content", penalty_content),
                         ("performance", performance), ("remedies", remedies)):
@@ -570,6 +589,8 @@ def penalty_decision_issue(
         errors["circumstance"] = "请选择裁量情节（从轻、一般、从重）"
     if procedure not in Procedure.values:
         errors["procedure"] = "请选择程序"
+    if problem := restriction_problem(penalty_types, restriction_ends_on, decided_on):
+        errors["restriction_ends_on"] = problem
     if errors:
         raise ValidationError(errors)
     _check_handlers(case, decided_on)
@@ -578,7 +599,8 @@ def penalty_decision_issue(
         raise ValidationError("重大执法决定未经法制审核或审核未通过，不得作出决定")
     problem = fine_problem(case.standard, circumstance, fine_amount) if PenaltyType.FINE in penalty_types else None
     if problem and not out_of_range_reason.strip():
-        raise ValidationError({"out_of_range_reason": f"{problem}，须书面说明理由并经法制审核"})
+        # Next to the amount as well as the reason: the fine is what is out of range (issue 12 §6).
+        raise ValidationError({"fine_amount": problem, "out_of_range_reason": f"{problem}，须书面说明理由并经法制审核"})
     if problem and review is None:
         raise ValidationError(f"{problem}，须经法制审核通过")
     entity = MarketEntity.objects.filter(uscc=case.entity_id).first() if case.entity_id else None
@@ -600,6 +622,7 @@ def penalty_decision_issue(
         penalty_content=penalty_content.strip(), fine_amount=fine_amount, confiscation_amount=confiscation_amount, circumstance=circumstance,
         out_of_range_reason=out_of_range_reason.strip(), procedure=procedure, performance=performance.strip(), remedies=remedies.strip(),
         decided_on=decided_on, issued_by=_user(actor), replaces=replaces, other_persons=person_names(other_persons),
+        restriction_ends_on=restriction_ends_on or None,
     )
     if case.stage != CaseStage.DECISION:
         before = case.stage
@@ -670,7 +693,7 @@ def decision_change(*, actor, decision: PenaltyDecision, reason: str, **fields) 
     current = {f: getattr(decision, f) for f in (
         "penalty_types", "facts", "evidence", "legal_basis", "penalty_content", "performance", "fine_amount", "confiscation_amount",
         "circumstance", "violation_type", "out_of_range_reason", "procedure", "remedies", "party_address", "legal_representative",
-        "other_persons")}
+        "other_persons", "restriction_ends_on")}
     current.update(fields)
     return penalty_decision_issue(actor=actor, case=decision.case, replaces=decision, **current)
 
@@ -725,8 +748,9 @@ def public_summary(decision: PenaltyDecision) -> dict:
 
 
 def _disclosure_prepare(decision: PenaltyDecision, actor=None) -> PenaltyDisclosure:
-    """The disclosure row of a new decision: pending with its 7-working-day deadline, or not public."""
-    due = add_working_days(decision.decided_on, PUBLISH_WITHIN_WORKING_DAYS)
+    """The disclosure row of a new decision: pending with its publication deadline, or not public."""
+    # 国办发〔2018〕118号 (DOMAIN §5): within 7 working days of the decision (national default; data per department).
+    due = deadlines.due(DeadlineKind.PENALTY_DISCLOSURE, decision.decided_on, department=decision.department_id)
     reason = not_public_reason(decision)
     disclosure = PenaltyDisclosure.objects.create(
         decision=decision, department=decision.department, entity_id=decision.entity_id, **public_summary(decision),
@@ -754,6 +778,8 @@ def _credit_payload(disclosure: PenaltyDisclosure, decision: PenaltyDecision) ->
         "title": f"{disclosure.violation_type}（{kinds}）"[:200], "content": f"{disclosure.facts}\n处罚内容：{disclosure.penalty_content}",
         "decided_on": disclosure.decided_on.isoformat(), "legal_basis": disclosure.legal_basis,
         "amount": str(disclosure.fine_amount + disclosure.confiscation_amount), "penalty_types": list(disclosure.penalty_types),
+        # 总局令第45号 第十三条第三款 / DOMAIN §3: a restriction with a term keeps the fact public until it ends.
+        "restriction_ends_on": decision.restriction_ends_on.isoformat() if decision.restriction_ends_on else None,
     }
 
 
@@ -771,7 +797,7 @@ def disclosures_publish(*, actor, today: dt.date | None = None, batch: int = BAT
         published += n
         if n < batch:
             break
-    for disclosure in PenaltyDisclosure.objects.filter(state__in=[DisclosureState.PUBLISHED, DisclosureState.PENDING]).exclude(
+    for disclosure in PenaltyDisclosure.objects.filter(state__in=[DisclosureState.PUBLISHED, DisclosureState.PENDING], decision__isnull=False).exclude(
         decision__state=DecisionState.EFFECTIVE
     ).select_related("decision"):
         decision = disclosure.decision
@@ -814,15 +840,21 @@ def _publish_batch(*, actor, batch: int, today: dt.date) -> int:
             rule = rules.get(d.decided_on) or rules.setdefault(d.decided_on, publicity_rule_in_force(d.decided_on))
             severity = decision_severity(penalty_types=d.decision.penalty_types, circumstance=d.decision.circumstance)
             ends_on[d.pk] = publicity_window(rule=rule, polarity="negative", severity=severity, decided_on=d.decided_on).ends_on
+    # Two clocks (issue 12 §1): the record keeps its NDRC window; the summary follows its department's disclosure rule.
+    periods, disclosure_rules = {}, {}
+    for d in rows:
+        periods[d.pk] = period_for(d.department, penalty_types=d.penalty_types, fine_amount=d.fine_amount, published_on=timezone.localdate(now),
+                                   restriction_ends_on=d.decision.restriction_ends_on, record_ends_on=ends_on[d.pk], rules=disclosure_rules)
     # One statement for the batch (bulk_update's CASE per row costs seconds at 2,000 rows).
     with connection.cursor() as cursor:
         execute_values(
             cursor,
             """UPDATE enforcement_penaltydisclosure AS d
-               SET state = v.state, published_at = v.published_at, publicity_ends_on = v.ends_on, credit_record_id = v.record_id
-               FROM (VALUES %s) AS v(id, state, published_at, ends_on, record_id) WHERE d.id = v.id""",
-            [(d.pk, DisclosureState.PUBLISHED.value, now, ends_on[d.pk], d.credit_record_id) for d in rows],
-            template="(%s::bigint, %s, %s::timestamptz, %s::date, %s::bigint)",
+               SET state = v.state, published_at = v.published_at, publicity_ends_on = v.ends_on, credit_record_id = v.record_id,
+                   period_basis = v.basis
+               FROM (VALUES %s) AS v(id, state, published_at, ends_on, record_id, basis) WHERE d.id = v.id""",
+            [(d.pk, DisclosureState.PUBLISHED.value, now, periods[d.pk].ends_on, d.credit_record_id, periods[d.pk].basis) for d in rows],
+            template="(%s::bigint, %s, %s::timestamptz, %s::date, %s::bigint, %s)",
             page_size=len(rows),
         )
     audit.record(
@@ -848,7 +880,8 @@ def disclosure_withdraw(*, actor, disclosure: PenaltyDisclosure, reason: str) ->
     before = {"state": disclosure.state, "featured": disclosure.featured}
     now = timezone.now()
     disclosure.state, disclosure.withdrawn_at, disclosure.withdraw_reason = DisclosureState.WITHDRAWN, now, reason.strip()[:500]
-    disclosure.withdraw_due_on = add_working_days(timezone.localdate(), WITHDRAW_WITHIN_WORKING_DAYS).date
+    # DOMAIN §5: withdrawn within 3 working days (national default; data per department).
+    disclosure.withdraw_due_on = deadlines.due(DeadlineKind.PENALTY_WITHDRAWAL, timezone.localdate(), department=disclosure.department_id).date
     disclosure.featured = False
     disclosure.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "withdraw_due_on", "featured"])
     record = CreditRecord.objects.filter(pk=disclosure.credit_record_id).first() if disclosure.credit_record_id else None
@@ -904,7 +937,7 @@ def disclosure_feature(*, actor, disclosure: PenaltyDisclosure, featured: bool, 
 # Ways in: the public form and POST /api/v1/complaints/ (channels web/api), and the admin entry of
 # 12345/12315/window work orders (with their work-order number). Each complaint gets a TS tracking
 # number and a query code (the credit filings' scheme), a department and a deadline in working days
-# from the ChannelDeadline version in force. The reporter's identity and contacts are confidential
+# from the statutory deadline in force (kind COMPLAINT; a channel's own rule is its variant). The reporter's identity and contacts are confidential
 # (DOMAIN §5): masked in the audit trail, never in a credit record, never on a public page.
 
 COMPLAINT_PREFIX = "TS"
@@ -921,13 +954,10 @@ _COMPLAINT_LIMITS = {"entity_name": 200, "reporter_name": 100, "contact_phone": 
 _CONFIDENTIAL = ("reporter_name", "contact_phone", "contact_email")
 
 
-def channel_working_days(channel: str, day: dt.date) -> int:
-    """The handling deadline of ``channel`` in working days on ``day``: the ChannelDeadline version in force, else 15."""
-    from enforcement.choices import DEFAULT_COMPLAINT_WORKING_DAYS
-    from enforcement.models import ChannelDeadline
-
-    row = ChannelDeadline.objects.filter(channel=channel, effective_from__lte=day).order_by("-effective_from").values_list("working_days", flat=True).first()
-    return row or DEFAULT_COMPLAINT_WORKING_DAYS
+def channel_working_days(channel: str, day: dt.date, department=None) -> int:
+    """The handling deadline of ``channel`` in working days on ``day`` for ``department``: the shortest
+    statutory deadline in force (the channel's own version, or the general complaint rule)."""
+    return deadlines.working_days(DeadlineKind.COMPLAINT, department=department, on=day, variant=channel)
 
 
 def complaint_default_department():
@@ -1030,8 +1060,8 @@ def complaint_file(
         raise ValidationError({"department": "尚未设置承办部门，请联系平台管理员配置监管部门"})
     now = timezone.now()
     filed_on = timezone.localdate(now)
-    working_days = channel_working_days(channel, filed_on)
-    due = add_working_days(filed_on, working_days)
+    due = deadlines.due(DeadlineKind.COMPLAINT, filed_on, department=department, variant=channel)
+    working_days = due.rule.working_days
     number, query_code = new_tracking(Complaint, COMPLAINT_PREFIX)
     complaint = Complaint.objects.create(
         tracking_no=number, query_code_hash=query_code_digest(number, query_code), kind=kind, channel=channel, external_no=values["external_no"],
@@ -1039,6 +1069,8 @@ def complaint_file(
         contact_phone=values["contact_phone"], contact_email=values["contact_email"], whistleblower=bool(whistleblower), filed_at=now,
         department=department, working_days=working_days, due_on=due.date, due_provisional=due.provisional,
     )
+    if _user(actor) is not None and getattr(actor, "department_id", None) == department.pk:
+        complaint.handlers.add(actor)  # the official who entered the work order (and the complainant) handles it
     for upload in attachments:
         ComplaintAttachment.objects.create(
             complaint=complaint, file=upload, original_name=str(upload.name or "附件")[:200],
@@ -1081,6 +1113,8 @@ def complaint_accept(*, actor, complaint, note: str = ""):
         raise ValidationError(f"该投诉举报当前为“{complaint.get_state_display()}”，不能再受理")
     complaint.state, complaint.handled_by = ComplaintState.HANDLING, _user(actor)
     complaint.save(update_fields=["state", "handled_by"])
+    if _user(actor) is not None:
+        complaint.handlers.add(actor)  # the official who takes it on handles it (and sees the complainant)
     audit.record(actor=actor, action="complaint.accept", target=complaint, before={"state": ComplaintState.RECEIVED},
                  after={"state": complaint.state, "note": str(note or "").strip()})
     return complaint
@@ -1128,6 +1162,10 @@ def complaint_close(*, actor, complaint, verdict: str, outcome: str):
     before = _complaint_snapshot(complaint)
     complaint.state, complaint.verdict, complaint.outcome, complaint.closed_at = ComplaintState.CLOSED, verdict, outcome, timezone.now()
     complaint.handled_by = _user(actor) or complaint.handled_by
+    if verdict in (ComplaintVerdict.VERIFIED, ComplaintVerdict.PARTLY) and not complaint.entity_id:
+        # Issue 12 §6: a verified complaint without an entity would silently make no credit record.
+        raise ValidationError({"verdict": "核查属实（部分属实）的投诉举报须先设置被投诉举报对象的统一社会信用代码（“设置统一社会信用代码”），"
+                                          "否则无法形成信用记录"})
     if verdict in (ComplaintVerdict.VERIFIED, ComplaintVerdict.PARTLY) and complaint.entity_id:
         complaint.credit_record = _complaint_credit_record(actor=actor, complaint=complaint)
     complaint.save(update_fields=["state", "verdict", "outcome", "closed_at", "handled_by", "credit_record"])
@@ -1166,10 +1204,13 @@ def complaint_convert_to_case(
 
 @transaction.atomic
 def channel_deadline_set(*, actor, channel: str, working_days: int, effective_from: dt.date, note: str = ""):
-    """A new version of a channel's handling deadline (issue 6: 15 working days by default, settable
-    per channel). Versions are never edited: complaints already filed keep the deadline they got."""
+    """A new version of a channel's handling deadline (issue 6: settable per channel), kept as a
+    statutory deadline of kind COMPLAINT with the channel as its variant (issue 12 §2). Versions are
+    never edited: complaints already filed keep the deadline they got. Where rules overlap the shorter
+    applies (DOMAIN §4), so a channel's rule can shorten the general complaint deadline, never lengthen it."""
     from enforcement.choices import ComplaintChannel
-    from enforcement.models import ChannelDeadline
+    from supervision.models import StatutoryDeadline
+    from supervision.services import statutory_deadline_save
 
     errors = {}
     if channel not in ComplaintChannel.values:
@@ -1184,14 +1225,25 @@ def channel_deadline_set(*, actor, channel: str, working_days: int, effective_fr
         errors["effective_from"] = "请填写生效日期"
     elif effective_from < timezone.localdate():
         errors["effective_from"] = "生效日期不能早于今天（已登记的投诉举报按登记时的时限办理）"
-    elif not errors and ChannelDeadline.objects.filter(channel=channel, effective_from=effective_from).exists():
+    elif not errors and StatutoryDeadline.objects.filter(
+        kind=DeadlineKind.COMPLAINT, variant=channel, department=None, region_code="", effective_from=effective_from
+    ).exists():
         errors["effective_from"] = f"{ComplaintChannel(channel).label}在{effective_from}已有一个版本"
+    if not errors:
+        general = deadlines.working_days(DeadlineKind.COMPLAINT, on=effective_from)
+        if working_days > general:
+            errors["working_days"] = f"投诉举报的通用办理时限为{general}个工作日；规则重叠时适用较短的时限，渠道时限只能等于或短于它"
     if len(str(note or "")) > 200:
         errors["note"] = "依据不能超过200个字符"
     if errors:
         raise ValidationError(errors)
+    label = ComplaintChannel(channel).label
     before = channel_working_days(channel, effective_from)
-    row = ChannelDeadline.objects.create(channel=channel, working_days=working_days, effective_from=effective_from, note=str(note or "").strip())
+    note = str(note or "").strip()
+    row = statutory_deadline_save(
+        actor=actor, kind=DeadlineKind.COMPLAINT, variant=channel, working_days=working_days, effective_from=effective_from,
+        citation=note or f"{COMPLAINT_LEGAL_BASIS}：{label}渠道办理时限（平台管理员设定）", note=f"{label}渠道",
+    )
     audit.record(actor=actor, action="channel_deadline.set", target=row, before={"working_days": before}, after=audit.snapshot(row))
     return row
 

@@ -112,6 +112,7 @@ def complaint_new(request):
     """File a complaint or report (投诉举报) without an account; the success page shows the number and code."""
     from django.core.exceptions import ValidationError
 
+    from core.filing_done import done_redirect
     from credit.forms_public import apply_service_errors
     from credit.views import _throttled
     from enforcement import services
@@ -132,11 +133,26 @@ def complaint_new(request):
             except ValidationError as exc:
                 apply_service_errors(form, exc, rename={"department": None})
             else:
-                context = {"complaint": complaint, "query_code": code, "attachment_count": len(data["attachments"])}
-                return render(request, "enforcement/complaint_done.html", context)
+                # Post/Redirect/Get (issue 12 §6): a refresh of the answer files nothing (core.filing_done).
+                return done_redirect(request, kind="complaint", to="complaint-done", pk=complaint.pk, query_code=code,
+                                     attachment_count=len(data["attachments"]))
     else:
         form = ComplaintForm(initial={"entity_uscc": request.GET.get("uscc", "")[:40]})
     return render(request, "enforcement/complaint_form.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def complaint_done(request):
+    """Where a filed complaint lands: its number and query code, shown once (core.filing_done)."""
+    from core.filing_done import done_pop, shown_once
+    from enforcement.models import Complaint
+
+    if (payload := done_pop(request, "complaint")) is None:
+        return shown_once(request, title="投诉举报已提交")
+    complaint = Complaint.objects.select_related("department").get(pk=payload["pk"])
+    context = {"complaint": complaint, "query_code": payload["query_code"], "attachment_count": payload.get("attachment_count", 0)}
+    return render(request, "enforcement/complaint_done.html", context)
 
 
 # --- end complaints -----------------------------------------------------------------------------------

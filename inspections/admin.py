@@ -34,9 +34,11 @@ from credit.admin import (
 )
 from inspections import commitments, services
 from inspections.admin_commitments import commitment_summary
+from inspections.admin_draw import reveal_action, scope_summary
 from inspections.admin_scope import auditor, plans_led_by, plans_visible_to, platform_admin
+from inspections.admin_tasks import OverdueTaskFilter
 from inspections.choices import CorrectionState, PlanState, ResultState, TaskState
-from inspections.forms import CommitForm, CorrectedForm, InspectionPlanForm, ResultEntryForm, RevealForm
+from inspections.forms import CommitForm, CorrectedForm, InspectionPlanForm, ResultEntryForm
 from inspections.models import (
     CorrectionOrder,
     Draw,
@@ -201,6 +203,12 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
         dept = department_of(request.user)
         return dept is not None and obj.lead_department_id == dept.pk
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj._shown_to_auditor = auditor(request)
+        return obj
+
     def get_inlines(self, request, obj):
         # Draws exist only once approved; a draft's form then posts no read-only formset.
         return self.inlines if obj is not None and obj.state != PlanState.DRAFT else []
@@ -226,7 +234,7 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
             fieldsets.append((_("摇号与检查任务"), {"fields": ("commitments_display", "current_draw", "unstaffed_tasks")}))
         fieldsets += [
             (None, {"fields": ("name", "year", "lead_department", "departments" if editing else "departments_display", "description")}),
-            (_("抽查范围"), {"fields": scope}),
+            (_("抽查范围"), {"fields": (*scope, "scope_display") if obj is not None else scope}),
             (_("各风险分类抽查比例（默认：A类1%、B类3%、C类10%、D类30%）"), {"fields": (("ratio_a", "ratio_b", "ratio_c", "ratio_d"), "is_public_info_check")}),
             (_("检查组与时间"), {"fields": ("min_team_size", ("starts_on", "ends_on"))}),
         ]
@@ -238,7 +246,8 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = ("items_table",)
         return (
-            (*readonly, "state", "approved_by", "approved_at", "created_by", "created_at", "commitments_display", "current_draw", "unstaffed_tasks")
+            (*readonly, "state", "approved_by", "approved_at", "created_by", "created_at", "commitments_display", "current_draw", "unstaffed_tasks",
+             "scope_display")
             if obj is not None else readonly
         )
 
@@ -293,6 +302,11 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
             "<tbody>{}</tbody></table>",
             format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows),
         )
+
+    @admin.display(description=_("范围内主体数"))
+    def scope_display(self, obj):
+        # Per-class counts for a 监督人员 only (issue 12 §5); get_object notes who is asking.
+        return scope_summary(obj, per_class=getattr(obj, "_shown_to_auditor", False))
 
     @admin.display(description=_("抽查事项数"))
     def item_count(self, obj):
@@ -435,13 +449,7 @@ class InspectionPlanAdmin(RemedyActionsMixin, ServiceFormAdmin):
 
     @admin.action(description=_("录入公开随机数并摇号"), permissions=["change"])
     def reveal(self, request, queryset):
-        return intermediate_action(
-            self, request, self._led(request, queryset), form_class=RevealForm, title=_("录入公开随机数并摇号"), done=_("已摇号"),
-            submit=_("录入并摇号"), single=True,
-            note=_("按摇号承诺指定的来源和格式录入公开随机数（两人规则：计划起草人不能录入）。摇号种子 = HMAC-SHA256(种子份额, 公开随机数)，"
-                   "在审批时承诺的名录文件上摇号并抽取检查人员。"),
-            apply=lambda plan, data: self._draw(request, commitments.commitment_reveal(actor=request.user, plan=plan, public_value=data["public_value"])),
-        )
+        return reveal_action(self, request, queryset)  # the value, a confirmation page, then the draw (issue 12 §5)
 
     @admin.action(description=_("校验摇号"), permissions=["view"])
     def verify(self, request, queryset):
@@ -487,7 +495,7 @@ class DrawAdmin(ReadOnlyAdmin):
         "strata_display",
         "selected_count",
         "selection_link",
-        "key_supervision",
+        "key_supervision", "key_coverage_size", "key_coverage_sha256",
         "reason",
         "drawn_by",
         "drawn_at",
@@ -654,7 +662,7 @@ class InspectionTaskAdmin(EntityColumns, ReadOnlyAdmin):
     """Tasks are made by the draw; results are entered through “录入检查结果”."""
 
     list_display = ("uscc_display", "entity_name_display", "plan", "due_on", "state_display", "team_size", "unstaffed_reason")
-    list_filter = (ScopedPlanFilter, "state")
+    list_filter = (ScopedPlanFilter, "state", OverdueTaskFilter, "drawn")
     search_fields = ("=entity__uscc",)
     list_select_related = ("plan",)
     inlines = [TeamInline, ResultInline]
@@ -709,10 +717,11 @@ class InspectionTaskAdmin(EntityColumns, ReadOnlyAdmin):
     def draw_link(self, obj):
         return _admin_link("draw", obj.draw_id, f"摇号 #{obj.draw_id}")
 
-    @admin.display(description=_("检查事项（进一次门、查多项事）"))
+    @admin.display(description=_("本任务的检查事项（只含适用于该主体的事项；进一次门、查多项事）"))
     def items_display(self, obj):
-        items = obj.plan.items.select_related("item_version__item", "department").order_by("department__code", "pk")
-        rows = [(i.department.short_name or i.department.name, str(i.item_version.item), i.item_version.version) for i in items]
+        items = obj.items.select_related("item_version__item", "department").order_by("department__code", "pk")  # issue 12 §5
+        rows = [(i.department.short_name or i.department.name, f"{i.item_version.item}{'（重点监管全覆盖）' if i.item_version.is_key else ''}",
+                 i.item_version.version) for i in items]
         return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}：{}（第 {} 版）</li>", rows))
 
     @admin.display(description=_("录入本部门检查结果"))
@@ -747,6 +756,7 @@ RESULT_VIEW_FIELDS = (
     "categories_display",
     "findings",
     "inspected_on",
+    "out_of_window_reason",
     "evidence_links",
     "submitted_by",
     "submitted_at",
@@ -809,8 +819,8 @@ class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, RemedyActionsMixi
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ("task", "department", "categories", "findings", "inspected_on", "evidence")})]
-        return [(None, {"fields": RESULT_VIEW_FIELDS}), (_("审核与公示（检查后20个工作日内公示）"), {"fields": RESULT_STATE_FIELDS})]
+            return [(None, {"fields": ("task", "department", "categories", "findings", "inspected_on", "out_of_window_reason", "evidence")})]
+        return [(None, {"fields": RESULT_VIEW_FIELDS}), (_("审核与公示（按适用的法定时限公示，一般为检查后20个工作日）"), {"fields": RESULT_STATE_FIELDS})]
 
     def get_readonly_fields(self, request, obj=None):
         return (*RESULT_VIEW_FIELDS, *RESULT_STATE_FIELDS) if obj is not None else ()

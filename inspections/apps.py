@@ -31,7 +31,10 @@ class InspectionsConfig(AppConfig):
         rows = (
             selectors.public_results()
             .filter(task__entity=entity.uscc)
-            .only("categories", "findings", "inspected_on", "published_at", "task__plan__name", "task__plan_id", "department__name", "task__entity_id")
+            .only(
+                "categories", "findings", "inspected_on", "out_of_window_reason", "published_at", "task__plan__name", "task__plan_id",
+                "department__name", "task__entity_id",
+            )
             .order_by("-published_at", "-id")[: self.ENTITY_PAGE_RESULTS]
         )
         results = [
@@ -43,8 +46,34 @@ class InspectionsConfig(AppConfig):
                 "labels": category_labels(r.categories),
                 "findings": r.findings,
                 "inspected_on": r.inspected_on,
+                "out_of_window_reason": r.out_of_window_reason,  # issue 12 §5: published with the result
                 "published_at": r.published_at,
             }
             for r in rows
         ]
-        return [{"template": "inspections/_entity_results.html", "context": {"results": results}}]
+        results.extend(self._pushed_results(entity))
+        results.sort(key=lambda r: r["inspected_on"], reverse=True)
+        return [{"template": "inspections/_entity_results.html", "context": {"results": results[: self.ENTITY_PAGE_RESULTS]}}]
+
+    def _pushed_results(self, entity) -> list[dict]:
+        """Issue 12 §7: results other departments' systems pushed as 抽查检查结果 records are public
+        facts of the same kind, so the section shows them too (a platform result's own record is
+        shown once, as the result). Same publicity rule as the credit section: credit's selector."""
+        from django.db.models import Exists, OuterRef
+
+        from credit.selectors import public_records
+        from inspections.models import InspectionResult
+
+        records = (
+            public_records().filter(entity_id=entity.uscc, category="inspection_result")
+            .filter(~Exists(InspectionResult.objects.filter(credit_record=OuterRef("pk"))))
+            .only("source_ref", "title", "content", "decided_on", "publicity_ends_on", "department__name")
+            .order_by("-decided_on", "-id")[: self.ENTITY_PAGE_RESULTS]
+        )
+        return [
+            {
+                "record_id": r.pk, "source_ref": r.source_ref, "plan_name": r.title, "department": r.department.name, "labels": [],
+                "findings": r.content, "inspected_on": r.decided_on, "publicity_ends_on": r.publicity_ends_on,
+            }
+            for r in records
+        ]

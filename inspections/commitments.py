@@ -28,7 +28,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import audit
-from core.models import AuditEvent
 from inspections import draw as draw_algo
 from inspections import services
 from inspections.choices import PlanState
@@ -51,16 +50,6 @@ def default_public_value_source(on: dt.date) -> str:
     return (
         f"{on.year}年{on.month}月{on.day}日开奖的中国福利彩票“双色球”开奖号码："
         "按开奖公告顺序的 6 个红球号码和 1 个蓝球号码，每个两位数字，以一个空格分隔（例如 03 11 17 22 28 31 09）"
-    )
-
-
-def plan_drafter_id(plan: InspectionPlan):
-    """The official who drafted the plan: ``created_by``, or for older plans the actor of its creation event."""
-    if plan.created_by_id is not None:
-        return plan.created_by_id
-    return (
-        AuditEvent.objects.filter(action="inspection_plan.create", target_type=InspectionPlan._meta.label_lower, target_id=str(plan.pk))
-        .values_list("actor_user_id", flat=True).first()
     )
 
 
@@ -96,11 +85,10 @@ def draw_commit(
         raise ValidationError({"public_value_date": "公开随机数须在承诺公布之后的日期产生（不能是今天或已经公布的值）"})
     source = (public_value_source or default_public_value_source(public_value_date)).strip()
     rows = services.population_rows(plan)
-    if not rows:
+    if not rows and not services.key_coverage(plan):
         raise ValidationError("计划范围内没有市场主体")
     population = draw_algo.population_file(rows)
-    key_supervision = services.draw_key_supervision(plan)
-    services.check_public_info_floor(plan, draw_algo.strata_counts(population, services.draw_ratios(plan, key_supervision)), key_supervision)
+    services.check_public_info_floor(plan, draw_algo.strata_counts(population, plan.ratios()))
     if pending is not None:
         pending.withdrawn = True
         pending.save(update_fields=["withdrawn"])
@@ -128,18 +116,17 @@ def _scope_codes(plan: InspectionPlan) -> set:
         return {row[0] for row in cursor.fetchall()}
 
 
-@transaction.atomic
-def commitment_reveal(*, actor, plan: InspectionPlan, public_value: str) -> Draw:
-    """A second official enters the public value; the draw runs with HMAC-SHA256(share, value)."""
+def reveal_check(*, actor, plan: InspectionPlan, public_value: str) -> tuple:
+    """Everything ``commitment_reveal`` refuses, without drawing (the admin asks for confirmation
+    only once these pass): ``(commitment, value, population bytes, previous draw)``."""
     if not getattr(actor, "is_authenticated", False):
         raise ValidationError("公开随机数须由工作人员登录后本人录入")
-    plan = InspectionPlan.objects.select_for_update().select_related("lead_department").get(pk=plan.pk)
     if plan.state not in (PlanState.APPROVED, PlanState.DRAWN):
         raise ValidationError(f"计划须已审批且尚未开始实施才能摇号（当前：{plan.get_state_display()}）")
     commitment = open_commitment(plan)
     if commitment is None:
         raise ValidationError("本计划没有待录入公开随机数的摇号承诺，请先公布摇号承诺")
-    if actor.pk == plan_drafter_id(plan):
+    if actor.pk in services.plan_drafters(plan):
         raise ValidationError("计划起草人不能录入公开随机数：须由另一名工作人员录入（两人规则）")  # DOMAIN §4
     if timezone.localdate() < commitment.public_value_date:
         raise ValidationError({"public_value": f"公开随机数定于 {commitment.public_value_date:%Y年%m月%d日} 产生，不能提前录入"})
@@ -154,16 +141,25 @@ def commitment_reveal(*, actor, plan: InspectionPlan, public_value: str) -> Draw
     previous = plan.draws.filter(superseded=False).first()
     if previous is not None and InspectionResult.objects.filter(task__draw=previous).exists():
         raise ValidationError("已有检查结果录入，不能重新摇号")
+    return commitment, value, population, previous
+
+
+@transaction.atomic
+def commitment_reveal(*, actor, plan: InspectionPlan, public_value: str) -> Draw:
+    """A second official enters the public value; the draw runs with HMAC-SHA256(share, value)."""
+    plan = InspectionPlan.objects.select_for_update().select_related("lead_department").get(pk=plan.pk)
+    commitment, value, population, previous = reveal_check(actor=actor, plan=plan, public_value=public_value)
     seed = draw_algo.derive_seed(commitment.seed_share, value)
-    key_supervision = services.draw_key_supervision(plan)
-    outcome = draw_algo.draw(seed, population, services.draw_ratios(plan, key_supervision))
+    outcome = draw_algo.draw(seed, population, plan.ratios())
+    # Key coverage is no lottery (inspections/draw.py, step 7): everyone in each key item's scope now.
+    coverage = services.key_coverage(plan)
     commitment.public_value, commitment.public_value_by, commitment.public_value_at = value, actor, timezone.now()
     commitment.save(update_fields=["public_value", "public_value_by", "public_value_at"])
     committed = {line.split(",", 1)[0] for line in commitment.population.splitlines()}
     in_scope = _scope_codes(plan)
     return services.record_draw(
         actor=actor, plan=plan, previous=previous, algorithm=draw_algo.ALGORITHM_V2, seed=seed, population=population, outcome=outcome,
-        key_supervision=key_supervision, reason=commitment.reason, commitment=commitment,
+        coverage=coverage, reason=commitment.reason, commitment=commitment,
         audit_after={"commitment": commitment.pk, "seed_share_sha256": commitment.seed_share_sha256, "public_value": value,
                      "public_value_source": commitment.public_value_source,
                      "roster_since_commitment": {"left_scope": len(committed - in_scope), "joined_scope": len(in_scope - committed)}},

@@ -15,12 +15,18 @@ Deterministic and idempotent:
 - Each plan's draw seed is the SHA-256 of ``"<year>:<name>"``, so the same roster gives the same
   draw. (A real draw uses a fresh ``secrets`` seed; the demo's is public and reproducible anyway.)
 - Plans are keyed by ``(name, year)``. An existing plan is left as it is, so a rerun adds nothing.
+
+Issue 12 §5 adds ``KEY_PLAN``: 物业服务企业 with a 重点监管 item (电梯使用单位, full coverage of its
+scope, no sampling) beside a sampled item (即时公示信息, drawn at the plan's ratios), so its tasks
+show that a task carries only the items that apply to it. Every demo plan is drafted by one
+official (``zzsj``, 陈静) and approved by another (``admin``) when those logins exist (two-person rule).
 """
 
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -109,6 +115,30 @@ PLANS = [
 ]
 
 
+# Issue 12 §5: a key item (full coverage of its scope) beside a sampled one, in one plan.
+KEY_PLAN = PlanSpec(
+    name="2026年度物业服务企业电梯安全重点监管和即时公示信息抽查",
+    lead="ZZSJ",
+    items=(("ZZSJ", "对电梯使用单位的监督检查"), ("ZZSJ", "对企业即时公示信息的抽查")),
+    starts_on=dt.date(2026, 9, 1),
+    ends_on=dt.date(2026, 12, 31),
+    scope={"scope_industry": "K7020", "scope_entity_types": ["enterprise"]},
+    description="电梯使用单位的监督检查属重点监管事项，对范围内物业服务企业全覆盖检查、不抽样；"
+                "企业即时公示信息按信用风险分类比例随机抽查。每个检查任务只包含适用于该主体的事项。",
+    results={"ZZSJ": [
+        ([C.NO_PROBLEM], ""),
+        ([C.PROBLEM_CORRECTED], "电梯维护保养记录不完整，已当场责令改正，当事人已补齐维保记录。"),
+        ([C.NO_PROBLEM], ""),
+    ]},
+)
+
+
+def officials() -> tuple:
+    """(drafter, approver): two different demo logins, or the seeding actor when they do not exist."""
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=("zzsj", "admin"))}
+    return users.get("zzsj", ACTOR), users.get("admin", ACTOR)
+
+
 def draw_seed(spec: PlanSpec) -> str:
     """The demo's fixed seed: SHA-256 of ``"<year>:<name>"`` (64 lower-case hex characters)."""
     return hashlib.sha256(f"{YEAR}:{spec.name}".encode()).hexdigest()
@@ -123,24 +153,26 @@ def _working_day_between(day: dt.date, low: dt.date, high: dt.date) -> dt.date:
 
 
 def _seed_plan(spec: PlanSpec, depts: dict, today: dt.date) -> dict:
+    drafter, approver = officials()
     plan = services.plan_save(
-        actor=ACTOR, departments=[depts[code] for code in spec.joint], name=spec.name, year=YEAR, lead_department=depts[spec.lead],
+        actor=drafter, departments=[depts[code] for code in spec.joint], name=spec.name, year=YEAR, lead_department=depts[spec.lead],
         description=spec.description, starts_on=spec.starts_on, ends_on=spec.ends_on, **spec.scope,
     )
     for code, name in spec.items:
-        services.plan_item_add(actor=ACTOR, plan=plan, item=SupervisionItem.objects.get(department=depts[code], name=name))
-    services.plan_approve(actor=ACTOR, plan=plan)
+        services.plan_item_add(actor=drafter, plan=plan, item=SupervisionItem.objects.get(department=depts[code], name=name))
+    services.plan_approve(actor=approver, plan=plan)
     draw = services.draw_run(actor=ACTOR, plan=plan, seed=draw_seed(spec))
     tasks = list(draw.tasks.filter(state=TaskState.ASSIGNED).order_by("entity"))
     last_day = min(spec.ends_on, today)
     span = max((last_day - spec.starts_on).days, 0)
-    entered = []
+    entered, visits = [], 0
     for i, task in enumerate(tasks):
         if i % NOT_INSPECTED_EVERY == NOT_INSPECTED_EVERY - 1:
             continue
         inspected_on = _working_day_between(spec.starts_on + dt.timedelta(days=span * (i + 1) // (len(tasks) + 1)), spec.starts_on, last_day)
-        n = len(entered) // len(plan.all_departments())
-        for department in plan.all_departments():  # one visit, each department enters its own result
+        n, visits = visits, visits + 1
+        going = set(task.team.values_list("department_id", flat=True))  # only the departments of the task's items
+        for department in (d for d in plan.all_departments() if d.pk in going):  # one visit, each department enters its own result
             categories, findings = spec.results[department.code][n % len(spec.results[department.code])]
             entered.append(services.result_submit(
                 actor=ACTOR, task=task, department=department, categories=list(categories), findings=findings, inspected_on=inspected_on,
@@ -169,7 +201,7 @@ def seed_inspections_demo(*, stdout=None) -> dict:
     today = timezone.localdate()
     added = {}
     with transaction.atomic():
-        for spec in PLANS:
+        for spec in [*PLANS, KEY_PLAN]:
             if not InspectionPlan.objects.filter(name=spec.name, year=YEAR).exists():
                 added[spec.name] = _seed_plan(spec, depts, today)
         published = services.results_publish(actor=ACTOR) if added else 0
@@ -180,7 +212,7 @@ def seed_inspections_demo(*, stdout=None) -> dict:
         run_risk_scan(trigger="seed_demo")
     stats = {
         "plans_created": len(added),
-        "plans_total": InspectionPlan.objects.filter(year=YEAR, name__in=[s.name for s in PLANS]).count(),
+        "plans_total": InspectionPlan.objects.filter(year=YEAR, name__in=[s.name for s in (*PLANS, KEY_PLAN)]).count(),
         "tasks_created": sum(a["tasks"] for a in added.values()),
         "results_created": sum(a["results"] for a in added.values()),
         "results_published": published,
@@ -188,7 +220,7 @@ def seed_inspections_demo(*, stdout=None) -> dict:
     }
     if stdout:
         stdout.write("双随机抽查演示数据已就绪：")
-        stdout.write(f"  抽查计划：新增 {stats['plans_created']}，共 {stats['plans_total']}（其中部门联合 1 个）")
+        stdout.write(f"  抽查计划：新增 {stats['plans_created']}，共 {stats['plans_total']}（其中部门联合 1 个，含重点监管事项 1 个）")
         stdout.write(f"  检查任务：新增 {stats['tasks_created']}；检查结果：新增 {stats['results_created']}，本次公示 {published}")
         results = InspectionResult.objects.filter(task__plan__year=YEAR, task__plan__name__in=[s.name for s in PLANS])
         stdout.write(f"  检查结果共 {results.count()}，其中已公示 {results.filter(state=ResultState.PUBLISHED).count()}")

@@ -18,6 +18,26 @@ the public cannot rank by HMAC (which, with per-class ratios, revealed high-risk
    and the population hash, and names a public random value that does not exist yet.
 5. The draw seed is HMAC-SHA256(key = the seed share's 32 bytes, message = the public value as
    UTF-8), in hex; steps 2 and 3 (and the inspectors) then run with that seed.
+
+Key supervision is per item (DOMAIN §4, issue 12 §5). Design:
+
+6. Only the plan's **sampled** items (随机抽查事项 that are not 重点监管) are drawn. The population file
+   (steps 1–3, and the v2 commitment) lists the entities in the plan's scope to which at least one
+   sampled item applies, and the plan's ratios apply to it unchanged. A plan without sampled items
+   has an empty population file (hash of zero bytes) and selects nobody. So a key item never turns
+   the ratio into 100%: 2 of 200 stay 2 of 200.
+7. Each **key** item covers every entity in its own scope (the plan's scope narrowed to the item's
+   监管对象) with no sampling. That is a deterministic addition, not part of the random draw, and
+   it is recorded separately on the draw as the key coverage file: one line ``USCC,CATALOGUE_CODE``
+   per covered entity and key item, sorted by byte value, each ending with ``\n``, ASCII, with its
+   SHA-256. It carries no risk class, so it reveals nothing the public may not see.
+8. One task per entity that is selected or covered (进一次门、查多项事). It carries only the items
+   that apply to its entity: a selected entity, the sampled items whose 监管对象 matches it plus its
+   key items; a covered entity that was not selected, its key items only. Only the departments of a
+   task's items draw inspectors for it (step 2's inspector ranking, unchanged).
+
+A verifier recomputes the selection from the seed and the population file exactly as before, and
+checks that the tasks are the selection plus the entities of the key coverage file.
 """
 
 import hashlib
@@ -56,6 +76,21 @@ def population_file(rows) -> bytes:
 
 def population_hash(population: bytes) -> str:
     return hashlib.sha256(population).hexdigest()
+
+
+def coverage_file(rows) -> bytes:
+    """The key coverage file's exact bytes from ``(uscc, catalogue_code)`` pairs (step 7)."""
+    return b"".join(sorted({f"{code},{item}\n".encode("ascii") for code, item in rows}))
+
+
+def parse_coverage(coverage: bytes) -> dict[str, set[str]]:
+    """``{uscc: {catalogue codes}}`` from a key coverage file."""
+    covered = defaultdict(set)
+    for line in coverage.split(b"\n"):
+        if line:
+            code, item = line.decode("ascii").split(",", 1)
+            covered[code].add(item)
+    return dict(covered)
 
 
 def parse_population(population: bytes) -> list[tuple[str, str]]:

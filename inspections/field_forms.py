@@ -100,6 +100,14 @@ class ResultForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "请填写检查日期", "invalid": "请填写有效的检查日期，如 2026-11-23"},
     )
+    out_of_window_reason = forms.CharField(
+        label="超出计划检查期间的原因",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "原因不能超过 500 字（当前 %(show_value)d 字）"},
+        help_text="检查日期在计划检查期间之外时必填，原因将随检查结果公示",
+    )
     evidence = EvidenceField(
         label="现场证据（照片或文件）",
         required=False,

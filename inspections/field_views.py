@@ -100,10 +100,11 @@ def task_list(request, inspector):
 
 
 def _checklist(task, department) -> tuple[list[dict], list[PlanItem]]:
-    """The plan's items of my department, each with its 检查实施清单 rows for my department; and the
-    other departments' items (one visit covers every department's items: 进一次门、查多项事)."""
+    """The task's items of my department, each with its 检查实施清单 rows for my department; and the
+    other departments' items (one visit covers every department's items: 进一次门、查多项事). A task
+    carries only the items that apply to its entity (issue 12 §5)."""
     plan_items = list(
-        PlanItem.objects.filter(plan_id=task.plan_id).select_related("item_version__item", "department")
+        PlanItem.objects.filter(tasks=task).select_related("item_version__item", "department")
         .order_by("department__code", "item_version__item__catalogue_code")
     )
     mine = [p for p in plan_items if p.department_id == department.pk]
@@ -190,7 +191,7 @@ def task_detail(request, inspector, pk):
                 try:
                     services.result_submit(
                         actor=request.user, task=task, department=me.department, categories=data["categories"], findings=data["findings"],
-                        inspected_on=data["inspected_on"], evidence_files=data["evidence"],
+                        inspected_on=data["inspected_on"], evidence_files=data["evidence"], out_of_window_reason=data["out_of_window_reason"],
                     )
                 except ValidationError as exc:
                     apply_service_errors(form, exc)

@@ -194,6 +194,10 @@ class ResultEntryForm(NoModelValidationMixin, forms.ModelForm):
         label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), help_text=_("发现问题或异常情况时必填")
     )
     inspected_on = forms.DateField(label=_("检查日期"), widget=AdminDateWidget)
+    out_of_window_reason = forms.CharField(
+        label=_("超出计划检查期间的原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=_("检查日期在计划检查期间之外时必填，原因将随检查结果公示"),
+    )
     evidence = EvidenceField(label=_("现场证据"), required=False, help_text=_("照片（JPG、PNG）或 PDF，最多 10 个，每个不超过 10 MB"))
 
     class Meta:
@@ -230,5 +234,6 @@ class ResultEntryForm(NoModelValidationMixin, forms.ModelForm):
             categories=data["categories"],
             findings=data.get("findings") or "",
             inspected_on=data["inspected_on"],
+            out_of_window_reason=data.get("out_of_window_reason") or "",
             evidence_files=(data.get("evidence") or []) if evidence else (),
         )

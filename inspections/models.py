@@ -142,6 +142,11 @@ class Draw(models.Model):
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("摇号人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     drawn_at = models.DateTimeField(_("摇号时间"))
     superseded = models.BooleanField(_("已被重新摇号取代"), default=False)
+    # Key supervision (DOMAIN §4, issue 12 §5): a deterministic addition to the random selection, not
+    # part of it: one line ``USCC,CATALOGUE_CODE`` per entity and key item covering it (inspections/draw.py).
+    key_coverage = models.TextField(_("重点监管全覆盖名单"), blank=True, editable=False)
+    key_coverage_sha256 = models.CharField(_("重点监管全覆盖名单哈希"), max_length=64, blank=True)
+    key_coverage_size = models.PositiveIntegerField(_("重点监管全覆盖主体数"), default=0)
     # hmac-sha256-v2 only: the commitment published at approval; ``seed`` is then the derived seed.
     commitment = models.OneToOneField(DrawCommitment, verbose_name=_("摇号承诺"), null=True, blank=True, on_delete=models.PROTECT, related_name="draw")
 
@@ -182,6 +187,10 @@ class InspectionTask(models.Model):
     entity = entity_key("inspection_tasks")
     due_on = models.DateField(_("检查期限"))
     state = models.CharField(_("状态"), max_length=16, choices=TaskState.choices, default=TaskState.ASSIGNED)
+    # DOMAIN §4: a task carries only the items that apply to its entity; ``drawn`` says whether the
+    # entity was drawn (sampled items) or is there only for key items' full coverage.
+    items = models.ManyToManyField(PlanItem, verbose_name=_("检查事项"), related_name="tasks", blank=True)
+    drawn = models.BooleanField(_("随机抽中"), default=True, help_text=_("否：仅因重点监管事项全覆盖而检查"))
     unstaffed_reason = models.CharField(_("未配齐人员原因"), max_length=500, blank=True)
 
     class Meta:
@@ -222,6 +231,8 @@ class InspectionResult(models.Model):
     categories = ArrayField(models.CharField(max_length=32, choices=ResultCategory.choices), verbose_name=_("检查结果"))
     findings = models.TextField(_("检查情况"), blank=True)
     inspected_on = models.DateField(_("检查日期"))
+    # Issue 12 §5: a result dated outside the plan's window needs a reason, published with the result.
+    out_of_window_reason = models.CharField(_("超出计划检查期间的原因"), max_length=500, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(_("录入时间"))
     state = models.CharField(_("状态"), max_length=16, choices=ResultState.choices, default=ResultState.SUBMITTED)

@@ -9,12 +9,15 @@ from django.db import connection
 from core import audit
 from credit.choices import ListGround, ListType
 from credit.scan import WarningRule
+from inspections.choices import PlanState
+from inspections.closing import UNFINISHED_TASK_STATES, plans_close
 
 _RESULT_STATE_LABEL_SQL = "(CASE {col} WHEN 'submitted' THEN '待审核' ELSE '已审核待公示' END)"
 
 
 class ResultPublicationDue(WarningRule):
-    """DOMAIN §4: results are published within 20 working days of the inspection.
+    """DOMAIN §4: results are published within the statutory deadline stored on each result
+    (``publish_due_on``, from ``supervision.deadlines``: 20 working days nationally, 7 in 二七区).
 
     Warns the department that entered a result not yet published whose deadline falls within 3
     working days, or has passed. "3 working days" follows the holiday calendar (调休 included), so the
@@ -22,7 +25,7 @@ class ResultPublicationDue(WarningRule):
     """
 
     code = "RESULT_PUBLICATION_DUE"
-    description = "抽查检查结果将于3个工作日内到期或已超过公示期限（检查后20个工作日内公示）仍未公示"
+    description = "抽查检查结果将于3个工作日内到期或已超过公示期限（按适用的法定时限，一般为检查后20个工作日）仍未公示"
     working_days = 3
     select = f"""
         SELECT 'r' || r.id || ':' || to_char(r.publish_due_on, 'YYYY-MM-DD') AS dedupe_key, t.uscc, r.department_id,
@@ -99,4 +102,29 @@ class CorrectionOverdue(WarningRule):
         return raised
 
 
-RULES: list[WarningRule] = [ResultPublicationDue(), CorrectionOverdue()]
+_UNFINISHED_SQL = ", ".join(f"'{state.value}'" for state in UNFINISHED_TASK_STATES)
+
+
+class PlanWindowClosed(WarningRule):
+    """Issue 12 §5: a plan past its window moves to 已完成 (``inspections.closing.plans_close``), and
+    each of its tasks still waiting for results is overdue: the lead department is warned once per task."""
+
+    code = "PLAN_TASK_OVERDUE"
+    description = "抽查计划检查期间已结束（计划转为已完成），检查任务仍未完成，已逾期"
+    select = f"""
+        SELECT 't' || t.id || ':overdue' AS dedupe_key, t.uscc, p.lead_department_id AS department_id,
+               format('%%s（%%s）：“%%s”的检查期间已于 %%s 结束，该主体的检查任务仍未完成，已逾期', coalesce(e.name, t.uscc), t.uscc, p.name,
+                      to_char(p.ends_on, 'YYYY-MM-DD')) AS message
+        FROM inspections_inspectiontask t
+        JOIN inspections_inspectionplan p ON p.id = t.plan_id
+        JOIN inspections_draw d ON d.id = t.draw_id
+        LEFT JOIN supervision_marketentity e ON e.uscc = t.uscc
+        WHERE p.state = '{PlanState.COMPLETED.value}' AND NOT d.superseded AND t.state IN ({_UNFINISHED_SQL})
+    """  # noqa: S608  (choice values are constants)
+
+    def run(self, *, today, now) -> int:
+        self.closed_plans = len(plans_close(actor="task:risk_scan", today=today))
+        return super().run(today=today, now=now)
+
+
+RULES: list[WarningRule] = [ResultPublicationDue(), CorrectionOverdue(), PlanWindowClosed()]

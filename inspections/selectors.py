@@ -25,7 +25,7 @@ def public_draws(plan: InspectionPlan) -> QuerySet:
     """Every draw of a public plan, newest first, redraws included (the old one stays visible)."""
     return (
         Draw.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).select_related("commitment")
-        .defer("population", *(f"commitment__{f}" for f in COMMITMENT_SECRETS)).order_by("-drawn_at", "-id")
+        .defer("population", "key_coverage", *(f"commitment__{f}" for f in COMMITMENT_SECRETS)).order_by("-drawn_at", "-id")
     )
 
 

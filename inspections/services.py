@@ -5,15 +5,17 @@ import hashlib
 import heapq
 import hmac
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from core import audit
-from core.workdays import add_working_days
+from core.models import AuditEvent
 from credit import services as credit_services
 from credit.choices import ListGround, ListType
+from inspections import coverage as coverage_rules
 from inspections import draw as draw_algo
 from inspections.choices import (
     PUBLIC_INFO_FLOOR,
@@ -36,12 +38,10 @@ from inspections.models import (
     ResultEvidence,
     TeamMember,
 )
+from supervision import deadlines
+from supervision.choices import DeadlineKind
 from supervision.models import Inspector, InspectorConflict, SupervisionItem
 from supervision.services import item_version_on
-
-PUBLISH_WORKING_DAYS = 20  # DOMAIN §4: results published within 20 working days of the inspection
-CORRECTION_WORKING_DAYS = 10  # 责令改正 period for 未按规定公示 (then list if not corrected)
-
 
 # --- plans --------------------------------------------------------------------------------------
 
@@ -104,13 +104,32 @@ def plan_approve(*, actor, plan: InspectionPlan) -> InspectionPlan:
     missing = departments - set(plan.items.values_list("department_id", flat=True))
     if missing:
         raise ValidationError("每个参与部门至少要有一个本部门的抽查事项")
-    if plan.created_by_id is not None and getattr(actor, "pk", None) == plan.created_by_id:
-        raise ValidationError("计划须由起草人以外的另一名工作人员审批（两人规则）")  # DOMAIN §4
+    drafters = plan_drafters(plan)
+    if getattr(actor, "pk", None) in drafters:
+        # DOMAIN §4: drafted by one official, approved by another (two-person rule).
+        raise ValidationError("计划须由起草人以外的另一名工作人员审批（两人规则）：您起草或修改过本计划，不能审批")
+    if plan.created_by_id is None and drafters:
+        plan.created_by_id = min(drafters, key=lambda pk: drafters[pk])  # record the drafter of an older plan
     plan.state, plan.approved_at = PlanState.APPROVED, timezone.now()
     plan.approved_by = actor if getattr(actor, "is_authenticated", False) else None
-    plan.save(update_fields=["state", "approved_at", "approved_by"])
+    plan.save(update_fields=["state", "approved_at", "approved_by", "created_by"])
     audit.record(actor=actor, action="inspection_plan.approve", target=plan, after={"state": plan.state})
     return plan
+
+
+DRAFT_ACTIONS = ("inspection_plan.create", "inspection_plan.update", "inspection_plan.add_item")
+
+
+def plan_drafters(plan: InspectionPlan) -> dict:
+    """``{user id: first time}`` of the officials who drafted the plan: ``created_by`` and whoever
+    created, changed or added items to the draft (the audit trail)."""
+    events = AuditEvent.objects.filter(action__in=DRAFT_ACTIONS, target_type=InspectionPlan._meta.label_lower, target_id=str(plan.pk))
+    drafters = {}
+    for user_id, at in events.exclude(actor_user_id=None).order_by("pk").values_list("actor_user_id", "occurred_at"):
+        drafters.setdefault(user_id, at)
+    if plan.created_by_id is not None:
+        drafters[plan.created_by_id] = plan.created_at
+    return drafters
 
 
 def scope_sql(plan: InspectionPlan) -> tuple[str, list]:
@@ -131,10 +150,15 @@ def scope_sql(plan: InspectionPlan) -> tuple[str, list]:
 
 
 def population_rows(plan: InspectionPlan) -> list[tuple[str, str]]:
-    """Everyone in scope now, with their stratum (risk class); ungraded entities are graded first."""
+    """Everyone in scope now to whom a sampled item applies, with their stratum (risk class); ungraded
+    entities are graded first. Key items are not drawn (inspections/draw.py, step 6)."""
     from credit.evaluation import evaluate
 
+    sampled = coverage_rules.sampled_scope(coverage_rules.plan_items(plan)[0])
+    if sampled is None:
+        return []
     where, params = scope_sql(plan)
+    where, params = where + sampled[0], [*params, *sampled[1]]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT e.uscc FROM supervision_marketentity e LEFT JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where} AND c.uscc IS NULL",  # noqa: S608
@@ -170,65 +194,72 @@ def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None 
         # A v2 plan: the platform may not draw its own seed (issue 11 §4); every draw of it is v2.
         raise ValidationError("本计划采用 hmac-sha256-v2 摇号：须公布摇号承诺，待公开随机数公布后由起草人以外的工作人员录入并摇号")
     rows = population_rows(plan)
-    if not rows:
+    coverage = key_coverage(plan)
+    if not rows and not coverage:
         raise ValidationError("计划范围内没有市场主体")
-    key_supervision = draw_key_supervision(plan)
     population = draw_algo.population_file(rows)
     seed = seed or draw_algo.new_seed()
-    outcome = draw_algo.draw(seed, population, draw_ratios(plan, key_supervision))
-    check_public_info_floor(plan, outcome.strata, key_supervision)
+    outcome = draw_algo.draw(seed, population, plan.ratios())
+    check_public_info_floor(plan, outcome.strata)
     return record_draw(
         actor=actor, plan=plan, previous=previous, algorithm=draw_algo.ALGORITHM, seed=seed, population=population, outcome=outcome,
-        key_supervision=key_supervision, reason=reason, audit_after={"seed": seed},
+        coverage=coverage, reason=reason, audit_after={"seed": seed},
     )
 
 
-def draw_key_supervision(plan: InspectionPlan) -> bool:
-    return plan.items.filter(item_version__is_key=True).exists()
+def key_coverage(plan: InspectionPlan) -> bytes:
+    """The key coverage file (inspections/draw.py, step 7): every entity in each key item's scope, now."""
+    where, params = scope_sql(plan)
+    return coverage_rules.key_coverage(coverage_rules.plan_items(plan)[1], where, params)
 
 
-def draw_ratios(plan: InspectionPlan, key_supervision: bool) -> dict:
-    # Items under key supervision are never sampled: every entity in scope (DOMAIN §4).
-    return {s: 1 for s in draw_algo.STRATA} if key_supervision else plan.ratios()
-
-
-def check_public_info_floor(plan: InspectionPlan, strata: list, key_supervision: bool) -> None:
-    """公示信息抽查: at least 3% overall (DOMAIN §4). The counts depend on sizes and ratios only."""
+def check_public_info_floor(plan: InspectionPlan, strata: list) -> None:
+    """公示信息抽查: at least 3% overall of the sampled population (DOMAIN §4), compared exactly
+    (a float share of exactly 3% is below Decimal("0.03")). Depends on sizes and ratios only."""
     size = sum(s["size"] for s in strata)
-    if plan.is_public_info_check and not key_supervision and size:
-        share = sum(s["selected"] for s in strata) / size
-        if share < PUBLIC_INFO_FLOOR:
-            raise ValidationError(f"公示信息抽查总体比例不得低于3%：按当前比例只抽取 {share:.2%}，请调高各类比例")
+    selected = sum(s["selected"] for s in strata)
+    if plan.is_public_info_check and size and Decimal(selected) < PUBLIC_INFO_FLOOR * size:
+        raise ValidationError(f"公示信息抽查总体比例不得低于3%：按当前比例只抽取 {selected / size:.2%}，请调高各类比例")
 
 
 def record_draw(
-    *, actor, plan, previous, algorithm: str, seed: str, population: bytes, outcome, key_supervision: bool, reason: str, audit_after: dict,
+    *, actor, plan, previous, algorithm: str, seed: str, population: bytes, outcome, coverage: bytes, reason: str, audit_after: dict,
     commitment=None,
 ) -> Draw:
-    """Store a computed draw (v1 or v2): supersede the previous one, create the tasks, draw the teams.
+    """Store a computed draw (v1 or v2) and its key coverage: supersede the previous one, create one
+    task per selected or covered entity with only its items, draw the teams (inspections/draw.py).
     Called inside the caller's transaction, with the plan locked."""
+    sampled, key = coverage_rules.plan_items(plan)
     if previous is not None:
         InspectionTask.objects.filter(draw=previous).delete()
         previous.superseded = True
         previous.save(update_fields=["superseded"])
     record = Draw.objects.create(
         plan=plan, algorithm=algorithm, seed=seed, population_sha256=outcome.population_sha256, population=population.decode("ascii"),
-        population_size=sum(s["size"] for s in outcome.strata), strata=outcome.strata, key_supervision=key_supervision, reason=reason.strip(),
+        population_size=sum(s["size"] for s in outcome.strata), strata=outcome.strata, reason=reason.strip(),
         drawn_at=timezone.now(), drawn_by=actor if getattr(actor, "is_authenticated", False) else None, commitment=commitment,
+        key_supervision=bool(key), key_coverage=coverage.decode("ascii"), key_coverage_sha256=draw_algo.population_hash(coverage) if key else "",
+        key_coverage_size=len(draw_algo.parse_coverage(coverage)),
     )
     DrawSelection.objects.bulk_create(
         [DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac) for code, stratum, rank, mac in outcome.selected],
         batch_size=5000,
     )
+    selected = [code for code, *_ in outcome.selected]
+    items = coverage_rules.task_items(selected=selected, coverage=coverage, sampled=sampled, key=key)
+    drawn = set(selected)
     tasks = InspectionTask.objects.bulk_create(
-        [InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on) for code, *_ in sorted(outcome.selected)], batch_size=5000
+        [InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on, drawn=code in drawn) for code in sorted(items)], batch_size=5000
     )
-    report = assign_teams(plan=plan, draw=record, tasks=tasks)
+    through = InspectionTask.items.through
+    through.objects.bulk_create([through(inspectiontask_id=t.pk, planitem_id=i.pk) for t in tasks for i in items[t.entity_id]], batch_size=5000)
+    report = assign_teams(plan=plan, draw=record, tasks=tasks, departments_of={code: {i.department_id for i in its} for code, its in items.items()})
     plan.state = PlanState.DRAWN
     plan.save(update_fields=["state"])
     audit.record(
         actor=actor, action="draw.run" if previous is None else "draw.redraw", target=record,
         after={**audit_after, "algorithm": algorithm, "population_sha256": record.population_sha256, "strata": outcome.strata,
+               "key_coverage_sha256": record.key_coverage_sha256, "key_coverage_size": record.key_coverage_size, "tasks": len(tasks),
                "reason": record.reason, "unstaffed": report["unstaffed"], "superseded": previous.pk if previous else None},
     )
     return record
@@ -245,12 +276,13 @@ def eligible_inspectors(plan: InspectionPlan) -> dict:
     return by_department
 
 
-def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list) -> dict:
+def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_of: dict | None = None) -> dict:
     """Each department draws its own inspectors for each task (DOMAIN §4, 行政处罚法 第42–43条):
     at least ``min_team_size`` each, valid certificates, nobody with a declared conflict, nobody from
     the entity's previous team unless no one else qualifies (then the reason is recorded), workload
     balanced. Ranked by HMAC-SHA256(seed, USCC + ":" + certificate no.), so it can be verified.
-    An entity that cannot be staffed is reported with the reason, never dropped."""
+    An entity that cannot be staffed is reported with the reason, never dropped. Only the departments
+    of a task's items (``departments_of``: USCC → department ids; default every department) go."""
     departments = plan.all_departments()
     pool = eligible_inspectors(plan)
     codes = [t.entity_id for t in tasks]
@@ -281,6 +313,8 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list) -> dict:
         prefix.update(f"{code}:".encode("ascii"))
         reasons, chosen_for_task = [], []
         for department in departments:
+            if departments_of is not None and department.pk not in departments_of.get(code, ()):
+                continue
             eligible = [i for i in pools[department.pk] if i[0] not in conflicted[code]] if conflicted[code] else pools[department.pk]
             fresh = [i for i in eligible if i[0] not in previous[code]] if previous[code] else eligible
             n = plan.min_team_size
@@ -352,6 +386,13 @@ def verify_draw(draw: Draw) -> dict:
         problems.append(f"摇中主体不一致：记录 {len(recorded)} 个，重算 {len(recomputed)} 个，差异 {len(recorded ^ recomputed)} 个")
     if [dict(s) for s in outcome.strata] != [dict(s) for s in draw.strata]:
         problems.append("各层数量与记录不一致")
+    # Key coverage (inspections/draw.py, step 7): a recorded addition; the tasks are the selection plus it.
+    coverage = draw.key_coverage.encode("ascii")
+    if draw.key_coverage_sha256 and draw_algo.population_hash(coverage) != draw.key_coverage_sha256:
+        problems.append("重点监管全覆盖名单哈希与记录不一致")
+    tasks = set(draw.tasks.values_list("entity", flat=True))
+    if tasks and tasks != {code for code, _ in recorded} | set(draw_algo.parse_coverage(coverage)):
+        problems.append("检查任务与摇中主体及重点监管全覆盖名单不一致")
     for member in TeamMember.objects.filter(task__draw=draw).select_related("task", "inspector").iterator():
         if draw_algo.digest(draw.seed, f"{member.task.entity_id}:{member.inspector.certificate_no}") != member.digest:
             problems.append(f"检查人员 {member.inspector.certificate_no} 的 HMAC 值不一致")
@@ -360,6 +401,8 @@ def verify_draw(draw: Draw) -> dict:
 
 
 # --- field work and results ---------------------------------------------------------------------
+
+RESULT_REASON_MAX = 500  # InspectionResult.out_of_window_reason
 
 
 @transaction.atomic
@@ -378,8 +421,10 @@ def team_confirm(*, actor, member: TeamMember) -> TeamMember:
 @transaction.atomic
 def result_submit(
     *, actor, task: InspectionTask, department, categories: list[str], findings: str = "", inspected_on: dt.date | None = None, evidence_files=(),
+    out_of_window_reason: str = "",
 ) -> InspectionResult:
-    """Enter one department's result; raise the follow-ups of DOMAIN §4."""
+    """Enter one department's result; raise the follow-ups of DOMAIN §4. A result dated outside the
+    plan's window needs a reason, which is published with it (issue 12 §5)."""
     task = InspectionTask.objects.select_for_update().select_related("plan").get(pk=task.pk)
     inspected_on = inspected_on or timezone.localdate()
     categories = list(dict.fromkeys(categories or []))
@@ -401,12 +446,22 @@ def result_submit(
         errors["inspected_on"] = "检查日期不能晚于今天"
     if any(c != ResultCategory.NO_PROBLEM for c in categories) and not findings.strip():
         errors["findings"] = "发现问题或异常情况时须填写检查情况"
+    outside = not (task.plan.starts_on <= inspected_on <= task.plan.ends_on)
+    out_of_window_reason = (out_of_window_reason or "").strip() if outside else ""
+    if outside and not out_of_window_reason:
+        errors["out_of_window_reason"] = (
+            f"检查日期 {inspected_on} 不在计划检查期间（{task.plan.starts_on} 至 {task.plan.ends_on}）内：请核对检查日期，或填写原因（原因将随检查结果公示）"
+        )
+    if len(out_of_window_reason) > RESULT_REASON_MAX:
+        errors["out_of_window_reason"] = f"原因不能超过 {RESULT_REASON_MAX} 字"
     if errors:
         raise ValidationError(errors)
-    due = add_working_days(inspected_on, PUBLISH_WORKING_DAYS)
+    # DOMAIN §4: published within 20 working days of the inspection (国办发〔2018〕118号), 7 where the
+    # publishing department's local rule says so (二七区, seed 004 §15): the shorter rule in force wins.
+    due = deadlines.due(DeadlineKind.INSPECTION_RESULT, inspected_on, department=department)
     result = InspectionResult.objects.create(
         task=task, department=department, categories=categories, findings=findings.strip(), inspected_on=inspected_on,
-        submitted_by=actor if getattr(actor, "is_authenticated", False) else None, submitted_at=timezone.now(),
+        out_of_window_reason=out_of_window_reason, submitted_by=actor if getattr(actor, "is_authenticated", False) else None, submitted_at=timezone.now(),
         publish_due_on=due.date, publish_due_provisional=due.provisional,
         needs_case=ResultCategory.PROBLEM_PENDING in categories,  # 发现问题待后续处理 → may open an enforcement case
     )
@@ -420,9 +475,9 @@ def result_submit(
             reason=f"{task.plan.name}：{'、'.join(result.category_labels())}",
         )
     if ResultCategory.NOT_PUBLISHED in categories:
-        CorrectionOrder.objects.create(
-            result=result, entity_id=task.entity_id, department=department, due_on=add_working_days(inspected_on, CORRECTION_WORKING_DAYS).date
-        )
+        # 责令改正 within the correction period (data; national default 10 working days), then list if not corrected.
+        correction_due = deadlines.due(DeadlineKind.CORRECTION_ORDER, inspected_on, department=department)
+        CorrectionOrder.objects.create(result=result, entity_id=task.entity_id, department=department, due_on=correction_due.date)
     task_departments = set(task.team.values_list("department_id", flat=True))
     if task_departments <= set(task.results.values_list("department_id", flat=True)):
         task.state = TaskState.SUBMITTED
@@ -430,7 +485,7 @@ def result_submit(
     if task.plan.state == PlanState.DRAWN:
         task.plan.state = PlanState.IN_PROGRESS
         task.plan.save(update_fields=["state"])
-    audit.record(actor=actor, action="inspection_result.submit", target=result, after=audit.snapshot(result))
+    audit.record(actor=actor, action="inspection_result.submit", target=result, after={**audit.snapshot(result), "publish_rule": due.rule.citation})
     return result
 
 
@@ -450,11 +505,13 @@ def result_record(result: InspectionResult) -> dict:
     """The credit record (抽查检查结果) a published result becomes."""
     severities = [RESULT_SEVERITY[c] for c in result.categories if c in RESULT_SEVERITY]
     severity = "general" if "general" in severities else ("minor" if severities else "")
+    reason = result.out_of_window_reason  # issue 12 §5: published with the result
     return {
         "source_ref": f"抽查结果-{result.pk}", "uscc": result.task.entity_id, "category": "inspection_result",
         "polarity": "negative" if severity else "neutral", "severity": severity,
         "title": f"{result.task.plan.name}：{'、'.join(result.category_labels())}"[:200],
-        "content": result.findings, "decided_on": result.inspected_on,
+        "content": "\n".join(filter(None, [result.findings, reason and f"超出计划检查期间的原因：{reason}"])),
+        "decided_on": result.inspected_on,
         "legal_basis": "《国务院关于在市场监管领域全面推行部门联合“双随机、一公开”监管的意见》（国发〔2019〕5号）",
     }
 

@@ -85,7 +85,7 @@ def _public_draw(pk: int):
     (nor, for v2, its seed share)."""
     return (
         Draw.objects.filter(pk=pk, plan__in=selectors.public_plans().values("pk"))
-        .defer("population", *(f"commitment__{f}" for f in selectors.COMMITMENT_SECRETS)).select_related("plan", "commitment").first()
+        .defer("population", "key_coverage", *(f"commitment__{f}" for f in selectors.COMMITMENT_SECRETS)).select_related("plan", "commitment").first()
     )
 
 
@@ -125,6 +125,7 @@ def _draw_view(draw, newer=None) -> dict:
         "selected_count": selected_count,
         "strata": strata,
         "key_supervision": draw.key_supervision,
+        "key_coverage_size": draw.key_coverage_size,
         "reason": draw.reason,
         "drawn_at": draw.drawn_at,
         "superseded": draw.superseded,

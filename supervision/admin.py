@@ -8,7 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
-from supervision import services
+from supervision import (
+    admin_deadlines,  # noqa: F401 - registers the 法定时限 admin (issue 12 §2)
+    services,
+)
 from supervision.models import (
     Department,
     InspectionChecklist,

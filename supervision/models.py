@@ -250,7 +250,9 @@ class StatutoryDeadline(models.Model):
 
     kind = models.CharField(_("时限类型"), max_length=32, choices=DeadlineKind.choices)
     variant = models.CharField(_("细分"), max_length=32, blank=True, help_text=_("如投诉举报的渠道；留空则适用于该类型的全部"))
-    department = models.ForeignKey(Department, verbose_name=_("适用部门（含下级）"), null=True, blank=True, on_delete=models.PROTECT, related_name="deadline_rules")
+    department = models.ForeignKey(
+        Department, verbose_name=_("适用部门（含下级）"), null=True, blank=True, on_delete=models.PROTECT, related_name="deadline_rules"
+    )
     region_code = models.CharField(_("适用行政区划"), max_length=6, blank=True, help_text=_("行政区划代码或其前缀，如 410103（二七区）"))
     working_days = models.PositiveSmallIntegerField(_("时限（工作日）"))
     citation = models.CharField(_("依据"), max_length=300, help_text=_("文件名称、文号和条款"))
@@ -267,7 +269,9 @@ class StatutoryDeadline(models.Model):
             models.CheckConstraint(condition=Q(working_days__gte=1), name="statutory_deadline_positive"),
             models.CheckConstraint(condition=Q(region_code="") | Q(region_code__regex=r"^\d{2,6}$"), name="statutory_deadline_region_digits"),
             models.CheckConstraint(condition=Q(department__isnull=True) | Q(region_code=""), name="statutory_deadline_one_scope"),
-            models.CheckConstraint(condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")), name="statutory_deadline_dates_ordered"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")), name="statutory_deadline_dates_ordered"
+            ),
         ]
         indexes = [models.Index(fields=["kind", "effective_from"], name="statutory_deadline_kind")]
 

@@ -28,7 +28,16 @@ USCC_PREFIX = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2,18}$")
 
 
 def is_platform_admin(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or user.groups.filter(name=Role.PLATFORM_ADMIN).exists()))
+    """Superuser or 平台管理员. The group check is remembered on the user object, which lives for one
+    request, because an admin page asks it once per registered model and row."""
+    if not (user and user.is_authenticated):
+        return False
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_platform_admin", None)
+    if cached is None:
+        cached = user._platform_admin = user.groups.filter(name=Role.PLATFORM_ADMIN).exists()
+    return cached
 
 
 def department_of(user):

@@ -2,11 +2,13 @@
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from core import audit, uscc
+from supervision.choices import DeadlineKind
 from supervision.models import (
     Department,
     InspectionChecklist,
@@ -14,9 +16,11 @@ from supervision.models import (
     InspectorConflict,
     MarketEntity,
     ObservationPeriod,
+    StatutoryDeadline,
     SupervisionItem,
     SupervisionItemVersion,
 )
+from supervision.selectors import is_platform_admin
 
 
 def _save(*, actor, obj, action: str, fields: dict, exclude=None):
@@ -164,3 +168,103 @@ def observation_period_applies(entity: MarketEntity, day: dt.date) -> bool:
     return ObservationPeriod.objects.filter(
         Q(entity=entity) | Q(entity__isnull=True, industry_code__in=industry_prefixes), starts_on__lte=day, ends_on__gte=day
     ).exists()
+
+
+# --- statutory deadlines (法定时限, issue 12 §2) --------------------------------------------------------
+# Versioned data: a rule once saved keeps its kind, scope, working days and start date, so a past
+# deadline can be explained with the rule that applied then (DOMAIN preamble). A new figure is a new
+# version; saving it ends the open version of the same kind, variant and scope the day before.
+
+STATUTORY_DEADLINE_MAX_WORKING_DAYS = 365
+_DEADLINE_CHANGEABLE = ("citation", "note", "effective_to")
+
+
+def _deadline_errors(*, kind, variant, department, region_code, working_days, citation, effective_from, effective_to, note, today) -> dict:
+    errors = {}
+    if kind not in DeadlineKind.values:
+        errors["kind"] = "请选择时限类型"
+    if len(variant) > 32:
+        errors["variant"] = "细分不能超过32个字符"
+    if department is not None and region_code:
+        errors["region_code"] = "适用部门和适用行政区划只能填写一项（都不填为全国）"
+    elif region_code and not (region_code.isdigit() and 2 <= len(region_code) <= 6):
+        errors["region_code"] = "行政区划代码应为2至6位数字，如 410103（二七区）或 4101（郑州市）"
+    if not isinstance(working_days, int) or isinstance(working_days, bool) or not 1 <= working_days <= STATUTORY_DEADLINE_MAX_WORKING_DAYS:
+        errors["working_days"] = f"时限应为1至{STATUTORY_DEADLINE_MAX_WORKING_DAYS}个工作日"
+    if not citation:
+        errors["citation"] = "请写明依据：文件名称、文号和条款"
+    elif len(citation) > 300:
+        errors["citation"] = "依据不能超过300个字符"
+    if len(note) > 200:
+        errors["note"] = "说明不能超过200个字符"
+    if not isinstance(effective_from, dt.date):
+        errors["effective_from"] = "请填写生效日期"
+    elif effective_from < today:
+        errors["effective_from"] = "生效日期不能早于今天（已计算的期限按当时适用的规定，不能改写）"
+    if effective_to is not None and (not isinstance(effective_to, dt.date) or effective_to < today):
+        errors["effective_to"] = "失效日期不能早于今天"
+    elif effective_to is not None and isinstance(effective_from, dt.date) and effective_to < effective_from:
+        errors["effective_to"] = "失效日期不能早于生效日期"
+    return errors
+
+
+@transaction.atomic
+def statutory_deadline_save(
+    *, actor, rule: StatutoryDeadline | None = None, kind: str = "", working_days=None, citation: str = "", effective_from=None,
+    effective_to=None, variant: str = "", department=None, region_code: str = "", note: str = "",
+) -> StatutoryDeadline:
+    """Add a new version of a statutory deadline, or correct an existing rule's citation, note or end date.
+
+    Only a platform admin sets deadlines (they bind every department). A new version ends the open
+    version of the same kind, variant and scope on the day before it takes effect; where rules of
+    different scopes overlap, ``supervision.deadlines`` applies the shorter one.
+    """
+    if getattr(actor, "is_authenticated", False) and not is_platform_admin(actor):
+        raise PermissionDenied("只有平台管理员可以设置法定时限")
+    today = timezone.localdate()
+    citation, note, variant, region_code = (str(v or "").strip() for v in (citation, note, variant, region_code))
+    if rule is not None:
+        rule = StatutoryDeadline.objects.select_for_update().get(pk=rule.pk)
+        fields = {"citation": citation or rule.citation, "note": note, "effective_to": effective_to}
+        errors = {}
+        if len(fields["citation"]) > 300:
+            errors["citation"] = "依据不能超过300个字符"
+        if len(note) > 200:
+            errors["note"] = "说明不能超过200个字符"
+        earliest_end = max(today, rule.effective_from)
+        if effective_to != rule.effective_to and effective_to is not None and (not isinstance(effective_to, dt.date) or effective_to < earliest_end):
+            errors["effective_to"] = f"失效日期不能早于 {earliest_end}（今天和生效日期）：已计算的期限按当时适用的规定"
+        if errors:
+            raise ValidationError(errors)
+        before = audit.snapshot(rule)
+        for name in _DEADLINE_CHANGEABLE:
+            setattr(rule, name, fields[name])
+        rule.save(update_fields=list(_DEADLINE_CHANGEABLE))
+        audit.record(actor=actor, action="statutory_deadline.update", target=rule, before=before, after=audit.snapshot(rule))
+        return rule
+    try:
+        working_days = int(working_days)
+    except (TypeError, ValueError):
+        working_days = 0
+    errors = _deadline_errors(
+        kind=kind, variant=variant, department=department, region_code=region_code, working_days=working_days, citation=citation,
+        effective_from=effective_from, effective_to=effective_to, note=note, today=today,
+    )
+    same = StatutoryDeadline.objects.select_for_update().filter(kind=kind, variant=variant, department=department, region_code=region_code)
+    if not errors and same.filter(effective_from__gte=effective_from).exists():
+        latest = same.order_by("-effective_from").first()
+        errors["effective_from"] = f"该时限已有{latest.effective_from}起生效的版本，新版本的生效日期须晚于它"
+    if errors:
+        raise ValidationError(errors)
+    ended = []
+    for previous in same.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=effective_from)):
+        before = audit.snapshot(previous)
+        previous.effective_to = effective_from - dt.timedelta(days=1)
+        previous.save(update_fields=["effective_to"])
+        ended.append({"id": previous.pk, "before": before["effective_to"], "effective_to": previous.effective_to})
+    rule = StatutoryDeadline.objects.create(
+        kind=kind, variant=variant, department=department, region_code=region_code, working_days=working_days, citation=citation,
+        effective_from=effective_from, effective_to=effective_to, note=note,
+    )
+    audit.record(actor=actor, action="statutory_deadline.create", target=rule, after={**audit.snapshot(rule), "ended_versions": ended})
+    return rule

@@ -157,6 +157,7 @@ def _flush_past_audit_truncate_guard():
         from django.apps import apps
 
         importlib.import_module("credit.migrations.0002_seed_rules").seed(apps, None)
+        importlib.import_module("supervision.migrations.0003_seed_statutory_deadlines").seed(apps, None)
         return result
 
     flush.Command.handle = handle

@@ -8,6 +8,7 @@ from credit.choices import Colour, Grade, ListType, MeasureKind, Polarity, Recor
 from credit.evaluation import grade_display
 from credit.forms_public import validate_phone
 from credit.models import CreditRecord, GradeHistory, ListEntry
+from credit.record_links import TOKEN_MAX_LENGTH
 from supervision.api.serializers import EntityDetailSerializer, EntityListSerializer
 
 # --- small shared shapes ------------------------------------------------------------------------
@@ -85,6 +86,7 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
     risk_class = serializers.SerializerMethodField()
     list_entries = serializers.SerializerMethodField()
     public_record_counts = serializers.SerializerMethodField()
+    verified_complaint_count = serializers.SerializerMethodField()
 
     class Meta(EntityDetailSerializer.Meta):
         fields = (
@@ -99,6 +101,7 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
             "risk_class",
             "list_entries",
             "public_record_counts",
+            "verified_complaint_count",
         )
 
     @extend_schema_field(GradeSerializer(allow_null=True))
@@ -152,6 +155,10 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
 
         counts = dict(selectors.public_records().filter(entity_id=obj.uscc).order_by().values_list("category").annotate(n=Count("id")))
         return [{"category": code, "category_label": str(label), "count": counts[code]} for code, label in RecordCategory.choices if counts.get(code)]
+
+    @extend_schema_field(serializers.IntegerField(help_text="近12个月经核实的投诉举报件数（消费投诉公示，只有件数，不含投诉举报人信息）"))
+    def get_verified_complaint_count(self, obj):
+        return selectors.verified_complaint_count(obj.uscc)
 
 
 # --- records, history, lists --------------------------------------------------------------------
@@ -332,18 +339,31 @@ class PublicFilingInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, error_messages=_required("reason", "理由"))
 
 
+def record_token_field():
+    # Issue 12 §3: any record about the entity, published or not, through the party's link (credit.record_links).
+    return serializers.CharField(
+        required=False, max_length=TOKEN_MAX_LENGTH,
+        help_text="当事人告知链接中的 record_token（选填）：对依规不予公示的记录办理时使用，可代替 record_id",
+    )
+
+
 class ObjectionInputSerializer(PublicFilingInputSerializer):
     record_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的信用记录 id（与 list_entry_id 二选一）")
     list_entry_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的名单记录 id（与 record_id 二选一）")
+    record_token = record_token_field()
 
     def validate(self, attrs):
-        if ("record_id" in attrs) == ("list_entry_id" in attrs):
+        if ("record_id" in attrs or "record_token" in attrs) == ("list_entry_id" in attrs):
             raise serializers.ValidationError({"record_id": "须指明异议所针对的一条信用记录（record_id）或一条名单记录（list_entry_id），二者只能填一项"})
         return attrs
 
 
 class RepairApplicationInputSerializer(PublicFilingInputSerializer):
-    record_id = serializers.IntegerField(min_value=1, max_value=MAX_ID, error_messages=_required("record_id", "信用记录 id"), help_text="申请修复的信用记录 id")
+    record_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, error_messages=_required("record_id", "信用记录 id"),
+        help_text="申请修复的信用记录 id（提供 record_token 时可不填）",
+    )
+    record_token = record_token_field()
     commitment_accepted = serializers.BooleanField(
         error_messages=_required("commitment_accepted", "信用修复承诺"), help_text="须为 true：同意作出信用修复承诺（公开）"
     )
@@ -353,6 +373,11 @@ class RepairApplicationInputSerializer(PublicFilingInputSerializer):
         if value is not True:
             raise serializers.ValidationError("申请信用修复须作出信用修复承诺（commitment_accepted 须为 true）")
         return value
+
+    def validate(self, attrs):
+        if "record_id" not in attrs and "record_token" not in attrs:
+            raise serializers.ValidationError({"record_id": _required("record_id", "信用记录 id")["required"]})
+        return attrs
 
 
 class FilingCreatedSerializer(serializers.Serializer):

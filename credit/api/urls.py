@@ -3,7 +3,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from credit.api import views
+from credit.api import views, views_exits
 
 router = SimpleRouter()
 router.register("entities", views.CreditEntityViewSet, basename="entity")
@@ -20,5 +20,7 @@ urlpatterns = [
     path("objections/<str:tracking_no>/", views.ObjectionStatusView.as_view(), name="objection-status"),
     path("repair-applications/", views.RepairApplicationCreateView.as_view(), name="repair-applications"),
     path("repair-applications/<str:tracking_no>/", views.RepairApplicationStatusView.as_view(), name="repair-application-status"),
+    path("list-exit-applications/", views_exits.ListExitCreateView.as_view(), name="list-exit-applications"),
+    path("list-exit-applications/<str:tracking_no>/", views_exits.ListExitStatusView.as_view(), name="list-exit-application-status"),
     *router.urls,
 ]

@@ -20,7 +20,8 @@ from core.api.errors import error_body
 from core.api.parsers import JsonRefused
 from core.api.throttling import AnonIpThrottle, ClientRateThrottle
 from core.choices import Scope
-from credit import forms_public, selectors, services
+from core.idempotency import idempotent
+from credit import forms_public, record_links, selectors, services
 from credit.api.serializers import (
     CreditApiErrorSerializer,
     CreditCheckInputSerializer,
@@ -112,7 +113,8 @@ def invalid_items(items: list[dict]) -> Response:
     retrieve=extend_schema(
         parameters=[USCC_PARAM],
         description="主体档案：基本信息；当前信用等级及理由（reasons 为文字，reason_items 为结构化理由）、信用分、预计可改善日期、评价模型版本；"
-        "信用风险分类 risk_class（内部参考，仅向具有 credit:read 权限的系统提供，从不公开）；在列的名单记录；各类别公示中的信用记录条数。",
+        "信用风险分类 risk_class（内部参考，仅向具有 credit:read 权限的系统提供，从不公开）；在列的名单记录；各类别公示中的信用记录条数；"
+        "近12个月经核实的投诉举报件数 verified_complaint_count（消费投诉公示）。",
     ),
 )
 @extend_schema(tags=["entities"])
@@ -356,6 +358,21 @@ def created(obj, code: str) -> Response:
     return Response({"tracking_no": obj.tracking_no, "query_code": code}, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
 
 
+def filing_record(data: dict):
+    """The record a filing is about: a public one by ``record_id``, or any record about the entity,
+    published or not, by ``record_token`` from the party's link (credit.record_links). An unpublished
+    record's id without the token gets the answer of an unknown id: nothing tells that it exists."""
+    if "record_token" in data:
+        record = record_links.record_from_token(data["record_token"])
+        if record is None or data.get("record_id", record.pk) != record.pk:
+            raise exceptions.ValidationError({"record_token": record_links.INVALID_LINK})
+        return record
+    record = selectors.public_records().filter(pk=data["record_id"]).first()
+    if record is None:
+        raise exceptions.ValidationError({"record_id": f"未找到公示中的信用记录 {data['record_id']}"})
+    return record
+
+
 class PublicFilingView(APIView):
     """No key needed; rate-limited per IP (an API client that sends its key is limited per client)."""
 
@@ -391,16 +408,16 @@ class ObjectionCreateView(PublicFilingView):
         request=ObjectionInputSerializer,
         responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
         description="对公示中的一条信用记录（record_id）或名单记录（list_entry_id）提出异议，无需密钥，按 IP 限流。"
+        "依规不予公示的记录凭当事人告知链接中的 record_token 提出（可不填 record_id）。"
         "提交后该信息在公示页面立即标注“异议处理中”；5个工作日内受理，20个工作日内办结。返回受理编号和查询码。联系方式保密，任何公开页面和接口都不返回。",
         auth=[],
     )
+    @idempotent  # Idempotency-Key: a retry replays the first 201, never files twice (core.idempotency)
     def post(self, request):
         data = self.validated(ObjectionInputSerializer, request)
         record = entry = None
-        if "record_id" in data:
-            record = selectors.public_records().filter(pk=data["record_id"]).first()
-            if record is None:
-                raise exceptions.ValidationError({"record_id": f"未找到公示中的信用记录 {data['record_id']}"})
+        if "record_id" in data or "record_token" in data:
+            record = filing_record(data)
         else:
             entry = selectors.public_list_entries().filter(pk=data["list_entry_id"]).first()
             if entry is None:
@@ -438,14 +455,14 @@ class RepairApplicationCreateView(PublicFilingView):
         request=RepairApplicationInputSerializer,
         responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
         description="申请修复一条公示中的信用记录（谁认定、谁修复），无需密钥，按 IP 限流；commitment_accepted 须为 true（同时作出公开的信用修复承诺）。"
+        "依规不予公示的记录凭当事人告知链接中的 record_token 申请（可不填 record_id）。"
         "不可能成功的申请（最短公示期未满、不得提前停止公示的处罚种类等）返回 400，detail 为具体原因。联系方式保密。",
         auth=[],
     )
+    @idempotent  # Idempotency-Key: a retry replays the first 201, never files twice (core.idempotency)
     def post(self, request):
         data = self.validated(RepairApplicationInputSerializer, request)
-        record = selectors.public_records().filter(pk=data["record_id"]).first()
-        if record is None:
-            raise exceptions.ValidationError({"record_id": f"未找到公示中的信用记录 {data['record_id']}"})
+        record = filing_record(data)
         try:
             application, code = services.repair_apply(
                 actor=public_actor(request),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics
 
 from core.choices import Scope
+from core.idempotency import idempotent
 from credit.api.serializers import CreditApiErrorSerializer, FilingCreatedSerializer, FilingStatusSerializer
 from credit.api.views import CODE_PARAM, ERROR_400, FILING_404, TRACKING_PARAM, FilingStatusView, PublicFilingView, created, public_actor, service_errors
 from enforcement import selectors, services
@@ -26,6 +27,7 @@ class ComplaintCreateView(PublicFilingView):
         "返回受理编号和查询码。投诉举报人的姓名和联系方式保密，任何公开页面和接口都不返回。",
         auth=[],
     )
+    @idempotent  # Idempotency-Key: a retry replays the first 201, never files twice (core.idempotency)
     def post(self, request):
         try:
             data = self.validated(ComplaintInputSerializer, request)

@@ -81,6 +81,11 @@ class SelectedSerializer(serializers.Serializer):
     stratum = serializers.CharField()
 
 
+class CoveredSerializer(serializers.Serializer):
+    uscc = serializers.CharField()
+    catalogue_code = serializers.CharField(help_text="重点监管事项编码")
+
+
 class DrawSerializer(serializers.ModelSerializer):
     """A draw exactly as API.md: enough, with the population file, to recompute ``selected``."""
 
@@ -97,19 +102,30 @@ class DrawSerializer(serializers.ModelSerializer):
         source="commitment.public_value_source", read_only=True, required=False, help_text="仅 v2：公开随机数来源（如指定日期的彩票开奖号码）"
     )
 
+    # Issue 12 §5 (additive): key items cover their scope without sampling, recorded beside the draw.
+    key_coverage = serializers.SerializerMethodField(help_text="仅含重点监管事项的计划：全覆盖的主体和事项")
+    key_coverage_sha256 = serializers.CharField(
+        read_only=True, help_text="重点监管全覆盖名单文件（每行“统一社会信用代码,事项编码”）的 SHA-256；无重点监管事项时为空"
+    )
+    key_coverage_size = serializers.IntegerField(read_only=True, help_text="重点监管全覆盖的主体数（不经摇号）")
+
+    KEY_FIELDS = ("key_coverage", "key_coverage_sha256", "key_coverage_size")
     V2_FIELDS = ("seed_share", "seed_share_sha256", "public_value", "public_value_source")
 
     class Meta:
         model = Draw
         fields = (
             "id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected",
-            "seed_share", "seed_share_sha256", "public_value", "public_value_source",
+            "key_coverage", "key_coverage_sha256", "key_coverage_size", "seed_share", "seed_share_sha256", "public_value", "public_value_source",
         )
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if instance.commitment_id is None:  # a v1 draw keeps exactly its v1 shape
             for name in self.V2_FIELDS:
+                data.pop(name, None)
+        if not instance.key_supervision:  # and a draw without key items keeps its shape too
+            for name in self.KEY_FIELDS:
                 data.pop(name, None)
         return data
 
@@ -120,6 +136,12 @@ class DrawSerializer(serializers.ModelSerializer):
     @extend_schema_field(StratumSerializer(many=True))
     def get_strata(self, obj):
         return [{"stratum": s["stratum"], "size": s["size"], "ratio": str(s["ratio"]), "selected": s["selected"]} for s in obj.strata]
+
+    @extend_schema_field(CoveredSerializer(many=True))
+    def get_key_coverage(self, obj):
+        """Every entity and key item of the key coverage file, in file order (not part of the random draw)."""
+        lines = obj.key_coverage.splitlines()
+        return [dict(zip(("uscc", "catalogue_code"), line.split(",", 1), strict=True)) for line in lines]
 
     @extend_schema_field(SelectedSerializer(many=True))
     def get_selected(self, obj):
@@ -149,6 +171,7 @@ class InspectionResultSerializer(serializers.ModelSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True)
     categories = serializers.ListField(child=serializers.ChoiceField(choices=ResultCategory.choices), read_only=True)
     category_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
+    out_of_window_reason = serializers.CharField(read_only=True, help_text="超出计划检查期间的原因，随结果公示（期间内的为空）")
 
     class Meta:
         model = InspectionResult
@@ -164,5 +187,6 @@ class InspectionResultSerializer(serializers.ModelSerializer):
             "category_labels",
             "findings",
             "inspected_on",
+            "out_of_window_reason",
             "published_at",
         )

@@ -118,7 +118,7 @@ def test_plan_detail_has_items_ratios_and_departments(inspections_api, world, de
     assert body["ratios"] == {"A": "0.2000", "B": "0.0300", "C": "0.1000", "D": "1.0000"}
     assert {i["department"]["code"] for i in body["items"]} == {dept_a.code, dept_b.code}
     assert all(i["legal_basis"] == "《中华人民共和国食品安全法》第八十七条" and i["method_label"] == "现场检查" for i in body["items"])
-    assert body["starts_on"] == "2026-11-23" and body["ends_on"] == "2026-12-31"
+    assert body["starts_on"] == "2026-11-16" and body["ends_on"] == "2026-12-31"
 
 
 def test_draws_are_exactly_as_api_md(inspections_api, world):
@@ -156,7 +156,7 @@ def test_a_third_party_recomputes_every_draw_from_the_api_alone(inspections_api,
         assert recompute(draw["seed"], population, draw["strata"]) == draw["selected"]
 
 
-def test_a_key_supervision_draw_is_recomputed_with_its_recorded_ratios(
+def test_a_key_supervision_draw_records_its_coverage_beside_an_empty_draw(
     inspections_api,
     make_plan,
     make_item,
@@ -175,7 +175,11 @@ def test_a_key_supervision_draw_is_recomputed_with_its_recorded_ratios(
     services.draw_run(actor="test", plan=plan)
     (draw,) = inspections_api.get(f"/api/v1/inspection-plans/{plan.pk}/").json()["draws"]
     population = inspections_api.get(draw["population_url"]).content
-    assert len(draw["selected"]) == 5 and recompute(draw["seed"], population, draw["strata"]) == draw["selected"]
+    # Issue 12 §5: a key item is not drawn; it covers its scope, recorded beside the (empty) draw.
+    assert draw["selected"] == [] and population == b"" and recompute(draw["seed"], population, draw["strata"]) == []
+    assert draw["key_coverage_size"] == 5 and len(draw["key_coverage"]) == 5
+    lines = "".join(f"{c['uscc']},{c['catalogue_code']}\n" for c in draw["key_coverage"]).encode("ascii")
+    assert hashlib.sha256(lines).hexdigest() == draw["key_coverage_sha256"]
 
 
 # --- results ----------------------------------------------------------------------------------------

@@ -112,4 +112,29 @@ def test_demo_has_objections_at_each_stage_and_outcome(demo_city):
     assert revoked.record.state == "revoked"
 
 
+def test_demo_has_acts_of_several_types_on_the_acts_page_one_late_in_erqi(demo_city, client):
+    # Issue 12 §2: /acts/ is not empty in the demo, and the late 二七区 act is in its bureau's inbox
+    from credit.acts import ACT_CODES
+    from credit.models import RiskWarning
+
+    acts = CreditRecord.objects.filter(category__in=ACT_CODES)
+    assert acts.values("category").distinct().count() >= 4
+    assert acts.filter(department__region_code="410103").count() >= 2
+    html = client.get("/acts/").content.decode()
+    assert "行政强制" in html and "二七区市场监督管理局" in html
+    [late] = RiskWarning.objects.filter(rule_code="ACT_PUBLISHED_LATE")
+    assert late.department.code == "EQSJ" and "行政奖励" in late.message
+
+
+def test_demo_has_a_list_exit_application_at_each_state(demo_city):
+    """Issue 12 §4: pending, approved (the entry removed) and refused (with reasons), through the services."""
+    from credit.choices import ExitState, RemovalReason
+    from credit.models import ListExitApplication
+
+    by_state = {a.state: a for a in ListExitApplication.objects.select_related("list_entry")}
+    assert set(by_state) == set(ExitState.values)
+    assert by_state[ExitState.APPROVED].list_entry.removal_reason == RemovalReason.DUTY_FULFILLED
+    assert by_state[ExitState.REFUSED].decision_reason and by_state[ExitState.SUBMITTED].list_entry.removed_on is None
+
+
 # --- manage.py evaluate_credit --------------------------------------------------------------------

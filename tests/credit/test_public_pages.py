@@ -142,7 +142,8 @@ def test_public_records_grouped_by_category_with_publicity_end_date(client, froz
 
 
 def test_minor_record_not_published_by_default_is_not_on_page(client, frozen_today, make_entity, push, evaluate):
-    """轻微 is not published by default (《信用修复管理办法》); it still counts for 警示 without being shown."""
+    """轻微 is not published by default (《信用修复管理办法》); an unpublished record changes no public
+    colour and is never hinted at (issue 12 §3): it counts in the internal risk class only."""
     entity = make_entity()
     push(record_data(entity.uscc, "郑市监轻〔2026〕3号", severity="minor", title="店招未亮证经营（轻微）", content="轻微违法内容"))
     evaluate([entity.uscc])
@@ -150,7 +151,8 @@ def test_minor_record_not_published_by_default_is_not_on_page(client, frozen_tod
 
     html = page(client, f"/entities/{entity.uscc}/")
 
-    assert "grade-badge--yellow" in html
+    assert "grade-badge--green" in html and "grade-badge--yellow" not in html
+    assert "不予公示" not in html.split('id="records-title"')[0]  # no reason hints at it
     assert "郑市监轻〔2026〕3号" not in html
     assert "店招未亮证经营" not in html
     assert "轻微违法内容" not in html
@@ -386,7 +388,8 @@ def test_entity_page_query_budget_does_not_grow_with_records(client, frozen_toda
 
     # 8 for the credit sections + 1 for the sections other apps add (inspections: its published results).
     # +1 per section another app adds through entity_page_sections (inspections results, enforcement penalties).
-    with django_assert_max_num_queries(10):
+    # Issue 12: +1 消费投诉公示 count; +1 inspection results pushed by other systems (issue 12 §7).
+    with django_assert_max_num_queries(12):
         html = page(client, f"/entities/{entity.uscc}/")
     assert html.count('class="record-title"') == 14 + 2
 

@@ -156,6 +156,37 @@ def test_objection_5_and_20_working_days_across_2026_national_day(make_entity, p
     assert objection.deadline_provisional is False
 
 
+def test_objection_acceptance_deadline_skips_new_year_2027_past_the_calendar_package(make_entity, push):
+    """Issue 12 §2: the 5-working-day acceptance deadline of an objection filed Fri 2026-12-25 counts
+    12-28..31 (4), skips 2027-01-01 (元旦, 《全国年节及纪念日放假办法》), so it is Mon 2027-01-04, not 01-01;
+    provisional because 2027's 调休 are not entered. (Filed Thu 12-24 it ends on 12-31, before 元旦.)"""
+    with time_machine.travel(dt.datetime(2026, 12, 25, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
+        entity = make_entity()
+        push(record_data(entity.uscc, "郑市监罚〔2026〕31号", decided_on="2026-12-01"))
+        objection, _ = file_objection(CreditRecord.objects.get())
+    assert objection.accept_due_on == dt.date(2027, 1, 4)
+    assert objection.deadline_provisional is True
+    with time_machine.travel(dt.datetime(2026, 12, 24, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False):
+        entity = make_entity()
+        push(record_data(entity.uscc, "郑市监罚〔2026〕32号", decided_on="2026-12-01"))
+        earlier, _ = file_objection(CreditRecord.objects.get(source_ref="郑市监罚〔2026〕32号"))
+    assert earlier.accept_due_on == dt.date(2026, 12, 31)
+
+
+def test_objection_deadlines_follow_the_deciding_departments_rule(make_entity, push, dept_a, frozen_today):
+    """Issue 12 §2: deadlines are data; a stricter rule covering the department applies (the shorter wins)."""
+    from supervision.choices import DeadlineKind
+    from supervision.models import StatutoryDeadline
+
+    StatutoryDeadline.objects.create(kind=DeadlineKind.OBJECTION_ACCEPT, department=dept_a, working_days=3, citation="本部门异议处理规程（示例）",
+                                     effective_from=dt.date(2026, 1, 1))
+    entity = make_entity()
+    push(record_data(entity.uscc, "郑市监罚〔2026〕33号", decided_on="2026-11-02"))
+    objection, _ = file_objection(CreditRecord.objects.get())
+    # Filed Sun 2026-11-22: 3 working days is Wed 11-25 (not the national 5: Fri 11-27)
+    assert objection.department == dept_a and objection.accept_due_on == dt.date(2026, 11, 25)
+
+
 def test_objection_outcome_corrected_changes_the_record_and_keeps_the_old_value(penalised):
     _, record = penalised
     objection, _ = file_objection(record)

@@ -130,6 +130,8 @@ def grade_of(code):
 
 def test_grade_order_black_red_yellow_green(push, make_entity, evaluate, frozen_today, dept_a):
     green, yellow, red, black = (make_entity() for _ in range(4))
+    # Rule 3 reads a *published* 轻微 record (issue 12 §3): here a rule version publishes 轻微 records.
+    PublicityRule.objects.create(version=2, effective_from=dt.date(2026, 10, 1), minor_published=True)
     push(
         record_data(yellow.uscc, "F-1", severity="minor"),
         record_data(red.uscc, "F-2", severity="minor"),
@@ -179,9 +181,9 @@ def test_reasons_name_each_fact_and_its_publicity_end(push, make_entity, evaluat
     credit = EntityCredit.objects.get(entity_id=entity.uscc)
     texts = [r["text"] for r in credit.reasons]
     assert texts[0] == "行政处罚（一般）郑市监罚〔2026〕12号，公示至 2027-11-01"
-    # 轻微 is not public: the reason says it exists, not what it is.
-    assert texts[1] == "行政处罚（轻微）1条，依规不予公示，有效期至 2027-01-01"
-    assert "郑市监罚〔2026〕3号" not in str(credit.reasons)
+    # 轻微 is not public: the public reasons neither name it nor hint that it exists (issue 12 §3).
+    assert texts == ["行政处罚（一般）郑市监罚〔2026〕12号，公示至 2027-11-01"]
+    assert "郑市监罚〔2026〕3号" not in str(credit.reasons) and "不予公示" not in str(credit.reasons) and "轻微" not in str(credit.reasons)
     assert credit.improves_on == dt.date(2027, 11, 2)
     green = make_entity()
     evaluate([green.uscc])

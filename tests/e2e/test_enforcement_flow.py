@@ -47,7 +47,8 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, w
                           certificate_valid_to=dt.date(2028, 12, 31))
         for name, cert in (("王晓", "41010024000101"), ("李军", "41010024000102"))
     ]
-    official = make_official("zhang-zzsj", dept_a, role=Role.DEPARTMENT_OFFICIAL, first_name="张明")
+    # The 部门负责人 (issue 12 §6): sees the complainant and may move the case without being one of its handlers
+    official = make_official("zhang-zzsj", dept_a, role=Role.DEPARTMENT_HEAD, first_name="张明")
     entity_url = f"{live_server.url}/entities/{entity.uscc}/"
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     wait_for_colour(page, entity_url, "green", worker=worker)  # graded 良好 by the worker
@@ -113,7 +114,15 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, w
         case.refresh_from_db()
         assert case.stage == stage
 
-    # 5. ... and the decision is issued (a phone number typed into the facts by mistake)
+    # 5. The party waives its 5 working days in writing (issue 12 §6), and the decision is issued
+    # (a phone number typed into the facts by mistake)
+    admin.goto(f"{live_server.url}/admin/enforcement/case/{case.pk}/change/")
+
+    def waive(form):
+        form.get_by_label("当事人书面放弃陈述、申辩和听证权利").check()
+        form.get_by_label("情况说明").fill("当事人签署《放弃陈述、申辩和听证权利声明书》。")
+
+    run_action(admin, "登记陈述申辩、听证", waive, submit="确认登记", done="已登记 1 条")
     admin.goto(f"{live_server.url}/admin/enforcement/case/{case.pk}/change/")
     assert "全程记录" in admin.content() and "已送达《行政处罚告知书》" in admin.content()
 

@@ -36,6 +36,18 @@ def officers(make_official, make_inspector, dept_a):
 
 
 @pytest.fixture
+def handler(officers):
+    """The lead handler's login (王晓): handlers move their case (issue 12 §6)."""
+    return officers[0].user
+
+
+@pytest.fixture
+def head(make_official, dept_a):
+    """The 部门负责人 of department A: moves any of its cases and sees complainants, without handling them."""
+    return make_official("henry", dept_a, role=Role.DEPARTMENT_HEAD, first_name="孙国强")
+
+
+@pytest.fixture
 def reviewer(make_official, dept_a):
     """A 法制审核人员 of department A who handles no case."""
     return make_official("erin", dept_a, role=Role.LEGAL_REVIEWER, first_name="赵敏")
@@ -58,7 +70,8 @@ def entity(make_entity):
 
 @pytest.fixture
 def open_case(dept_a, officers, entity, standard, alice):
-    def open_(stage=CaseStage.FILED, is_major=False, **kw):
+    # Opened (立案) by alice, an official of A; moved by its lead handler, as only handlers (or the 部门负责人) may.
+    def open_(stage=CaseStage.FILED, is_major=False, served_on=None, **kw):
         case = services.case_open(
             actor=alice, department=dept_a, party_name=kw.pop("party_name", entity.name), entity_uscc=kw.pop("entity_uscc", entity.uscc),
             title=kw.pop("title", "涉嫌销售超过保质期的食品"), source=kw.pop("source", CaseSource.MONITORING),
@@ -71,7 +84,8 @@ def open_case(dept_a, officers, entity, standard, alice):
                 break
             if step == CaseStage.NOTICE and is_major:
                 pytest.fail("a major case reaches 告知 only after a passed review: use the review fixture")
-            case = services.case_advance(actor=alice, case=case, to_stage=step, note=f"进入{step}")
+            served = {"notice_served_on": served_on} if step == CaseStage.NOTICE and served_on else {}
+            case = services.case_advance(actor=officers[0].user, case=case, to_stage=step, note=f"进入{step}", **served)
         return case
 
     return open_
@@ -89,8 +103,21 @@ def decision_fields(**kw) -> dict:
 
 
 @pytest.fixture
-def issue(alice):
+def issue(handler):
     def issue_(case, actor=None, **kw):
-        return services.penalty_decision_issue(actor=actor or alice, case=case, **decision_fields(**kw))
+        return services.penalty_decision_issue(actor=actor or handler, case=case, **decision_fields(**kw))
 
     return issue_
+
+
+@pytest.fixture
+def waived(handler):
+    """A case in 告知 whose party waived its rights in writing: the decision need not wait 5 working days."""
+    from enforcement.case_steps import case_rights_waive
+
+    def waive(case):
+        case_rights_waive(actor=handler, case=case, note="当事人签署《放弃陈述申辩和听证权利声明书》")
+        case.refresh_from_db()
+        return case
+
+    return waive

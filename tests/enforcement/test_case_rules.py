@@ -15,6 +15,7 @@ from core.choices import Role
 from credit.choices import ListGround, ListType, PenaltyType, ProposalState
 from credit.models import ListProposal
 from enforcement import services
+from enforcement.case_steps import case_rights_waive
 from enforcement.choices import CaseOutcome, CaseSource, CaseStage, Circumstance, DecisionState, ReviewResult
 from enforcement.models import Case, CaseEvent, DocumentSequence, PenaltyDecision
 from supervision import services as sv
@@ -36,13 +37,15 @@ def reviewed(case, reviewer, actor, result=ReviewResult.PASSED):
     case.refresh_from_db()
     if result == ReviewResult.PASSED:
         case = services.case_advance(actor=actor, case=case, to_stage=CaseStage.NOTICE, note="送达行政处罚告知书")
+        # The party waives its 5 working days in writing (issue 12 §6), so the decision may follow.
+        case = case_rights_waive(actor=actor, case=case, note="当事人书面放弃陈述申辩和听证权利")
     return case
 
 
 # --- handlers (行政处罚法 第42条) ---------------------------------------------------------------------
 
 
-def test_case_needs_2_certified_handlers(open_case, officers, make_inspector, dept_a, dept_b, alice, frozen_today):
+def test_case_needs_2_certified_handlers(handler, open_case, officers, make_inspector, dept_a, dept_b, alice, frozen_today):
     lead = officers[0]
     expired = make_inspector(dept_a, valid_to=dt.date(2026, 6, 30), name="过期证")
     outsider = make_inspector(dept_b, name="外部门")
@@ -62,15 +65,15 @@ def test_case_needs_2_certified_handlers(open_case, officers, make_inspector, de
     # A certificate that expires mid-case blocks the next transition until the handlers are changed
     short = make_inspector(dept_a, valid_to=dt.date(2026, 12, 31), name="短期证")
     case = open_case(handlers=[lead, short])
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.INVESTIGATION)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.INVESTIGATION)
     with time_machine.travel(dt.datetime(2027, 1, 4, 10, 0, tzinfo=SHANGHAI), tick=False):
         with pytest.raises(ValidationError) as exc:
-            services.case_advance(actor=alice, case=case, to_stage=CaseStage.REVIEW)
+            services.case_advance(actor=handler, case=case, to_stage=CaseStage.REVIEW)
         assert "短期证的执法证" in refusal(exc) and "至少2名" in refusal(exc)
         case.refresh_from_db()
         assert case.stage == CaseStage.INVESTIGATION
-        services.case_handlers_set(actor=alice, case=case, handlers=[lead, officers[1]], note="短期证执法证到期，更换承办人员")
-        case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.REVIEW)
+        services.case_handlers_set(actor=handler, case=case, handlers=[lead, officers[1]], note="短期证执法证到期，更换承办人员")
+        case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.REVIEW)
     assert case.stage == CaseStage.REVIEW
     assert case.events.filter(action="handlers", note__contains="更换承办人员").exists()
 
@@ -78,35 +81,35 @@ def test_case_needs_2_certified_handlers(open_case, officers, make_inspector, de
 # --- legal review (法制审核) --------------------------------------------------------------------------
 
 
-def test_no_major_decision_without_passed_legal_review(open_case, reviewer, make_inspector, officers, alice, issue, frozen_today):
+def test_no_major_decision_without_passed_legal_review(handler, open_case, reviewer, make_inspector, officers, alice, issue, frozen_today):
     case = open_case(stage=CaseStage.REVIEW, is_major=True)
     # A major case cannot skip 法制审核 on its way to 告知
     with pytest.raises(ValidationError) as exc:
-        services.case_advance(actor=alice, case=case, to_stage=CaseStage.NOTICE)
+        services.case_advance(actor=handler, case=case, to_stage=CaseStage.NOTICE)
     assert "重大执法决定须先经法制审核" in refusal(exc)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.LEGAL_REVIEW)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.LEGAL_REVIEW)
     # …nor leave it before the review has passed, nor be decided from there
     with pytest.raises(ValidationError) as exc:
-        services.case_advance(actor=alice, case=case, to_stage=CaseStage.NOTICE)
+        services.case_advance(actor=handler, case=case, to_stage=CaseStage.NOTICE)
     assert "法制审核尚未通过" in refusal(exc)
     with pytest.raises(ValidationError):
         issue(case)
-    case = reviewed(case, reviewer, alice)
+    case = reviewed(case, reviewer, handler)
     assert case.stage == CaseStage.NOTICE and services.passed_review(case) is not None
     # When the reviewer later becomes a handler, the review no longer counts and the decision is refused
     reviewer_as_officer = make_inspector(case.department, user=reviewer, name="赵敏")
-    services.case_handlers_set(actor=alice, case=case, handlers=[*officers, reviewer_as_officer])
+    services.case_handlers_set(actor=handler, case=case, handlers=[*officers, reviewer_as_officer])
     with pytest.raises(ValidationError) as exc:
         issue(case)
     assert "重大执法决定未经法制审核或审核未通过" in refusal(exc)
     assert not PenaltyDecision.objects.exists()
     # With the independent review standing again, the decision is issued
-    services.case_handlers_set(actor=alice, case=case, handlers=officers)
+    services.case_handlers_set(actor=handler, case=case, handlers=officers)
     decision = issue(case)
     assert decision.number == "郑市监罚〔2026〕1号"
 
 
-def test_legal_reviewer_is_not_a_handler(open_case, reviewer, make_inspector, make_official, officers, dept_b, alice, frozen_today):
+def test_legal_reviewer_is_not_a_handler(handler, open_case, reviewer, make_inspector, make_official, officers, dept_b, alice, frozen_today):
     # A reviewer who is also a handler of the case is refused
     reviewer_as_officer = make_inspector(officers[0].department, user=reviewer, name="赵敏")
     case = open_case(stage=CaseStage.LEGAL_REVIEW, is_major=True, handlers=[officers[0], reviewer_as_officer])
@@ -133,16 +136,16 @@ def test_legal_reviewer_is_not_a_handler(open_case, reviewer, make_inspector, ma
     assert (event.action, event.from_stage, event.to_stage, event.actor) == ("legal_review:returned", CaseStage.LEGAL_REVIEW, CaseStage.INVESTIGATION, reviewer)
     assert event.note == "证据不足，请补充询问笔录"
     # Back through 案件审核 and 法制审核: the returned review does not let it pass to 告知
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.REVIEW)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.LEGAL_REVIEW)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.REVIEW)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.LEGAL_REVIEW)
     with pytest.raises(ValidationError):
-        services.case_advance(actor=alice, case=case, to_stage=CaseStage.NOTICE)
+        services.case_advance(actor=handler, case=case, to_stage=CaseStage.NOTICE)
 
 
 # --- stages -------------------------------------------------------------------------------------------
 
 
-def test_hearing_notice_before_decision(open_case, issue, frozen_today):
+def test_hearing_notice_before_decision(waived, open_case, issue, frozen_today):
     # 行政处罚法 第44条/第45条: the party is told and heard before any decision
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW):
         case = open_case(stage=stage)
@@ -150,11 +153,16 @@ def test_hearing_notice_before_decision(open_case, issue, frozen_today):
             issue(case)
         assert "作出处罚决定前须先告知当事人" in refusal(exc)
     assert not PenaltyDecision.objects.exists() and not DocumentSequence.objects.filter(kind="罚").exists()
+    # Issue 12 §6: the 告知 alone does not let the decision follow at once (the party has 5 working days) …
     case = open_case(stage=CaseStage.NOTICE)
-    assert issue(case).case.stage == CaseStage.DECISION
+    with pytest.raises(ValidationError) as exc:
+        issue(case)
+    assert "最早可于2026-11-28作出处罚决定" in refusal(exc)
+    # … unless the party waived its rights in writing
+    assert issue(waived(case)).case.stage == CaseStage.DECISION
 
 
-def test_illegal_transitions_refused(open_case, issue, alice, frozen_today):
+def test_illegal_transitions_refused(waived, handler, open_case, issue, alice, frozen_today):
     case = open_case()
     refused = [
         (CaseStage.REVIEW, "不能转到“案件审核”；可转到：调查取证"),
@@ -165,36 +173,36 @@ def test_illegal_transitions_refused(open_case, issue, alice, frozen_today):
     ]
     for to_stage, message in refused:
         with pytest.raises(ValidationError) as exc:
-            services.case_advance(actor=alice, case=case, to_stage=to_stage)
+            services.case_advance(actor=handler, case=case, to_stage=to_stage)
         assert message in refusal(exc)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.INVESTIGATION)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.INVESTIGATION)
     with pytest.raises(ValidationError):  # no way back
-        services.case_advance(actor=alice, case=case, to_stage=CaseStage.FILED)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.REVIEW)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.NOTICE)
+        services.case_advance(actor=handler, case=case, to_stage=CaseStage.FILED)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.REVIEW)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.NOTICE)
     with pytest.raises(ValidationError):  # 告知 → 送达 skips the decision
-        services.case_advance(actor=alice, case=case, to_stage=CaseStage.SERVICE)
-    issue(case)
+        services.case_advance(actor=handler, case=case, to_stage=CaseStage.SERVICE)
+    issue(waived(case))
     case.refresh_from_db()
     with pytest.raises(ValidationError) as exc:  # a second decision on the same case
         issue(case)
     assert "不能作出处罚决定" in refusal(exc)
     with pytest.raises(ValidationError) as exc:  # a penalty case closes only after execution
-        services.case_close(actor=alice, case=case, outcome=CaseOutcome.PENALTY, note="执行完毕")
+        services.case_close(actor=handler, case=case, outcome=CaseOutcome.PENALTY, note="执行完毕")
     assert "须在执行环节完成后结案" in refusal(exc)
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=alice, case=case, outcome=CaseOutcome.NO_PENALTY, note="不予处罚")
+        services.case_close(actor=handler, case=case, outcome=CaseOutcome.NO_PENALTY, note="不予处罚")
     assert "只能以“作出行政处罚决定”结案" in refusal(exc)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.SERVICE)
-    case = services.case_advance(actor=alice, case=case, to_stage=CaseStage.EXECUTION)
-    case = services.case_close(actor=alice, case=case, outcome=CaseOutcome.PENALTY, note="罚没款已缴清")
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.SERVICE)
+    case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.EXECUTION)
+    case = services.case_close(actor=handler, case=case, outcome=CaseOutcome.PENALTY, note="罚没款已缴清")
     events = case.events.count()
     # After 结案 nothing moves
     with pytest.raises(ValidationError) as exc:
-        services.case_advance(actor=alice, case=case, to_stage=CaseStage.SERVICE)
+        services.case_advance(actor=handler, case=case, to_stage=CaseStage.SERVICE)
     assert "案件已结案" in refusal(exc)
     with pytest.raises(ValidationError):
-        services.case_close(actor=alice, case=case, outcome=CaseOutcome.PENALTY, note="再次结案")
+        services.case_close(actor=handler, case=case, outcome=CaseOutcome.PENALTY, note="再次结案")
     with pytest.raises(ValidationError):
         issue(case)
     case.refresh_from_db()
@@ -202,16 +210,18 @@ def test_illegal_transitions_refused(open_case, issue, alice, frozen_today):
     assert case.events.count() == events
     # The full record of who did what: 立案 … 结案
     assert list(case.events.values_list("to_stage", flat=True)) == [
-        CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE, CaseStage.DECISION, CaseStage.SERVICE, CaseStage.EXECUTION,
-        CaseStage.CLOSED,
+        CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE, CaseStage.NOTICE, CaseStage.DECISION, CaseStage.SERVICE,
+        CaseStage.EXECUTION, CaseStage.CLOSED,
     ]
-    assert set(case.events.values_list("actor", flat=True)) == {alice.pk}
+    assert case.events.get(action="answer:waiver").to_stage == CaseStage.NOTICE
+    # Opened by an official of the department, moved by its handler (issue 12 §6)
+    assert set(case.events.values_list("actor", flat=True)) == {alice.pk, handler.pk}
 
 
 # --- discretion ranges ----------------------------------------------------------------------------------
 
 
-def test_fine_out_of_range_refused_without_justification(open_case, issue, standard, reviewer, alice, frozen_today):
+def test_fine_out_of_range_refused_without_justification(handler, waived, open_case, issue, standard, reviewer, alice, frozen_today):
     # DOMAIN §5: a fine outside the benchmark range for the circumstance needs a written justification and a legal review.
     # Boundaries are inside: 一般 80000–120000
     assert services.fine_problem(standard, Circumstance.GENERAL, Decimal("80000")) is None
@@ -221,7 +231,7 @@ def test_fine_out_of_range_refused_without_justification(open_case, issue, stand
     assert services.fine_problem(standard, Circumstance.LIGHTER, Decimal("50000")) is None
     assert services.fine_problem(standard, Circumstance.HEAVIER, Decimal("200000")) is None
 
-    case = open_case(stage=CaseStage.NOTICE)
+    case = waived(open_case(stage=CaseStage.NOTICE))
     with pytest.raises(ValidationError) as exc:
         issue(case, fine_amount=Decimal("150000"))
     assert "超出裁量基准“SP-001 销售超过保质期的食品”一般情形的幅度（80000.00元至120000.00元）" in exc.value.message_dict["out_of_range_reason"][0]
@@ -234,8 +244,8 @@ def test_fine_out_of_range_refused_without_justification(open_case, issue, stand
     assert decision.out_of_range_reason == "" and decision.sequence == 1
 
     # With both a justification and a passed review, the out-of-range fine is accepted
-    case = services.case_advance(actor=alice, case=open_case(stage=CaseStage.REVIEW), to_stage=CaseStage.LEGAL_REVIEW)  # optional for a non-major case
-    case = reviewed(case, reviewer, alice)
+    case = services.case_advance(actor=handler, case=open_case(stage=CaseStage.REVIEW), to_stage=CaseStage.LEGAL_REVIEW)  # optional for a non-major case
+    case = reviewed(case, reviewer, handler)
     decision = issue(case, fine_amount=Decimal("150000"), out_of_range_reason="违法所得数额巨大，社会影响恶劣")
     assert (decision.fine_amount, decision.out_of_range_reason, decision.sequence) == (Decimal("150000"), "违法所得数额巨大，社会影响恶劣", 2)
 
@@ -248,7 +258,7 @@ class Rollback(Exception):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_decision_number_gap_free_under_concurrent_issuing(dept_a, officers, entity, standard, alice, frozen_today):
+def test_decision_number_gap_free_under_concurrent_issuing(handler, dept_a, officers, entity, standard, alice, frozen_today):
     # Issue 6 §3: a gap-free sequence per department per year, safe under concurrency. Ten officials
     # each take their own case to 告知 and issue at once; two of them roll back after taking a number.
     threads_n, rolled_back = 10, {3, 7}
@@ -262,11 +272,12 @@ def test_decision_number_gap_free_under_concurrent_issuing(dept_a, officers, ent
                 source_note=f"监测线索{i}", handlers=officers, standard=standard,
             )
             for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
-                case = services.case_advance(actor=alice, case=case, to_stage=stage)
+                case = services.case_advance(actor=handler, case=case, to_stage=stage)
+            case = case_rights_waive(actor=handler, case=case, note="当事人书面放弃陈述申辩和听证权利")
             barrier.wait()
             try:
                 with transaction.atomic():
-                    decision = services.penalty_decision_issue(actor=alice, case=case, **decision_fields())
+                    decision = services.penalty_decision_issue(actor=handler, case=case, **decision_fields())
                     if i in rolled_back:
                         raise Rollback  # e.g. the official's request fails after the number was taken
                 numbers[i] = (decision.sequence, decision.number)
@@ -295,12 +306,12 @@ def test_decision_number_gap_free_under_concurrent_issuing(dept_a, officers, ent
     # The rolled-back cases are still in 告知, and the next decision takes the next number
     case = Case.objects.get(title=f"案件{min(rolled_back)}")
     assert case.stage == CaseStage.NOTICE
-    decision = services.penalty_decision_issue(actor=alice, case=case, **decision_fields())
+    decision = services.penalty_decision_issue(actor=handler, case=case, **decision_fields())
     assert decision.sequence == issued + 1
 
 
-def test_refused_issue_takes_no_number(open_case, issue, frozen_today):
-    case = open_case(stage=CaseStage.NOTICE)
+def test_refused_issue_takes_no_number(waived, open_case, issue, frozen_today):
+    case = waived(open_case(stage=CaseStage.NOTICE))
     with pytest.raises(ValidationError):
         issue(case, facts="")
     assert issue(case).sequence == 1
@@ -309,54 +320,54 @@ def test_refused_issue_takes_no_number(open_case, issue, frozen_today):
 # --- 首违不罚 (DOMAIN §2) --------------------------------------------------------------------------------
 
 
-def test_first_violation_no_penalty_in_observation_period(open_case, make_entity, dept_a, entity, issue, alice, frozen_today):
+def test_first_violation_no_penalty_in_observation_period(handler, waived, open_case, make_entity, dept_a, entity, issue, alice, frozen_today):
     sv.observation_period_save(actor="test", department=dept_a, entity=entity, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31),
                                reason="新业态（社区团购）")
     # Given a first minor violation by an entity in its observation period: closed by guidance, no penalty
     case = open_case(stage=CaseStage.REVIEW)
-    case = services.case_close(actor=alice, case=case, outcome=CaseOutcome.FIRST_VIOLATION, note="首次轻微违法，责令改正并予以指导")
+    case = services.case_close(actor=handler, case=case, outcome=CaseOutcome.FIRST_VIOLATION, note="首次轻微违法，责令改正并予以指导")
     assert (case.stage, case.outcome) == (CaseStage.CLOSED, CaseOutcome.FIRST_VIOLATION)
     assert not PenaltyDecision.objects.exists()
     # Not before the investigation is reviewed
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=alice, case=open_case(stage=CaseStage.INVESTIGATION), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+        services.case_close(actor=handler, case=open_case(stage=CaseStage.INVESTIGATION), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
     assert "不予处罚须在调查取证完成、经案件审核后作出" in refusal(exc)
     # Outside an observation period: refused
     outside = make_entity(name="郑州市二七区无观察期商行")
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=alice, case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
+        services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
                             outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
     assert "当事人不在观察期内，不适用首违不罚" in refusal(exc)
     # An industry's observation period counts too
     sv.observation_period_save(actor="test", department=dept_a, industry_code="F52", starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2027, 5, 31),
                                reason="新模式（无人零售）")
-    case = services.case_close(actor=alice, case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
+    case = services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
                                outcome=CaseOutcome.FIRST_VIOLATION, note="行业观察期内首次轻微违法")
     assert case.outcome == CaseOutcome.FIRST_VIOLATION
     # After an earlier penalty it is no longer a first violation
-    decision = issue(open_case(stage=CaseStage.NOTICE))
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=alice, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+        services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
     assert "当事人此前已受过行政处罚" in refusal(exc)
     # …unless that penalty was revoked (a revoked decision is no penalty)
-    services.decision_revoke(actor=alice, decision=decision, reason="行政复议决定撤销")
-    case = services.case_close(actor=alice, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+    services.decision_revoke(actor=handler, decision=decision, reason="行政复议决定撤销")
+    case = services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
     assert case.outcome == CaseOutcome.FIRST_VIOLATION
 
 
 # --- serious list ------------------------------------------------------------------------------------------
 
 
-def test_heavier_with_heavy_penalty_proposes_serious_list(open_case, issue, entity, alice, frozen_today):
+def test_heavier_with_heavy_penalty_proposes_serious_list(waived, open_case, issue, entity, alice, frozen_today):
     from credit.services import list_proposal_confirm
 
     # 一般 with a licence revoked, and 从重 with a fine only: no proposal
-    issue(open_case(stage=CaseStage.NOTICE), penalty_types=["fine", "revoke_licence"], penalty_content="罚款100000元，吊销食品经营许可证")
-    issue(open_case(stage=CaseStage.NOTICE), circumstance=Circumstance.HEAVIER, penalty_types=["fine"], fine_amount=Decimal("150000"),
+    issue(waived(open_case(stage=CaseStage.NOTICE)), penalty_types=["fine", "revoke_licence"], penalty_content="罚款100000元，吊销食品经营许可证")
+    issue(waived(open_case(stage=CaseStage.NOTICE)), circumstance=Circumstance.HEAVIER, penalty_types=["fine"], fine_amount=Decimal("150000"),
           penalty_content="罚款150000元")
     assert not ListProposal.objects.exists()
     # 从重 with a heavy penalty: a serious-list proposal through the credit list service
-    decision = issue(open_case(stage=CaseStage.NOTICE), circumstance=Circumstance.HEAVIER, penalty_types=["fine", "revoke_licence"],
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)), circumstance=Circumstance.HEAVIER, penalty_types=["fine", "revoke_licence"],
                      fine_amount=Decimal("150000"), penalty_content="罚款150000元，吊销食品经营许可证")
     proposal = ListProposal.objects.get()
     assert (proposal.entity_id, proposal.list_type, proposal.ground, proposal.state, proposal.source_ref, proposal.department_id) == (
@@ -374,8 +385,8 @@ def test_heavier_with_heavy_penalty_proposes_serious_list(open_case, issue, enti
 # --- contents and types ------------------------------------------------------------------------------------
 
 
-def test_decision_contents_article_59(open_case, issue, frozen_today):
-    case = open_case(stage=CaseStage.NOTICE)
+def test_decision_contents_article_59(waived, open_case, issue, frozen_today):
+    case = waived(open_case(stage=CaseStage.NOTICE))
     with pytest.raises(ValidationError) as exc:
         issue(case, facts="", evidence="   ", performance="", remedies="")
     errors = exc.value.message_dict
@@ -391,13 +402,13 @@ def test_decision_contents_article_59(open_case, issue, frozen_today):
     assert (decision.department, decision.decided_on, decision.number) == (case.department, dt.date(2026, 11, 22), "郑市监罚〔2026〕1号")
 
 
-def test_penalty_types_from_article_9(open_case, issue, frozen_today):
+def test_penalty_types_from_article_9(waived, open_case, issue, frozen_today):
     # 行政处罚法 第9条: the kinds of penalty (DOMAIN §5)
     assert {str(label) for _c, label in PenaltyType.choices} == {
         "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级", "吊销许可证件", "限制开展生产经营活动", "责令停产停业",
         "责令关闭", "限制从业", "其他",
     }
-    case = open_case(stage=CaseStage.NOTICE)
+    case = waived(open_case(stage=CaseStage.NOTICE))
     refused = [
         ({"penalty_types": []}, "penalty_types", "处罚种类须从《行政处罚法》第九条所列种类中选择"),
         ({"penalty_types": ["fine", "caning"]}, "penalty_types", "不认识 caning"),
@@ -437,7 +448,7 @@ def pending_result(make_entity, evaluate, make_inspector, dept_a, frozen_today):
                                legal_basis="《中华人民共和国食品安全法》第八十七条", supervision_level="city", is_random=True, is_key=False,
                                default_ratio=Decimal("0.03"))
         plan = insp.plan_save(actor="test", departments=[], name=f"抽查计划{target.pk}", year=2026, lead_department=department,
-                              starts_on=dt.date(2026, 11, 23), ends_on=dt.date(2026, 12, 31), ratio_a=Decimal("1"), scope_industry="I6513")
+                              starts_on=dt.date(2026, 11, 16), ends_on=dt.date(2026, 12, 31), ratio_a=Decimal("1"), scope_industry="I6513")
         insp.plan_item_add(actor="test", plan=plan, item=item)
         insp.plan_approve(actor="test", plan=plan)
         task = insp.draw_run(actor="test", plan=plan).tasks.get(entity=target.uscc)
@@ -470,12 +481,12 @@ def test_case_from_inspection_result(pending_result, open_case, alice, bob, dept
     assert "须关联该检查结果" in exc.value.message_dict["source_result"][0]
 
 
-def test_judicial_transfer_is_recorded_as_an_outcome(open_case, alice, frozen_today):
+def test_judicial_transfer_is_recorded_as_an_outcome(handler, open_case, alice, frozen_today):
     case = open_case(stage=CaseStage.INVESTIGATION)
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=alice, case=case, outcome=CaseOutcome.JUDICIAL_TRANSFER, note="  ")
+        services.case_close(actor=handler, case=case, outcome=CaseOutcome.JUDICIAL_TRANSFER, note="  ")
     assert "note" in exc.value.message_dict
-    case = services.case_close(actor=alice, case=case, outcome=CaseOutcome.JUDICIAL_TRANSFER, note="涉嫌生产销售不符合安全标准的食品罪，移送公安机关")
+    case = services.case_close(actor=handler, case=case, outcome=CaseOutcome.JUDICIAL_TRANSFER, note="涉嫌生产销售不符合安全标准的食品罪，移送公安机关")
     assert (case.stage, case.get_outcome_display(), case.closed_on) == (CaseStage.CLOSED, "移送司法机关", dt.date(2026, 11, 22))
     event = CaseEvent.objects.filter(case=case).order_by("-id").first()
     assert (event.action, event.from_stage, event.to_stage, event.note) == (
@@ -483,11 +494,11 @@ def test_judicial_transfer_is_recorded_as_an_outcome(open_case, alice, frozen_to
     assert not PenaltyDecision.objects.filter(case=case, state=DecisionState.EFFECTIVE).exists()
 
 
-def test_decision_number_skips_a_number_the_department_already_pushed(open_case, issue, push, entity, frozen_today):
+def test_decision_number_skips_a_number_the_department_already_pushed(waived, open_case, issue, push, entity, frozen_today):
     """Given 郑市监罚〔2026〕1号 was pushed as a credit record before this system issued decisions,
     when a decision is issued, it takes 2号, so publishing never overwrites the pushed record."""
     from tests.conftest import record_data
 
     push(record_data(entity.uscc, source_ref="郑市监罚〔2026〕1号"))
-    decision = issue(open_case(stage="notice"))
+    decision = issue(waived(open_case(stage="notice")))
     assert decision.number == "郑市监罚〔2026〕2号"

@@ -77,7 +77,10 @@ def test_anonymous_is_sent_to_login(client, complaint):
 
 
 def test_reporter_and_attachments_are_shown_to_the_handling_department_only(client, alice, platform_admin, complaint, other_complaint):
+    # Issue 12 §6: within the department, the complaint's handlers (and the 部门负责人) only
     client.force_login(alice)
+    assert PHONE not in client.get(f"{URL}{complaint.pk}/change/").content.decode()
+    services.complaint_accept(actor=alice, complaint=complaint)  # alice takes it on: she handles it
     page = client.get(f"{URL}{complaint.pk}/change/").content.decode()
     assert PHONE in page and REPORTER in page and "收据.pdf" in page
     attachment = complaint.attachments.get()
@@ -185,7 +188,7 @@ def test_channel_deadline_versions_are_added_by_the_platform_admin_only(client, 
     page = client.post(f"{DEADLINES}add/", {"channel": "12315", "working_days": "7", "effective_from": "2026-11-01", "note": ""}).content.decode()
     assert "生效日期不能早于今天" in page
     client.post(f"{DEADLINES}add/", {"channel": "12315", "working_days": "7", "effective_from": "2026-12-01", "note": "省局通知"})
-    row = ChannelDeadline.objects.get(channel="12315", effective_from=dt.date(2026, 12, 1))
+    row = ChannelDeadline.objects.get(variant="12315", effective_from=dt.date(2026, 12, 1))
     assert row.working_days == 7
     assert AuditEvent.objects.get(action="channel_deadline.set").actor_user == platform_admin
     assert client.get(f"{DEADLINES}{row.pk}/change/").status_code == 200  # view only

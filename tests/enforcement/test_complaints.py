@@ -72,15 +72,16 @@ def test_deadline_past_the_calendar_data_is_provisional(roster_entity):
     with time_machine.travel(dt.datetime(2026, 12, 20, 10, 0, tzinfo=SHANGHAI), tick=False):
         complaint, _code = file(roster_entity)
     # 15 working days from Sun 2026-12-20: 12-21..25 (5), 12-28..31 (9), then 2027, which chinese-calendar
-    # 1.11 does not cover, counted Monday to Friday (core/workdays.py): 01-01 (10), 01-04..08 (15)
-    assert (complaint.due_on, complaint.due_provisional) == (dt.date(2027, 1, 8), True)
+    # 1.11 does not cover, counted Monday to Friday less the statutory holidays (core/workdays.py, issue 12 §2):
+    # 01-01 元旦 is off, 01-04..08 (14), 01-11 (15); provisional until the 调休 of 2027 are entered
+    assert (complaint.due_on, complaint.due_provisional) == (dt.date(2027, 1, 11), True)
 
 
 @pytest.mark.django_db
 def test_channel_deadline_setting_applies_per_channel_from_its_effective_date(roster_entity, platform_admin, frozen_today):
     # Given 12345 work orders get 10 working days from tomorrow (a new version; the old one stays)
     services.channel_deadline_set(actor=platform_admin, channel="12345", working_days=10, effective_from=dt.date(2026, 11, 23), note="市政府办公厅通知")
-    assert ChannelDeadline.objects.filter(channel="12345").count() == 2
+    assert ChannelDeadline.objects.filter(variant="12345").count() == 2
     # When a 12345 complaint is filed today, the old version is still in force
     today_complaint, _ = file(roster_entity, channel="12345", external_no="ZZ12345-0001")
     assert today_complaint.working_days == 15
@@ -102,6 +103,23 @@ def test_channel_deadline_versions_are_validated(platform_admin, frozen_today):
     with pytest.raises(ValidationError) as err:
         services.channel_deadline_set(actor=platform_admin, channel="fax", working_days=10, effective_from=dt.date(2026, 12, 1))
     assert "channel" in err.value.message_dict
+
+
+@pytest.mark.django_db
+def test_channel_deadlines_are_statutory_deadlines_and_never_longer_than_the_general_rule(platform_admin, frozen_today):
+    """Issue 12 §2: a channel's deadline is a StatutoryDeadline (kind 投诉举报办理, variant = channel);
+    where rules overlap the shorter applies, so a longer channel rule is refused with the reason."""
+    from supervision import deadlines
+    from supervision.choices import DeadlineKind
+
+    with pytest.raises(ValidationError) as err:
+        services.channel_deadline_set(actor=platform_admin, channel="12315", working_days=20, effective_from=dt.date(2026, 12, 1))
+    assert "较短" in err.value.message_dict["working_days"][0]
+    row = services.channel_deadline_set(actor=platform_admin, channel="12315", working_days=7, effective_from=dt.date(2026, 12, 1))
+    assert (row.kind, row.variant, row.working_days) == (DeadlineKind.COMPLAINT, "12315", 7)
+    assert deadlines.working_days(DeadlineKind.COMPLAINT, on=dt.date(2026, 12, 1), variant="12315") == 7
+    assert deadlines.working_days(DeadlineKind.COMPLAINT, on=dt.date(2026, 12, 1), variant="web") == 15
+    assert {e.action for e in AuditEvent.objects.filter(target_id=str(row.pk))} == {"statutory_deadline.create", "channel_deadline.set"}
 
 
 # --- filing: validation and department ------------------------------------------------------------
@@ -230,8 +248,14 @@ def test_verified_complaint_becomes_a_credit_record_without_reporter_data(roster
 
 @pytest.mark.django_db
 def test_partly_verified_complaint_without_uscc_makes_no_record(alice, frozen_today):
+    # Issue 12 §6: closing it would silently make no credit record, so it is refused until the entity is set
     complaint, _ = file(None)
-    closed = services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.PARTLY, outcome="部分属实，已责令整改。")
+    with pytest.raises(ValidationError) as exc:
+        services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.PARTLY, outcome="部分属实，已责令整改。")
+    assert "须先设置被投诉举报对象的统一社会信用代码" in exc.value.message_dict["verdict"][0]
+    assert not CreditRecord.objects.exists()
+    # Unfounded needs no entity
+    closed = services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome="经核查不属实。")
     assert closed.credit_record is None and not CreditRecord.objects.exists()
 
 
@@ -327,7 +351,8 @@ def form_data(**kw):
 def test_public_form_files_a_complaint_and_shows_number_and_code(client, roster_entity, frozen_today):
     assert client.get("/complaints/new/").status_code == 200
     proof = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0 jpeg", content_type="image/jpeg")
-    response = client.post("/complaints/new/", form_data(entity_name="", entity_uscc=roster_entity.uscc, attachments=[proof]))
+    # Post/Redirect/Get (issue 12 §6): the answer is a 303 to the page that shows the number and code once.
+    response = client.post("/complaints/new/", form_data(entity_name="", entity_uscc=roster_entity.uscc, attachments=[proof]), follow=True)
     page = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     complaint = Complaint.objects.get()
@@ -368,6 +393,6 @@ def test_public_form_posts_are_throttled_per_ip(client, dept_a, frozen_today):
         other = client.post("/complaints/new/", form_data(), REMOTE_ADDR="203.0.113.10")
     finally:
         PublicFormThrottle.THROTTLE_RATES = original
-    assert codes == [200, 200, 429]
-    assert other.status_code == 200
+    assert codes == [303, 303, 429]  # filed (Post/Redirect/Get), filed, throttled
+    assert other.status_code == 303
     assert Complaint.objects.count() == 3

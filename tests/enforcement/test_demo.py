@@ -58,8 +58,27 @@ def test_demo_has_cases_at_every_stage_published_penalties_and_complaints(demo_c
     """One seeding for every content check (the whole demo takes tens of seconds to seed)."""
     cases_at_every_stage_with_every_outcome(demo_city)
     about_fifty_published_penalties_with_exposure_cases()
+    disclosures_outlive_credit_windows_and_an_early_stop_waits()
     complaints_in_every_state_and_channel()
     logins_for_enforcement_and_legal_review(demo_city)
+    a_case_waiting_out_its_5_working_days_after_notice()
+
+
+def a_case_waiting_out_its_5_working_days_after_notice():
+    """Issue 12 §6: a case in 告知, served, whose party's 5 working days have not yet passed; every decided
+    case was decided after them or after a recorded waiver."""
+    from django.utils import timezone
+
+    from enforcement.case_rules import decision_wait_problem, earliest_decision_day
+
+    today = timezone.localdate()
+    waiting = [c for c in Case.objects.filter(stage=CaseStage.NOTICE) if earliest_decision_day(c) and earliest_decision_day(c) > today]
+    assert waiting and decision_wait_problem(waiting[0], today=today, decided_on=today)
+    for decision in PenaltyDecision.objects.select_related("case").filter(replaces__isnull=True):
+        case = decision.case
+        assert case.notice_served_on and decision.decided_on >= earliest_decision_day(case), decision.number
+    # Cases are moved by their handlers or the 部门负责人 (the heads' logins)
+    assert get_user_model().objects.get(username="sjfzr").groups.filter(name=Role.DEPARTMENT_HEAD).exists()
 
 
 def cases_at_every_stage_with_every_outcome(demo_city):
@@ -88,7 +107,8 @@ def cases_at_every_stage_with_every_outcome(demo_city):
 
 
 def about_fifty_published_penalties_with_exposure_cases():
-    published = PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED)
+    # The decisions made in this platform (pushed 行政处罚 records are mirrored too since issue 12 §1: see below).
+    published = PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, decision__isnull=False)
     assert 45 <= published.count() <= 55
     assert set(published.values_list("department__code", flat=True)) == set(demo.DEPARTMENTS)
     assert all(d.credit_record_id for d in published)
@@ -111,6 +131,20 @@ def about_fifty_published_penalties_with_exposure_cases():
     # decisions spread over the months before the demo day
     days = sorted(published.values_list("decided_on", flat=True))
     assert (days[-1] - days[0]).days >= 120
+
+
+def disclosures_outlive_credit_windows_and_an_early_stop_waits():
+    """Issue 12 §1: 市场监管 fines stay disclosed 3 years while their 一般 records end after 1; pushed
+    penalties are on /penalties/; early-stop applications, one pending and one refused with reasons."""
+    from enforcement.choices import EarlyStopState
+    from enforcement.models import EarlyStopApplication
+
+    outliving = PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, department__code="ZZSJ", credit_record__severity="general",
+                                                 publicity_ends_on__gt=dt.date(2029, 1, 1))
+    assert outliving.exists() and all(d.publicity_ends_on > d.credit_record.publicity_ends_on for d in outliving)
+    assert PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, decision__isnull=True).exists()
+    states = sorted(EarlyStopApplication.objects.values_list("state", flat=True))
+    assert states == sorted([EarlyStopState.SUBMITTED, EarlyStopState.REFUSED])
 
 
 def complaints_in_every_state_and_channel():

@@ -35,12 +35,12 @@ def api_numbers(enforcement_api, **params) -> list[str]:
     return [row["number"] for row in response.json()["results"]]
 
 
-def test_penalty_published_within_7_working_days(open_case, issue, entity, enforcement_api, client):
+def test_penalty_published_within_7_working_days(waived, open_case, issue, entity, enforcement_api, client):
     """国办发〔2018〕118号 (DOMAIN §5): published within 7 working days of the decision, counted on the
     PRC calendar (chinese-calendar): 2026-10-01..07 are National Day holidays, 2026-10-10 (Saturday)
     is a 调休 working day. From Tuesday 2026-09-29: 09-30, 10-08, 10-09, 10-10, 10-12, 10-13, 10-14."""
     with at(dt.date(2026, 9, 29)):
-        decision = issue(open_case(stage=CaseStage.NOTICE))
+        decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     disclosure = decision.disclosure
     assert disclosure.state == DisclosureState.PENDING
     assert disclosure.publish_due_on == dt.date(2026, 10, 14)
@@ -59,10 +59,10 @@ def test_penalty_published_within_7_working_days(open_case, issue, entity, enfor
         assert api_numbers(enforcement_api, uscc=entity.uscc) == [decision.number]
 
 
-def test_publish_job_waits_for_a_decision_dated_ahead(open_case, issue, frozen_today):
+def test_publish_job_waits_for_a_decision_dated_ahead(waived, open_case, issue, frozen_today):
     """A decision typed with a later date is not published before its day (and blocks nothing)."""
-    ahead = issue(open_case(stage=CaseStage.NOTICE), decided_on=frozen_today + dt.timedelta(days=3))
-    today = issue(open_case(stage=CaseStage.NOTICE))
+    ahead = issue(waived(open_case(stage=CaseStage.NOTICE)), decided_on=frozen_today + dt.timedelta(days=3))
+    today = issue(waived(open_case(stage=CaseStage.NOTICE)))
     assert services.disclosures_publish(actor="test") == {"published": 1, "withdrawn": 0}
     assert PenaltyDisclosure.objects.get(decision=today).state == DisclosureState.PUBLISHED
     assert PenaltyDisclosure.objects.get(decision=ahead).state == DisclosureState.PENDING
@@ -78,9 +78,9 @@ def _never_public(disclosure, client, enforcement_api, marker: str):
     assert marker not in enforcement_api.get("/api/v1/penalties/").content.decode()
 
 
-def test_warning_only_not_published(open_case, issue, frozen_today, client, enforcement_api):
+def test_warning_only_not_published(waived, open_case, issue, frozen_today, client, enforcement_api):
     """DOMAIN §5: a penalty that is only a warning is not published."""
-    decision = issue(open_case(stage=CaseStage.NOTICE), penalty_types=["warning"], fine_amount=0, confiscation_amount=0,
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)), penalty_types=["warning"], fine_amount=0, confiscation_amount=0,
                      penalty_content="给予警告（仅警告标记）")
     assert "仅给予警告" in decision.disclosure.not_public_reason
     _never_public(decision.disclosure, client, enforcement_api, "仅警告标记")
@@ -88,19 +88,21 @@ def test_warning_only_not_published(open_case, issue, frozen_today, client, enfo
     assert not CreditRecord.objects.filter(source_ref=decision.number, published=True).exists()
 
 
-def test_simplified_procedure_not_published(open_case, issue, frozen_today, client, enforcement_api):
+def test_simplified_procedure_not_published(waived, open_case, issue, frozen_today, client, enforcement_api):
     """DOMAIN §5: a penalty under the simplified procedure (简易程序) is not published."""
-    decision = issue(open_case(stage=CaseStage.NOTICE, standard=None), procedure=Procedure.SIMPLIFIED, penalty_types=["fine"], fine_amount=Decimal("200"),
-                     confiscation_amount=0, penalty_content="当场罚款200元（简易程序标记）")
+    decision = issue(
+        waived(open_case(stage=CaseStage.NOTICE, standard=None)), procedure=Procedure.SIMPLIFIED, penalty_types=["fine"], fine_amount=Decimal("200"),
+        confiscation_amount=0, penalty_content="当场罚款200元（简易程序标记）",
+    )
     assert "简易程序" in decision.disclosure.not_public_reason
     _never_public(decision.disclosure, client, enforcement_api, "简易程序标记")
     assert not CreditRecord.objects.filter(source_ref=decision.number, published=True).exists()
 
 
-def test_minor_never_published(open_case, issue, frozen_today, client, enforcement_api, make_entity):
+def test_minor_never_published(waived, open_case, issue, frozen_today, client, enforcement_api, make_entity):
     """DOMAIN §5: decisions on minors are never published: no page, no API row, no credit record."""
     shop = make_entity(name="郑州市中原区小明文具店", entity_type="individual", legal_representative="张小明")
-    case = open_case(stage=CaseStage.NOTICE, party_name="张小明", entity_uscc=shop.uscc, party_is_minor=True)
+    case = waived(open_case(stage=CaseStage.NOTICE, party_name="张小明", entity_uscc=shop.uscc, party_is_minor=True))
     decision = issue(case, facts="经查，当事人张小明（未成年）在校门口销售过期零食。")
     _never_public(decision.disclosure, client, enforcement_api, "张小明")
     assert "未成年人" in decision.disclosure.not_public_reason
@@ -110,10 +112,10 @@ def test_minor_never_published(open_case, issue, frozen_today, client, enforceme
     assert not CreditRecord.objects.filter(title__contains="张小明").exists()
 
 
-def test_revoked_decision_withdrawn_within_3_working_days(open_case, issue, entity, frozen_today, alice, client, enforcement_api):
+def test_revoked_decision_withdrawn_within_3_working_days(waived, open_case, issue, entity, frozen_today, alice, client, enforcement_api):
     """DOMAIN §5: a revoked decision is withdrawn within 3 working days, with the reason; the credit
     record is revoked and the grade returns."""
-    decision = issue(open_case(stage=CaseStage.NOTICE))
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     services.disclosures_publish(actor="test")
     evaluate([entity.uscc])
     assert EntityCredit.objects.get(entity_id=entity.uscc).grade == Grade.DISHONEST  # an active 一般 penalty
@@ -139,9 +141,9 @@ def test_revoked_decision_withdrawn_within_3_working_days(open_case, issue, enti
     assert services.disclosures_publish(actor="test") == {"published": 0, "withdrawn": 0}
 
 
-def test_changed_decision_replaced(open_case, issue, frozen_today, alice, client, enforcement_api):
+def test_changed_decision_replaced(waived, open_case, issue, frozen_today, alice, client, enforcement_api):
     """变更: the old summary is withdrawn with the reason, the new decision (new number) is published."""
-    old = issue(open_case(stage=CaseStage.NOTICE))
+    old = issue(waived(open_case(stage=CaseStage.NOTICE)))
     services.disclosures_publish(actor="test")
 
     new = services.decision_change(actor=alice, decision=old, reason="行政复议变更：罚款数额调整为80000元", fine_amount=Decimal("80000"),
@@ -160,11 +162,23 @@ def test_changed_decision_replaced(open_case, issue, frozen_today, alice, client
     assert CreditRecord.objects.get(source_ref=new.number).amount == Decimal("83200.00")
 
 
-def test_publication_creates_credit_record_with_severity_and_window(open_case, issue, entity, frozen_today, dept_a):
+@pytest.fixture
+def order_45(dept_a):
+    """Department A is a market regulator: its disclosure follows 总局令第45号 (issue 12 §1)."""
+    from enforcement.choices import DisclosureRuleKind
+    from enforcement.disclosure_period import ORDER_45, disclosure_rule_save
+    from enforcement.models import DisclosureRule
+
+    return disclosure_rule_save(actor="test", rule=DisclosureRule(department=dept_a, kind=DisclosureRuleKind.SAMR_ORDER_45, citation=ORDER_45,
+                                                                  effective_from=dt.date(2021, 9, 1)))
+
+
+def test_publication_creates_credit_record_with_severity_and_window(order_45, waived, open_case, issue, entity, frozen_today, dept_a):
     """Each published decision is a 行政处罚 credit record through the credit service (DOMAIN §3): 一般
-    for a fine (window 1 year at most), 严重 for 从重 (3 years at most), the same end date on the summary."""
-    general = issue(open_case(stage=CaseStage.NOTICE))
-    heavier = issue(open_case(stage=CaseStage.NOTICE), circumstance=Circumstance.HEAVIER, fine_amount=Decimal("150000"),
+    for a fine (window 1 year at most), 严重 for 从重 (3 years at most). Issue 12 §1 changed the summary:
+    its end is its own clock (总局令第45号 第十三条: 3 years from publication), not the record's window."""
+    general = issue(waived(open_case(stage=CaseStage.NOTICE)))
+    heavier = issue(waived(open_case(stage=CaseStage.NOTICE)), circumstance=Circumstance.HEAVIER, fine_amount=Decimal("150000"),
                     penalty_content="没收违法所得3200元，罚款150000元")
     services.disclosures_publish(actor="test")
 
@@ -174,14 +188,15 @@ def test_publication_creates_credit_record_with_severity_and_window(open_case, i
         assert disclosure.credit_record_id == record.pk
         assert (record.entity_id, record.category, record.polarity, record.severity) == (entity.uscc, "administrative_penalty", "negative", severity)
         assert record.published is True and record.decided_on == frozen_today
-        assert record.publicity_ends_on == ends == disclosure.publicity_ends_on
+        assert record.publicity_ends_on == ends  # the credit record keeps the NDRC window
+        assert disclosure.publicity_ends_on == dt.date(2029, 11, 22)  # the disclosure: 3 years from publication
         assert record.amount == decision.fine_amount + decision.confiscation_amount
         assert disclosure.facts in record.content  # the redacted summary, never the facts as typed
 
 
-def test_publish_job_idempotent(open_case, issue, frozen_today):
+def test_publish_job_idempotent(waived, open_case, issue, frozen_today):
     """Run twice: the same state, no second record, no second publication event (DESIGN.md: idempotent jobs)."""
-    decisions = [issue(open_case(stage=CaseStage.NOTICE)) for _ in range(2)]
+    decisions = [issue(waived(open_case(stage=CaseStage.NOTICE))) for _ in range(2)]
     assert services.disclosures_publish(actor="test") == {"published": 2, "withdrawn": 0}
     state = list(PenaltyDisclosure.objects.order_by("pk").values_list("state", "published_at", "credit_record_id", "publicity_ends_on"))
 
@@ -192,28 +207,32 @@ def test_publish_job_idempotent(open_case, issue, frozen_today):
     assert AuditEvent.objects.filter(action="penalty_disclosure.publish").count() == 1
 
 
-def test_penalty_leaves_the_public_list_when_its_publicity_period_ends(open_case, issue, frozen_today, client, enforcement_api):
+def test_penalty_leaves_the_public_list_when_its_publicity_period_ends(order_45, waived, open_case, issue, frozen_today, client, enforcement_api):
     """DOMAIN §5: the summary carries the end of its publicity period; after it, the penalty is no
-    longer public (一般: at most 1 year, the same end as its credit record)."""
-    decision = issue(open_case(stage=CaseStage.NOTICE))
+    longer public. Issue 12 §1: that period is the disclosure's (总局令第45号: 3 years from publication),
+    not the credit record's 1-year window, so the penalty outlives the record's window."""
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     services.disclosures_publish(actor="test")
     disclosure = PenaltyDisclosure.objects.get(decision=decision)
-    assert disclosure.publicity_ends_on == dt.date(2027, 11, 22)
-    with at(dt.date(2027, 11, 22)):
+    assert disclosure.credit_record.publicity_ends_on == dt.date(2027, 11, 22)
+    assert disclosure.publicity_ends_on == dt.date(2029, 11, 22)
+    with at(dt.date(2027, 11, 23)):  # the credit window has closed; the disclosure has not
         assert decision.number in client.get("/penalties/").content.decode()
-    with at(dt.date(2027, 11, 23)):
+    with at(dt.date(2029, 11, 22)):
+        assert decision.number in client.get("/penalties/").content.decode()
+    with at(dt.date(2029, 11, 23)):
         assert decision.number not in client.get("/penalties/").content.decode()
         assert client.get(f"/penalties/{disclosure.pk}/").status_code == 404
         assert decision.number not in api_numbers(enforcement_api)
 
 
-def test_repaired_credit_record_stops_the_penalty_publication_early(open_case, issue, alice, dept_a, client, enforcement_api):
+def test_repaired_credit_record_stops_the_penalty_publication_early(waived, open_case, issue, alice, dept_a, client, enforcement_api):
     """信用修复 (DOMAIN §3) stops publication early: once the deciding department approves the repair,
     the penalty leaves /penalties/, its page and the API, like the credit record itself."""
     from credit import services as credit_services
 
     with at(dt.date(2026, 5, 6)):
-        decision = issue(open_case(stage=CaseStage.NOTICE))
+        decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
         services.disclosures_publish(actor="test")
     disclosure = PenaltyDisclosure.objects.get(decision=decision)
     with at(dt.date(2026, 11, 23)):  # the 3-month minimum for 一般 has passed
@@ -228,3 +247,16 @@ def test_repaired_credit_record_stops_the_penalty_publication_early(open_case, i
         assert decision.number not in client.get("/penalties/").content.decode()
         assert client.get(f"/penalties/{disclosure.pk}/").status_code == 404
         assert decision.number not in api_numbers(enforcement_api)
+
+
+def test_publication_deadline_is_the_deciding_departments_rule_in_force(waived, open_case, issue, dept_a, frozen_today):
+    """Issue 12 §2: the 7 working days are data (国办发〔2018〕118号, national default); a stricter rule
+    covering the deciding department applies, and withdrawal reads its own kind (3 working days)."""
+    from supervision.choices import DeadlineKind
+    from supervision.models import StatutoryDeadline
+
+    StatutoryDeadline.objects.create(kind=DeadlineKind.PENALTY_DISCLOSURE, department=dept_a, working_days=5, citation="本市双公示规定（示例）",
+                                     effective_from=dt.date(2026, 1, 1))
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
+    assert decision.decided_on == dt.date(2026, 11, 22)  # Sunday: 11-23..27 are the 5 working days (7 would be 12-01)
+    assert decision.disclosure.publish_due_on == dt.date(2026, 11, 27)

@@ -12,12 +12,18 @@ from enforcement.models import PenaltyDisclosure
 
 
 @pytest.fixture
-def publish(open_case, issue, frozen_today):
+def publish(waived, open_case, issue, frozen_today):
     """Issue a decision on a case at 告知 and run the publication job: its published summary."""
 
     def publish_(**kw):
         case_kw = {k: kw.pop(k) for k in ("party_name", "entity_uscc", "standard") if k in kw}
-        decision = issue(open_case(stage=CaseStage.NOTICE, **case_kw), **kw)
+        decided_on = kw.get("decided_on")
+        if decided_on:  # a decision of the past: its 告知 was served more than 5 working days before it
+            case = open_case(stage=CaseStage.NOTICE, filed_on=decided_on - dt.timedelta(days=20), served_on=decided_on - dt.timedelta(days=10),
+                             **case_kw)
+        else:
+            case = waived(open_case(stage=CaseStage.NOTICE, **case_kw))
+        decision = issue(case, **kw)
         services.disclosures_publish(actor="test")
         return PenaltyDisclosure.objects.get(decision=decision)
 
@@ -103,8 +109,8 @@ def test_penalty_detail_has_the_domain_summary_fields(client, publish, entity, d
         assert text in html, text
 
 
-def test_unknown_or_unpublished_penalty_is_404(client, open_case, issue, frozen_today):
-    pending = issue(open_case(stage=CaseStage.NOTICE))
+def test_unknown_or_unpublished_penalty_is_404(waived, client, open_case, issue, frozen_today):
+    pending = issue(waived(open_case(stage=CaseStage.NOTICE)))
     assert client.get(f"/penalties/{pending.disclosure.pk}/").status_code == 404
     assert client.get("/penalties/999999/").status_code == 404
 

@@ -43,9 +43,9 @@ def enforcement_api(api, api_key):
 
 
 @pytest.fixture
-def publish(open_case, issue, frozen_today):
+def publish(waived, open_case, issue, frozen_today):
     def publish_(**kw):
-        decision = issue(open_case(stage=CaseStage.NOTICE), **kw)
+        decision = issue(waived(open_case(stage=CaseStage.NOTICE)), **kw)
         services.disclosures_publish(actor="test")
         return PenaltyDisclosure.objects.get(decision=decision)
 
@@ -189,7 +189,7 @@ def test_complaint_form_six_files_are_refused(client, dept_a):
 
 def test_complaint_form_five_real_pdfs_are_taken_and_contacts_stay_off_the_answer(client, dept_a, frozen_today):
     uploads = [SimpleUploadedFile(f"证据{i}.pdf", PDF, content_type="application/pdf") for i in range(5)]
-    response = client.post(FORM, {**form_data(), "attachments": uploads})
+    response = client.post(FORM, {**form_data(), "attachments": uploads}, follow=True)  # Post/Redirect/Get (issue 12 §6)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.tracking_no in text_of(response) and complaint.contact_phone == PHONE
@@ -218,7 +218,7 @@ def test_complaint_form_lower_case_and_full_width_uscc_are_normalised(client, ma
     typed = shop.uscc.lower()
     if how == "full_width":
         typed = "".join(chr(ord(c) + 0xFEE0) for c in shop.uscc)
-    response = client.post(FORM, form_data(entity_name="", entity_uscc=f"  {typed} "))
+    response = client.post(FORM, form_data(entity_name="", entity_uscc=f"  {typed} "), follow=True)  # Post/Redirect/Get (issue 12 §6)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.entity_id == shop.uscc and complaint.entity_name == shop.name
@@ -260,12 +260,12 @@ def test_penalty_list_hostile_query_is_200_or_400_in_chinese(client, publish, pa
         assert 'role="alert"' in text_of(response)
 
 
-def test_penalty_detail_shows_only_what_may_be_public(client, publish, open_case, issue, alice, frozen_today):
+def test_penalty_detail_shows_only_what_may_be_public(waived, client, publish, open_case, issue, alice, frozen_today):
     published = publish()
     withdrawn = publish(facts="经查，当事人销售过期食品（撤回标记）。")
     services.disclosure_withdraw(actor=alice, disclosure=withdrawn, reason="复议决定撤销")
-    pending = issue(open_case(stage=CaseStage.NOTICE)).disclosure
-    not_public = issue(open_case(stage=CaseStage.NOTICE), penalty_types=["warning"], fine_amount=0, confiscation_amount=0,
+    pending = issue(waived(open_case(stage=CaseStage.NOTICE))).disclosure
+    not_public = issue(waived(open_case(stage=CaseStage.NOTICE)), penalty_types=["warning"], fine_amount=0, confiscation_amount=0,
                        penalty_content="给予警告").disclosure
     assert (pending.state, not_public.state) == (DisclosureState.PENDING, DisclosureState.NOT_PUBLIC)
 

@@ -11,6 +11,7 @@ import re
 import pytest
 
 from enforcement import services
+from enforcement.case_steps import case_rights_waive
 from enforcement.choices import CaseStage, ComplaintVerdict
 from tests.enforcement.conftest import decision_fields
 
@@ -53,8 +54,9 @@ def seeded(frozen_today, alice, officers, standard, entity, dept_a):
     services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="经核查属实，已责令当事人下架过期食品。")
     case = services.complaint_convert_to_case(actor=alice, complaint=whistle, handlers=officers, title="涉嫌销售超过保质期的食品", standard=standard)
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
-        case = services.case_advance(actor=alice, case=case, to_stage=stage, note=f"询问证人，电话{MOBILE_GROUPED}")
-    first = services.penalty_decision_issue(actor=alice, case=case, **decision_fields(
+        case = services.case_advance(actor=officers[0].user, case=case, to_stage=stage, note=f"询问证人，电话{MOBILE_GROUPED}")
+    case = case_rights_waive(actor=officers[0].user, case=case, note="当事人书面放弃陈述申辩和听证权利")
+    first = services.penalty_decision_issue(actor=officers[0].user, case=case, **decision_fields(
         facts=(f"经查，当事人店长（身份证号码{ID_NUMBER_X}，手机{MOBILE}，家住郑州市金水区经三路68号院{HOME}）销售超过保质期的食品；"
                f"员工诊断为{HEALTH}仍从事接触直接入口食品的工作。固定电话{LANDLINE}。"),
         penalty_content=f"没收违法所得3200元，罚款100000元，罚没款不得转入个人银行卡{BANK_CARD}。",
@@ -62,8 +64,9 @@ def seeded(frozen_today, alice, officers, standard, entity, dept_a):
     second_case = services.case_open(actor=alice, department=dept_a, party_name=entity.name, entity_uscc=entity.uscc, title="未按规定明码标价",
                                      source="monitoring", source_note=f"群众来电{REPORTER_PHONE}", handlers=officers, standard=standard)
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
-        second_case = services.case_advance(actor=alice, case=second_case, to_stage=stage)
-    second = services.penalty_decision_issue(actor=alice, case=second_case, **decision_fields(
+        second_case = services.case_advance(actor=officers[0].user, case=second_case, to_stage=stage)
+    second_case = case_rights_waive(actor=officers[0].user, case=second_case, note="当事人书面放弃陈述申辩和听证权利")
+    second = services.penalty_decision_issue(actor=officers[0].user, case=second_case, **decision_fields(
         facts=f"经查，当事人收银员（{ID_NUMBER}）未明码标价，联系电话 {MOBILE_GROUPED}。"))
     assert services.disclosures_publish(actor="test")["published"] == 2
     services.disclosure_feature(actor=alice, disclosure=first.disclosure, featured=True, note="典型案例：经营者应落实食品安全主体责任。")
@@ -90,6 +93,7 @@ def test_personal_data_never_leaks_to_public_pages_or_api(seeded, client, api, a
         "/", "/entities/", f"/entities/?q={entity.name[:6]}", f"/entities/{entity.uscc}/", "/penalties/", f"/penalties/?q={entity.name[3:8]}",
         f"/penalties/?q={entity.uscc}", f"/penalties/{first.pk}/", f"/penalties/{second.pk}/", "/exposure/", "/lists/", "/lists/abnormal/",
         "/lists/serious/", "/credit/grades/", "/inspections/", "/track/", f"/track/?no={number}", "/complaints/new/",
+        "/acts/", f"/acts/?q={entity.uscc}",
     ]
     for url in pages:
         response = client.get(url)

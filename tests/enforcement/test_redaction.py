@@ -108,6 +108,7 @@ def test_other_natural_persons_and_the_reporter_are_not_named_in_the_summary(ali
     """DOMAIN §5: names of natural persons other than the party are never published: the ones the
     official names on the decision, and the reporter of the complaint the case came from."""
     from enforcement import services
+    from enforcement.case_steps import case_rights_waive
     from enforcement.choices import CaseStage
     from tests.enforcement.conftest import decision_fields
 
@@ -115,9 +116,10 @@ def test_other_natural_persons_and_the_reporter_are_not_named_in_the_summary(ali
                                            department=alice.department)
     case = services.complaint_convert_to_case(actor=alice, complaint=complaint, handlers=officers, title="无照经营")
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
-        case = services.case_advance(actor=alice, case=case, to_stage=stage)
+        case = services.case_advance(actor=officers[0].user, case=case, to_stage=stage)
+    case = case_rights_waive(actor=officers[0].user, case=case, note="当事人书面放弃陈述申辩和听证权利")
     facts = "经查，举报人钱多多反映属实；证人孙小美证实当事人雇用孙小美从事烧烤经营。"
-    decision = services.penalty_decision_issue(actor=alice, case=case, **decision_fields(facts=facts, other_persons="孙小美"))
+    decision = services.penalty_decision_issue(actor=officers[0].user, case=case, **decision_fields(facts=facts, other_persons="孙小美"))
     summary = decision.disclosure.facts
     assert "钱多多" not in summary and "孙小美" not in summary
     assert "钱某" in summary and "孙某" in summary

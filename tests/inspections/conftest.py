@@ -8,7 +8,7 @@ import pytest
 from inspections import services
 from supervision import services as sv
 
-PLAN_START, PLAN_END = dt.date(2026, 11, 23), dt.date(2026, 12, 31)
+PLAN_START, PLAN_END = dt.date(2026, 11, 16), dt.date(2026, 12, 31)  # today (2026-11-22) falls inside the window
 
 
 @pytest.fixture

@@ -210,7 +210,7 @@ def test_approve_commit_reveal_then_redraw_only_with_a_reason_keeping_the_old_dr
 
     with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
         client.force_login(carol)
-        response = action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="03 11 17 22 28 31 09")
+        response = action(client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09")
         first = Draw.objects.get(plan=plan)
         assert first.algorithm == "hmac-sha256-v2" and first.commitment == commitment
         assert first.seed == draw_algo.derive_seed(commitment.seed_share, "03 11 17 22 28 31 09")
@@ -222,7 +222,7 @@ def test_approve_commit_reveal_then_redraw_only_with_a_reason_keeping_the_old_dr
         assert DrawCommitment.objects.filter(plan=plan).count() == 2
 
     with time_machine.travel(dt.datetime(2026, 11, 26, 22, 0, tzinfo=SHANGHAI), tick=False):
-        action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="01 05 09 13 21 33 16")
+        action(client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="01 05 09 13 21 33 16")
     old, new = Draw.objects.get(pk=first.pk), Draw.objects.get(plan=plan, superseded=False)
     assert old.superseded and new.reason == "原名录未包含新登记主体" and new.seed != old.seed
     assert not old.tasks.exists() and new.tasks.count() == 3
@@ -238,7 +238,7 @@ def test_other_department_cannot_approve_or_draw_the_plan(client, alice, bob, pl
     assert any("不在您可以处理的范围内" in m for m in messages_of(response))
     commitments.plan_approve(actor="test", plan=plans["a"], public_value_date=dt.date(2026, 11, 24))
     with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
-        action(client, PLANS, "reveal", [plans["a"].pk], apply="1", public_value="03 11 17 22 28 31 09")
+        action(client, PLANS, "reveal", [plans["a"].pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09")
         action(client, PLANS, "commit", [plans["a"].pk], apply="1", public_value_date="2026-11-26", reason="试图重新摇号")
     assert not Draw.objects.filter(plan=plans["a"]).exists() and DrawCommitment.objects.filter(plan=plans["a"]).count() == 1
 
@@ -266,7 +266,7 @@ def test_unstaffed_tasks_are_shown_with_their_reason(client, alice, make_plan, m
     make_inspector(dept_a)
     client.force_login(alice)
     with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
-        response = action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="03 11 17 22 28 31 09")
+        response = action(client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09")
     assert any("未能配齐检查人员" in m for m in messages_of(response))
     tasks = InspectionTask.objects.filter(plan=plan)
     assert tasks.count() == 2 and all(t.state == TaskState.UNSTAFFED for t in tasks)  # reported, never dropped

@@ -91,5 +91,22 @@ def test_inspections_seeding_twice_adds_nothing(demo_city):
     call_command("seed_demo", stdout=io.StringIO())
     # Then nothing is added or changed
     assert (stats["plans_created"], stats["results_created"], stats["results_published"]) == (0, 0, 0)
-    assert stats["plans_total"] == 2
+    assert stats["plans_total"] == 3  # the two plans and KEY_PLAN
     assert state() == before
+
+
+def test_demo_plan_is_drafted_and_approved_by_two_officials_and_has_a_key_item(demo_city):
+    """Issue 12 §5: two-person approval is visible, and a key item covers its scope while the sampled
+    item is drawn at its ratio; each task carries only the items that apply to it."""
+    plan = InspectionPlan.objects.get(name=demo.KEY_PLAN.name, year=2026)
+    assert plan.created_by.username == "zzsj" and plan.approved_by.username == "admin"
+    draw = plan.draws.get()
+    assert verify_draw(draw)["ok"]
+    key = plan.items.get(item_version__item__name="对电梯使用单位的监督检查")
+    sampled = plan.items.get(item_version__item__name="对企业即时公示信息的抽查")
+    assert key.item_version.is_key and not sampled.item_version.is_key
+    tasks = draw.tasks.all()
+    assert draw.key_coverage_size == tasks.count() > draw.selections.count() >= 1  # every enterprise in scope, only a few drawn
+    assert set(tasks.filter(items=sampled).values_list("entity", flat=True)) == set(draw.selections.values_list("entity", flat=True))
+    assert tasks.filter(items=key).count() == tasks.count()
+    assert not tasks.filter(drawn=False, items=sampled).exists()  # covered only: the key item alone

@@ -113,12 +113,63 @@ def test_previous_inspectors_are_not_sent_again_unless_no_one_else_qualifies(mak
     assert len(inspectors) == 3 and entities
 
 
-def test_key_supervision_items_cover_every_entity(make_plan, make_item, graded_entities, make_inspector, dept_a, frozen_today):
+def make_item_for(department, name, *, object_type, is_key, code):
+    """An item whose 监管对象 is ``object_type`` (the conftest's items are all 企业)."""
+    item = sv.item_save(actor="test", catalogue_code=code, name=name, department=department)
+    sv.item_version_create(actor="test", item=item, effective_from=dt.date(2026, 1, 1), object_type=object_type, method="on_site",
+                           legal_basis="《中华人民共和国特种设备安全法》第五十七条", supervision_level="city", is_random=not is_key, is_key=is_key,
+                           default_ratio=Decimal("1") if is_key else Decimal("0.01"))
+    return item
+
+
+def test_key_item_covers_its_scope_while_sampled_items_keep_their_ratio(make_plan, make_entity, evaluate, make_inspector, dept_a, frozen_today):
+    """Issue 12 §5 / DOMAIN §4: one 重点监管 item used to make every item cover every entity (2 of 200
+    became 200 of 200). Now the sampled item is drawn at its ratio, the key item covers every entity in
+    its own scope (here: the 个体工商户), and a task carries only the items that apply to its entity."""
+    from tests.conftest import valid_uscc
+
+    companies = [make_entity(industry_code="I6513") for _ in range(180)]
+    shops = [make_entity(uscc_code=valid_uscc(f"924101005{n:08d}"), entity_type="individual", industry_code="I6513", name=f"个体户{n}") for n in range(20)]
+    evaluate()
+    for _ in range(3):
+        make_inspector(dept_a)
+    sampled = make_item_for(dept_a, "食品经营监督检查", object_type="all", is_key=False, code="41000000000101")
+    key = make_item_for(dept_a, "个体工商户特种设备重点监管", object_type="individual", is_key=True, code="41000000000102")
+    plan = make_plan(items=[sampled, key], ratio_a=Decimal("0.01"))
+
+    draw = services.draw_run(actor="test", plan=plan)
+
+    # The random draw: sampled items only, at the plan's ratio over all 200 (ceil(0.01 × 200) = 2).
+    assert draw.population_size == 200 and draw.selections.count() == 2
+    drawn = set(draw.selections.values_list("entity", flat=True))
+    # The key coverage: a deterministic addition, recorded separately (every 个体工商户, no sampling).
+    shop_codes = {e.uscc for e in shops}
+    covered = set(algo.parse_coverage(draw.key_coverage.encode("ascii")))
+    assert covered == shop_codes and draw.key_coverage_size == 20
+    assert draw.key_coverage_sha256 == hashlib.sha256(draw.key_coverage.encode("ascii")).hexdigest()
+    # One task per drawn or covered entity; nobody else is visited (检查过多和执法扰民, seed 003).
+    tasks = {t.entity_id: t for t in draw.tasks.prefetch_related("items__item_version__item")}
+    assert set(tasks) == drawn | shop_codes and len(tasks) < 200
+    for code, task in tasks.items():
+        carried = {i.item_version.item_id for i in task.items.all()}
+        expected = ({sampled.pk} if code in drawn else set()) | ({key.pk} if code in shop_codes else set())
+        assert carried == expected, code
+        assert task.drawn == (code in drawn)
+    assert sum(1 for t in tasks.values() if not t.drawn) >= 18  # covered, not drawn: the key item only
+    assert {e.uscc for e in companies} & set(tasks) <= drawn
+    # Verifiable as before: the selection from the seed and the population file, the tasks from both.
+    assert sorted(c for c, *_ in algo.draw(draw.seed, draw.population.encode("ascii"), {"A": Decimal("0.01")}).selected) == sorted(drawn)
+    assert services.verify_draw(draw)["ok"]
+
+
+def test_a_plan_of_key_items_only_draws_nobody_and_covers_their_scope(make_plan, make_item, graded_entities, make_inspector, dept_a, frozen_today):
     entities = graded_entities(7, industry_code="I6513")
     for _ in range(2):
         make_inspector(dept_a)
     draw = services.draw_run(actor="test", plan=make_plan(items=[make_item(dept_a, name="特种设备重点监管", is_key=True)]))
-    assert draw.key_supervision and draw.selections.count() == len(entities)
+    assert draw.key_supervision and draw.selections.count() == 0 and draw.population == "" and draw.population_size == 0
+    assert draw.tasks.count() == draw.key_coverage_size == len(entities) and not draw.tasks.filter(drawn=True).exists()
+    assert services.verify_draw(draw)["ok"]
 
 
 def test_redraw_needs_a_reason_and_keeps_the_old_draw(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
@@ -141,3 +192,17 @@ def test_public_info_check_keeps_the_3_percent_floor(make_plan, graded_entities,
         make_inspector(dept_a)
     with pytest.raises(ValidationError, match="不得低于3%"):
         services.draw_run(actor="test", plan=make_plan(is_public_info_check=True, ratio_a=Decimal("0.02")))
+
+
+def test_three_percent_floor_accepted_at_exactly_3_percent(make_plan, graded_entities, make_inspector, dept_a, frozen_today):
+    """DOMAIN §4: 公示信息抽查 at least 3% overall. Exactly 3% is enough (the share was a float, and
+    0.03 as a float is below Decimal("0.03")); one entity fewer in a thousand is not."""
+    plan = make_plan(is_public_info_check=True, approve=False)
+    services.check_public_info_floor(plan, [{"stratum": "A", "size": 1000, "selected": 30}])  # exactly 3%: accepted
+    with pytest.raises(ValidationError, match="不得低于3%"):
+        services.check_public_info_floor(plan, [{"stratum": "A", "size": 1000, "selected": 29}])  # 2.9%: refused
+    graded_entities(100, industry_code="I6513")
+    for _ in range(2):
+        make_inspector(dept_a)
+    draw = services.draw_run(actor="test", plan=make_plan(is_public_info_check=True, ratio_a=Decimal("0.03"), name="公示信息抽查"))
+    assert draw.selections.count() == 3  # 3 of 100

@@ -137,6 +137,20 @@ def test_publication_due_within_20_working_days_on_the_holiday_calendar(drawn_ta
     assert not result.publish_due_provisional  # 2026 is inside chinese-calendar 1.11's data
 
 
+def test_erqi_department_publishes_its_result_within_7_working_days(drawn_tasks, dept_a, make_department):
+    """Issue 12 §2, seed 004 §15: 二七区 (region 410103) puts 行政监督检查 information online within 7
+    working days; the deadline is that of the department publishing the result (the shorter rule wins)."""
+    erqi = make_department(name="郑州市二七区市场监督管理局", region_code="410103", level="county")
+    task, = drawn_tasks(1, joint=[erqi])
+    ours = submit(task, dept_a, [C.NO_PROBLEM], inspected_on=dt.date(2026, 11, 20))
+    theirs = submit(task, erqi, [C.NO_PROBLEM], inspected_on=dt.date(2026, 11, 20))
+    # From Fri 2026-11-20: 11-23..27 (5), 11-30, 12-01 (7) … 12-18 (20)
+    assert theirs.publish_due_on == dt.date(2026, 12, 1)
+    assert ours.publish_due_on == dt.date(2026, 12, 18)
+    event = AuditEvent.objects.get(action="inspection_result.submit", target_id=str(theirs.pk))
+    assert "004" in event.after["publish_rule"]
+
+
 def test_joint_plan_each_department_publishes_its_own_result(drawn_tasks, dept_a, dept_b):
     # Given one visit of a joint plan (进一次门、查多项事): each department enters its own result
     task, = drawn_tasks(1, joint=[dept_b])

@@ -12,7 +12,7 @@ from credit.models import CreditRecord
 from enforcement.choices import CaseStage, DisclosureState
 from enforcement.models import PenaltyDisclosure
 from portal.celery import app
-from tests.enforcement.conftest import entity, issue, make_inspector, officers, open_case, standard  # noqa: F401  (fixtures)
+from tests.enforcement.conftest import entity, handler, issue, make_inspector, officers, open_case, standard, waived  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,9 +34,9 @@ def test_penalty_publication_is_scheduled_every_half_hour_in_the_database(db):
     assert str(task.crontab.timezone) == "Asia/Shanghai"
 
 
-def test_publication_job_publishes_a_due_decision_through_a_real_worker(worker, open_case, issue, dept_a, frozen_today):  # noqa: F811
+def test_publication_job_publishes_a_due_decision_through_a_real_worker(waived, worker, open_case, issue, dept_a, frozen_today):  # noqa: F811
     # Given a decision just issued (committed: the worker is another process)
-    decision = issue(open_case(stage=CaseStage.NOTICE))
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     assert decision.disclosure.state == DisclosureState.PENDING
     # When the job the schedule names is sent, as beat sends it, and a worker runs it
     periodic = PeriodicTask.objects.get(name="行政处罚公示与撤回")

@@ -22,7 +22,7 @@ from enforcement.choices import CaseStage, DisclosureState
 from enforcement.models import PenaltyDisclosure
 from portal.celery import app
 from tests.conftest import record_data
-from tests.enforcement.conftest import entity, issue, make_inspector, officers, open_case, standard  # noqa: F401  (fixtures)
+from tests.enforcement.conftest import entity, handler, issue, make_inspector, officers, open_case, standard, waived  # noqa: F401  (fixtures)
 from tests.helpers import wait_for
 from tests.worker import worker_start, worker_stop
 
@@ -69,9 +69,9 @@ def kill(proc, sig=signal.SIGKILL):
         proc.wait(timeout=10)
 
 
-def test_killed_worker_publication_rerun_publishes_everything_once(frozen_today, open_case, issue):  # noqa: F811
+def test_killed_worker_publication_rerun_publishes_everything_once(waived, frozen_today, open_case, issue):  # noqa: F811
     # Given three decisions waiting for publication
-    decisions = [issue(open_case(stage=CaseStage.NOTICE)) for _ in range(3)]
+    decisions = [issue(waived(open_case(stage=CaseStage.NOTICE))) for _ in range(3)]
     numbers = sorted(d.number for d in decisions)
     assert PenaltyDisclosure.objects.filter(state=DisclosureState.PENDING).count() == 3
     observer, holder = raw_connection(), raw_connection(autocommit=False)

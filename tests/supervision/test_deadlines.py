@@ -34,14 +34,23 @@ def test_when_rules_overlap_the_shorter_deadline_applies(make_department):
     parent = make_department(region_code="410100")
     child = make_department(region_code="410105", parent=parent)
     StatutoryDeadline.objects.create(kind=DeadlineKind.COMPLAINT, department=parent, working_days=12, citation="市级规定", effective_from=dt.date(2026, 1, 1))
-    StatutoryDeadline.objects.create(kind=DeadlineKind.COMPLAINT, region_code="4101", working_days=30, citation="较长的地方规定", effective_from=dt.date(2026, 1, 1))
+    StatutoryDeadline.objects.create(
+        kind=DeadlineKind.COMPLAINT, region_code="4101", working_days=30, citation="较长的地方规定", effective_from=dt.date(2026, 1, 1)
+    )
     assert deadlines.working_days(DeadlineKind.COMPLAINT, department=child, on=dt.date(2026, 12, 7)) == 12  # subtree rule, shorter than 15
     assert deadlines.working_days(DeadlineKind.COMPLAINT, department=None, on=dt.date(2026, 12, 7)) == 15
 
 
 def test_a_rule_applies_only_while_in_force(make_department):
     dept = make_department()
-    StatutoryDeadline.objects.create(kind=DeadlineKind.OBJECTION_ACCEPT, department=dept, working_days=3, citation="试行", effective_from=dt.date(2026, 3, 1), effective_to=dt.date(2026, 6, 30))
+    StatutoryDeadline.objects.create(
+        kind=DeadlineKind.OBJECTION_ACCEPT,
+        department=dept,
+        working_days=3,
+        citation="试行",
+        effective_from=dt.date(2026, 3, 1),
+        effective_to=dt.date(2026, 6, 30),
+    )
     assert deadlines.working_days(DeadlineKind.OBJECTION_ACCEPT, department=dept, on=dt.date(2026, 2, 27)) == 5
     assert deadlines.working_days(DeadlineKind.OBJECTION_ACCEPT, department=dept, on=dt.date(2026, 6, 30)) == 3
     assert deadlines.working_days(DeadlineKind.OBJECTION_ACCEPT, department=dept, on=dt.date(2026, 7, 1)) == 5
