@@ -47,13 +47,7 @@ ENTITY_LABEL = _("市场主体")
 def entity_key(related_name, verbose_name=ENTITY_LABEL):
     """A USCC column that joins to the roster when the entity exists, and is kept when it doesn't."""
     return models.ForeignKey(
-        MarketEntity,
-        verbose_name=verbose_name,
-        to_field="uscc",
-        db_column="uscc",
-        db_constraint=False,
-        on_delete=models.DO_NOTHING,
-        related_name=related_name,
+        MarketEntity, verbose_name=verbose_name, to_field="uscc", db_column="uscc", db_constraint=False, on_delete=models.DO_NOTHING, related_name=related_name
     )
 
 

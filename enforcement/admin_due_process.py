@@ -18,7 +18,7 @@ from credit.forms import UsccField
 from enforcement import case_steps, complaint_rules
 from enforcement.admin_forms import TEXTAREA, DocumentsMixin, document_pairs
 from enforcement.case_rules import answer_deadline, earliest_decision_day, is_department_head
-from enforcement.choices import PARTY_ANSWER_WORKING_DAYS, CaseStage, Circumstance
+from enforcement.choices import CaseStage, Circumstance
 from enforcement.templatetags.enforcement_public import yuan
 
 ANSWER_KINDS = [
@@ -93,8 +93,8 @@ class CaseDueProcessMixin:
     def notice_display(self, obj):
         if obj.notice_served_on is None:
             return self.get_empty_value_display()
-        lines = [f"《行政处罚告知书》送达：{obj.notice_served_on}；陈述、申辩和要求听证期限（{PARTY_ANSWER_WORKING_DAYS}个工作日）至"
-                 f"{answer_deadline(obj)}"]
+        deadline = answer_deadline(obj)
+        lines = [f"《行政处罚告知书》送达：{obj.notice_served_on}；陈述、申辩和要求听证期限（{deadline.rule.working_days}个工作日）至{deadline}"]
         for label, day in (("书面放弃陈述申辩和听证权利", obj.rights_waived_on), ("陈述申辩", obj.statement_on),
                            ("申请听证", obj.hearing_requested_on), ("听证笔录归档", obj.hearing_record_on)):
             if day:

@@ -5,7 +5,7 @@ Reads only: the services call these guards, and the admin asks them which button
 - Only the case's handlers (承办人员: certified officers whose roster entry is linked to the login,
   ``Inspector.user``) or a 部门负责人 of the case's department move a case. Tasks and imports (an actor
   that is not a logged-in user) act for the platform and are not asked.
-- After the 告知书 is served the party has ``PARTY_ANSWER_WORKING_DAYS`` working days to state, defend
+- After the 告知书 is served the party has the working days of the ``party_answer`` deadline rule (5) to state, defend
   or ask for a hearing; no decision is issued before they have passed, unless the party's written
   waiver or its statement is recorded. A hearing request holds the decision until the 听证笔录 is filed.
 """
@@ -15,8 +15,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 
 from core.choices import Role
-from core.workdays import Deadline, add_working_days
-from enforcement.choices import PARTY_ANSWER_WORKING_DAYS
+from supervision import deadlines
+from supervision.choices import DeadlineKind
 from supervision.models import Inspector
 
 DEPARTMENT_HEAD_ROLE = Role.DEPARTMENT_HEAD.value
@@ -57,12 +57,12 @@ def check_may_move(actor, case) -> None:
 # --- the party's time to answer (陈述、申辩、听证) ---------------------------------------------------
 
 
-def answer_deadline(case) -> Deadline | None:
+def answer_deadline(case) -> deadlines.Due | None:
     """The last day of the party's answer period (the 5th working day after service), or None before service.
     《行政处罚法》第六十四条第（一）项; 《市场监督管理行政处罚程序规定》: 5 working days of silence are a waiver."""
     if case.notice_served_on is None:
         return None
-    return add_working_days(case.notice_served_on, PARTY_ANSWER_WORKING_DAYS)
+    return deadlines.due(DeadlineKind.PARTY_ANSWER, case.notice_served_on, department=case.department_id)
 
 
 def earliest_decision_day(case) -> dt.date | None:
@@ -94,7 +94,7 @@ def decision_wait_problem(case, *, today: dt.date, decided_on: dt.date) -> str |
         return f"决定日期不能早于当事人放弃权利或陈述申辩的日期（{earliest}）"
     deadline = answer_deadline(case)
     return (
-        f"《行政处罚告知书》于{case.notice_served_on}送达，当事人可在{PARTY_ANSWER_WORKING_DAYS}个工作日内（至{deadline}）"
+        f"《行政处罚告知书》于{case.notice_served_on}送达，当事人可在{deadline.rule.working_days}个工作日内（至{deadline}）"
         f"陈述、申辩或者要求听证，最早可于{earliest}作出处罚决定（《行政处罚法》第六十四条）。"
         "当事人已书面放弃陈述申辩和听证权利或已陈述申辩的，请先登记"
     )

@@ -3,10 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 # 行政处罚法 第42条: at least two law-enforcement officers with certificates handle a case.
 MIN_HANDLERS = 2
-# The party's time to answer a 告知 (issue 12 §6), a fixed figure of the law, not a deadline kind:
-# 《行政处罚法》(2021) 第六十四条第（一）项: a hearing is requested within 5 days of the notice; the SAMR
-# 《市场监督管理行政处罚程序规定》 treats 5 working days of silence after the 告知书 is served as a waiver.
-PARTY_ANSWER_WORKING_DAYS = 5
 # DOMAIN §3: complaints that count toward the grade; issue 6: ≥3 verified in 30 days warns.
 COMPLAINT_SPIKE_COUNT = 3
 COMPLAINT_SPIKE_DAYS = 30

@@ -44,12 +44,11 @@ from django.utils import timezone
 
 from core import audit
 from core.choices import Role
-from core.workdays import add_working_days, is_working_day
+from core.workdays import is_working_day
 from credit.choices import PenaltyType
 from enforcement import demo_disclosure, services
 from enforcement.case_steps import case_rights_waive
 from enforcement.choices import (
-    PARTY_ANSWER_WORKING_DAYS,
     CaseOutcome,
     CaseSource,
     CaseStage,
@@ -63,6 +62,8 @@ from enforcement.choices import (
     ReviewResult,
 )
 from enforcement.models import Case, Complaint, DiscretionStandard, PenaltyDecision, PenaltyDisclosure
+from supervision import deadlines
+from supervision.choices import DeadlineKind
 from supervision.models import Department, Inspector, InspectorConflict, MarketEntity
 
 ACTOR = "task:seed_demo"
@@ -539,7 +540,7 @@ def _served_on(p: Plan, today: dt.date) -> dt.date:
     for the one marked ``waiting`` the previous working day, so it is seen waiting out its period."""
     if p.decided_on:
         served = p.decided_on - dt.timedelta(days=1)
-        while served > p.filed_on and add_working_days(served, PARTY_ANSWER_WORKING_DAYS).date >= p.decided_on:
+        while served > p.filed_on and deadlines.due(DeadlineKind.PARTY_ANSWER, served).date >= p.decided_on:
             served -= dt.timedelta(days=1)
         return max(served, p.filed_on)
     back = 1 if p.extra.get("waiting") else 12
@@ -652,7 +653,7 @@ def _seed_case(p: Plan, ctx: dict) -> Case:
         _review(reviewer, case)
     served_on = _served_on(p, timezone.localdate())
     case = _advance(actor, case, CaseStage.NOTICE, served_on=served_on)
-    if p.decided_on and add_working_days(served_on, PARTY_ANSWER_WORKING_DAYS).date >= p.decided_on:
+    if p.decided_on and deadlines.due(DeadlineKind.PARTY_ANSWER, served_on).date >= p.decided_on:
         # Decided within the 5 working days: the party had waived its rights in writing.
         case = case_rights_waive(actor=actor, case=case, waived_on=served_on, note="当事人签署《放弃陈述、申辩和听证权利声明书》。")
     if target == CaseStage.NOTICE:

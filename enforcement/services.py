@@ -7,6 +7,7 @@ complaints (投诉举报).
 import datetime as dt
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -52,7 +53,8 @@ def _actor_label(actor) -> str:
 
 
 def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+    """The official behind ``actor``, or None for a system actor (a string, an API client)."""
+    return actor if isinstance(actor, get_user_model()) and actor.is_authenticated else None
 
 
 # --- numbering ---------------------------------------------------------------------------------

@@ -69,3 +69,4 @@ class DeadlineKind(models.TextChoices):
     OBJECTION_DECIDE = "objection_decide", _("异议处理决定")
     COMPLAINT = "complaint", _("投诉举报办理")
     CORRECTION_ORDER = "correction_order", _("责令改正期限")
+    PARTY_ANSWER = "party_answer", _("行政处罚告知后陈述、申辩和要求听证期限")
