@@ -64,11 +64,11 @@ class DisclosureRuleAdmin(PlatformDataAdmin):
 class EarlyStopApplicationAdmin(ScopedAdmin):
     """提前停止公示 (总局令第45号): the deciding department approves (the disclosure ends now) or refuses with reasons."""
 
-    list_display = ("tracking_no", "entity_id", "disclosure_number", "department", "applicant_name", "filed_at", "state", "decided_at")
+    list_display = ("tracking_no", "uscc_display", "disclosure_number", "department", "applicant_name", "filed_at", "state", "decided_at")
     list_filter = ("state",)
     search_fields = ("tracking_no", "applicant_name", "disclosure__number", "entity__uscc")
     list_select_related = ("department", "disclosure")
-    readonly_fields = ("tracking_no", "disclosure_number", "entity_id", "department", "applicant_name", "contact_phone", "contact_email", "filed_at",
+    readonly_fields = ("tracking_no", "disclosure_number", "uscc_display", "department", "applicant_name", "contact_phone", "contact_email", "filed_at",
                        "reason", "performed", "harm_removed", "evidence_links", "condition_checks", "state", "decided_by", "decided_at", "decision_reason")
     fields = readonly_fields
     actions = ["approve", "refuse"]
@@ -83,6 +83,10 @@ class EarlyStopApplicationAdmin(ScopedAdmin):
         evidence = path("<int:pk>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view),
                         name="enforcement_earlystopapplication_evidence")
         return [evidence, *super().get_urls()]
+
+    @admin.display(description=_("统一社会信用代码"), ordering="entity")
+    def uscc_display(self, obj):
+        return obj.entity_id
 
     @admin.display(description=_("行政处罚决定书文号"), ordering="disclosure__number")
     def disclosure_number(self, obj):

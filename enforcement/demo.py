@@ -47,7 +47,7 @@ from core.choices import Role
 from core.workdays import is_working_day
 from credit.choices import PenaltyType
 from enforcement import demo_disclosure, services
-from enforcement.case_steps import case_rights_waive
+from enforcement.case_steps import case_proposal_record, case_rights_waive
 from enforcement.choices import (
     CaseOutcome,
     CaseSource,
@@ -569,6 +569,17 @@ def _review(reviewer, case: Case, result=ReviewResult.PASSED, opinion: str = "")
     services.legal_review_record(actor=reviewer, case=case, result=result, opinion=opinion)
 
 
+def _propose(actor, case: Case, p: Plan) -> None:
+    """The handlers' 拟处罚意见 for a case waiting for 法制审核: the middle of the benchmark range for its circumstance."""
+    spec = p.standard
+    lo, hi = {Circumstance.LIGHTER: spec.ranges[0:2], Circumstance.GENERAL: spec.ranges[2:4], Circumstance.HEAVIER: spec.ranges[4:6]}[p.circumstance]
+    fine = M((lo + hi) // 2 // spec.step * spec.step)
+    case_proposal_record(
+        actor=actor, case=case, penalty_types=[PenaltyType.FINE], fine_amount=fine, circumstance=p.circumstance, legal_basis=spec.penalty_basis,
+        note="拟作出重大执法决定，报请法制审核。",
+    )
+
+
 def _decide(actor, rng: random.Random, case: Case, p: Plan, **override):
     spec = p.standard
     fine = _fine(rng, spec, p.circumstance) if spec else M("500")
@@ -644,6 +655,8 @@ def _seed_case(p: Plan, ctx: dict) -> Case:
         return services.case_close(actor=actor, case=case, outcome=target, note=p.extra["note"], closed_on=p.closed_on)
     reviewed = major or p.out_of_range
     if reviewed:
+        if target in (CaseStage.LEGAL_REVIEW, "returned") and p.standard:
+            _propose(actor, case, p)  # what the 法制审核 screen shows the reviewer (issue 12 §6)
         case = _advance(actor, case, CaseStage.LEGAL_REVIEW)
         if target == CaseStage.LEGAL_REVIEW:
             return case

@@ -222,7 +222,7 @@ def seed_inspections_demo(*, stdout=None) -> dict:
         stdout.write("双随机抽查演示数据已就绪：")
         stdout.write(f"  抽查计划：新增 {stats['plans_created']}，共 {stats['plans_total']}（其中部门联合 1 个，含重点监管事项 1 个）")
         stdout.write(f"  检查任务：新增 {stats['tasks_created']}；检查结果：新增 {stats['results_created']}，本次公示 {published}")
-        results = InspectionResult.objects.filter(task__plan__year=YEAR, task__plan__name__in=[s.name for s in PLANS])
+        results = InspectionResult.objects.filter(task__plan__year=YEAR, task__plan__name__in=[s.name for s in (*PLANS, KEY_PLAN)])
         stdout.write(f"  检查结果共 {results.count()}，其中已公示 {results.filter(state=ResultState.PUBLISHED).count()}")
         if stats["unstaffed"]:
             stdout.write(f"  无法配齐检查人员的任务：{stats['unstaffed']}")

@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from supervision import deadlines, services
@@ -103,7 +104,7 @@ class ScopeFilter(admin.SimpleListFilter):
 @admin.register(StatutoryDeadline)
 class StatutoryDeadlineAdmin(admin.ModelAdmin):
     form = StatutoryDeadlineForm
-    list_display = ("kind", "variant_display", "scope", "working_days", "citation", "effective_from", "effective_to", "in_force")
+    list_display = ("kind", "variant_display", "scope", "working_days", "citation_short", "effective_from", "effective_to", "in_force")
     list_filter = ("kind", InForceFilter, ScopeFilter, "department")
     search_fields = ("citation", "variant", "region_code", "note")
     list_select_related = ("department",)
@@ -136,6 +137,12 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
         for field in saved._meta.concrete_fields:
             setattr(obj, field.attname, getattr(saved, field.attname))
         obj._state.adding = False
+
+    @admin.display(description=_("依据"))
+    def citation_short(self, obj):
+        """The citation's first words in the list (the whole text on the rule's page), so the columns stay readable."""
+        text = obj.citation
+        return format_html('<span title="{}">{}</span>', text, text if len(text) <= 48 else text[:48] + "…")
 
     @admin.display(description=_("细分"), ordering="variant")
     def variant_display(self, obj):
