@@ -5,7 +5,7 @@ import re
 from django.db.models import QuerySet
 
 from core import uscc
-from core.choices import Role
+from core.scoping import department_of, is_platform_admin, scope_to_department  # noqa: F401  (re-exported until every site imports core.scoping)
 from core.search import name_matches
 from supervision.models import MarketEntity
 
@@ -25,33 +25,6 @@ PUBLIC_ENTITY_FIELDS = (
     "status",
 )
 USCC_PREFIX = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2,18}$")
-
-
-def is_platform_admin(user) -> bool:
-    """Superuser or 平台管理员. The group check is remembered on the user object, which lives for one
-    request, because an admin page asks it once per registered model and row."""
-    if not (user and user.is_authenticated):
-        return False
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "_platform_admin", None)
-    if cached is None:
-        cached = user._platform_admin = user.groups.filter(name=Role.PLATFORM_ADMIN).exists()
-    return cached
-
-
-def department_of(user):
-    return getattr(user, "department", None)
-
-
-def scope_to_department(queryset: QuerySet, user, field: str = "department") -> QuerySet:
-    """Rows an official may change: their own department's, or all for a platform admin."""
-    if is_platform_admin(user):
-        return queryset
-    dept = department_of(user)
-    if dept is None:
-        return queryset.none()
-    return queryset.filter(**{field: dept})
 
 
 def public_entities() -> QuerySet:
