@@ -43,9 +43,7 @@ lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Migrates first, then every script in bench/ (bench/run.py; ENTITIES, RECORDS, PENALTIES set the sizes).
+# `make test` runs the same steps at a small size (tests/test_bench_smoke.py).
 bench: $(VENV)/.dev-installed
-	$(PY) bench/generate.py --entities $${ENTITIES:-1000000}
-	$(PY) bench/search.py
-	$(PY) bench/credit.py --load --records $${RECORDS:-5000000}
-	$(PY) bench/credit.py --fresh
-	$(PY) bench/enforcement.py --publish 10000 --load $${PENALTIES:-500000} --measure
+	$(PY) bench/run.py

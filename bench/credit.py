@@ -48,9 +48,9 @@ from django.utils import timezone  # noqa: E402
 from core import services as core_services  # noqa: E402
 from credit import evaluation  # noqa: E402
 from credit.choices import GRADE_RANK, Grade, Polarity, RecordCategory, Severity  # noqa: E402
-from credit.demo import COMPLAINTS, INSPECTION_TOPICS, LICENCES, MARKET, PENALTIES, TAX_BASIS  # noqa: E402
 from credit.models import CreditRecord, EntityCredit, PublicityRule  # noqa: E402
 from credit.services import publicity_window  # noqa: E402
+from demo.credit_plan import COMPLAINTS, INSPECTION_TOPICS, LICENCES, MARKET, PENALTIES, TAX_BASIS  # noqa: E402
 from supervision.models import Department  # noqa: E402
 
 TABLE = CreditRecord._meta.db_table
@@ -60,7 +60,8 @@ MARK = "BENCH-"
 BENCH_ENTITIES = "substr(uscc, 9, 2) = 'MX'"
 COLUMNS = [
     "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis", "amount",
-    "restriction_ends_on", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id", "state", "state_reason", "created_at", "updated_at",
+    "penalty_types", "restriction_ends_on", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id", "state", "state_reason",
+    "created_at", "updated_at",
 ]
 NULL = r"\N"
 
@@ -100,7 +101,7 @@ def build_record(rng: random.Random, n: int) -> tuple:
     """One record: mostly licences and clean inspections, some negatives of each severity, over the last 6 years."""
     uscc = _usccs[rng.randrange(len(_usccs))]
     roll = rng.random()
-    severity, amount, restriction = "", None, None
+    severity, amount, restriction, penalty_types = "", None, None, "{}"
     market = rng.choice(MARKET_DEPTS)
     if roll < 0.40:
         title, basis = rng.choice(LICENCE_SPECS)
@@ -153,6 +154,7 @@ def build_record(rng: random.Random, n: int) -> tuple:
         day = _today - dt.timedelta(days=rng.randint(0, 2190))
         amount = rng.randint(bounds[0] // 100, bounds[1] // 100) * 100 if bounds else None
         content = f"{facts}处罚决定：{f'罚款人民币{amount}元' if amount else '警告'}。"
+        penalty_types = "{fine}" if amount else "{warning}"  # 行政处罚法 第9条 kinds, as a push would carry them
         if severity == Severity.SERIOUS and rng.random() < 0.2:
             restriction = day + dt.timedelta(days=365 * rng.choice([3, 4, 5]))
     published, ends_on, repairable_from, rule_id = window(polarity, severity, day, restriction)
@@ -161,7 +163,7 @@ def build_record(rng: random.Random, n: int) -> tuple:
         state, reason = "repaired", "信用修复申请已核准"
     return (
         uscc, _depts[dept], f"{MARK}{n:09d}", category, polarity, severity, title, content, day.isoformat(), basis,
-        NULL if amount is None else f"{amount}.00", NULL if restriction is None else restriction.isoformat(), "t" if published else "f",
+        NULL if amount is None else f"{amount}.00", penalty_types, NULL if restriction is None else restriction.isoformat(), "t" if published else "f",
         ends_on.isoformat(), repairable_from.isoformat(), rule_id, state, reason, _now, _now,
     )
 
@@ -196,6 +198,19 @@ def table_ddl(cursor, table: str):
     return constraints, cursor.fetchall()
 
 
+def missing_columns(cursor) -> list[str]:
+    """NOT NULL columns of the table without a database default that COPY would leave empty: a column
+    added by a later migration must be added to ``COLUMNS`` and ``build_record`` (the smoke test,
+    tests/test_bench_smoke.py, runs ``--load`` on every ``make test``)."""
+    cursor.execute(
+        """SELECT column_name FROM information_schema.columns
+           WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL AND is_identity = 'NO'
+           ORDER BY ordinal_position""",
+        [TABLE],
+    )
+    return [name for (name,) in cursor.fetchall() if name not in COLUMNS]
+
+
 def bench_count(cursor) -> int:
     cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE source_ref LIKE %s", [MARK + "%"])
     return cursor.fetchone()[0]
@@ -209,6 +224,8 @@ def load(total: int, workers: int) -> None:
     with connection.cursor() as cursor:
         if bench_count(cursor):
             sys.exit("已有基准信用记录。请先运行 python bench/credit.py --reset")
+        if missing := missing_columns(cursor):
+            sys.exit(f"bench/credit.py 不认识信用记录表的必填列：{', '.join(missing)}（请在 COLUMNS 和 build_record 中补上）")
         cursor.execute("SELECT uscc FROM supervision_marketentity ORDER BY uscc")
         _usccs.extend(row[0] for row in cursor.fetchall())
     if len(_usccs) < 100_000:
@@ -353,7 +370,7 @@ def sample_usccs(rng: random.Random, n: int) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT uscc FROM supervision_marketentity WHERE {BENCH_ENTITIES} ORDER BY uscc")
         codes = [row[0] for row in cursor.fetchall()]
-    return rng.sample(codes, n)
+    return rng.sample(codes, min(n, len(codes)))
 
 
 def forget_grades() -> None:
@@ -405,11 +422,11 @@ def time_checks(results: list, rng: random.Random, calls: int) -> None:
     results.append(("POST /api/v1/credit-checks/（1000 个代码）", f"p50 {p50:.0f} ms · p95 {p95:.0f} ms", f"{calls} 次；最大 {max(timings):.0f} ms"))
 
 
-def time_push(results: list, rng: random.Random) -> None:
+def time_push(results: list, rng: random.Random, size: int = 5000) -> None:
     key = api_client(["records:write"])
     client = Client()
     run = timezone.now().strftime("%Y%m%d%H%M%S")
-    codes = sample_usccs(rng, 5000)
+    codes = sample_usccs(rng, size)
     today = timezone.localdate()
 
     def batch(version: int) -> list[dict]:
@@ -420,7 +437,7 @@ def time_push(results: list, rng: random.Random) -> None:
             "amount": f"{2000 + i % 3000}.00",
         } for i, code in enumerate(codes)]
 
-    for label, records in (("新建 5000 条", batch(1)), ("原样重推（幂等，无变化）", batch(1)), ("更新 5000 条", batch(2))):
+    for label, records in ((f"新建 {len(codes)} 条", batch(1)), ("原样重推（幂等，无变化）", batch(1)), (f"更新 {len(codes)} 条", batch(2))):
         payload = json.dumps({"records": records}, ensure_ascii=False)
         t = time.perf_counter()
         response = client.post("/api/v1/credit-records/", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
@@ -489,7 +506,7 @@ def measure(args) -> None:
     if args.explain:
         explain()
     time_checks(results, rng, args.calls)
-    time_push(results, rng)
+    time_push(results, rng, args.push)
     time_pages(results, rng, args.pages)
     print("\n| 项目 | 结果 | 说明 |\n|---|---|---|")
     for row in results:
@@ -508,6 +525,7 @@ def main() -> None:
     parser.add_argument("--skip-evaluation", action="store_true", help="不计时全量评价")
     parser.add_argument("--calls", type=int, default=30, help="credit-checks 调用次数（默认 30）")
     parser.add_argument("--pages", type=int, default=200, help="主体页面请求数（默认 200）")
+    parser.add_argument("--push", type=int, default=5000, help="推送接口每批记录数（默认 5000）")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     if args.reset:

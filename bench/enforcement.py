@@ -80,11 +80,13 @@ def escape(value) -> str:
 
 
 def copy_rows(cursor, model, rows: list[dict]) -> None:
-    columns = [f.column for f in model._meta.concrete_fields]
-    attnames = [f.attname for f in model._meta.concrete_fields]
+    """COPY every concrete column; a column the row does not name gets the model field's default,
+    as ``Model.objects.create`` would give it (so a column added by a later migration cannot break the load)."""
+    fields = model._meta.concrete_fields
+    columns = [f.column for f in fields]
     buf = io.StringIO()
     for row in rows:
-        buf.write("\t".join(escape(row.get(a)) for a in attnames))
+        buf.write("\t".join(escape(row[f.attname] if f.attname in row else f.get_default()) for f in fields))
         buf.write("\n")
     buf.seek(0)
     cols = ", ".join(f'"{c}"' for c in columns)

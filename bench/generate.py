@@ -4,7 +4,7 @@
     python bench/generate.py --reset                # delete the bench entities again
     python bench/generate.py --reset --entities N   # both
 
-Rows are built by the demo's own builders (supervision/management/commands/seed_demo.py), so
+Rows are built by the demo's own builders (demo/city.py), so
 names, industries, districts and USCCs look the same as the demo's; every USCC is valid and unique,
 and the data are deterministic. Bench rows are marked by their organisation code: positions 9–10 of
 the USCC are ``MX`` (demo rows use ``MA``), so ``--reset`` deletes exactly them. Bench rows get no
@@ -36,7 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from supervision.management.commands.seed_demo import (  # noqa: E402
+from demo.city import (  # noqa: E402
     BENCH_ORG_PREFIX,
     ORG_SPACE,
     REGION_CODES,

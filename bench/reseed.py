@@ -1,6 +1,6 @@
 """How long seeding the demo again takes on an existing demo city (it must add nothing).
 
-    python bench/reseed.py                 # time each app's seed_demo hook, then the whole seed_demo, --rounds times
+    python bench/reseed.py                 # time each app's demo seeding (demo/<app>.py), then the whole seed_demo, --rounds times
 
 The test suite checks only that a second seeding adds nothing (tests/*/test_demo.py); its duration
 depends on the machine, so it is measured here. Run it on the demo database (``manage.py seed_demo``
@@ -23,10 +23,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.apps import apps  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-HOOKS = ("credit", "inspections", "enforcement")
+from demo.credit import seed_credit_demo  # noqa: E402
+from demo.enforcement import seed_enforcement_demo  # noqa: E402
+from demo.inspections import seed_inspections_demo  # noqa: E402
+
+SEEDS = {"credit": seed_credit_demo, "inspections": seed_inspections_demo, "enforcement": seed_enforcement_demo}
 
 
 def timed(run) -> float:
@@ -40,7 +43,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     call_command("seed_demo", stdout=io.StringIO())  # the demo city exists before the first timed round
-    runs = {label: lambda label=label: apps.get_app_config(label).seed_demo(io.StringIO()) for label in HOOKS}
+    runs = {label: lambda seed=seed: seed(stdout=io.StringIO()) for label, seed in SEEDS.items()}
     runs["seed_demo"] = lambda: call_command("seed_demo", stdout=io.StringIO())
     for name, run in runs.items():
         seconds = [timed(run) for _ in range(args.rounds)]

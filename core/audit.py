@@ -28,7 +28,7 @@ from core.choices import ActorType, HashScheme
 
 GENESIS = "0" * 64
 # An arbitrary, fixed key for pg_advisory_xact_lock: serialises appends to the chain.
-_CHAIN_LOCK = 0x41554449  # "AUDI"
+CHAIN_LOCK = 0x41554449  # "AUDI"
 
 request_id_var = contextvars.ContextVar("request_id", default="")
 client_ip_var = contextvars.ContextVar("client_ip", default=None)
@@ -115,7 +115,7 @@ def record(*, actor, action: str, target, before=None, after=None, target_label:
 
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
         prev = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
         if isinstance(target, tuple):
             target_type, target_id = target

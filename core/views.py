@@ -5,16 +5,13 @@ so no page shows an exception's text. A view that wants to tell the public *what
 raises ``PublicHttp404`` with a message written for people; that message, and only that one, is shown.
 """
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import render
 
 from core.api.errors import error_body, json_404, json_500
+from core.http import PublicHttp404
 
 NOT_FOUND = "您访问的页面不存在。"
-
-
-class PublicHttp404(Http404):
-    """A 404 whose message is written for the public (Chinese, no internals) and shown on the page."""
 
 
 def _is_api(request) -> bool:

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from credit.choices import OTHER_ACT_CATEGORIES, Polarity, RecordCategory, RecordState
 from credit.models import CreditRecord
-from credit.scan import WarningRule
+from credit.warning_rules import WarningRule
 from supervision import deadlines
 from supervision.choices import DeadlineKind
 

@@ -7,15 +7,12 @@ class CreditConfig(AppConfig):
     verbose_name = "信用监管"
 
     def ready(self):
-        from credit import signals  # noqa: F401  (a new roster entity is graded on commit)
+        from credit import receivers  # noqa: F401  (a new roster entity is graded on commit)
         from credit.acts import RULES as ACT_RULES
         from credit.scan import register_rule
 
         for rule in ACT_RULES:  # 其他行政行为超期公示 (issue 12 §2)
             register_rule(rule)
+        from credit.filings import register_filing_kinds
 
-    def seed_demo(self, stdout):
-        """Called at the end of ``manage.py seed_demo``: credit records, list entries and grades (credit/demo.py)."""
-        from credit.demo import seed_credit_demo
-
-        return seed_credit_demo(stdout=stdout)
+        register_filing_kinds()  # CN XF YY YC: /track/ and the status endpoints (core.filings)

@@ -38,12 +38,15 @@ a fact decided exactly 12 months ago still counts, one decided a day earlier doe
 
 import datetime as dt
 import json
+import time
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
 from credit.choices import GRADE_RANK, Grade, ListGround, ListType, RecordCategory, Severity
+from credit.models import EvaluationModel
 
 # Serialises evaluations: a nightly full run and an incremental one never interleave.
 _EVAL_LOCK = 0x43524544  # "CRED"
@@ -242,8 +245,6 @@ class EvaluationResult:
 
 
 def model_in_force(day: dt.date):
-    from credit.models import EvaluationModel
-
     model = EvaluationModel.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
     if model is None:  # before the first version's date: the first version explains it
         model = EvaluationModel.objects.order_by("effective_from").first()
@@ -253,8 +254,6 @@ def model_in_force(day: dt.date):
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
-    from dateutil.relativedelta import relativedelta
-
     return day + relativedelta(months=months)
 
 
@@ -271,8 +270,6 @@ def lookback_start(today: dt.date, months: int = LOOKBACK_MONTHS) -> dt.date:
 
 def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) -> EvaluationResult:
     """Re-grade every entity (``usccs`` None) or just these; one transaction, set-based SQL."""
-    import time
-
     started = time.monotonic()
     today = today or timezone.localdate()
     model = model_in_force(today)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
+from core.admin_base import add_service_errors
 from credit import services
 from credit.choices import GRADE_ORDER, LIST_GROUNDS, Colour, Grade, ListGround, ListType, ObjectionOutcome, RemovalReason, Severity
 from credit.models import CreditCommitment, CreditRecord, EvaluationModel, JointMeasure, ListEntry
@@ -35,19 +36,6 @@ def dry_run(service, **kwargs) -> ValidationError | None:
         return None
     except ValidationError as exc:
         return exc
-
-
-def add_service_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """Put a service's ValidationError on the form: by field where the form has it, else on top."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            name = aliases.get(key, key)
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class NoModelValidationMixin:

@@ -4,21 +4,19 @@ The forms only check what a person typed; the rules of DOMAIN §3 are the servic
 repair_apply, objection_file), and their exact reasons are put back on the form. Contact details
 are confidential: they appear on the applicant's own form and nowhere else.
 
-``filing_status`` is the one public view of a filing's progress, shared by the track page and
-the status endpoints of the public API, so neither can show more than the other.
+The one public view of a filing's progress (``filing_status``) and the kinds of filing are
+``core.filings``'s; credit's kinds are registered from ``credit.filings``.
 """
 
 import datetime as dt
 import re
 
 from django import forms
-from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from core import uscc as uscc_lib
-from credit.choices import CommitmentType, ExitState, ObjectionState, RepairState
-from credit.models import CreditCommitment, ListExitApplication, Objection, RepairApplication
+from core.filings import filing_model, filing_status  # noqa: F401 - moved to core.filings; re-exported until every site imports it there
+from credit.choices import CommitmentType
 from credit.services import COMMITMENT_TEMPLATES
 from supervision.models import Department
 from supervision.selectors import public_entities
@@ -219,89 +217,3 @@ class ListExitForm(FilingContactMixin):
 class TrackForm(forms.Form):
     tracking_no = forms.CharField(label="受理编号", max_length=32, widget=TextInput(autocomplete="off", spellcheck="false", placeholder="如 YY20261122-123456"))
     code = forms.CharField(label="查询码", max_length=16, widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
-
-
-# --- one public view of a filing's progress (track page and status endpoints) --------------------
-
-# Tracking-number prefix → the kind of filing (credit.services: CN commitments, XF repairs, YY objections).
-FILING_KINDS = {
-    "CN": (CreditCommitment, "信用承诺"), "XF": (RepairApplication, "信用修复申请"), "YY": (Objection, "异议申诉"), "YC": (ListExitApplication, "移出名单申请"),
-}
-
-
-def filing_hooks() -> dict:
-    """Filings of other apps, ``{prefix: app config}``. Credit imports none of them (DESIGN.md): an app's
-    config defines ``filing_models()`` returning ``{prefix: model}`` and ``filing_status(obj)`` returning
-    the kind, status, deadline and outcome as the public may see them (the keys of ``filing_status``)."""
-    hooks = {}
-    for config in apps.get_app_configs():
-        hook = getattr(config, "filing_models", None)
-        if callable(hook):
-            hooks.update({prefix: config for prefix in hook()})
-    return hooks
-
-
-def filing_model(tracking_no: str):
-    """The model a tracking number belongs to by its prefix, or None."""
-    prefix = str(tracking_no or "").strip().upper()[:2]
-    kind = FILING_KINDS.get(prefix)
-    if kind:
-        return kind[0]
-    config = filing_hooks().get(prefix)
-    return config.filing_models()[prefix] if config else None
-
-
-def _shown(value) -> str:
-    """A fact as the track page prints it (dates the Chinese way)."""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value)
-        return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
-    if isinstance(value, dt.date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return "" if value is None else str(value)
-
-
-def filing_status(obj) -> dict:
-    """``{"tracking_no", "kind", "status", "status_label", "deadline", "deadline_label", "provisional", "outcome", ...}``
-    as the public may see it: never contact details, never who handled it."""
-    today = timezone.localdate()
-    data = {"tracking_no": obj.tracking_no, "deadline": None, "deadline_label": "", "provisional": False, "outcome": "", "facts": []}
-    if isinstance(obj, CreditCommitment):
-        data.update(kind="信用承诺", status=obj.state, status_label=obj.get_state_display())
-        data["facts"] = [("承诺类型", obj.get_commitment_type_display()), ("作出日期", obj.made_on), ("承诺内容", obj.content)]
-        if obj.state == "in_progress":
-            data.update(deadline=obj.due_on, deadline_label="履约期限")
-        else:
-            data["facts"].append(("认定日期", obj.resolved_on))
-            data["outcome"] = obj.get_state_display() + (f"：{obj.resolution_note}" if obj.resolution_note else "")
-    elif isinstance(obj, RepairApplication):
-        data.update(kind="信用修复申请", status=obj.state, status_label=obj.get_state_display())
-        data["facts"] = [("提交时间", obj.filed_at), ("修复决定部门", obj.department.name)]
-        if obj.state != RepairState.SUBMITTED:
-            data["outcome"] = obj.get_state_display() + (f"：{obj.decision_reason}" if obj.decision_reason else "")
-    elif isinstance(obj, Objection):
-        data.update(kind="异议申诉", status=obj.state, status_label=obj.get_state_display(), provisional=obj.deadline_provisional)
-        data["facts"] = [("提交时间", obj.filed_at), ("处理部门", obj.department.name), ("受理期限", obj.accept_due_on), ("办结期限", obj.decide_due_on)]
-        if obj.state == ObjectionState.SUBMITTED:
-            data.update(deadline=obj.accept_due_on, deadline_label="受理期限")
-        elif obj.state == ObjectionState.ACCEPTED:
-            data.update(deadline=obj.decide_due_on, deadline_label="办结期限")
-        elif obj.state == ObjectionState.REFUSED:
-            data["outcome"] = "不予受理" + (f"：{obj.accept_reason}" if obj.accept_reason else "")
-        else:
-            data["outcome"] = obj.get_outcome_display() + (f"：{obj.outcome_reason}" if obj.outcome_reason else "")
-    elif isinstance(obj, ListExitApplication):
-        data.update(kind="移出名单申请", status=obj.state, status_label=obj.get_state_display(), provisional=obj.deadline_provisional)
-        data["facts"] = [("名单", obj.get_list_type_display()), ("提交时间", obj.filed_at), ("决定部门", obj.department.name)]
-        if obj.state == ExitState.SUBMITTED and obj.decide_due_on:
-            data.update(deadline=obj.decide_due_on, deadline_label="决定期限")
-        elif obj.state != ExitState.SUBMITTED:
-            data["outcome"] = obj.get_state_display() + (f"：{obj.decision_reason}" if obj.decision_reason else "")
-    else:
-        for prefix, config in filing_hooks().items():
-            if isinstance(obj, config.filing_models()[prefix]):
-                data.update(config.filing_status(obj))
-                break
-    data["overdue"] = bool(data["deadline"] and data["deadline"] < today)
-    data["facts"] = [(label, _shown(value)) for label, value in data["facts"]]
-    return data

@@ -6,20 +6,24 @@
   this module only reads cells and turns ``index`` into the spreadsheet row (header = 第1行).
 - Saving is one ``services.credit_records_push`` of every row, so a file is imported whole or not
   at all, in one transaction, with one audit event.
+- Reading cells, the preview objects and the template layout are the framework's (``core.file_import``).
 """
 
-import csv
 import datetime as dt
-import io
-import re
-import unicodedata
-from dataclasses import dataclass, field
-from decimal import Decimal
-from pathlib import Path
 
 from django.utils import timezone
 
-from core import uscc
+from core import file_import, uscc
+from core.file_import import (  # noqa: F401 - the import module's protocol (core.file_import), re-exported
+    MAX_FILE_BYTES,
+    ImportFileError,
+    ParsedFile,
+    Preview,
+    RowPreview,
+    file_format,
+    read_rows,
+    workbook,
+)
 from credit import record_upsert, services
 from credit.choices import OTHER_ACT_CATEGORIES, Polarity, RecordCategory, Severity
 from credit.models import CreditRecord
@@ -50,8 +54,6 @@ HEADER_ALIASES = {
     "统一代码": "uscc",
 }
 REQUIRED_COLUMNS = ("来源编号", "统一社会信用代码", "信息类别", "性质", "标题", "决定日期")
-EXTENSIONS = {".xlsx": "xlsx", ".csv": "csv"}
-MAX_FILE_BYTES = 20 * 1024 * 1024
 # The template's example row must never match a real record (issue 11: a left-over example row
 # moved 郑市监罚〔2026〕12号 to another entity): its reference can never be real, and rows whose
 # reference starts with 示例 are refused with a clear row error (services.clean_records).
@@ -71,147 +73,6 @@ EXAMPLE_ROW = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (type, encoding, columns, size)."""
-
-
-@dataclass
-class ParsedFile:
-    rows: list  # [{"row": spreadsheet row, "data": {field: JSON-safe value}}]
-    ignored_columns: list = field(default_factory=list)
-
-
-@dataclass
-class RowPreview:
-    row: int
-    data: dict
-    errors: list  # "字段：说明"
-    action: str = ""  # 新增 / 更新
-    note: str = ""
-
-
-@dataclass
-class Preview:
-    rows: list
-    errors: list  # "第N行：字段：说明", in row order
-    ignored_columns: list = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def counts(self) -> dict:
-        return {
-            "total": len(self.rows),
-            "bad": sum(1 for r in self.rows if r.errors),
-            "new": sum(1 for r in self.rows if r.action == "新增"),
-            "update": sum(1 for r in self.rows if r.action == "更新"),
-        }
-
-
-def _fold(text) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or ""))).casefold()
-
-
-def _cell(value):
-    """A cell as a JSON-safe value: dates as ISO text, Excel's whole floats without '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, int | Decimal):
-        return str(value)
-    return str(value).strip()
-
-
-def file_format(name: str) -> str:
-    suffix = Path(name or "").suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise ImportFileError(f"不支持的文件类型“{suffix or name}”：请上传 .xlsx 或 .csv 文件（可先下载导入模板）")
-    return EXTENSIONS[suffix]
-
-
-def _read_table(data: bytes, fmt: str) -> list[list]:
-    if fmt == "csv":
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")  # Excel on Chinese Windows saves CSV in GB18030
-            except UnicodeDecodeError:
-                raise ImportFileError("CSV 文件编码无法识别：请另存为“CSV UTF-8（逗号分隔）”")
-        if "\x00" in text:
-            raise ImportFileError("文件内容不是 CSV 文本：请上传 .xlsx 或 .csv 文件")
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
-    import zipfile
-
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(f"XLSX 文件无法读取（{type(exc).__name__}）：请确认是 Excel 2007 及以上版本保存的 .xlsx 文件")
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def read_rows(
-    data: bytes, name: str, *, columns: dict, aliases: dict, required: tuple, max_rows: int, header_hint: str, oversize_hint: str = "",
-) -> ParsedFile:
-    """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行).
-
-    ``columns`` maps each Chinese header to its field (the template order; the header is the field's
-    label in messages), ``aliases`` other spellings, ``required`` the headers a file must have. A file
-    that cannot be used as a whole is an ``ImportFileError``. Shared by every department file import
-    (credit records here, discretion benchmarks in ``enforcement.imports``)."""
-    fmt = file_format(name)
-    if not data:
-        raise ImportFileError("文件为空")
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(f"文件超过 {MAX_FILE_BYTES // 1024 // 1024} MB：请分批导入{oversize_hint}")
-    table = _read_table(data, fmt)
-    while table and all(_cell(v) == "" for v in table[0]):
-        table.pop(0)  # leading blank lines are not the header
-    if not table:
-        raise ImportFileError(f"文件中没有内容：第1行应为列名（{header_hint}）")
-    headers = {_fold(k): v for k, v in {**columns, **aliases}.items()}
-    labels = {field_: header for header, field_ in columns.items()}
-    by_index, ignored, seen = {}, [], set()
-    for i, title in enumerate(table[0]):
-        text = _cell(title)
-        name_ = headers.get(_fold(text))
-        if name_ is None:
-            if text:
-                ignored.append(text)
-            continue
-        if name_ in seen:
-            raise ImportFileError(f"列“{labels[name_]}”出现了两次")
-        seen.add(name_)
-        by_index[i] = name_
-    missing = [h for h in required if columns[h] not in seen]
-    if missing:
-        raise ImportFileError(f"缺少必需的列：{'、'.join(missing)}（第1行应为列名，请使用导入模板）")
-    rows = []
-    for offset, values in enumerate(table[1:], start=2):
-        data_ = {name_: _cell(values[i]) if i < len(values) else "" for i, name_ in by_index.items()}
-        if all(v == "" for v in data_.values()):
-            continue
-        rows.append({"row": offset, "data": data_})
-    if not rows:
-        raise ImportFileError("文件中没有数据行（第1行为列名，数据从第2行开始）")
-    if len(rows) > max_rows:
-        raise ImportFileError(f"一次最多导入 {max_rows} 行，本文件 {len(rows)} 行：请分批导入")
-    return ParsedFile(rows=rows, ignored_columns=ignored)
-
-
 def parse(data: bytes, name: str) -> ParsedFile:
     """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行)."""
     return read_rows(
@@ -221,18 +82,13 @@ def parse(data: bytes, name: str) -> ParsedFile:
 
 
 def field_detail(attr: str | None, detail: str) -> str:
-    """“字段：说明”; the service's detail often starts with the field's name, which is not repeated."""
-    label = FIELD_LABELS.get(attr)
-    if not label:
-        return detail
-    if detail.startswith(label) and detail[len(label):][:1] in ("“", " "):
-        detail = detail[len(label):].lstrip()
-    return f"{label}：{detail}"
+    """“字段：说明” with this file's column headers (``core.file_import.field_detail``)."""
+    return file_import.field_detail(attr, detail, FIELD_LABELS)
 
 
 def row_error(row: int, attr: str | None, detail: str) -> str:
     """“第N行：字段：说明”, N being the spreadsheet row (the header is 第1行)."""
-    return f"第{row}行：{field_detail(attr, detail)}"
+    return file_import.row_error(row, attr, detail, FIELD_LABELS)
 
 
 def subject_change_items(parsed_rows: list, department) -> list[dict]:
@@ -296,51 +152,12 @@ def push(parsed_rows: list, *, actor, department) -> services.PushResult:
 
 
 def errors_by_row(parsed_rows: list, items: list) -> list[str]:
-    lines = []
-    for item in items:
-        if item["index"] is None or item["index"] >= len(parsed_rows):
-            lines.append(f"文件：{item['detail']}")
-        else:
-            lines.append(row_error(parsed_rows[item["index"]]["row"], item["attr"], item["detail"]))
-    return lines
+    return file_import.errors_by_row(parsed_rows, items, FIELD_LABELS)
 
 
 def refusal_lines(parsed_rows: list, exc) -> list[str]:
-    """The lines of a push's refusal: by spreadsheet row for a batch's ``RecordsInvalid`` items, else its messages
-    (a service that already words them as “第N行：…”, as ``enforcement.services`` does)."""
-    return errors_by_row(parsed_rows, exc.items) if hasattr(exc, "items") else exc.messages
-
-
-def workbook(*, title: str, columns: dict, required: tuple, example: dict, widths: tuple, notes: dict, notes_width: int) -> bytes:
-    """An import template: the headers (required ones in red), one example row, and a sheet “填写说明” of what
-    each column takes. Shared by every department file import (``enforcement.imports`` too)."""
-    import openpyxl
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title
-    headers = list(columns)
-    sheet.append(headers)
-    sheet.append([example[h] for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF" if cell.value in required else "000000")
-        cell.fill = PatternFill("solid", fgColor="C00000" if cell.value in required else "D9D9D9")
-    for number, (_header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "A2"
-    guide = book.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写说明"])
-    for header in headers:
-        guide.append([header, "必填" if header in required else "选填", notes.get(header, "")])
-    guide.append([])
-    guide.append(["第1行为列名，数据从第2行开始；任何一行有误则整份文件不导入。"])
-    guide.column_dimensions["A"].width = 18
-    guide.column_dimensions["C"].width = notes_width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    """The lines of a push's refusal, by spreadsheet row (``core.file_import.refusal_lines``)."""
+    return file_import.refusal_lines(parsed_rows, exc, FIELD_LABELS)
 
 
 def template_workbook() -> bytes:

@@ -1,9 +1,29 @@
-"""Re-grading that is never lost (issue 11): a mark per changed entity, written in the transaction
-of the change, drained by the worker.
+"""The evaluation queue: re-grading that is never lost (issue 11), and the one re-grading policy of
+every change (issue 13 §2).
 
-Every change a grade depends on (a record pushed, a list entry added, a new roster entity, an
-industry's risk level) calls ``regrade_mark`` inside its own transaction, so the mark commits or
-rolls back with the change. Then two paths re-grade the marked entities:
+The policy
+----------
+1. **Every change a grade depends on marks its entities in its own transaction**, through this
+   module: ``enqueue_evaluation(usccs)`` (a record pushed, saved or corrected, a list entry added, a
+   serious-list entry ending after 3 years, a new roster entity) or ``regrade_mark_industries``
+   (an industry's risk level). The mark (``RegradeMark``, an outbox row) commits or rolls back with
+   the change, so the re-grade cannot be lost. On commit the fast path is queued
+   (``evaluate_entities``), one task per 1000 codes of the transaction.
+2. **A change that takes a fact off the public pages also re-grades at once**, in its own
+   transaction: revocation and repair (``credit.services.records._set_state``) and removal from a
+   list (``credit.services.lists.list_entry_remove``) call ``credit.evaluation.evaluate`` for the
+   one entity. The fact must leave the public grade's reasons at the moment it leaves the record
+   page; a grade written in the same transaction cannot be lost either.
+3. Nothing else re-grades: the drain below (every minute) and the nightly risk scan (which first
+   drains, then re-grades everyone) are the safety net for 1.
+
+Discrepancy kept on purpose (issue 13 is moves only; tests observe it): the paths of rule 2 write no
+mark, since their grade is already current when they commit. If they ever stop re-grading
+synchronously, they must call ``enqueue_evaluation`` like every other change.
+
+The outbox
+----------
+Then two paths re-grade the marked entities:
 
 - the fast path: on commit, ``evaluate_entities`` is queued (``publish``: bounded by the broker's
   short timeouts in portal/settings.py, and a failure is logged, never raised into the request);
@@ -16,40 +36,21 @@ the marks it re-grades, in the transaction that re-grades them (``DELETE … WHE
 FOR UPDATE SKIP LOCKED) RETURNING uscc``): a mark not yet committed is invisible to it and stays
 for the next drain; a mark it deletes was committed before the DELETE, so the evaluation, a later
 statement of the same transaction, sees the change that wrote it.
-
-Revocation, repair and removal from a list re-grade synchronously, in the transaction of the
-change (``credit.services._set_state``, ``list_entry_remove``): the fact must leave the public
-pages at once, and a grade written in the same transaction cannot be lost either, so those paths
-need no mark.
 """
-
 import logging
+import threading
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from credit.evaluation import _EVAL_LOCK, evaluate
+from credit.models import RegradeMark  # noqa: F401  (re-exported: the outbox row)
+from credit.tasks import evaluate_entities as evaluate_entities_task
 
 logger = logging.getLogger(__name__)
 
 DRAIN_BATCH = 5000  # marks drained per transaction
 DRAIN_MAX_BATCHES = 100  # a drain stops after this many batches; the next minute's run goes on
-
-
-class RegradeMark(models.Model):
-    """An entity whose grade must be recomputed (a transactional outbox row, one per change)."""
-
-    uscc = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True, db_collation="C")
-    marked_at = models.DateTimeField(_("标记时间"))
-
-    class Meta:
-        app_label = "credit"
-        verbose_name = _("待重新评价主体")
-        verbose_name_plural = _("待重新评价主体")
-
-    def __str__(self):
-        return f"{self.uscc}（{self.marked_at:%Y-%m-%d %H:%M}标记）"
 
 
 def regrade_mark(usccs) -> int:
@@ -127,3 +128,42 @@ def publish(task, *args, **kwargs) -> bool:
     except Exception:  # any broker or connection error: the request must not fail for it
         logger.warning("任务 %s 未能入队（消息队列不可用）；已由待重新评价标记兜底", getattr(task, "name", task), exc_info=True)
         return False
+
+
+# --- the fast path: one task per 1000 codes of a transaction, queued on commit ------------------
+
+_pending = threading.local()
+
+
+def _send_evaluations(codes: list[str]) -> None:
+    """The fast path; never raises (``publish``): the marks keep the work if it fails."""
+    for i in range(0, len(codes), 1000):
+        if not publish(evaluate_entities_task, codes[i : i + 1000]):
+            return  # the broker is down: don't wait on it again for the other chunks
+
+
+def _flush_pending() -> None:
+    codes, _pending.codes = sorted(getattr(_pending, "codes", None) or ()), None
+    _send_evaluations(codes)
+
+
+def enqueue_evaluation(usccs) -> None:
+    """Re-grade these entities after the transaction commits (the worker does it within a minute).
+
+    Codes collected in one transaction go out together, in tasks of up to 1000 codes, so a roster
+    import of 100,000 rows sends 100 tasks, not 100,000. First, in the caller's transaction, the
+    entities are marked (``regrade_mark``): if the task is never queued or never runs, the
+    beat job and the nightly scan re-grade them (issue 11).
+    """
+    codes = {c for c in usccs if c}
+    if not codes:
+        return
+    regrade_mark(codes)
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _send_evaluations(sorted(codes))
+        return
+    if not any(func is _flush_pending for _, func, _ in conn.run_on_commit):
+        _pending.codes = set()  # a rolled-back transaction's codes are dropped with its callback
+        transaction.on_commit(_flush_pending)
+    _pending.codes |= codes

@@ -7,8 +7,9 @@ confidential, so neither is ever read here. The SHA-256 of the canonical JSON of
 report's content hash; the SHA-256 of the PDF bytes is its file hash. Verification recomputes the
 facts now: when they hash differently, the report is 已过期 (its facts have changed since).
 
-The PDF uses reportlab's built-in CID font STSong-Light (no font files) and ``invariant=1``, so
-the same facts give the same bytes except for the issue time and the serial.
+The PDF uses the portal's PDF kit (``core.pdf``: the built-in CID font STSong-Light, Chinese line
+breaking, styles and tables) and ``invariant=1``, so the same facts give the same bytes except for
+the issue time and the serial.
 """
 
 from __future__ import annotations
@@ -24,8 +25,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from core import audit
+from core.pdf import esc, kv_table, numbered_canvas, register_font, table
+from core.pdf import styles as pdf_styles
 from credit import selectors
 from credit.choices import Colour, CommitmentState, CommitmentType, Grade, ListGround, ListType, Polarity, RecordCategory, Severity
 from credit.models import CreditReport
@@ -33,37 +42,11 @@ from supervision.choices import EntityStatus, EntityType
 from supervision.models import MarketEntity
 from supervision.selectors import PUBLIC_ENTITY_FIELDS, public_entities
 
-# Chinese line breaking (GB/T 15834《标点符号用法》: 点号、后引号、后括号不出现在一行之首). reportlab's
-# wordWrap="CJK" hangs a character that cannot start a line in the margin, but its list is the Japanese
-# one, without the full-width ，；：！？》 etc., so "，" could start a line of the remedies paragraph.
-CANNOT_START_LINE = "，。；：、！？）」』》〉】”’"
-
-
-def use_chinese_line_breaking() -> None:
-    """Add the Chinese closing punctuation to reportlab's cannot-start-a-line set (idempotent). It is
-    process-wide, so it runs when this module is imported: every PDF of the portal (credit reports,
-    decision documents) breaks lines the same way in every process, and a report's bytes stay the
-    same for the same facts.
-
-    Both the single-fragment wrap (``textsplit.wordSplit``) and the multi-fragment one
-    (``paragraph.cjkFragSplit``) read their module's ``ALL_CANNOT_START``."""
-    from reportlab.lib import textsplit
-    from reportlab.platypus import paragraph
-
-    for module in (textsplit, paragraph):
-        missing = "".join(c for c in CANNOT_START_LINE if c not in module.ALL_CANNOT_START)
-        if missing:
-            module.ALL_CANNOT_START += missing
-
-
-use_chinese_line_breaking()
-
 SERIAL_PREFIX = "XYBG"
 _BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 VERIFY_PATH = "/reports/verify/{serial}/"
 FACTS_VERSION = 1
 HISTORY_LIMIT = 100  # the latest grade changes; older ones stay on the entity page's data
-FONT = "STSong-Light"
 TITLE = "公共信用信息报告"
 DISCLAIMER = (
     "本报告依据出具时本平台依法公示的公共信用信息生成，不含个人隐私、联系方式及内部监管分类信息。"
@@ -256,61 +239,6 @@ def verification_url(serial: str) -> str:
 # --- PDF ------------------------------------------------------------------------------------------
 
 
-def _styles():
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-
-    base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
-    return {
-        "title": ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=1, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=base, alignment=1, textColor=colors.HexColor("#52606d"), spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, textColor=colors.HexColor("#102a43")),
-        "h3": ParagraphStyle("h3", parent=base, fontSize=10.5, leading=16, spaceBefore=6, spaceAfter=2),
-        "body": base,
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5),
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=11, textColor=colors.HexColor("#52606d")),
-        "badge": ParagraphStyle("badge", parent=base, fontSize=16, leading=22, alignment=1, textColor=colors.white),
-    }
-
-
-def _esc(value) -> str:
-    from xml.sax.saxutils import escape
-
-    return escape("" if value is None else str(value))
-
-
-def _table(rows, widths, styles, header=True):
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    cells = [[Paragraph(_esc(v), styles["cell"]) for v in row] for row in rows]
-    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0)
-    commands = [
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-    ]
-    if header:
-        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e4e7eb")))
-    table.setStyle(TableStyle(commands))
-    return table
-
-
-def _kv_table(pairs, width, styles):
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    cells = [[Paragraph(_esc(k), styles["cell"]), Paragraph(_esc(v), styles["cell"])] for k, v in pairs]
-    table = Table(cells, colWidths=[width * 0.24, width * 0.76])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f4f8")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
-    return table
-
-
 def _money(value: str | None) -> str:
     return "" if value is None else f"{value} 元"
 
@@ -326,49 +254,10 @@ def _local(value: dt.datetime) -> str:
     return timezone.localtime(value).strftime("%Y年%m月%d日 %H:%M:%S")
 
 
-def _numbered_canvas(footer: str):
-    """A canvas that holds its pages until the end, so each can say 第 N 页 共 M 页."""
-    from reportlab.lib import colors
-    from reportlab.pdfgen.canvas import Canvas
-
-    class NumberedCanvas(Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
-        def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, start=1):
-                self.__dict__.update(state)
-                width, _height = self._pagesize
-                self.setFont(FONT, 7.5)
-                self.setFillColor(colors.HexColor("#52606d"))
-                self.drawString(18 * 2.8346, 12 * 2.8346, footer)
-                self.drawRightString(width - 18 * 2.8346, 12 * 2.8346, f"第 {number} 页 共 {total} 页")
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
 def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash: str) -> bytes:
     """The report as PDF bytes: the same arguments always give the same bytes (``invariant=1``)."""
-    from reportlab.graphics.barcode.qr import QrCodeWidget
-    from reportlab.graphics.shapes import Drawing
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import CondPageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    styles = _styles()
+    register_font()
+    styles = pdf_styles()
     entity = facts["entity"]
     url = verification_url(serial)
     buffer = io.BytesIO()
@@ -382,7 +271,7 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
         # A heading never ends a page: start a new one when less than 35 mm is left.
         return [CondPageBreak(35 * mm), Paragraph(title, styles["h2"])]
 
-    story = [Paragraph(TITLE, styles["title"]), Paragraph(_esc(entity["name"]), styles["subtitle"])]
+    story = [Paragraph(TITLE, styles["title"]), Paragraph(esc(entity["name"]), styles["subtitle"])]
 
     # Report identity and how to verify it, first, with a QR code of the verification URL.
     qr = QrCodeWidget(url)
@@ -390,7 +279,7 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
     side = 26 * mm
     drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
     drawing.add(qr)
-    ident = _kv_table(
+    ident = kv_table(
         [("报告编号", serial), ("出具时间", _local(issued_at)), ("内容哈希（SHA-256）", content_hash), ("核验地址", url)], width - side - 4 * mm, styles
     )
     head = Table([[ident, drawing]], colWidths=[width - side - 2 * mm, side + 2 * mm])
@@ -398,7 +287,7 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
     story += [head, Spacer(1, 4 * mm)]
 
     story += section("一、基本信息")
-    story.append(_kv_table([
+    story.append(kv_table([
         ("名称", entity["name"]),
         ("统一社会信用代码", entity["uscc"]),
         ("主体类型", entity["entity_type_label"]),
@@ -421,8 +310,8 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
         if grade["colour"] == Colour.YELLOW:
             badge_style = styles["badge"].clone("badge_dark", textColor=colors.HexColor("#1f1f1f"))
         badge = Table(
-            [[Paragraph(_esc(grade["label"]), badge_style), Paragraph(
-                _esc(f"信用等级：{grade['label']}（{grade['colour_label']}）　信用分：{grade['score']}　评价模型：第 {grade['model_version']} 版"),
+            [[Paragraph(esc(grade["label"]), badge_style), Paragraph(
+                esc(f"信用等级：{grade['label']}（{grade['colour_label']}）　信用分：{grade['score']}　评价模型：第 {grade['model_version']} 版"),
                 styles["body"],
             )]],
             colWidths=[32 * mm, width - 32 * mm],
@@ -436,14 +325,14 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
         story.append(badge)
         story += [CondPageBreak(25 * mm), Paragraph("评价理由", styles["h3"])]
         rows = [["等级", "理由"]] + [[r["label"], r["text"]] for r in facts["reasons"]]
-        story.append(_table(rows, [24 * mm, width - 24 * mm], styles))
+        story.append(table(rows, [24 * mm, width - 24 * mm], styles))
 
     story += section("三、信用等级变化记录")
     if facts["history"]:
         rows = [["变更时间", "等级", "信用分"]] + [
             [h["changed_at"].replace("T", " ")[:19], h["label"], h["score"]] for h in facts["history"]
         ]
-        story.append(_table(rows, [width * 0.5, width * 0.3, width * 0.2], styles))
+        story.append(table(rows, [width * 0.5, width * 0.3, width * 0.2], styles))
         if len(facts["history"]) >= HISTORY_LIMIT:
             story.append(Paragraph(f"仅列最近 {HISTORY_LIMIT} 次变化。", styles["small"]))
     else:
@@ -461,7 +350,7 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
                  r["publicity_ends_on"]]
                 for r in group
             ]
-            story += [CondPageBreak(30 * mm), Paragraph(f"{_esc(label)}（{len(group)} 条）", styles["h3"]), _table(rows, widths, styles)]
+            story += [CondPageBreak(30 * mm), Paragraph(f"{esc(label)}（{len(group)} 条）", styles["h3"]), table(rows, widths, styles)]
     else:
         story.append(Paragraph("无公示中的信用信息。", styles["body"]))
 
@@ -470,7 +359,7 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
         rows = [["名单", "列入事由", "作出决定部门", "决定书文号", "列入日期", "法律依据"]] + [
             [e["list_label"], e["ground_label"], e["department"], e["decision_no"], e["listed_on"], e["legal_basis"]] for e in facts["list_entries"]
         ]
-        story.append(_table(rows, [w * width for w in (0.15, 0.22, 0.16, 0.15, 0.11, 0.21)], styles))
+        story.append(table(rows, [w * width for w in (0.15, 0.22, 0.16, 0.15, 0.11, 0.21)], styles))
     else:
         story.append(Paragraph("未列入经营异常名录、严重违法失信名单、重点关注对象名单或守信激励对象名单。", styles["body"]))
 
@@ -481,13 +370,13 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
              c["due_on"], c["state_label"] + (f"（{c['resolved_on']}）" if c["resolved_on"] else "")]
             for c in facts["commitments"]
         ]
-        story.append(_table(rows, [w * width for w in (0.14, 0.1, 0.14, 0.3, 0.1, 0.1, 0.12)], styles))
+        story.append(table(rows, [w * width for w in (0.14, 0.1, 0.14, 0.3, 0.1, 0.1, 0.12)], styles))
     else:
         story.append(Paragraph("无。", styles["body"]))
 
-    story += [Spacer(1, 6 * mm), Paragraph("说明", styles["h3"]), Paragraph(_esc(DISCLAIMER), styles["small"])]
+    story += [Spacer(1, 6 * mm), Paragraph("说明", styles["h3"]), Paragraph(esc(DISCLAIMER), styles["small"])]
     footer = f"{TITLE}　报告编号 {serial}　核验：{url}"
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    doc.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
 
 

@@ -6,10 +6,10 @@ show more than the others. Risk classes are never read here: they are internal.
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from credit.choices import ListType, RecordState
+from credit.choices import CommitmentState, ExitState, ListType, ObjectionState, RecordState
 from credit.models import CreditRecord, EntityCredit, EvaluationModel, GradeBand, GradeHistory, ListEntry
 
 # Lists shown on public pages. All four are published (DOMAIN §3 names none of them internal).
@@ -145,3 +145,22 @@ def verified_complaints(today: dt.date | None = None) -> QuerySet:
 def verified_complaint_count(code: str, today: dt.date | None = None) -> int:
     """The public count of an entity's verified complaints in the last 12 months (a number only)."""
     return verified_complaints(today).filter(entity_id=code).count()
+
+
+def objection_deadline_q(lookup: str, day) -> Q:
+    """Open objections whose current deadline (受理期限 until accepted, then 办结期限) is ``lookup`` ``day``
+    (the admin's 期限 filter and the 待办 panel count with the same rule)."""
+    return Q(state=ObjectionState.SUBMITTED, **{f"accept_due_on__{lookup}": day}) | Q(
+        state=ObjectionState.ACCEPTED, **{f"decide_due_on__{lookup}": day}
+    )
+
+
+def commitment_overdue_q(today) -> Q:
+    """Commitments past their due date and still 履约中 (the risk scan warns of the same)."""
+    return Q(state=CommitmentState.IN_PROGRESS, due_on__lt=today)
+
+
+def exit_deadline_q(lookup: str, day) -> Q:
+    """Open list-exit applications whose decision deadline is ``lookup`` ``day`` (the admin's 期限 filter;
+    the scan rules use the same rule)."""
+    return Q(state=ExitState.SUBMITTED, **{f"decide_due_on__{lookup}": day})

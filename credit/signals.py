@@ -1,18 +1,7 @@
-"""A roster entity that appears is graded at once: records pushed for its USCC earlier now count."""
+"""Signals credit sends, so that apps above it act on credit's changes without credit importing them.
+The receivers of credit's own (a new roster entity is graded) are ``credit.receivers``."""
 
-from django.db.models.signals import post_save
-from django.dispatch import Signal, receiver
-
-from supervision.models import MarketEntity
-
-
-@receiver(post_save, sender=MarketEntity, dispatch_uid="credit.grade_new_entity")
-def grade_new_entity(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        from credit.services import enqueue_evaluation
-
-        enqueue_evaluation([instance.uscc])
-
+from django.dispatch import Signal
 
 # Sent inside the transaction when a record is repaired or revoked (``record``, ``state``, ``reason``,
 # ``actor``), so an app that publishes the same fact elsewhere (enforcement's penalty summaries)

@@ -14,15 +14,17 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import uscc as uscc_lib
-from core.api.throttling import PublicFormThrottle
+from core.api.throttling import form_throttled
 from core.filing_done import done_redirect
+from core.filings import filing_find, filing_status
+from core.http import PublicHttp404
 from core.search import to_tsquery_text
-from core.views import PublicHttp404
-from credit import forms_public, list_exits, record_links, selectors, services
+from credit import forms_public, list_exits, record_links, reports, selectors, services
 from credit.choices import GRADE_ORDER, OPEN_OBJECTION_STATES, OTHER_ACT_CATEGORIES, Colour, Grade, ListType, Polarity, RecordCategory
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, lookback_start
 from credit.models import EntityCredit, Objection
@@ -340,17 +342,6 @@ PUBLIC_ACTOR = "public:web"
 MAX_PK = 2**63 - 1
 
 
-def _throttled(request):
-    """The 429 page when this IP has filed or looked up too often, else None."""
-    throttle = PublicFormThrottle()
-    if throttle.allow_request(request, None):
-        return None
-    wait = max(int(throttle.wait() or 1), 1)
-    response = render(request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429)
-    response["Retry-After"] = str(wait)
-    return response
-
-
 def _pk(raw) -> int | None:
     try:
         value = int(str(raw).strip())
@@ -379,7 +370,7 @@ def commitment_new(request):
     kind = request.GET.get("type", "voluntary")
     kind = kind if kind in dict(forms_public.PUBLIC_COMMITMENT_TYPES) else "voluntary"
     if request.method == "POST":
-        if (limited := _throttled(request)) is not None:
+        if (limited := form_throttled(request)) is not None:
             return limited
         form = forms_public.CommitmentForm(request.POST)
         if form.is_valid():
@@ -422,7 +413,7 @@ def repair_new(request):
     if record is None:
         return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“申请信用修复”。")
     if request.method == "POST":
-        if (limited := _throttled(request)) is not None:
+        if (limited := form_throttled(request)) is not None:
             return limited
         form = forms_public.RepairForm(request.POST, request.FILES)
         if form.is_valid():
@@ -477,7 +468,7 @@ def objection_new(request):
             return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“提出异议”。")
     target = record or entry
     if request.method == "POST":
-        if (limited := _throttled(request)) is not None:
+        if (limited := form_throttled(request)) is not None:
             return limited
         form = forms_public.ObjectionForm(request.POST)
         if form.is_valid():
@@ -517,17 +508,16 @@ def track(request):
     """Track any filing by its number and query code; a wrong code and an unknown number look the same."""
     status = None
     if request.method == "POST":
-        if (limited := _throttled(request)) is not None:
+        if (limited := form_throttled(request)) is not None:
             return limited
         form = forms_public.TrackForm(request.POST)
         if form.is_valid():
             number = form.cleaned_data["tracking_no"].strip().upper()
-            model = forms_public.filing_model(number)
-            found = services.filing_lookup(model, number, form.cleaned_data["code"]) if model else None
+            found = filing_find(number, form.cleaned_data["code"])  # any registered kind (core.filings)
             if found is None:
                 form.add_error(None, "未找到：受理编号或查询码有误，请核对后重试。")
             else:
-                status = forms_public.filing_status(found)
+                status = filing_status(found)
     else:
         form = forms_public.TrackForm(initial={"tracking_no": request.GET.get("no", "")[:32]})
     return render(request, "credit/track.html", {"form": form, "status": status})
@@ -543,8 +533,6 @@ def report_download_name(report) -> str:
 
 
 def pdf_response(report, pdf: bytes) -> HttpResponse:
-    from django.utils.http import content_disposition_header
-
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report_download_name(report))
     response["Cache-Control"] = "no-store"
@@ -555,17 +543,15 @@ def pdf_response(report, pdf: bytes) -> HttpResponse:
 @require_http_methods(["GET"])
 def credit_report_download(request, uscc: str):
     """Issue a credit report for an entity now and download it (the serial is printed in it)."""
-    from credit.reports import report_issue
-
     code = uscc_lib.normalize(uscc)
     if code and code != uscc:  # blank after normalising (" ", "\u3000"): no canonical URL, a 400 below
         return redirect("credit-report-pdf", uscc=code)
     entity, response = _public_entity(request, code)
     if response is not None:
         return response
-    if (limited := _throttled(request)) is not None:
+    if (limited := form_throttled(request)) is not None:
         return limited
-    report, pdf = report_issue(entity=entity, requested_via="web")
+    report, pdf = reports.report_issue(entity=entity, requested_via="web")
     return pdf_response(report, pdf)
 
 
@@ -573,11 +559,9 @@ def credit_report_download(request, uscc: str):
 @require_http_methods(["GET", "POST"])
 def report_verify(request, serial: str):
     """Is this report genuine and current? With an uploaded PDF: is this file the one issued?"""
-    from credit.reports import report_verify as verify
-
     pdf_bytes, upload_error = None, ""
     if request.method == "POST":
-        if (limited := _throttled(request)) is not None:
+        if (limited := form_throttled(request)) is not None:
             return limited
         upload = request.FILES.get("file")
         if upload is None:
@@ -586,7 +570,7 @@ def report_verify(request, serial: str):
             upload_error = "文件过大：平台出具的信用报告不超过 20 MB"
         else:
             pdf_bytes = upload.read()
-    result = verify(serial=serial[:64], pdf_bytes=pdf_bytes)
+    result = reports.report_verify(serial=serial[:64], pdf_bytes=pdf_bytes)
     report = result.report
     context = {
         "serial": serial[:64].strip().upper(),

@@ -9,11 +9,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.api.throttling import form_throttled
 from core.filing_done import done_pop, done_redirect, shown_once
 from credit import forms_public, list_exits, selectors
 from credit.choices import ListType
 from credit.models import ListExitApplication
-from credit.views import PUBLIC_ACTOR, _entity_name, _no_target, _pk, _throttled
+from credit.views import PUBLIC_ACTOR, _entity_name, _no_target, _pk
 
 
 @never_cache
@@ -26,7 +27,7 @@ def list_exit_new(request):
         return _no_target(request, "名单记录", "请在主体信用信息页面或名单页面，点击该条名单记录下的“申请移出”。")
     abnormal = entry.list_type == ListType.ABNORMAL
     if request.method == "POST":
-        if (limited := _throttled(request)) is not None:
+        if (limited := form_throttled(request)) is not None:
             return limited
         form = forms_public.ListExitForm(request.POST, request.FILES, evidence_required=abnormal)
         if form.is_valid():

@@ -4,7 +4,7 @@ Its contents follow 行政处罚法 第59条: the party (name, USCC, address, le
 facts and evidence, the penalty type and legal basis, the penalty, how and when to perform it, the
 review and litigation rights and deadlines, the authority and the date. This is the internal
 document with the full data (the admin prints it for its own department); the public sees only the
-redacted summary (``PenaltyDisclosure``). The PDF helpers are credit's report helpers.
+redacted summary (``PenaltyDisclosure``). The PDF helpers are the portal's (``core.pdf``).
 """
 
 import datetime as dt
@@ -12,8 +12,15 @@ import io
 import re
 from decimal import Decimal
 
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+from core.pdf import esc, kv_table, numbered_canvas, register_font
+from core.pdf import styles as pdf_styles
 from credit.choices import PenaltyType
-from credit.reports import FONT, _esc, _kv_table, _numbered_canvas, _styles
 from enforcement.choices import DecisionState
 from enforcement.models import PenaltyDecision
 
@@ -98,18 +105,9 @@ def decision_facts(decision: PenaltyDecision) -> dict:
 
 def decision_pdf(decision: PenaltyDecision) -> bytes:
     """The 行政处罚决定书 as PDF bytes (the same decision always gives the same bytes: ``invariant=1``)."""
-    from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
-
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    register_font()
     facts = decision_facts(decision)
-    styles = _styles()
+    styles = pdf_styles()
     body = ParagraphStyle("decision_body", parent=styles["body"], fontSize=11, leading=19, firstLineIndent=22)
     heading = ParagraphStyle("decision_h", parent=styles["h3"], fontSize=11.5, leading=19, spaceBefore=6)
     right = ParagraphStyle("decision_right", parent=styles["body"], fontSize=11, leading=19, alignment=2)
@@ -122,25 +120,25 @@ def decision_pdf(decision: PenaltyDecision) -> bytes:
         title=f"{TITLE} {facts['number']}", author=facts["authority"], subject=facts["number"], creator="综合监管平台", invariant=1,
     )
     story = [
-        Paragraph(_esc(facts["authority"]), styles["title"]),
+        Paragraph(esc(facts["authority"]), styles["title"]),
         Paragraph(TITLE, styles["title"]),
-        Paragraph(_esc(facts["number"]), centre),
+        Paragraph(esc(facts["number"]), centre),
         Spacer(1, 4 * mm),
     ]
     if facts["state_note"]:
-        story += [Paragraph(_esc(facts["state_note"]), warning), Spacer(1, 2 * mm)]
-    story += [_kv_table(facts["party"], doc.width, styles), Spacer(1, 4 * mm), Paragraph(_esc(facts["intro"]), body)]
+        story += [Paragraph(esc(facts["state_note"]), warning), Spacer(1, 2 * mm)]
+    story += [kv_table(facts["party"], doc.width, styles), Spacer(1, 4 * mm), Paragraph(esc(facts["intro"]), body)]
     for title, text in facts["sections"]:
-        story.append(Paragraph(_esc(title), heading))
-        story += [Paragraph(_esc(line), body) for line in str(text).splitlines() if line.strip()] or [Paragraph("（无）", body)]
+        story.append(Paragraph(esc(title), heading))
+        story += [Paragraph(esc(line), body) for line in str(text).splitlines() if line.strip()] or [Paragraph("（无）", body)]
     # The authority, seal and date sign the document as one block: never split across pages (the
     # date alone on page 2 left page 1 unsigned).
     story.append(KeepTogether([
         Spacer(1, 8 * mm),
-        Paragraph(_esc(facts["authority"]), right),
+        Paragraph(esc(facts["authority"]), right),
         Paragraph("（印章）", right),
-        Paragraph(_esc(facts["date"]), right),
+        Paragraph(esc(facts["date"]), right),
     ]))
-    story += [Spacer(1, 4 * mm), Paragraph(_esc(f"本文书一式两份，一份送达当事人，一份归档。适用程序：{facts['procedure']}。"), styles["small"])]
-    doc.build(story, canvasmaker=_numbered_canvas(f"{TITLE}　{facts['number']}"))
+    story += [Spacer(1, 4 * mm), Paragraph(esc(f"本文书一式两份，一份送达当事人，一份归档。适用程序：{facts['procedure']}。"), styles["small"])]
+    doc.build(story, canvasmaker=numbered_canvas(f"{TITLE}　{facts['number']}"))
     return buffer.getvalue()

@@ -20,13 +20,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit
-from core.query_codes import new_tracking, query_code_digest
+from core.filings import new_tracking, query_code_digest
+from core.scoping import department_of, is_platform_admin
 from credit import selectors as credit_selectors
 from credit.choices import NON_REPAIRABLE_PENALTIES, ListType, PenaltyType
 from enforcement.choices import DisclosureRuleKind, DisclosureState, EarlyStopState
 from enforcement.disclosure_period import rule_for
 from enforcement.models import EarlyStopApplication, EarlyStopEvidence, PenaltyDisclosure
-from supervision.selectors import department_of, is_platform_admin
 
 ORDER_45_EARLY_STOP = "《市场监督管理行政处罚信息公示规定》（国家市场监督管理总局令第45号）关于提前停止公示的规定"
 TRACKING_PREFIX = "TZ"

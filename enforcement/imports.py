@@ -7,7 +7,7 @@ Validation is ``services.clean_standards`` and saving is one ``services.discreti
 of every row, in one transaction with one audit event.
 """
 
-from credit.imports import MAX_FILE_BYTES, ImportFileError, ParsedFile, Preview, RowPreview, file_format, read_rows, workbook
+from core.file_import import MAX_FILE_BYTES, ImportFileError, ParsedFile, Preview, RowPreview, file_format, read_rows, workbook
 from enforcement import services
 from enforcement.models import DiscretionStandard
 

@@ -4,12 +4,15 @@ Public code reads ``PenaltyDisclosure`` only, and only its public columns: the r
 made by ``enforcement.redaction`` when the decision was issued. ``PenaltyDecision`` (facts as
 typed, evidence, the party's address, the minor flag) is never loaded by a public page or the
 public API, so no template or serializer can show it by mistake.
+
+Officials' reads with a rule: which complaints are open and which are due or overdue (the admin's
+deadline filter, its 办理期限 colours and the dashboard's 待办 count use the same expressions).
 """
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from enforcement.choices import DisclosureState
+from enforcement.choices import ComplaintState, DisclosureState
 from enforcement.models import PenaltyDisclosure
 
 # --- disclosure (双公示) ---------------------------------------------------------------------------
@@ -65,3 +68,23 @@ def exposure_cases() -> QuerySet:
 def entity_penalties(code: str) -> QuerySet:
     """An entity's published penalties (its page), newest first."""
     return public_penalties().filter(entity_id=code)
+
+
+# --- complaints (投诉举报), officials' reads ------------------------------------------------------------
+
+OPEN_COMPLAINT_STATES = (ComplaintState.RECEIVED, ComplaintState.HANDLING)
+
+
+def complaint_deadline_q(lookup: str, day) -> Q:
+    """Open complaints whose deadline is ``lookup`` ``day``."""
+    return Q(state__in=OPEN_COMPLAINT_STATES, **{f"due_on__{lookup}": day})
+
+
+def complaint_urgency(today, until) -> Case:
+    """Each complaint's urgency, an annotation: "overdue" (deadline before ``today``), "due" (by ``until``) or ""."""
+    return Case(
+        When(complaint_deadline_q("lt", today), then=Value("overdue")),
+        When(complaint_deadline_q("lte", until), then=Value("due")),
+        default=Value(""),
+        output_field=CharField(),
+    )

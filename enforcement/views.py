@@ -10,7 +10,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache  # complaints
 from django.views.decorators.http import require_http_methods  # complaints
 
-from core.views import PublicHttp404
+from core.http import PublicHttp404
 
 # --- disclosure (双公示) ---------------------------------------------------------------------------
 
@@ -112,9 +112,9 @@ def complaint_new(request):
     """File a complaint or report (投诉举报) without an account; the success page shows the number and code."""
     from django.core.exceptions import ValidationError
 
+    from core.api.throttling import form_throttled as _throttled
     from core.filing_done import done_redirect
     from credit.forms_public import apply_service_errors
-    from credit.views import _throttled
     from enforcement import services
     from enforcement.forms import ComplaintForm
 

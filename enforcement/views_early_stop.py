@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.api.throttling import PublicFormThrottle
-from core.views import PublicHttp404
+from core.http import PublicHttp404
 from credit.forms_public import EVIDENCE_MAX_FILES, EvidenceField, FilingContactMixin, apply_service_errors
 
 SESSION_KEY = "early_stop_receipt"

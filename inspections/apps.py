@@ -13,12 +13,6 @@ class InspectionsConfig(AppConfig):
         for rule in RULES:  # 抽查结果公示到期、责令改正逾期 (the nightly risk scan)
             register_rule(rule)
 
-    def seed_demo(self, stdout):
-        """Called at the end of ``manage.py seed_demo``: approved plans with draws, teams, tasks and published results (inspections/demo.py)."""
-        from inspections.demo import seed_inspections_demo
-
-        return seed_inspections_demo(stdout=stdout)
-
     # An entity's page shows at most this many results (newest first); the plan pages have the rest.
     ENTITY_PAGE_RESULTS = 50
 

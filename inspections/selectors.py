@@ -1,13 +1,19 @@
-"""Reads that carry a rule: what the public sees of plans, draws and results; an inspector's tasks.
+"""Reads that carry a rule: what the public sees of plans, draws and results; an inspector's tasks;
+which plans an official sees and acts on in the admin.
 
 Strata of a draw are internal risk classes: the public sees the seed, the population hash, the
 counts and the selected entities, never who was in which stratum, nor the population file. For a
 ``hmac-sha256-v2`` draw it sees the commitment and the public value instead of the seed, and no
 strata or per-class figures at all (with the seed they identified high-risk entities, issue 11 §4).
+
+Officials see the 双随机 plans their department leads or takes part in; a platform administrator and a
+监督人员 (auditor, issue 11 §4: permission ``inspections.audit_drawcommitment``) see every plan. Only
+the lead department (or a platform administrator) acts on a plan; an auditor's role is read-only.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from core.scoping import department_of, is_platform_admin, scope_to_department
 from inspections.choices import PUBLIC_PLAN_STATES, ResultState, TaskState
 from inspections.models import Draw, DrawCommitment, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
 
@@ -50,3 +56,28 @@ def inspector_tasks(inspector) -> QuerySet:
         InspectionTask.objects.filter(team__inspector=inspector).exclude(state=TaskState.UNSTAFFED)
         .select_related("plan").distinct().order_by("due_on", "entity")
     )
+
+
+AUDIT_PERMISSION = "inspections.audit_drawcommitment"
+
+
+def is_auditor(user) -> bool:
+    """监督人员: sees every plan's draws with the v2 seed share and the population file."""
+    return bool(user) and user.has_perm(AUDIT_PERMISSION)
+
+
+def plans_visible_to(user) -> QuerySet:
+    """Plans the official's department leads or takes part in; all for a platform admin or an auditor."""
+    qs = InspectionPlan.objects.all()
+    if is_platform_admin(user) or is_auditor(user):
+        return qs
+    dept = department_of(user)
+    if dept is None:
+        return qs.none()
+    joined = InspectionPlan.departments.through.objects.filter(department=dept).values("inspectionplan_id")
+    return qs.filter(Q(lead_department=dept) | Q(pk__in=joined))
+
+
+def plans_led_by(user, queryset: QuerySet) -> QuerySet:
+    """Of ``queryset``, the plans the official's department leads (only the lead approves and draws)."""
+    return scope_to_department(queryset, user, field="lead_department")

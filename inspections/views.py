@@ -19,7 +19,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
 
-from core.views import PublicHttp404
+from core.http import PublicHttp404
 from inspections import draw as draw_algo
 from inspections import selectors
 from inspections.choices import ResultCategory

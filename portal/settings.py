@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "credit",
     "inspections",
     "enforcement",
+    "demo",  # demo data and ``manage.py seed_demo`` (issue 13 §4)
 ]
 
 MIDDLEWARE = [

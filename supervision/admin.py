@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
+from core import admin_base
+from core.admin_base import form_fields
+from core.scoping import department_of, is_platform_admin, scope_to_department
 from supervision import (
     admin_deadlines,  # noqa: F401 - registers the 法定时限 admin (issue 12 §2)
     services,
@@ -23,72 +26,18 @@ from supervision.models import (
     SupervisionItemVersion,
 )
 from supervision.resources import InspectorResource, MarketEntityResource, SupervisionItemResource, result_report
-from supervision.selectors import department_of, is_platform_admin, scope_to_department
 
 
-def _form_fields(form) -> dict:
-    return {name: form.cleaned_data[name] for name in form.cleaned_data if name in {f.name for f in form._meta.model._meta.fields}}
+class ServiceAdmin(admin_base.ServiceAdmin):
+    """save_model and delete go through services (STYLE.md rule 7); the toolkit is core.admin_base."""
+
+    delete_service = staticmethod(services.record_delete)
 
 
-class ServiceAdmin(admin.ModelAdmin):
-    """save_model and delete go through services (STYLE.md rule 7)."""
-
-    save_service = None  # (service function, keyword name of the instance)
-
-    def save_model(self, request, obj, form, change):
-        service, instance_kw = self.save_service
-        fields = _form_fields(form)
-        instance = type(obj).objects.get(pk=obj.pk) if change else None
-        try:
-            saved = service(actor=request.user, **{instance_kw: instance}, **fields)
-        except ValidationError as exc:
-            # The form already validated; a service rule (e.g. checklist code) may still refuse.
-            messages.error(request, "；".join(exc.messages))
-            raise PermissionDenied("；".join(exc.messages))
-        obj.pk = saved.pk
-
-    def delete_model(self, request, obj):
-        services.record_delete(actor=request.user, obj=obj)
-
-    def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.record_delete(actor=request.user, obj=obj)
-
-
-class DepartmentScopedAdmin(ServiceAdmin):
+class DepartmentScopedAdmin(admin_base.DepartmentScopedAdmin):
     """An official changes only rows of their own department; a platform admin changes all."""
 
-    department_field = "department"
-    scope_view = False  # True: officials also see only their own department's rows
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return scope_to_department(qs, request.user, self.department_field) if self.scope_view else qs
-
-    def _owns(self, request, obj):
-        if obj is None or is_platform_admin(request.user):
-            return True
-        dept = department_of(request.user)
-        return dept is not None and getattr(obj, f"{self.department_field}_id") == dept.pk
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._owns(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._owns(request, obj)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.department_field and not is_platform_admin(request.user):
-            dept = department_of(request.user)
-            kwargs["queryset"] = Department.objects.filter(pk=dept.pk if dept else None)
-            kwargs["initial"] = dept
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not is_platform_admin(request.user):
-            setattr(obj, self.department_field, department_of(request.user))
-            form.cleaned_data[self.department_field] = department_of(request.user)
-        super().save_model(request, obj, form, change)
+    delete_service = staticmethod(services.record_delete)
 
 
 class ImportForUser:
@@ -214,7 +163,7 @@ class SupervisionItemVersionAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        fields = _form_fields(form)
+        fields = form_fields(form)
         item = fields.pop("item")
         if not is_platform_admin(request.user) and item.department_id != getattr(department_of(request.user), "pk", None):
             raise PermissionDenied("只能为本部门的监管事项新增版本")

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
 from core import uscc as uscc_lib
-from core.views import PublicHttp404
+from core.http import PublicHttp404
 from supervision.filters import MarketEntityFilter
 from supervision.selectors import public_entities
 

@@ -5,10 +5,13 @@ Two rules (issue 11):
   never DRF's ``get_ident``, which believes any ``X-Forwarded-For``;
 - a throttle fails open: when the cache (Redis) raises, the request is allowed and a warning is
   logged, so a Redis outage never turns the API or a public form into a 500.
+
+The public forms (filings, tracking, reports) call ``form_throttled(request)`` before they act.
 """
 
 import logging
 
+from django.shortcuts import render
 from rest_framework.throttling import SimpleRateThrottle
 
 from core.models import ApiClient
@@ -64,3 +67,14 @@ class PublicFormThrottle(FailOpenRateThrottle):
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def form_throttled(request):
+    """The 429 page when this IP has filed or looked up too often on the public forms, else None."""
+    throttle = PublicFormThrottle()
+    if throttle.allow_request(request, None):
+        return None
+    wait = max(int(throttle.wait() or 1), 1)
+    response = render(request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

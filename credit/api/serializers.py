@@ -3,6 +3,9 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+# Moved to core.api.filings; re-exported until every site imports them there.
+from core.api.filings import ApiErrorSerializer as CreditApiErrorSerializer  # noqa: F401
+from core.api.filings import FilingCreatedSerializer, FilingStatusSerializer  # noqa: F401
 from credit import selectors
 from credit.choices import Colour, Grade, ListType, MeasureKind, Polarity, RecordCategory, RiskClass, Severity
 from credit.evaluation import grade_display
@@ -302,20 +305,6 @@ class CreditRecordPushResultSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField(help_text="与已存记录完全相同、未作改动的记录数；三者之和等于本批条数")
 
 
-class CreditApiErrorItemSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    detail = serializers.CharField(help_text="中文说明")
-    attr = serializers.CharField(allow_null=True)
-    index = serializers.IntegerField(required=False, help_text="批量接口中出错条目的序号（从 0 开始）")
-
-
-class CreditApiErrorSerializer(serializers.Serializer):
-    """The one error shape (API.md); bulk endpoints add ``index`` to each failing item."""
-
-    type = serializers.CharField(help_text="validation_error|client_error|server_error")
-    errors = CreditApiErrorItemSerializer(many=True)
-
-
 # --- public filings: objections and repair applications (API.md "Public filings") ----------------
 
 MAX_ID = 2**63 - 1
@@ -378,16 +367,3 @@ class RepairApplicationInputSerializer(PublicFilingInputSerializer):
         if "record_id" not in attrs and "record_token" not in attrs:
             raise serializers.ValidationError({"record_id": _required("record_id", "信用记录 id")["required"]})
         return attrs
-
-
-class FilingCreatedSerializer(serializers.Serializer):
-    tracking_no = serializers.CharField(help_text="受理编号")
-    query_code = serializers.CharField(help_text="查询码（只返回这一次，平台只保存其加密摘要）")
-
-
-class FilingStatusSerializer(serializers.Serializer):
-    tracking_no = serializers.CharField()
-    status = serializers.CharField(help_text="状态代码：异议 submitted|accepted|refused|decided；修复 submitted|approved|rejected")
-    status_label = serializers.CharField(help_text="状态（中文）")
-    deadline = serializers.DateField(allow_null=True, help_text="当前环节的办理期限（工作日计算）；无期限或已办结为 null")
-    outcome = serializers.CharField(allow_null=True, help_text="办理结果及理由；未办结为 null")

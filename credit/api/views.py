@@ -17,13 +17,27 @@ from rest_framework.views import APIView
 
 from core import uscc
 from core.api.errors import error_body
-from core.api.parsers import JsonRefused
-from core.api.throttling import AnonIpThrottle, ClientRateThrottle
+from core.api.filings import (  # noqa: F401 - CODE_PARAM … service_errors: credit.api.views re-exports them until every site imports core
+    CODE_PARAM,
+    ERROR_400,
+    FILING_404,
+    NOT_FOUND_FILING,
+    THROTTLED_429,
+    TRACKING_PARAM,
+    ApiErrorSerializer,
+    FilingCreatedSerializer,
+    FilingStatusSerializer,
+    FilingStatusView,
+    PublicFilingView,
+    created,
+    json_body,
+    public_actor,
+    service_errors,
+)
 from core.choices import Scope
 from core.idempotency import idempotent
-from credit import forms_public, record_links, selectors, services
+from credit import record_links, selectors, services
 from credit.api.serializers import (
-    CreditApiErrorSerializer,
     CreditCheckInputSerializer,
     CreditCheckResultSerializer,
     CreditEntityDetailSerializer,
@@ -31,8 +45,6 @@ from credit.api.serializers import (
     CreditRecordPushInputSerializer,
     CreditRecordPushResultSerializer,
     CreditRecordSerializer,
-    FilingCreatedSerializer,
-    FilingStatusSerializer,
     GradeHistorySerializer,
     ListEntrySerializer,
     ObjectionInputSerializer,
@@ -41,6 +53,8 @@ from credit.api.serializers import (
 from credit.choices import ListType
 from credit.filters import CreditEntityFilter, CreditRecordFilter, ListEntryFilter
 from credit.models import CreditRecord, GradeBand, GradeHistory, ListEntry, Objection, RepairApplication
+from credit.reports import report_issue
+from credit.views import pdf_response
 from supervision.api.views import EntityViewSet
 from supervision.models import MarketEntity
 from supervision.selectors import PUBLIC_ENTITY_FIELDS
@@ -49,7 +63,6 @@ USCC_PARAM = OpenApiParameter("uscc", OpenApiTypes.STR, OpenApiParameter.PATH, d
 CREDIT_LIST_FIELDS = ("credit__grade", "credit__model__version")
 CREDIT_DETAIL_FIELDS = (*CREDIT_LIST_FIELDS, "credit__score", "credit__reasons", "credit__improves_on", "credit__risk_class", "credit__changed_at")
 NUL_DETAIL = "不能包含空字符（\\u0000）"
-ERROR_400 = OpenApiResponse(CreditApiErrorSerializer, description="请求无效：每个错误的 attr、detail（批量接口另有 index）")
 
 
 def path_uscc(value: str) -> str:
@@ -61,21 +74,6 @@ def path_uscc(value: str) -> str:
     if reason and not uscc.is_verified_exception(code):
         raise exceptions.ValidationError({"uscc": [reason]})
     return code
-
-
-def json_body(request) -> dict:
-    """The request body as a JSON object; malformed input is a 400 in Chinese, never a 500."""
-    try:
-        data = request.data
-    except JsonRefused:
-        raise  # too deep or a lone surrogate: its own message (core.api.parsers)
-    except exceptions.ParseError:
-        raise exceptions.ParseError("请求体不是有效的 JSON")
-    except exceptions.UnsupportedMediaType:
-        raise exceptions.ParseError("请求体应为 JSON（Content-Type: application/json）")
-    if not isinstance(data, dict):
-        raise exceptions.ParseError("请求体应为 JSON 对象")
-    return data
 
 
 def nul_items(records) -> list[dict]:
@@ -200,7 +198,7 @@ class EntityGradeHistoryView(generics.ListAPIView):
             description="abnormal（经营异常名录）、serious（严重违法失信名单）、key_attention（重点关注对象名单）、red（守信激励对象名单）",
         )
     ],
-    responses={200: ListEntrySerializer(many=True), 404: OpenApiResponse(CreditApiErrorSerializer, description="没有该名单类型")},
+    responses={200: ListEntrySerializer(many=True), 404: OpenApiResponse(ApiErrorSerializer, description="没有该名单类型")},
     description="某一名单的记录，按列入日期从新到旧。active=true（默认）仅当前在列；active=false 同时返回已移出的记录。",
 )
 class ListEntriesView(generics.ListAPIView):
@@ -309,7 +307,7 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     responses={
         (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="信用报告 PDF（附件），报告编号见响应头 X-Report-Serial"),
         400: ERROR_400,
-        404: OpenApiResponse(CreditApiErrorSerializer, description="名录库中没有该主体"),
+        404: OpenApiResponse(ApiErrorSerializer, description="名录库中没有该主体"),
     },
     description="即时出具该主体的公共信用信息报告（PDF）。报告载明出具时间、报告编号和核验地址，任何人可在核验页面查验真伪及是否为最新。"
     "报告不含个人隐私、联系方式和内部信用风险分类。",
@@ -321,9 +319,6 @@ class EntityCreditReportView(APIView):
     content_negotiation_class = IgnoreAcceptNegotiation
 
     def get(self, request, uscc):
-        from credit.reports import report_issue
-        from credit.views import pdf_response
-
         code = path_uscc(uscc)
         try:
             report, pdf = report_issue(entity=code, requested_via=f"api:{request.auth.name}"[:40], actor=request.auth)
@@ -333,30 +328,6 @@ class EntityCreditReportView(APIView):
 
 
 # --- public filings: objections and repair applications (API.md "Public filings") ----------------
-
-NOT_FOUND_FILING = "未找到：受理编号或查询码有误"
-FILING_404 = OpenApiResponse(CreditApiErrorSerializer, description="受理编号不存在或查询码错误（二者答复相同）")
-CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="提交时返回的查询码")
-TRACKING_PARAM = OpenApiParameter("tracking_no", OpenApiTypes.STR, OpenApiParameter.PATH, description="受理编号")
-
-
-def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's refusal in the one error shape: each reason its own item, with the field as attr."""
-    # Service messages are written for the public (e.g. a second repair application never names the other's number).
-    if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({name: [m for e in errors for m in e.messages] for name, errors in exc.error_dict.items()})
-    return exceptions.ValidationError(list(exc.messages))
-
-
-def public_actor(request):
-    """Who files, for the audit: the API client when a key was sent, else the public."""
-    return request.auth if request.auth is not None else "public:api"
-
-
-def created(obj, code: str) -> Response:
-    # The query code is shown once: no cache may keep it.
-    return Response({"tracking_no": obj.tracking_no, "query_code": code}, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
-
 
 def filing_record(data: dict):
     """The record a filing is about: a public one by ``record_id``, or any record about the entity,
@@ -373,40 +344,11 @@ def filing_record(data: dict):
     return record
 
 
-class PublicFilingView(APIView):
-    """No key needed; rate-limited per IP (an API client that sends its key is limited per client)."""
-
-    required_scope = None
-    # Named here, not only in settings: these endpoints must never be left without the per-IP limit.
-    throttle_classes = [ClientRateThrottle, AnonIpThrottle]
-
-    def validated(self, serializer_class, request) -> dict:
-        serializer = serializer_class(data=json_body(request))
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-
-class FilingStatusView(PublicFilingView):
-    model = None
-
-    def get(self, request, tracking_no):
-        code = request.query_params.get("code", "")
-        if not code.strip():
-            raise exceptions.ValidationError({"code": "须提供查询码 code"})
-        found = services.filing_lookup(self.model, tracking_no, code)
-        if found is None:
-            raise exceptions.NotFound(NOT_FOUND_FILING)
-        data = forms_public.filing_status(found)
-        body = {k: data[k] for k in ("tracking_no", "status", "status_label", "deadline")}
-        body["outcome"] = data["outcome"] or None
-        return Response(FilingStatusSerializer(body).data, headers={"Cache-Control": "no-store"})
-
-
 class ObjectionCreateView(PublicFilingView):
     @extend_schema(
         tags=["public filings"],
         request=ObjectionInputSerializer,
-        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
+        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: THROTTLED_429},
         description="对公示中的一条信用记录（record_id）或名单记录（list_entry_id）提出异议，无需密钥，按 IP 限流。"
         "依规不予公示的记录凭当事人告知链接中的 record_token 提出（可不填 record_id）。"
         "提交后该信息在公示页面立即标注“异议处理中”；5个工作日内受理，20个工作日内办结。返回受理编号和查询码。联系方式保密，任何公开页面和接口都不返回。",
@@ -453,7 +395,7 @@ class RepairApplicationCreateView(PublicFilingView):
     @extend_schema(
         tags=["public filings"],
         request=RepairApplicationInputSerializer,
-        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
+        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: THROTTLED_429},
         description="申请修复一条公示中的信用记录（谁认定、谁修复），无需密钥，按 IP 限流；commitment_accepted 须为 true（同时作出公开的信用修复承诺）。"
         "依规不予公示的记录凭当事人告知链接中的 record_token 申请（可不填 record_id）。"
         "不可能成功的申请（最短公示期未满、不得提前停止公示的处罚种类等）返回 400，detail 为具体原因。联系方式保密。",

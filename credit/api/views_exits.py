@@ -5,13 +5,26 @@ No key, throttled per IP like objections; the rules are ``credit.list_exits``'s,
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers
 
+from core.api.filings import (
+    CODE_PARAM,
+    ERROR_400,
+    FILING_404,
+    THROTTLED_429,
+    TRACKING_PARAM,
+    FilingCreatedSerializer,
+    FilingStatusSerializer,
+    FilingStatusView,
+    PublicFilingView,
+    created,
+    public_actor,
+    service_errors,
+)
 from core.idempotency import idempotent
 from credit import list_exits, selectors
-from credit.api.serializers import MAX_ID, CreditApiErrorSerializer, FilingCreatedSerializer, FilingStatusSerializer, PublicFilingInputSerializer, _required
-from credit.api.views import CODE_PARAM, ERROR_400, FILING_404, TRACKING_PARAM, FilingStatusView, PublicFilingView, created, public_actor, service_errors
+from credit.api.serializers import MAX_ID, PublicFilingInputSerializer, _required
 from credit.models import ListExitApplication
 
 
@@ -27,7 +40,7 @@ class ListExitCreateView(PublicFilingView):
     @extend_schema(
         tags=["public filings"],
         request=ListExitInputSerializer,
-        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
+        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: THROTTLED_429},
         description="申请移出名单，无需密钥，按 IP 限流。经营异常名录：履行相关义务后申请，作出列入决定的部门5个工作日内作出决定"
         "（证明材料可在网站表单上传，或按部门通知补交）；严重违法失信名单：列入满1年且符合条件的可申请提前移出，未满1年返回 400；"
         "重点关注对象名单、守信激励对象名单不适用移出申请（400）。返回受理编号和查询码。联系方式保密，任何公开页面和接口都不返回。",

@@ -7,32 +7,15 @@ from django import template
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from credit.admin import commitment_overdue_q, due_window, objection_deadline_q
+from core.admin_base import due_window, todo_scope
 from credit.choices import RepairState, WarningState
 from credit.models import CreditCommitment, Objection, RepairApplication, RiskWarning
-from supervision.selectors import is_platform_admin
+from credit.selectors import commitment_overdue_q, objection_deadline_q
 
 register = template.Library()
 
 
-def todo_scope(context):
-    """``(request, user, scope)`` for a 待办 panel, or None when the user has no department to count
-    for. ``scope`` is supervision.selectors.scope_to_department with the platform check made once."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return None
-    platform = is_platform_admin(user)
-    if not platform and user.department_id is None:
-        return None
-
-    def scope(queryset):
-        return queryset if platform else queryset.filter(department_id=user.department_id)
-
-    return request, user, scope
-
-
-@register.inclusion_tag("admin/credit/todo_panel.html", takes_context=True)
+@register.inclusion_tag("admin/core/todo_panel.html", takes_context=True)
 def credit_todo(context):
     """Counts for ``request.user``'s department (a platform administrator: all departments)."""
     if (found := todo_scope(context)) is None:

@@ -2,13 +2,25 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, generics
 
+from core.api.filings import (
+    CODE_PARAM,
+    ERROR_400,
+    FILING_404,
+    THROTTLED_429,
+    TRACKING_PARAM,
+    FilingCreatedSerializer,
+    FilingStatusSerializer,
+    FilingStatusView,
+    PublicFilingView,
+    created,
+    public_actor,
+    service_errors,
+)
 from core.choices import Scope
 from core.idempotency import idempotent
-from credit.api.serializers import CreditApiErrorSerializer, FilingCreatedSerializer, FilingStatusSerializer
-from credit.api.views import CODE_PARAM, ERROR_400, FILING_404, TRACKING_PARAM, FilingStatusView, PublicFilingView, created, public_actor, service_errors
 from enforcement import selectors, services
 from enforcement.api.serializers import ComplaintInputSerializer, PenaltySerializer
 from enforcement.filters import PenaltyFilter
@@ -21,7 +33,7 @@ class ComplaintCreateView(PublicFilingView):
     @extend_schema(
         tags=["public filings"],
         request=ComplaintInputSerializer,
-        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: OpenApiResponse(CreditApiErrorSerializer, description="请求过于频繁（Retry-After）")},
+        responses={201: FilingCreatedSerializer, 400: ERROR_400, 429: THROTTLED_429},
         description="投诉举报，无需密钥，按 IP 限流。必填 entity_name、content；entity_uscc 选填（校验位须正确）。"
         "承办部门：名录库中有该主体时为其登记机关，否则为默认承办部门；办理期限按渠道的工作日时限（默认15个工作日）。"
         "返回受理编号和查询码。投诉举报人的姓名和联系方式保密，任何公开页面和接口都不返回。",

@@ -5,16 +5,15 @@ from django import template
 from django.db.models import Count
 from django.urls import reverse
 
-from credit.admin import due_window
-from credit.templatetags.credit_admin import todo_scope
-from enforcement.admin import complaint_deadline_q
+from core.admin_base import due_window, todo_scope
 from enforcement.choices import CaseStage, DisclosureState
 from enforcement.models import Case, Complaint, PenaltyDisclosure
+from enforcement.selectors import complaint_deadline_q
 
 register = template.Library()
 
 
-@register.inclusion_tag("admin/credit/todo_panel.html", takes_context=True)
+@register.inclusion_tag("admin/core/todo_panel.html", takes_context=True)
 def enforcement_todo(context):
     """Counts for ``request.user``'s department (a platform administrator: all departments)."""
     if (found := todo_scope(context)) is None:

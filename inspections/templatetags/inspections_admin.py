@@ -4,16 +4,15 @@
 from django import template
 from django.urls import reverse
 
-from credit.admin import due_window
-from credit.templatetags.credit_admin import todo_scope
-from inspections.admin_scope import plans_visible_to
+from core.admin_base import due_window, todo_scope
 from inspections.closing import overdue_task_q
 from inspections.models import InspectionTask
+from inspections.selectors import plans_visible_to
 
 register = template.Library()
 
 
-@register.inclusion_tag("admin/credit/todo_panel.html", takes_context=True)
+@register.inclusion_tag("admin/core/todo_panel.html", takes_context=True)
 def inspections_todo(context):
     """Counts for the plans ``request.user``'s department leads or joins (a platform administrator: all)."""
     if (found := todo_scope(context)) is None:
@@ -22,7 +21,7 @@ def inspections_todo(context):
     if not user.has_perm("inspections.view_inspectiontask"):
         return {"items": []}
     today, _until = due_window(request)
-    n = InspectionTask.objects.filter(overdue_task_q(), plan__in=plans_visible_to(request).values("pk")).count()
+    n = InspectionTask.objects.filter(overdue_task_q(), plan__in=plans_visible_to(request.user).values("pk")).count()
     items = [{
         "label": "检查任务：计划检查期间已结束仍未完成（逾期）", "count": n, "key": "overdue-tasks", "detail": "",
         "url": reverse("admin:inspections_inspectiontask_changelist") + "?overdue=yes", "urgent": n > 0,

@@ -12,8 +12,8 @@ from django.test import override_settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from core import query_codes
+from core.filings import filing_model
 from core.models import AuditEvent
-from credit.forms_public import filing_model
 from enforcement import services
 from enforcement.models import Complaint
 from tests.helpers import free_port

@@ -5,11 +5,11 @@ import io
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.core.management import call_command
 
 from credit.choices import CommitmentState, CommitmentType, Grade, ListType, ObjectionOutcome, ObjectionState, RepairState
 from credit.models import CreditCommitment, CreditRecord, EntityCredit, ListEntry, ListProposal, Objection, RepairApplication
+from demo.credit import seed_credit_demo
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_credit_seeding_twice_adds_nothing(demo_city):
     # Given the seeded demo
     before = state()
     # When the credit seeding runs again the same day
-    stats = apps.get_app_config("credit").seed_demo(io.StringIO())
+    stats = seed_credit_demo(stdout=io.StringIO())
     # Then nothing is added or changed
     assert (stats["records_created"], stats["list_entries_created"]) == (0, 0)
     assert (stats["commitments_created"], stats["repair_applications_created"], stats["objections_created"]) == (0, 0, 0)

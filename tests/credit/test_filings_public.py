@@ -467,7 +467,7 @@ def test_public_forms_are_csrf_protected(record, entity):
 
 
 def test_public_form_posts_are_rate_limited_per_ip(client, db):
-    from credit.views import PublicFormThrottle
+    from core.api.throttling import PublicFormThrottle
 
     original = PublicFormThrottle.THROTTLE_RATES
     PublicFormThrottle.THROTTLE_RATES = {**original, "anon": "2/minute"}

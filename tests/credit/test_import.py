@@ -182,9 +182,9 @@ def test_rows_that_went_bad_after_the_preview_are_reported_and_nothing_is_saved(
     client.force_login(alice)
     preview = upload(client, csv_bytes(row("郑市监罚〔2026〕1号", SINOPEC), row("郑市监罚〔2026〕2号", BAOSTEEL)))
     # e.g. a rule changed between the preview and the confirm: the push validates again and refuses
-    from credit import services
+    from credit.services import records
 
-    monkeypatch.setattr(services, "MAX_PUSH", 1)
+    monkeypatch.setattr(records, "MAX_PUSH", 1)
     response = client.post(CONFIRM, {"token": preview.context["token"]}, follow=True)
     texts = [str(m) for m in response.context["messages"]]
     assert "导入未完成，未保存任何数据。" in texts

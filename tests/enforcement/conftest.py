@@ -113,7 +113,7 @@ def issue(handler):
 @pytest.fixture
 def waived(handler):
     """A case in 告知 whose party waived its rights in writing: the decision need not wait 5 working days."""
-    from enforcement.case_steps import case_rights_waive
+    from enforcement.services.case_steps import case_rights_waive
 
     def waive(case):
         case_rights_waive(actor=handler, case=case, note="当事人签署《放弃陈述申辩和听证权利声明书》")

@@ -422,7 +422,8 @@ def test_decision_document_states_the_fine_once_and_no_line_starts_with_a_comma(
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph
 
-    from credit.reports import CANNOT_START_LINE, FONT, _styles
+    from core.pdf import CANNOT_START_LINE, FONT
+    from core.pdf import styles as _styles
     from enforcement import documents
 
     stated = issue(waived(open_case(stage=CaseStage.NOTICE)))  # 处罚内容 "没收违法所得3200元，罚款100000元"

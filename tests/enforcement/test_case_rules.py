@@ -15,9 +15,9 @@ from core.choices import Role
 from credit.choices import ListGround, ListType, PenaltyType, ProposalState
 from credit.models import ListProposal
 from enforcement import services
-from enforcement.case_steps import case_rights_waive
 from enforcement.choices import CaseOutcome, CaseSource, CaseStage, Circumstance, DecisionState, ReviewResult
 from enforcement.models import Case, CaseEvent, DocumentSequence, PenaltyDecision
+from enforcement.services.case_steps import case_rights_waive
 from supervision import services as sv
 from supervision.models import Inspector
 

@@ -11,10 +11,9 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.filings import filing_lookup, filing_model, filing_status
 from core.models import AuditEvent
-from credit.forms_public import filing_model, filing_status
 from credit.models import CreditRecord, EntityCredit
-from credit.services import filing_lookup
 from enforcement import services
 from enforcement.choices import CaseSource, ComplaintState, ComplaintVerdict
 from enforcement.models import ChannelDeadline, Complaint
@@ -384,7 +383,7 @@ def test_public_form_names_the_wrong_field(client, dept_a, frozen_today):
 
 @pytest.mark.django_db
 def test_public_form_posts_are_throttled_per_ip(client, dept_a, frozen_today):
-    from credit.views import PublicFormThrottle
+    from core.api.throttling import PublicFormThrottle
 
     original = PublicFormThrottle.THROTTLE_RATES
     PublicFormThrottle.THROTTLE_RATES = {**original, "anon": "2/minute"}

@@ -6,14 +6,14 @@ import io
 
 import pytest
 import time_machine
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 
 from core.choices import Role
 from credit.models import CreditRecord, ListProposal, RiskWarning
-from enforcement import demo
+from demo import enforcement_standards as demo
+from demo.enforcement import seed_enforcement_demo
 from enforcement.choices import (
     CaseOutcome,
     CaseSource,
@@ -175,10 +175,10 @@ def test_enforcement_seeding_twice_adds_nothing(demo_city):
     # Given the seeded demo
     before = state()
     # When the enforcement seeding runs again, then the whole seed_demo, then the enforcement seeding 40 days later
-    stats = apps.get_app_config("enforcement").seed_demo(io.StringIO())
+    stats = seed_enforcement_demo(stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     with time_machine.travel(dt.datetime(2027, 1, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
-        later = apps.get_app_config("enforcement").seed_demo(io.StringIO())
+        later = seed_enforcement_demo(stdout=io.StringIO())
     # Then nothing is added or changed
     for run in (stats, later):
         assert (run["cases_added"], run["decisions_added"], run["published"], run["complaints"]["added"], run["logins_added"]) == (0, 0, 0, 0, 0)

@@ -12,16 +12,16 @@ from django.core.exceptions import ValidationError
 from core.choices import Role
 from core.models import AuditEvent
 from enforcement import services
-from enforcement.case_steps import (
+from enforcement.choices import CaseStage, ComplaintVerdict, ReviewResult
+from enforcement.models import PenaltyDecision
+from enforcement.services.case_steps import (
     case_hearing_record_file,
     case_hearing_request,
     case_proposal_record,
     case_rights_waive,
     case_statement_record,
 )
-from enforcement.choices import CaseStage, ComplaintVerdict, ReviewResult
-from enforcement.complaint_rules import complaint_entity_set, complaint_handlers_set
-from enforcement.models import PenaltyDecision
+from enforcement.services.complaints import complaint_entity_set, complaint_handlers_set
 
 from .conftest import decision_fields
 

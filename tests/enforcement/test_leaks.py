@@ -11,8 +11,8 @@ import re
 import pytest
 
 from enforcement import services
-from enforcement.case_steps import case_rights_waive
 from enforcement.choices import CaseStage, ComplaintVerdict
+from enforcement.services.case_steps import case_rights_waive
 from tests.enforcement.conftest import decision_fields
 
 ID_NUMBER = "410105198803151234"

@@ -12,7 +12,7 @@ from credit.models import CreditRecord
 from enforcement import services
 from enforcement.choices import CaseStage, DisclosureState
 from enforcement.models import PenaltyDisclosure
-from enforcement.objections import decision_change_by_objection_no, decision_change_on_objection
+from enforcement.services.decisions import decision_change_by_objection_no, decision_change_on_objection
 
 
 @pytest.fixture

@@ -108,8 +108,8 @@ def test_other_natural_persons_and_the_reporter_are_not_named_in_the_summary(ali
     """DOMAIN §5: names of natural persons other than the party are never published: the ones the
     official names on the decision, and the reporter of the complaint the case came from."""
     from enforcement import services
-    from enforcement.case_steps import case_rights_waive
     from enforcement.choices import CaseStage
+    from enforcement.services.case_steps import case_rights_waive
     from tests.enforcement.conftest import decision_fields
 
     complaint, _ = services.complaint_file(actor="public:web", entity_name="某烧烤店", content="油烟扰民", reporter_name="钱多多",

@@ -4,12 +4,11 @@ each with a draw, teams, tasks and published results; running it again adds noth
 import io
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from credit.choices import ListGround, ListType
 from credit.models import CreditRecord, ListProposal, RiskWarning
-from inspections import demo
+from demo import inspections as demo
 from inspections.choices import PUBLIC_PLAN_STATES, CorrectionState, ResultCategory, ResultState, TaskState
 from inspections.models import CorrectionOrder, Draw, InspectionPlan, InspectionResult, InspectionTask, TeamMember
 from inspections.services import verify_draw
@@ -87,7 +86,7 @@ def test_inspections_seeding_twice_adds_nothing(demo_city):
     # Given the seeded demo
     before = state()
     # When the inspections seeding runs again, and then the whole seed_demo
-    stats = apps.get_app_config("inspections").seed_demo(io.StringIO())
+    stats = demo.seed_inspections_demo(stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     # Then nothing is added or changed
     assert (stats["plans_created"], stats["results_created"], stats["results_published"]) == (0, 0, 0)

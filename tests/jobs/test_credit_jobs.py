@@ -12,7 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from credit.choices import Grade, RunState
 from credit.models import EntityCredit, RiskScanRun
-from credit.tasks import risk_scan
+from credit.scan import risk_scan
 from tests.conftest import record_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -8,7 +8,7 @@ import pytest
 from credit import services
 from credit.choices import ListGround, ListType, RemovalReason, RunState
 from credit.models import ListEntry
-from credit.tasks import risk_scan
+from credit.scan import risk_scan
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

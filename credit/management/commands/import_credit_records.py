@@ -1,7 +1,7 @@
 """manage.py import_credit_records DEPT_CODE FILE [--user USERNAME]: all-or-nothing, row errors by 第N行."""
 
+from core.file_import import DepartmentFileImportCommand
 from credit import imports
-from credit.file_import import DepartmentFileImportCommand
 
 
 class Command(DepartmentFileImportCommand):

@@ -1,6 +1,6 @@
 """manage.py import_discretion_standards FILE --department CODE [--user USERNAME]: all or nothing, errors by 第N行."""
 
-from credit.file_import import DepartmentFileImportCommand
+from core.file_import import DepartmentFileImportCommand
 from enforcement import imports
 
 

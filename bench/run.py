@@ -1,0 +1,67 @@
+"""Every benchmark, end to end, in order: what ``make bench`` runs, and (``--smoke``) what the test suite
+runs at a small size (tests/test_bench_smoke.py), so that no script can rot unnoticed.
+
+    python bench/run.py                      # full size: 1,000,000 entities, 5,000,000 records, 500,000 penalties
+    python bench/run.py --smoke              # small size: 20,000 entities, 100,000 records (checks that it works)
+    ENTITIES=… RECORDS=… PENALTIES=… python bench/run.py   # other sizes (as ``make bench`` passes them)
+
+It uses the database ``manage.py`` uses (``DATABASE_URL`` or the embedded one). It migrates first, so
+a fresh clone works; then it deletes the rows an earlier run left (each script's ``--reset``), loads
+the bench data and runs every script once, each as its own process. It stops at the first script that
+fails and exits with its status. Every script in bench/ must be in ``steps`` (the smoke test checks).
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[list[str]]:
+    """The commands, in order: (script, arguments…), relative to the repository root."""
+    small = (lambda *args: list(args)) if smoke else (lambda *args: [])
+    return [
+        ["manage.py", "migrate", "--no-input"],
+        # Earlier bench rows go first (in this order: the scripts' own --reset, see bench/README.md).
+        ["bench/enforcement.py", "--reset"],
+        ["bench/credit_report.py", "--reset"],
+        ["bench/inspections.py", "--reset"],
+        ["bench/credit.py", "--reset"],
+        ["bench/generate.py", "--reset", "--entities", str(entities)],  # runs seed_demo first on an empty database
+        ["bench/search.py", *small("--queries", "20", "--no-explain")],
+        ["bench/credit.py", "--load", "--records", str(records)],
+        ["bench/credit.py", "--fresh", *small("--calls", "3", "--pages", "10", "--push", "200")],
+        ["bench/inspections.py"],
+        ["bench/credit_report.py", *small("--runs", "2")],
+        ["bench/enforcement.py", "--publish", "500" if smoke else "10000", "--load", str(penalties), "--measure", *small("--rounds", "5")],
+        ["bench/reseed.py", *small("--rounds", "1")],
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="全部基准测试（先迁移数据库，再依次运行 bench/ 下每个脚本）")
+    parser.add_argument("--smoke", action="store_true", help="小规模运行（2万主体、10万条信用记录），只检查脚本能跑通")
+    args = parser.parse_args()
+
+    def size(name: str, full: int, smoke: int) -> int:
+        return int(os.environ.get(name) or (smoke if args.smoke else full))
+
+    plan = steps(smoke=args.smoke, entities=size("ENTITIES", 1_000_000, 20_000), records=size("RECORDS", 5_000_000, 100_000),
+                 penalties=size("PENALTIES", 500_000, 5_000))
+    started = time.perf_counter()
+    for command in plan:
+        print(f"\n=== {' '.join(command)}", flush=True)
+        t = time.perf_counter()
+        status = subprocess.call([sys.executable, *command], cwd=BASE_DIR)
+        print(f"=== {command[0]} 用时 {time.perf_counter() - t:.1f} 秒（退出码 {status}）", flush=True)
+        if status:
+            sys.exit(status)
+    print(f"\n全部基准测试完成，用时 {time.perf_counter() - started:.1f} 秒", flush=True)
+
+
+if __name__ == "__main__":
+    main()

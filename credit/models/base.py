@@ -1,0 +1,591 @@
+"""Credit: records, publicity rules, the evaluation model and grades, lists, measures, checks, warnings.
+
+Every table that is about an entity keys it by USCC (``to_field="uscc"`` without a database
+constraint): a record pushed for a code that is not in the roster yet is kept as it is, and is
+linked the moment the entity appears (DOMAIN §3, API.md). It also keeps the whole-population SQL
+of ``credit/evaluation.py`` on one join key.
+"""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.query_codes import QueryCodeFields
+from credit.choices import (
+    OTHER_ACT_CATEGORIES,
+    PUBLIC_ACT_CATEGORIES,
+    Colour,
+    CommitmentState,
+    CommitmentType,
+    Grade,
+    IndustryRiskLevel,
+    ListGround,
+    ListType,
+    MeasureKind,
+    ObjectionOutcome,
+    ObjectionState,
+    PenaltyType,
+    Polarity,
+    ProposalState,
+    RecordCategory,
+    RecordState,
+    RemovalReason,
+    RepairState,
+    RiskClass,
+    RunState,
+    Severity,
+    WarningState,
+)
+from supervision.models import Department, MarketEntity
+
+ENTITY_LABEL = _("市场主体")
+
+
+def entity_key(related_name, verbose_name=ENTITY_LABEL):
+    """A USCC column that joins to the roster when the entity exists, and is kept when it doesn't."""
+    return models.ForeignKey(
+        MarketEntity, verbose_name=verbose_name, to_field="uscc", db_column="uscc", db_constraint=False, on_delete=models.DO_NOTHING, related_name=related_name
+    )
+
+
+class PublicityRule(models.Model):
+    """A version of the publicity-window rule (公示期限), in force from ``effective_from``.
+
+    NDRC 《信用修复管理办法》 (in force 2026-04-01): 轻微 not published by default (at most 3 months
+    if it is); 一般 3 months to 1 year; 严重 1 to 3 years; counted from the decision date.
+    """
+
+    version = models.PositiveIntegerField(_("版本号"), unique=True)
+    effective_from = models.DateField(_("生效日期"), unique=True)
+    minor_published = models.BooleanField(_("轻微失信信息予以公示"), default=False)
+    minor_max_months = models.PositiveSmallIntegerField(_("轻微：最长公示期（月）"), default=3)
+    general_min_months = models.PositiveSmallIntegerField(_("一般：最短公示期（月）"), default=3)
+    general_max_months = models.PositiveSmallIntegerField(_("一般：最长公示期（月）"), default=12)
+    serious_min_months = models.PositiveSmallIntegerField(_("严重：最短公示期（月）"), default=12)
+    serious_max_months = models.PositiveSmallIntegerField(_("严重：最长公示期（月）"), default=36)
+    other_months = models.PositiveSmallIntegerField(_("正面、中性信息公示期（月）"), default=36)
+    legal_basis = models.CharField(_("依据"), max_length=300, default="《信用修复管理办法》（国家发展改革委令，2026年4月1日起施行）")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公示期限规则")
+        verbose_name_plural = _("公示期限规则（版本）")
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(condition=Q(general_min_months__lte=F("general_max_months")), name="publicity_general_min_le_max"),
+            models.CheckConstraint(condition=Q(serious_min_months__lte=F("serious_max_months")), name="publicity_serious_min_le_max"),
+        ]
+
+    def __str__(self):
+        return f"公示期限规则 v{self.version}（{self.effective_from} 起）"
+
+
+class CreditRecord(models.Model):
+    """One credit fact about an entity (信用信息), with its publicity window (DOMAIN §3)."""
+
+    entity = entity_key("credit_records")
+    department = models.ForeignKey(Department, verbose_name=_("来源部门"), on_delete=models.PROTECT, related_name="credit_records")
+    source_ref = models.CharField(_("来源编号"), max_length=100, help_text=_("来源部门内唯一，如决定书文号；重复推送即更新"))
+    category = models.CharField(_("信息类别"), max_length=32, choices=RecordCategory.choices)
+    polarity = models.CharField(_("性质"), max_length=16, choices=Polarity.choices)
+    severity = models.CharField(_("失信程度"), max_length=16, choices=Severity.choices, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"), blank=True)
+    decided_on = models.DateField(_("决定（认定）日期"))
+    legal_basis = models.TextField(_("依据"), blank=True)
+    amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
+    penalty_types = ArrayField(
+        models.CharField(max_length=32, choices=PenaltyType.choices), verbose_name=_("处罚种类"), default=list, blank=True,
+        help_text=_("行政处罚法第9条；决定能否提前停止公示（信用修复）"),
+    )
+    restriction_ends_on = models.DateField(
+        _("限制期限届满日"), null=True, blank=True, help_text=_("限制措施期限长于公示期的，公示至限制期满（市场监管总局令第45号）")
+    )
+    # Computed by the service from the publicity rule in force on decided_on, and kept.
+    published = models.BooleanField(_("予以公示"), default=True)
+    publicity_ends_on = models.DateField(_("公示截止日期"))
+    repairable_from = models.DateField(_("可申请信用修复日期"))
+    publicity_rule = models.ForeignKey(PublicityRule, verbose_name=_("公示期限规则版本"), on_delete=models.PROTECT)
+    state = models.CharField(_("状态"), max_length=16, choices=RecordState.choices, default=RecordState.ACTIVE)
+    state_reason = models.CharField(_("状态变更理由"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("信用记录")
+        verbose_name_plural = _("信用记录")
+        ordering = ["-decided_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "source_ref"], name="credit_record_source_unique"),
+            # A negative fact has a severity; a positive or neutral one has none (DOMAIN §3).
+            models.CheckConstraint(
+                condition=(Q(polarity=Polarity.NEGATIVE) & ~Q(severity="")) | (~Q(polarity=Polarity.NEGATIVE) & Q(severity="")),
+                name="credit_record_severity_iff_negative",
+            ),
+            # Other administrative acts are neutral or positive (issue 12 §2), so they never hold a severity either.
+            models.CheckConstraint(
+                condition=~Q(category__in=[c.value for c in OTHER_ACT_CATEGORIES], polarity=Polarity.NEGATIVE), name="credit_record_act_not_negative",
+            ),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="credit_record_amount_non_negative"),
+            models.CheckConstraint(condition=Q(publicity_ends_on__gte=F("decided_on")), name="credit_record_window_ordered"),
+        ]
+        indexes = [
+            # The nightly expiry finds the active records whose window has closed.
+            models.Index(fields=["publicity_ends_on"], condition=Q(state="active"), name="credit_record_active_end_idx"),
+            models.Index(fields=["entity", "decided_on"], name="credit_record_uscc_date_idx"),
+            # /acts/ (issue 12 §2): public acts newest first, walked in order and stopped after a page.
+            models.Index(
+                fields=["-decided_on", "-id"], name="credit_record_public_acts_idx",
+                condition=Q(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES], state="active", published=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.source_ref}"
+
+
+class EvaluationModel(models.Model):
+    """A version of the public credit evaluation model (公共信用综合评价模型): bands and weights.
+
+    Versions are never edited: an edit in the admin creates the next version with its own
+    effective date, so a past grade can always be explained by the model that gave it.
+    """
+
+    version = models.PositiveIntegerField(_("版本号"), unique=True)
+    effective_from = models.DateField(_("生效日期"), unique=True)
+    note = models.CharField(_("修订说明"), max_length=300, blank=True)
+    weights = models.JSONField(_("扣分与加分权重"), default=dict, help_text=_("每类信息对 0–1000 分的影响"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信用评价模型")
+        verbose_name_plural = _("信用评价模型（版本）")
+        ordering = ["-effective_from"]
+
+    def __str__(self):
+        return f"评价模型 v{self.version}（{self.effective_from} 起）"
+
+
+class GradeBand(models.Model):
+    """One grade of an evaluation model version: its label, colour and score range (data, not code)."""
+
+    model = models.ForeignKey(EvaluationModel, verbose_name=_("评价模型"), on_delete=models.CASCADE, related_name="bands")
+    grade = models.CharField(_("等级代码"), max_length=24, choices=Grade.choices)
+    label = models.CharField(_("等级名称"), max_length=20)
+    colour = models.CharField(_("颜色"), max_length=16, choices=Colour.choices)
+    score_min = models.PositiveSmallIntegerField(_("分数下限"), validators=[MaxValueValidator(1000)])
+    score_max = models.PositiveSmallIntegerField(_("分数上限"), validators=[MinValueValidator(0), MaxValueValidator(1000)])
+    description = models.CharField(_("说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("评价等级")
+        verbose_name_plural = _("评价等级")
+        ordering = ["model", "-score_max"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "grade"], name="grade_band_unique"),
+            models.CheckConstraint(condition=Q(score_min__lte=F("score_max")) & Q(score_max__lte=1000), name="grade_band_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}（{self.score_min}–{self.score_max}）"
+
+
+class IndustryRisk(models.Model):
+    """Risk level of an industry (GB/T 4754 code prefix); the longest matching prefix applies."""
+
+    industry_prefix = models.CharField(_("行业代码（前缀）"), max_length=5, unique=True)
+    name = models.CharField(_("行业"), max_length=100)
+    level = models.CharField(_("风险等级"), max_length=16, choices=IndustryRiskLevel.choices)
+
+    class Meta:
+        verbose_name = _("行业风险")
+        verbose_name_plural = _("行业风险分级表")
+        ordering = ["industry_prefix"]
+        constraints = [models.CheckConstraint(condition=Q(industry_prefix__regex=r"^[A-T]\d{0,4}$"), name="industry_risk_prefix_gbt4754")]
+
+    def __str__(self):
+        return f"{self.industry_prefix} {self.name}（{self.get_level_display()}）"
+
+
+class EntityCredit(models.Model):
+    """The current grade, score, reasons and (internal) risk class of one entity."""
+
+    entity = models.OneToOneField(
+        MarketEntity, verbose_name=_("市场主体"), to_field="uscc", db_column="uscc", db_constraint=False,
+        on_delete=models.DO_NOTHING, primary_key=True, related_name="credit",
+    )
+    grade = models.CharField(_("信用等级"), max_length=24, choices=Grade.choices)
+    score = models.PositiveSmallIntegerField(_("信用分"))
+    reasons = models.JSONField(_("评价理由"), default=list)
+    improves_on = models.DateField(_("预计可改善日期"), null=True, blank=True)
+    # Internal (SAMR 国市监信发〔2022〕6号): never on a public page or in a public export.
+    risk_class = models.CharField(_("信用风险分类"), max_length=1, choices=RiskClass.choices)
+    model = models.ForeignKey(EvaluationModel, verbose_name=_("评价模型版本"), on_delete=models.PROTECT)
+    changed_at = models.DateTimeField(_("等级更新时间"))
+
+    class Meta:
+        verbose_name = _("主体信用评价")
+        verbose_name_plural = _("主体信用评价")
+        indexes = [models.Index(fields=["grade"], name="entity_credit_grade_idx")]
+
+    def __str__(self):
+        return f"{self.entity_id} {self.get_grade_display()} {self.score}"
+
+
+class GradeHistory(models.Model):
+    """A change of an entity's grade or score; written only when one of them changes."""
+
+    entity = entity_key("grade_history")
+    grade = models.CharField(_("信用等级"), max_length=24, choices=Grade.choices)
+    score = models.PositiveSmallIntegerField(_("信用分"))
+    reasons = models.JSONField(_("评价理由"), default=list)
+    model = models.ForeignKey(EvaluationModel, verbose_name=_("评价模型版本"), on_delete=models.PROTECT)
+    changed_at = models.DateTimeField(_("变更时间"))
+
+    class Meta:
+        verbose_name = _("信用等级历史")
+        verbose_name_plural = _("信用等级历史")
+        ordering = ["entity", "changed_at", "id"]
+        indexes = [models.Index(fields=["entity", "changed_at"], name="grade_history_uscc_time_idx")]
+
+    def __str__(self):
+        return f"{self.entity_id} {self.changed_at:%Y-%m-%d} {self.get_grade_display()} {self.score}"
+
+
+class ListEntry(models.Model):
+    """An entity's entry on a list (名单): 经营异常名录, 严重违法失信名单, 重点关注, 守信激励."""
+
+    entity = entity_key("list_entries")
+    list_type = models.CharField(_("名单类型"), max_length=16, choices=ListType.choices)
+    ground = models.CharField(_("列入事由"), max_length=32, choices=ListGround.choices)
+    facts = models.TextField(_("事实与理由"), blank=True)
+    legal_basis = models.CharField(_("法律依据"), max_length=300)
+    department = models.ForeignKey(Department, verbose_name=_("作出决定部门"), on_delete=models.PROTECT, related_name="list_entries")
+    decision_no = models.CharField(_("决定书文号"), max_length=100, blank=True)
+    ground_established_on = models.DateField(_("事由认定日期"), null=True, blank=True)
+    notice_on = models.DateField(_("告知日期"), null=True, blank=True, help_text=_("列入严重违法失信名单前的事先告知（陈述、申辩）"))
+    decided_on = models.DateField(_("决定日期"))
+    listed_on = models.DateField(_("列入日期"))
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_reason = models.CharField(_("移出原因"), max_length=32, choices=RemovalReason.choices, blank=True)
+    removal_note = models.CharField(_("移出说明"), max_length=300, blank=True)
+    source_entry = models.ForeignKey(
+        "self", verbose_name=_("转列来源"), null=True, blank=True, on_delete=models.PROTECT, related_name="moved_to"
+    )
+    basis_record = models.ForeignKey(CreditRecord, models.PROTECT, null=True, blank=True, related_name="list_entries", verbose_name=_("所依据的信用记录"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("名单记录")
+        verbose_name_plural = _("名单（经营异常、严重失信、重点关注、守信激励）")
+        ordering = ["-listed_on", "-id"]
+        constraints = [
+            # One active entry per entity and list.
+            models.UniqueConstraint(fields=["entity", "list_type"], condition=Q(removed_on__isnull=True), name="list_entry_one_active"),
+            models.CheckConstraint(condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("listed_on")), name="list_entry_dates_ordered"),
+            models.CheckConstraint(condition=Q(removed_on__isnull=True) | ~Q(removal_reason=""), name="list_entry_removal_has_reason"),
+            # 严重违法失信名单: prior notice (告知) before the decision.
+            models.CheckConstraint(
+                condition=~Q(list_type=ListType.SERIOUS) | (Q(notice_on__isnull=False) & Q(notice_on__lte=F("decided_on"))),
+                name="list_entry_serious_prior_notice",
+            ),
+        ]
+        indexes = [models.Index(fields=["list_type", "listed_on"], condition=Q(removed_on__isnull=True), name="list_entry_active_idx")]
+
+    def __str__(self):
+        return f"{self.get_list_type_display()} {self.entity_id}（{self.listed_on} 起）"
+
+    @property
+    def active(self):
+        return self.removed_on is None
+
+
+class ListProposal(models.Model):
+    """A proposal for an official to confirm, e.g. move an entity abnormal for 3 years to the serious list."""
+
+    entity = entity_key("list_proposals")
+    source_entry = models.ForeignKey(
+        ListEntry, verbose_name=_("所依据的名单记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+    )
+    source_ref = models.CharField(_("建议来源"), max_length=100, blank=True, help_text=_("如“抽查结果 #123”：其他模块提出的建议"))
+    reason = models.CharField(_("建议理由"), max_length=500, blank=True)
+    list_type = models.CharField(_("拟列入名单"), max_length=16, choices=ListType.choices)
+    ground = models.CharField(_("拟列入事由"), max_length=32, choices=ListGround.choices)
+    department = models.ForeignKey(Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="list_proposals")
+    state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    result_entry = models.ForeignKey(ListEntry, verbose_name=_("列入结果"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("名单列入建议")
+        verbose_name_plural = _("名单列入建议")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_entry", "list_type"], name="list_proposal_once"),
+            models.UniqueConstraint(fields=["source_ref", "list_type"], condition=~Q(source_ref=""), name="list_proposal_once_per_source"),
+            models.CheckConstraint(condition=Q(source_entry__isnull=False) | ~Q(source_ref=""), name="list_proposal_has_source"),
+        ]
+
+    def __str__(self):
+        return f"建议将 {self.entity_id} 列入{self.get_list_type_display()}"
+
+
+class JointMeasure(models.Model):
+    """A joint reward or punishment measure (联合奖惩措施) that applies to entities on a list."""
+
+    code = models.CharField(_("措施代码"), max_length=40, unique=True)
+    name = models.CharField(_("措施名称"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=16, choices=MeasureKind.choices)
+    list_types = models.JSONField(_("适用名单"), default=list, help_text=_("如 [\"serious\", \"abnormal\"]"))
+    legal_basis = models.TextField(_("依据"))
+    implementing_department = models.CharField(_("实施部门"), max_length=200)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("联合奖惩措施")
+        verbose_name_plural = _("联合奖惩措施清单")
+        ordering = ["kind", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class CreditCheck(models.Model):
+    """One code checked under 逢办必查: who checked, for what business, when, and what was found."""
+
+    client = models.ForeignKey("core.ApiClient", verbose_name=_("查询系统"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查询人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Department, verbose_name=_("查询部门"), on_delete=models.PROTECT, related_name="+")
+    entity = entity_key("credit_checks", verbose_name=_("被查询主体"))
+    purpose = models.CharField(_("办理事项"), max_length=200)
+    found = models.BooleanField(_("在册"))
+    grade = models.CharField(_("查询时等级"), max_length=24, choices=Grade.choices, blank=True)
+    measures = models.JSONField(_("适用措施代码"), default=list)
+    checked_at = models.DateTimeField(_("查询时间"), db_index=True)
+
+    class Meta:
+        verbose_name = _("信用核查记录")
+        verbose_name_plural = _("信用核查记录（逢办必查）")
+        ordering = ["-checked_at", "-id"]
+        indexes = [models.Index(fields=["entity", "checked_at"], name="credit_check_uscc_time_idx")]
+
+    def __str__(self):
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {self.entity_id} {self.purpose}"
+
+
+class RiskWarning(models.Model):
+    """A warning (预警) raised by a risk-scan rule into a department's inbox."""
+
+    rule_code = models.CharField(_("规则代码"), max_length=40)
+    dedupe_key = models.CharField(_("去重键"), max_length=120)
+    entity = entity_key("risk_warnings")
+    department = models.ForeignKey(Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="risk_warnings")
+    message = models.CharField(_("预警内容"), max_length=500)
+    state = models.CharField(_("状态"), max_length=16, choices=WarningState.choices, default=WarningState.OPEN)
+    created_at = models.DateTimeField(_("预警时间"))
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT)
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    handling_note = models.CharField(_("处理说明"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("风险预警")
+        verbose_name_plural = _("风险预警（收件箱）")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["rule_code", "dedupe_key"], name="risk_warning_once")]
+        indexes = [models.Index(fields=["department", "state"], name="risk_warning_inbox_idx")]
+
+    def __str__(self):
+        return self.message
+
+
+class RiskScanRun(models.Model):
+    """One run of the scheduled risk scan: start, end, counts and any error."""
+
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=RunState.choices, default=RunState.RUNNING)
+    trigger = models.CharField(_("触发方式"), max_length=40, default="schedule")
+    counts = models.JSONField(_("计数"), default=dict)
+    error = models.TextField(_("错误"), blank=True)
+    # The database session that runs the scan: once it is gone, an unfinished run is dead (credit/scan.py).
+    session_pid = models.IntegerField(_("数据库会话进程号"), null=True, blank=True, editable=False)
+    session_started_at = models.DateTimeField(_("数据库会话开始时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("风险扫描运行记录")
+        verbose_name_plural = _("风险扫描运行记录")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
+
+    @property
+    def duration(self):
+        return (self.finished_at - self.started_at) if self.finished_at else None
+
+
+class PublicFiling(QueryCodeFields):
+    """What every public filing has: a tracking number, a query code (kept keyed, core.query_codes) and
+    confidential contact details that no public page or response ever shows."""
+
+    tracking_no = models.CharField(_("受理编号"), max_length=32, unique=True)
+    applicant_name = models.CharField(_("申请人"), max_length=100)
+    # Confidential (DOMAIN §5, API.md): never on a public page, the public API or a public export.
+    contact_phone = models.CharField(_("联系电话（保密）"), max_length=32)
+    contact_email = models.CharField(_("电子邮箱（保密）"), max_length=100, blank=True)
+    filed_at = models.DateTimeField(_("提交时间"))
+    channel = models.CharField(_("提交渠道"), max_length=16, default="web", help_text=_("web 网站、api 接口、admin 窗口代录"))
+
+    class Meta:
+        abstract = True
+
+
+class CreditCommitment(QueryCodeFields):
+    """A written credit commitment (信用承诺); fulfilled or broken, it becomes a credit record."""
+
+    tracking_no = models.CharField(_("承诺编号"), max_length=32, unique=True)
+    entity = entity_key("commitments")
+    commitment_type = models.CharField(_("承诺类型"), max_length=32, choices=CommitmentType.choices)
+    department = models.ForeignKey(Department, verbose_name=_("受理（监管）部门"), on_delete=models.PROTECT, related_name="commitments")
+    content = models.TextField(_("承诺内容"))
+    matter = models.CharField(_("涉及事项"), max_length=200, blank=True, help_text=_("审批替代型：所办理的审批事项；行业自律型：行业组织名称"))
+    related_record = models.ForeignKey(
+        CreditRecord, verbose_name=_("所修复的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="repair_commitments"
+    )
+    signatory = models.CharField(_("承诺人（签署人）"), max_length=100)
+    # Confidential: never public.
+    contact_phone = models.CharField(_("联系电话（保密）"), max_length=32, blank=True)
+    made_on = models.DateField(_("作出日期"))
+    due_on = models.DateField(_("履约期限"))
+    evidence = models.FileField(_("履约证明材料"), upload_to="commitments/", blank=True)
+    state = models.CharField(_("状态"), max_length=16, choices=CommitmentState.choices, default=CommitmentState.IN_PROGRESS)
+    resolved_on = models.DateField(_("认定日期"), null=True, blank=True)
+    resolution_note = models.CharField(_("认定说明"), max_length=500, blank=True)
+    result_record = models.ForeignKey(
+        CreditRecord, verbose_name=_("形成的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(_("作出渠道"), max_length=16, default="web")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信用承诺")
+        verbose_name_plural = _("信用承诺")
+        ordering = ["-made_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_on__gte=F("made_on")), name="commitment_due_after_made"),
+            models.CheckConstraint(
+                condition=Q(state=CommitmentState.IN_PROGRESS) | Q(resolved_on__isnull=False), name="commitment_resolved_has_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "due_on"], name="commitment_state_due_idx")]
+
+    def __str__(self):
+        return f"{self.get_commitment_type_display()} {self.tracking_no}"
+
+
+class RepairApplication(PublicFiling):
+    """An application to repair a record (信用修复): stop its publication early (谁认定、谁修复)."""
+
+    record = models.ForeignKey(CreditRecord, verbose_name=_("信用记录"), on_delete=models.PROTECT, related_name="repair_applications")
+    entity = entity_key("repair_applications")
+    department = models.ForeignKey(Department, verbose_name=_("认定部门（修复决定部门）"), on_delete=models.PROTECT, related_name="repair_applications")
+    reason = models.TextField(_("申请理由（履行义务、纠正失信行为情况）"))
+    commitment = models.ForeignKey(
+        CreditCommitment, verbose_name=_("信用修复承诺"), on_delete=models.PROTECT, related_name="repair_applications"
+    )
+    state = models.CharField(_("状态"), max_length=16, choices=RepairState.choices, default=RepairState.SUBMITTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    decision_reason = models.TextField(_("决定理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("信用修复申请")
+        verbose_name_plural = _("信用修复申请")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            # One open application per record.
+            models.UniqueConstraint(fields=["record"], condition=Q(state="submitted"), name="repair_one_open_per_record"),
+            models.CheckConstraint(condition=Q(state="submitted") | Q(decided_at__isnull=False), name="repair_decided_has_time"),
+        ]
+
+    def __str__(self):
+        return f"修复申请 {self.tracking_no}"
+
+
+class RepairEvidence(models.Model):
+    """One evidence file of a repair application."""
+
+    application = models.ForeignKey(RepairApplication, verbose_name=_("修复申请"), on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("证明材料"), upload_to="repairs/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("修复证明材料")
+        verbose_name_plural = _("修复证明材料")
+
+    def __str__(self):
+        return self.file.name
+
+
+class Objection(PublicFiling):
+    """An objection (异议申诉) to a record or a list entry, handled against working-day deadlines."""
+
+    record = models.ForeignKey(CreditRecord, verbose_name=_("信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
+    list_entry = models.ForeignKey(ListEntry, verbose_name=_("名单记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
+    entity = entity_key("objections")
+    department = models.ForeignKey(Department, verbose_name=_("处理部门"), on_delete=models.PROTECT, related_name="objections")
+    reason = models.TextField(_("异议理由"))
+    state = models.CharField(_("状态"), max_length=16, choices=ObjectionState.choices, default=ObjectionState.SUBMITTED)
+    accept_due_on = models.DateField(_("受理期限"))
+    decide_due_on = models.DateField(_("办结期限"))
+    deadline_provisional = models.BooleanField(_("期限暂定（节假日数据未覆盖）"), default=False)
+    accepted_at = models.DateTimeField(_("受理（不予受理）时间"), null=True, blank=True)
+    accept_reason = models.TextField(_("受理意见"), blank=True)
+    outcome = models.CharField(_("处理结果"), max_length=16, choices=ObjectionOutcome.choices, blank=True)
+    outcome_reason = models.TextField(_("处理理由"), blank=True)
+    decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("异议申诉")
+        verbose_name_plural = _("异议申诉")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(record__isnull=False) & Q(list_entry__isnull=True)) | (Q(record__isnull=True) & Q(list_entry__isnull=False)),
+                name="objection_record_xor_entry",
+            ),
+            models.CheckConstraint(condition=Q(decide_due_on__gte=F("accept_due_on")), name="objection_deadlines_ordered"),
+            models.CheckConstraint(condition=~Q(state="decided") | ~Q(outcome=""), name="objection_decided_has_outcome"),
+        ]
+        indexes = [models.Index(fields=["state", "decide_due_on"], name="objection_open_due_idx")]
+
+    def __str__(self):
+        return f"异议 {self.tracking_no}"
+
+
+class CreditReport(models.Model):
+    """An issued credit report (信用报告): serial, the hash of its facts and of its PDF bytes."""
+
+    serial = models.CharField(_("报告编号"), max_length=32, unique=True)
+    entity = entity_key("credit_reports")
+    issued_at = models.DateTimeField(_("出具时间"))
+    content_hash = models.CharField(_("内容哈希（SHA-256）"), max_length=64)
+    pdf_sha256 = models.CharField(_("文件哈希（SHA-256）"), max_length=64)
+    facts = models.JSONField(_("报告所载信息"))
+    requested_via = models.CharField(_("获取渠道"), max_length=40, default="web")
+
+    class Meta:
+        verbose_name = _("信用报告")
+        verbose_name_plural = _("信用报告")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"信用报告 {self.serial}"
+
