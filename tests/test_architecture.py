@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 
 # The project's own top-level packages, lowest layer first. `demo` is the demo city (issue 13 §4) and
@@ -283,8 +281,7 @@ def test_no_app_imports_another_apps_admin_views_or_templatetags():
         and _is_layer(imp.target)
         and not (_in_api(imp.importer) and _in_api(imp.target))
     ]
-    if offenders:
-        pytest.fail(_report("导入了其他应用的 admin / views / templatetags", offenders), pytrace=False)
+    assert not offenders, _report("导入了其他应用的 admin / views / templatetags", offenders)
 
 
 def test_no_app_uses_another_apps_underscore_names():
@@ -302,8 +299,7 @@ def test_no_app_uses_another_apps_underscore_names():
         for lineno, target, attr in collector.private_uses:
             if app_of(target) != app_of(module):
                 offenders.append(f"{collector.path}:{lineno} {module} uses {target}.{attr}")
-    if offenders:
-        pytest.fail(_report("使用了其他应用的下划线（私有）名称", offenders), pytrace=False)
+    assert not offenders, _report("使用了其他应用的下划线（私有）名称", offenders)
 
 
 def test_core_imports_no_domain_app():
@@ -311,16 +307,14 @@ def test_core_imports_no_domain_app():
     offenders = [
         imp for imp in all_imports() if app_of(imp.importer) == "core" and app_of(imp.target) in set(APPS) - {"core"}
     ]
-    if offenders:
-        pytest.fail(_report("core 导入了领域应用", offenders), pytrace=False)
+    assert not offenders, _report("core 导入了领域应用", offenders)
 
 
 def test_imports_point_one_way():
     """DESIGN.md: credit imports supervision; inspections imports supervision and credit; enforcement may
     import all three; everything may import core; core imports none. No upward import."""
     offenders = [imp for imp in cross_app_imports() if app_of(imp.target) not in ALLOWED[app_of(imp.importer)]]
-    if offenders:
-        pytest.fail(_report("反向（向上）导入", offenders), pytrace=False)
+    assert not offenders, _report("反向（向上）导入", offenders)
 
 
 def _sanctioned_lazy(imp: Import) -> bool:
@@ -439,8 +433,7 @@ def import_cycles() -> list[str]:
 def test_import_graph_has_no_cycle():
     """Issue 13 "Done when": no import cycles, counting imports inside functions too."""
     cycles = import_cycles()
-    if cycles:
-        pytest.fail("模块导入图存在环：\n  " + "\n  ".join(cycles), pytrace=False)
+    assert not cycles, "模块导入图存在环：\n  " + "\n  ".join(cycles)
 
 
 def test_no_module_over_600_lines():
@@ -450,5 +443,4 @@ def test_no_module_over_600_lines():
         count = len(path.read_text(encoding="utf-8").splitlines())
         if count > MAX_LINES:
             offenders.append(f"{path.relative_to(ROOT)}: {count} 行")
-    if offenders:
-        pytest.fail(_report(f"超过 {MAX_LINES} 行的模块", offenders), pytrace=False)
+    assert not offenders, _report(f"超过 {MAX_LINES} 行的模块", offenders)
