@@ -25,6 +25,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from core.choices import ActorType, HashScheme
+from core.models import ApiClient, AuditEvent
 
 GENESIS = "0" * 64
 # An arbitrary, fixed key for pg_advisory_xact_lock: serialises appends to the chain.
@@ -55,7 +56,6 @@ def snapshot(obj, fields=None) -> dict:
 
 
 def _actor_fields(actor) -> dict:
-    from core.models import ApiClient
 
     if actor is None:
         return {"actor_type": ActorType.SYSTEM, "actor_label": "系统"}
@@ -111,7 +111,6 @@ def event_hash(prev_hash: str, fields: dict, scheme: str = HashScheme.HMAC_SHA25
 
 def record(*, actor, action: str, target, before=None, after=None, target_label: str | None = None):
     """Append one event. Call inside the service's transaction (it opens one if needed)."""
-    from core.models import AuditEvent
 
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -162,7 +161,6 @@ def verify_chain(*, legacy_until: int | None = None) -> ChainReport:
     full check in core.anchors passes the id the upgrade anchored, or 0 when it anchored none).
     Whatever it is, a legacy event after a keyed one is a downgrade.
     """
-    from core.models import AuditEvent
 
     prev = GENESIS
     checked = legacy = 0

@@ -1,5 +1,12 @@
 import uuid
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import translation
+
+from core.api.errors import error_body
 from core.audit import client_ip_var, request_id_var
 from core.net import client_ip
 
@@ -36,8 +43,6 @@ class ChineseFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
-        from django.utils import translation
 
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -63,7 +68,6 @@ class RejectOversizedMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.conf import settings
 
         limit = settings.REQUEST_MAX_BYTES
         try:
@@ -93,7 +97,6 @@ class RejectNulMiddleware:
     TOO_BIG = "提交的内容过大：请精简文字，附件请压缩或分次提交（单个文件不超过 10 MB）"
 
     def __call__(self, request):
-        from django.core.exceptions import RequestDataTooBig
 
         try:
             has_nul = self._has_nul(request)
@@ -107,12 +110,9 @@ class RejectNulMiddleware:
     @staticmethod
     def _refuse(request, message: str, *, status: int, code: str = "invalid"):
         if request.path.startswith("/api/"):
-            from django.http import JsonResponse
 
-            from core.api.errors import error_body
 
             return JsonResponse(error_body("validation_error", [{"code": code, "detail": message, "attr": None}]), status=status)
-        from django.shortcuts import render
 
         return render(request, "public/error.html", {"title": "请求无效", "message": message}, status=status)
 

@@ -1,6 +1,7 @@
 """Official roles as Django groups with their model permissions (created by a migration)."""
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 
 SUPERVISION_WRITE = ["supervisionitem", "supervisionitemversion", "inspectionchecklist", "inspector", "inspectorconflict", "observationperiod"]
 # 法定时限 (issue 12 §2) bind every department: platform admins keep them, everyone else reads them.
@@ -80,7 +81,6 @@ ROLES = {
 
 def ensure_roles(apps=global_apps) -> None:
     """Create the groups and grant their permissions; safe to run again."""
-    from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True

@@ -7,6 +7,7 @@ single character becomes itself; hits are then confirmed with LIKE, as CJK analy
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models.expressions import RawSQL
 
 CREATE_FUNCTION = r"""
 CREATE OR REPLACE FUNCTION cjk_tsvector(t text) RETURNS tsvector
@@ -52,7 +53,6 @@ def like_escape(text: str) -> str:
 
 def name_matches(queryset, query: str, field: str = "name"):
     """Filter ``queryset`` to rows whose ``field`` contains ``query`` (index first, LIKE confirms)."""
-    from django.db.models.expressions import RawSQL
 
     tsq = to_tsquery_text(query)
     if not tsq:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import UsccException
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
 # GB 32100-2015: W_i = 3^(i-1) mod 31
@@ -85,7 +87,6 @@ def problems(code: str) -> str | None:
 
 
 def is_verified_exception(code: str) -> bool:
-    from core.models import UsccException
 
     return UsccException.objects.filter(code=code, active=True).exists()
 

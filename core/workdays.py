@@ -13,6 +13,7 @@ from typing import NamedTuple
 import chinese_calendar
 
 from core.holidays import statutory_holidays
+from core.models import HolidayOverride
 
 logger = logging.getLogger("core.workdays")
 
@@ -26,7 +27,6 @@ class Deadline(NamedTuple):
 
 
 def _overrides(start: dt.date, end: dt.date) -> dict:
-    from core.models import HolidayOverride
 
     return dict(HolidayOverride.objects.filter(day__range=(start, end)).values_list("day", "kind"))
 

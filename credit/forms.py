@@ -18,7 +18,18 @@ from django.utils.translation import gettext_lazy as _
 from core import uscc
 from core.admin_base import add_service_errors
 from credit import services
-from credit.choices import GRADE_ORDER, LIST_GROUNDS, Colour, Grade, ListGround, ListType, ObjectionOutcome, RemovalReason, Severity
+from credit.choices import (
+    GRADE_ORDER,
+    LIST_GROUNDS,
+    Colour,
+    Grade,
+    ListGround,
+    ListType,
+    ObjectionOutcome,
+    RemovalReason,
+    Severity,
+)
+from credit.evaluation import DEFAULT_WEIGHTS
 from credit.models import CreditCommitment, CreditRecord, EvaluationModel, JointMeasure, ListEntry
 
 
@@ -280,7 +291,6 @@ _declare_band_fields(EvaluationModelForm)
 
 
 def _default_weights() -> dict:
-    from credit.evaluation import DEFAULT_WEIGHTS
 
     return dict(DEFAULT_WEIGHTS)
 

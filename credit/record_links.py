@@ -20,13 +20,14 @@ still apply, and shows the record to its holder. It does not expire while the re
 objection is possible as long as the record is, and a repair as long as it is in force.
 """
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
 from credit.models import CreditRecord
+from credit.selectors import public_records
 
 SALT = "credit.record_links.party_notice.v1"
 TOKEN_MAX_LENGTH = 300  # the token, or the whole link pasted
@@ -76,9 +77,7 @@ def filing_record(params) -> tuple[CreditRecord | None, str]:
 
     ``?record_token=…`` (the party's link) reaches any record about the entity; ``?record=<id>``
     reaches public records only, so an unpublished id is answered as an unknown one."""
-    from urllib.parse import urlencode
 
-    from credit.selectors import public_records
 
     if "record_token" in params:
         record = record_from_token(params.get("record_token"))

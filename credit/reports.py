@@ -36,7 +36,17 @@ from core import audit
 from core.pdf import esc, kv_table, numbered_canvas, register_font, table
 from core.pdf import styles as pdf_styles
 from credit import selectors
-from credit.choices import Colour, CommitmentState, CommitmentType, Grade, ListGround, ListType, Polarity, RecordCategory, Severity
+from credit.choices import (
+    Colour,
+    CommitmentState,
+    CommitmentType,
+    Grade,
+    ListGround,
+    ListType,
+    Polarity,
+    RecordCategory,
+    Severity,
+)
 from credit.models import CreditReport
 from supervision.choices import EntityStatus, EntityType
 from supervision.models import MarketEntity

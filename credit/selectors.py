@@ -9,8 +9,30 @@ import datetime as dt
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from credit.choices import CommitmentState, ExitState, ListType, ObjectionState, RecordState
-from credit.models import CreditRecord, EntityCredit, EvaluationModel, GradeBand, GradeHistory, ListEntry
+from credit.choices import (
+    OPEN_OBJECTION_STATES,
+    PUBLIC_ACT_CATEGORIES,
+    CommitmentState,
+    ExitState,
+    ListType,
+    ObjectionState,
+    Polarity,
+    RecordCategory,
+    RecordState,
+)
+from credit.evaluation import lookback_start, model_in_force
+from credit.models import (
+    CreditCheck,
+    CreditCommitment,
+    CreditRecord,
+    EntityCredit,
+    EvaluationModel,
+    GradeBand,
+    GradeHistory,
+    ListEntry,
+    Objection,
+)
+from supervision.selectors import department_of, is_platform_admin
 
 # Lists shown on public pages. All four are published (DOMAIN §3 names none of them internal).
 PUBLIC_LIST_TYPES = (ListType.ABNORMAL, ListType.SERIOUS, ListType.KEY_ATTENTION, ListType.RED)
@@ -33,7 +55,6 @@ def public_records(today: dt.date | None = None) -> QuerySet:
 def public_acts(today: dt.date | None = None) -> QuerySet:
     """/acts/ (issue 12 §2): 行政许可 and the other administrative acts the public may see now, by
     the one rule of ``public_records``, newest decision first."""
-    from credit.choices import PUBLIC_ACT_CATEGORIES
 
     return public_records(today).filter(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES]).order_by("-decided_on", "-id")
 
@@ -79,7 +100,6 @@ def grade_history(code: str) -> QuerySet:
 
 
 def current_model(today: dt.date | None = None) -> EvaluationModel:
-    from credit.evaluation import model_in_force
 
     return model_in_force(today or timezone.localdate())
 
@@ -87,10 +107,7 @@ def current_model(today: dt.date | None = None) -> EvaluationModel:
 def checks_visible_to(user) -> QuerySet:
     """Check log rows an official may see: checks by their department's systems, and checks of
     entities their department registered (an entity's officials see who checked it)."""
-    from django.db.models import Q
 
-    from credit.models import CreditCheck
-    from supervision.selectors import department_of, is_platform_admin
 
     qs = CreditCheck.objects.select_related("client", "department")
     if is_platform_admin(user):
@@ -103,15 +120,11 @@ def checks_visible_to(user) -> QuerySet:
 
 def records_under_objection(record_ids) -> set:
     """Records with an objection being handled: public pages mark them 异议处理中 (DOMAIN §3)."""
-    from credit.choices import OPEN_OBJECTION_STATES
-    from credit.models import Objection
 
     return set(Objection.objects.filter(record_id__in=list(record_ids), state__in=OPEN_OBJECTION_STATES).values_list("record_id", flat=True))
 
 
 def entries_under_objection(entry_ids) -> set:
-    from credit.choices import OPEN_OBJECTION_STATES
-    from credit.models import Objection
 
     return set(Objection.objects.filter(list_entry_id__in=list(entry_ids), state__in=OPEN_OBJECTION_STATES).values_list("list_entry_id", flat=True))
 
@@ -121,7 +134,6 @@ PUBLIC_COMMITMENT_FIELDS = ("id", "tracking_no", "entity", "commitment_type", "d
 
 
 def public_commitments(code: str | None = None) -> QuerySet:
-    from credit.models import CreditCommitment
 
     qs = CreditCommitment.objects.only(*PUBLIC_COMMITMENT_FIELDS).select_related("department")
     return qs.filter(entity_id=code) if code else qs
@@ -132,8 +144,6 @@ def verified_complaints(today: dt.date | None = None) -> QuerySet:
     rule 3 of the evaluation counts (credit.evaluation: ``recent`` complaints; window in
     ``lookback_start``). Their number per entity is public (消费投诉公示, seed 004 §15 ff.) whatever
     each record's own publicity; the records themselves, and anything about the complainant, are not."""
-    from credit.choices import Polarity, RecordCategory
-    from credit.evaluation import lookback_start
 
     today = today or timezone.localdate()
     return CreditRecord.objects.filter(

@@ -25,7 +25,16 @@ from core.filings import filing_find, filing_status
 from core.http import PublicHttp404
 from core.search import to_tsquery_text
 from credit import forms_public, list_exits, record_links, reports, selectors, services
-from credit.choices import GRADE_ORDER, OPEN_OBJECTION_STATES, OTHER_ACT_CATEGORIES, Colour, Grade, ListType, Polarity, RecordCategory
+from credit.choices import (
+    GRADE_ORDER,
+    OPEN_OBJECTION_STATES,
+    OTHER_ACT_CATEGORIES,
+    Colour,
+    Grade,
+    ListType,
+    Polarity,
+    RecordCategory,
+)
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, lookback_start
 from credit.models import EntityCredit, Objection
 from credit.services import publicity_rule_in_force

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core import uscc as uscc_lib
 from core.search import to_tsquery_text
 from credit.choices import PenaltyType
+from enforcement.choices import DisclosureState
 from enforcement.models import PenaltyDisclosure
 from inspections.filters import DepartmentCodeFilter, IntegerFilter, USCCFilter
 from supervision.models import Department
@@ -52,7 +53,6 @@ def party_search(queryset, query: str):
 
 def penalty_departments(request=None):
     """Departments with a published penalty: the choices of the ``department`` filter."""
-    from enforcement.choices import DisclosureState
 
     # EXISTS per department (a few dozen rows, each stopping at its first published summary), not a
     # semi-join over every published summary.

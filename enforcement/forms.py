@@ -11,7 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core import uscc as uscc_lib
 from credit.forms import NoModelValidationMixin, add_service_errors, dry_run
-from credit.forms_public import EMAIL_MAX, EVIDENCE_MAX_FILES, NAME_MAX, PHONE_MAX, REASON_MAX_CHARS, EvidenceField, TextInput, validate_phone
+from credit.forms_public import (
+    EMAIL_MAX,
+    EVIDENCE_MAX_FILES,
+    NAME_MAX,
+    PHONE_MAX,
+    REASON_MAX_CHARS,
+    EvidenceField,
+    TextInput,
+    validate_phone,
+)
 from enforcement import services
 from enforcement.choices import ComplaintChannel, ComplaintKind, ComplaintVerdict
 from enforcement.models import ChannelDeadline, Complaint

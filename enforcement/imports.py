@@ -7,7 +7,17 @@ Validation is ``services.clean_standards`` and saving is one ``services.discreti
 of every row, in one transaction with one audit event.
 """
 
-from core.file_import import MAX_FILE_BYTES, ImportFileError, ParsedFile, Preview, RowPreview, file_format, read_rows, workbook
+from core.file_import import (
+    MAX_FILE_BYTES,
+    ImportFileError,
+    ParsedFile,
+    Preview,
+    RowPreview,
+    file_format,
+    read_rows,
+    workbook,
+)
+from credit.choices import PenaltyType
 from enforcement import services
 from enforcement.models import DiscretionStandard
 
@@ -78,7 +88,6 @@ def push(parsed_rows: list, *, actor, department) -> dict:
 
 def template_workbook() -> bytes:
     """The import template: the headers, one example row, and a sheet of what each column takes."""
-    from credit.choices import PenaltyType
 
     notes = {
         "编号": "本部门内的基准编号；编号与生效日期相同的行再次导入即更新该基准，生效日期不同即为新版本（旧版本自动于新版本生效前一日失效）",

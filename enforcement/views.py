@@ -4,13 +4,23 @@ Penalty pages read through ``enforcement.selectors`` (the redacted ``PenaltyDisc
 never the decision itself).
 """
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache  # complaints
 from django.views.decorators.http import require_http_methods  # complaints
 
+from core.api.throttling import form_throttled as _throttled
+from core.filing_done import done_pop, done_redirect, shown_once
 from core.http import PublicHttp404
+from credit.choices import PenaltyType
+from credit.forms_public import apply_service_errors
+from enforcement import selectors, services
+from enforcement.choices import DisclosureState
+from enforcement.filters import PenaltyFilter
+from enforcement.forms import ComplaintForm
+from enforcement.models import Complaint
 
 # --- disclosure (双公示) ---------------------------------------------------------------------------
 
@@ -39,7 +49,6 @@ class PenaltyPaginator(Paginator):
 
 
 def penalty_type_labels(codes) -> list[str]:
-    from credit.choices import PenaltyType
 
     labels = dict(PenaltyType.choices)
     return [str(labels.get(c, c)) for c in codes]
@@ -48,8 +57,6 @@ def penalty_type_labels(codes) -> list[str]:
 def penalty_list(request):
     """Published penalties: search by party name or USCC (prefix), filter by department, year and
     penalty type, 20 a page, newest decision first."""
-    from enforcement import selectors
-    from enforcement.filters import PenaltyFilter
 
     base = selectors.public_penalties().only(*selectors.LIST_FIELDS)
     filterset = PenaltyFilter(request.GET or None, queryset=base)
@@ -76,8 +83,6 @@ def penalty_list(request):
 
 def penalty_detail(request, pk: int):
     """One summary with the DOMAIN §5 fields; a withdrawn one says 已撤回 and why, nothing more."""
-    from enforcement import selectors
-    from enforcement.choices import DisclosureState
 
     disclosure = selectors.public_penalty(pk)
     if disclosure is None:
@@ -89,7 +94,6 @@ def penalty_detail(request, pk: int):
 
 def exposure(request):
     """曝光台: typical cases chosen by officials, with their 评析."""
-    from enforcement import selectors
 
     page = Paginator(selectors.exposure_cases(), EXPOSURE_PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
     for d in page:
@@ -110,13 +114,7 @@ def exposure(request):
 @require_http_methods(["GET", "POST"])
 def complaint_new(request):
     """File a complaint or report (投诉举报) without an account; the success page shows the number and code."""
-    from django.core.exceptions import ValidationError
 
-    from core.api.throttling import form_throttled as _throttled
-    from core.filing_done import done_redirect
-    from credit.forms_public import apply_service_errors
-    from enforcement import services
-    from enforcement.forms import ComplaintForm
 
     if request.method == "POST":
         if (limited := _throttled(request)) is not None:
@@ -145,8 +143,6 @@ def complaint_new(request):
 @require_http_methods(["GET"])
 def complaint_done(request):
     """Where a filed complaint lands: its number and query code, shown once (core.filing_done)."""
-    from core.filing_done import done_pop, shown_once
-    from enforcement.models import Complaint
 
     if (payload := done_pop(request, "complaint")) is None:
         return shown_once(request, title="投诉举报已提交")

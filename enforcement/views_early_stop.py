@@ -12,6 +12,9 @@ from django.views.decorators.http import require_http_methods
 from core.api.throttling import PublicFormThrottle
 from core.http import PublicHttp404
 from credit.forms_public import EVIDENCE_MAX_FILES, EvidenceField, FilingContactMixin, apply_service_errors
+from enforcement import early_stop, selectors
+from enforcement.models import EarlyStopApplication
+from enforcement.views import penalty_type_labels
 
 SESSION_KEY = "early_stop_receipt"
 
@@ -46,8 +49,6 @@ class EarlyStopForm(FilingContactMixin):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def early_stop_new(request, pk: int):
-    from enforcement import early_stop, selectors
-    from enforcement.views import penalty_type_labels
 
     disclosure = selectors.public_penalties().filter(pk=pk).first()
     if disclosure is None:
@@ -80,7 +81,6 @@ def early_stop_new(request, pk: int):
 @never_cache
 def early_stop_done(request):
     """The receipt: number and query code, once (a reload shows the number only)."""
-    from enforcement.models import EarlyStopApplication
 
     receipt = request.session.get(SESSION_KEY) or {}
     application = EarlyStopApplication.objects.select_related("disclosure", "department").filter(tracking_no=receipt.get("tracking_no") or "").first()

@@ -10,7 +10,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from credit.models import entity_key
-from inspections.choices import DEFAULT_RATIOS, MIN_TEAM_SIZE, CorrectionState, PlanState, ResultCategory, ResultState, TaskState
+from inspections.choices import (
+    DEFAULT_RATIOS,
+    MIN_TEAM_SIZE,
+    CorrectionState,
+    PlanState,
+    ResultCategory,
+    ResultState,
+    TaskState,
+)
 from supervision.choices import EntityStatus, EntityType
 from supervision.models import Department, Inspector, SupervisionItemVersion
 

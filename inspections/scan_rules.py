@@ -7,6 +7,7 @@ run twice (or again after a crash) and raise nothing twice.
 from django.db import connection
 
 from core import audit
+from core.workdays import add_working_days
 from credit.choices import ListGround, ListType
 from credit.scan import WarningRule
 from inspections.choices import PlanState
@@ -40,7 +41,6 @@ class ResultPublicationDue(WarningRule):
     """  # noqa: S608  (assembled from constants; values are bound parameters)
 
     def params(self, *, today, now) -> dict:
-        from core.workdays import add_working_days
 
         return {**super().params(today=today, now=now), "due_by": add_working_days(today, self.working_days).date}
 

@@ -15,6 +15,8 @@ from core import audit
 from core.models import AuditEvent
 from credit import services as credit_services
 from credit.choices import ListGround, ListType
+from credit.evaluation import evaluate
+from credit.models import CreditRecord
 from inspections import coverage as coverage_rules
 from inspections import draw as draw_algo
 from inspections.choices import (
@@ -152,7 +154,6 @@ def scope_sql(plan: InspectionPlan) -> tuple[str, list]:
 def population_rows(plan: InspectionPlan) -> list[tuple[str, str]]:
     """Everyone in scope now to whom a sampled item applies, with their stratum (risk class); ungraded
     entities are graded first. Key items are not drawn (inspections/draw.py, step 6)."""
-    from credit.evaluation import evaluate
 
     sampled = coverage_rules.sampled_scope(coverage_rules.plan_items(plan)[0])
     if sampled is None:
@@ -530,7 +531,6 @@ def results_publish(*, actor, today: dt.date | None = None) -> int:
     for department, items in by_department.items():
         credit_services.credit_records_push(actor=actor, department=department, records=[result_record(r) for r in items])
         refs = {f"抽查结果-{r.pk}": r for r in items}
-        from credit.models import CreditRecord
 
         for record_id, ref in CreditRecord.objects.filter(department=department, source_ref__in=list(refs)).values_list("id", "source_ref"):
             refs[ref].credit_record_id = record_id

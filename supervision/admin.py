@@ -11,6 +11,7 @@ from import_export.admin import ImportExportMixin
 from core import admin_base
 from core.admin_base import form_fields
 from core.scoping import department_of, is_platform_admin, scope_to_department
+from core.uscc import normalize
 from supervision import (
     admin_deadlines,  # noqa: F401 - registers the 法定时限 admin (issue 12 §2)
     services,
@@ -26,6 +27,7 @@ from supervision.models import (
     SupervisionItemVersion,
 )
 from supervision.resources import InspectorResource, MarketEntityResource, SupervisionItemResource, result_report
+from supervision.selectors import entity_search
 
 
 class ServiceAdmin(admin_base.ServiceAdmin):
@@ -95,7 +97,6 @@ class MarketEntityAdmin(ImportForUser, ImportExportMixin, ServiceAdmin):
     readonly_fields = ("updated_at",)
 
     def get_search_results(self, request, queryset, search_term):
-        from supervision.selectors import entity_search
 
         if not search_term.strip():
             return queryset, False
@@ -180,7 +181,6 @@ class ChecklistForm(forms.ModelForm):
         fields = ("item", "department", "code", "name", "content", "method")
 
     def clean_code(self):
-        from core.uscc import normalize
 
         return normalize(self.cleaned_data.get("code"))
 

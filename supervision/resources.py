@@ -20,7 +20,13 @@ import re
 import warnings
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ImproperlyConfigured, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    FieldDoesNotExist,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources

@@ -1,6 +1,7 @@
 """Reads that carry a rule: what the public may see, what a department may change, search."""
 
 import re
+import unicodedata
 
 from django.db.models import QuerySet
 
@@ -51,6 +52,5 @@ def entity_search(query: str, queryset: QuerySet | None = None) -> QuerySet:
 
 def unicode_name(query: str) -> str:
     """Names are matched as written, after trimming and full-width folding."""
-    import unicodedata
 
     return unicodedata.normalize("NFKC", query).strip()

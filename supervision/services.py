@@ -162,7 +162,6 @@ def record_delete(*, actor, obj) -> None:
 
 def observation_period_applies(entity: MarketEntity, day: dt.date) -> bool:
     """首违不罚 applies when the entity or its industry is in an observation period on ``day``."""
-    from django.db.models import Q
 
     industry_prefixes = [entity.industry_code[:n] for n in range(1, len(entity.industry_code) + 1)]
     return ObservationPeriod.objects.filter(

@@ -34,12 +34,13 @@ from credit.models import (
     RiskScanRun,
     RiskWarning,
 )
+from credit.regrade import publish
+from credit.scan import RULES, risk_scan
 
 # --- inbox and scans ---------------------------------------------------------------------------------
 
 
 def _rule_descriptions() -> dict:
-    from credit.scan import RULES
 
     return {rule.code: rule.description for rule in RULES}
 
@@ -116,8 +117,6 @@ class RiskScanRunAdmin(ReadOnlyAdmin):
     def run_now_view(self, request):
         if request.method != "POST" or not is_credit_manager(request.user):
             raise PermissionDenied
-        from credit.regrade import publish
-        from credit.scan import risk_scan
 
         transaction.on_commit(lambda: publish(risk_scan, trigger="manual"))  # never hangs or fails the request (issue 11)
         messages.success(request, _("已提交风险扫描，运行完成后将在此列出（通常数分钟内）。"))

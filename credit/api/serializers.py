@@ -1,5 +1,6 @@
 """Output shapes of the credit API (API.md). Writes go through services, never ``serializer.save()``."""
 
+from django.db.models import Count
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -154,7 +155,6 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
 
     @extend_schema_field(CategoryCountSerializer(many=True))
     def get_public_record_counts(self, obj):
-        from django.db.models import Count
 
         counts = dict(selectors.public_records().filter(entity_id=obj.uscc).order_by().values_list("category").annotate(n=Count("id")))
         return [{"category": code, "category_label": str(label), "count": counts[code]} for code, label in RecordCategory.choices if counts.get(code)]

@@ -18,7 +18,13 @@ from core.filings import filing_lookup
 from credit.record_upsert import RecordsInvalid
 from credit.regrade import enqueue_evaluation
 from credit.services.checks import MAX_CHECK, CheckResult, credit_check, risk_warning_handle
-from credit.services.commitments import COMMITMENT_RULES, COMMITMENT_TEMPLATES, commitment_break, commitment_fulfil, commitment_make
+from credit.services.commitments import (
+    COMMITMENT_RULES,
+    COMMITMENT_TEMPLATES,
+    commitment_break,
+    commitment_fulfil,
+    commitment_make,
+)
 from credit.services.filings import check_deciding_department, public_snapshot, require_fields
 from credit.services.grading import bands_problem, evaluation_model_create, simple_save
 from credit.services.list_exits import (
@@ -45,7 +51,13 @@ from credit.services.lists import (
     list_proposal_raise,
     removal_problem,
 )
-from credit.services.objections import CORRECTABLE_FIELDS, objection_accept, objection_decide, objection_file, objection_refuse
+from credit.services.objections import (
+    CORRECTABLE_FIELDS,
+    objection_accept,
+    objection_decide,
+    objection_file,
+    objection_refuse,
+)
 from credit.services.records import (
     EXAMPLE_REF_PREFIX,
     MAX_PUSH,
@@ -66,7 +78,13 @@ from credit.services.records import (
     publicity_rule_in_force,
     publicity_window,
 )
-from credit.services.repair import REPAIR_COMMITMENT_MONTHS, repair_apply, repair_approve, repair_problems, repair_reject
+from credit.services.repair import (
+    REPAIR_COMMITMENT_MONTHS,
+    repair_apply,
+    repair_approve,
+    repair_problems,
+    repair_reject,
+)
 
 # The old private names, until every importer uses the public ones (enforcement's services are being
 # split at the same time as this package; issue 13 §1). Not in __all__: import the public names.

@@ -24,8 +24,25 @@ from django.utils import timezone
 
 from core import audit
 from core.filings import new_tracking, query_code_digest
-from credit.choices import ExitState, Grade, ListType, Polarity, RecordState, RemovalProposalState, RemovalReason, Severity
-from credit.models import CreditRecord, EntityCredit, ListEntry, ListExitApplication, ListExitEvidence, ListProposal, ListRemovalProposal
+from credit.choices import (
+    ExitState,
+    Grade,
+    ListType,
+    Polarity,
+    RecordState,
+    RemovalProposalState,
+    RemovalReason,
+    Severity,
+)
+from credit.models import (
+    CreditRecord,
+    EntityCredit,
+    ListEntry,
+    ListExitApplication,
+    ListExitEvidence,
+    ListProposal,
+    ListRemovalProposal,
+)
 from credit.regrade import enqueue_evaluation
 from credit.services.filings import check_deciding_department, public_snapshot, require_fields
 from credit.services.lists import SERIOUS_EARLY_REMOVAL_YEARS, SERIOUS_LIST_YEARS, list_entry_remove

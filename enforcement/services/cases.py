@@ -10,7 +10,15 @@ from django.utils import timezone
 from core import audit
 from core import uscc as uscc_mod
 from enforcement.case_rules import check_may_move
-from enforcement.choices import MIN_HANDLERS, STAGE_ORDER, CaseOutcome, CaseSource, CaseStage, DecisionState, ReviewResult
+from enforcement.choices import (
+    MIN_HANDLERS,
+    STAGE_ORDER,
+    CaseOutcome,
+    CaseSource,
+    CaseStage,
+    DecisionState,
+    ReviewResult,
+)
 from enforcement.models import Case, CaseDocument, CaseEvent, CaseHandler, LegalReview, PenaltyDecision
 from enforcement.services.actors import _actor_label, _user
 from enforcement.services.numbering import document_number, next_number

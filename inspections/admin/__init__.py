@@ -25,7 +25,14 @@ from inspections.admin.corrections import CorrectionOrderAdmin
 from inspections.admin.draws import DrawAdmin, DrawSelectionAdmin, report_draw_check
 from inspections.admin.plans import MAX_LISTED_UNSTAFFED, DrawInline, InspectionPlanAdmin
 from inspections.admin.results import PUBLISH_DUE_SOON_WORKING_DAYS, InspectionResultAdmin, publish_window
-from inspections.admin.scope import EntityColumns, ScopedDrawFilter, ScopedPlanFilter, admin_link, entity_name_of, strata_text
+from inspections.admin.scope import (
+    EntityColumns,
+    ScopedDrawFilter,
+    ScopedPlanFilter,
+    admin_link,
+    entity_name_of,
+    strata_text,
+)
 from inspections.admin.tasks import InspectionTaskAdmin, OverdueTaskFilter, ResultInline, TeamInline
 
 __all__ = [

@@ -11,7 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from core.admin_base import ReadOnlyAdmin
 from inspections import services
 from inspections.admin.commitments import commitment_summary
-from inspections.admin.scope import EntityColumns, ScopedDrawFilter, ScopedPlanFilter, admin_link, entity_name_of, strata_text
+from inspections.admin.scope import (
+    EntityColumns,
+    ScopedDrawFilter,
+    ScopedPlanFilter,
+    admin_link,
+    entity_name_of,
+    strata_text,
+)
 from inspections.models import Draw, DrawSelection
 from inspections.selectors import is_auditor, plans_visible_to
 

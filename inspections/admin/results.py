@@ -14,7 +14,16 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ObjectActionsMixin, ScopedAdmin, ServiceFormAdmin, ViewOnceSavedMixin, adopt, coloured, file_response, show_refusal
+from core.admin_base import (
+    ObjectActionsMixin,
+    ScopedAdmin,
+    ServiceFormAdmin,
+    ViewOnceSavedMixin,
+    adopt,
+    coloured,
+    file_response,
+    show_refusal,
+)
 from core.workdays import add_working_days
 from inspections import services
 from inspections.admin.scope import EntityColumns, admin_link, entity_name_of

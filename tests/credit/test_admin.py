@@ -14,7 +14,16 @@ from core.choices import Role
 from core.models import AuditEvent
 from credit import services
 from credit.choices import Grade, ListGround, ListType, ProposalState, RecordState, RemovalReason, WarningState
-from credit.models import CreditCheck, CreditRecord, EntityCredit, EvaluationModel, ListEntry, ListProposal, RiskScanRun, RiskWarning
+from credit.models import (
+    CreditCheck,
+    CreditRecord,
+    EntityCredit,
+    EvaluationModel,
+    ListEntry,
+    ListProposal,
+    RiskScanRun,
+    RiskWarning,
+)
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.usefixtures("frozen_today")

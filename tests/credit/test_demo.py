@@ -7,8 +7,24 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from credit.choices import CommitmentState, CommitmentType, Grade, ListType, ObjectionOutcome, ObjectionState, RepairState
-from credit.models import CreditCommitment, CreditRecord, EntityCredit, ListEntry, ListProposal, Objection, RepairApplication
+from credit.choices import (
+    CommitmentState,
+    CommitmentType,
+    Grade,
+    ListType,
+    ObjectionOutcome,
+    ObjectionState,
+    RepairState,
+)
+from credit.models import (
+    CreditCommitment,
+    CreditRecord,
+    EntityCredit,
+    ListEntry,
+    ListProposal,
+    Objection,
+    RepairApplication,
+)
 from demo.credit import seed_credit_demo
 
 

@@ -15,7 +15,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import AuditEvent
 from credit import list_exits, services
-from credit.choices import CommitmentType, ExitState, Grade, ListGround, ListType, RemovalProposalState, RemovalReason, RunState
+from credit.choices import (
+    CommitmentType,
+    ExitState,
+    Grade,
+    ListGround,
+    ListType,
+    RemovalProposalState,
+    RemovalReason,
+    RunState,
+)
 from credit.models import CreditRecord, EntityCredit, ListEntry, ListExitApplication, ListRemovalProposal, RiskWarning
 from credit.scan import run_risk_scan
 from tests.conftest import record_data

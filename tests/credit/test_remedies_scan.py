@@ -12,7 +12,14 @@ from credit import scan
 from credit.choices import CommitmentType, ObjectionOutcome
 from credit.models import CreditRecord, RiskWarning
 from credit.scan import CommitmentOverdue, ObjectionDueSoon, ObjectionOverdue, run_risk_scan
-from credit.services import commitment_fulfil, commitment_make, objection_accept, objection_decide, objection_file, objection_refuse
+from credit.services import (
+    commitment_fulfil,
+    commitment_make,
+    objection_accept,
+    objection_decide,
+    objection_file,
+    objection_refuse,
+)
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db

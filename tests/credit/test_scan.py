@@ -8,7 +8,14 @@ import time_machine
 from credit import scan
 from credit.choices import Grade, ListGround, ListType, ProposalState, RecordState, RunState
 from credit.models import CreditRecord, EntityCredit, ListEntry, ListProposal, RiskScanRun, RiskWarning
-from credit.scan import AbnormalOverThreeYears, GradeWorsened, ListEntered, NegativeRecordBurst, WarningRule, run_risk_scan
+from credit.scan import (
+    AbnormalOverThreeYears,
+    GradeWorsened,
+    ListEntered,
+    NegativeRecordBurst,
+    WarningRule,
+    run_risk_scan,
+)
 from credit.services import list_entry_add
 from tests.conftest import record_data
 

@@ -17,7 +17,15 @@ from inspections import commitments, services
 from inspections import draw as draw_algo
 from inspections.admin import InspectionPlanAdmin
 from inspections.choices import CorrectionState, PlanState, ResultState, TaskState
-from inspections.models import CorrectionOrder, Draw, DrawCommitment, InspectionPlan, InspectionResult, InspectionTask, ResultEvidence
+from inspections.models import (
+    CorrectionOrder,
+    Draw,
+    DrawCommitment,
+    InspectionPlan,
+    InspectionResult,
+    InspectionTask,
+    ResultEvidence,
+)
 
 pytestmark = pytest.mark.usefixtures("frozen_today")
 
