@@ -224,7 +224,7 @@ class ObjectionOutcome(models.TextChoices):
 
 
 class ExitState(models.TextChoices):
-    """A list exit application (移出名单申请, credit.list_exits)."""
+    """A list exit application (移出名单申请, credit.services.list_exits)."""
 
     SUBMITTED = "submitted", _("待决定")
     APPROVED = "approved", _("已准予移出")

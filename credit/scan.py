@@ -8,7 +8,7 @@ scan twice (or after a crash halfway) raises nothing twice. Other apps add rules
 The responsible department is the entity's registration authority (登记机关), else the department
 that decided the fact.
 
-The rule base class is ``credit.warning_rules.WarningRule`` (re-exported here). The nightly task
+The rule base class is ``credit.warning_rules.WarningRule``. The nightly task
 ``risk_scan`` (task name ``credit.risk_scan``, referenced by the beat schedule in the database) lives
 here, next to its rules.
 """
@@ -30,7 +30,7 @@ from credit.models import RiskScanRun
 from credit.regrade import regrade_drain
 from credit.services.list_exits import serious_list_entries_end
 from credit.services.records import credit_records_expire
-from credit.warning_rules import LOOKBACK_DAYS, WarningRule  # noqa: F401  (re-exported: rules of other apps extend it)
+from credit.warning_rules import WarningRule
 
 logger = logging.getLogger("credit.scan")
 

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from core.scoping import department_of, is_platform_admin
 from credit.choices import (
     OPEN_OBJECTION_STATES,
     PUBLIC_ACT_CATEGORIES,
@@ -32,7 +33,6 @@ from credit.models import (
     ListEntry,
     Objection,
 )
-from supervision.selectors import department_of, is_platform_admin
 
 # Lists shown on public pages. All four are published (DOMAIN §3 names none of them internal).
 PUBLIC_LIST_TYPES = (ListType.ABNORMAL, ListType.SERIOUS, ListType.KEY_ATTENTION, ListType.RED)

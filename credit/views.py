@@ -24,7 +24,7 @@ from core.filing_done import done_redirect
 from core.filings import filing_find, filing_status
 from core.http import PublicHttp404
 from core.search import to_tsquery_text
-from credit import forms_public, list_exits, record_links, reports, selectors, services
+from credit import forms_public, record_links, reports, selectors, services
 from credit.choices import (
     GRADE_ORDER,
     OPEN_OBJECTION_STATES,
@@ -37,7 +37,7 @@ from credit.choices import (
 )
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, lookback_start
 from credit.models import EntityCredit, Objection
-from credit.services import publicity_rule_in_force
+from credit.services import list_exits, publicity_rule_in_force
 from supervision.models import MarketEntity
 from supervision.selectors import USCC_PREFIX, public_entities, unicode_name
 

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from core.api.throttling import form_throttled
 from core.filing_done import done_pop, done_redirect, shown_once
-from credit import forms_public, list_exits, selectors
+from credit import forms_public, selectors
 from credit.choices import ListType
 from credit.models import ListExitApplication
+from credit.services import list_exits
 from credit.views import PUBLIC_ACTOR, _entity_name, _no_target, _pk
 
 

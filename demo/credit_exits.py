@@ -5,9 +5,9 @@ decided by the listing department through the same services an official's action
 the demo applicant's name, so a rerun adds nothing.
 """
 
-from credit import list_exits
 from credit.choices import ExitState, ListType
 from credit.models import ListEntry, ListExitApplication
+from credit.services import list_exits
 from demo.credit_plan import ACTOR
 
 APPLICANT = "演示申请人（企业经办人）"

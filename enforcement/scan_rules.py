@@ -4,7 +4,7 @@ Like the credit rules, each is one set-based statement with a dedupe key, so the
 run twice (or again after a crash) and raise nothing twice.
 """
 
-from credit.scan import WarningRule
+from credit.warning_rules import WarningRule
 from enforcement.choices import COMPLAINT_SPIKE_COUNT, COMPLAINT_SPIKE_DAYS
 
 

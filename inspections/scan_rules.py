@@ -9,7 +9,7 @@ from django.db import connection
 from core import audit
 from core.workdays import add_working_days
 from credit.choices import ListGround, ListType
-from credit.scan import WarningRule
+from credit.warning_rules import WarningRule
 from inspections.choices import PlanState
 from inspections.closing import UNFINISHED_TASK_STATES, plans_close
 

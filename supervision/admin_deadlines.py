@@ -21,10 +21,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.scoping import department_of, is_platform_admin
 from supervision import deadlines, services
 from supervision.choices import DeadlineKind
 from supervision.models import Department, StatutoryDeadline
-from supervision.selectors import department_of, is_platform_admin
 
 SERVICE_FIELDS = ("kind", "variant", "department", "region_code", "working_days", "citation", "effective_from", "effective_to", "note")
 FIXED_ONCE_SAVED = ("kind", "variant", "department", "region_code", "working_days", "effective_from")

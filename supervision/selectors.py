@@ -6,7 +6,6 @@ import unicodedata
 from django.db.models import QuerySet
 
 from core import uscc
-from core.scoping import department_of, is_platform_admin, scope_to_department  # noqa: F401  (re-exported until every site imports core.scoping)
 from core.search import name_matches
 from supervision.models import MarketEntity
 

@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from core import audit, uscc
+from core.scoping import is_platform_admin
 from supervision.choices import DeadlineKind
 from supervision.models import (
     Department,
@@ -20,7 +21,6 @@ from supervision.models import (
     SupervisionItem,
     SupervisionItemVersion,
 )
-from supervision.selectors import is_platform_admin
 
 
 def _save(*, actor, obj, action: str, fields: dict, exclude=None):

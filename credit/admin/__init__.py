@@ -8,30 +8,10 @@ are read-only in forms and change through actions.
 One module per sub-domain (issue 13 §3): ``records``, ``lists`` and ``exits``, ``evaluation``,
 ``scans``, ``checks``, ``commitments``, ``repairs``, ``objections``; ``common`` holds the credit
 helpers they share, and the generic toolkit is ``core.admin_base``. Importing this package imports
-every module, so every model is registered. The toolkit names are re-exported here under their old
-names for importers that have not moved to ``core.admin_base`` yet.
+every module, so every model is registered.
+The generic toolkit is imported from ``core.admin_base``, never from here.
 """
 
-from core.admin_base import (
-    ACTION_FORM_TEMPLATE,
-    MAX_ACTION_ROWS,
-    OBJECT_ACTIONS_CHANGE_FORM,
-    DeadlineFilter,
-    ObjectActionsMixin,
-    ReadOnlyAdmin,
-    ScopedAdmin,
-    ServiceFormAdmin,
-    StateFilter,
-    UsccSearchMixin,
-    ViewOnceSavedMixin,
-    adopt,
-    coloured,
-    due_window,
-    file_response,
-    intermediate_action,
-    link,
-    show_refusal,
-)
 from credit.admin import (
     checks,
     commitments,
@@ -72,23 +52,48 @@ from credit.admin.repairs import PendingRepairFilter, RepairApplicationAdmin
 from credit.admin.scans import RiskScanRunAdmin, RiskWarningAdmin
 from credit.selectors import commitment_overdue_q, objection_deadline_q
 
-# Old names (issue 13 renamed them in core.admin_base); kept until every importer has moved.
-RemedyActionsMixin = ObjectActionsMixin
-UPLOAD_ACTION_TEMPLATE = ACTION_FORM_TEMPLATE
-REMEDY_CHANGE_FORM = OBJECT_ACTIONS_CHANGE_FORM
-_link, _coloured, _file_response = link, coloured, file_response
-_uscc, _entity_name = uscc_column, entity_name_column
-
 __all__ = [
-    "ACTION_FORM_TEMPLATE", "MAX_ACTION_ROWS", "OBJECT_ACTIONS_CHANGE_FORM", "REMEDY_CHANGE_FORM", "UPLOAD_ACTION_TEMPLATE",
-    "ActiveEntryFilter", "CatalogueAdmin", "CommitmentOverdueFilter", "CreditCheckAdmin", "CreditCommitmentAdmin",
-    "CreditRecordAdmin", "DeadlineFilter", "EntityCreditAdmin", "EvaluationModelAdmin", "GradeBandInline", "GradeHistoryAdmin",
-    "IndustryRiskAdmin", "JointMeasureAdmin", "ListEntryAdmin", "ListExitApplicationAdmin", "ListProposalAdmin",
-    "ListRemovalProposalAdmin", "ObjectActionsMixin", "ObjectionAdmin", "ObjectionDeadlineFilter", "ObjectionStateFilter",
-    "OpenWarningFilter", "PendingProposalFilter", "PendingRepairFilter", "PublicityRuleAdmin", "ReadOnlyAdmin",
-    "RemedyActionsMixin", "RepairApplicationAdmin", "RiskScanRunAdmin", "RiskWarningAdmin", "ScopedAdmin", "ServiceFormAdmin",
-    "StateFilter", "UsccSearchMixin", "ViewOnceSavedMixin", "_coloured", "_entity_name", "_file_response", "_link", "_uscc",
-    "adopt", "checks", "coloured", "commitment_overdue_q", "commitments", "due_window", "entity_name_column", "evaluation",
-    "exits", "file_response", "intermediate_action", "is_credit_manager", "link", "lists", "objection_deadline_q", "objections",
-    "pretty_json", "reasons_list", "records", "repairs", "scans", "show_refusal", "uscc_column", "with_entity_name",
+    "ActiveEntryFilter",
+    "CatalogueAdmin",
+    "CommitmentOverdueFilter",
+    "CreditCheckAdmin",
+    "CreditCommitmentAdmin",
+    "CreditRecordAdmin",
+    "EntityCreditAdmin",
+    "EvaluationModelAdmin",
+    "GradeBandInline",
+    "GradeHistoryAdmin",
+    "IndustryRiskAdmin",
+    "JointMeasureAdmin",
+    "ListEntryAdmin",
+    "ListExitApplicationAdmin",
+    "ListProposalAdmin",
+    "ListRemovalProposalAdmin",
+    "ObjectionAdmin",
+    "ObjectionDeadlineFilter",
+    "ObjectionStateFilter",
+    "OpenWarningFilter",
+    "PendingProposalFilter",
+    "PendingRepairFilter",
+    "PublicityRuleAdmin",
+    "RepairApplicationAdmin",
+    "RiskScanRunAdmin",
+    "RiskWarningAdmin",
+    "checks",
+    "commitment_overdue_q",
+    "commitments",
+    "entity_name_column",
+    "evaluation",
+    "exits",
+    "is_credit_manager",
+    "lists",
+    "objection_deadline_q",
+    "objections",
+    "pretty_json",
+    "reasons_list",
+    "records",
+    "repairs",
+    "scans",
+    "uscc_column",
+    "with_entity_name",
 ]

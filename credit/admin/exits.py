@@ -1,7 +1,7 @@
 """Leaving a list in the admin (issue 12 §4): exit applications and removal proposals.
 
 The listing department's officials see and decide their own (ScopedAdmin); every decision is an
-action that calls a ``credit.list_exits`` service (准予移出 removes the entry through
+action that calls a ``credit.services.list_exits`` service (准予移出 removes the entry through
 ``list_entry_remove``; 不予移出 needs reasons). Registered by ``credit/admin/__init__.py`` importing this module.
 """
 
@@ -28,12 +28,12 @@ from core.admin_base import (
     intermediate_action,
     link,
 )
-from credit import list_exits
 from credit.admin.common import entity_name_column, uscc_column, with_entity_name
 from credit.choices import ExitState, RemovalProposalState
 from credit.forms import DecisionReasonForm, ReasonForm
 from credit.models import ListExitApplication, ListRemovalProposal
 from credit.selectors import exit_deadline_q
+from credit.services import list_exits
 
 
 class ApproveExitForm(forms.Form):

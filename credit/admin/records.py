@@ -108,7 +108,7 @@ class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSe
             apply=lambda obj, data: services.credit_record_revoke(actor=request.user, record=obj, reason=data["reason"]),
         )
 
-    # import (XLSX/CSV → preview → confirm → credit_records_push, all or nothing): credit.file_import
+    # import (XLSX/CSV → preview → confirm → credit_records_push, all or nothing): core.file_import
 
     import_module = imports
     import_form_class = RecordImportForm

@@ -1,6 +1,6 @@
 """``POST /api/v1/list-exit-applications/`` and its status endpoint (API.md "Public filings"; issue 12 §4).
 
-No key, throttled per IP like objections; the rules are ``credit.list_exits``'s, and a refusal is
+No key, throttled per IP like objections; the rules are ``credit.services.list_exits``'s, and a refusal is
 400 with the exact reason on ``list_entry_id``. Contact details are never returned.
 """
 
@@ -23,9 +23,10 @@ from core.api.filings import (
     service_errors,
 )
 from core.idempotency import idempotent
-from credit import list_exits, selectors
+from credit import selectors
 from credit.api.serializers import MAX_ID, PublicFilingInputSerializer, _required
 from credit.models import ListExitApplication
+from credit.services import list_exits
 
 
 class ListExitInputSerializer(PublicFilingInputSerializer):

@@ -1,7 +1,7 @@
 """Leaving a list (issue 12 §4): the public exit application and the removal proposal.
 
 Part of the ``credit.models`` package (its ``__init__`` imports every module so Django registers them).
-The rules are ``credit.list_exits``'s.
+The rules are ``credit.services.list_exits``'s.
 """
 
 from django.conf import settings

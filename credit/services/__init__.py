@@ -86,12 +86,6 @@ from credit.services.repair import (
     repair_reject,
 )
 
-# The old private names, until every importer uses the public ones (enforcement's services are being
-# split at the same time as this package; issue 13 §1). Not in __all__: import the public names.
-_date = parse_date
-_penalty_types = parse_penalty_types
-_public_snapshot = public_snapshot
-
 __all__ = [
     "ABNORMAL_TO_SERIOUS_YEARS",
     "COMMITMENT_RULES",

@@ -37,12 +37,11 @@ from core.admin_base import (
 from core.scoping import department_of, is_platform_admin
 from core.workdays import working_day_map, working_days_between
 from credit.forms import UsccField
-from enforcement import complaint_rules, services
+from enforcement import services
 from enforcement.admin.display import empty, nowrap, person
 from enforcement.admin.forms import TEXTAREA
 from enforcement.case_rules import is_department_head
 from enforcement.choices import ComplaintState
-from enforcement.complaint_rules import sees_complainant
 from enforcement.forms import (
     ChannelDeadlineForm,
     ComplaintAcceptForm,
@@ -53,6 +52,7 @@ from enforcement.forms import (
 )
 from enforcement.models import ChannelDeadline, Complaint
 from enforcement.selectors import OPEN_COMPLAINT_STATES, complaint_deadline_q, complaint_urgency
+from enforcement.services.complaints import sees_complainant
 
 
 def handles_complaint(request, complaint) -> bool:
@@ -131,7 +131,7 @@ class ComplaintEntityMixin:
             self, request, queryset, single=True, form_class=ComplaintEntityForm, title=_("设置被投诉举报对象的统一社会信用代码"), done=_("已设置"),
             submit=_("确认设置"), refusal_on_form=True,
             note=_("按名称登记的投诉举报，办结前设置（或更正）被投诉举报对象的统一社会信用代码；核查属实的，办结时据此形成该主体的信用记录。"),
-            apply=lambda obj, data: complaint_rules.complaint_entity_set(actor=request.user, complaint=obj, entity_uscc=data["entity_uscc"],
+            apply=lambda obj, data: services.complaint_entity_set(actor=request.user, complaint=obj, entity_uscc=data["entity_uscc"],
                                                                          reason=data.get("reason") or ""),
         )
 
@@ -142,7 +142,7 @@ class ComplaintEntityMixin:
             self, request, queryset, single=True, form_class=ComplaintHandlersForm.for_complaint(complaint), title=_("指定承办人员"),
             done=_("已指定承办人员"), submit=_("确认"), refusal_on_form=True,
             note=_("由部门负责人指定；投诉举报人的身份和联系方式只对承办人员和部门负责人可见。"),
-            apply=lambda obj, data: complaint_rules.complaint_handlers_set(actor=request.user, complaint=obj, handlers=list(data["handlers"]),
+            apply=lambda obj, data: services.complaint_handlers_set(actor=request.user, complaint=obj, handlers=list(data["handlers"]),
                                                                            note=data.get("note") or ""),
         )
 

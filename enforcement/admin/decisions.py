@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ObjectActionsMixin, ScopedAdmin, UsccSearchMixin, ViewOnceSavedMixin, intermediate_action
-from enforcement import documents, objections, services
+from enforcement import documents, services
 from enforcement.admin import forms as admin_forms
 from enforcement.admin.display import empty, penalty_labels, person
 from enforcement.choices import DecisionState
@@ -126,8 +126,8 @@ class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectAction
 
     def _change(self, request, decision, data):
         try:
-            if (data.get("objection_no") or "").strip():  # issue 12 §7: 依异议更正 (enforcement.objections)
-                new = objections.decision_change_by_objection_no(
+            if (data.get("objection_no") or "").strip():  # issue 12 §7: 依异议更正 (enforcement.services.decisions)
+                new = services.decision_change_by_objection_no(
                     actor=request.user, decision=decision, objection_no=data["objection_no"], reason=data["reason"], **admin_forms.decision_kwargs(data))
             else:
                 new = services.decision_change(actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data))

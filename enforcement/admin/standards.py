@@ -67,7 +67,7 @@ class DiscretionStandardAdmin(ViewOnceSavedMixin, DepartmentFileImportMixin, Ser
     def heavier_display(self, obj):
         return amount_range(obj.heavier_min, obj.heavier_max)
 
-    # import (XLSX/CSV → preview → confirm → discretion_standards_import, all or nothing): credit.file_import, as credit's records
+    # import (XLSX/CSV → preview → confirm → discretion_standards_import, all or nothing): core.file_import, as credit's records
 
     import_module = imports
     import_form_class = admin_forms.StandardImportForm

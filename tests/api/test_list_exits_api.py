@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
-from credit import list_exits, services
+from credit import services
 from credit.choices import ListGround, ListType
+from credit.services import list_exits
 
 PHONE = "13977776666"
 STATUS_KEYS = {"tracking_no", "status", "status_label", "deadline", "outcome"}

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import AuditEvent
-from credit import list_exits, services
+from credit import services
 from credit.choices import (
     CommitmentType,
     ExitState,
@@ -27,6 +27,7 @@ from credit.choices import (
 )
 from credit.models import CreditRecord, EntityCredit, ListEntry, ListExitApplication, ListRemovalProposal, RiskWarning
 from credit.scan import run_risk_scan
+from credit.services import list_exits
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from credit.scan import (
     GradeWorsened,
     ListEntered,
     NegativeRecordBurst,
-    WarningRule,
     run_risk_scan,
 )
 from credit.services import list_entry_add
+from credit.warning_rules import WarningRule
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db
