@@ -32,6 +32,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
+from core.forms import add_service_errors
 from core.scoping import department_of, is_platform_admin, owns, scope_to_department
 from core.workdays import add_working_days
 
@@ -43,19 +44,6 @@ DUE_WITHIN_WORKING_DAYS = 1  # issue 4: deadlines due within 1 working day, or o
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def add_service_errors(form, exc: ValidationError, aliases: dict | None = None) -> None:
-    """Put a service's ValidationError on the form: by field where the form has it, else on top."""
-    aliases = aliases or {}
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.message_dict.items():
-            name = aliases.get(key, key)
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 def adopt(obj, saved) -> None:

@@ -11,12 +11,10 @@ import datetime as dt
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core import uscc
-from core.admin_base import add_service_errors
+from core.forms import NoModelValidationMixin, ReasonForm, UsccField, add_service_errors, dry_run
 from credit import services
 from credit.choices import (
     GRADE_ORDER,
@@ -31,42 +29,6 @@ from credit.choices import (
 )
 from credit.evaluation import DEFAULT_WEIGHTS
 from credit.models import CreditCommitment, CreditRecord, EvaluationModel, JointMeasure, ListEntry
-
-
-class _DryRunRollback(Exception):
-    pass
-
-
-def dry_run(service, **kwargs) -> ValidationError | None:
-    """Run ``service`` and undo everything it wrote (audit, rows, on_commit); return its refusal."""
-    try:
-        with transaction.atomic():
-            service(**kwargs)
-            raise _DryRunRollback
-    except _DryRunRollback:
-        return None
-    except ValidationError as exc:
-        return exc
-
-
-class NoModelValidationMixin:
-    """The service is the validator; the model's own full_clean would only repeat it in other words."""
-
-    def _post_clean(self):
-        pass
-
-
-class UsccField(forms.CharField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("label", _("统一社会信用代码"))
-        kwargs.setdefault("max_length", 40)
-        super().__init__(**kwargs)
-
-    def clean(self, value):
-        return uscc.normalize(super().clean(value))
-
-
-# --- records ------------------------------------------------------------------------------------
 
 
 class CreditRecordForm(NoModelValidationMixin, forms.ModelForm):
@@ -118,10 +80,6 @@ class CreditRecordForm(NoModelValidationMixin, forms.ModelForm):
             if CreditRecord.objects.filter(department=department, source_ref=ref).exists():
                 self.add_error("source_ref", f"本部门已有来源编号为“{ref}”的记录：请在该记录上修改，或使用新的来源编号")
         return cleaned
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
 class RevokeForm(ReasonForm):
@@ -314,18 +272,6 @@ class JointMeasureForm(forms.ModelForm):
 # --- import -------------------------------------------------------------------------------------
 
 
-class RecordImportForm(forms.Form):
-    file = forms.FileField(label=_("文件"), help_text=_("XLSX 或 CSV（UTF-8），第1行为列名；可先下载导入模板"))
-    department = forms.ModelChoiceField(label=_("来源部门"), queryset=None, required=True)
-
-    def __init__(self, *args, departments=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if departments is None:
-            del self.fields["department"]
-        else:
-            self.fields["department"].queryset = departments
-
-
 # --- remedies: commitments, repair, objections (issue 4) ----------------------------------------
 
 
@@ -383,10 +329,6 @@ class CommitmentBreakForm(forms.Form):
         label=_("违诺事实和理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("违诺将形成一条负面信用记录（信用承诺类），并计入信用评价"),
     )
-
-
-class DecisionReasonForm(forms.Form):
-    reason = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
 
 
 class ObjectionAcceptForm(forms.Form):

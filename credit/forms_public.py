@@ -9,41 +9,31 @@ The one public view of a filing's progress (``filing_status``) and the kinds of 
 """
 
 import datetime as dt
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from core import uscc as uscc_lib
-from core.filings import filing_model, filing_status  # noqa: F401 - moved to core.filings; re-exported until every site imports it there
+from core.forms import (
+    EMAIL_MAX,
+    EVIDENCE_MAX_FILES,
+    NAME_MAX,
+    PHONE_MAX,
+    REASON_MAX_CHARS,
+    EvidenceField,
+    FilingContactMixin,
+    TextInput,
+    validate_phone,
+)
 from credit.choices import CommitmentType
 from credit.services import COMMITMENT_TEMPLATES
 from supervision.models import Department
 from supervision.selectors import public_entities
 
-# Limits of the public evidence upload (issue 4 §2).
-EVIDENCE_MAX_FILES = 5
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-# Extension → the leading bytes such a file really starts with (the name alone proves nothing).
-EVIDENCE_TYPES = {".pdf": (b"%PDF-",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",)}
-REASON_MAX_CHARS = 5000
 PLACEHOLDER = "＿＿＿＿"
-
-# Model column sizes: longer input is a field error, never a database error.
-NAME_MAX = 100
-PHONE_MAX = 32
-EMAIL_MAX = 100
-PHONE_RE = re.compile(r"^\+?[0-9()\-\s]{7,24}((转|分机|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
-PHONE_MESSAGE = "请填写有效的联系电话（手机号或固定电话，如 13800000000、0371-12345678）"
 
 # Public commitment types: 信用修复型 is made with a repair application (it names the record).
 PUBLIC_COMMITMENT_TYPES = [(v, label) for v, label in CommitmentType.choices if v != CommitmentType.REPAIR]
-
-
-def validate_phone(value: str) -> None:
-    digits = re.sub(r"\D", "", value)
-    if not PHONE_RE.match(value.strip()) or not 7 <= len(digits) <= 20:
-        raise ValidationError(PHONE_MESSAGE, code="invalid_phone")
 
 
 def commitment_text(commitment_type: str, *, matter: str = "", due_on: dt.date | None = None) -> str:
@@ -51,39 +41,6 @@ def commitment_text(commitment_type: str, *, matter: str = "", due_on: dt.date |
     template = COMMITMENT_TEMPLATES.get(commitment_type, "")
     due = f"{due_on.year}年{due_on.month}月{due_on.day}日" if due_on else f"{PLACEHOLDER}年{PLACEHOLDER}月{PLACEHOLDER}日"
     return template.format(matter=matter.strip() or PLACEHOLDER, due_on=due)
-
-
-def apply_service_errors(form: forms.Form, exc: ValidationError, rename: dict | None = None) -> None:
-    """Put a service's ValidationError on the form: named fields on their field, the rest on top."""
-    rename = rename or {}
-    if not hasattr(exc, "error_dict"):
-        for message in exc.messages:
-            form.add_error(None, message)
-        return
-    for name, errors in exc.error_dict.items():
-        field = rename.get(name, name)
-        for error in errors:
-            for message in error.messages:
-                form.add_error(field if field in form.fields else None, message)
-
-
-class TextInput(forms.TextInput):
-    def __init__(self, **attrs):
-        super().__init__(attrs=attrs)
-
-
-class FilingContactMixin(forms.Form):
-    """Applicant and confidential contact details, as every filing takes them."""
-
-    applicant_name = forms.CharField(label="申请人", max_length=NAME_MAX, widget=TextInput(autocomplete="name"), help_text="企业名称或经办人姓名")
-    contact_phone = forms.CharField(
-        label="联系电话",
-        max_length=PHONE_MAX,
-        validators=[validate_phone],
-        widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
-        help_text="仅供办理部门联系，保密，不予公开",
-    )
-    reason = forms.CharField(label="理由", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class CommitmentForm(forms.Form):
@@ -127,45 +84,6 @@ class CommitmentForm(forms.Form):
         if PLACEHOLDER in content:
             raise ValidationError(f"请将承诺内容中的“{PLACEHOLDER}”替换为实际内容")
         return content
-
-
-class EvidenceInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Up to 5 files, each a real PDF, JPG or PNG of at most 10 MB."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", EvidenceInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not files:
-            if self.required:
-                raise ValidationError(self.error_messages["required"], code="required")
-            return []
-        if len(files) > EVIDENCE_MAX_FILES:
-            raise ValidationError(f"证明材料最多 {EVIDENCE_MAX_FILES} 个文件，本次选择了 {len(files)} 个")
-        errors = []
-        for upload in files:
-            name = upload.name or "（未命名）"
-            ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
-            if ext not in EVIDENCE_TYPES:
-                errors.append(f"“{name}”不是允许的文件类型（仅限 PDF、JPG、PNG）")
-                continue
-            if upload.size > EVIDENCE_MAX_BYTES:
-                errors.append(f"“{name}”超过 10 MB（{upload.size / 1024 / 1024:.1f} MB）")
-                continue
-            upload.seek(0)
-            head = upload.read(16)
-            upload.seek(0)
-            if not head.startswith(EVIDENCE_TYPES[ext]):
-                errors.append(f"“{name}”的内容与文件类型不符（应为 {ext[1:].upper()} 文件）")
-        if errors:
-            raise ValidationError(errors)
-        return files
 
 
 class RepairForm(FilingContactMixin):

@@ -22,6 +22,7 @@ from core import uscc as uscc_lib
 from core.api.throttling import form_throttled
 from core.filing_done import done_redirect
 from core.filings import filing_find, filing_status
+from core.forms import EVIDENCE_MAX_FILES, add_service_errors
 from core.http import PublicHttp404
 from core.search import to_tsquery_text
 from credit import forms_public, record_links, reports, selectors, services
@@ -398,7 +399,7 @@ def commitment_new(request):
                     channel="web",
                 )
             except ValidationError as exc:
-                forms_public.apply_service_errors(form, exc, rename={"entity": "uscc", "related_record": None})
+                add_service_errors(form, exc, rename={"entity": "uscc", "related_record": None})
             else:
                 return done_redirect(request, kind="commitment", to="commitment-done", pk=commitment.pk, query_code=code)
     else:
@@ -440,7 +441,7 @@ def repair_new(request):
                     channel="web",
                 )
             except ValidationError as exc:
-                forms_public.apply_service_errors(form, exc, rename={"record_id": None})
+                add_service_errors(form, exc, rename={"record_id": None})
             else:
                 return done_redirect(request, kind="repair", to="repair-done", pk=application.pk, query_code=code, evidence_count=len(data["evidence"]))
         problems = []  # the errors on the form say it
@@ -454,7 +455,7 @@ def repair_new(request):
         "problems": problems,
         "commitment_text": services.COMMITMENT_TEMPLATES["repair"],
         "target_query": target_query,
-        "max_files": forms_public.EVIDENCE_MAX_FILES,
+        "max_files": EVIDENCE_MAX_FILES,
     }
     return render(request, "credit/repair_form.html", context)
 
@@ -493,7 +494,7 @@ def objection_new(request):
                     channel="web",
                 )
             except ValidationError as exc:
-                forms_public.apply_service_errors(form, exc, rename={"record_id": None, "list_entry_id": None})
+                add_service_errors(form, exc, rename={"record_id": None, "list_entry_id": None})
             else:
                 return done_redirect(request, kind="objection", to="objection-done", pk=objection.pk, query_code=code)
     else:

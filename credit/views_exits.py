@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.api.throttling import form_throttled
 from core.filing_done import done_pop, done_redirect, shown_once
+from core.forms import EVIDENCE_MAX_FILES, add_service_errors
 from credit import forms_public, selectors
 from credit.choices import ListType
 from credit.models import ListExitApplication
@@ -39,7 +40,7 @@ def list_exit_new(request):
                     reason=data["reason"], evidence_files=data["evidence"], channel="web",
                 )
             except ValidationError as exc:
-                forms_public.apply_service_errors(form, exc, rename={"list_entry_id": None})
+                add_service_errors(form, exc, rename={"list_entry_id": None})
             else:
                 return done_redirect(request, kind="list_exit", to="list-exit-done", pk=application.pk, query_code=code,
                                      evidence_count=len(data["evidence"]))
@@ -53,7 +54,7 @@ def list_exit_new(request):
         "entity_name": _entity_name(entry.entity_id),
         "problems": problems,
         "rule": list_exits.EXIT_RULES.get(entry.list_type, ""),
-        "max_files": forms_public.EVIDENCE_MAX_FILES,
+        "max_files": EVIDENCE_MAX_FILES,
     }
     return render(request, "credit/list_exit_form.html", context)
 

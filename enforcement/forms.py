@@ -10,15 +10,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc as uscc_lib
-from credit.forms import NoModelValidationMixin, add_service_errors, dry_run
-from credit.forms_public import (
+from core.forms import (
     EMAIL_MAX,
     EVIDENCE_MAX_FILES,
     NAME_MAX,
     PHONE_MAX,
     REASON_MAX_CHARS,
     EvidenceField,
+    NoModelValidationMixin,
     TextInput,
+    add_service_errors,
+    dry_run,
     validate_phone,
 )
 from enforcement import services

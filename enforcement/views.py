@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods  # complaints
 
 from core.api.throttling import form_throttled as _throttled
 from core.filing_done import done_pop, done_redirect, shown_once
+from core.forms import add_service_errors
 from core.http import PublicHttp404
 from credit.choices import PenaltyType
-from credit.forms_public import apply_service_errors
 from enforcement import selectors, services
 from enforcement.choices import DisclosureState
 from enforcement.filters import PenaltyFilter
@@ -129,7 +129,7 @@ def complaint_new(request):
                     contact_email=data["contact_email"], whistleblower=data["whistleblower"], attachments=data["attachments"],
                 )
             except ValidationError as exc:
-                apply_service_errors(form, exc, rename={"department": None})
+                add_service_errors(form, exc, rename={"department": None})
             else:
                 # Post/Redirect/Get (issue 12 §6): a refresh of the answer files nothing (core.filing_done).
                 return done_redirect(request, kind="complaint", to="complaint-done", pk=complaint.pk, query_code=code,

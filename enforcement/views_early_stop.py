@@ -10,8 +10,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.api.throttling import PublicFormThrottle
+from core.forms import EVIDENCE_MAX_FILES, EvidenceField, FilingContactMixin, add_service_errors
 from core.http import PublicHttp404
-from credit.forms_public import EVIDENCE_MAX_FILES, EvidenceField, FilingContactMixin, apply_service_errors
 from enforcement import early_stop, selectors
 from enforcement.models import EarlyStopApplication
 from enforcement.views import penalty_type_labels
@@ -66,7 +66,7 @@ def early_stop_new(request, pk: int):
                     harm_removed=data["harm_removed"] is True, evidence_files=data["evidence"], channel="web",
                 )
             except ValidationError as exc:
-                apply_service_errors(form, exc, rename={"disclosure": None})
+                add_service_errors(form, exc, rename={"disclosure": None})
             else:
                 request.session[SESSION_KEY] = {"tracking_no": application.tracking_no, "query_code": code}
                 return redirect(reverse("penalty-early-stop-done"))

@@ -13,7 +13,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from credit.forms import NoModelValidationMixin, add_service_errors, dry_run
+from core.forms import NoModelValidationMixin, add_service_errors, dry_run
 from inspections import commitments, services
 from inspections.choices import ResultCategory, TaskState
 from inspections.field_forms import EvidenceField
@@ -105,7 +105,7 @@ class InspectionPlanForm(NoModelValidationMixin, forms.ModelForm):
         if not self.errors:
             exc = dry_run(lambda: self.save_through_service())
             if exc is not None:
-                add_service_errors(self, exc, aliases={"item": "add_items"})
+                add_service_errors(self, exc, rename={"item": "add_items"})
         return data
 
     def save_through_service(self) -> InspectionPlan:

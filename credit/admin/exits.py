@@ -28,9 +28,9 @@ from core.admin_base import (
     intermediate_action,
     link,
 )
+from core.forms import DecisionReasonForm, ReasonForm
 from credit.admin.common import entity_name_column, uscc_column, with_entity_name
 from credit.choices import ExitState, RemovalProposalState
-from credit.forms import DecisionReasonForm, ReasonForm
 from credit.models import ListExitApplication, ListRemovalProposal
 from credit.selectors import exit_deadline_q
 from credit.services import list_exits

@@ -17,6 +17,7 @@ from core.admin_base import (
     adopt,
     intermediate_action,
 )
+from core.forms import ReasonForm
 from credit import services
 from credit.admin.common import (
     ActiveEntryFilter,
@@ -25,12 +26,7 @@ from credit.admin.common import (
     uscc_column,
     with_entity_name,
 )
-from credit.forms import (
-    ListEntryAddForm,
-    ListEntryRemoveForm,
-    ProposalConfirmForm,
-    ReasonForm,
-)
+from credit.forms import ListEntryAddForm, ListEntryRemoveForm, ProposalConfirmForm
 from credit.models import (
     ListEntry,
     ListProposal,

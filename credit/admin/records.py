@@ -16,6 +16,7 @@ from core.admin_base import (
     intermediate_action,
 )
 from core.file_import import DepartmentFileImportMixin, truncated
+from core.forms import ImportFileForm
 from core.scoping import department_of, is_platform_admin
 from credit import imports, services
 from credit.admin.common import (
@@ -27,11 +28,7 @@ from credit.admin.record_links import RecordNoticeLinkMixin
 from credit.choices import (
     RecordState,
 )
-from credit.forms import (
-    CreditRecordForm,
-    RecordImportForm,
-    RevokeForm,
-)
+from credit.forms import CreditRecordForm, RevokeForm
 from credit.models import (
     CreditRecord,
 )
@@ -111,7 +108,7 @@ class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSe
     # import (XLSX/CSV → preview → confirm → credit_records_push, all or nothing): core.file_import
 
     import_module = imports
-    import_form_class = RecordImportForm
+    import_form_class = ImportFileForm
     import_title = _("导入信用记录")
     import_noun = _("信用记录")
     import_department_label = _("来源部门")

@@ -22,6 +22,7 @@ from core.admin_base import (
     intermediate_action,
     link,
 )
+from core.forms import DecisionReasonForm
 from credit import services
 from credit.admin.common import (
     entity_name_column,
@@ -31,9 +32,6 @@ from credit.admin.common import (
 from credit.choices import (
     PenaltyType,
     RepairState,
-)
-from credit.forms import (
-    DecisionReasonForm,
 )
 from credit.models import (
     RepairApplication,

@@ -7,10 +7,10 @@ from rest_framework import serializers
 # Moved to core.api.filings; re-exported until every site imports them there.
 from core.api.filings import ApiErrorSerializer as CreditApiErrorSerializer  # noqa: F401
 from core.api.filings import FilingCreatedSerializer, FilingStatusSerializer  # noqa: F401
+from core.forms import validate_phone
 from credit import selectors
 from credit.choices import Colour, Grade, ListType, MeasureKind, Polarity, RecordCategory, RiskClass, Severity
 from credit.evaluation import grade_display
-from credit.forms_public import validate_phone
 from credit.models import CreditRecord, GradeHistory, ListEntry
 from credit.record_links import TOKEN_MAX_LENGTH
 from supervision.api.serializers import EntityDetailSerializer, EntityListSerializer

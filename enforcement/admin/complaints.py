@@ -34,9 +34,9 @@ from core.admin_base import (
     file_response,
     intermediate_action,
 )
+from core.forms import UsccField
 from core.scoping import department_of, is_platform_admin
 from core.workdays import working_day_map, working_days_between
-from credit.forms import UsccField
 from enforcement import services
 from enforcement.admin.display import empty, nowrap, person
 from enforcement.admin.forms import TEXTAREA

@@ -22,8 +22,8 @@ from core.admin_base import (
     intermediate_action,
     show_refusal,
 )
+from core.forms import DecisionReasonForm
 from core.scoping import is_platform_admin
-from credit.forms import DecisionReasonForm
 from enforcement import disclosure_period, early_stop, services
 from enforcement.admin import forms as admin_forms
 from enforcement.admin.decisions import PenaltyDisplayMixin

@@ -10,9 +10,8 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import EvidenceField, ImportFileForm, NoModelValidationMixin, UsccField, add_service_errors, dry_run
 from credit.choices import PenaltyType
-from credit.forms import NoModelValidationMixin, RecordImportForm, UsccField, add_service_errors, dry_run
-from credit.forms_public import EvidenceField
 from enforcement import services
 from enforcement.choices import CaseOutcome, CaseSource, CaseStage, Circumstance, Procedure, ReviewResult
 from enforcement.models import Case, DiscretionStandard
@@ -313,7 +312,7 @@ class DiscretionStandardForm(NoModelValidationMixin, forms.ModelForm):
         return cleaned
 
 
-class StandardImportForm(RecordImportForm):
+class StandardImportForm(ImportFileForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "department" in self.fields:

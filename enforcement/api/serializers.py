@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.forms import validate_phone
 from credit.choices import PenaltyType
-from credit.forms_public import validate_phone
 from enforcement.forms import clean_optional_uscc
 from enforcement.models import PenaltyDisclosure
 
