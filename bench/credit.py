@@ -59,9 +59,27 @@ SEED = 20_261_122
 MARK = "BENCH-"
 BENCH_ENTITIES = "substr(uscc, 9, 2) = 'MX'"
 COLUMNS = [
-    "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis", "amount",
-    "penalty_types", "restriction_ends_on", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id", "state", "state_reason",
-    "created_at", "updated_at",
+    "uscc",
+    "department_id",
+    "source_ref",
+    "category",
+    "polarity",
+    "severity",
+    "title",
+    "content",
+    "decided_on",
+    "legal_basis",
+    "amount",
+    "penalty_types",
+    "restriction_ends_on",
+    "published",
+    "publicity_ends_on",
+    "repairable_from",
+    "publicity_rule_id",
+    "state",
+    "state_reason",
+    "created_at",
+    "updated_at",
 ]
 NULL = r"\N"
 
@@ -92,7 +110,9 @@ def window(polarity: str, severity: str, day: dt.date, restriction):
     key = (polarity == Polarity.NEGATIVE, severity, day, restriction)
     if key not in _windows:
         rule = rule_for(day)
-        w = publicity_window(rule=rule, polarity=polarity, severity=severity, decided_on=day, restriction_ends_on=restriction)
+        w = publicity_window(
+            rule=rule, polarity=polarity, severity=severity, decided_on=day, restriction_ends_on=restriction
+        )
         _windows[key] = (w.published, w.ends_on, w.repairable_from, rule.pk)
     return _windows[key]
 
@@ -105,7 +125,11 @@ def build_record(rng: random.Random, n: int) -> tuple:
     market = rng.choice(MARKET_DEPTS)
     if roll < 0.40:
         title, basis = rng.choice(LICENCE_SPECS)
-        dept, category, polarity = market if title == "食品经营许可证" else rng.choice([market, *OTHER_DEPTS]), RecordCategory.LICENCE, Polarity.POSITIVE
+        dept, category, polarity = (
+            market if title == "食品经营许可证" else rng.choice([market, *OTHER_DEPTS]),
+            RecordCategory.LICENCE,
+            Polarity.POSITIVE,
+        )
         day = _today - dt.timedelta(days=rng.randint(0, 2190))
         title, content = f"准予行政许可：{title}", f"经审查，申请材料齐全、符合法定形式，决定准予许可，颁发{title}。"
     elif roll < 0.65:
@@ -115,13 +139,23 @@ def build_record(rng: random.Random, n: int) -> tuple:
         day = _today - dt.timedelta(days=rng.randint(0, 1825))
         title, content = "“双随机、一公开”抽查：未发现问题", f"抽查事项：{topic}。检查结果：未发现问题。"
     elif roll < 0.68:
-        dept, category, polarity, basis = "ZZSWJ", RecordCategory.AWARD, Polarity.POSITIVE, "《纳税信用管理办法（试行）》"
+        dept, category, polarity, basis = (
+            "ZZSWJ",
+            RecordCategory.AWARD,
+            Polarity.POSITIVE,
+            "《纳税信用管理办法（试行）》",
+        )
         day = _today - dt.timedelta(days=rng.randint(0, 1825))
         title, content = "纳税信用A级纳税人", "经纳税信用评价，年度纳税信用级别为A级。"
     elif roll < 0.71:
         dept = rng.choice([market, *OTHER_DEPTS])
         topic, findings = INSPECTION_TOPICS.get(dept, INSPECTION_TOPICS[MARKET])
-        category, polarity, severity, basis = RecordCategory.INSPECTION, Polarity.NEGATIVE, Severity.MINOR, "国发〔2019〕5号"
+        category, polarity, severity, basis = (
+            RecordCategory.INSPECTION,
+            Polarity.NEGATIVE,
+            Severity.MINOR,
+            "国发〔2019〕5号",
+        )
         day = _today - dt.timedelta(days=rng.randint(0, 1825))
         finding = rng.choice(findings)
         title, content = "“双随机、一公开”抽查：发现问题，已责令改正", f"抽查事项：{topic}。检查发现：{finding}。"
@@ -137,7 +171,13 @@ def build_record(rng: random.Random, n: int) -> tuple:
         day = _today - dt.timedelta(days=rng.randint(0, 1095))
         title, content = "违反信用承诺：告知承诺未履行", "当事人作出告知承诺后逾期未履行，承诺内容与实际情况不符。"
     elif roll < 0.79:
-        dept, category, polarity, severity, basis = "ZZSWJ", RecordCategory.TAX_ARREARS, Polarity.NEGATIVE, Severity.GENERAL, TAX_BASIS
+        dept, category, polarity, severity, basis = (
+            "ZZSWJ",
+            RecordCategory.TAX_ARREARS,
+            Polarity.NEGATIVE,
+            Severity.GENERAL,
+            TAX_BASIS,
+        )
         day = _today - dt.timedelta(days=rng.randint(0, 2190))
         amount = rng.randint(50, 3000) * 100
         title, content = "欠缴税款", f"当事人欠缴税款合计人民币{amount}元，经催缴仍未缴纳。"
@@ -159,12 +199,35 @@ def build_record(rng: random.Random, n: int) -> tuple:
             restriction = day + dt.timedelta(days=365 * rng.choice([3, 4, 5]))
     published, ends_on, repairable_from, rule_id = window(polarity, severity, day, restriction)
     state, reason = ("expired", "公示期满") if ends_on < _today else ("active", "")
-    if state == "active" and severity in (Severity.MINOR, Severity.GENERAL) and repairable_from <= _today and rng.random() < 0.05:
+    if (
+        state == "active"
+        and severity in (Severity.MINOR, Severity.GENERAL)
+        and repairable_from <= _today
+        and rng.random() < 0.05
+    ):
         state, reason = "repaired", "信用修复申请已核准"
     return (
-        uscc, _depts[dept], f"{MARK}{n:09d}", category, polarity, severity, title, content, day.isoformat(), basis,
-        NULL if amount is None else f"{amount}.00", penalty_types, NULL if restriction is None else restriction.isoformat(), "t" if published else "f",
-        ends_on.isoformat(), repairable_from.isoformat(), rule_id, state, reason, _now, _now,
+        uscc,
+        _depts[dept],
+        f"{MARK}{n:09d}",
+        category,
+        polarity,
+        severity,
+        title,
+        content,
+        day.isoformat(),
+        basis,
+        NULL if amount is None else f"{amount}.00",
+        penalty_types,
+        NULL if restriction is None else restriction.isoformat(),
+        "t" if published else "f",
+        ends_on.isoformat(),
+        repairable_from.isoformat(),
+        rule_id,
+        state,
+        reason,
+        _now,
+        _now,
     )
 
 
@@ -225,11 +288,15 @@ def load(total: int, workers: int) -> None:
         if bench_count(cursor):
             sys.exit("已有基准信用记录。请先运行 python bench/credit.py --reset")
         if missing := missing_columns(cursor):
-            sys.exit(f"bench/credit.py 不认识信用记录表的必填列：{', '.join(missing)}（请在 COLUMNS 和 build_record 中补上）")
+            sys.exit(
+                f"bench/credit.py 不认识信用记录表的必填列：{', '.join(missing)}（请在 COLUMNS 和 build_record 中补上）"
+            )
         cursor.execute("SELECT uscc FROM supervision_marketentity ORDER BY uscc")
         _usccs.extend(row[0] for row in cursor.fetchall())
     if len(_usccs) < 100_000:
-        print(f"注意：名录库只有 {len(_usccs):,} 个市场主体（应先运行 bench/generate.py --entities 1000000）", flush=True)
+        print(
+            f"注意：名录库只有 {len(_usccs):,} 个市场主体（应先运行 bench/generate.py --entities 1000000）", flush=True
+        )
     _depts.update(Department.objects.values_list("code", "pk"))
     _rules.extend(PublicityRule.objects.order_by("effective_from"))
     _today = timezone.localdate()
@@ -287,13 +354,17 @@ def load(total: int, workers: int) -> None:
         timings["VACUUM ANALYZE"] = time.perf_counter() - t
         cursor.execute(f"SELECT count(*), pg_size_pretty(pg_total_relation_size('{TABLE}')) FROM {TABLE}")
         count, size = cursor.fetchone()
-        cursor.execute(f"SELECT category, polarity, severity, state, count(*) FROM {TABLE} WHERE source_ref LIKE %s GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC",
-                       [MARK + "%"])
+        cursor.execute(
+            f"SELECT category, polarity, severity, state, count(*) FROM {TABLE} WHERE source_ref LIKE %s GROUP BY 1, 2, 3, 4 ORDER BY 5 DESC",
+            [MARK + "%"],
+        )
         mix = cursor.fetchall()
     print("\n耗时明细：")
     for name, seconds in timings.items():
         print(f"  {name:<60} {seconds:7.1f} 秒")
-    print(f"\n载入 {total:,} 条信用记录用时 {load_seconds:.1f} 秒（含重建索引和约束），{total / load_seconds:,.0f} 行/秒")
+    print(
+        f"\n载入 {total:,} 条信用记录用时 {load_seconds:.1f} 秒（含重建索引和约束），{total / load_seconds:,.0f} 行/秒"
+    )
     print(f"名单记录：{lists}")
     print(f"信用记录表现有 {count:,} 条，表和索引共 {size}")
     print("构成（类别、性质、程度、状态、条数）：")
@@ -315,8 +386,20 @@ WHERE e.h %% 1000 < %(per_mille)s AND e.registration_authority_id IS NOT NULL
 """
 LISTS = [
     # list type, grounds, per mille of entities, days back, legal basis
-    ("abnormal", ["no_annual_report", "info_not_published", "false_info", "unreachable"], 20, 1400, "《企业经营异常名录管理暂行办法》第四条"),
-    ("serious", ["heavy_fine", "licence_revoked", "business_restricted"], 3, 1000, "《市场监督管理严重违法失信名单管理办法》第二条"),
+    (
+        "abnormal",
+        ["no_annual_report", "info_not_published", "false_info", "unreachable"],
+        20,
+        1400,
+        "《企业经营异常名录管理暂行办法》第四条",
+    ),
+    (
+        "serious",
+        ["heavy_fine", "licence_revoked", "business_restricted"],
+        3,
+        1000,
+        "《市场监督管理严重违法失信名单管理办法》第二条",
+    ),
     ("key_attention", ["dishonest_below_serious"], 5, 700, "国办发〔2019〕35号"),
     ("red", ["trustworthy"], 10, 700, "国发〔2016〕33号"),
 ]
@@ -327,8 +410,18 @@ def load_list_entries(cursor) -> dict:
     counts = {}
     today = timezone.localdate()
     for list_type, grounds, per_mille, span, basis in LISTS:
-        cursor.execute(LIST_SQL, {"list_type": list_type, "grounds": grounds, "per_mille": per_mille, "span": span, "basis": basis,
-                                  "mark": MARK, "today": today})
+        cursor.execute(
+            LIST_SQL,
+            {
+                "list_type": list_type,
+                "grounds": grounds,
+                "per_mille": per_mille,
+                "span": span,
+                "basis": basis,
+                "mark": MARK,
+                "today": today,
+            },
+        )
         counts[list_type] = cursor.rowcount
     return counts
 
@@ -340,8 +433,11 @@ def reset() -> None:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         for label, sql, params in [
-            ("名单列入建议", "DELETE FROM credit_listproposal WHERE source_entry_id IN (SELECT id FROM credit_listentry WHERE decision_no LIKE %s)",
-             [MARK + "%"]),
+            (
+                "名单列入建议",
+                "DELETE FROM credit_listproposal WHERE source_entry_id IN (SELECT id FROM credit_listentry WHERE decision_no LIKE %s)",
+                [MARK + "%"],
+            ),
             ("名单记录", "DELETE FROM credit_listentry WHERE decision_no LIKE %s", [MARK + "%"]),
             ("信用记录", f"DELETE FROM {TABLE} WHERE source_ref LIKE %s", [MARK + "%"]),
             ("主体信用评价", f"DELETE FROM credit_entitycredit WHERE {BENCH_ENTITIES}", []),
@@ -355,7 +451,9 @@ def reset() -> None:
         t = time.perf_counter()
         for table in (TABLE, "credit_listentry", "credit_entitycredit", "credit_gradehistory", "credit_creditcheck"):
             cursor.execute(f"VACUUM (FULL, ANALYZE) {table}")
-        print(f"VACUUM FULL ANALYZE 完成（{time.perf_counter() - t:.1f} 秒）；共用时 {time.perf_counter() - started:.1f} 秒")
+        print(
+            f"VACUUM FULL ANALYZE 完成（{time.perf_counter() - t:.1f} 秒）；共用时 {time.perf_counter() - started:.1f} 秒"
+        )
 
 
 # --- measure --------------------------------------------------------------------------------------
@@ -387,19 +485,31 @@ def time_evaluation(results: list) -> None:
         t = time.perf_counter()
         r = evaluation.evaluate()
         wall = time.perf_counter() - t
-        print(f"{label}：{wall:.1f} 秒；评价 {r.evaluated:,} 个主体，等级或分数变化 {r.changed:,}，更新 {r.updated:,}", flush=True)
+        print(
+            f"{label}：{wall:.1f} 秒；评价 {r.evaluated:,} 个主体，等级或分数变化 {r.changed:,}，更新 {r.updated:,}",
+            flush=True,
+        )
         results.append((label, f"{wall:.1f} s", f"{r.evaluated:,} 个主体；变化 {r.changed:,}；更新 {r.updated:,}"))
     counts = dict(EntityCredit.objects.values_list("grade").annotate(n=Count("entity")).order_by())
     total = sum(counts.values())
-    print("等级分布：" + "、".join(f"{Grade(g).label} {counts.get(g, 0):,}（{counts.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values))
+    print(
+        "等级分布："
+        + "、".join(
+            f"{Grade(g).label} {counts.get(g, 0):,}（{counts.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values
+        )
+    )
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_size_pretty(pg_total_relation_size('credit_entitycredit')), pg_size_pretty(pg_total_relation_size('credit_gradehistory'))")
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size('credit_entitycredit')), pg_size_pretty(pg_total_relation_size('credit_gradehistory'))"
+        )
         print("主体信用评价表 {}，等级历史表 {}".format(*cursor.fetchone()))
 
 
 def api_client(scopes: list[str], department_code="ZZSJ") -> str:
     dept = Department.objects.get(code=department_code)
-    _client, key = core_services.api_client_create(actor="task:bench", name=f"基准测试（{','.join(scopes)}）", department=dept, scopes=scopes)
+    _client, key = core_services.api_client_create(
+        actor="task:bench", name=f"基准测试（{','.join(scopes)}）", department=dept, scopes=scopes
+    )
     return key
 
 
@@ -411,15 +521,29 @@ def time_checks(results: list, rng: random.Random, calls: int) -> None:
     for i in range(calls + 1):
         body = {"usccs": rng.sample(pool, 1000), "purpose": "政府采购供应商资格审查（基准测试）"}
         t = time.perf_counter()
-        response = client.post("/api/v1/credit-checks/", data=json.dumps(body), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+        response = client.post(
+            "/api/v1/credit-checks/",
+            data=json.dumps(body),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )
         elapsed = (time.perf_counter() - t) * 1000
         assert response.status_code == 200, response.content[:500]
         assert len(response.json()["results"]) == 1000
         if i:  # the first call warms the connection and caches
             timings.append(elapsed)
     p50, p95 = statistics.median(timings), pct(timings, 95)
-    print(f"credit-checks（1000 个代码）×{calls}：p50 {p50:.0f} ms，p95 {p95:.0f} ms，最大 {max(timings):.0f} ms", flush=True)
-    results.append(("POST /api/v1/credit-checks/（1000 个代码）", f"p50 {p50:.0f} ms · p95 {p95:.0f} ms", f"{calls} 次；最大 {max(timings):.0f} ms"))
+    print(
+        f"credit-checks（1000 个代码）×{calls}：p50 {p50:.0f} ms，p95 {p95:.0f} ms，最大 {max(timings):.0f} ms",
+        flush=True,
+    )
+    results.append(
+        (
+            "POST /api/v1/credit-checks/（1000 个代码）",
+            f"p50 {p50:.0f} ms · p95 {p95:.0f} ms",
+            f"{calls} 次；最大 {max(timings):.0f} ms",
+        )
+    )
 
 
 def time_push(results: list, rng: random.Random, size: int = 5000) -> None:
@@ -430,20 +554,38 @@ def time_push(results: list, rng: random.Random, size: int = 5000) -> None:
     today = timezone.localdate()
 
     def batch(version: int) -> list[dict]:
-        return [{
-            "source_ref": f"{MARK}PUSH-{run}-{i:04d}", "uscc": code, "category": "administrative_penalty", "polarity": "negative",
-            "severity": "general", "title": "未按规定明码标价", "content": f"经查，当事人销售商品未按规定明码标价。（第{version}版）",
-            "decided_on": (today - dt.timedelta(days=10 + i % 300)).isoformat(), "legal_basis": "《中华人民共和国价格法》第四十二条",
-            "amount": f"{2000 + i % 3000}.00",
-        } for i, code in enumerate(codes)]
+        return [
+            {
+                "source_ref": f"{MARK}PUSH-{run}-{i:04d}",
+                "uscc": code,
+                "category": "administrative_penalty",
+                "polarity": "negative",
+                "severity": "general",
+                "title": "未按规定明码标价",
+                "content": f"经查，当事人销售商品未按规定明码标价。（第{version}版）",
+                "decided_on": (today - dt.timedelta(days=10 + i % 300)).isoformat(),
+                "legal_basis": "《中华人民共和国价格法》第四十二条",
+                "amount": f"{2000 + i % 3000}.00",
+            }
+            for i, code in enumerate(codes)
+        ]
 
-    for label, records in ((f"新建 {len(codes)} 条", batch(1)), ("原样重推（幂等，无变化）", batch(1)), (f"更新 {len(codes)} 条", batch(2))):
+    for label, records in (
+        (f"新建 {len(codes)} 条", batch(1)),
+        ("原样重推（幂等，无变化）", batch(1)),
+        (f"更新 {len(codes)} 条", batch(2)),
+    ):
         payload = json.dumps({"records": records}, ensure_ascii=False)
         t = time.perf_counter()
-        response = client.post("/api/v1/credit-records/", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}")
+        response = client.post(
+            "/api/v1/credit-records/", data=payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {key}"
+        )
         elapsed = time.perf_counter() - t
         assert response.status_code == 200, response.content[:500]
-        print(f"推送 {label}：{elapsed:.2f} 秒 → {response.json()}（请求体 {len(payload.encode()) / 1e6:.1f} MB）", flush=True)
+        print(
+            f"推送 {label}：{elapsed:.2f} 秒 → {response.json()}（请求体 {len(payload.encode()) / 1e6:.1f} MB）",
+            flush=True,
+        )
         results.append((f"POST /api/v1/credit-records/：{label}", f"{elapsed:.2f} s", json.dumps(response.json())))
 
 
@@ -452,8 +594,10 @@ def time_pages(results: list, rng: random.Random, pages: int) -> None:
     codes = sample_usccs(rng, pages + 1)
     # About half of them entities with a negative grade, so the page shows reasons and records.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT uscc FROM credit_entitycredit TABLESAMPLE SYSTEM (1) REPEATABLE (7) WHERE grade <> 'GOOD' AND {BENCH_ENTITIES} LIMIT %s",
-                       [pages // 2])
+        cursor.execute(
+            f"SELECT uscc FROM credit_entitycredit TABLESAMPLE SYSTEM (1) REPEATABLE (7) WHERE grade <> 'GOOD' AND {BENCH_ENTITIES} LIMIT %s",
+            [pages // 2],
+        )
         dark = [row[0] for row in cursor.fetchall()]
     codes = codes[: pages + 1 - len(dark)] + dark
     rng.shuffle(codes)
@@ -466,8 +610,17 @@ def time_pages(results: list, rng: random.Random, pages: int) -> None:
         if i:
             timings.append(elapsed)
     p50, p95 = statistics.median(timings), pct(timings, 95)
-    print(f"主体页面 GET /entities/<uscc>/ ×{len(timings)}：p50 {p50:.0f} ms，p95 {p95:.0f} ms，最大 {max(timings):.0f} ms", flush=True)
-    results.append(("GET /entities/<uscc>/（公开主体页面）", f"p50 {p50:.0f} ms · p95 {p95:.0f} ms", f"{len(timings)} 个主体，其中约一半非良好"))
+    print(
+        f"主体页面 GET /entities/<uscc>/ ×{len(timings)}：p50 {p50:.0f} ms，p95 {p95:.0f} ms，最大 {max(timings):.0f} ms",
+        flush=True,
+    )
+    results.append(
+        (
+            "GET /entities/<uscc>/（公开主体页面）",
+            f"p50 {p50:.0f} ms · p95 {p95:.0f} ms",
+            f"{len(timings)} 个主体，其中约一半非良好",
+        )
+    )
 
 
 def explain() -> None:
@@ -476,10 +629,17 @@ def explain() -> None:
     model = evaluation.model_in_force(today)
     weights = {**evaluation.DEFAULT_WEIGHTS, **(model.weights or {})}
     params = {f"w_{k}": int(v) for k, v in weights.items()}
-    params.update(base=evaluation.BASE_SCORE, today=today, cutoff=evaluation._add_months(today, -evaluation.LOOKBACK_MONTHS), model=model.pk,
-                  now=timezone.now())
-    bands = ", ".join(connection.ops.compose_sql("(%s, %s, %s, %s)", [b.grade, b.score_min, b.score_max, GRADE_RANK[b.grade]])
-                      for b in model.bands.all())
+    params.update(
+        base=evaluation.BASE_SCORE,
+        today=today,
+        cutoff=evaluation._add_months(today, -evaluation.LOOKBACK_MONTHS),
+        model=model.pk,
+        now=timezone.now(),
+    )
+    bands = ", ".join(
+        connection.ops.compose_sql("(%s, %s, %s, %s)", [b.grade, b.score_min, b.score_max, GRADE_RANK[b.grade]])
+        for b in model.bands.all()
+    )
     sql = evaluation._sql("", "").replace("%(bands)s", bands.replace("%", "%%"))
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
@@ -517,11 +677,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="信用模块基准测试（100万主体、500万条信用记录）")
     parser.add_argument("--load", action="store_true", help="用 COPY 载入基准信用记录和名单记录")
     parser.add_argument("--records", type=int, default=5_000_000, help="载入的信用记录条数（默认 5,000,000）")
-    parser.add_argument("--reset", action="store_true", help="删除全部基准信用数据（source_ref/decision_no 以 BENCH- 开头，及 MX 主体的评价、历史、核查记录）")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="生成数据的子进程数（默认为 CPU 核数）")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="删除全部基准信用数据（source_ref/decision_no 以 BENCH- 开头，及 MX 主体的评价、历史、核查记录）",
+    )
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="生成数据的子进程数（默认为 CPU 核数）"
+    )
     parser.add_argument("--explain", action="store_true", help="输出全量评价 SQL 的 EXPLAIN (ANALYZE, BUFFERS)")
     parser.add_argument("--only-explain", action="store_true", help="只输出 EXPLAIN，不计时")
-    parser.add_argument("--fresh", action="store_true", help="计时前删除基准主体的信用评价和等级历史，使第1次评价为首次评价")
+    parser.add_argument(
+        "--fresh", action="store_true", help="计时前删除基准主体的信用评价和等级历史，使第1次评价为首次评价"
+    )
     parser.add_argument("--skip-evaluation", action="store_true", help="不计时全量评价")
     parser.add_argument("--calls", type=int, default=30, help="credit-checks 调用次数（默认 30）")
     parser.add_argument("--pages", type=int, default=200, help="主体页面请求数（默认 200）")

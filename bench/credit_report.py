@@ -45,10 +45,24 @@ VIA = "bench"
 
 # (category, polarity, severity, title, legal basis); weights give a record mix an inspector would recognise.
 KINDS = [
-    (40, "administrative_licence", "positive", "", "准予行政许可：食品经营许可证", "《中华人民共和国食品安全法》第三十五条"),
+    (
+        40,
+        "administrative_licence",
+        "positive",
+        "",
+        "准予行政许可：食品经营许可证",
+        "《中华人民共和国食品安全法》第三十五条",
+    ),
     (25, "inspection_result", "neutral", "", "“双随机、一公开”抽查：未发现问题", "国发〔2019〕5号"),
     (15, "administrative_penalty", "negative", "general", "未按规定明码标价", "《中华人民共和国价格法》第十三条"),
-    (8, "administrative_penalty", "negative", "serious", "销售不符合食品安全标准的食品", "《中华人民共和国食品安全法》第一百二十四条"),
+    (
+        8,
+        "administrative_penalty",
+        "negative",
+        "serious",
+        "销售不符合食品安全标准的食品",
+        "《中华人民共和国食品安全法》第一百二十四条",
+    ),
     (7, "award", "positive", "", "纳税信用A级纳税人", "《纳税信用管理办法（试行）》"),
     (5, "tax_arrears", "negative", "general", "欠缴税款逾期未缴", "《中华人民共和国税收征收管理法》第三十二条"),
 ]
@@ -70,8 +84,14 @@ def build_records(code: str, n: int, today: dt.date) -> list[dict]:
     for i in range(n):
         _w, category, polarity, severity, title, basis = rng.choices(KINDS, weights)[0]
         record = {
-            "source_ref": f"{MARK}{i:04d}", "uscc": code, "category": category, "polarity": polarity, "severity": severity,
-            "title": title, "decided_on": str(today - dt.timedelta(days=rng.randint(1, 330))), "legal_basis": basis,
+            "source_ref": f"{MARK}{i:04d}",
+            "uscc": code,
+            "category": category,
+            "polarity": polarity,
+            "severity": severity,
+            "title": title,
+            "decided_on": str(today - dt.timedelta(days=rng.randint(1, 330))),
+            "legal_basis": basis,
             "content": f"基准测试记录第{i + 1}条。",
         }
         if category == "administrative_penalty":
@@ -88,15 +108,21 @@ def load(entity: MarketEntity, n: int) -> None:
         return
     department = Department.objects.filter(code="ZZSJ").first() or Department.objects.order_by("id").first()
     started = time.perf_counter()
-    result = credit_records_push(actor="bench", department=department, records=build_records(entity.uscc, n, timezone.localdate()))
+    result = credit_records_push(
+        actor="bench", department=department, records=build_records(entity.uscc, n, timezone.localdate())
+    )
     evaluate([entity.uscc])
-    print(f"推送 {n} 条记录（新增 {result.created}，更新 {result.updated}）并重新评价：{time.perf_counter() - started:.2f} s")
+    print(
+        f"推送 {n} 条记录（新增 {result.created}，更新 {result.updated}）并重新评价：{time.perf_counter() - started:.2f} s"
+    )
 
 
 def reset() -> None:
     with transaction.atomic():
         reports, _ = CreditReport.objects.filter(requested_via=VIA).delete()
-        usccs = sorted(set(CreditRecord.objects.filter(source_ref__startswith=MARK).values_list("entity_id", flat=True)))
+        usccs = sorted(
+            set(CreditRecord.objects.filter(source_ref__startswith=MARK).values_list("entity_id", flat=True))
+        )
         records, _ = CreditRecord.objects.filter(source_ref__startswith=MARK).delete()
     if usccs:
         evaluate(usccs)

@@ -61,9 +61,23 @@ CHUNK = 50_000
 GIN = "disclosure_party_cjk_gin"
 GIN_SQL = f"CREATE INDEX {GIN} ON enforcement_penaltydisclosure USING gin (cjk_tsvector(party_name)) WHERE state = 'published'"
 TODAY = dt.date.today()
-KINDS = [["fine"], ["fine", "confiscate_income"], ["fine", "confiscate_income"], ["confiscate_property", "fine"], ["fine", "suspend_licence"],
-         ["public_criticism"], ["revoke_licence", "fine"]]
-VIOLATIONS = ["销售超过保质期的食品", "未按规定明码标价", "经营无合格证明的产品", "虚假宣传", "未取得许可从事经营活动", "使用不合格计量器具"]
+KINDS = [
+    ["fine"],
+    ["fine", "confiscate_income"],
+    ["fine", "confiscate_income"],
+    ["confiscate_property", "fine"],
+    ["fine", "suspend_licence"],
+    ["public_criticism"],
+    ["revoke_licence", "fine"],
+]
+VIOLATIONS = [
+    "销售超过保质期的食品",
+    "未按规定明码标价",
+    "经营无合格证明的产品",
+    "虚假宣传",
+    "未取得许可从事经营活动",
+    "使用不合格计量器具",
+]
 FACTS = "经查，当事人于{d}存在{v}的行为，货值金额{a}元，违法所得{b}元。以上事实有现场检查笔录、询问笔录等证据证实。"
 BASIS = "《中华人民共和国食品安全法》第一百二十四条"
 
@@ -98,7 +112,10 @@ def reserve_ids(cursor, model, n: int) -> int:
     table = model._meta.db_table
     cursor.execute(f"SELECT pg_get_serial_sequence('{table}', 'id')")
     seq = cursor.fetchone()[0]
-    cursor.execute(f"SELECT setval('{seq}', GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), (SELECT last_value FROM {seq})) + %s)", [n])
+    cursor.execute(
+        f"SELECT setval('{seq}', GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), (SELECT last_value FROM {seq})) + %s)",
+        [n],
+    )
     return cursor.fetchone()[0] - n + 1
 
 
@@ -109,7 +126,17 @@ def parties():
     return rows
 
 
-def build(n: int, *, state: str, seed: int, first_ids: tuple[int, int, int], days_back: int, entities, departments, serial0: int):
+def build(
+    n: int,
+    *,
+    state: str,
+    seed: int,
+    first_ids: tuple[int, int, int],
+    days_back: int,
+    entities,
+    departments,
+    serial0: int,
+):
     """``n`` (case, decision, disclosure) row dicts as the issue service leaves them, published or pending."""
     rng = random.Random(seed)
     case_id, decision_id, disclosure_id = first_ids
@@ -121,35 +148,95 @@ def build(n: int, *, state: str, seed: int, first_ids: tuple[int, int, int], day
         decided = TODAY - dt.timedelta(days=rng.randint(0, days_back))
         kinds = rng.choice(KINDS)
         fine = Decimal(rng.randrange(1000, 200_000, 100)) if "fine" in kinds else Decimal(0)
-        confiscation = Decimal(rng.randrange(0, 20_000, 10)) if {"confiscate_income", "confiscate_property"} & set(kinds) else Decimal(0)
+        confiscation = (
+            Decimal(rng.randrange(0, 20_000, 10))
+            if {"confiscate_income", "confiscate_property"} & set(kinds)
+            else Decimal(0)
+        )
         violation = rng.choice(VIOLATIONS)
         serial = serial0 + i
         number = f"{MARK}{dept.code}罚〔{decided.year}〕{serial}号"
         facts = FACTS.format(d=decided, v=violation, a=rng.randint(100, 99_999), b=rng.randint(0, 9_999))
         content = "、".join(kinds) + f"，罚款{fine}元"
-        cases.append({
-            "id": case_id + i, "number": f"{MARK}-立-{serial}", "department_id": dept.pk, "entity_id": code, "party_name": name, "party_is_minor": False,
-            "title": f"涉嫌{violation}", "source": "monitoring", "source_note": "bench", "is_major": False, "stage": "decision", "filed_on": decided,
-            "outcome": "",
-        })
-        decisions.append({
-            "id": decision_id + i, "case_id": case_id + i, "department_id": dept.pk, "number": number, "year": decided.year, "sequence": 10_000_000 + serial,
-            "entity_id": code, "party_name": name, "party_address": "", "legal_representative": rep, "party_is_minor": False, "other_persons": [],
-            "violation_type": violation,
-            "facts": facts, "evidence": "现场检查笔录", "legal_basis": BASIS, "penalty_types": kinds, "penalty_content": content, "fine_amount": fine,
-            "confiscation_amount": confiscation, "circumstance": "general", "out_of_range_reason": "", "procedure": "general", "performance": "十五日内缴纳",
-            "remedies": services.DEFAULT_REMEDIES, "decided_on": decided, "state": "effective", "revoked_reason": "",
-        })
+        cases.append(
+            {
+                "id": case_id + i,
+                "number": f"{MARK}-立-{serial}",
+                "department_id": dept.pk,
+                "entity_id": code,
+                "party_name": name,
+                "party_is_minor": False,
+                "title": f"涉嫌{violation}",
+                "source": "monitoring",
+                "source_note": "bench",
+                "is_major": False,
+                "stage": "decision",
+                "filed_on": decided,
+                "outcome": "",
+            }
+        )
+        decisions.append(
+            {
+                "id": decision_id + i,
+                "case_id": case_id + i,
+                "department_id": dept.pk,
+                "number": number,
+                "year": decided.year,
+                "sequence": 10_000_000 + serial,
+                "entity_id": code,
+                "party_name": name,
+                "party_address": "",
+                "legal_representative": rep,
+                "party_is_minor": False,
+                "other_persons": [],
+                "violation_type": violation,
+                "facts": facts,
+                "evidence": "现场检查笔录",
+                "legal_basis": BASIS,
+                "penalty_types": kinds,
+                "penalty_content": content,
+                "fine_amount": fine,
+                "confiscation_amount": confiscation,
+                "circumstance": "general",
+                "out_of_range_reason": "",
+                "procedure": "general",
+                "performance": "十五日内缴纳",
+                "remedies": services.DEFAULT_REMEDIES,
+                "decided_on": decided,
+                "state": "effective",
+                "revoked_reason": "",
+            }
+        )
         published = state == "published"
-        disclosures.append({
-            "id": disclosure_id + i, "decision_id": decision_id + i, "department_id": dept.pk, "number": number, "entity_id": code, "party_name": name,
-            "legal_representative": rep, "violation_type": violation, "facts": facts, "legal_basis": BASIS, "penalty_types": kinds, "penalty_content": content,
-            "fine_amount": fine, "confiscation_amount": confiscation, "decided_on": decided,
-            "publicity_ends_on": decided + dt.timedelta(days=365) if published else None,  # 一般: at most 1 year
-            "state": state, "not_public_reason": "", "publish_due_on": decided + dt.timedelta(days=9), "publish_due_provisional": False,
-            "published_at": now if published else None, "withdraw_reason": "", "featured": published and i % 5000 == 0,
-            "featured_note": "典型案例（bench）" if published and i % 5000 == 0 else "", "featured_at": now if published and i % 5000 == 0 else None,
-        })
+        disclosures.append(
+            {
+                "id": disclosure_id + i,
+                "decision_id": decision_id + i,
+                "department_id": dept.pk,
+                "number": number,
+                "entity_id": code,
+                "party_name": name,
+                "legal_representative": rep,
+                "violation_type": violation,
+                "facts": facts,
+                "legal_basis": BASIS,
+                "penalty_types": kinds,
+                "penalty_content": content,
+                "fine_amount": fine,
+                "confiscation_amount": confiscation,
+                "decided_on": decided,
+                "publicity_ends_on": decided + dt.timedelta(days=365) if published else None,  # 一般: at most 1 year
+                "state": state,
+                "not_public_reason": "",
+                "publish_due_on": decided + dt.timedelta(days=9),
+                "publish_due_provisional": False,
+                "published_at": now if published else None,
+                "withdraw_reason": "",
+                "featured": published and i % 5000 == 0,
+                "featured_note": "典型案例（bench）" if published and i % 5000 == 0 else "",
+                "featured_at": now if published and i % 5000 == 0 else None,
+            }
+        )
     return cases, decisions, disclosures
 
 
@@ -171,8 +258,14 @@ def load(n: int, *, state: str, days_back: int) -> dict:
         for start in range(0, n, CHUNK):
             size = min(CHUNK, n - start)
             cases, decisions, disclosures = build(
-                size, state=state, seed=serial0 + start, first_ids=tuple(i + start for i in ids), days_back=days_back, entities=entities,
-                departments=departments, serial0=serial0 + start,
+                size,
+                state=state,
+                seed=serial0 + start,
+                first_ids=tuple(i + start for i in ids),
+                days_back=days_back,
+                entities=entities,
+                departments=departments,
+                serial0=serial0 + start,
             )
             copy_rows(cursor, Case, cases)
             copy_rows(cursor, PenaltyDecision, decisions)
@@ -203,7 +296,9 @@ def bench_publish(n: int) -> None:
     t = time.perf_counter()
     result = services.disclosures_publish(actor=ACTOR)
     elapsed = time.perf_counter() - t
-    print(f"  disclosures_publish：{elapsed:.1f} 秒（{result}，待公示 {pending:,} 件，{result['published'] / elapsed:,.0f} 件/秒）")
+    print(
+        f"  disclosures_publish：{elapsed:.1f} 秒（{result}，待公示 {pending:,} 件，{result['published'] / elapsed:,.0f} 件/秒）"
+    )
     t = time.perf_counter()
     again = services.disclosures_publish(actor=ACTOR)
     print(f"  再运行一次（无待公示）：{(time.perf_counter() - t) * 1000:.0f} 毫秒 {again}")
@@ -232,7 +327,9 @@ def measure(rounds: int, explain: bool) -> None:
     codes = [c for c, _, _ in rng.sample(parties(), min(50, len(names)))]
     dept = Department.objects.filter(active=True).order_by("code").first()
     client = Client()
-    _, key = core_services.api_client_create(actor=ACTOR, name=f"bench-{time.time():.0f}", department=dept, scopes=["enforcement:read"])
+    _, key = core_services.api_client_create(
+        actor=ACTOR, name=f"bench-{time.time():.0f}", department=dept, scopes=["enforcement:read"]
+    )
     client.api_auth = f"Bearer {key}"
     cases = [
         ("/penalties/ 第1页", "/penalties/", lambda: {}),
@@ -259,12 +356,16 @@ def measure(rounds: int, explain: bool) -> None:
             samples.sort()
             p50, p95 = statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
         else:
-            client.get(url, params(), **({"HTTP_AUTHORIZATION": client.api_auth} if url.startswith("/api/") else {}))  # warm
+            client.get(
+                url, params(), **({"HTTP_AUTHORIZATION": client.api_auth} if url.startswith("/api/") else {})
+            )  # warm
             samples = []
             for _ in range(rounds):
                 p = params()
                 t = time.perf_counter()
-                response = client.get(url, p, **({"HTTP_AUTHORIZATION": client.api_auth} if url.startswith("/api/") else {}))
+                response = client.get(
+                    url, p, **({"HTTP_AUTHORIZATION": client.api_auth} if url.startswith("/api/") else {})
+                )
                 samples.append((time.perf_counter() - t) * 1000)
                 assert response.status_code == 200, (url, p, response.status_code, response.content[:300])
             samples.sort()

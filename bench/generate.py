@@ -50,8 +50,20 @@ TABLE = MarketEntity._meta.db_table
 CHUNK = 50_000
 SEED = 20_260_401
 COLUMNS = [
-    "uscc", "name", "entity_type", "legal_representative", "legal_rep_id_number", "contact_phone", "registered_address",
-    "region_code", "industry_code", "registered_capital", "established_on", "status", "registration_authority_id", "updated_at",
+    "uscc",
+    "name",
+    "entity_type",
+    "legal_representative",
+    "legal_rep_id_number",
+    "contact_phone",
+    "registered_address",
+    "region_code",
+    "industry_code",
+    "registered_capital",
+    "established_on",
+    "status",
+    "registration_authority_id",
+    "updated_at",
 ]
 BENCH_WHERE = f"substr(uscc, 9, {len(BENCH_ORG_PREFIX)}) = %s"
 NULL = r"\N"
@@ -70,11 +82,24 @@ def chunk_csv(args) -> tuple[int, str]:
     for seq in range(start, stop):
         e = build_entity(rng, seq, BENCH_ORG_PREFIX)
         capital = e["registered_capital"]
-        writer.writerow((
-            e["uscc"], e["name"], e["entity_type"], e["legal_representative"], e["legal_rep_id_number"], e["contact_phone"],
-            e["registered_address"], e["region_code"], e["industry_code"], NULL if capital is None else str(capital),
-            e["established_on"].isoformat(), e["status"], _authority[e["region_code"]], _updated_at,
-        ))
+        writer.writerow(
+            (
+                e["uscc"],
+                e["name"],
+                e["entity_type"],
+                e["legal_representative"],
+                e["legal_rep_id_number"],
+                e["contact_phone"],
+                e["registered_address"],
+                e["region_code"],
+                e["industry_code"],
+                NULL if capital is None else str(capital),
+                e["established_on"].isoformat(),
+                e["status"],
+                _authority[e["region_code"]],
+                _updated_at,
+            )
+        )
     return stop - start, out.getvalue()
 
 
@@ -140,7 +165,9 @@ def load(total: int, workers: int) -> None:
     with connection.cursor() as cursor:
         existing = bench_count(cursor)
     if existing:
-        sys.exit(f"已有基准数据 {existing:,} 条。请先运行 python bench/generate.py --reset（或加上 --reset 重新生成）。")
+        sys.exit(
+            f"已有基准数据 {existing:,} 条。请先运行 python bench/generate.py --reset（或加上 --reset 重新生成）。"
+        )
 
     ranges = [(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
     connection.close()  # no open connection while the pool forks
@@ -210,7 +237,10 @@ def main() -> None:
     parser.add_argument("--entities", type=int, help="生成的市场主体数量（默认 1,000,000；只给 --reset 时不生成）")
     parser.add_argument("--reset", action="store_true", help="先删除以前生成的基准数据（USCC 第9–10位为 MX）")
     parser.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="生成数据的子进程数（默认为 CPU 核数；0 = 在主进程中生成）"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="生成数据的子进程数（默认为 CPU 核数；0 = 在主进程中生成）",
     )
     args = parser.parse_args()
     if args.reset:

@@ -78,8 +78,10 @@ def timer(store: dict, name: str, fn):
 
 def ensure_grades() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM supervision_marketentity e WHERE {BENCH_ENTITIES.replace('uscc', 'e.uscc')} "
-                       "AND NOT EXISTS (SELECT 1 FROM credit_entitycredit c WHERE c.uscc = e.uscc)")
+        cursor.execute(
+            f"SELECT count(*) FROM supervision_marketentity e WHERE {BENCH_ENTITIES.replace('uscc', 'e.uscc')} "
+            "AND NOT EXISTS (SELECT 1 FROM credit_entitycredit c WHERE c.uscc = e.uscc)"
+        )
         missing = cursor.fetchone()[0]
     if missing:
         from credit.evaluation import evaluate
@@ -87,7 +89,10 @@ def ensure_grades() -> None:
         print(f"基准主体中 {missing:,} 个尚无信用评价，先全量评价一次……", flush=True)
         started = time.perf_counter()
         result = evaluate()
-        print(f"  评价 {result.evaluated:,} 个主体，用时 {time.perf_counter() - started:.1f} 秒（不计入下列结果）", flush=True)
+        print(
+            f"  评价 {result.evaluated:,} 个主体，用时 {time.perf_counter() - started:.1f} 秒（不计入下列结果）",
+            flush=True,
+        )
 
 
 def ensure_inspectors() -> list[Inspector]:
@@ -104,17 +109,33 @@ def ensure_inspectors() -> list[Inspector]:
         rows, n = [], 0
         for code, count in ROSTER.items():
             for _ in range(count):
-                rows.append(Inspector(
-                    name=f"基准检查员{n:03d}", department=depts[code], certificate_no=f"{CERT_PREFIX}{n:06d}",
-                    certificate_valid_from=dt.date(2024, 1, 1), certificate_valid_to=dt.date(2030, 12, 31), specialities=[],
-                ))
+                rows.append(
+                    Inspector(
+                        name=f"基准检查员{n:03d}",
+                        department=depts[code],
+                        certificate_no=f"{CERT_PREFIX}{n:06d}",
+                        certificate_valid_from=dt.date(2024, 1, 1),
+                        certificate_valid_to=dt.date(2030, 12, 31),
+                        specialities=[],
+                    )
+                )
                 n += 1
         inspectors = Inspector.objects.bulk_create(rows)
-        InspectorConflict.objects.bulk_create([
-            InspectorConflict(inspector=i, entity_uscc=rng.choice(codes), reason="基准测试：近亲属任职", declared_on=dt.date(2026, 1, 1))
-            for i in inspectors
-        ])
-    print(f"已创建基准执法检查人员 {len(inspectors)} 名（证号前缀 {CERT_PREFIX}）及回避申报 {len(inspectors)} 条", flush=True)
+        InspectorConflict.objects.bulk_create(
+            [
+                InspectorConflict(
+                    inspector=i,
+                    entity_uscc=rng.choice(codes),
+                    reason="基准测试：近亲属任职",
+                    declared_on=dt.date(2026, 1, 1),
+                )
+                for i in inspectors
+            ]
+        )
+    print(
+        f"已创建基准执法检查人员 {len(inspectors)} 名（证号前缀 {CERT_PREFIX}）及回避申报 {len(inspectors)} 条",
+        flush=True,
+    )
     return inspectors
 
 
@@ -130,14 +151,18 @@ def reset() -> None:
             plan.items.all().delete()
         plans.delete()
         conflicts, _ = InspectorConflict.objects.filter(inspector__certificate_no__startswith=CERT_PREFIX).delete()
-        inspectors = Inspector.objects.filter(certificate_no__startswith=CERT_PREFIX).delete()[1].get(Inspector._meta.label, 0)
+        inspectors = (
+            Inspector.objects.filter(certificate_no__startswith=CERT_PREFIX).delete()[1].get(Inspector._meta.label, 0)
+        )
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM credit_entitycredit WHERE {BENCH_ENTITIES}")
             grades = cursor.rowcount
             cursor.execute(f"DELETE FROM credit_gradehistory WHERE {BENCH_ENTITIES}")
             history = cursor.rowcount
-    print(f"已删除基准执法检查人员 {inspectors:,} 名、回避申报 {conflicts:,} 条，基准主体信用评价 {grades:,} 条、等级历史 {history:,} 条"
-          f"（{time.perf_counter() - started:.1f} 秒）")
+    print(
+        f"已删除基准执法检查人员 {inspectors:,} 名、回避申报 {conflicts:,} 条，基准主体信用评价 {grades:,} 条、等级历史 {history:,} 条"
+        f"（{time.perf_counter() - started:.1f} 秒）"
+    )
     if grades:
         with connection.cursor() as cursor:
             for table in ("credit_entitycredit", "credit_gradehistory"):
@@ -165,12 +190,23 @@ def measure(args) -> None:
     try:
         with transaction.atomic():
             plan = services.plan_save(
-                actor=ACTOR, departments=[depts["ZZWJ"]], name=PLAN_NAME, year=2026, lead_department=depts["ZZSJ"],
-                starts_on=dt.date(2026, 12, 1), ends_on=dt.date(2026, 12, 31), scope_statuses=list(EntityStatus.values),
-                ratio_a=RATIO, ratio_b=RATIO, ratio_c=RATIO, ratio_d=RATIO,
+                actor=ACTOR,
+                departments=[depts["ZZWJ"]],
+                name=PLAN_NAME,
+                year=2026,
+                lead_department=depts["ZZSJ"],
+                starts_on=dt.date(2026, 12, 1),
+                ends_on=dt.date(2026, 12, 31),
+                scope_statuses=list(EntityStatus.values),
+                ratio_a=RATIO,
+                ratio_b=RATIO,
+                ratio_c=RATIO,
+                ratio_d=RATIO,
             )
             for code, name in ITEMS.items():
-                services.plan_item_add(actor=ACTOR, plan=plan, item=SupervisionItem.objects.get(department=depts[code], name=name))
+                services.plan_item_add(
+                    actor=ACTOR, plan=plan, item=SupervisionItem.objects.get(department=depts[code], name=name)
+                )
             services.plan_approve(actor=ACTOR, plan=plan)
             started = time.perf_counter()
             draw = services.draw_run(actor=ACTOR, plan=plan, seed=draw_algo.new_seed())
@@ -180,7 +216,10 @@ def measure(args) -> None:
             members = TeamMember.objects.filter(task__draw=draw).count()
             unstaffed = sum(t.state == TaskState.UNSTAFFED for t in tasks)
             print(f"名录 {draw.population_size:,} 个主体，分层 {draw.strata}", flush=True)
-            print(f"摇中 {selected:,} 个，任务 {len(tasks):,} 个，检查组成员 {members:,} 人次，无法配齐 {unstaffed}", flush=True)
+            print(
+                f"摇中 {selected:,} 个，任务 {len(tasks):,} 个，检查组成员 {members:,} 人次，无法配齐 {unstaffed}",
+                flush=True,
+            )
             writes = total - sum(parts.values())
             figures += [
                 ("draw_run 全程（摇号+写入+选派检查人员）", total),
@@ -198,13 +237,25 @@ def measure(args) -> None:
                     task.state, task.unstaffed_reason = TaskState.ASSIGNED, ""
                 started = time.perf_counter()
                 report = originals[3](plan=plan, draw=draw, tasks=tasks)
-                figures.append((f"assign_teams 单独（{len(tasks):,} 个任务，{report['members']:,} 人次）", time.perf_counter() - started))
-                loads = TeamMember.objects.filter(task__draw=draw).values("inspector", "department__code").annotate(n=Count("id"))
+                figures.append(
+                    (
+                        f"assign_teams 单独（{len(tasks):,} 个任务，{report['members']:,} 人次）",
+                        time.perf_counter() - started,
+                    )
+                )
+                loads = (
+                    TeamMember.objects.filter(task__draw=draw)
+                    .values("inspector", "department__code")
+                    .annotate(n=Count("id"))
+                )
                 spread = {}
                 for row in loads:
                     spread.setdefault(row["department__code"], []).append(row["n"])
                 for code, values in sorted(spread.items()):
-                    print(f"  {code}：{len(values)} 名检查人员参与，每人 {min(values)}–{max(values)} 次（工作量均衡）", flush=True)
+                    print(
+                        f"  {code}：{len(values)} 名检查人员参与，每人 {min(values)}–{max(values)} 次（工作量均衡）",
+                        flush=True,
+                    )
             started = time.perf_counter()
             verified = services.verify_draw(draw)
             figures.append(("verify_draw（重算摇号并核对每名成员的 HMAC）", time.perf_counter() - started))
@@ -224,8 +275,11 @@ def measure(args) -> None:
         started = time.perf_counter()
         draw_algo.draw(draw_algo.new_seed(), population, ratios)
         best_draw = min(best_draw, time.perf_counter() - started)
-    figures += [("纯算法：population_file（3次取最快）", best_file), ("纯算法：draw（3次取最快）", best_draw),
-                ("纯算法合计", best_file + best_draw)]
+    figures += [
+        ("纯算法：population_file（3次取最快）", best_file),
+        ("纯算法：draw（3次取最快）", best_draw),
+        ("纯算法合计", best_file + best_draw),
+    ]
     print("\n| 项目 | 秒 |\n|---|---|")
     for label, seconds in figures:
         print(f"| {label} | {seconds:.2f} |")
@@ -233,7 +287,11 @@ def measure(args) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="双随机抽查基准测试（100万主体按3%摇号、3万个任务选派检查人员）")
-    parser.add_argument("--reset", action="store_true", help="删除基准执法检查人员（证号前缀 BENCH）及其回避申报，和基准主体（MX）的信用评价、等级历史")
+    parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="删除基准执法检查人员（证号前缀 BENCH）及其回避申报，和基准主体（MX）的信用评价、等级历史",
+    )
     args = parser.parse_args()
     if args.reset:
         reset()

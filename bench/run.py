@@ -37,7 +37,15 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
         ["bench/credit.py", "--fresh", *small("--calls", "3", "--pages", "10", "--push", "200")],
         ["bench/inspections.py"],
         ["bench/credit_report.py", *small("--runs", "2")],
-        ["bench/enforcement.py", "--publish", "500" if smoke else "10000", "--load", str(penalties), "--measure", *small("--rounds", "5")],
+        [
+            "bench/enforcement.py",
+            "--publish",
+            "500" if smoke else "10000",
+            "--load",
+            str(penalties),
+            "--measure",
+            *small("--rounds", "5"),
+        ],
         ["bench/reseed.py", *small("--rounds", "1")],
     ]
 
@@ -50,8 +58,12 @@ def main() -> None:
     def size(name: str, full: int, smoke: int) -> int:
         return int(os.environ.get(name) or (smoke if args.smoke else full))
 
-    plan = steps(smoke=args.smoke, entities=size("ENTITIES", 1_000_000, 20_000), records=size("RECORDS", 5_000_000, 100_000),
-                 penalties=size("PENALTIES", 500_000, 5_000))
+    plan = steps(
+        smoke=args.smoke,
+        entities=size("ENTITIES", 1_000_000, 20_000),
+        records=size("RECORDS", 5_000_000, 100_000),
+        penalties=size("PENALTIES", 500_000, 5_000),
+    )
     started = time.perf_counter()
     for command in plan:
         print(f"\n=== {' '.join(command)}", flush=True)

@@ -42,7 +42,9 @@ def sample_rows(rng: random.Random, n: int) -> list[tuple[str, str]]:
         cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [TABLE])
         estimate = max(cursor.fetchone()[0], 1)
         percent = min(100.0, 100.0 * n * 20 / estimate)
-        cursor.execute(f"SELECT uscc, name FROM {TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (%s)", [percent, rng.randrange(10**6)])
+        cursor.execute(
+            f"SELECT uscc, name FROM {TABLE} TABLESAMPLE SYSTEM (%s) REPEATABLE (%s)", [percent, rng.randrange(10**6)]
+        )
         rows = cursor.fetchall()
     rng.shuffle(rows)
     return rows
@@ -130,7 +132,9 @@ def main() -> None:
         results["name_bitmap"] = [(q, *run(q, name_bitmap_only)) for q in queries["name"]]
         labels.update({"prefix_range": "改写：前缀→区间", "name_bitmap": "改写：名称只用位图"})
 
-    print(f"{pad('查询类型', 26)}{'次数':>4}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'最大 ms':>9}{'平均 ms':>9}{'有结果':>5}")
+    print(
+        f"{pad('查询类型', 26)}{'次数':>4}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'最大 ms':>9}{'平均 ms':>9}{'有结果':>5}"
+    )
     for kind, rows in results.items():
         ms = [r[1] for r in rows]
         found = sum(1 for r in rows if r[2])

@@ -41,7 +41,11 @@ def _is_superuser_actor(actor) -> bool:
     # Commands and tasks (actor given as a string or None) run as the platform itself.
     if actor is None or isinstance(actor, str):
         return True
-    return bool(getattr(actor, "is_authenticated", False) and getattr(actor, "is_superuser", False) and isinstance(actor, get_user_model()))
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and getattr(actor, "is_superuser", False)
+        and isinstance(actor, get_user_model())
+    )
 
 
 def _require_superuser_for(actor, *, target_is_superuser: bool, grants_superuser: bool) -> None:
@@ -59,14 +63,21 @@ def _locked(user):
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str | None, department=None, is_staff: bool = False, groups=(), **profile):
+def user_create(
+    *, actor, username: str, password: str | None, department=None, is_staff: bool = False, groups=(), **profile
+):
     """Create an official's account. ``password=None`` leaves it without a usable password."""
     User = get_user_model()
     if not str(username or "").strip():
         raise ValidationError({"username": "用户名不能为空"})
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": f"用户名“{username}”已存在"})
-    user = User(username=username, department=department, is_staff=is_staff, **{k: v for k, v in profile.items() if k in PROFILE_FIELDS})
+    user = User(
+        username=username,
+        department=department,
+        is_staff=is_staff,
+        **{k: v for k, v in profile.items() if k in PROFILE_FIELDS},
+    )
     if password:
         user.set_password(password)
     else:
@@ -87,7 +98,9 @@ def user_profile_update(*, actor, user, **fields):
         raise ValidationError(f"不能通过此操作修改：{', '.join(unknown)}")
     locked = _locked(user)
     _require_superuser_for(actor, target_is_superuser=locked.is_superuser, grants_superuser=False)
-    changed = [name for name, value in fields.items() if getattr(locked, name) != value]  # compared as values, not as text
+    changed = [
+        name for name, value in fields.items() if getattr(locked, name) != value
+    ]  # compared as values, not as text
     if not changed:
         return locked
     before = audit.snapshot(locked, changed)

@@ -70,7 +70,11 @@ class UserAdmin(BaseUserAdmin):
         if not change:
             password = data.get("password1") if data.get("set_usable_password", True) else None
             user = accounts.user_create(
-                actor=request.user, username=data["username"], password=password, department=data.get("department"), groups=data.get("groups") or []
+                actor=request.user,
+                username=data["username"],
+                password=password,
+                department=data.get("department"),
+                groups=data.get("groups") or [],
             )
             obj.pk, obj.password, obj._state.adding, obj._state.db = user.pk, user.password, False, user._state.db
             return
@@ -104,7 +108,10 @@ class RoleAdmin(GroupAdmin):
 
     def save_model(self, request, obj, form, change):
         group = accounts.group_save(
-            actor=request.user, group=obj if change else None, name=form.cleaned_data["name"], permissions=form.cleaned_data.get("permissions") or []
+            actor=request.user,
+            group=obj if change else None,
+            name=form.cleaned_data["name"],
+            permissions=form.cleaned_data.get("permissions") or [],
         )
         obj.pk, obj._state.adding, obj._state.db = group.pk, False, group._state.db
 
@@ -151,7 +158,11 @@ class UsccExceptionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         saved = services.uscc_exception_register(
-            actor=request.user, code=obj.code, holder_name=obj.holder_name, evidence=obj.evidence, evidence_file=form.cleaned_data.get("evidence_file")
+            actor=request.user,
+            code=obj.code,
+            holder_name=obj.holder_name,
+            evidence=obj.evidence,
+            evidence_file=form.cleaned_data.get("evidence_file"),
         )
         obj.pk = saved.pk
 
@@ -191,7 +202,11 @@ class ApiClientAdmin(admin.ModelAdmin):
     actions = ["revoke"]
 
     def get_fields(self, request, obj=None):
-        return ("name", "department", "scopes") if obj is None else ("name", "department", "scopes", "key_prefix", "created_at", "last_used_at", "revoked_at")
+        return (
+            ("name", "department", "scopes")
+            if obj is None
+            else ("name", "department", "scopes", "key_prefix", "created_at", "last_used_at", "revoked_at")
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.revoked_at is not None:
@@ -204,7 +219,9 @@ class ApiClientAdmin(admin.ModelAdmin):
                 return
             services.api_client_scopes_change(actor=request.user, client=obj, name=obj.name, scopes=obj.scopes)
             return
-        client, key = services.api_client_create(actor=request.user, name=obj.name, department=obj.department, scopes=obj.scopes)
+        client, key = services.api_client_create(
+            actor=request.user, name=obj.name, department=obj.department, scopes=obj.scopes
+        )
         obj.pk = client.pk
         messages.warning(request, f"接口密钥（仅显示这一次，请立即妥善保存）：{key}")
 

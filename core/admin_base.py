@@ -60,7 +60,11 @@ def show_refusal(request, exc: ValidationError, prefix: str = "") -> None:
 
 def form_fields(form) -> dict:
     """The cleaned values of the form's model fields (the keyword arguments of a save service)."""
-    return {name: form.cleaned_data[name] for name in form.cleaned_data if name in {f.name for f in form._meta.model._meta.fields}}
+    return {
+        name: form.cleaned_data[name]
+        for name in form.cleaned_data
+        if name in {f.name for f in form._meta.model._meta.fields}
+    }
 
 
 def link(viewname, obj, text=None):
@@ -150,7 +154,11 @@ def intermediate_action(
         messages.error(request, _("请一次只选择一条记录执行“%(title)s”。") % {"title": title})
         return None
     if count > MAX_ACTION_ROWS:
-        messages.error(request, _("一次最多对 %(max)s 条记录执行“%(title)s”，本次选择了 %(n)s 条。") % {"max": MAX_ACTION_ROWS, "title": title, "n": count})
+        messages.error(
+            request,
+            _("一次最多对 %(max)s 条记录执行“%(title)s”，本次选择了 %(n)s 条。")
+            % {"max": MAX_ACTION_ROWS, "title": title, "n": count},
+        )
         return None
     applying = "apply" in request.POST
     form = form_class(request.POST if applying else None, request.FILES if applying else None, initial=initial)
@@ -208,7 +216,8 @@ class ObjectActionsMixin:
             opts = self.model._meta
             extra = {
                 "remedy_actions": self.object_actions(request, obj),
-                "remedy_action_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + self.action_query,
+                "remedy_action_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                + self.action_query,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})

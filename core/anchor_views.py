@@ -15,6 +15,10 @@ DAYS_PER_PAGE = 31
 @require_GET
 def audit_anchors(request):
     """The last anchor of each day (Asia/Shanghai), newest day first."""
-    daily = AuditAnchor.objects.order_by("-day", "-anchored_at").distinct("day").only("event_id", "event_hash", "anchored_at", "day")
+    daily = (
+        AuditAnchor.objects.order_by("-day", "-anchored_at")
+        .distinct("day")
+        .only("event_id", "event_hash", "anchored_at", "day")
+    )
     page = Paginator(daily, DAYS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "public/audit_anchors.html", {"page": page})

@@ -92,7 +92,9 @@ def audit_anchor_create() -> AuditAnchor | None:
             return None
         now = timezone.now()
         append_anchor_line(kind=HOURLY, event_id=head["id"], event_hash=head["hash"], at=now)
-        return AuditAnchor.objects.create(event_id=head["id"], event_hash=head["hash"], anchored_at=now, day=timezone.localdate(now))
+        return AuditAnchor.objects.create(
+            event_id=head["id"], event_hash=head["hash"], anchored_at=now, day=timezone.localdate(now)
+        )
 
 
 def anchor_cutover(apps=None) -> None:
@@ -126,20 +128,38 @@ def audit_verify() -> AuditCheck:
     cutovers = [a.event_id for a in file_anchors if a.kind == CUTOVER]
     report = verify_chain(legacy_until=max(cutovers) if cutovers else 0)
     head_id = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-    result = AuditCheck(checked=report.checked, head_id=head_id, legacy=report.legacy, broken_at=report.broken_at, problems=list(problems))
+    result = AuditCheck(
+        checked=report.checked,
+        head_id=head_id,
+        legacy=report.legacy,
+        broken_at=report.broken_at,
+        problems=list(problems),
+    )
     if not report.ok:
-        result.problems.append(f"审计链在事件 #{report.broken_at} 处断裂：{report.reason} / audit chain broken at event #{report.broken_at}")
+        result.problems.append(
+            f"审计链在事件 #{report.broken_at} 处断裂：{report.reason} / audit chain broken at event #{report.broken_at}"
+        )
 
     published = [
-        Anchor(HOURLY, a.event_id, a.event_hash, a.anchored_at.isoformat(), f"公开锚点（{timezone.localtime(a.anchored_at):%Y-%m-%d %H:%M}）")
+        Anchor(
+            HOURLY,
+            a.event_id,
+            a.event_hash,
+            a.anchored_at.isoformat(),
+            f"公开锚点（{timezone.localtime(a.anchored_at):%Y-%m-%d %H:%M}）",
+        )
         for a in AuditAnchor.objects.order_by("anchored_at")
     ]
     if published and not anchor_path().exists():
-        result.problems.append(f"锚点文件 {anchor_path()} 不存在，但已有公开锚点 / anchor file missing while anchors were published")
+        result.problems.append(
+            f"锚点文件 {anchor_path()} 不存在，但已有公开锚点 / anchor file missing while anchors were published"
+        )
     in_file = {(a.event_id, a.event_hash) for a in file_anchors}
     for anchor in published:
         if (anchor.event_id, anchor.event_hash) not in in_file and anchor_path().exists():
-            result.problems.append(f"{anchor.source} #{anchor.event_id} 不在锚点文件中 / published anchor #{anchor.event_id} is not in the anchor file")
+            result.problems.append(
+                f"{anchor.source} #{anchor.event_id} 不在锚点文件中 / published anchor #{anchor.event_id} is not in the anchor file"
+            )
 
     anchors = file_anchors + published
     result.anchors = len(anchors)

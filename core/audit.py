@@ -138,7 +138,9 @@ def record(*, actor, action: str, target, before=None, after=None, target_label:
         }
         fields["actor_type"] = str(fields["actor_type"])
         scheme = HashScheme.HMAC_SHA256
-        return AuditEvent.objects.create(prev_hash=prev, hash=event_hash(prev, fields, scheme), scheme=str(scheme), **fields)
+        return AuditEvent.objects.create(
+            prev_hash=prev, hash=event_hash(prev, fields, scheme), scheme=str(scheme), **fields
+        )
 
 
 @dataclass
@@ -175,13 +177,17 @@ def verify_chain(*, legacy_until: int | None = None) -> ChainReport:
         if event["scheme"] == HashScheme.SHA256:
             legacy += 1
             if keyed_seen or (legacy_until is not None and event["id"] > legacy_until):
-                return ChainReport(checked, event["id"], "事件在启用密钥后仍用无密钥哈希（链被降级重算）", event["id"], legacy)
+                return ChainReport(
+                    checked, event["id"], "事件在启用密钥后仍用无密钥哈希（链被降级重算）", event["id"], legacy
+                )
         else:
             keyed_seen = True
         try:
             expected = event_hash(prev, event, event["scheme"])
         except ValueError:
-            return ChainReport(checked, event["id"], f"未知的哈希算法 {event['scheme']!r}（内容被篡改）", event["id"], legacy)
+            return ChainReport(
+                checked, event["id"], f"未知的哈希算法 {event['scheme']!r}（内容被篡改）", event["id"], legacy
+            )
         if not hmac.compare_digest(expected, event["hash"]):
             return ChainReport(checked, event["id"], "事件内容与其哈希不一致（内容被篡改）", event["id"], legacy)
         prev = event["hash"]

@@ -57,7 +57,10 @@ def app_role_grant(*, role: str, password: str | None = None) -> dict:
         ]
         for statement in statements:
             cursor.execute(statement)
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)", [schema, list(APPEND_ONLY_TABLES)])
+        cursor.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
+            [schema, list(APPEND_ONLY_TABLES)],
+        )
         append_only = [row[0] for row in cursor.fetchall()]
         for table in append_only:
             table_q = connection.ops.quote_name(table)

@@ -141,7 +141,9 @@ def read_table(data: bytes, fmt: str) -> list[list]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(f"XLSX 文件无法读取（{type(exc).__name__}）：请确认是 Excel 2007 及以上版本保存的 .xlsx 文件")
+        raise ImportFileError(
+            f"XLSX 文件无法读取（{type(exc).__name__}）：请确认是 Excel 2007 及以上版本保存的 .xlsx 文件"
+        )
     try:
         sheet = book.worksheets[0]
         return [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -150,7 +152,15 @@ def read_table(data: bytes, fmt: str) -> list[list]:
 
 
 def read_rows(
-    data: bytes, name: str, *, columns: dict, aliases: dict, required: tuple, max_rows: int, header_hint: str, oversize_hint: str = "",
+    data: bytes,
+    name: str,
+    *,
+    columns: dict,
+    aliases: dict,
+    required: tuple,
+    max_rows: int,
+    header_hint: str,
+    oversize_hint: str = "",
 ) -> ParsedFile:
     """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行).
 
@@ -204,8 +214,8 @@ def field_detail(attr: str | None, detail: str, labels: dict) -> str:
     label = labels.get(attr)
     if not label:
         return detail
-    if detail.startswith(label) and detail[len(label):][:1] in ("“", " "):
-        detail = detail[len(label):].lstrip()
+    if detail.startswith(label) and detail[len(label) :][:1] in ("“", " "):
+        detail = detail[len(label) :].lstrip()
     return f"{label}：{detail}"
 
 
@@ -236,7 +246,9 @@ def field_labels(import_module) -> dict:
     return getattr(import_module, "FIELD_LABELS", None) or {}
 
 
-def workbook(*, title: str, columns: dict, required: tuple, example: dict, widths: tuple, notes: dict, notes_width: int) -> bytes:
+def workbook(
+    *, title: str, columns: dict, required: tuple, example: dict, widths: tuple, notes: dict, notes_width: int
+) -> bytes:
     """An import template: the headers (required ones in red), one example row, and a sheet “填写说明” of what
     each column takes. Shared by every department file import."""
     book = openpyxl.Workbook()
@@ -314,7 +326,9 @@ class DepartmentFileImportMixin:
 
     def get_urls(self):
         if self.import_module is None or self.import_form_class is None or not self.import_session_key:
-            raise ImproperlyConfigured(f"{type(self).__name__} must set import_module, import_form_class and import_session_key")
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} must set import_module, import_form_class and import_session_key"
+            )
         wrap = self.admin_site.admin_view
         return [
             path("import/", wrap(self.import_view), name=self._import_url("import")),
@@ -325,9 +339,15 @@ class DepartmentFileImportMixin:
 
     def _import_context(self, request, **extra):
         return {
-            **self.admin_site.each_context(request), "opts": self.model._meta, "title": self.import_title, "import_title": self.import_title,
-            "import_css": self.import_css, "import_help": self.import_help, "import_url": reverse(f"admin:{self._import_url('import')}"),
-            "import_template_url": reverse(f"admin:{self._import_url('import_template')}"), **extra,
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": self.import_title,
+            "import_title": self.import_title,
+            "import_css": self.import_css,
+            "import_help": self.import_help,
+            "import_url": reverse(f"admin:{self._import_url('import')}"),
+            "import_template_url": reverse(f"admin:{self._import_url('import_template')}"),
+            **extra,
         }
 
     def _import_departments(self, request):
@@ -338,7 +358,9 @@ class DepartmentFileImportMixin:
             raise PermissionDenied
         departments = self._import_departments(request)
         initial = {"department": department_of(request.user)}
-        form = self.import_form_class(request.POST or None, request.FILES or None, departments=departments, initial=initial)
+        form = self.import_form_class(
+            request.POST or None, request.FILES or None, departments=departments, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             department = form.cleaned_data.get("department") or department_of(request.user)
             upload = form.cleaned_data["file"]
@@ -357,7 +379,10 @@ class DepartmentFileImportMixin:
         return TemplateResponse(request, self.import_template, self._import_context(request, form=form))
 
     def _preview_cells(self, data: dict) -> list:
-        return [column(data) if callable(column) else data.get(column, "") for _heading, column in self.import_preview_columns]
+        return [
+            column(data) if callable(column) else data.get(column, "")
+            for _heading, column in self.import_preview_columns
+        ]
 
     def _preview_response(self, request, parsed, department, filename):
         result = self.import_module.preview(parsed, department)
@@ -365,14 +390,28 @@ class DepartmentFileImportMixin:
         request.session.pop(self.import_session_key, None)
         if result.ok:
             token = secrets.token_urlsafe(16)
-            payload = {"token": token, "user": request.user.pk, "department": department.pk, "file": filename, "rows": parsed.rows}
+            payload = {
+                "token": token,
+                "user": request.user.pk,
+                "department": department.pk,
+                "file": filename,
+                "rows": parsed.rows,
+            }
             request.session[self.import_session_key] = signing.dumps(payload, salt=self.import_salt, compress=True)
         context = self._import_context(
-            request, title=_("%(title)s：预览") % {"title": self.import_title}, preview=result, counts=result.counts, department=department,
-            department_label=self.import_department_label, filename=filename, token=token,
-            errors=result.errors[:MAX_LISTED_ERRORS], more_errors=max(0, len(result.errors) - MAX_LISTED_ERRORS),
+            request,
+            title=_("%(title)s：预览") % {"title": self.import_title},
+            preview=result,
+            counts=result.counts,
+            department=department,
+            department_label=self.import_department_label,
+            filename=filename,
+            token=token,
+            errors=result.errors[:MAX_LISTED_ERRORS],
+            more_errors=max(0, len(result.errors) - MAX_LISTED_ERRORS),
             confirm_url=reverse(f"admin:{self._import_url('import_confirm')}"),
-            headings=[heading for heading, _column in self.import_preview_columns], errors_heading=self.import_errors_heading,
+            headings=[heading for heading, _column in self.import_preview_columns],
+            errors_heading=self.import_errors_heading,
             preview_rows=[(row, self._preview_cells(row.data)) for row in result.rows],
         )
         return TemplateResponse(request, self.import_preview_template, context)
@@ -384,7 +423,9 @@ class DepartmentFileImportMixin:
         if request.method != "POST":
             return HttpResponseRedirect(back)
         try:
-            payload = signing.loads(request.session.get(self.import_session_key, ""), salt=self.import_salt, max_age=IMPORT_MAX_AGE)
+            payload = signing.loads(
+                request.session.get(self.import_session_key, ""), salt=self.import_salt, max_age=IMPORT_MAX_AGE
+            )
         except signing.BadSignature:
             payload = None
         if not payload or payload["token"] != request.POST.get("token") or payload["user"] != request.user.pk:
@@ -396,7 +437,9 @@ class DepartmentFileImportMixin:
         try:
             result = self.import_module.push(payload["rows"], actor=request.user, department=department)
         except ValidationError as exc:
-            for line in refusal_lines(payload["rows"], exc, labels=field_labels(self.import_module))[:MAX_LISTED_ERRORS]:
+            for line in refusal_lines(payload["rows"], exc, labels=field_labels(self.import_module))[
+                :MAX_LISTED_ERRORS
+            ]:
                 messages.error(request, line)
             messages.error(request, _("导入未完成，未保存任何数据。"))
             request.session.pop(self.import_session_key, None)
@@ -405,7 +448,8 @@ class DepartmentFileImportMixin:
         counts = push_counts(result)
         messages.success(
             request,
-            _("导入完成（%(file)s）：新增 %(created)s 条，更新 %(updated)s 条，未变化 %(unchanged)s 条。") % {"file": payload["file"], **counts},
+            _("导入完成（%(file)s）：新增 %(created)s 条，更新 %(updated)s 条，未变化 %(unchanged)s 条。")
+            % {"file": payload["file"], **counts},
         )
         return HttpResponseRedirect(reverse(f"admin:{self._import_url('changelist')}"))
 
@@ -462,9 +506,11 @@ class DepartmentFileImportCommand(BaseCommand):
         except ValidationError as exc:
             self._refuse(refusal_lines(parsed.rows, exc, labels=field_labels(self.import_module)))
         counts = push_counts(result)
-        self.stdout.write(self.style.SUCCESS(
-            f"导入完成：{dept.name}，新增 {counts['created']} 条，更新 {counts['updated']} 条，未变化 {counts['unchanged']} 条。"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"导入完成：{dept.name}，新增 {counts['created']} 条，更新 {counts['updated']} 条，未变化 {counts['unchanged']} 条。"
+            )
+        )
 
     def _refuse(self, lines: list):
         for line in lines:

@@ -33,8 +33,19 @@ from core.query_codes import (  # their public names are these (__all__)
 )
 
 __all__ = [
-    "FilingKind", "QueryCodeFields", "filing_find", "filing_kinds", "filing_lookup", "filing_model", "filing_status", "is_locked",
-    "kind_of", "new_tracking", "query_code_digest", "query_code_matches", "register",
+    "FilingKind",
+    "QueryCodeFields",
+    "filing_find",
+    "filing_kinds",
+    "filing_lookup",
+    "filing_model",
+    "filing_status",
+    "is_locked",
+    "kind_of",
+    "new_tracking",
+    "query_code_digest",
+    "query_code_matches",
+    "register",
 ]
 
 
@@ -57,7 +68,9 @@ def register(*, prefix: str, model: type, label: str, status: Callable[[object],
     prefix = prefix.upper()
     known = _kinds.get(prefix)
     if known is not None and known.model is not model:
-        raise ImproperlyConfigured(f"受理编号前缀 {prefix} 已由 {known.model.__name__} 使用，不能再用于 {model.__name__}")
+        raise ImproperlyConfigured(
+            f"受理编号前缀 {prefix} 已由 {known.model.__name__} 使用，不能再用于 {model.__name__}"
+        )
     kind = _kinds[prefix] = FilingKind(prefix=prefix, model=model, label=label, status=status)
     return kind
 
@@ -103,7 +116,14 @@ def filing_status(obj) -> dict:
     """``{"tracking_no", "kind", "status", "status_label", "deadline", "deadline_label", "provisional", "outcome",
     "overdue", "facts"}`` as the public may see it: never contact details, never who handled it."""
     today = timezone.localdate()
-    data = {"tracking_no": obj.tracking_no, "deadline": None, "deadline_label": "", "provisional": False, "outcome": "", "facts": []}
+    data = {
+        "tracking_no": obj.tracking_no,
+        "deadline": None,
+        "deadline_label": "",
+        "provisional": False,
+        "outcome": "",
+        "facts": [],
+    }
     kind = kind_of(obj)
     if kind is not None:
         data["kind"] = kind.label

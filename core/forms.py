@@ -21,7 +21,12 @@ from core import uscc
 EVIDENCE_MAX_FILES = 5
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 # Extension → the leading bytes such a file really starts with (the name alone proves nothing).
-EVIDENCE_TYPES = {".pdf": (b"%PDF-",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG\r\n\x1a\n",)}
+EVIDENCE_TYPES = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
 REASON_MAX_CHARS = 5000
 
 # Model column sizes: longer input is a field error, never a database error.
@@ -30,6 +35,7 @@ PHONE_MAX = 32
 EMAIL_MAX = 100
 PHONE_RE = re.compile(r"^\+?[0-9()\-\s]{7,24}((转|分机|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
 PHONE_MESSAGE = "请填写有效的联系电话（手机号或固定电话，如 13800000000、0371-12345678）"
+
 
 def validate_phone(value: str) -> None:
     digits = re.sub(r"\D", "", value)
@@ -118,7 +124,9 @@ class TextInput(forms.TextInput):
 class FilingContactMixin(forms.Form):
     """Applicant and confidential contact details, as every filing takes them."""
 
-    applicant_name = forms.CharField(label="申请人", max_length=NAME_MAX, widget=TextInput(autocomplete="name"), help_text="企业名称或经办人姓名")
+    applicant_name = forms.CharField(
+        label="申请人", max_length=NAME_MAX, widget=TextInput(autocomplete="name"), help_text="企业名称或经办人姓名"
+    )
     contact_phone = forms.CharField(
         label="联系电话",
         max_length=PHONE_MAX,
@@ -137,7 +145,9 @@ class EvidenceField(forms.FileField):
     """Up to 5 files, each a real PDF, JPG or PNG of at most 10 MB."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", EvidenceInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
+        kwargs.setdefault(
+            "widget", EvidenceInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -166,5 +176,3 @@ class EvidenceField(forms.FileField):
         if errors:
             raise ValidationError(errors)
         return files
-
-

@@ -104,7 +104,11 @@ def check_beat(*, database_ok: bool, now: dt.datetime | None = None) -> dict:
     now = now or timezone.now()
     try:
         with _bounded():
-            tasks = list(PeriodicTask.objects.filter(enabled=True, one_off=False, clocked__isnull=True).select_related("interval", "crontab", "solar"))
+            tasks = list(
+                PeriodicTask.objects.filter(enabled=True, one_off=False, clocked__isnull=True).select_related(
+                    "interval", "crontab", "solar"
+                )
+            )
         candidates = []
         for task in tasks:
             schedule = task.schedule
@@ -128,7 +132,11 @@ def check_beat(*, database_ok: bool, now: dt.datetime | None = None) -> dict:
         "grace_seconds": grace,
     }
     if (now - due).total_seconds() > grace:
-        return {"status": STALE, "label": f"定时任务“{task.name}”应于 {timezone.localtime(due):%Y-%m-%d %H:%M} 运行，超过 {grace} 秒仍未运行", **info}
+        return {
+            "status": STALE,
+            "label": f"定时任务“{task.name}”应于 {timezone.localtime(due):%Y-%m-%d %H:%M} 运行，超过 {grace} 秒仍未运行",
+            **info,
+        }
     return {"status": OK, "label": f"定时调度正常（最频繁任务：{task.name}）", **info}
 
 
@@ -142,7 +150,12 @@ def readiness() -> dict:
         "beat": check_beat(database_ok=database["status"] == OK),
     }
     down = [name for name, check in checks.items() if check["status"] != OK]
-    return {"status": "ok" if not down else "unavailable", "label": "就绪" if not down else "未就绪", "down": down, "checks": checks}
+    return {
+        "status": "ok" if not down else "unavailable",
+        "label": "就绪" if not down else "未就绪",
+        "down": down,
+        "checks": checks,
+    }
 
 
 @never_cache

@@ -36,8 +36,14 @@ def redis_client() -> redis.Redis:
     url = settings.REDIS_URL
     client = _clients.get(url)
     if client is None:
-        client = _clients[url] = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, retry_on_timeout=False, health_check_interval=0,
-                                                      client_name=settings.CACHES["default"].get("OPTIONS", {}).get("client_name"))
+        client = _clients[url] = redis.Redis.from_url(
+            url,
+            socket_timeout=1,
+            socket_connect_timeout=1,
+            retry_on_timeout=False,
+            health_check_interval=0,
+            client_name=settings.CACHES["default"].get("OPTIONS", {}).get("client_name"),
+        )
     return client
 
 

@@ -131,7 +131,11 @@ def _purge(now) -> None:
 
 
 def _replay(row: IdempotencyKey, seed: bytes) -> Response:
-    return Response(unseal(row.response, seed), status=row.status_code, headers={"Cache-Control": "no-store", "Idempotent-Replayed": "true"})
+    return Response(
+        unseal(row.response, seed),
+        status=row.status_code,
+        headers={"Cache-Control": "no-store", "Idempotent-Replayed": "true"},
+    )
 
 
 def idempotent(post):
@@ -144,7 +148,9 @@ def idempotent(post):
             return post(self, request, *args, **kwargs)
         key = raw.strip()
         if not KEY_PATTERN.match(key):
-            raise exceptions.ValidationError({HEADER: "Idempotency-Key 须为16至128个字符（字母、数字及 - _ . :），建议每次新的提交使用一个新的 UUID"})
+            raise exceptions.ValidationError(
+                {HEADER: "Idempotency-Key 须为16至128个字符（字母、数字及 - _ . :），建议每次新的提交使用一个新的 UUID"}
+            )
         try:
             data = request.data
         except exceptions.APIException:
@@ -158,13 +164,17 @@ def idempotent(post):
             IdempotencyKey.objects.filter(scope=scope, key_digest=key_digest, created_at__lt=now - RETENTION).delete()
             try:
                 with transaction.atomic():
-                    row = IdempotencyKey.objects.create(scope=scope, key_digest=key_digest, request_digest=digest, created_at=now)
+                    row = IdempotencyKey.objects.create(
+                        scope=scope, key_digest=key_digest, request_digest=digest, created_at=now
+                    )
             except IntegrityError:
                 # Taken: by a committed request, or one that just committed while this insert waited on the index.
                 row = IdempotencyKey.objects.get(scope=scope, key_digest=key_digest)
                 if row.request_digest != digest:
                     raise KeyReused(
-                        {HEADER: "该 Idempotency-Key 已用于另一内容不同的提交（48小时内有效），未重复受理；新的提交请使用新的 Idempotency-Key"}
+                        {
+                            HEADER: "该 Idempotency-Key 已用于另一内容不同的提交（48小时内有效），未重复受理；新的提交请使用新的 Idempotency-Key"
+                        }
                     ) from None
                 return _replay(row, seed)
             response = post(self, request, *args, **kwargs)

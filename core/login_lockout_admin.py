@@ -50,7 +50,12 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
     list_filter = []
     date_hierarchy = None
     search_fields = ["username", "ip_address"]
-    fieldsets = ((None, {"fields": ("username", "ip_address", "failures_since_start", "attempt_time", "user_agent", "path_info")}),)
+    fieldsets = (
+        (
+            None,
+            {"fields": ("username", "ip_address", "failures_since_start", "attempt_time", "user_agent", "path_info")},
+        ),
+    )
     actions = ["delete_selected"]
 
     @admin.display(description="最近失败时间", ordering="attempt_time")
@@ -89,7 +94,11 @@ class AccessAttemptAdmin(AxesAccessAttemptAdmin):
 
 def _record_unlock(request, attempts) -> None:
     for attempt in attempts:
-        before = {"username": attempt.username, "ip_address": attempt.ip_address, "failures_since_start": attempt.failures_since_start}
+        before = {
+            "username": attempt.username,
+            "ip_address": attempt.ip_address,
+            "failures_since_start": attempt.failures_since_start,
+        }
         audit.record(
             actor=request.user,
             action="login.unlock",

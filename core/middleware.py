@@ -110,9 +110,9 @@ class RejectNulMiddleware:
     @staticmethod
     def _refuse(request, message: str, *, status: int, code: str = "invalid"):
         if request.path.startswith("/api/"):
-
-
-            return JsonResponse(error_body("validation_error", [{"code": code, "detail": message, "attr": None}]), status=status)
+            return JsonResponse(
+                error_body("validation_error", [{"code": code, "detail": message, "attr": None}]), status=status
+            )
 
         return render(request, "public/error.html", {"title": "请求无效", "message": message}, status=status)
 
@@ -122,7 +122,9 @@ class RejectNulMiddleware:
             return True
         form_types = ("application/x-www-form-urlencoded", "multipart/form-data")
         # API bodies are DRF's to parse (and its error shape's to report); pages' forms are ours.
-        is_form = request.method == "POST" and request.content_type in form_types and not request.path.startswith("/api/")
+        is_form = (
+            request.method == "POST" and request.content_type in form_types and not request.path.startswith("/api/")
+        )
         forms = [request.POST] if is_form else []
         for data in (request.GET, *forms):
             for key, values in data.lists():

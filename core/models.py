@@ -36,13 +36,17 @@ class UsccException(models.Model):
     evidence = models.TextField(_("核实依据"), help_text=_("如登记机关出具的证明文件名称、文号"))
     evidence_file = models.FileField(_("证明材料"), upload_to="uscc_exceptions/", blank=True)
     active = models.BooleanField(_("有效"), default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("统一社会信用代码例外")
         verbose_name_plural = _("统一社会信用代码例外")
-        constraints = [models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9A-Z]{18}$"), name="uscc_exception_format")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(code__regex=r"^[0-9A-Z]{18}$"), name="uscc_exception_format")
+        ]
 
     def __str__(self):
         return f"{self.code} {self.holder_name}"
@@ -54,10 +58,20 @@ class AuditEvent(models.Model):
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
     actor_type = models.CharField(_("操作者类型"), max_length=16, choices=ActorType.choices)
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
     )
     actor_client = models.ForeignKey(
-        "core.ApiClient", verbose_name=_("接口客户端"), null=True, blank=True, on_delete=models.PROTECT, db_constraint=False
+        "core.ApiClient",
+        verbose_name=_("接口客户端"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        db_constraint=False,
     )
     actor_label = models.CharField(_("操作者"), max_length=200)
     action = models.CharField(_("动作代码"), max_length=80, db_index=True)
@@ -137,8 +151,12 @@ class ApiClient(models.Model):
     """Another department's system that calls the REST API with a bearer key."""
 
     name = models.CharField(_("名称"), max_length=200)
-    department = models.ForeignKey(settings.DEPARTMENT_MODEL, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="api_clients")
-    scopes = ArrayField(models.CharField(max_length=32, choices=Scope.choices), verbose_name=_("权限范围"), default=list)
+    department = models.ForeignKey(
+        settings.DEPARTMENT_MODEL, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="api_clients"
+    )
+    scopes = ArrayField(
+        models.CharField(max_length=32, choices=Scope.choices), verbose_name=_("权限范围"), default=list
+    )
     key_prefix = models.CharField(_("密钥前缀"), max_length=12, unique=True)
     key_hash = models.CharField(_("密钥哈希"), max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

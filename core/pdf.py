@@ -52,8 +52,18 @@ def styles() -> dict:
     base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
     return {
         "title": ParagraphStyle("title", parent=base, fontSize=20, leading=28, alignment=1, spaceAfter=4),
-        "subtitle": ParagraphStyle("subtitle", parent=base, alignment=1, textColor=colors.HexColor("#52606d"), spaceAfter=8),
-        "h2": ParagraphStyle("h2", parent=base, fontSize=13, leading=20, spaceBefore=10, spaceAfter=4, textColor=colors.HexColor("#102a43")),
+        "subtitle": ParagraphStyle(
+            "subtitle", parent=base, alignment=1, textColor=colors.HexColor("#52606d"), spaceAfter=8
+        ),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontSize=13,
+            leading=20,
+            spaceBefore=10,
+            spaceAfter=4,
+            textColor=colors.HexColor("#102a43"),
+        ),
         "h3": ParagraphStyle("h3", parent=base, fontSize=10.5, leading=16, spaceBefore=6, spaceAfter=2),
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11.5),
@@ -87,11 +97,15 @@ def kv_table(pairs, width, styles):
     """Label / value rows (the label column shaded, a quarter of ``width``)."""
     cells = [[Paragraph(esc(k), styles["cell"]), Paragraph(esc(v), styles["cell"])] for k, v in pairs]
     result = Table(cells, colWidths=[width * 0.24, width * 0.76])
-    result.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f4f8")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))
+    result.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#9aa5b1")),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f4f8")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return result
 
 

@@ -119,7 +119,11 @@ def filing_lookup(model, tracking_no: str, code: str):
 def rewrap_legacy(model) -> int:
     """Migration step: wrap every unkeyed stored hash in the HMAC (scheme qc1). Safe to run again."""
     changed, batch = 0, []
-    rows = model.objects.exclude(query_code_hash="").exclude(query_code_hash__startswith=SCHEME).only("pk", "query_code_hash")
+    rows = (
+        model.objects.exclude(query_code_hash="")
+        .exclude(query_code_hash__startswith=SCHEME)
+        .only("pk", "query_code_hash")
+    )
     for row in rows.iterator(chunk_size=2000):
         row.query_code_hash = wrap(row.query_code_hash)
         batch.append(row)

@@ -3,41 +3,132 @@
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
-SUPERVISION_WRITE = ["supervisionitem", "supervisionitemversion", "inspectionchecklist", "inspector", "inspectorconflict", "observationperiod"]
+SUPERVISION_WRITE = [
+    "supervisionitem",
+    "supervisionitemversion",
+    "inspectionchecklist",
+    "inspector",
+    "inspectorconflict",
+    "observationperiod",
+]
 # 法定时限 (issue 12 §2) bind every department: platform admins keep them, everyone else reads them.
 SUPERVISION_ALL = [*SUPERVISION_WRITE, "department", "marketentity", "statutorydeadline"]
 CREDIT_VIEW = [
-    "creditrecord:view", "entitycredit:view", "gradehistory:view", "listentry:view", "listproposal:view", "jointmeasure:view",
-    "creditcheck:view", "riskwarning:view", "riskscanrun:view", "evaluationmodel:view", "gradeband:view", "industryrisk:view",
-    "publicityrule:view", "creditcommitment:view", "repairapplication:view", "repairevidence:view", "objection:view", "creditreport:view",
-    "listexitapplication:view", "listexitevidence:view", "listremovalproposal:view",
+    "creditrecord:view",
+    "entitycredit:view",
+    "gradehistory:view",
+    "listentry:view",
+    "listproposal:view",
+    "jointmeasure:view",
+    "creditcheck:view",
+    "riskwarning:view",
+    "riskscanrun:view",
+    "evaluationmodel:view",
+    "gradeband:view",
+    "industryrisk:view",
+    "publicityrule:view",
+    "creditcommitment:view",
+    "repairapplication:view",
+    "repairevidence:view",
+    "objection:view",
+    "creditreport:view",
+    "listexitapplication:view",
+    "listexitevidence:view",
+    "listremovalproposal:view",
 ]
 CREDIT_OFFICIAL = [
-    "creditrecord:view,add,change", "listentry:view,add,change", "listproposal:view,change", "riskwarning:view,change",
-    "creditcommitment:view,add,change", "repairapplication:view,change", "objection:view,change",
-    "listexitapplication:view,change", "listremovalproposal:view,change",
-    *[m for m in CREDIT_VIEW if m.split(":")[0] not in (
-        "creditrecord", "listentry", "listproposal", "riskwarning", "creditcommitment", "repairapplication", "objection",
-        "listexitapplication", "listremovalproposal")],
+    "creditrecord:view,add,change",
+    "listentry:view,add,change",
+    "listproposal:view,change",
+    "riskwarning:view,change",
+    "creditcommitment:view,add,change",
+    "repairapplication:view,change",
+    "objection:view,change",
+    "listexitapplication:view,change",
+    "listremovalproposal:view,change",
+    *[
+        m
+        for m in CREDIT_VIEW
+        if m.split(":")[0]
+        not in (
+            "creditrecord",
+            "listentry",
+            "listproposal",
+            "riskwarning",
+            "creditcommitment",
+            "repairapplication",
+            "objection",
+            "listexitapplication",
+            "listremovalproposal",
+        )
+    ],
 ]
 # 信用管理人员 keep the evaluation model, the industry risk table and the measures catalogue.
 CREDIT_MANAGER = [
-    *CREDIT_OFFICIAL, "evaluationmodel:view,add", "gradeband:view,add", "industryrisk", "jointmeasure", "publicityrule:view,add",
+    *CREDIT_OFFICIAL,
+    "evaluationmodel:view,add",
+    "gradeband:view,add",
+    "industryrisk",
+    "jointmeasure",
+    "publicityrule:view,add",
 ]
 
-INSPECTIONS_VIEW = ["inspectionplan:view", "planitem:view", "draw:view", "drawcommitment:view", "drawselection:view", "inspectiontask:view", "teammember:view",
-                    "inspectionresult:view", "resultevidence:view", "correctionorder:view"]
-INSPECTIONS_OFFICIAL = ["inspectionplan:view,add,change", "planitem:view,add,delete", "draw:view,add", "drawcommitment:view",
-                        "drawselection:view", "inspectiontask:view,change",
-                        "teammember:view", "inspectionresult:view,add,change", "resultevidence:view,add", "correctionorder:view,change"]
+INSPECTIONS_VIEW = [
+    "inspectionplan:view",
+    "planitem:view",
+    "draw:view",
+    "drawcommitment:view",
+    "drawselection:view",
+    "inspectiontask:view",
+    "teammember:view",
+    "inspectionresult:view",
+    "resultevidence:view",
+    "correctionorder:view",
+]
+INSPECTIONS_OFFICIAL = [
+    "inspectionplan:view,add,change",
+    "planitem:view,add,delete",
+    "draw:view,add",
+    "drawcommitment:view",
+    "drawselection:view",
+    "inspectiontask:view,change",
+    "teammember:view",
+    "inspectionresult:view,add,change",
+    "resultevidence:view,add",
+    "correctionorder:view,change",
+]
 
-ENFORCEMENT_VIEW = ["channeldeadline:view", "complaint:view", "complaintattachment:view", "discretionstandard:view", "case:view", "casehandler:view",
-                    "caseevent:view", "casedocument:view", "legalreview:view", "documentsequence:view", "penaltydecision:view", "penaltydisclosure:view",
-                    "caseproposal:view"]
+ENFORCEMENT_VIEW = [
+    "channeldeadline:view",
+    "complaint:view",
+    "complaintattachment:view",
+    "discretionstandard:view",
+    "case:view",
+    "casehandler:view",
+    "caseevent:view",
+    "casedocument:view",
+    "legalreview:view",
+    "documentsequence:view",
+    "penaltydecision:view",
+    "penaltydisclosure:view",
+    "caseproposal:view",
+]
 # 执法人员 handle complaints and cases; every state change goes through admin actions that call services.
-ENFORCEMENT_OFFICIAL = ["complaint:view,add,change", "complaintattachment:view", "case:view,add,change", "casehandler:view,add,change,delete",
-                        "caseevent:view", "casedocument:view,add", "legalreview:view", "caseproposal:view", "penaltydecision:view,add,change",
-                        "penaltydisclosure:view,change", "discretionstandard:view,add,change", "channeldeadline:view", "documentsequence:view"]
+ENFORCEMENT_OFFICIAL = [
+    "complaint:view,add,change",
+    "complaintattachment:view",
+    "case:view,add,change",
+    "casehandler:view,add,change,delete",
+    "caseevent:view",
+    "casedocument:view,add",
+    "legalreview:view",
+    "caseproposal:view",
+    "penaltydecision:view,add,change",
+    "penaltydisclosure:view,change",
+    "discretionstandard:view,add,change",
+    "channeldeadline:view",
+    "documentsequence:view",
+]
 # 法制审核人员 record the 法制审核 of major decisions (DOMAIN §5).
 ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
 
@@ -59,11 +150,23 @@ ROLES = {
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
     },
-    "执法人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW,
-                 "enforcement": ENFORCEMENT_OFFICIAL},
-    "法制审核人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "credit": CREDIT_VIEW, "inspections": INSPECTIONS_VIEW,
-                    "enforcement": ENFORCEMENT_REVIEWER},
-    "信用管理人员": {"supervision": [f"{m}:view" for m in SUPERVISION_ALL], "core": ["usccexception:view"], "credit": CREDIT_MANAGER},
+    "执法人员": {
+        "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
+        "credit": CREDIT_VIEW,
+        "inspections": INSPECTIONS_VIEW,
+        "enforcement": ENFORCEMENT_OFFICIAL,
+    },
+    "法制审核人员": {
+        "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
+        "credit": CREDIT_VIEW,
+        "inspections": INSPECTIONS_VIEW,
+        "enforcement": ENFORCEMENT_REVIEWER,
+    },
+    "信用管理人员": {
+        "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
+        "core": ["usccexception:view"],
+        "credit": CREDIT_MANAGER,
+    },
     # 部门负责人 (issue 12 §6, DOMAIN §5): besides the handlers, the one who may move any case of the
     # department, and who sees complainants; otherwise the powers of a 部门监管人员.
     "部门负责人": {
@@ -74,8 +177,10 @@ ROLES = {
         "enforcement": ENFORCEMENT_OFFICIAL,
     },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
-    "监督人员": {"supervision": ["department:view", "marketentity:view", "inspector:view"],
-                 "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"]},
+    "监督人员": {
+        "supervision": ["department:view", "marketentity:view", "inspector:view"],
+        "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"],
+    },
 }
 
 
@@ -97,8 +202,12 @@ def ensure_roles(apps=global_apps) -> None:
             for spec in models:
                 model, _, actions = spec.partition(":")
                 for action in actions.split(",") if actions else ["view", "add", "change", "delete"]:
-                    permission = Permission.objects.filter(content_type__app_label=app_label, codename=f"{action}_{model}").first()
-                    if permission is not None:  # a model a later migration creates is granted when that migration runs this
+                    permission = Permission.objects.filter(
+                        content_type__app_label=app_label, codename=f"{action}_{model}"
+                    ).first()
+                    if (
+                        permission is not None
+                    ):  # a model a later migration creates is granted when that migration runs this
                         group.permissions.add(permission)
 
 
@@ -106,11 +215,20 @@ def ensure_schedules(apps=global_apps) -> None:
     """The platform's periodic tasks, kept in the database (django-celery-beat)."""
     Crontab = apps.get_model("django_celery_beat", "CrontabSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    nightly, _ = Crontab.objects.get_or_create(minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
-    PeriodicTask.objects.get_or_create(
-        name="审计链每日校验", defaults={"task": "core.verify_audit_chain", "crontab": nightly, "description": "每日 02:30 校验审计日志哈希链"}
+    nightly, _ = Crontab.objects.get_or_create(
+        minute="30", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
     )
-    on_the_hour, _ = Crontab.objects.get_or_create(minute="0", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    PeriodicTask.objects.get_or_create(
+        name="审计链每日校验",
+        defaults={
+            "task": "core.verify_audit_chain",
+            "crontab": nightly,
+            "description": "每日 02:30 校验审计日志哈希链",
+        },
+    )
+    on_the_hour, _ = Crontab.objects.get_or_create(
+        minute="0", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
     PeriodicTask.objects.get_or_create(
         name="审计链锚定",
         defaults={
@@ -119,12 +237,20 @@ def ensure_schedules(apps=global_apps) -> None:
             "description": "每小时整点：将审计链链头（编号、哈希、时间）追加写入链外锚点文件，并在 /audit/anchors/ 公开每日链头",
         },
     )
-    hourly, _ = Crontab.objects.get_or_create(minute="15", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    hourly, _ = Crontab.objects.get_or_create(
+        minute="15", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
     PeriodicTask.objects.get_or_create(
         name="抽查结果公示",
-        defaults={"task": "inspections.publish_results", "crontab": hourly, "description": "每小时第15分：公示已审核的抽查检查结果（检查后20个工作日内）"},
+        defaults={
+            "task": "inspections.publish_results",
+            "crontab": hourly,
+            "description": "每小时第15分：公示已审核的抽查检查结果（检查后20个工作日内）",
+        },
     )
-    every_half_hour, _ = Crontab.objects.get_or_create(minute="5,35", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    every_half_hour, _ = Crontab.objects.get_or_create(
+        minute="5,35", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
     PeriodicTask.objects.get_or_create(
         name="行政处罚公示与撤回",
         defaults={
@@ -133,7 +259,9 @@ def ensure_schedules(apps=global_apps) -> None:
             "description": "每小时第5、35分：公示新作出的行政处罚决定（决定后7个工作日内），撤回已撤销或变更的决定（3个工作日内）",
         },
     )
-    scan_time, _ = Crontab.objects.get_or_create(minute="0", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    scan_time, _ = Crontab.objects.get_or_create(
+        minute="0", hour="1", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
     PeriodicTask.objects.get_or_create(
         name="信用风险扫描",
         defaults={
@@ -144,7 +272,9 @@ def ensure_schedules(apps=global_apps) -> None:
     )
     # Issue 11: a change marks its entity in its own transaction; this drains the marks, so a
     # re-grade whose task could not be queued (broker down) is done within the minute anyway.
-    every_minute, _ = Crontab.objects.get_or_create(minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai")
+    every_minute, _ = Crontab.objects.get_or_create(
+        minute="*", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
     PeriodicTask.objects.get_or_create(
         name="信用等级重新评价补偿",
         defaults={

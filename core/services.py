@@ -44,7 +44,13 @@ def api_client_revoke(*, actor, client: ApiClient) -> ApiClient:
         before = {"revoked_at": None, "scopes": locked.scopes}
         locked.revoked_at = timezone.now()
         locked.save(update_fields=["revoked_at"])
-        audit.record(actor=actor, action="api_client.revoke", target=locked, before=before, after={"revoked_at": locked.revoked_at, "scopes": locked.scopes})
+        audit.record(
+            actor=actor,
+            action="api_client.revoke",
+            target=locked,
+            before=before,
+            after={"revoked_at": locked.revoked_at, "scopes": locked.scopes},
+        )
     client.revoked_at = locked.revoked_at
     return locked
 
@@ -69,8 +75,11 @@ def api_client_scopes_change(*, actor, client: ApiClient, scopes: list[str], nam
     changed = [k for k in after if after[k] != before[k]]
     if changed:
         audit.record(
-            actor=actor, action="api_client.scopes_change" if "scopes" in changed else "api_client.update", target=locked,
-            before={k: before[k] for k in changed}, after={k: after[k] for k in changed},
+            actor=actor,
+            action="api_client.scopes_change" if "scopes" in changed else "api_client.update",
+            target=locked,
+            before={k: before[k] for k in changed},
+            after={k: after[k] for k in changed},
         )
     client.name, client.scopes = locked.name, locked.scopes
     return locked
@@ -86,7 +95,12 @@ def uscc_exception_register(*, actor, code: str, holder_name: str, evidence: str
         raise ValidationError({"evidence": "登记例外代码必须提供核实依据"})
     exc, _ = UsccException.objects.update_or_create(
         code=code,
-        defaults={"holder_name": holder_name, "evidence": evidence, "active": True, "created_by": actor if getattr(actor, "pk", None) else None},
+        defaults={
+            "holder_name": holder_name,
+            "evidence": evidence,
+            "active": True,
+            "created_by": actor if getattr(actor, "pk", None) else None,
+        },
     )
     if evidence_file:
         exc.evidence_file = evidence_file

@@ -59,6 +59,7 @@ def check_character(first17: str) -> str:
 
 def org_code_ok(org9: str) -> bool:
     """GB 11714: 8 body characters and a check character (10 → X, 11 → 0)."""
+
     def val(c):
         return int(c) if c.isdigit() else ord(c) - ord("A") + 10
 
@@ -101,7 +102,9 @@ def validate_uscc(value) -> str:
         # The reason quotes the input: as a parameter, a '%' typed into it is never %-formatted.
         raise ValidationError("%(reason)s", code="invalid_uscc", params={"reason": reason, "value": code})
     if not org_code_ok(code[8:17]):
-        warnings.warn(f"统一社会信用代码“{code}”中的组织机构代码（第9至17位）未通过 GB 11714 校验。", UsccWarning, stacklevel=2)
+        warnings.warn(
+            f"统一社会信用代码“{code}”中的组织机构代码（第9至17位）未通过 GB 11714 校验。", UsccWarning, stacklevel=2
+        )
     return code
 
 

@@ -20,8 +20,12 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return JsonResponse(error_body("client_error", [{"code": "bad_request", "detail": "请求无效", "attr": None}]), status=400)
-    return render(request, "public/error.html", {"title": "请求无效", "message": "请求无效，请检查地址或输入后重试。"}, status=400)
+        return JsonResponse(
+            error_body("client_error", [{"code": "bad_request", "detail": "请求无效", "attr": None}]), status=400
+        )
+    return render(
+        request, "public/error.html", {"title": "请求无效", "message": "请求无效，请检查地址或输入后重试。"}, status=400
+    )
 
 
 def not_found(request, exception=None):
@@ -34,7 +38,10 @@ def not_found(request, exception=None):
 def forbidden(request, exception=None):
     """A permission refused, in Chinese (the admin and the field pages raise PermissionDenied)."""
     if _is_api(request):
-        return JsonResponse(error_body("client_error", [{"code": "permission_denied", "detail": "没有权限执行此操作", "attr": None}]), status=403)
+        return JsonResponse(
+            error_body("client_error", [{"code": "permission_denied", "detail": "没有权限执行此操作", "attr": None}]),
+            status=403,
+        )
     message = "您的账号没有访问此页面或执行此操作的权限。如需开通，请联系本部门的平台管理员。"
     return render(request, "public/error.html", {"title": "没有权限", "message": message}, status=403)
 
@@ -42,7 +49,12 @@ def forbidden(request, exception=None):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: Django's own page is English and names the reason; ours says what to do."""
     if _is_api(request):
-        return JsonResponse(error_body("client_error", [{"code": "csrf_failed", "detail": "请求校验失败，请刷新页面后重试", "attr": None}]), status=403)
+        return JsonResponse(
+            error_body(
+                "client_error", [{"code": "csrf_failed", "detail": "请求校验失败，请刷新页面后重试", "attr": None}]
+            ),
+            status=403,
+        )
     message = "表单已过期或浏览器未保存 Cookie，请刷新页面后重新提交。"
     return render(request, "public/error.html", {"title": "请求校验失败", "message": message}, status=403)
 
@@ -50,4 +62,9 @@ def csrf_failure(request, reason=""):
 def server_error(request):
     if _is_api(request):
         return json_500(request)
-    return render(request, "public/error.html", {"title": "服务暂时不可用", "message": "系统出现错误，我们已记录，请稍后再试。"}, status=500)
+    return render(
+        request,
+        "public/error.html",
+        {"title": "服务暂时不可用", "message": "系统出现错误，我们已记录，请稍后再试。"},
+        status=500,
+    )

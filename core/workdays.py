@@ -60,7 +60,9 @@ def add_working_days(start: dt.date, n: int) -> Deadline:
         provisional = provisional or not certain
         counted += working
     if provisional:
-        logger.warning("节假日数据未覆盖 %s 年，截止日期 %s 按法定节假日和周一至周五暂定计算（调休待录入）", day.year, day)
+        logger.warning(
+            "节假日数据未覆盖 %s 年，截止日期 %s 按法定节假日和周一至周五暂定计算（调休待录入）", day.year, day
+        )
     return Deadline(day, provisional)
 
 

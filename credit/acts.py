@@ -33,7 +33,9 @@ def record_problems(category, polarity, severity) -> list[tuple[str, str]]:
     label = RecordCategory(category).label
     problems = []
     if polarity == Polarity.NEGATIVE:
-        problems.append(("polarity", f"{label}属于其他行政行为信息，性质只能为正面（positive）或中性（neutral），不能为负面"))
+        problems.append(
+            ("polarity", f"{label}属于其他行政行为信息，性质只能为正面（positive）或中性（neutral），不能为负面")
+        )
     if severity:
         problems.append(("severity", f"{label}属于其他行政行为信息，不填写失信程度"))
     return problems

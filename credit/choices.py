@@ -27,8 +27,13 @@ class RecordCategory(models.TextChoices):
 
 # 其他行政行为: published within DeadlineKind.OTHER_ACT, on /acts/ and in the entity page's own section.
 OTHER_ACT_CATEGORIES = (
-    RecordCategory.ENFORCEMENT, RecordCategory.CONFIRMATION, RecordCategory.LEVY, RecordCategory.PAYMENT,
-    RecordCategory.RULING, RecordCategory.COMPENSATION, RecordCategory.REWARD,
+    RecordCategory.ENFORCEMENT,
+    RecordCategory.CONFIRMATION,
+    RecordCategory.LEVY,
+    RecordCategory.PAYMENT,
+    RecordCategory.RULING,
+    RecordCategory.COMPENSATION,
+    RecordCategory.REWARD,
 )
 # /acts/ lists these and 行政许可, the other half of 双公示 besides penalties (which have /penalties/).
 PUBLIC_ACT_CATEGORIES = (RecordCategory.LICENCE, *OTHER_ACT_CATEGORIES)
@@ -117,8 +122,18 @@ class ListGround(models.TextChoices):
 
 
 LIST_GROUNDS = {
-    ListType.ABNORMAL: [ListGround.NO_ANNUAL_REPORT, ListGround.INFO_NOT_PUBLISHED, ListGround.FALSE_INFO, ListGround.UNREACHABLE],
-    ListType.SERIOUS: [ListGround.HEAVY_FINE, ListGround.LICENCE_REVOKED, ListGround.BUSINESS_RESTRICTED, ListGround.ABNORMAL_3_YEARS],
+    ListType.ABNORMAL: [
+        ListGround.NO_ANNUAL_REPORT,
+        ListGround.INFO_NOT_PUBLISHED,
+        ListGround.FALSE_INFO,
+        ListGround.UNREACHABLE,
+    ],
+    ListType.SERIOUS: [
+        ListGround.HEAVY_FINE,
+        ListGround.LICENCE_REVOKED,
+        ListGround.BUSINESS_RESTRICTED,
+        ListGround.ABNORMAL_3_YEARS,
+    ],
     ListType.KEY_ATTENTION: [ListGround.DISHONEST_BELOW_SERIOUS],
     ListType.RED: [ListGround.TRUSTWORTHY],
 }

@@ -278,7 +278,8 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
     params = {f"w_{k}": int(v) for k, v in weights.items()}
     params.update(base=BASE_SCORE, today=today, cutoff=lookback_start(today), model=model.pk, now=timezone.now())
     band_values = ", ".join(
-        connection.ops.compose_sql("(%s, %s, %s, %s)", [b.grade, b.score_min, b.score_max, GRADE_RANK[b.grade]]) for b in bands
+        connection.ops.compose_sql("(%s, %s, %s, %s)", [b.grade, b.score_min, b.score_max, GRADE_RANK[b.grade]])
+        for b in bands
     )
     if usccs is None:
         sql = _sql("", "")

@@ -12,7 +12,11 @@ from credit.models import CreditCommitment, ListExitApplication, Objection, Repa
 
 def commitment_status(obj) -> dict:
     data = {"kind": "信用承诺", "status": obj.state, "status_label": obj.get_state_display()}
-    data["facts"] = [("承诺类型", obj.get_commitment_type_display()), ("作出日期", obj.made_on), ("承诺内容", obj.content)]
+    data["facts"] = [
+        ("承诺类型", obj.get_commitment_type_display()),
+        ("作出日期", obj.made_on),
+        ("承诺内容", obj.content),
+    ]
     if obj.state == "in_progress":
         data.update(deadline=obj.due_on, deadline_label="履约期限")
     else:
@@ -30,8 +34,18 @@ def repair_status(obj) -> dict:
 
 
 def objection_status(obj) -> dict:
-    data = {"kind": "异议申诉", "status": obj.state, "status_label": obj.get_state_display(), "provisional": obj.deadline_provisional}
-    data["facts"] = [("提交时间", obj.filed_at), ("处理部门", obj.department.name), ("受理期限", obj.accept_due_on), ("办结期限", obj.decide_due_on)]
+    data = {
+        "kind": "异议申诉",
+        "status": obj.state,
+        "status_label": obj.get_state_display(),
+        "provisional": obj.deadline_provisional,
+    }
+    data["facts"] = [
+        ("提交时间", obj.filed_at),
+        ("处理部门", obj.department.name),
+        ("受理期限", obj.accept_due_on),
+        ("办结期限", obj.decide_due_on),
+    ]
     if obj.state == ObjectionState.SUBMITTED:
         data.update(deadline=obj.accept_due_on, deadline_label="受理期限")
     elif obj.state == ObjectionState.ACCEPTED:
@@ -44,8 +58,17 @@ def objection_status(obj) -> dict:
 
 
 def list_exit_status(obj) -> dict:
-    data = {"kind": "移出名单申请", "status": obj.state, "status_label": obj.get_state_display(), "provisional": obj.deadline_provisional}
-    data["facts"] = [("名单", obj.get_list_type_display()), ("提交时间", obj.filed_at), ("决定部门", obj.department.name)]
+    data = {
+        "kind": "移出名单申请",
+        "status": obj.state,
+        "status_label": obj.get_state_display(),
+        "provisional": obj.deadline_provisional,
+    }
+    data["facts"] = [
+        ("名单", obj.get_list_type_display()),
+        ("提交时间", obj.filed_at),
+        ("决定部门", obj.department.name),
+    ]
     if obj.state == ExitState.SUBMITTED and obj.decide_due_on:
         data.update(deadline=obj.decide_due_on, deadline_label="决定期限")
     elif obj.state != ExitState.SUBMITTED:

@@ -82,7 +82,9 @@ def act_search(queryset, query: str):
             by_code = queryset.filter(entity_id=code)
         else:  # [prefix, successor): a range walks the btree, where LIKE 'p%' cannot under C.UTF-8 (bench/README.md)
             last = code[-1]
-            by_code = queryset.filter(entity_id__gte=code, entity_id__lt=code[:-1] + ("A" if last == "9" else chr(ord(last) + 1)))
+            by_code = queryset.filter(
+                entity_id__gte=code, entity_id__lt=code[:-1] + ("A" if last == "9" else chr(ord(last) + 1))
+            )
         if by_code.exists():
             return by_code
     name = unicode_name(query)
@@ -113,10 +115,18 @@ class ActFilter(django_filters.FilterSet):
         choices=[(c.value, c.label) for c in PUBLIC_ACT_CATEGORIES], label=_("行为类别"), empty_label=_("全部类别")
     )
     department = django_filters.ModelChoiceFilter(
-        queryset=act_departments, to_field_name="code", label=_("实施机关"), empty_label=_("全部实施机关"), help_text=_("部门代码，如 ZZSJ")
+        queryset=act_departments,
+        to_field_name="code",
+        label=_("实施机关"),
+        empty_label=_("全部实施机关"),
+        help_text=_("部门代码，如 ZZSJ"),
     )
-    decided_from = django_filters.DateFilter(field_name="decided_on", lookup_expr="gte", label=_("决定日期自（YYYY-MM-DD）"))
-    decided_to = django_filters.DateFilter(field_name="decided_on", lookup_expr="lte", label=_("决定日期至（YYYY-MM-DD）"))
+    decided_from = django_filters.DateFilter(
+        field_name="decided_on", lookup_expr="gte", label=_("决定日期自（YYYY-MM-DD）")
+    )
+    decided_to = django_filters.DateFilter(
+        field_name="decided_on", lookup_expr="lte", label=_("决定日期至（YYYY-MM-DD）")
+    )
 
     class Meta:
         model = CreditRecord

@@ -40,8 +40,18 @@ class CreditRecordForm(NoModelValidationMixin, forms.ModelForm):
     class Meta:
         model = CreditRecord
         fields = (
-            "department", "source_ref", "uscc", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis",
-            "amount", "restriction_ends_on",
+            "department",
+            "source_ref",
+            "uscc",
+            "category",
+            "polarity",
+            "severity",
+            "title",
+            "content",
+            "decided_on",
+            "legal_basis",
+            "amount",
+            "restriction_ends_on",
         )
         widgets = {"content": forms.Textarea(attrs={"rows": 4}), "legal_basis": forms.Textarea(attrs={"rows": 2})}
 
@@ -102,24 +112,42 @@ class ListEntryAddForm(NoModelValidationMixin, forms.ModelForm):
 
     uscc = UsccField(help_text=_("须为名录库中已有的市场主体"))
     ground = forms.ChoiceField(label=_("列入事由"), choices=_ground_choices)
-    listed_on = forms.DateField(label=_("列入日期"), required=False, widget=AdminDateWidget, help_text=_("不填则与决定日期相同"))
+    listed_on = forms.DateField(
+        label=_("列入日期"), required=False, widget=AdminDateWidget, help_text=_("不填则与决定日期相同")
+    )
     department_fixed = None
     actor = None
 
     class Meta:
         model = ListEntry
         fields = (
-            "uscc", "list_type", "ground", "department", "facts", "legal_basis", "decision_no", "ground_established_on", "notice_on",
-            "decided_on", "listed_on",
+            "uscc",
+            "list_type",
+            "ground",
+            "department",
+            "facts",
+            "legal_basis",
+            "decision_no",
+            "ground_established_on",
+            "notice_on",
+            "decided_on",
+            "listed_on",
         )
         widgets = {"facts": forms.Textarea(attrs={"rows": 4})}
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         return {
-            "entity_uscc": data["uscc"], "list_type": data["list_type"], "ground": data["ground"], "legal_basis": data.get("legal_basis") or "",
-            "department": self.department_fixed or data.get("department"), "decided_on": data["decided_on"], "listed_on": data.get("listed_on"),
-            "notice_on": data.get("notice_on"), "ground_established_on": data.get("ground_established_on"), "facts": data.get("facts") or "",
+            "entity_uscc": data["uscc"],
+            "list_type": data["list_type"],
+            "ground": data["ground"],
+            "legal_basis": data.get("legal_basis") or "",
+            "department": self.department_fixed or data.get("department"),
+            "decided_on": data["decided_on"],
+            "listed_on": data.get("listed_on"),
+            "notice_on": data.get("notice_on"),
+            "ground_established_on": data.get("ground_established_on"),
+            "facts": data.get("facts") or "",
             "decision_no": data.get("decision_no") or "",
         }
 
@@ -145,22 +173,36 @@ class ListEntryRemoveForm(forms.Form):
     )
     removed_on = forms.DateField(label=_("移出日期"), initial=timezone.localdate, widget=AdminDateWidget)
     duty_fulfilled_on = forms.DateField(
-        label=_("履行义务日期"), required=False, widget=AdminDateWidget, help_text=_("经营异常名录：用于核对是否在履行义务后5个工作日内移出")
+        label=_("履行义务日期"),
+        required=False,
+        widget=AdminDateWidget,
+        help_text=_("经营异常名录：用于核对是否在履行义务后5个工作日内移出"),
     )
-    note = forms.CharField(label=_("移出说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    note = forms.CharField(
+        label=_("移出说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
 
 
 class ProposalConfirmForm(forms.Form):
-    notice_on = forms.DateField(label=_("告知日期"), widget=AdminDateWidget, help_text=_("事先告知当事人拟列入严重违法失信名单并听取陈述、申辩的日期"))
+    notice_on = forms.DateField(
+        label=_("告知日期"),
+        widget=AdminDateWidget,
+        help_text=_("事先告知当事人拟列入严重违法失信名单并听取陈述、申辩的日期"),
+    )
     decided_on = forms.DateField(label=_("决定日期"), initial=timezone.localdate, widget=AdminDateWidget)
     legal_basis = forms.CharField(
-        label=_("法律依据"), max_length=300, initial="《市场监督管理严重违法失信名单管理办法》第十三条", widget=forms.TextInput(attrs={"size": 80})
+        label=_("法律依据"),
+        max_length=300,
+        initial="《市场监督管理严重违法失信名单管理办法》第十三条",
+        widget=forms.TextInput(attrs={"size": 80}),
     )
     decision_no = forms.CharField(label=_("决定书文号"), max_length=100, required=False)
 
 
 class WarningHandleForm(forms.Form):
-    note = forms.CharField(label=_("处理说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    note = forms.CharField(
+        label=_("处理说明"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
 
 
 # --- evaluation model ---------------------------------------------------------------------------
@@ -179,7 +221,9 @@ class EvaluationModelForm(NoModelValidationMixin, forms.ModelForm):
     """
 
     weights = forms.JSONField(
-        label=_("扣分与加分权重"), widget=forms.Textarea(attrs={"rows": 10, "cols": 60}), help_text=_("JSON 对象：各类信息对 0–1000 分的影响（非负整数）")
+        label=_("扣分与加分权重"),
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 60}),
+        help_text=_("JSON 对象：各类信息对 0–1000 分的影响（非负整数）"),
     )
     actor = None
     descriptions: dict = {}
@@ -207,18 +251,26 @@ class EvaluationModelForm(NoModelValidationMixin, forms.ModelForm):
     def bands(self) -> list[dict]:
         data = self.cleaned_data
         return [
-            {"grade": g.value, **{a: data.get(band_field(g, a)) for a in BAND_ATTRS}, "description": self.descriptions.get(g.value, "")}
+            {
+                "grade": g.value,
+                **{a: data.get(band_field(g, a)) for a in BAND_ATTRS},
+                "description": self.descriptions.get(g.value, ""),
+            }
             for g in GRADE_ORDER
         ]
 
     def service_kwargs(self) -> dict:
-        return {"effective_from": self.cleaned_data["effective_from"], "bands": self.bands(), "weights": self.cleaned_data["weights"],
-                "note": self.cleaned_data.get("note") or ""}
+        return {
+            "effective_from": self.cleaned_data["effective_from"],
+            "bands": self.bands(),
+            "weights": self.cleaned_data["weights"],
+            "note": self.cleaned_data.get("note") or "",
+        }
 
     def clean_weights(self):
         weights = self.cleaned_data["weights"]
         if not isinstance(weights, dict):
-            raise ValidationError("权重须为 JSON 对象，如 {\"general_record\": 150}")
+            raise ValidationError('权重须为 JSON 对象，如 {"general_record": 150}')
         return weights
 
     def clean(self):
@@ -265,7 +317,9 @@ class JointMeasureForm(forms.ModelForm):
         value = self.cleaned_data.get("list_types")
         if not isinstance(value, list) or any(t not in ListType.values for t in value):
             codes = "、".join(f'"{c}"（{label}）' for c, label in ListType.choices)
-            raise ValidationError(_("适用名单应为名单代码的 JSON 数组，如 [\"serious\"]；可选：%(codes)s") % {"codes": codes})
+            raise ValidationError(
+                _('适用名单应为名单代码的 JSON 数组，如 ["serious"]；可选：%(codes)s') % {"codes": codes}
+            )
         return value
 
 
@@ -280,7 +334,9 @@ class CommitmentMakeForm(NoModelValidationMixin, forms.ModelForm):
 
     uscc = UsccField(help_text=_("须为名录库中已有的市场主体"))
     content = forms.CharField(
-        label=_("承诺内容"), required=False, widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
+        label=_("承诺内容"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80}),
         help_text=_("不填则使用该承诺类型的标准承诺书文本"),
     )
     made_on = forms.DateField(label=_("作出日期"), required=False, widget=AdminDateWidget, help_text=_("不填则为今天"))
@@ -289,17 +345,37 @@ class CommitmentMakeForm(NoModelValidationMixin, forms.ModelForm):
 
     class Meta:
         model = CreditCommitment
-        fields = ("uscc", "commitment_type", "department", "matter", "related_record", "content", "signatory", "contact_phone", "made_on", "due_on")
+        fields = (
+            "uscc",
+            "commitment_type",
+            "department",
+            "matter",
+            "related_record",
+            "content",
+            "signatory",
+            "contact_phone",
+            "made_on",
+            "due_on",
+        )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         content = (data.get("content") or "").strip()
         if not content and data.get("commitment_type") in services.COMMITMENT_TEMPLATES:
-            content = services.COMMITMENT_TEMPLATES[data["commitment_type"]].format(matter=data.get("matter") or "", due_on=data.get("due_on") or "")
+            content = services.COMMITMENT_TEMPLATES[data["commitment_type"]].format(
+                matter=data.get("matter") or "", due_on=data.get("due_on") or ""
+            )
         return {
-            "entity_uscc": data["uscc"], "commitment_type": data["commitment_type"], "department": self.department_fixed or data.get("department"),
-            "content": content, "signatory": data.get("signatory") or "", "due_on": data["due_on"], "made_on": data.get("made_on"),
-            "matter": data.get("matter") or "", "related_record": data.get("related_record"), "contact_phone": data.get("contact_phone") or "",
+            "entity_uscc": data["uscc"],
+            "commitment_type": data["commitment_type"],
+            "department": self.department_fixed or data.get("department"),
+            "content": content,
+            "signatory": data.get("signatory") or "",
+            "due_on": data["due_on"],
+            "made_on": data.get("made_on"),
+            "matter": data.get("matter") or "",
+            "related_record": data.get("related_record"),
+            "contact_phone": data.get("contact_phone") or "",
             "channel": "admin",
         }
 
@@ -319,14 +395,20 @@ class CommitmentMakeForm(NoModelValidationMixin, forms.ModelForm):
 
 class CommitmentFulfilForm(forms.Form):
     resolved_on = forms.DateField(label=_("认定日期"), initial=timezone.localdate, widget=AdminDateWidget)
-    note = forms.CharField(label=_("认定说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
-    evidence = forms.FileField(label=_("履约证明材料"), required=False, help_text=_("可选；选择多条承诺时，同一文件附于每一条"))
+    note = forms.CharField(
+        label=_("认定说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
+    evidence = forms.FileField(
+        label=_("履约证明材料"), required=False, help_text=_("可选；选择多条承诺时，同一文件附于每一条")
+    )
 
 
 class CommitmentBreakForm(forms.Form):
     resolved_on = forms.DateField(label=_("认定日期"), initial=timezone.localdate, widget=AdminDateWidget)
     note = forms.CharField(
-        label=_("违诺事实和理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        label=_("违诺事实和理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("违诺将形成一条负面信用记录（信用承诺类），并计入信用评价"),
     )
 
@@ -351,12 +433,22 @@ class ObjectionDecideForm(forms.Form):
 
     outcome = forms.ChoiceField(label=_("处理结果"), choices=ObjectionOutcome.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
-    title = forms.CharField(label=_("更正：标题"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 80}))
-    content = forms.CharField(label=_("更正：内容"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60}))
-    severity = forms.ChoiceField(label=_("更正：失信程度"), choices=[("", "—（正面、中性信息）"), *Severity.choices], required=False)
+    title = forms.CharField(
+        label=_("更正：标题"), max_length=200, required=False, widget=forms.TextInput(attrs={"size": 80})
+    )
+    content = forms.CharField(
+        label=_("更正：内容"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
+    )
+    severity = forms.ChoiceField(
+        label=_("更正：失信程度"), choices=[("", "—（正面、中性信息）"), *Severity.choices], required=False
+    )
     decided_on = forms.DateField(label=_("更正：决定（认定）日期"), required=False, widget=AdminDateWidget)
-    legal_basis = forms.CharField(label=_("更正：依据"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
-    amount = forms.DecimalField(label=_("更正：金额（元）"), max_digits=16, decimal_places=2, min_value=0, required=False)
+    legal_basis = forms.CharField(
+        label=_("更正：依据"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60})
+    )
+    amount = forms.DecimalField(
+        label=_("更正：金额（元）"), max_digits=16, decimal_places=2, min_value=0, required=False
+    )
 
     objection = None
     actor = None
@@ -398,7 +490,9 @@ class ObjectionDecideForm(forms.Form):
     def service_kwargs(self) -> dict:
         outcome = self.cleaned_data["outcome"]
         return {
-            "objection": self.objection, "outcome": outcome, "reason": self.cleaned_data.get("reason") or "",
+            "objection": self.objection,
+            "outcome": outcome,
+            "reason": self.cleaned_data.get("reason") or "",
             "corrections": self.corrections() if outcome == ObjectionOutcome.CORRECTED else None,
         }
 
@@ -407,7 +501,11 @@ class ObjectionDecideForm(forms.Form):
         if self.errors or self.objection is None:
             return cleaned
         kwargs = self.service_kwargs()
-        if kwargs["outcome"] == ObjectionOutcome.CORRECTED and self.objection.record is not None and not kwargs["corrections"]:
+        if (
+            kwargs["outcome"] == ObjectionOutcome.CORRECTED
+            and self.objection.record is not None
+            and not kwargs["corrections"]
+        ):
             self.add_error(None, "选择“更正”时，请至少修改一项记录内容")
             return cleaned
         refusal = dry_run(services.objection_decide, actor=self.actor, **kwargs)

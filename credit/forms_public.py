@@ -39,17 +39,28 @@ PUBLIC_COMMITMENT_TYPES = [(v, label) for v, label in CommitmentType.choices if 
 def commitment_text(commitment_type: str, *, matter: str = "", due_on: dt.date | None = None) -> str:
     """The template text of a commitment type, with the matter and due date filled in when known."""
     template = COMMITMENT_TEMPLATES.get(commitment_type, "")
-    due = f"{due_on.year}年{due_on.month}月{due_on.day}日" if due_on else f"{PLACEHOLDER}年{PLACEHOLDER}月{PLACEHOLDER}日"
+    due = (
+        f"{due_on.year}年{due_on.month}月{due_on.day}日" if due_on else f"{PLACEHOLDER}年{PLACEHOLDER}月{PLACEHOLDER}日"
+    )
     return template.format(matter=matter.strip() or PLACEHOLDER, due_on=due)
 
 
 class CommitmentForm(forms.Form):
     """信用承诺 made from the public site (DOMAIN §3); the service checks each type's rules."""
 
-    uscc = forms.CharField(label="统一社会信用代码", max_length=40, widget=TextInput(autocomplete="off", spellcheck="false"))
+    uscc = forms.CharField(
+        label="统一社会信用代码", max_length=40, widget=TextInput(autocomplete="off", spellcheck="false")
+    )
     commitment_type = forms.ChoiceField(label="承诺类型", choices=PUBLIC_COMMITMENT_TYPES)
-    department = forms.ModelChoiceField(label="受理（监管）部门", queryset=Department.objects.none(), empty_label="请选择部门")
-    matter = forms.CharField(label="涉及事项", max_length=200, required=False, help_text="审批替代型：所办理的审批事项；行业自律型：行业组织名称")
+    department = forms.ModelChoiceField(
+        label="受理（监管）部门", queryset=Department.objects.none(), empty_label="请选择部门"
+    )
+    matter = forms.CharField(
+        label="涉及事项",
+        max_length=200,
+        required=False,
+        help_text="审批替代型：所办理的审批事项；行业自律型：行业组织名称",
+    )
     due_on = forms.DateField(label="履约期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     content = forms.CharField(label="承诺内容", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 7}))
     signatory = forms.CharField(label="承诺人（签署人）", max_length=NAME_MAX, widget=TextInput(autocomplete="name"))
@@ -90,7 +101,11 @@ class RepairForm(FilingContactMixin):
     """信用修复申请: the record comes from the page's address, not from the form."""
 
     contact_email = forms.EmailField(
-        label="电子邮箱（选填）", max_length=EMAIL_MAX, required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"}), help_text="保密，不予公开"
+        label="电子邮箱（选填）",
+        max_length=EMAIL_MAX,
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="保密，不予公开",
     )
     evidence = EvidenceField(
         label="证明材料",
@@ -98,7 +113,9 @@ class RepairForm(FilingContactMixin):
         help_text=f"已履行义务、纠正失信行为的证明（缴款凭证、整改报告等）：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
     )
     commitment_accepted = forms.BooleanField(
-        label="本单位已阅读并同意作出上述信用修复承诺", required=True, error_messages={"required": "申请信用修复须作出信用修复承诺，请勾选同意"}
+        label="本单位已阅读并同意作出上述信用修复承诺",
+        required=True,
+        error_messages={"required": "申请信用修复须作出信用修复承诺，请勾选同意"},
     )
 
     field_order = ["applicant_name", "contact_phone", "contact_email", "reason", "evidence", "commitment_accepted"]
@@ -118,7 +135,8 @@ class ListExitForm(FilingContactMixin):
     """移出名单申请: the entry comes from the page's address. 经营异常名录 needs evidence of the duty fulfilled."""
 
     evidence = EvidenceField(
-        label="证明材料", required=False,
+        label="证明材料",
+        required=False,
         help_text="已履行相关义务的证明（如补报的年度报告、更正后的公示信息、住所可联系的证明）："
         f"PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
     )
@@ -133,5 +151,11 @@ class ListExitForm(FilingContactMixin):
 
 
 class TrackForm(forms.Form):
-    tracking_no = forms.CharField(label="受理编号", max_length=32, widget=TextInput(autocomplete="off", spellcheck="false", placeholder="如 YY20261122-123456"))
-    code = forms.CharField(label="查询码", max_length=16, widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}))
+    tracking_no = forms.CharField(
+        label="受理编号",
+        max_length=32,
+        widget=TextInput(autocomplete="off", spellcheck="false", placeholder="如 YY20261122-123456"),
+    )
+    code = forms.CharField(
+        label="查询码", max_length=16, widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
+    )

@@ -76,8 +76,14 @@ EXAMPLE_ROW = {
 def parse(data: bytes, name: str) -> ParsedFile:
     """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行)."""
     return read_rows(
-        data, name, columns=COLUMNS, aliases=HEADER_ALIASES, required=REQUIRED_COLUMNS, max_rows=services.MAX_PUSH,
-        header_hint="如 来源编号、统一社会信用代码 …", oversize_hint=f"（每批最多 {services.MAX_PUSH} 行）",
+        data,
+        name,
+        columns=COLUMNS,
+        aliases=HEADER_ALIASES,
+        required=REQUIRED_COLUMNS,
+        max_rows=services.MAX_PUSH,
+        header_hint="如 来源编号、统一社会信用代码 …",
+        oversize_hint=f"（每批最多 {services.MAX_PUSH} 行）",
     )
 
 
@@ -94,7 +100,11 @@ def row_error(row: int, attr: str | None, detail: str) -> str:
 def subject_change_items(parsed_rows: list, department) -> list[dict]:
     """Rows that would move an existing record to another USCC (refused, as the push does)."""
     refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed_rows]
-    owners = dict(CreditRecord.objects.filter(department=department, source_ref__in=set(refs)).values_list("source_ref", "entity_id"))
+    owners = dict(
+        CreditRecord.objects.filter(department=department, source_ref__in=set(refs)).values_list(
+            "source_ref", "entity_id"
+        )
+    )
     pairs = []
     for i, (ref, r) in enumerate(zip(refs, parsed_rows, strict=True)):
         code = uscc.normalize(r["data"].get("uscc"))
@@ -126,7 +136,9 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
             ref = str(parsed.rows[index]["data"].get("source_ref", "")).strip()
             detail = f"来源编号“{ref}”与第{first_row_of_ref.get(ref)}行重复（同一文件中来源编号不能重复）"
         by_index.setdefault(index, []).append((attr, detail))
-    existing = set(CreditRecord.objects.filter(department=department, source_ref__in=refs).values_list("source_ref", flat=True))
+    existing = set(
+        CreditRecord.objects.filter(department=department, source_ref__in=refs).values_list("source_ref", flat=True)
+    )
     codes = {uscc.normalize(r["data"].get("uscc")) for r in parsed.rows}
     known = set(MarketEntity.objects.filter(uscc__in=codes).values_list("uscc", flat=True))
     rows, lines = [], [f"文件：{d}" for d in general]
@@ -134,13 +146,15 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
         problems = by_index.get(i, [])
         lines.extend(row_error(r["row"], attr, detail) for attr, detail in problems)
         code = uscc.normalize(r["data"].get("uscc"))
-        rows.append(RowPreview(
-            row=r["row"],
-            data=r["data"],
-            errors=[field_detail(a, d) for a, d in problems],
-            action="" if problems else ("更新" if refs[i] in existing else "新增"),
-            note="" if problems or code in known else "名录库中暂无该主体：记录照常保存，主体登记后自动关联",
-        ))
+        rows.append(
+            RowPreview(
+                row=r["row"],
+                data=r["data"],
+                errors=[field_detail(a, d) for a, d in problems],
+                action="" if problems else ("更新" if refs[i] in existing else "新增"),
+                note="" if problems or code in known else "名录库中暂无该主体：记录照常保存，主体登记后自动关联",
+            )
+        )
     return Preview(rows=rows, errors=lines, ignored_columns=parsed.ignored_columns)
 
 
@@ -167,13 +181,22 @@ def template_workbook() -> bytes:
         "统一社会信用代码": "18位；名录库中暂无的主体照常保存，登记后自动关联",
         "信息类别": "、".join(str(label) for _c, label in RecordCategory.choices) + "（也可填代码）",
         "性质": "、".join(str(label) for _c, label in Polarity.choices),
-        "失信程度": "负面信息必填：" + "、".join(str(label) for _c, label in Severity.choices) + "；正面、中性信息不填"
-                    + "；" + "、".join(str(c.label) for c in OTHER_ACT_CATEGORIES) + "只能为正面或中性信息，不填",
+        "失信程度": "负面信息必填："
+        + "、".join(str(label) for _c, label in Severity.choices)
+        + "；正面、中性信息不填"
+        + "；"
+        + "、".join(str(c.label) for c in OTHER_ACT_CATEGORIES)
+        + "只能为正面或中性信息，不填",
         "决定日期": "YYYY-MM-DD，如 2026-11-01；不能晚于今天",
         "金额": "元，不小于0，最多两位小数",
         "限制期限届满日": "限制措施长于公示期的，公示至该日（市场监管总局令第45号）",
     }
     return workbook(
-        title="信用记录", columns=COLUMNS, required=REQUIRED_COLUMNS, example=EXAMPLE_ROW, widths=(24, 22, 14, 8, 10, 28, 40, 12, 32, 12, 16),
-        notes=notes, notes_width=90,
+        title="信用记录",
+        columns=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        example=EXAMPLE_ROW,
+        widths=(24, 22, 14, 8, 10, 28, 40, 12, 32, 12, 16),
+        notes=notes,
+        notes_width=90,
     )

@@ -78,7 +78,6 @@ def filing_record(params) -> tuple[CreditRecord | None, str]:
     ``?record_token=…`` (the party's link) reaches any record about the entity; ``?record=<id>``
     reaches public records only, so an unpublished id is answered as an unknown one."""
 
-
     if "record_token" in params:
         record = record_from_token(params.get("record_token"))
         return record, (urlencode({"record_token": record_token(record)}) if record else "")

@@ -30,11 +30,28 @@ from credit.choices import RecordState
 from supervision.models import MarketEntity
 
 COLUMNS = (
-    "uscc", "department_id", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis",
-    "amount", "restriction_ends_on", "penalty_types", "published", "publicity_ends_on", "repairable_from", "publicity_rule_id",
+    "uscc",
+    "department_id",
+    "source_ref",
+    "category",
+    "polarity",
+    "severity",
+    "title",
+    "content",
+    "decided_on",
+    "legal_basis",
+    "amount",
+    "restriction_ends_on",
+    "penalty_types",
+    "published",
+    "publicity_ends_on",
+    "repairable_from",
+    "publicity_rule_id",
 )
 COMPARED = tuple(c for c in COLUMNS if c not in ("department_id", "source_ref"))
-_INSERT = f"INSERT INTO credit_creditrecord ({', '.join(COLUMNS)}, state, state_reason, created_at, updated_at) VALUES %s"  # noqa: S608 - constant columns
+_INSERT = (
+    f"INSERT INTO credit_creditrecord ({', '.join(COLUMNS)}, state, state_reason, created_at, updated_at) VALUES %s"  # noqa: S608 - constant columns
+)
 
 
 class RecordsInvalid(ValidationError):
@@ -42,7 +59,12 @@ class RecordsInvalid(ValidationError):
 
     def __init__(self, items):
         self.items = items
-        super().__init__([f"第{e['index'] + 1}条 {e['attr'] or ''}：{e['detail']}" if e["index"] is not None else e["detail"] for e in items])
+        super().__init__(
+            [
+                f"第{e['index'] + 1}条 {e['attr'] or ''}：{e['detail']}" if e["index"] is not None else e["detail"]
+                for e in items
+            ]
+        )
 
 
 @dataclass
@@ -63,9 +85,11 @@ def subject_changed_items(pairs: list[tuple[int, str, str, str]]) -> list[dict]:
     names = dict(MarketEntity.objects.filter(uscc__in={c for p in pairs for c in p[2:]}).values_list("uscc", "name"))
     return [
         {
-            "index": index, "attr": "uscc", "code": "subject_changed",
+            "index": index,
+            "attr": "uscc",
+            "code": "subject_changed",
             "detail": f"来源编号“{ref}”的记录属于 {_holder(old, names)}，不能改为 {_holder(new, names)}："
-                      "主体有误的，请撤销原记录，再以新的来源编号推送正确主体的记录",
+            "主体有误的，请撤销原记录，再以新的来源编号推送正确主体的记录",
         }
         for index, ref, old, new in pairs
     ]
@@ -78,9 +102,16 @@ def upsert(*, department, rows: list[dict], now, today) -> Upserted:
     ordered = sorted(rows, key=lambda r: r["source_ref"])
     values = [(*[r[c] for c in COLUMNS], RecordState.ACTIVE, "", now, now) for r in ordered]
     with connection.cursor() as cursor:
-        created = {ref for (ref,) in execute_values(
-            cursor, _INSERT + " ON CONFLICT (department_id, source_ref) DO NOTHING RETURNING source_ref", values, page_size=1000, fetch=True,
-        )}
+        created = {
+            ref
+            for (ref,) in execute_values(
+                cursor,
+                _INSERT + " ON CONFLICT (department_id, source_ref) DO NOTHING RETURNING source_ref",
+                values,
+                page_size=1000,
+                fetch=True,
+            )
+        }
         others = [r["source_ref"] for r in ordered if r["source_ref"] not in created]
         existing = {}
         if others:
@@ -91,21 +122,31 @@ def upsert(*, department, rows: list[dict], now, today) -> Upserted:
             )
             for row in cursor.fetchall():
                 existing[row[COLUMNS.index("source_ref")]] = dict(zip(COLUMNS, row, strict=True))
-        moved = [(index[ref], ref, existing[ref]["uscc"], rows[index[ref]]["uscc"]) for ref in others if existing[ref]["uscc"] != rows[index[ref]]["uscc"]]
+        moved = [
+            (index[ref], ref, existing[ref]["uscc"], rows[index[ref]]["uscc"])
+            for ref in others
+            if existing[ref]["uscc"] != rows[index[ref]]["uscc"]
+        ]
         if moved:
             raise RecordsInvalid(subject_changed_items(sorted(moved)))
-        changed = [r for r in ordered if r["source_ref"] in existing and any(existing[r["source_ref"]][c] != r[c] for c in COMPARED)]
+        changed = [
+            r
+            for r in ordered
+            if r["source_ref"] in existing and any(existing[r["source_ref"]][c] != r[c] for c in COMPARED)
+        ]
         if changed:
             # An expired record whose new window is open is live again.
             returned = execute_values(
                 cursor,
-                _INSERT + f""" ON CONFLICT (department_id, source_ref) DO UPDATE SET
+                _INSERT
+                + f""" ON CONFLICT (department_id, source_ref) DO UPDATE SET
                 {", ".join(f"{c} = EXCLUDED.{c}" for c in COMPARED)}, updated_at = EXCLUDED.updated_at,
                 state = CASE WHEN credit_creditrecord.state = 'expired' AND EXCLUDED.publicity_ends_on >= '{today.isoformat()}'::date
                              THEN 'active' ELSE credit_creditrecord.state END
                 RETURNING source_ref, (xmax = 0)""",
                 [(*[r[c] for c in COLUMNS], RecordState.ACTIVE, "", now, now) for r in changed],
-                page_size=1000, fetch=True,
+                page_size=1000,
+                fetch=True,
             )
             if any(inserted for _ref, inserted in returned):  # rows locked in step 2 cannot be new: a broken invariant
                 raise RuntimeError("信用记录写入异常：已锁定的记录被重新插入")

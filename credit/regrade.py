@@ -37,6 +37,7 @@ FOR UPDATE SKIP LOCKED) RETURNING uscc``): a mark not yet committed is invisible
 for the next drain; a mark it deletes was committed before the DELETE, so the evaluation, a later
 statement of the same transaction, sees the change that wrote it.
 """
+
 import logging
 import threading
 
@@ -59,7 +60,9 @@ def regrade_mark(usccs) -> int:
     if not codes:
         return 0
     with connection.cursor() as cursor:
-        cursor.execute("INSERT INTO credit_regrademark (uscc, marked_at) SELECT unnest(%s::text[]), %s", [codes, timezone.now()])
+        cursor.execute(
+            "INSERT INTO credit_regrademark (uscc, marked_at) SELECT unnest(%s::text[]), %s", [codes, timezone.now()]
+        )
     return len(codes)
 
 
@@ -126,7 +129,9 @@ def publish(task, *args, **kwargs) -> bool:
             task.apply_async(args, kwargs, ignore_result=True)
         return True
     except Exception:  # any broker or connection error: the request must not fail for it
-        logger.warning("任务 %s 未能入队（消息队列不可用）；已由待重新评价标记兜底", getattr(task, "name", task), exc_info=True)
+        logger.warning(
+            "任务 %s 未能入队（消息队列不可用）；已由待重新评价标记兜底", getattr(task, "name", task), exc_info=True
+        )
         return False
 
 

@@ -113,29 +113,45 @@ def _grade_facts(code: str) -> tuple[dict | None, list]:
     for reason in credit.reasons or []:
         reason = reason if isinstance(reason, dict) else {"text": str(reason)}
         band = bands.get(reason.get("level"))
-        reasons.append({"level": reason.get("level") or "", "label": band.label if band else "", "text": reason.get("text", "")})
+        reasons.append(
+            {"level": reason.get("level") or "", "label": band.label if band else "", "text": reason.get("text", "")}
+        )
     grade = {**badge, "colour_label": _label(Colour.choices, badge["colour"]), "model_version": credit.model.version}
     return grade, reasons
 
 
 def _history_facts(code: str) -> list:
-    rows = list(selectors.grade_history(code).order_by("-changed_at", "-id").prefetch_related("model__bands")[:HISTORY_LIMIT])
+    rows = list(
+        selectors.grade_history(code).order_by("-changed_at", "-id").prefetch_related("model__bands")[:HISTORY_LIMIT]
+    )
     rows.reverse()
     history = []
     for row in rows:
         band = next((b for b in row.model.bands.all() if b.grade == row.grade), None)
-        history.append({
-            "changed_at": timezone.localtime(row.changed_at).replace(microsecond=0).isoformat(),
-            "grade": row.grade,
-            "label": band.label if band else _label(Grade.choices, row.grade),
-            "colour": band.colour if band else "",
-            "score": row.score,
-        })
+        history.append(
+            {
+                "changed_at": timezone.localtime(row.changed_at).replace(microsecond=0).isoformat(),
+                "grade": row.grade,
+                "label": band.label if band else _label(Grade.choices, row.grade),
+                "colour": band.colour if band else "",
+                "score": row.score,
+            }
+        )
     return history
 
 
 def _record_facts(code: str, today: dt.date) -> list:
-    fields = ("category", "polarity", "severity", "title", "source_ref", "department__name", "decided_on", "publicity_ends_on", "amount")
+    fields = (
+        "category",
+        "polarity",
+        "severity",
+        "title",
+        "source_ref",
+        "department__name",
+        "decided_on",
+        "publicity_ends_on",
+        "amount",
+    )
     order = {value: i for i, (value, _label_) in enumerate(RecordCategory.choices)}
     rows = selectors.public_records(today).filter(entity_id=code).order_by("-decided_on", "-id").values("id", *fields)
     records = [
@@ -272,8 +288,17 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
     url = verification_url(serial)
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=20 * mm,
-        title=f"{TITLE}（{entity['name']}）", author="综合监管平台", subject=serial, creator="综合监管平台", invariant=1,
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=20 * mm,
+        title=f"{TITLE}（{entity['name']}）",
+        author="综合监管平台",
+        subject=serial,
+        creator="综合监管平台",
+        invariant=1,
     )
     width = doc.width
 
@@ -290,25 +315,46 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
     drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
     drawing.add(qr)
     ident = kv_table(
-        [("报告编号", serial), ("出具时间", _local(issued_at)), ("内容哈希（SHA-256）", content_hash), ("核验地址", url)], width - side - 4 * mm, styles
+        [
+            ("报告编号", serial),
+            ("出具时间", _local(issued_at)),
+            ("内容哈希（SHA-256）", content_hash),
+            ("核验地址", url),
+        ],
+        width - side - 4 * mm,
+        styles,
     )
     head = Table([[ident, drawing]], colWidths=[width - side - 2 * mm, side + 2 * mm])
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    head.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     story += [head, Spacer(1, 4 * mm)]
 
     story += section("一、基本信息")
-    story.append(kv_table([
-        ("名称", entity["name"]),
-        ("统一社会信用代码", entity["uscc"]),
-        ("主体类型", entity["entity_type_label"]),
-        ("法定代表人（负责人、经营者）", entity["legal_representative"]),
-        ("住所（经营场所）", entity["registered_address"]),
-        ("行政区划代码", entity["region_code"]),
-        ("行业代码（GB/T 4754）", entity["industry_code"]),
-        ("注册资本（万元）", _plain_number(entity["registered_capital"])),
-        ("成立日期", entity["established_on"] or ""),
-        ("登记状态", entity["status_label"]),
-    ], width, styles))
+    story.append(
+        kv_table(
+            [
+                ("名称", entity["name"]),
+                ("统一社会信用代码", entity["uscc"]),
+                ("主体类型", entity["entity_type_label"]),
+                ("法定代表人（负责人、经营者）", entity["legal_representative"]),
+                ("住所（经营场所）", entity["registered_address"]),
+                ("行政区划代码", entity["region_code"]),
+                ("行业代码（GB/T 4754）", entity["industry_code"]),
+                ("注册资本（万元）", _plain_number(entity["registered_capital"])),
+                ("成立日期", entity["established_on"] or ""),
+                ("登记状态", entity["status_label"]),
+            ],
+            width,
+            styles,
+        )
+    )
 
     story += section("二、公共信用综合评价")
     grade = facts["grade"]
@@ -320,18 +366,29 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
         if grade["colour"] == Colour.YELLOW:
             badge_style = styles["badge"].clone("badge_dark", textColor=colors.HexColor("#1f1f1f"))
         badge = Table(
-            [[Paragraph(esc(grade["label"]), badge_style), Paragraph(
-                esc(f"信用等级：{grade['label']}（{grade['colour_label']}）　信用分：{grade['score']}　评价模型：第 {grade['model_version']} 版"),
-                styles["body"],
-            )]],
+            [
+                [
+                    Paragraph(esc(grade["label"]), badge_style),
+                    Paragraph(
+                        esc(
+                            f"信用等级：{grade['label']}（{grade['colour_label']}）　信用分：{grade['score']}　评价模型：第 {grade['model_version']} 版"
+                        ),
+                        styles["body"],
+                    ),
+                ]
+            ],
             colWidths=[32 * mm, width - 32 * mm],
         )
-        badge.setStyle(TableStyle([
-            ("BACKGROUND", (0, 0), (0, 0), colors.HexColor(hex_colour)),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor(hex_colour)),
-            ("LEFTPADDING", (1, 0), (1, 0), 8),
-        ]))
+        badge.setStyle(
+            TableStyle(
+                [
+                    ("BACKGROUND", (0, 0), (0, 0), colors.HexColor(hex_colour)),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor(hex_colour)),
+                    ("LEFTPADDING", (1, 0), (1, 0), 8),
+                ]
+            )
+        )
         story.append(badge)
         story += [CondPageBreak(25 * mm), Paragraph("评价理由", styles["h3"])]
         rows = [["等级", "理由"]] + [[r["label"], r["text"]] for r in facts["reasons"]]
@@ -356,28 +413,49 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
         for label in dict.fromkeys(r["category_label"] for r in records):
             group = [r for r in records if r["category_label"] == label]
             rows = [["标题", "性质/程度", "文号（编号）", "认定部门", "决定日期", "金额", "公示截止"]] + [
-                [r["title"], r["severity_label"] or r["polarity_label"], r["source_ref"], r["department"], r["decided_on"], _money(r["amount"]),
-                 r["publicity_ends_on"]]
+                [
+                    r["title"],
+                    r["severity_label"] or r["polarity_label"],
+                    r["source_ref"],
+                    r["department"],
+                    r["decided_on"],
+                    _money(r["amount"]),
+                    r["publicity_ends_on"],
+                ]
                 for r in group
             ]
-            story += [CondPageBreak(30 * mm), Paragraph(f"{esc(label)}（{len(group)} 条）", styles["h3"]), table(rows, widths, styles)]
+            story += [
+                CondPageBreak(30 * mm),
+                Paragraph(f"{esc(label)}（{len(group)} 条）", styles["h3"]),
+                table(rows, widths, styles),
+            ]
     else:
         story.append(Paragraph("无公示中的信用信息。", styles["body"]))
 
     story += section("五、名单信息")
     if facts["list_entries"]:
         rows = [["名单", "列入事由", "作出决定部门", "决定书文号", "列入日期", "法律依据"]] + [
-            [e["list_label"], e["ground_label"], e["department"], e["decision_no"], e["listed_on"], e["legal_basis"]] for e in facts["list_entries"]
+            [e["list_label"], e["ground_label"], e["department"], e["decision_no"], e["listed_on"], e["legal_basis"]]
+            for e in facts["list_entries"]
         ]
         story.append(table(rows, [w * width for w in (0.15, 0.22, 0.16, 0.15, 0.11, 0.21)], styles))
     else:
-        story.append(Paragraph("未列入经营异常名录、严重违法失信名单、重点关注对象名单或守信激励对象名单。", styles["body"]))
+        story.append(
+            Paragraph("未列入经营异常名录、严重违法失信名单、重点关注对象名单或守信激励对象名单。", styles["body"])
+        )
 
     story += section("六、信用承诺")
     if facts["commitments"]:
         rows = [["承诺编号", "类型", "受理部门", "承诺内容", "作出日期", "履约期限", "状态"]] + [
-            [c["tracking_no"], c["type_label"], c["department"], c["content"] + (f"（{c['matter']}）" if c["matter"] else ""), c["made_on"],
-             c["due_on"], c["state_label"] + (f"（{c['resolved_on']}）" if c["resolved_on"] else "")]
+            [
+                c["tracking_no"],
+                c["type_label"],
+                c["department"],
+                c["content"] + (f"（{c['matter']}）" if c["matter"] else ""),
+                c["made_on"],
+                c["due_on"],
+                c["state_label"] + (f"（{c['resolved_on']}）" if c["resolved_on"] else ""),
+            ]
             for c in facts["commitments"]
         ]
         story.append(table(rows, [w * width for w in (0.14, 0.1, 0.14, 0.3, 0.1, 0.1, 0.12)], styles))
@@ -412,14 +490,25 @@ def report_issue(*, entity, requested_via: str = "web", actor=None) -> tuple[Cre
     via = (requested_via or "web")[:40]
     with transaction.atomic():
         report = CreditReport.objects.create(
-            serial=serial, entity_id=facts["entity"]["uscc"], issued_at=now, content_hash=content_hash,
-            pdf_sha256=hashlib.sha256(pdf).hexdigest(), facts=facts, requested_via=via,
+            serial=serial,
+            entity_id=facts["entity"]["uscc"],
+            issued_at=now,
+            content_hash=content_hash,
+            pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            facts=facts,
+            requested_via=via,
         )
         audit.record(
             actor=actor if actor is not None else ("public" if via == "web" else via),
             action="credit_report.issue",
             target=report,
-            after={"serial": serial, "entity": report.entity_id, "content_hash": content_hash, "pdf_sha256": report.pdf_sha256, "requested_via": via},
+            after={
+                "serial": serial,
+                "entity": report.entity_id,
+                "content_hash": content_hash,
+                "pdf_sha256": report.pdf_sha256,
+                "requested_via": via,
+            },
         )
     return report, pdf
 
@@ -450,6 +539,9 @@ def report_verify(*, serial: str, pdf_bytes: bytes | None = None) -> ReportVerif
     current_hash = facts_hash(facts) if facts is not None else ""
     file_matches = None if pdf_bytes is None else hashlib.sha256(pdf_bytes).hexdigest() == report.pdf_sha256
     return ReportVerification(
-        found=True, report=report, current=bool(current_hash) and current_hash == report.content_hash, file_matches=file_matches,
+        found=True,
+        report=report,
+        current=bool(current_hash) and current_hash == report.content_hash,
+        file_matches=file_matches,
         current_hash=current_hash,
     )

@@ -35,7 +35,9 @@ from credit.warning_rules import WarningRule
 logger = logging.getLogger("credit.scan")
 
 _GRADE_RANK_SQL = "(CASE {col} WHEN 'GOOD' THEN 0 WHEN 'WARNING' THEN 1 WHEN 'DISHONEST' THEN 2 ELSE 3 END)"
-_GRADE_LABEL_SQL = "(CASE {col} WHEN 'GOOD' THEN '良好' WHEN 'WARNING' THEN '警示' WHEN 'DISHONEST' THEN '失信' ELSE '严重失信' END)"
+_GRADE_LABEL_SQL = (
+    "(CASE {col} WHEN 'GOOD' THEN '良好' WHEN 'WARNING' THEN '警示' WHEN 'DISHONEST' THEN '失信' ELSE '严重失信' END)"
+)
 
 
 class GradeWorsened(WarningRule):
@@ -120,7 +122,8 @@ class NegativeRecordBurst(WarningRule):
 
 
 _COMMITMENT_TYPE_LABEL_SQL = (
-    "(CASE {col} WHEN 'approval_substitute' THEN '审批替代型' WHEN 'voluntary' THEN '主动型' WHEN 'repair' THEN '信用修复型' ELSE '行业自律型' END)"
+    "(CASE {col} WHEN 'approval_substitute' THEN '审批替代型' WHEN 'voluntary' THEN '主动型'"
+    " WHEN 'repair' THEN '信用修复型' ELSE '行业自律型' END)"
 )
 
 
@@ -149,7 +152,9 @@ _OPEN_OBJECTIONS_SQL = """
     ) s
     WHERE o.state IN ('submitted', 'accepted')
 """
-_STAGE_LABEL_SQL = "(CASE {col} WHEN 'accept' THEN '受理（或不予受理）期限（5个工作日）' ELSE '办结期限（20个工作日）' END)"
+_STAGE_LABEL_SQL = (
+    "(CASE {col} WHEN 'accept' THEN '受理（或不予受理）期限（5个工作日）' ELSE '办结期限（20个工作日）' END)"
+)
 
 
 class ObjectionDueSoon(WarningRule):
@@ -260,7 +265,10 @@ def _session_alive(run: RiskScanRun) -> bool:
     if run.session_pid is None:
         return True  # recorded before sessions were: only the time limit can tell
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s AND backend_start = %s", [run.session_pid, run.session_started_at])
+        cursor.execute(
+            "SELECT 1 FROM pg_stat_activity WHERE pid = %s AND backend_start = %s",
+            [run.session_pid, run.session_started_at],
+        )
         return cursor.fetchone() is not None
 
 
@@ -281,8 +289,13 @@ def risk_scan_runs_interrupt(*, actor: str, now: dt.datetime) -> list[int]:
             continue
         run.state, run.finished_at, run.error = RunState.INTERRUPTED, now, reason
         run.save(update_fields=["state", "finished_at", "error"])
-        audit.record(actor=actor, action="risk_scan.interrupt", target=run, before={"state": RunState.RUNNING.value},
-                     after={"state": RunState.INTERRUPTED.value, "reason": reason})
+        audit.record(
+            actor=actor,
+            action="risk_scan.interrupt",
+            target=run,
+            before={"state": RunState.RUNNING.value},
+            after={"state": RunState.INTERRUPTED.value, "reason": reason},
+        )
         interrupted.append(run.pk)
     if interrupted:
         logger.warning("risk scan runs %s marked interrupted", interrupted)
@@ -297,7 +310,9 @@ def run_risk_scan(*, trigger: str = "schedule", today=None) -> RiskScanRun:
     actor = "task:risk_scan"
     interrupted = risk_scan_runs_interrupt(actor=actor, now=now)
     pid, session_started_at = _db_session()
-    run = RiskScanRun.objects.create(started_at=now, trigger=trigger, session_pid=pid, session_started_at=session_started_at)
+    run = RiskScanRun.objects.create(
+        started_at=now, trigger=trigger, session_pid=pid, session_started_at=session_started_at
+    )
     counts = {"interrupted_runs": interrupted} if interrupted else {}
     try:
         with transaction.atomic():
@@ -306,7 +321,12 @@ def run_risk_scan(*, trigger: str = "schedule", today=None) -> RiskScanRun:
             counts["serious_list_ended"] = serious_list_entries_end(actor=actor, today=today)
             counts["regrade_marks_drained"] = regrade_drain()  # the safety net of credit.regrade
             result = evaluate(today=today)
-            counts.update(evaluated=result.evaluated, grade_changed=result.changed, credit_updated=result.updated, evaluation_seconds=result.seconds)
+            counts.update(
+                evaluated=result.evaluated,
+                grade_changed=result.changed,
+                credit_updated=result.updated,
+                evaluation_seconds=result.seconds,
+            )
             warnings = {}
             for rule in RULES:
                 warnings[rule.code] = rule.run(today=today, now=now)

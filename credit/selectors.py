@@ -38,8 +38,19 @@ from credit.models import (
 PUBLIC_LIST_TYPES = (ListType.ABNORMAL, ListType.SERIOUS, ListType.KEY_ATTENTION, ListType.RED)
 # Record fields that a public page, the public API or a public export may show.
 PUBLIC_RECORD_FIELDS = (
-    "id", "entity", "department", "source_ref", "category", "polarity", "severity", "title", "content", "decided_on",
-    "legal_basis", "amount", "publicity_ends_on",
+    "id",
+    "entity",
+    "department",
+    "source_ref",
+    "category",
+    "polarity",
+    "severity",
+    "title",
+    "content",
+    "decided_on",
+    "legal_basis",
+    "amount",
+    "publicity_ends_on",
 )
 
 
@@ -56,13 +67,19 @@ def public_acts(today: dt.date | None = None) -> QuerySet:
     """/acts/ (issue 12 §2): 行政许可 and the other administrative acts the public may see now, by
     the one rule of ``public_records``, newest decision first."""
 
-    return public_records(today).filter(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES]).order_by("-decided_on", "-id")
+    return (
+        public_records(today)
+        .filter(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES])
+        .order_by("-decided_on", "-id")
+    )
 
 
 def shareable_records() -> QuerySet:
     """Records other departments' systems may read (credit:read): public now or aged out, never
     repaired or revoked ones, never unpublished 轻微 ones."""
-    return CreditRecord.objects.filter(state__in=[RecordState.ACTIVE, RecordState.EXPIRED], published=True).select_related("department")
+    return CreditRecord.objects.filter(
+        state__in=[RecordState.ACTIVE, RecordState.EXPIRED], published=True
+    ).select_related("department")
 
 
 def active_list_entries(today: dt.date | None = None) -> QuerySet:
@@ -108,7 +125,6 @@ def checks_visible_to(user) -> QuerySet:
     """Check log rows an official may see: checks by their department's systems, and checks of
     entities their department registered (an entity's officials see who checked it)."""
 
-
     qs = CreditCheck.objects.select_related("client", "department")
     if is_platform_admin(user):
         return qs
@@ -121,16 +137,36 @@ def checks_visible_to(user) -> QuerySet:
 def records_under_objection(record_ids) -> set:
     """Records with an objection being handled: public pages mark them 异议处理中 (DOMAIN §3)."""
 
-    return set(Objection.objects.filter(record_id__in=list(record_ids), state__in=OPEN_OBJECTION_STATES).values_list("record_id", flat=True))
+    return set(
+        Objection.objects.filter(record_id__in=list(record_ids), state__in=OPEN_OBJECTION_STATES).values_list(
+            "record_id", flat=True
+        )
+    )
 
 
 def entries_under_objection(entry_ids) -> set:
 
-    return set(Objection.objects.filter(list_entry_id__in=list(entry_ids), state__in=OPEN_OBJECTION_STATES).values_list("list_entry_id", flat=True))
+    return set(
+        Objection.objects.filter(list_entry_id__in=list(entry_ids), state__in=OPEN_OBJECTION_STATES).values_list(
+            "list_entry_id", flat=True
+        )
+    )
 
 
 # Commitment fields a public page, the public API or a report may show (never the contact phone).
-PUBLIC_COMMITMENT_FIELDS = ("id", "tracking_no", "entity", "commitment_type", "department", "content", "matter", "made_on", "due_on", "state", "resolved_on")
+PUBLIC_COMMITMENT_FIELDS = (
+    "id",
+    "tracking_no",
+    "entity",
+    "commitment_type",
+    "department",
+    "content",
+    "matter",
+    "made_on",
+    "due_on",
+    "state",
+    "resolved_on",
+)
 
 
 def public_commitments(code: str | None = None) -> QuerySet:
@@ -147,8 +183,11 @@ def verified_complaints(today: dt.date | None = None) -> QuerySet:
 
     today = today or timezone.localdate()
     return CreditRecord.objects.filter(
-        category=RecordCategory.COMPLAINT, polarity=Polarity.NEGATIVE, state__in=[RecordState.ACTIVE, RecordState.EXPIRED],
-        decided_on__gte=lookback_start(today), decided_on__lte=today,
+        category=RecordCategory.COMPLAINT,
+        polarity=Polarity.NEGATIVE,
+        state__in=[RecordState.ACTIVE, RecordState.EXPIRED],
+        decided_on__gte=lookback_start(today),
+        decided_on__lte=today,
     )
 
 

@@ -11,7 +11,14 @@ from celery import shared_task
 
 # Fire and forget (ignore_result): queueing it from a request touches the broker only, never the
 # result store. The marks written with the change are the guarantee; this is the fast path.
-@shared_task(name="credit.evaluate_entities", acks_late=True, ignore_result=True, autoretry_for=(Exception,), retry_backoff=5, max_retries=5)
+@shared_task(
+    name="credit.evaluate_entities",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    max_retries=5,
+)
 def evaluate_entities(usccs: list[str]) -> dict:
     """Incremental re-evaluation of the entities whose records or lists changed (their marks cleared)."""
     from credit.regrade import regrade_drain
@@ -32,4 +39,9 @@ def evaluate_all_entities() -> dict:
     from credit.evaluation import evaluate
 
     result = evaluate()
-    return {"evaluated": result.evaluated, "changed": result.changed, "updated": result.updated, "seconds": result.seconds}
+    return {
+        "evaluated": result.evaluated,
+        "changed": result.changed,
+        "updated": result.updated,
+        "seconds": result.seconds,
+    }

@@ -73,7 +73,11 @@ LIST_EXIT_HINTS = {
 }
 
 # The grade each negative list holds an entity at while the entry is active (DOMAIN §3 rules 1–3).
-LIST_HOLDS = {ListType.SERIOUS: Grade.SERIOUSLY_DISHONEST, ListType.ABNORMAL: Grade.DISHONEST, ListType.KEY_ATTENTION: Grade.WARNING}
+LIST_HOLDS = {
+    ListType.SERIOUS: Grade.SERIOUSLY_DISHONEST,
+    ListType.ABNORMAL: Grade.DISHONEST,
+    ListType.KEY_ATTENTION: Grade.WARNING,
+}
 
 WEIGHT_LABELS = {
     "serious_record": "每条严重失信信息",
@@ -116,7 +120,9 @@ def _public_entity(request, uscc: str):
         return None, redirect("entity-detail", uscc=code)
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
-        return None, render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
+        return None, render(
+            request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400
+        )
     entity = public_entities().filter(uscc=code).first()
     if entity is None:
         raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
@@ -124,7 +130,12 @@ def _public_entity(request, uscc: str):
 
 
 def _credit_row(code: str) -> EntityCredit | None:
-    return EntityCredit.objects.filter(entity_id=code).only("grade", "score", "reasons", "improves_on", "changed_at", "model").select_related("model").first()
+    return (
+        EntityCredit.objects.filter(entity_id=code)
+        .only("grade", "score", "reasons", "improves_on", "changed_at", "model")
+        .select_related("model")
+        .first()
+    )
 
 
 def _history_rows(code: str) -> list:
@@ -145,7 +156,13 @@ def _credit_view(credit: EntityCredit | None) -> dict | None:
     for reason in credit.reasons or []:
         reason = reason if isinstance(reason, dict) else {"text": str(reason)}
         band = bands.get(reason.get("level"))
-        reasons.append({"text": reason.get("text", ""), "label": band["label"] if band else "", "colour": band["colour"] if band else ""})
+        reasons.append(
+            {
+                "text": reason.get("text", ""),
+                "label": band["label"] if band else "",
+                "colour": band["colour"] if band else "",
+            }
+        )
     return {
         "grade": credit.grade,
         "label": badge["label"],
@@ -176,7 +193,11 @@ def _history_view(rows: list, credit: dict | None, today) -> dict:
         )
     if points and credit and points[-1]["date"] < today.isoformat():
         points.append({**points[-1], "date": today.isoformat(), "score": credit["score"], "now": True})
-    bands = [{"label": b["label"], "min": b["score_min"], "max": b["score_max"], "hex": b["hex"]} for b in credit["bands"]] if credit else []
+    bands = (
+        [{"label": b["label"], "min": b["score_min"], "max": b["score_max"], "hex": b["hex"]} for b in credit["bands"]]
+        if credit
+        else []
+    )
     return {"points": points, "bands": bands}
 
 
@@ -187,7 +208,9 @@ def _change_hint(credit: dict | None, entries: list, rule) -> dict:
     holding = [e for e in entries if LIST_HOLDS.get(e.list_type) == credit["grade"]]
     hint = {"improves_on": credit["improves_on"], "lists": [], "complaints": False}
     if credit["grade"] != Grade.GOOD and credit["improves_on"] is None:
-        hint["lists"] = [{"name": e.get_list_type_display(), "how": LIST_EXIT_HINTS[e.list_type], "entry": e} for e in holding]
+        hint["lists"] = [
+            {"name": e.get_list_type_display(), "how": LIST_EXIT_HINTS[e.list_type], "entry": e} for e in holding
+        ]
         hint["complaints"] = credit["grade"] == Grade.WARNING and not holding
     hint["repair"] = {"general_min": _months(rule.general_min_months), "serious_min": _months(rule.serious_min_months)}
     return hint
@@ -241,7 +264,11 @@ def entity_detail(request, uscc: str):
     )
     for r in records:
         r.repairable = r.polarity == Polarity.NEGATIVE  # only negative facts are repaired (DOMAIN §3)
-    commitments = list(selectors.public_commitments(code).only(*selectors.PUBLIC_COMMITMENT_FIELDS, "result_record").order_by("-made_on", "-id"))
+    commitments = list(
+        selectors.public_commitments(code)
+        .only(*selectors.PUBLIC_COMMITMENT_FIELDS, "result_record")
+        .order_by("-made_on", "-id")
+    )
     # Issue 12 §7: a section shows every public fact of its kind, whatever system it came from. Lists
     # and commitments that other departments' systems pushed exist here only as records.
     own_results = {c.result_record_id for c in commitments}
@@ -260,7 +287,10 @@ def entity_detail(request, uscc: str):
         "pushed_commitments": pushed_commitments,
         "change": _change_hint(credit, entries, rule),
         # 消费投诉公示 (seed 004 §15 ff.): a number only, never a complaint or its complainant.
-        "verified_complaints": {"count": selectors.verified_complaint_count(code, today), "since": lookback_start(today)},
+        "verified_complaints": {
+            "count": selectors.verified_complaint_count(code, today),
+            "since": lookback_start(today),
+        },
         "history": _history_view(history_rows, credit, today) if credit else {"points": []},
         "today": today,
         "extra_sections": entity_page_sections(entity),
@@ -271,7 +301,10 @@ def entity_detail(request, uscc: str):
 def list_index(request):
     """The public lists, with how many entities each holds now."""
     counts = dict(selectors.public_list_entries().order_by().values_list("list_type").annotate(n=Count("id")))
-    lists = [{"code": t.value, "label": t.label, "description": LIST_DESCRIPTIONS[t], "count": counts.get(t.value, 0)} for t in selectors.PUBLIC_LIST_TYPES]
+    lists = [
+        {"code": t.value, "label": t.label, "description": LIST_DESCRIPTIONS[t], "count": counts.get(t.value, 0)}
+        for t in selectors.PUBLIC_LIST_TYPES
+    ]
     return render(request, "credit/list_index.html", {"lists": lists})
 
 
@@ -303,14 +336,30 @@ def list_detail(request, list_type: str):
     entries = (
         selectors.public_list_entries(list_type)
         .select_related("entity")
-        .only("list_type", "ground", "legal_basis", "decision_no", "decided_on", "listed_on", "entity__uscc", "entity__name", "department__name")
+        .only(
+            "list_type",
+            "ground",
+            "legal_basis",
+            "decision_no",
+            "decided_on",
+            "listed_on",
+            "entity__uscc",
+            "entity__name",
+            "department__name",
+        )
         .order_by("-listed_on", "-id")
     )
     if q:
         entries = _search_entries(entries, q)
     page = Paginator(entries, PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
-    context = {"list_type": kind.value, "list_label": kind.label, "description": LIST_DESCRIPTIONS[kind], "q": q, "page": page,
-               "exit_rule": list_exits.EXIT_RULES.get(kind, "")}  # leaving the list is a procedure (issue 12 §4)
+    context = {
+        "list_type": kind.value,
+        "list_label": kind.label,
+        "description": LIST_DESCRIPTIONS[kind],
+        "q": q,
+        "page": page,
+        "exit_rule": list_exits.EXIT_RULES.get(kind, ""),
+    }  # leaving the list is a procedure (issue 12 §4)
     return render(request, "credit/list_detail.html", context)
 
 
@@ -328,7 +377,9 @@ def grades(request):
         "rules": ordered,
         "bands_by_score": sorted(ordered, key=lambda b: -b["score_max"]),
         "base_score": BASE_SCORE,
-        "deductions": [{"label": WEIGHT_LABELS[k], "points": weights[k]} for k in WEIGHT_LABELS if k not in BONUS_WEIGHTS],
+        "deductions": [
+            {"label": WEIGHT_LABELS[k], "points": weights[k]} for k in WEIGHT_LABELS if k not in BONUS_WEIGHTS
+        ],
         "bonuses": [{"label": WEIGHT_LABELS[k], "points": weights[k]} for k in BONUS_WEIGHTS],
         "publicity": {
             "version": rule.version,
@@ -401,7 +452,9 @@ def commitment_new(request):
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"entity": "uscc", "related_record": None})
             else:
-                return done_redirect(request, kind="commitment", to="commitment-done", pk=commitment.pk, query_code=code)
+                return done_redirect(
+                    request, kind="commitment", to="commitment-done", pk=commitment.pk, query_code=code
+                )
     else:
         initial = {"commitment_type": kind, "content": forms_public.commitment_text(kind)}
         if request.GET.get("uscc"):
@@ -410,7 +463,13 @@ def commitment_new(request):
     templates = {value: forms_public.commitment_text(value) for value, _label in forms_public.PUBLIC_COMMITMENT_TYPES}
     raw = {value: services.COMMITMENT_TEMPLATES[value] for value, _label in forms_public.PUBLIC_COMMITMENT_TYPES}
     rules = {value: services.COMMITMENT_RULES[value][0] or "" for value, _label in forms_public.PUBLIC_COMMITMENT_TYPES}
-    context = {"form": form, "templates": templates, "raw_templates": raw, "matter_rules": rules, "placeholder": forms_public.PLACEHOLDER}
+    context = {
+        "form": form,
+        "templates": templates,
+        "raw_templates": raw,
+        "matter_rules": rules,
+        "placeholder": forms_public.PLACEHOLDER,
+    }
     return render(request, "credit/commitment_form.html", context)
 
 
@@ -443,7 +502,14 @@ def repair_new(request):
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"record_id": None})
             else:
-                return done_redirect(request, kind="repair", to="repair-done", pk=application.pk, query_code=code, evidence_count=len(data["evidence"]))
+                return done_redirect(
+                    request,
+                    kind="repair",
+                    to="repair-done",
+                    pk=application.pk,
+                    query_code=code,
+                    evidence_count=len(data["evidence"]),
+                )
         problems = []  # the errors on the form say it
     else:
         form = forms_public.RepairForm()
@@ -499,7 +565,9 @@ def objection_new(request):
                 return done_redirect(request, kind="objection", to="objection-done", pk=objection.pk, query_code=code)
     else:
         form = forms_public.ObjectionForm()
-    open_objection = Objection.objects.filter(**{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]).exists()
+    open_objection = Objection.objects.filter(
+        **{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]
+    ).exists()
     context = {
         "form": form,
         "record": record,
@@ -544,7 +612,9 @@ def report_download_name(report) -> str:
 
 def pdf_response(report, pdf: bytes) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report_download_name(report))
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=report_download_name(report)
+    )
     response["Cache-Control"] = "no-store"
     response["X-Report-Serial"] = report.serial
     return response

@@ -20,8 +20,19 @@ from supervision.models import MarketEntity
 PAGE_SIZE = 20
 # A broad search must not count every hit on each page: past this, "1000 条以上" (as /penalties/).
 COUNT_CAP = 1000
-LIST_FIELDS = ("id", "entity", "department", "source_ref", "category", "title", "decided_on", "legal_basis", "publicity_ends_on",
-               "department__name", "department__code")
+LIST_FIELDS = (
+    "id",
+    "entity",
+    "department",
+    "source_ref",
+    "category",
+    "title",
+    "decided_on",
+    "legal_basis",
+    "publicity_ends_on",
+    "department__name",
+    "department__code",
+)
 
 
 class ActPaginator(Paginator):

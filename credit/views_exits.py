@@ -36,14 +36,25 @@ def list_exit_new(request):
             data = form.cleaned_data
             try:
                 application, code = list_exits.list_exit_apply(
-                    actor=PUBLIC_ACTOR, entry=entry, applicant_name=data["applicant_name"], contact_phone=data["contact_phone"],
-                    reason=data["reason"], evidence_files=data["evidence"], channel="web",
+                    actor=PUBLIC_ACTOR,
+                    entry=entry,
+                    applicant_name=data["applicant_name"],
+                    contact_phone=data["contact_phone"],
+                    reason=data["reason"],
+                    evidence_files=data["evidence"],
+                    channel="web",
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"list_entry_id": None})
             else:
-                return done_redirect(request, kind="list_exit", to="list-exit-done", pk=application.pk, query_code=code,
-                                     evidence_count=len(data["evidence"]))
+                return done_redirect(
+                    request,
+                    kind="list_exit",
+                    to="list-exit-done",
+                    pk=application.pk,
+                    query_code=code,
+                    evidence_count=len(data["evidence"]),
+                )
         problems = []  # the errors on the form say it
     else:
         form = forms_public.ListExitForm(evidence_required=abnormal)
@@ -64,9 +75,15 @@ def list_exit_new(request):
 def list_exit_done(request):
     """The receipt, once: the query code leaves the session as it is shown."""
     receipt = done_pop(request, "list_exit")
-    application = ListExitApplication.objects.select_related("department").filter(pk=receipt["pk"]).first() if receipt else None
+    application = (
+        ListExitApplication.objects.select_related("department").filter(pk=receipt["pk"]).first() if receipt else None
+    )
     if application is None:
         return shown_once(request, title="移出名单申请已提交")
-    context = {"application": application, "query_code": receipt["query_code"], "evidence_count": receipt.get("evidence_count", 0),
-               "entity_name": _entity_name(application.entity_id)}
+    context = {
+        "application": application,
+        "query_code": receipt["query_code"],
+        "evidence_count": receipt.get("evidence_count", 0),
+        "entity_name": _entity_name(application.entity_id),
+    }
     return render(request, "credit/list_exit_done.html", context)

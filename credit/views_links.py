@@ -35,8 +35,12 @@ def record_notice(request, token: str):
         "record": record,
         "entity_name": public_entities().filter(uscc=record.entity_id).values_list("name", flat=True).first() or "",
         "objection_url": f"{reverse('objection-new')}?{query}" if record.state in open_states else "",
-        "repair_url": f"{reverse('repair-new')}?{query}" if record.polarity == Polarity.NEGATIVE and record.state == RecordState.ACTIVE else "",
-        "problems": services.repair_problems(record, commitment_accepted=True) if record.polarity == Polarity.NEGATIVE else [],
+        "repair_url": f"{reverse('repair-new')}?{query}"
+        if record.polarity == Polarity.NEGATIVE and record.state == RecordState.ACTIVE
+        else "",
+        "problems": services.repair_problems(record, commitment_accepted=True)
+        if record.polarity == Polarity.NEGATIVE
+        else [],
     }
     response = render(request, "credit/record_notice.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"

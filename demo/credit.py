@@ -34,7 +34,11 @@ def seed_credit_demo(*, stdout=None) -> dict:
         for code in sorted(plan.records):
             dept = depts[code]
             rows = plan.records[code]
-            existing = set(CreditRecord.objects.filter(department=dept, source_ref__in=[r["source_ref"] for r in rows]).values_list("source_ref", flat=True))
+            existing = set(
+                CreditRecord.objects.filter(
+                    department=dept, source_ref__in=[r["source_ref"] for r in rows]
+                ).values_list("source_ref", flat=True)
+            )
             new = [r for r in rows if r["source_ref"] not in existing]
             for i in range(0, len(new), PUSH_BATCH):
                 created += credit_records_push(actor=ACTOR, department=dept, records=new[i : i + PUSH_BATCH]).created
@@ -42,9 +46,16 @@ def seed_credit_demo(*, stdout=None) -> dict:
             spec = dict(spec)
             remove = spec.pop("remove", None)
             dept = depts[spec.pop("department")]
-            if ListEntry.objects.filter(entity_id=spec["entity_uscc"], list_type=spec["list_type"], decision_no=spec["decision_no"]).exists():
+            if ListEntry.objects.filter(
+                entity_id=spec["entity_uscc"], list_type=spec["list_type"], decision_no=spec["decision_no"]
+            ).exists():
                 continue
-            if remove is None and ListEntry.objects.filter(entity_id=spec["entity_uscc"], list_type=spec["list_type"], removed_on__isnull=True).exists():
+            if (
+                remove is None
+                and ListEntry.objects.filter(
+                    entity_id=spec["entity_uscc"], list_type=spec["list_type"], removed_on__isnull=True
+                ).exists()
+            ):
                 continue  # one active entry per entity and list
             entry = list_entry_add(actor=ACTOR, department=dept, **spec)
             if remove:
@@ -60,7 +71,9 @@ def seed_credit_demo(*, stdout=None) -> dict:
     if created or entries_added or remedies:
         # The inbox and the proposals are what an official opens first: fill them as the nightly scan would.
         scan = run_risk_scan(trigger="seed_demo")
-    grades = Counter(EntityCredit.objects.filter(entity_id__in=[e["uscc"] for e in entities]).values_list("grade", flat=True))
+    grades = Counter(
+        EntityCredit.objects.filter(entity_id__in=[e["uscc"] for e in entities]).values_list("grade", flat=True)
+    )
     stats = {
         "records_created": created,
         "records_total": CreditRecord.objects.count(),
@@ -79,11 +92,20 @@ def seed_credit_demo(*, stdout=None) -> dict:
         stdout.write("信用演示数据已就绪：")
         stdout.write(f"  信用记录：新增 {created}，共 {stats['records_total']}")
         stdout.write(f"  名单记录：新增 {entries_added}，共 {stats['list_entries_total']}")
-        stdout.write(f"  信用承诺：新增 {remedies['commitments']}；信用修复申请：新增 {remedies['repair_applications']}；"
-                     f"异议申诉：新增 {remedies['objections']}；其他行政行为：新增 {remedies['acts']}")
-        stdout.write("  信用等级：" + "、".join(f"{Grade(g).label} {grades.get(g, 0)}（{grades.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values))
+        stdout.write(
+            f"  信用承诺：新增 {remedies['commitments']}；信用修复申请：新增 {remedies['repair_applications']}；"
+            f"异议申诉：新增 {remedies['objections']}；其他行政行为：新增 {remedies['acts']}"
+        )
+        stdout.write(
+            "  信用等级："
+            + "、".join(
+                f"{Grade(g).label} {grades.get(g, 0)}（{grades.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values
+            )
+        )
         stdout.write(f"  评价用时 {result.seconds} 秒（{result.evaluated} 个主体）")
         if scan is not None:
             warnings = sum((scan.counts.get("warnings") or {}).values())
-            stdout.write(f"  风险扫描：{scan.get_state_display()}，预警 {warnings} 条，名单列入建议 {scan.counts.get('list_proposals', 0)} 条")
+            stdout.write(
+                f"  风险扫描：{scan.get_state_display()}，预警 {warnings} 条，名单列入建议 {scan.counts.get('list_proposals', 0)} 条"
+            )
     return stats

@@ -28,11 +28,20 @@ def seed_list_exits(*, entities: list[dict]) -> int:
     if ListExitApplication.objects.filter(applicant_name=APPLICANT).exists():
         return 0
     codes = [e["uscc"] for e in entities]
-    entries = list(ListEntry.objects.filter(entity_id__in=codes, list_type=ListType.ABNORMAL, removed_on__isnull=True).order_by("entity_id")[:3])
+    entries = list(
+        ListEntry.objects.filter(entity_id__in=codes, list_type=ListType.ABNORMAL, removed_on__isnull=True).order_by(
+            "entity_id"
+        )[:3]
+    )
     added = 0
     for entry, state in zip(entries, (ExitState.SUBMITTED, ExitState.APPROVED, ExitState.REFUSED), strict=False):
         application, _code = list_exits.list_exit_apply(
-            actor=ACTOR, entry=entry, applicant_name=APPLICANT, contact_phone=PHONE, reason=REASONS[state], channel="web"
+            actor=ACTOR,
+            entry=entry,
+            applicant_name=APPLICANT,
+            contact_phone=PHONE,
+            reason=REASONS[state],
+            channel="web",
         )
         if state == ExitState.APPROVED:
             list_exits.list_exit_approve(actor=ACTOR, application=application, reason=DECISIONS[state])

@@ -32,8 +32,18 @@ from supervision.models import MarketEntity
 # objection by its record. A row that exists is left as it is; tracking numbers are random.
 
 REMEDY_SEED = f"{SEED}:remedies"
-APPROVAL_MATTERS = [("食品经营许可", MARKET), ("公共场所卫生许可", "ZZWJ"), ("道路运输经营许可", "ZZJT"), ("住所（经营场所）登记", MARKET)]
-SELF_DISCIPLINE_BODIES = ["郑州市餐饮与饭店行业协会", "郑州市物业管理协会", "河南省电子商务协会", "郑州市美容美发行业协会"]
+APPROVAL_MATTERS = [
+    ("食品经营许可", MARKET),
+    ("公共场所卫生许可", "ZZWJ"),
+    ("道路运输经营许可", "ZZJT"),
+    ("住所（经营场所）登记", MARKET),
+]
+SELF_DISCIPLINE_BODIES = [
+    "郑州市餐饮与饭店行业协会",
+    "郑州市物业管理协会",
+    "河南省电子商务协会",
+    "郑州市美容美发行业协会",
+]
 # Per type: (state, made this many days before the demo day, due this many days after made, resolved this many days before the demo day).
 COMMITMENT_PLAN = [
     ("in_progress", 40, 180, None),
@@ -90,9 +100,22 @@ def seed_remedies(*, today: dt.date, entities: list[dict], depts: dict) -> Count
     by_code = {e["uscc"]: e for e in entities}
     market = Planner(today=today, depts=depts).market
     people = dict(MarketEntity.objects.filter(uscc__in=list(by_code)).values_list("uscc", "legal_representative"))
-    enterprises = [e for e in entities if e["uscc"][:2] == "91" and (e["established_on"] or dt.date(2000, 1, 1)) < today - dt.timedelta(days=400)]
-    negative = CreditRecord.objects.filter(entity_id__in=list(by_code), category=RecordCategory.PENALTY, polarity=Polarity.NEGATIVE,
-                                           severity=Severity.GENERAL, penalty_types=[]).select_related("department").order_by("entity_id", "source_ref")
+    enterprises = [
+        e
+        for e in entities
+        if e["uscc"][:2] == "91" and (e["established_on"] or dt.date(2000, 1, 1)) < today - dt.timedelta(days=400)
+    ]
+    negative = (
+        CreditRecord.objects.filter(
+            entity_id__in=list(by_code),
+            category=RecordCategory.PENALTY,
+            polarity=Polarity.NEGATIVE,
+            severity=Severity.GENERAL,
+            penalty_types=[],
+        )
+        .select_related("department")
+        .order_by("entity_id", "source_ref")
+    )
 
     # -- commitments: four types × (running, overdue, fulfilled, broken) ----------------------------
     old_records = list(negative.filter(decided_on__lte=today - dt.timedelta(days=400)))
@@ -124,25 +147,46 @@ def seed_remedies(*, today: dt.date, entities: list[dict], depts: dict) -> Count
             due_on = made_on + dt.timedelta(days=due_after)
             content = COMMITMENT_TEMPLATES[kind].format(matter=matter, due_on=f"{due_on:%Y年%m月%d日}")
             commitment, _code = commitment_make(
-                actor=ACTOR, entity_uscc=e["uscc"], commitment_type=kind, department=dept, content=content, signatory=people.get(e["uscc"]) or "法定代表人",
-                due_on=due_on, made_on=made_on, matter=matter, related_record=record, contact_phone=_phone(n), channel="web" if n % 2 else "admin",
+                actor=ACTOR,
+                entity_uscc=e["uscc"],
+                commitment_type=kind,
+                department=dept,
+                content=content,
+                signatory=people.get(e["uscc"]) or "法定代表人",
+                due_on=due_on,
+                made_on=made_on,
+                matter=matter,
+                related_record=record,
+                contact_phone=_phone(n),
+                channel="web" if n % 2 else "admin",
             )
             resolved_on = today - dt.timedelta(days=resolved_ago) if resolved_ago is not None else None
             if state == "fulfilled":
-                commitment_fulfil(actor=ACTOR, commitment=commitment, resolved_on=resolved_on, note=COMMITMENT_NOTES[state][kind])
+                commitment_fulfil(
+                    actor=ACTOR, commitment=commitment, resolved_on=resolved_on, note=COMMITMENT_NOTES[state][kind]
+                )
             elif state == "broken":
-                commitment_break(actor=ACTOR, commitment=commitment, resolved_on=resolved_on, note=COMMITMENT_NOTES[state][kind])
+                commitment_break(
+                    actor=ACTOR, commitment=commitment, resolved_on=resolved_on, note=COMMITMENT_NOTES[state][kind]
+                )
             added["commitments"] += 1
 
     # -- repair applications: 一般 penalties past their 3-month minimum, repairable types only -----------
-    recent = list(negative.filter(decided_on__gt=today - dt.timedelta(days=300), decided_on__lte=today - dt.timedelta(days=100)))
+    recent = list(
+        negative.filter(decided_on__gt=today - dt.timedelta(days=300), decided_on__lte=today - dt.timedelta(days=100))
+    )
     chosen = rng.sample(recent, min(len(recent), len(REPAIR_PLAN) + len(OBJECTION_PLAN)))
     for i, (state, record) in enumerate(zip(REPAIR_PLAN, chosen[: len(REPAIR_PLAN)], strict=False)):
-        if RepairApplication.objects.filter(record=record).exists() or repair_problems(record, commitment_accepted=True):
+        if RepairApplication.objects.filter(record=record).exists() or repair_problems(
+            record, commitment_accepted=True
+        ):
             continue
         amount = f"罚款人民币{record.amount:.0f}元" if record.amount else "行政处罚决定"
         application, _code = repair_apply(
-            actor=ACTOR, record=record, applicant_name=people.get(record.entity_id) or "法定代表人", contact_phone=_phone(100 + i),
+            actor=ACTOR,
+            record=record,
+            applicant_name=people.get(record.entity_id) or "法定代表人",
+            contact_phone=_phone(100 + i),
             reason=f"本单位已于处罚决定送达后15日内履行{amount}，并已对“{record.title}”问题整改完毕，最短公示期已满，特申请信用修复。",
             commitment_accepted=True,
         )
@@ -153,11 +197,18 @@ def seed_remedies(*, today: dt.date, entities: list[dict], depts: dict) -> Count
         added["repair_applications"] += 1
 
     # -- objections: 待受理, 已受理, 不予受理, 已办结（维持、更正、撤销） ---------------------------------
-    for i, ((stage, outcome, reason), record) in enumerate(zip(OBJECTION_PLAN, chosen[len(REPAIR_PLAN) :], strict=False)):
+    for i, ((stage, outcome, reason), record) in enumerate(
+        zip(OBJECTION_PLAN, chosen[len(REPAIR_PLAN) :], strict=False)
+    ):
         if Objection.objects.filter(record=record).exists() or record.state != RecordState.ACTIVE:
             continue
-        objection, _code = objection_file(actor=ACTOR, applicant_name=people.get(record.entity_id) or "法定代表人", contact_phone=_phone(200 + i),
-                                          reason=reason, record=record)
+        objection, _code = objection_file(
+            actor=ACTOR,
+            applicant_name=people.get(record.entity_id) or "法定代表人",
+            contact_phone=_phone(200 + i),
+            reason=reason,
+            record=record,
+        )
         if stage == "refused":
             objection_refuse(actor=ACTOR, objection=objection, reason=OBJECTION_REASONS["refuse"])
         elif stage in ("accepted", "decided"):
@@ -165,7 +216,17 @@ def seed_remedies(*, today: dt.date, entities: list[dict], depts: dict) -> Count
         if stage == "decided":
             corrections = None
             if outcome == ObjectionOutcome.CORRECTED:
-                corrections = {"amount": (record.amount / 10).quantize(Decimal(1))} if record.amount else {"title": f"{record.title}（已更正）"}
-            objection_decide(actor=ACTOR, objection=objection, outcome=outcome, reason=OBJECTION_REASONS[outcome], corrections=corrections)
+                corrections = (
+                    {"amount": (record.amount / 10).quantize(Decimal(1))}
+                    if record.amount
+                    else {"title": f"{record.title}（已更正）"}
+                )
+            objection_decide(
+                actor=ACTOR,
+                objection=objection,
+                outcome=outcome,
+                reason=OBJECTION_REASONS[outcome],
+                corrections=corrections,
+            )
         added["objections"] += 1
     return added

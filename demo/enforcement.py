@@ -99,9 +99,12 @@ OUTCOMES = {
 }
 # (state, verdict or "", how many) per channel mix below; converted complaints become cases.
 COMPLAINT_MIX = (
-    [(ComplaintState.RECEIVED, "")] * 14 + [(ComplaintState.HANDLING, "")] * 14
-    + [(ComplaintState.CLOSED, ComplaintVerdict.VERIFIED)] * 7 + [(ComplaintState.CLOSED, ComplaintVerdict.PARTLY)] * 4
-    + [(ComplaintState.CLOSED, ComplaintVerdict.UNFOUNDED)] * 8 + [(ComplaintState.CLOSED, ComplaintVerdict.OUT_OF_SCOPE)] * 4
+    [(ComplaintState.RECEIVED, "")] * 14
+    + [(ComplaintState.HANDLING, "")] * 14
+    + [(ComplaintState.CLOSED, ComplaintVerdict.VERIFIED)] * 7
+    + [(ComplaintState.CLOSED, ComplaintVerdict.PARTLY)] * 4
+    + [(ComplaintState.CLOSED, ComplaintVerdict.UNFOUNDED)] * 8
+    + [(ComplaintState.CLOSED, ComplaintVerdict.OUT_OF_SCOPE)] * 4
     + [(ComplaintState.CLOSED, ComplaintVerdict.CONVERTED)] * 6
 )
 SPIKE = 3  # verified complaints about one entity (issue 6 §1: ≥3 in 30 days warns)
@@ -110,7 +113,11 @@ SPIKE = 3  # verified complaints about one entity (issue 6 §1: ≥3 in 30 days 
 def _reporter(rng: random.Random) -> dict:
     """A plausible, made-up reporter: confidential, never shown publicly."""
     name = person_name(rng) if rng.random() < 0.8 else ""
-    phone = f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(0, 9999):04d}{rng.randint(0, 9999):04d}" if rng.random() < 0.9 else ""
+    phone = (
+        f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(0, 9999):04d}{rng.randint(0, 9999):04d}"
+        if rng.random() < 0.9
+        else ""
+    )
     email = f"user{rng.randint(1000, 9999)}@example.com" if rng.random() < 0.3 else ""
     return {"reporter_name": name, "contact_phone": phone, "contact_email": email}
 
@@ -148,9 +155,16 @@ def seed_complaints(ctx: dict) -> dict:
             external = f"1410100{rng.randint(2026000000000, 2026999999999)}"
         actor = ctx["officials"].get(dept) or ACTOR
         complaint, _code = services.complaint_file(
-            actor=ACTOR if channel == ComplaintChannel.WEB else actor, entity_name=entity.name, entity_uscc=entity.uscc, content=content,
-            kind=ComplaintKind.REPORT if n % 5 == 1 else ComplaintKind.COMPLAINT, channel=channel, department=depts[dept], external_no=external,
-            whistleblower=n % 17 == 6, **_reporter(rng),
+            actor=ACTOR if channel == ComplaintChannel.WEB else actor,
+            entity_name=entity.name,
+            entity_uscc=entity.uscc,
+            content=content,
+            kind=ComplaintKind.REPORT if n % 5 == 1 else ComplaintKind.COMPLAINT,
+            channel=channel,
+            department=depts[dept],
+            external_no=external,
+            whistleblower=n % 17 == 6,
+            **_reporter(rng),
         )
         added += 1
         if state == ComplaintState.RECEIVED:
@@ -159,10 +173,26 @@ def seed_complaints(ctx: dict) -> dict:
         if state == ComplaintState.HANDLING:
             continue
         if verdict == ComplaintVerdict.CONVERTED:
-            spec = next((s for s in STANDARDS[dept] if s.industries and any(entity.industry_code.startswith(i) for i in s.industries)), STANDARDS[dept][0])
+            spec = next(
+                (
+                    s
+                    for s in STANDARDS[dept]
+                    if s.industries and any(entity.industry_code.startswith(i) for i in s.industries)
+                ),
+                STANDARDS[dept][0],
+            )
             stage = (CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW)[converted % 3]
-            _seed_case(Plan(dept=dept, standard=spec, entity=entity, target=stage, filed_on=timezone.localdate(),
-                            extra={"complaint": complaint}), ctx)
+            _seed_case(
+                Plan(
+                    dept=dept,
+                    standard=spec,
+                    entity=entity,
+                    target=stage,
+                    filed_on=timezone.localdate(),
+                    extra={"complaint": complaint},
+                ),
+                ctx,
+            )
             converted += 1
         else:
             services.complaint_close(actor=actor, complaint=complaint, verdict=verdict, outcome=OUTCOMES[verdict])
@@ -180,7 +210,9 @@ def _continue_numbering(depts: dict, years) -> None:
         for year in years:
             prefix = f"{dept.short_name or dept.name}罚〔{year}〕"
             pattern = re.compile(rf"{re.escape(prefix)}(\d+)号")
-            used = CreditRecord.objects.filter(department=dept, source_ref__startswith=prefix).values_list("source_ref", flat=True)
+            used = CreditRecord.objects.filter(department=dept, source_ref__startswith=prefix).values_list(
+                "source_ref", flat=True
+            )
             top = max((int(m.group(1)) for ref in used if (m := pattern.fullmatch(ref))), default=0)
             if top:
                 services.document_sequence_continue(actor=ACTOR, department=dept, kind="罚", year=year, last_number=top)
@@ -196,8 +228,12 @@ def _feature(ctx: dict) -> int:
         for decision in by_kind.get(key, []):
             disclosure = PenaltyDisclosure.objects.get(decision=decision)
             if disclosure.state == DisclosureState.PUBLISHED:
-                services.disclosure_feature(actor=ctx["officials"].get(decision.department.code) or ACTOR, disclosure=disclosure, featured=True,
-                                            note=note)
+                services.disclosure_feature(
+                    actor=ctx["officials"].get(decision.department.code) or ACTOR,
+                    disclosure=disclosure,
+                    featured=True,
+                    note=note,
+                )
                 featured += 1
                 break
     return featured
@@ -221,7 +257,11 @@ def seed_enforcement_demo(*, stdout=None) -> dict:
         User = get_user_model()
         officials = {code: User.objects.filter(username=code.lower()).first() for code in DEPARTMENTS}
         ctx = {
-            "depts": depts, "roster": roster, "rng": rng, "cases": [], "decisions": [],
+            "depts": depts,
+            "roster": roster,
+            "rng": rng,
+            "cases": [],
+            "decisions": [],
             "officials": {k: v for k, v in officials.items() if v is not None},
             "reviewers": {"ZZSJ": logins["users"]["fzsh"], "ZZWJ": logins["users"]["wjfzsh"]},
             "heads": {"ZZSJ": logins["users"]["sjfzr"], "ZZWJ": logins["users"]["wjfzr"]},
@@ -243,15 +283,20 @@ def seed_enforcement_demo(*, stdout=None) -> dict:
         for p, decision in ctx["decisions"]:
             if p.target == "revoked":
                 services.decision_revoke(
-                    actor=ctx["officials"].get(p.dept) or ACTOR, decision=decision, revoked_on=_working_day(p.decided_on + dt.timedelta(days=45), today),
+                    actor=ctx["officials"].get(p.dept) or ACTOR,
+                    decision=decision,
+                    revoked_on=_working_day(p.decided_on + dt.timedelta(days=45), today),
                     reason="当事人申请行政复议，郑州市人民政府以认定违法所得的证据不足为由撤销该处罚决定（郑政复决〔2026〕58号），本机关将依法重新调查处理。",
                 )
         stats["featured"] = _feature(ctx) if ctx["decisions"] else 0
         stats["complaints"] = seed_complaints(ctx)
         stats["early_stop"] = demo_disclosure.seed_early_stop(today)
     stats.update(
-        logins_added=logins["added"], cases_added=len(ctx["cases"]), decisions_added=PenaltyDecision.objects.count() - decisions_before,
-        published=published["published"], withdrawn=published["withdrawn"],
+        logins_added=logins["added"],
+        cases_added=len(ctx["cases"]),
+        decisions_added=PenaltyDecision.objects.count() - decisions_before,
+        published=published["published"],
+        withdrawn=published["withdrawn"],
     )
     if ctx["cases"] or stats["complaints"]["added"]:
         run_risk_scan(trigger="seed_demo")  # the 投诉举报激增 warning, as the nightly scan leaves it
@@ -266,11 +311,21 @@ def _report(stdout, stats: dict) -> None:
     by_stage = dict(cases.values_list("stage").annotate(n=Count("id")).order_by())
     labels = dict(CaseStage.choices)
     stdout.write(f"执法监管演示数据已就绪（用时 {stats['seconds']} 秒）：")
-    stdout.write(f"  执法案件：新增 {stats['cases_added']}，共 {cases.count()}（" + "，".join(f"{labels[s]} {by_stage.get(s, 0)}" for s in labels) + "）")
+    stdout.write(
+        f"  执法案件：新增 {stats['cases_added']}，共 {cases.count()}（"
+        + "，".join(f"{labels[s]} {by_stage.get(s, 0)}" for s in labels)
+        + "）"
+    )
     public = PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED)
-    stdout.write(f"  处罚决定：新增 {stats['decisions_added']}，本次公示 {stats['published']}；"
-                 f"已公示共 {public.count()}，其中曝光台 {public.filter(featured=True).count()}")
+    stdout.write(
+        f"  处罚决定：新增 {stats['decisions_added']}，本次公示 {stats['published']}；"
+        f"已公示共 {public.count()}，其中曝光台 {public.filter(featured=True).count()}"
+    )
     complaints = Complaint.objects.all()
-    stdout.write(f"  投诉举报：新增 {stats['complaints']['added']}，共 {complaints.count()}（办结 {complaints.filter(state=ComplaintState.CLOSED).count()}）")
-    stdout.write("  演示账号：zfry / demo12345（执法人员）；fzsh / demo12345（法制审核人员，市场监管）；wjfzsh / demo12345（法制审核人员，卫生健康）；"
-                 "sjfzr / wjfzr / demo12345（部门负责人）")
+    stdout.write(
+        f"  投诉举报：新增 {stats['complaints']['added']}，共 {complaints.count()}（办结 {complaints.filter(state=ComplaintState.CLOSED).count()}）"
+    )
+    stdout.write(
+        "  演示账号：zfry / demo12345（执法人员）；fzsh / demo12345（法制审核人员，市场监管）；wjfzsh / demo12345（法制审核人员，卫生健康）；"
+        "sjfzr / wjfzr / demo12345（部门负责人）"
+    )

@@ -49,27 +49,53 @@ from supervision.models import Inspector, InspectorConflict, MarketEntity
 from supervision.services import observation_period_applies
 
 CLOSING_NOTES = {
-    (CaseOutcome.JUDICIAL_TRANSFER, "SJ-SP-001"): "经调查，当事人在卤制品中添加罂粟壳，涉嫌生产、销售有毒、有害食品罪（《中华人民共和国刑法》第一百四十四条），"
-                                                  "依据《行政执法机关移送涉嫌犯罪案件的规定》移送郑州市公安局。",
+    (
+        CaseOutcome.JUDICIAL_TRANSFER,
+        "SJ-SP-001",
+    ): "经调查，当事人在卤制品中添加罂粟壳，涉嫌生产、销售有毒、有害食品罪（《中华人民共和国刑法》第一百四十四条），"
+    "依据《行政执法机关移送涉嫌犯罪案件的规定》移送郑州市公安局。",
     (CaseOutcome.JUDICIAL_TRANSFER, "SJ-GG-001"): "经调查，当事人发布虚假广告销售假冒保健食品，涉案金额巨大，"
-                                                  "涉嫌虚假广告罪（《中华人民共和国刑法》第二百二十二条），移送郑州市公安局。",
-    (CaseOutcome.NO_PENALTY, "SJ-JG-001"): "当事人违法行为轻微并及时改正，没有造成危害后果，依据《中华人民共和国行政处罚法》第三十三条第一款，不予行政处罚，"
-                                           "已进行批评教育。",
-    (CaseOutcome.NO_PENALTY, "WJ-GC-002"): "经调查，当事人已委托有资质的检测机构完成检测，违法事实不能成立，依据《中华人民共和国行政处罚法》"
-                                           "第五十七条第一款第（三）项，不予行政处罚。",
-    (CaseOutcome.TRANSFER_OUT, "SJ-SP-003"): "经调查，涉案经营场所位于郑州航空港经济综合实验区，依法移送该区市场监督管理局管辖。",
+    "涉嫌虚假广告罪（《中华人民共和国刑法》第二百二十二条），移送郑州市公安局。",
+    (
+        CaseOutcome.NO_PENALTY,
+        "SJ-JG-001",
+    ): "当事人违法行为轻微并及时改正，没有造成危害后果，依据《中华人民共和国行政处罚法》第三十三条第一款，不予行政处罚，"
+    "已进行批评教育。",
+    (
+        CaseOutcome.NO_PENALTY,
+        "WJ-GC-002",
+    ): "经调查，当事人已委托有资质的检测机构完成检测，违法事实不能成立，依据《中华人民共和国行政处罚法》"
+    "第五十七条第一款第（三）项，不予行政处罚。",
+    (
+        CaseOutcome.TRANSFER_OUT,
+        "SJ-SP-003",
+    ): "经调查，涉案经营场所位于郑州航空港经济综合实验区，依法移送该区市场监督管理局管辖。",
     (CaseOutcome.WITHDRAWN, "WJ-GC-001"): "立案后查明当事人已于立案前办理注销登记，依法撤销立案。",
-    (CaseOutcome.FIRST_VIOLATION, "SJ-DS-001"): "当事人处于包容审慎监管观察期内，系首次违法且危害后果轻微，已在责令期限内改正，依据首违不罚清单不予行政处罚，"
-                                                "已制发《行政指导书》。",
+    (
+        CaseOutcome.FIRST_VIOLATION,
+        "SJ-DS-001",
+    ): "当事人处于包容审慎监管观察期内，系首次违法且危害后果轻微，已在责令期限内改正，依据首违不罚清单不予行政处罚，"
+    "已制发《行政指导书》。",
 }
 # Published penalties: (circumstance, major) per decision, cycled. 重大执法决定 need a passed 法制审核.
-CIRCUMSTANCES = [Circumstance.GENERAL, Circumstance.LIGHTER, Circumstance.GENERAL, Circumstance.HEAVIER, Circumstance.GENERAL]
+CIRCUMSTANCES = [
+    Circumstance.GENERAL,
+    Circumstance.LIGHTER,
+    Circumstance.GENERAL,
+    Circumstance.HEAVIER,
+    Circumstance.GENERAL,
+]
 NOTICE_NOTES = [
     "已送达《行政处罚告知书》，告知拟作出的处罚及陈述、申辩权利，当事人在法定期限内未提出陈述申辩。",
     "已送达《行政处罚听证告知书》，当事人提出陈述申辩，经复核，其理由不能成立，不予采纳。",
     "已送达《行政处罚告知书》，当事人书面放弃陈述申辩权利。",
 ]
-FEATURED_CODES = ("SJ-SP-001", "SJ-GG-001", "SJ-JG-002", "WJ-YL-001")  # 曝光台: the first published decision of each, with its 评析
+FEATURED_CODES = (
+    "SJ-SP-001",
+    "SJ-GG-001",
+    "SJ-JG-002",
+    "WJ-YL-001",
+)  # 曝光台: the first published decision of each, with its 评析
 FEATURE_NOTES = [
     "本案是打击食品安全违法行为的典型案例。经营者对所售食品负有保质期管理的法定义务，临期和过期食品应当及时清理下架。"
     "执法部门依法从严查处，提醒广大经营者落实进货查验和定期检查库存食品制度，守住“舌尖上的安全”。",
@@ -113,7 +139,11 @@ def _working_day(day: dt.date, not_after: dt.date) -> dt.date:
 
 
 def _fine(rng: random.Random, spec: StandardSpec, circumstance: str) -> Decimal:
-    lo, hi = {Circumstance.LIGHTER: spec.ranges[0:2], Circumstance.GENERAL: spec.ranges[2:4], Circumstance.HEAVIER: spec.ranges[4:6]}[circumstance]
+    lo, hi = {
+        Circumstance.LIGHTER: spec.ranges[0:2],
+        Circumstance.GENERAL: spec.ranges[2:4],
+        Circumstance.HEAVIER: spec.ranges[4:6],
+    }[circumstance]
     lo = max(lo, spec.step)
     steps = max((hi - lo) // spec.step, 0)
     return M(lo + spec.step * rng.randint(0, steps))
@@ -122,7 +152,9 @@ def _fine(rng: random.Random, spec: StandardSpec, circumstance: str) -> Decimal:
 def _product(rng: random.Random, spec: StandardSpec, industry: str) -> str:
     """A product or service that fits the party's trade (a 果蔬店 sells fruit, not haircuts)."""
     fitting = [p.split("|", 1)[1] for p in spec.products if "|" in p and industry.startswith(p.split("|", 1)[0])]
-    return rng.choice(fitting or [p for p in spec.products if "|" not in p] or [p.split("|", 1)[1] for p in spec.products])
+    return rng.choice(
+        fitting or [p for p in spec.products if "|" not in p] or [p.split("|", 1)[1] for p in spec.products]
+    )
 
 
 def _facts(rng: random.Random, spec: StandardSpec, filed_on: dt.date, income: Decimal, industry: str = "") -> str:
@@ -131,7 +163,10 @@ def _facts(rng: random.Random, spec: StandardSpec, filed_on: dt.date, income: De
     if not income:  # no income found: leave out the clause that would read "涉及诊疗收入0元"
         template = re.sub(r"，[^，。]*\{income\}元", "", template)
     return template.format(
-        product=_product(rng, spec, industry), value=f"{rng.randint(8, 90) * 100}", income=f"{income:.0f}", month=f"{month.year}年{month.month}月",
+        product=_product(rng, spec, industry),
+        value=f"{rng.randint(8, 90) * 100}",
+        income=f"{income:.0f}",
+        month=f"{month.year}年{month.month}月",
     )
 
 
@@ -142,7 +177,9 @@ def _entity_pools() -> list[MarketEntity]:
     """Active demo entities in USCC order (bench rows are left out). The cut-off is a fixed date, not
     the day of the run, so a rerun on a later day draws the same parties and adds nothing."""
     return list(
-        MarketEntity.objects.filter(status="active", uscc__regex=rf"^.{{8}}{DEMO_ORG_PREFIX}", established_on__lt=ESTABLISHED_BEFORE)
+        MarketEntity.objects.filter(
+            status="active", uscc__regex=rf"^.{{8}}{DEMO_ORG_PREFIX}", established_on__lt=ESTABLISHED_BEFORE
+        )
         .only("uscc", "name", "industry_code", "legal_representative", "registered_address", "region_code")
         .order_by("uscc")
     )
@@ -159,7 +196,8 @@ class Roster:
         self.conflicts = set(InspectorConflict.objects.values_list("inspector_id", "entity_uscc"))
         self.inspectors = {
             code: [
-                i for i in Inspector.objects.filter(department=dept, active=True).order_by("certificate_no")
+                i
+                for i in Inspector.objects.filter(department=dept, active=True).order_by("certificate_no")
                 if i.certificate_valid_on(earliest) and i.certificate_valid_on(today)
             ]
             for code, dept in depts.items()
@@ -169,7 +207,11 @@ class Roster:
     def entity(self, industries=(), exclude_prefixes=(), individual=False) -> MarketEntity | None:
         for strict in (True, False):
             for e in self.entities:
-                if e.uscc in self.used or any(e.industry_code.startswith(p) for p in exclude_prefixes) or (individual and e.uscc[:2] != "92"):
+                if (
+                    e.uscc in self.used
+                    or any(e.industry_code.startswith(p) for p in exclude_prefixes)
+                    or (individual and e.uscc[:2] != "92")
+                ):
                     continue
                 if strict and industries and not any(e.industry_code.startswith(p) for p in industries):
                     continue
@@ -205,17 +247,21 @@ def seed_logins(depts: dict, roster: Roster) -> dict:
         if user is None:  # never reset an existing password
             # One hash for the shared demo password (each PBKDF2 hash costs about half a second).
             encoded = encoded or make_password(PASSWORD)
-            user = User.objects.create(username=username, password=encoded, email="", department=depts[code], is_staff=True, first_name=name)
+            user = User.objects.create(
+                username=username, password=encoded, email="", department=depts[code], is_staff=True, first_name=name
+            )
             user.groups.add(Group.objects.get(name=role))
-            audit.record(actor=ACTOR, action="user.create", target=user,
-                         after={"username": username, "department": depts[code].pk, "groups": [str(role)], "is_staff": True})
+            audit.record(
+                actor=ACTOR,
+                action="user.create",
+                target=user,
+                after={"username": username, "department": depts[code].pk, "groups": [str(role)], "is_staff": True},
+            )
             added += 1
             if officer is not None:
                 supervision_services.inspector_save(actor=ACTOR, inspector=officer, user=user)
         users[username] = user
     return {"users": users, "added": added}
-
-
 
 
 # --- cases -------------------------------------------------------------------------------------
@@ -230,7 +276,9 @@ def _plans(rng: random.Random, roster: Roster, today: dt.date) -> list[Plan]:
         return _working_day(today - dt.timedelta(days=rng.randint(lo, hi)), today)
 
     def plan(dept, spec, target, filed_on, **kw):
-        entity = kw.pop("entity", None) or roster.entity(spec.industries if spec else (), exclude_prefixes=("I6450", "I6432"))
+        entity = kw.pop("entity", None) or roster.entity(
+            spec.industries if spec else (), exclude_prefixes=("I6450", "I6432")
+        )
         return Plan(dept=dept, standard=spec, entity=entity, target=target, filed_on=filed_on, **kw)
 
     # Published decisions, oldest first: decided 5–150 days ago; the newest are still at 决定, the oldest closed.
@@ -242,13 +290,39 @@ def _plans(rng: random.Random, roster: Roster, today: dt.date) -> list[Plan]:
         age = 150 - n * 145 // PUBLISHED
         decided_on = _working_day(today - dt.timedelta(days=age), today - dt.timedelta(days=1))
         filed_on = _working_day(decided_on - dt.timedelta(days=rng.randint(25, 55)), decided_on)
-        stage = CaseStage.CLOSED if n < 26 else CaseStage.EXECUTION if n < 34 else CaseStage.SERVICE if n < 42 else CaseStage.DECISION
-        closed_on = _working_day(decided_on + dt.timedelta(days=rng.randint(18, 40)), today) if stage == CaseStage.CLOSED else None
+        stage = (
+            CaseStage.CLOSED
+            if n < 26
+            else CaseStage.EXECUTION
+            if n < 34
+            else CaseStage.SERVICE
+            if n < 42
+            else CaseStage.DECISION
+        )
+        closed_on = (
+            _working_day(decided_on + dt.timedelta(days=rng.randint(18, 40)), today)
+            if stage == CaseStage.CLOSED
+            else None
+        )
         circumstance = CIRCUMSTANCES[n % len(CIRCUMSTANCES)]
-        plans.append(plan(dept, spec, "published", filed_on, decided_on=decided_on, stage_after=stage, closed_on=closed_on,
-                          circumstance=circumstance, out_of_range=n == 12, extra={"heavy": n == 3}))
+        plans.append(
+            plan(
+                dept,
+                spec,
+                "published",
+                filed_on,
+                decided_on=decided_on,
+                stage_after=stage,
+                closed_on=closed_on,
+                circumstance=circumstance,
+                out_of_range=n == 12,
+                extra={"heavy": n == 3},
+            )
+        )
     # Revoked on administrative review after publication (withdrawn with the reason).
-    plans.append(plan("ZZSJ", sj[8], "revoked", day(120, 140), decided_on=day(80, 95), circumstance=Circumstance.GENERAL))
+    plans.append(
+        plan("ZZSJ", sj[8], "revoked", day(120, 140), decided_on=day(80, 95), circumstance=Circumstance.GENERAL)
+    )
     # Never published: warning only, simplified procedure, a minor party.
     for k in range(3):
         spec = wj[k % 2] if k < 2 else sj[7]
@@ -258,18 +332,42 @@ def _plans(rng: random.Random, roster: Roster, today: dt.date) -> list[Plan]:
     # A minor who runs a registered online shop (个体工商户): the case needs the shop's USCC (case_open keeps
     # no party without one), and the decision is never published (DOMAIN §5).
     shop = roster.entity(("F5234", "F5232", "F52"), individual=True)
-    plans.append(Plan(dept="ZZSJ", standard=None, entity=shop, target="minor", filed_on=day(30, 50), decided_on=day(8, 20),
-                      title="涉嫌通过网络销售未经备案的进口化妆品（当事人系未成年人）"))
+    plans.append(
+        Plan(
+            dept="ZZSJ",
+            standard=None,
+            entity=shop,
+            target="minor",
+            filed_on=day(30, 50),
+            decided_on=day(8, 20),
+            title="涉嫌通过网络销售未经备案的进口化妆品（当事人系未成年人）",
+        )
+    )
     # In progress, stage by stage (some major: 法制审核 before 告知).
-    for target, count in ((CaseStage.FILED, 4), (CaseStage.INVESTIGATION, 5), (CaseStage.REVIEW, 4), (CaseStage.LEGAL_REVIEW, 3),
-                          ("returned", 1), (CaseStage.NOTICE, 5)):
+    for target, count in (
+        (CaseStage.FILED, 4),
+        (CaseStage.INVESTIGATION, 5),
+        (CaseStage.REVIEW, 4),
+        (CaseStage.LEGAL_REVIEW, 3),
+        ("returned", 1),
+        (CaseStage.NOTICE, 5),
+    ):
         for k in range(count):
             dept = "ZZWJ" if k % 3 == 2 else "ZZSJ"
             pool = wj if dept == "ZZWJ" else sj
             spec = pool[(k * 3 + len(plans)) % len(pool)]
             major = target in (CaseStage.LEGAL_REVIEW, "returned") or (target == CaseStage.NOTICE and k == 0)
             # Issue 12 §6: one case in 告知 served yesterday, waiting out the party's 5 working days.
-            plans.append(plan(dept, spec, target, day(3, 45), major=major, extra={"waiting": target == CaseStage.NOTICE and k == 1}))
+            plans.append(
+                plan(
+                    dept,
+                    spec,
+                    target,
+                    day(3, 45),
+                    major=major,
+                    extra={"waiting": target == CaseStage.NOTICE and k == 1},
+                )
+            )
     # Closed without a decision.
     for dept, spec, outcome, filed, closed, title in (
         ("ZZSJ", sj[0], CaseOutcome.JUDICIAL_TRANSFER, (60, 90), (15, 30), "涉嫌在食品中添加非食用物质"),
@@ -284,8 +382,17 @@ def _plans(rng: random.Random, roster: Roster, today: dt.date) -> list[Plan]:
     filed_on = day(20, 40)
     newcomer = _observation_entity(roster, filed_on)
     if newcomer is not None:
-        plans.append(plan("ZZSJ", sj[9], CaseOutcome.FIRST_VIOLATION, filed_on, closed_on=day(3, 10), entity=newcomer,
-                          extra={"note": CLOSING_NOTES[CaseOutcome.FIRST_VIOLATION, sj[9].code]}))
+        plans.append(
+            plan(
+                "ZZSJ",
+                sj[9],
+                CaseOutcome.FIRST_VIOLATION,
+                filed_on,
+                closed_on=day(3, 10),
+                entity=newcomer,
+                extra={"note": CLOSING_NOTES[CaseOutcome.FIRST_VIOLATION, sj[9].code]},
+            )
+        )
     return [p for p in plans if p.entity is not None]
 
 
@@ -294,25 +401,47 @@ def _inspection_plans(roster: Roster, today: dt.date) -> list[Plan]:
     sj = {s.code: s for s in STANDARDS["ZZSJ"]}
     plans = []
     # Not filtered on "no case yet": a rerun must pick the same results (and then finds their cases).
-    results = (InspectionResult.objects.filter(department__code="ZZSJ", needs_case=True)
-               .select_related("task__entity").order_by("inspected_on", "id"))
+    results = (
+        InspectionResult.objects.filter(department__code="ZZSJ", needs_case=True)
+        .select_related("task__entity")
+        .order_by("inspected_on", "id")
+    )
     for n, result in enumerate(results[:3]):
         entity = result.task.entity
         if entity is None or entity.uscc in roster.used:
             continue
         roster.used.add(entity.uscc)
-        spec = sj["SJ-SP-001"] if "保质期" in result.findings else sj["SJ-SP-002"] if "进货查验" in result.findings else None
+        spec = (
+            sj["SJ-SP-001"]
+            if "保质期" in result.findings
+            else sj["SJ-SP-002"]
+            if "进货查验" in result.findings
+            else None
+        )
         title = "" if spec else "涉嫌生产、销售标识不符合规定的产品"
         filed_on = _working_day(min(result.inspected_on + dt.timedelta(days=7), today), today)
-        plans.append(Plan(dept="ZZSJ", standard=spec, entity=entity, target=(CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.FILED)[n % 3],
-                          filed_on=filed_on, title=title, extra={"result": result}))
+        plans.append(
+            Plan(
+                dept="ZZSJ",
+                standard=spec,
+                entity=entity,
+                target=(CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.FILED)[n % 3],
+                filed_on=filed_on,
+                title=title,
+                extra={"result": result},
+            )
+        )
     return plans
 
 
 def _observation_entity(roster: Roster, day: dt.date) -> MarketEntity | None:
     """An entity in a 包容审慎 observation period on ``day``, never penalised, for 首违不罚 (DOMAIN §2)."""
     for e in roster.entities:
-        fits = e.uscc not in roster.used and e.industry_code.startswith(("I6450", "I6432")) and observation_period_applies(e, day)
+        fits = (
+            e.uscc not in roster.used
+            and e.industry_code.startswith(("I6450", "I6432"))
+            and observation_period_applies(e, day)
+        )
         if fits and not PenaltyDecision.objects.filter(entity=e.uscc).exists():
             roster.used.add(e.uscc)
             return e
@@ -350,23 +479,37 @@ def _advance(actor, case: Case, *stages, notes=None, served_on=None) -> Case:
     }
     for stage in stages:
         extra = {"notice_served_on": served_on} if stage == CaseStage.NOTICE and served_on else {}
-        case = services.case_advance(actor=actor, case=case, to_stage=stage, note=notes.get(stage, default[stage]), **extra)
+        case = services.case_advance(
+            actor=actor, case=case, to_stage=stage, note=notes.get(stage, default[stage]), **extra
+        )
     return case
 
 
 def _review(reviewer, case: Case, result=ReviewResult.PASSED, opinion: str = "") -> None:
-    opinion = opinion or ("经审核，本案事实清楚，证据确凿，适用依据正确，程序合法，拟作出的处罚决定适当，同意作出处罚决定。"
-                          if result == ReviewResult.PASSED else "经审核，本案涉案货值金额的认定证据不足，请补充调取进销货台账后重新报审。")
+    opinion = opinion or (
+        "经审核，本案事实清楚，证据确凿，适用依据正确，程序合法，拟作出的处罚决定适当，同意作出处罚决定。"
+        if result == ReviewResult.PASSED
+        else "经审核，本案涉案货值金额的认定证据不足，请补充调取进销货台账后重新报审。"
+    )
     services.legal_review_record(actor=reviewer, case=case, result=result, opinion=opinion)
 
 
 def _propose(actor, case: Case, p: Plan) -> None:
     """The handlers' 拟处罚意见 for a case waiting for 法制审核: the middle of the benchmark range for its circumstance."""
     spec = p.standard
-    lo, hi = {Circumstance.LIGHTER: spec.ranges[0:2], Circumstance.GENERAL: spec.ranges[2:4], Circumstance.HEAVIER: spec.ranges[4:6]}[p.circumstance]
+    lo, hi = {
+        Circumstance.LIGHTER: spec.ranges[0:2],
+        Circumstance.GENERAL: spec.ranges[2:4],
+        Circumstance.HEAVIER: spec.ranges[4:6],
+    }[p.circumstance]
     fine = M((lo + hi) // 2 // spec.step * spec.step)
     case_proposal_record(
-        actor=actor, case=case, penalty_types=[PenaltyType.FINE], fine_amount=fine, circumstance=p.circumstance, legal_basis=spec.penalty_basis,
+        actor=actor,
+        case=case,
+        penalty_types=[PenaltyType.FINE],
+        fine_amount=fine,
+        circumstance=p.circumstance,
+        legal_basis=spec.penalty_basis,
         note="拟作出重大执法决定，报请法制审核。",
     )
 
@@ -381,8 +524,10 @@ def _decide(actor, rng: random.Random, case: Case, p: Plan, **override):
     out_of_range_reason = ""
     if p.out_of_range:
         fine = M(max(spec.ranges[0] // 2, spec.step))
-        out_of_range_reason = ("当事人主动消除违法行为危害后果，积极配合调查并如实陈述违法事实，依据《中华人民共和国行政处罚法》第三十二条第（一）项，"
-                               "在法定幅度内减轻处罚，低于裁量基准从轻情形下限，已经法制审核。")
+        out_of_range_reason = (
+            "当事人主动消除违法行为危害后果，积极配合调查并如实陈述违法事实，依据《中华人民共和国行政处罚法》第三十二条第（一）项，"
+            "在法定幅度内减轻处罚，低于裁量基准从轻情形下限，已经法制审核。"
+        )
     if p.extra.get("heavy"):
         types.append(spec.heavy_penalty_types[0])
     parts = []
@@ -396,9 +541,17 @@ def _decide(actor, rng: random.Random, case: Case, p: Plan, **override):
     content = "；".join(f"{i}. {text}" for i, text in enumerate(parts, start=1)) + "。"
     facts = _facts(rng, spec, p.filed_on, income, p.entity.industry_code) if spec else p.extra.get("facts", "")
     fields = {
-        "penalty_types": types, "fine_amount": fine, "confiscation_amount": income, "circumstance": p.circumstance, "facts": facts,
-        "evidence": spec.evidence if spec else "询问笔录、网络交易记录截图、进货凭证", "legal_basis": spec.penalty_basis if spec else "",
-        "penalty_content": content, "performance": PERFORMANCE, "decided_on": p.decided_on, "out_of_range_reason": out_of_range_reason,
+        "penalty_types": types,
+        "fine_amount": fine,
+        "confiscation_amount": income,
+        "circumstance": p.circumstance,
+        "facts": facts,
+        "evidence": spec.evidence if spec else "询问笔录、网络交易记录截图、进货凭证",
+        "legal_basis": spec.penalty_basis if spec else "",
+        "penalty_content": content,
+        "performance": PERFORMANCE,
+        "decided_on": p.decided_on,
+        "out_of_range_reason": out_of_range_reason,
     }
     fields.update(override)
     return services.penalty_decision_issue(actor=actor, case=case, **fields)
@@ -413,21 +566,46 @@ def _seed_case(p: Plan, ctx: dict) -> Case:
     handlers = roster.handlers(p.dept, p.entity.uscc if p.entity else "", first=first)
     heavy = p.extra.get("heavy")
     # 重大执法决定 (法制审核 first): heavy penalties, and fines from 100,000 yuan on an organisation.
-    major = p.major or heavy or bool(p.standard and p.target in ("published", "revoked") and p.standard.ranges[2] >= MAJOR_FINE)
+    major = (
+        p.major
+        or heavy
+        or bool(p.standard and p.target in ("published", "revoked") and p.standard.ranges[2] >= MAJOR_FINE)
+    )
     complaint, result = p.extra.get("complaint"), p.extra.get("result")
     if complaint is not None:
-        case = services.complaint_convert_to_case(actor=actor, complaint=complaint, handlers=handlers, title=title, party_name=party,
-                                                  standard=ctx["standards"].get(p.standard.code), is_major=major)
+        case = services.complaint_convert_to_case(
+            actor=actor,
+            complaint=complaint,
+            handlers=handlers,
+            title=title,
+            party_name=party,
+            standard=ctx["standards"].get(p.standard.code),
+            is_major=major,
+        )
     else:
-        source, source_note = (CaseSource.INSPECTION, "") if result is not None else [
-            (CaseSource.MONITORING, "网络交易监测发现的违法线索（监测编号 JC-2026-{:04d}）"),
-            (CaseSource.TRANSFER_IN, "郑州市公安局移送的线索（郑公移〔2026〕{}号）"),
-            (CaseSource.OTHER, "日常监督检查中发现"),
-        ][len(ctx["cases"]) % 3]
+        source, source_note = (
+            (CaseSource.INSPECTION, "")
+            if result is not None
+            else [
+                (CaseSource.MONITORING, "网络交易监测发现的违法线索（监测编号 JC-2026-{:04d}）"),
+                (CaseSource.TRANSFER_IN, "郑州市公安局移送的线索（郑公移〔2026〕{}号）"),
+                (CaseSource.OTHER, "日常监督检查中发现"),
+            ][len(ctx["cases"]) % 3]
+        )
         case = services.case_open(
-            actor=actor, department=depts[p.dept], party_name=party, title=title, source=source, handlers=handlers,
-            entity_uscc=p.entity.uscc if p.entity else "", filed_on=p.filed_on, source_note=source_note.format(100 + len(ctx["cases"])),
-            standard=ctx["standards"][p.standard.code] if p.standard else None, is_major=major, party_is_minor=p.target == "minor", source_result=result,
+            actor=actor,
+            department=depts[p.dept],
+            party_name=party,
+            title=title,
+            source=source,
+            handlers=handlers,
+            entity_uscc=p.entity.uscc if p.entity else "",
+            filed_on=p.filed_on,
+            source_note=source_note.format(100 + len(ctx["cases"])),
+            standard=ctx["standards"][p.standard.code] if p.standard else None,
+            is_major=major,
+            party_is_minor=p.target == "minor",
+            source_result=result,
             note="经初步核查，有证据初步证明涉嫌违法，依法报请负责人批准立案。",
         )
     ctx["cases"].append(case)
@@ -435,9 +613,15 @@ def _seed_case(p: Plan, ctx: dict) -> Case:
     if target == CaseStage.FILED:
         return case
     case = _advance(actor, case, CaseStage.INVESTIGATION)
-    if target == CaseStage.INVESTIGATION or target in (CaseOutcome.JUDICIAL_TRANSFER, CaseOutcome.TRANSFER_OUT, CaseOutcome.WITHDRAWN):
+    if target == CaseStage.INVESTIGATION or target in (
+        CaseOutcome.JUDICIAL_TRANSFER,
+        CaseOutcome.TRANSFER_OUT,
+        CaseOutcome.WITHDRAWN,
+    ):
         if target in CaseOutcome.values:
-            case = services.case_close(actor=actor, case=case, outcome=target, note=p.extra["note"], closed_on=p.closed_on)
+            case = services.case_close(
+                actor=actor, case=case, outcome=target, note=p.extra["note"], closed_on=p.closed_on
+            )
         return case
     case = _advance(actor, case, CaseStage.REVIEW)
     if target == CaseStage.REVIEW:
@@ -459,39 +643,70 @@ def _seed_case(p: Plan, ctx: dict) -> Case:
     case = _advance(actor, case, CaseStage.NOTICE, served_on=served_on)
     if p.decided_on and deadlines.due(DeadlineKind.PARTY_ANSWER, served_on).date >= p.decided_on:
         # Decided within the 5 working days: the party had waived its rights in writing.
-        case = case_rights_waive(actor=actor, case=case, waived_on=served_on, note="当事人签署《放弃陈述、申辩和听证权利声明书》。")
+        case = case_rights_waive(
+            actor=actor, case=case, waived_on=served_on, note="当事人签署《放弃陈述、申辩和听证权利声明书》。"
+        )
     if target == CaseStage.NOTICE:
         return case
     if target == "warning":
         services.penalty_decision_issue(
-            actor=actor, case=case, penalty_types=[PenaltyType.WARNING], facts=_facts(rng, p.standard, p.filed_on, M(0), p.entity.industry_code),
+            actor=actor,
+            case=case,
+            penalty_types=[PenaltyType.WARNING],
+            facts=_facts(rng, p.standard, p.filed_on, M(0), p.entity.industry_code),
             evidence=p.standard.evidence,
-            legal_basis=p.standard.penalty_basis, penalty_content="警告，并责令立即改正。", performance=PERFORMANCE_WARNING, decided_on=p.decided_on,
+            legal_basis=p.standard.penalty_basis,
+            penalty_content="警告，并责令立即改正。",
+            performance=PERFORMANCE_WARNING,
+            decided_on=p.decided_on,
             circumstance=Circumstance.LIGHTER,
         )
         return case
     if target == "simplified":
         # 行政处罚法 第51条: 简易程序 for a fine of up to 3,000 yuan on an organisation (当场处罚).
         fine = M(rng.choice([200, 300, 500]))
-        _decide(actor, rng, case, p, procedure=Procedure.SIMPLIFIED, fine_amount=fine, circumstance=Circumstance.LIGHTER,
-                penalty_content=f"罚款人民币{fine}元，当场收缴并出具专用票据。", performance="当场缴纳罚款，执法人员出具省财政部门统一制发的专用票据。")
+        _decide(
+            actor,
+            rng,
+            case,
+            p,
+            procedure=Procedure.SIMPLIFIED,
+            fine_amount=fine,
+            circumstance=Circumstance.LIGHTER,
+            penalty_content=f"罚款人民币{fine}元，当场收缴并出具专用票据。",
+            performance="当场缴纳罚款，执法人员出具省财政部门统一制发的专用票据。",
+        )
         return case
     if target == "minor":
         services.penalty_decision_issue(
-            actor=actor, case=case, penalty_types=[PenaltyType.WARNING, PenaltyType.CONFISCATE_PROPERTY], decided_on=p.decided_on,
+            actor=actor,
+            case=case,
+            penalty_types=[PenaltyType.WARNING, PenaltyType.CONFISCATE_PROPERTY],
+            decided_on=p.decided_on,
             facts="经查，当事人经营者（已满十六周岁不满十八周岁）通过社交平台销售未经备案的进口化妆品12件，货值金额960元。",
-            evidence="询问笔录、网络交易记录截图、涉案物品清单", legal_basis="《化妆品监督管理条例》第六十一条；《中华人民共和国行政处罚法》第三十条",
-            penalty_content="1. 警告；2. 没收涉案化妆品12件。（当事人系未成年人，依法从轻处罚）", performance=PERFORMANCE_WARNING,
+            evidence="询问笔录、网络交易记录截图、涉案物品清单",
+            legal_basis="《化妆品监督管理条例》第六十一条；《中华人民共和国行政处罚法》第三十条",
+            penalty_content="1. 警告；2. 没收涉案化妆品12件。（当事人系未成年人，依法从轻处罚）",
+            performance=PERFORMANCE_WARNING,
             circumstance=Circumstance.LIGHTER,
         )
         return case
     decision = _decide(actor, rng, case, p)
     ctx["decisions"].append((p, decision))
     if target == "published":
-        stages = {CaseStage.DECISION: (), CaseStage.SERVICE: (CaseStage.SERVICE,), CaseStage.EXECUTION: (CaseStage.SERVICE, CaseStage.EXECUTION),
-                  CaseStage.CLOSED: (CaseStage.SERVICE, CaseStage.EXECUTION)}[p.stage_after]
+        stages = {
+            CaseStage.DECISION: (),
+            CaseStage.SERVICE: (CaseStage.SERVICE,),
+            CaseStage.EXECUTION: (CaseStage.SERVICE, CaseStage.EXECUTION),
+            CaseStage.CLOSED: (CaseStage.SERVICE, CaseStage.EXECUTION),
+        }[p.stage_after]
         case = _advance(actor, case, *stages)
         if p.stage_after == CaseStage.CLOSED:
-            case = services.case_close(actor=actor, case=case, outcome=CaseOutcome.PENALTY, closed_on=p.closed_on,
-                                       note="当事人已按期缴纳罚没款（见银行缴款凭证），处罚决定执行完毕，经负责人批准结案。")
+            case = services.case_close(
+                actor=actor,
+                case=case,
+                outcome=CaseOutcome.PENALTY,
+                closed_on=p.closed_on,
+                note="当事人已按期缴纳罚没款（见银行缴款凭证），处罚决定执行完毕，经负责人批准结案。",
+            )
     return case

@@ -47,12 +47,25 @@ class EnforcementConfig(AppConfig):
         from enforcement import selectors
         from enforcement.views import penalty_type_labels
 
-        rows = list(selectors.entity_penalties(entity.uscc).only(*selectors.LIST_FIELDS)[: self.ENTITY_PAGE_PENALTIES + 1])
+        rows = list(
+            selectors.entity_penalties(entity.uscc).only(*selectors.LIST_FIELDS)[: self.ENTITY_PAGE_PENALTIES + 1]
+        )
         penalties = [
             {
-                "id": d.pk, "number": d.number, "violation_type": d.violation_type, "labels": penalty_type_labels(d.penalty_types),
-                "fine_amount": d.fine_amount, "department": d.department.name, "decided_on": d.decided_on, "publicity_ends_on": d.publicity_ends_on,
+                "id": d.pk,
+                "number": d.number,
+                "violation_type": d.violation_type,
+                "labels": penalty_type_labels(d.penalty_types),
+                "fine_amount": d.fine_amount,
+                "department": d.department.name,
+                "decided_on": d.decided_on,
+                "publicity_ends_on": d.publicity_ends_on,
             }
             for d in rows[: self.ENTITY_PAGE_PENALTIES]
         ]
-        return [{"template": "enforcement/_entity_penalties.html", "context": {"penalties": penalties, "more": len(rows) > self.ENTITY_PAGE_PENALTIES}}]
+        return [
+            {
+                "template": "enforcement/_entity_penalties.html",
+                "context": {"penalties": penalties, "more": len(rows) > self.ENTITY_PAGE_PENALTIES},
+            }
+        ]

@@ -50,7 +50,9 @@ def check_may_move(actor, case) -> None:
     if not getattr(actor, "is_authenticated", False):
         return  # a task, an import or a test acting for the platform
     if not may_move_case(actor, case):
-        names = "、".join(case.handler_links.order_by("-is_lead", "inspector__name").values_list("inspector__name", flat=True))
+        names = "、".join(
+            case.handler_links.order_by("-is_lead", "inspector__name").values_list("inspector__name", flat=True)
+        )
         raise ValidationError(f"只有本案的承办人员（{names}）或{case.department.name}的部门负责人可以办理本案")
 
 
@@ -81,10 +83,14 @@ def earliest_decision_day(case) -> dt.date | None:
 def decision_wait_problem(case, *, today: dt.date, decided_on: dt.date) -> str | None:
     """Why no decision may be issued yet on ``case`` (None when it may)."""
     if case.notice_served_on is None:
-        return "尚未登记《行政处罚告知书》的送达日期，不能作出处罚决定（须先告知当事人并给予陈述、申辩和要求听证的期限）"
+        return (
+            "尚未登记《行政处罚告知书》的送达日期，不能作出处罚决定（须先告知当事人并给予陈述、申辩和要求听证的期限）"
+        )
     if case.hearing_requested_on and not case.hearing_record_on:
-        return (f"当事人已于{case.hearing_requested_on}申请听证：须在听证结束、听证笔录归档后方可作出处罚决定"
-                "（《行政处罚法》第六十四条）")
+        return (
+            f"当事人已于{case.hearing_requested_on}申请听证：须在听证结束、听证笔录归档后方可作出处罚决定"
+            "（《行政处罚法》第六十四条）"
+        )
     earliest = earliest_decision_day(case)
     if today >= earliest and decided_on >= earliest:
         return None

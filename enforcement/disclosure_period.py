@@ -69,10 +69,18 @@ def rule_for(department: Department, on: dt.date) -> DisclosureRule:
         if pk in rows:
             return rows[pk]
     if MarketEntity.objects.filter(registration_authority_id__in=lineage).exists():
-        return DisclosureRule(department=department, kind=DisclosureRuleKind.SAMR_ORDER_45, citation=f"{ORDER_45}（登记机关，按市场监督管理部门）",
-                              effective_from=on)
-    return DisclosureRule(department=department, kind=DisclosureRuleKind.NDRC_WINDOW, citation="与信用记录公示期限一致（未设定本部门规则）",
-                          effective_from=on)
+        return DisclosureRule(
+            department=department,
+            kind=DisclosureRuleKind.SAMR_ORDER_45,
+            citation=f"{ORDER_45}（登记机关，按市场监督管理部门）",
+            effective_from=on,
+        )
+    return DisclosureRule(
+        department=department,
+        kind=DisclosureRuleKind.NDRC_WINDOW,
+        citation="与信用记录公示期限一致（未设定本部门规则）",
+        effective_from=on,
+    )
 
 
 def low_fine_threshold(region_code: str, on: dt.date) -> LowFineThreshold | None:
@@ -80,7 +88,8 @@ def low_fine_threshold(region_code: str, on: dt.date) -> LowFineThreshold | None
     region_code = region_code or ""
     prefixes = [region_code[:n] for n in range(2, len(region_code) + 1)]
     rows = LowFineThreshold.objects.filter(region_code__in=prefixes, effective_from__lte=on).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )
     return max(rows, key=lambda r: (len(r.region_code), r.effective_from), default=None)
 
 
@@ -101,14 +110,26 @@ def is_low(penalty_types, fine_amount, threshold: LowFineThreshold | None) -> bo
 _UNSET = object()
 
 
-def disclosure_period(*, rule: DisclosureRule, penalty_types, fine_amount, published_on: dt.date, region_code: str,
-                      restriction_ends_on: dt.date | None, record_ends_on: dt.date | None, threshold=_UNSET) -> Period:
+def disclosure_period(
+    *,
+    rule: DisclosureRule,
+    penalty_types,
+    fine_amount,
+    published_on: dt.date,
+    region_code: str,
+    restriction_ends_on: dt.date | None,
+    record_ends_on: dt.date | None,
+    threshold=_UNSET,
+) -> Period:
     """The end of a summary's disclosure under ``rule`` (see the module docstring)."""
     if rule.kind == DisclosureRuleKind.SAMR_ORDER_45:
         if threshold is _UNSET:
             threshold = low_fine_threshold(region_code, published_on)
         if is_low(penalty_types, fine_amount, threshold):
-            ends, basis = published_on + relativedelta(months=ORDER_45_LOW_MONTHS), f"{ORDER_45}第一款：通报批评或较低数额罚款，公示三个月"
+            ends, basis = (
+                published_on + relativedelta(months=ORDER_45_LOW_MONTHS),
+                f"{ORDER_45}第一款：通报批评或较低数额罚款，公示三个月",
+            )
         else:
             ends, basis = published_on + relativedelta(months=ORDER_45_MONTHS), f"{ORDER_45}第一款：公示三年"
     elif rule.kind == DisclosureRuleKind.FIXED:
@@ -121,21 +142,43 @@ def disclosure_period(*, rule: DisclosureRule, penalty_types, fine_amount, publi
     return Period(ends, basis[:300])
 
 
-def period_for(department: Department, *, penalty_types, fine_amount, published_on: dt.date, restriction_ends_on: dt.date | None,
-               record_ends_on: dt.date | None, rules: dict | None = None) -> Period:
+def period_for(
+    department: Department,
+    *,
+    penalty_types,
+    fine_amount,
+    published_on: dt.date,
+    restriction_ends_on: dt.date | None,
+    record_ends_on: dt.date | None,
+    rules: dict | None = None,
+) -> Period:
     """``disclosure_period`` under the deciding department's rule (rule and threshold cached in ``rules``)."""
     rules = {} if rules is None else rules
     key = (department.pk, published_on)
     if key not in rules:
         rules[key] = (rule_for(department, published_on), low_fine_threshold(department.region_code, published_on))
     rule, threshold = rules[key]
-    return disclosure_period(rule=rule, penalty_types=penalty_types, fine_amount=fine_amount, published_on=published_on,
-                             region_code=department.region_code, restriction_ends_on=restriction_ends_on, record_ends_on=record_ends_on,
-                             threshold=threshold)
+    return disclosure_period(
+        rule=rule,
+        penalty_types=penalty_types,
+        fine_amount=fine_amount,
+        published_on=published_on,
+        region_code=department.region_code,
+        restriction_ends_on=restriction_ends_on,
+        record_ends_on=record_ends_on,
+        threshold=threshold,
+    )
 
 
 # Penalties that run for a term (行政处罚法 第9条); their end keeps the disclosure going (总局令第45号 第十三条第三款).
-TERM_PENALTIES = frozenset({PenaltyType.RESTRICT_BUSINESS, PenaltyType.RESTRICT_PRACTICE, PenaltyType.SUSPEND_LICENCE, PenaltyType.SUSPEND_BUSINESS})
+TERM_PENALTIES = frozenset(
+    {
+        PenaltyType.RESTRICT_BUSINESS,
+        PenaltyType.RESTRICT_PRACTICE,
+        PenaltyType.SUSPEND_LICENCE,
+        PenaltyType.SUSPEND_BUSINESS,
+    }
+)
 
 
 def restriction_problem(penalty_types, restriction_ends_on, decided_on: dt.date) -> str | None:
@@ -160,7 +203,9 @@ def low_fine_threshold_save(*, actor, threshold: LowFineThreshold) -> LowFineThr
     before = audit.snapshot(LowFineThreshold.objects.get(pk=threshold.pk)) if threshold.pk else None
     threshold.full_clean()
     threshold.save()
-    audit.record(actor=actor, action="low_fine_threshold.save", target=threshold, before=before, after=audit.snapshot(threshold))
+    audit.record(
+        actor=actor, action="low_fine_threshold.save", target=threshold, before=before, after=audit.snapshot(threshold)
+    )
     return threshold
 
 

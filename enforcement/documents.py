@@ -26,6 +26,8 @@ from enforcement.models import PenaltyDecision
 
 TITLE = "行政处罚决定书"
 CN_DIGITS = "〇一二三四五六七八九"
+
+
 def chinese_date(day: dt.date) -> str:
     """2026-11-22 → 二〇二六年十一月二十二日 (the form used on official documents)."""
 
@@ -83,21 +85,33 @@ def decision_facts(decision: PenaltyDecision) -> dict:
         "sections": [
             ("一、违法事实", decision.facts),
             ("二、相关证据", decision.evidence),
-            ("三、违法行为类型及处罚依据", "；".join(p for p in (
-                f"违法行为类型：{decision.violation_type}",
-                f"违法依据：{standard.violation_basis}" if standard else "",
-                f"处罚依据：{decision.legal_basis}",
-                f"裁量情节：{decision.get_circumstance_display()}" + (f"（适用裁量基准 {standard.code}）" if standard else ""),
-                f"超出裁量基准的理由：{decision.out_of_range_reason}" if decision.out_of_range_reason else "",
-            ) if p)),
-            ("四、处罚种类和内容", f"处罚种类：{kinds}。{decision.penalty_content}" + (f"（{'，'.join(amounts)}）" if amounts else "")),
+            (
+                "三、违法行为类型及处罚依据",
+                "；".join(
+                    p
+                    for p in (
+                        f"违法行为类型：{decision.violation_type}",
+                        f"违法依据：{standard.violation_basis}" if standard else "",
+                        f"处罚依据：{decision.legal_basis}",
+                        f"裁量情节：{decision.get_circumstance_display()}"
+                        + (f"（适用裁量基准 {standard.code}）" if standard else ""),
+                        f"超出裁量基准的理由：{decision.out_of_range_reason}" if decision.out_of_range_reason else "",
+                    )
+                    if p
+                ),
+            ),
+            (
+                "四、处罚种类和内容",
+                f"处罚种类：{kinds}。{decision.penalty_content}" + (f"（{'，'.join(amounts)}）" if amounts else ""),
+            ),
             ("五、履行方式和期限", decision.performance),
             ("六、救济途径和期限", decision.remedies),
         ],
         "procedure": decision.get_procedure_display(),
         "date": chinese_date(decision.decided_on),
         "state_note": (
-            "" if decision.state == DecisionState.EFFECTIVE
+            ""
+            if decision.state == DecisionState.EFFECTIVE
             else f"注意：本决定已于{decision.revoked_on}{str(decision.get_state_display()).removeprefix('已')}，理由：{decision.revoked_reason}"
         ),
     }
@@ -112,12 +126,23 @@ def decision_pdf(decision: PenaltyDecision) -> bytes:
     heading = ParagraphStyle("decision_h", parent=styles["h3"], fontSize=11.5, leading=19, spaceBefore=6)
     right = ParagraphStyle("decision_right", parent=styles["body"], fontSize=11, leading=19, alignment=2)
     centre = ParagraphStyle("decision_centre", parent=styles["subtitle"], fontSize=11, textColor=colors.black)
-    warning = ParagraphStyle("decision_warning", parent=styles["body"], textColor=colors.HexColor("#ba2121"), fontSize=11, leading=17)
+    warning = ParagraphStyle(
+        "decision_warning", parent=styles["body"], textColor=colors.HexColor("#ba2121"), fontSize=11, leading=17
+    )
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm, topMargin=22 * mm, bottomMargin=22 * mm,
-        title=f"{TITLE} {facts['number']}", author=facts["authority"], subject=facts["number"], creator="综合监管平台", invariant=1,
+        buffer,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=22 * mm,
+        bottomMargin=22 * mm,
+        title=f"{TITLE} {facts['number']}",
+        author=facts["authority"],
+        subject=facts["number"],
+        creator="综合监管平台",
+        invariant=1,
     )
     story = [
         Paragraph(esc(facts["authority"]), styles["title"]),
@@ -130,15 +155,24 @@ def decision_pdf(decision: PenaltyDecision) -> bytes:
     story += [kv_table(facts["party"], doc.width, styles), Spacer(1, 4 * mm), Paragraph(esc(facts["intro"]), body)]
     for title, text in facts["sections"]:
         story.append(Paragraph(esc(title), heading))
-        story += [Paragraph(esc(line), body) for line in str(text).splitlines() if line.strip()] or [Paragraph("（无）", body)]
+        story += [Paragraph(esc(line), body) for line in str(text).splitlines() if line.strip()] or [
+            Paragraph("（无）", body)
+        ]
     # The authority, seal and date sign the document as one block: never split across pages (the
     # date alone on page 2 left page 1 unsigned).
-    story.append(KeepTogether([
-        Spacer(1, 8 * mm),
-        Paragraph(esc(facts["authority"]), right),
-        Paragraph("（印章）", right),
-        Paragraph(esc(facts["date"]), right),
-    ]))
-    story += [Spacer(1, 4 * mm), Paragraph(esc(f"本文书一式两份，一份送达当事人，一份归档。适用程序：{facts['procedure']}。"), styles["small"])]
+    story.append(
+        KeepTogether(
+            [
+                Spacer(1, 8 * mm),
+                Paragraph(esc(facts["authority"]), right),
+                Paragraph("（印章）", right),
+                Paragraph(esc(facts["date"]), right),
+            ]
+        )
+    )
+    story += [
+        Spacer(1, 4 * mm),
+        Paragraph(esc(f"本文书一式两份，一份送达当事人，一份归档。适用程序：{facts['procedure']}。"), styles["small"]),
+    ]
     doc.build(story, canvasmaker=numbered_canvas(f"{TITLE}　{facts['number']}"))
     return buffer.getvalue()

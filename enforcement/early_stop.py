@@ -35,7 +35,9 @@ TRACKING_PREFIX = "TZ"
 def early_stop_problems(disclosure: PenaltyDisclosure, today=None) -> list[str]:
     """Why this disclosure cannot stop early now ([] when an application can be decided on its evidence)."""
     today = today or timezone.localdate()
-    if disclosure.state != DisclosureState.PUBLISHED or (disclosure.publicity_ends_on and disclosure.publicity_ends_on < today):
+    if disclosure.state != DisclosureState.PUBLISHED or (
+        disclosure.publicity_ends_on and disclosure.publicity_ends_on < today
+    ):
         return ["该处罚信息不在公示中"]
     problems = []
     rule = rule_for(disclosure.department, today)
@@ -49,23 +51,47 @@ def early_stop_problems(disclosure: PenaltyDisclosure, today=None) -> list[str]:
     heavy = [str(PenaltyType(k).label) for k in disclosure.penalty_types if k in NON_REPAIRABLE_PENALTIES]
     if heavy:
         problems.append(f"受到{'、'.join(heavy)}处罚的，不得提前停止公示")
-    lists = credit_selectors.active_list_entries(today).filter(entity_id=disclosure.entity_id, list_type__in=[ListType.ABNORMAL, ListType.SERIOUS])
+    lists = credit_selectors.active_list_entries(today).filter(
+        entity_id=disclosure.entity_id, list_type__in=[ListType.ABNORMAL, ListType.SERIOUS]
+    )
     for label in sorted({str(ListType(t).label) for t in lists.values_list("list_type", flat=True)}):
         problems.append(f"当事人仍在{label}中")
-    again = (PenaltyDisclosure.objects.filter(entity_id=disclosure.entity_id, violation_type=disclosure.violation_type, decided_on__gt=disclosure.decided_on)
-             .exclude(pk=disclosure.pk).exclude(state=DisclosureState.WITHDRAWN))
+    again = (
+        PenaltyDisclosure.objects.filter(
+            entity_id=disclosure.entity_id,
+            violation_type=disclosure.violation_type,
+            decided_on__gt=disclosure.decided_on,
+        )
+        .exclude(pk=disclosure.pk)
+        .exclude(state=DisclosureState.WITHDRAWN)
+    )
     if disclosure.entity_id and again.exists():
         problems.append("当事人此后因同一类违法行为再次受到行政处罚")
     return problems
 
 
 @transaction.atomic
-def early_stop_apply(*, actor, disclosure: PenaltyDisclosure, applicant_name: str, contact_phone: str, reason: str, performed: bool,
-                     harm_removed: bool, contact_email: str = "", evidence_files=(), channel: str = "web"):
+def early_stop_apply(
+    *,
+    actor,
+    disclosure: PenaltyDisclosure,
+    applicant_name: str,
+    contact_phone: str,
+    reason: str,
+    performed: bool,
+    harm_removed: bool,
+    contact_email: str = "",
+    evidence_files=(),
+    channel: str = "web",
+):
     """File an application; refused with the exact reasons when it cannot succeed. Returns ``(application, query_code)``."""
     disclosure = PenaltyDisclosure.objects.select_for_update().select_related("department").get(pk=disclosure.pk)
     errors = {}
-    for name, value, label in (("applicant_name", applicant_name, "申请人"), ("contact_phone", contact_phone, "联系电话"), ("reason", reason, "申请理由")):
+    for name, value, label in (
+        ("applicant_name", applicant_name, "申请人"),
+        ("contact_phone", contact_phone, "联系电话"),
+        ("reason", reason, "申请理由"),
+    ):
         if not str(value or "").strip():
             errors[name] = f"{label}为必填项"
     if performed is not True:
@@ -80,9 +106,19 @@ def early_stop_apply(*, actor, disclosure: PenaltyDisclosure, applicant_name: st
         raise ValidationError({"disclosure": "该处罚信息已有待决定的提前停止公示申请"})
     number, code = new_tracking(EarlyStopApplication, TRACKING_PREFIX)
     application = EarlyStopApplication.objects.create(
-        tracking_no=number, query_code_hash=query_code_digest(number, code), applicant_name=applicant_name.strip(), contact_phone=contact_phone.strip(),
-        contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel, disclosure=disclosure, entity_id=disclosure.entity_id,
-        department=disclosure.department, reason=reason.strip(), performed=True, harm_removed=True,
+        tracking_no=number,
+        query_code_hash=query_code_digest(number, code),
+        applicant_name=applicant_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+        filed_at=timezone.now(),
+        channel=channel,
+        disclosure=disclosure,
+        entity_id=disclosure.entity_id,
+        department=disclosure.department,
+        reason=reason.strip(),
+        performed=True,
+        harm_removed=True,
     )
     for upload in evidence_files:
         EarlyStopEvidence.objects.create(application=application, file=upload)
@@ -92,8 +128,13 @@ def early_stop_apply(*, actor, disclosure: PenaltyDisclosure, applicant_name: st
 
 def _snapshot(application) -> dict:
     # Never the contact details (confidential, API.md).
-    return {"tracking_no": application.tracking_no, "disclosure": application.disclosure_id, "state": application.state,
-            "decision_reason": application.decision_reason, "evidence": application.evidence.count()}
+    return {
+        "tracking_no": application.tracking_no,
+        "disclosure": application.disclosure_id,
+        "state": application.state,
+        "decision_reason": application.decision_reason,
+        "evidence": application.evidence.count(),
+    }
 
 
 def _decide(*, actor, application, approve: bool, reason: str):
@@ -102,7 +143,11 @@ def _decide(*, actor, application, approve: bool, reason: str):
         raise ValidationError(f"该申请已{application.get_state_display()}")
     if not str(reason or "").strip():
         raise ValidationError({"reason": "须写明决定理由（不予提前停止公示的，写明理由）"})
-    if getattr(actor, "is_authenticated", False) and not is_platform_admin(actor) and department_of(actor) != application.department:
+    if (
+        getattr(actor, "is_authenticated", False)
+        and not is_platform_admin(actor)
+        and department_of(actor) != application.department
+    ):
         raise ValidationError(f"只有作出处罚决定的{application.department.name}可以作出决定")
     before = _snapshot(application)
     if approve:
@@ -111,13 +156,24 @@ def _decide(*, actor, application, approve: bool, reason: str):
             raise ValidationError({"reason": problems})
         disclosure.state, disclosure.featured = DisclosureState.EARLY_STOPPED, False
         disclosure.save(update_fields=["state", "featured"])
-        audit.record(actor=actor, action="penalty_disclosure.early_stop", target=disclosure, before={"state": DisclosureState.PUBLISHED},
-                     after={"state": disclosure.state, "application": application.tracking_no, "reason": reason.strip()})
+        audit.record(
+            actor=actor,
+            action="penalty_disclosure.early_stop",
+            target=disclosure,
+            before={"state": DisclosureState.PUBLISHED},
+            after={"state": disclosure.state, "application": application.tracking_no, "reason": reason.strip()},
+        )
     application.state = EarlyStopState.APPROVED if approve else EarlyStopState.REFUSED
     application.decided_at, application.decision_reason = timezone.now(), reason.strip()
     application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     application.save(update_fields=["state", "decided_at", "decision_reason", "decided_by"])
-    audit.record(actor=actor, action=f"early_stop.{'approve' if approve else 'refuse'}", target=application, before=before, after=_snapshot(application))
+    audit.record(
+        actor=actor,
+        action=f"early_stop.{'approve' if approve else 'refuse'}",
+        target=application,
+        before=before,
+        after=_snapshot(application),
+    )
     return application
 
 
@@ -135,9 +191,20 @@ def early_stop_refuse(*, actor, application, reason: str):
 
 def early_stop_status(application) -> dict:
     """The application as its filer may see it by number and code (``filing_status`` keys)."""
-    facts = [("处罚决定书文号", application.disclosure.number), ("提交时间", application.filed_at), ("决定部门", application.department.name)]
-    data = {"kind": "提前停止公示申请", "status": application.state, "status_label": application.get_state_display(), "facts": facts}
+    facts = [
+        ("处罚决定书文号", application.disclosure.number),
+        ("提交时间", application.filed_at),
+        ("决定部门", application.department.name),
+    ]
+    data = {
+        "kind": "提前停止公示申请",
+        "status": application.state,
+        "status_label": application.get_state_display(),
+        "facts": facts,
+    }
     if application.state != EarlyStopState.SUBMITTED:
         facts.append(("决定时间", application.decided_at))
-        data["outcome"] = application.get_state_display() + (f"：{application.decision_reason}" if application.decision_reason else "")
+        data["outcome"] = application.get_state_display() + (
+            f"：{application.decision_reason}" if application.decision_reason else ""
+        )
     return data

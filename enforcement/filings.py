@@ -10,9 +10,18 @@ from enforcement.models import Complaint, EarlyStopApplication
 def complaint_status(complaint) -> dict:
     """A complaint as its reporter may see it by number and code: state, deadline, outcome.
     Never the reporter's identity or contacts, never who handled it."""
-    facts = [("类别", complaint.get_kind_display()), ("登记时间", complaint.filed_at), ("被投诉举报对象", complaint.entity_name),
-             ("承办部门", complaint.department.name)]
-    data = {"kind": "投诉举报", "status": complaint.state, "status_label": complaint.get_state_display(), "provisional": complaint.due_provisional}
+    facts = [
+        ("类别", complaint.get_kind_display()),
+        ("登记时间", complaint.filed_at),
+        ("被投诉举报对象", complaint.entity_name),
+        ("承办部门", complaint.department.name),
+    ]
+    data = {
+        "kind": "投诉举报",
+        "status": complaint.state,
+        "status_label": complaint.get_state_display(),
+        "provisional": complaint.due_provisional,
+    }
     if complaint.state == ComplaintState.CLOSED:
         facts.append(("办结时间", complaint.closed_at))
         data["outcome"] = complaint.get_verdict_display() + (f"：{complaint.outcome}" if complaint.outcome else "")

@@ -38,7 +38,11 @@ def party_search(queryset, query: str):
     code = uscc_lib.normalize(query)
     if USCC_PREFIX.match(code):
         low, high = uscc_range(code)
-        by_code = queryset.filter(entity_id=code) if len(code) == 18 else queryset.filter(entity_id__gte=low, entity_id__lt=high)
+        by_code = (
+            queryset.filter(entity_id=code)
+            if len(code) == 18
+            else queryset.filter(entity_id__gte=low, entity_id__lt=high)
+        )
         if by_code.exists():
             return by_code
     name = unicode_name(query)
@@ -67,10 +71,16 @@ class PenaltyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", max_length=100, label=_("当事人名称、统一社会信用代码或其前缀"))
     uscc = USCCFilter(field_name="entity", label=_("统一社会信用代码"))
     department = DepartmentCodeFilter(
-        queryset=penalty_departments, to_field_name="code", label=_("处罚机关"), empty_label=_("全部处罚机关"), help_text=_("部门代码，如 ZZSJ"),
+        queryset=penalty_departments,
+        to_field_name="code",
+        label=_("处罚机关"),
+        empty_label=_("全部处罚机关"),
+        help_text=_("部门代码，如 ZZSJ"),
     )
     year = IntegerFilter(method="filter_year", label=_("决定年度"), min_value=2000, max_value=2100)
-    penalty_type = django_filters.ChoiceFilter(choices=PenaltyType.choices, method="filter_penalty_type", label=_("处罚种类"), empty_label=_("全部处罚种类"))
+    penalty_type = django_filters.ChoiceFilter(
+        choices=PenaltyType.choices, method="filter_penalty_type", label=_("处罚种类"), empty_label=_("全部处罚种类")
+    )
     since = django_filters.DateFilter(method="filter_since", label=_("公示日期不早于（YYYY-MM-DD）"))
 
     class Meta:

@@ -21,7 +21,16 @@ from credit.choices import PenaltyType
 from enforcement import services
 from enforcement.models import DiscretionStandard
 
-__all__ = ["MAX_FILE_BYTES", "ImportFileError", "ParsedFile", "file_format", "parse", "preview", "push", "template_workbook"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "ImportFileError",
+    "ParsedFile",
+    "file_format",
+    "parse",
+    "preview",
+    "push",
+    "template_workbook",
+]
 
 # Column header → field, in template order (services.STANDARD_FIELDS holds the same labels).
 COLUMNS = {label: name for name, label in services.STANDARD_FIELDS.items()}
@@ -29,9 +38,12 @@ HEADER_ALIASES = {
     **{name: name for name in COLUMNS.values()},
     "基准编号": "code",
     "违法行为类型": "violation_type",
-    "从轻罚款下限": "lighter_min", "从轻罚款上限": "lighter_max",
-    "一般罚款下限": "general_min", "一般罚款上限": "general_max",
-    "从重罚款下限": "heavier_min", "从重罚款上限": "heavier_max",
+    "从轻罚款下限": "lighter_min",
+    "从轻罚款上限": "lighter_max",
+    "一般罚款下限": "general_min",
+    "一般罚款上限": "general_max",
+    "从重罚款下限": "heavier_min",
+    "从重罚款上限": "heavier_max",
     "可并处处罚种类": "heavy_penalty_types",
 }
 REQUIRED_COLUMNS = tuple(services.STANDARD_FIELDS[f] for f in services.STANDARD_REQUIRED)
@@ -40,9 +52,12 @@ EXAMPLE_ROW = {
     "违法行为": "销售超过保质期的食品",
     "违法依据": "《中华人民共和国食品安全法》第三十四条第（十）项",
     "处罚依据": "《中华人民共和国食品安全法》第一百二十四条",
-    "从轻下限": "50000", "从轻上限": "80000",
-    "一般下限": "80000", "一般上限": "120000",
-    "从重下限": "120000", "从重上限": "200000",
+    "从轻下限": "50000",
+    "从轻上限": "80000",
+    "一般下限": "80000",
+    "一般上限": "120000",
+    "从重下限": "120000",
+    "从重上限": "200000",
     "从重可并处处罚种类": "吊销许可证件、责令停产停业",
     "生效日期": "2026-01-01",
 }
@@ -51,7 +66,12 @@ EXAMPLE_ROW = {
 def parse(data: bytes, name: str) -> ParsedFile:
     """Rows of an uploaded file, each with its spreadsheet row number (the header is 第1行)."""
     return read_rows(
-        data, name, columns=COLUMNS, aliases=HEADER_ALIASES, required=REQUIRED_COLUMNS, max_rows=services.MAX_STANDARD_ROWS,
+        data,
+        name,
+        columns=COLUMNS,
+        aliases=HEADER_ALIASES,
+        required=REQUIRED_COLUMNS,
+        max_rows=services.MAX_STANDARD_ROWS,
         header_hint="编号、违法行为、违法依据 …",
     )
 
@@ -67,7 +87,9 @@ def preview(parsed: ParsedFile, department) -> Preview:
             label = services.STANDARD_FIELDS.get(p["attr"])
             by_index.setdefault(p["index"], []).append(f"{label}：{p['detail']}" if label else p["detail"])
     existing = set(
-        DiscretionStandard.objects.filter(department=department, code__in={d["code"] for d in cleaned}).values_list("code", "effective_from")
+        DiscretionStandard.objects.filter(department=department, code__in={d["code"] for d in cleaned}).values_list(
+            "code", "effective_from"
+        )
     )
     clean_by_key = iter(cleaned)
     rows = []
@@ -96,6 +118,11 @@ def template_workbook() -> bytes:
         "生效日期": "YYYY-MM-DD，如 2026-01-01",
     }
     return workbook(
-        title="自由裁量基准", columns=COLUMNS, required=REQUIRED_COLUMNS, example=EXAMPLE_ROW, widths=(12, 30, 40, 40, 11, 11, 11, 11, 11, 11, 28, 12),
-        notes=notes, notes_width=100,
+        title="自由裁量基准",
+        columns=COLUMNS,
+        required=REQUIRED_COLUMNS,
+        example=EXAMPLE_ROW,
+        widths=(12, 30, 40, 40, 11, 11, 11, 11, 11, 11, 28, 12),
+        notes=notes,
+        notes_width=100,
     )

@@ -19,9 +19,29 @@ from enforcement.disclosure_period import period_for
 from enforcement.models import PenaltyDecision, PenaltyDisclosure
 from supervision.models import MarketEntity
 
-MIRROR_FIELDS = ("number", "entity_id", "party_name", "violation_type", "facts", "legal_basis", "penalty_types", "penalty_content", "fine_amount",
-                 "confiscation_amount", "decided_on", "publicity_ends_on", "period_basis", "state", "not_public_reason", "publish_due_on",
-                 "published_at", "department_id", "withdrawn_at", "withdraw_reason", "featured")
+MIRROR_FIELDS = (
+    "number",
+    "entity_id",
+    "party_name",
+    "violation_type",
+    "facts",
+    "legal_basis",
+    "penalty_types",
+    "penalty_content",
+    "fine_amount",
+    "confiscation_amount",
+    "decided_on",
+    "publicity_ends_on",
+    "period_basis",
+    "state",
+    "not_public_reason",
+    "publish_due_on",
+    "published_at",
+    "department_id",
+    "withdrawn_at",
+    "withdraw_reason",
+    "featured",
+)
 
 
 def _state(record: CreditRecord) -> tuple[str, str]:
@@ -40,32 +60,64 @@ def mirror_pushed(sender=None, *, department, source_refs, **kwargs) -> int:
     refs = list(source_refs or ())
     if not refs:
         return 0
-    records = list(CreditRecord.objects.filter(department=department, source_ref__in=refs, category=RecordCategory.PENALTY))
-    own = set(PenaltyDecision.objects.filter(department=department, number__in=[r.source_ref for r in records]).values_list("number", flat=True))
+    records = list(
+        CreditRecord.objects.filter(department=department, source_ref__in=refs, category=RecordCategory.PENALTY)
+    )
+    own = set(
+        PenaltyDecision.objects.filter(department=department, number__in=[r.source_ref for r in records]).values_list(
+            "number", flat=True
+        )
+    )
     records = [r for r in records if r.source_ref not in own]
     if not records:
         return 0
     names = dict(MarketEntity.objects.filter(uscc__in={r.entity_id for r in records}).values_list("uscc", "name"))
-    existing = {d.credit_record_id: d for d in PenaltyDisclosure.objects.filter(decision__isnull=True, credit_record__in=records)}
+    existing = {
+        d.credit_record_id: d
+        for d in PenaltyDisclosure.objects.filter(decision__isnull=True, credit_record__in=records)
+    }
     rules, new, changed = {}, [], []
     for r in records:
         published_at = existing[r.pk].published_at if r.pk in existing and existing[r.pk].published_at else r.created_at
-        period = period_for(department, penalty_types=r.penalty_types, fine_amount=r.amount, published_on=timezone.localdate(published_at),
-                            restriction_ends_on=r.restriction_ends_on, record_ends_on=r.publicity_ends_on, rules=rules)
+        period = period_for(
+            department,
+            penalty_types=r.penalty_types,
+            fine_amount=r.amount,
+            published_on=timezone.localdate(published_at),
+            restriction_ends_on=r.restriction_ends_on,
+            record_ends_on=r.publicity_ends_on,
+            rules=rules,
+        )
         state, reason = _state(r)
         withdrawn = state == DisclosureState.WITHDRAWN
         values = {
-            "number": r.source_ref[:64], "entity_id": r.entity_id, "party_name": names.get(r.entity_id, "")[:200], "violation_type": r.title[:300],
-            "facts": r.content, "legal_basis": r.legal_basis, "penalty_types": list(r.penalty_types), "penalty_content": r.title,
-            "fine_amount": r.amount or 0, "confiscation_amount": 0, "decided_on": r.decided_on, "publicity_ends_on": period.ends_on,
-            "period_basis": period.basis, "state": state, "not_public_reason": reason, "publish_due_on": r.decided_on,
-            "published_at": published_at if state != DisclosureState.NOT_PUBLIC else None, "department_id": department.pk,
-            "withdrawn_at": timezone.now() if withdrawn else None, "withdraw_reason": (r.state_reason or "推送部门已撤销该记录")[:500] if withdrawn else "",
+            "number": r.source_ref[:64],
+            "entity_id": r.entity_id,
+            "party_name": names.get(r.entity_id, "")[:200],
+            "violation_type": r.title[:300],
+            "facts": r.content,
+            "legal_basis": r.legal_basis,
+            "penalty_types": list(r.penalty_types),
+            "penalty_content": r.title,
+            "fine_amount": r.amount or 0,
+            "confiscation_amount": 0,
+            "decided_on": r.decided_on,
+            "publicity_ends_on": period.ends_on,
+            "period_basis": period.basis,
+            "state": state,
+            "not_public_reason": reason,
+            "publish_due_on": r.decided_on,
+            "published_at": published_at if state != DisclosureState.NOT_PUBLIC else None,
+            "department_id": department.pk,
+            "withdrawn_at": timezone.now() if withdrawn else None,
+            "withdraw_reason": (r.state_reason or "推送部门已撤销该记录")[:500] if withdrawn else "",
             "featured": False,
         }
         if r.pk in existing:
             row = existing[r.pk]
-            if row.state == DisclosureState.EARLY_STOPPED and not withdrawn:  # an early stop decided here holds against a resend
+            if (
+                row.state == DisclosureState.EARLY_STOPPED and not withdrawn
+            ):  # an early stop decided here holds against a resend
                 values.update(state=row.state)
             if row.featured and state == DisclosureState.PUBLISHED:
                 values.update(featured=True)

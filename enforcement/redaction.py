@@ -12,7 +12,14 @@ MASK = "＊＊＊"
 
 # Officials type with a Chinese IME: full-width digits, letters and signs are folded to ASCII first,
 # so "４１０１…" is caught like "4101…".
-_FOLD = {**{0xFF10 + i: 0x30 + i for i in range(10)}, 0xFF38: ord("X"), 0xFF58: ord("x"), 0xFF0B: ord("+"), 0xFF0D: ord("-"), 0x3000: ord(" ")}
+_FOLD = {
+    **{0xFF10 + i: 0x30 + i for i in range(10)},
+    0xFF38: ord("X"),
+    0xFF58: ord("x"),
+    0xFF0B: ord("+"),
+    0xFF0D: ord("-"),
+    0x3000: ord(" "),
+}
 _SEP = r"[-\s‐-―]?"  # a space, dash or hyphen between digit groups
 # 18-digit resident ID (GB 11643) and the old 15-digit form; groups may be separated (6-8-4).
 _ID_CARD = re.compile(
@@ -22,7 +29,9 @@ _ID_CARD_15 = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{7}(?:0[1-9]|1[0-2])(?:0[1-9]|
 # Mobile numbers: 11 digits from 13–19, any grouping (3-4-4, 4-3-4 …), with an optional +86 / 0086.
 _MOBILE = re.compile(rf"(?<![0-9A-Za-z])(?:(?:\+|00)?86{_SEP}|[(（]\+?86[)）]\s?)?1[3-9](?:{_SEP}\d){{9}}(?!\d)")
 # Landlines: area code 0xx(x) (optionally in brackets) and a 7–8 digit number, e.g. 0371-6788 1234.
-_LANDLINE = re.compile(r"(?<![0-9A-Za-z])(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-\s]?)[2-9]\d{2,3}[-\s]?\d{4}(?:[-转]\d{1,5})?(?!\d)")
+_LANDLINE = re.compile(
+    r"(?<![0-9A-Za-z])(?:[(（]0\d{2,3}[)）]\s?|0\d{2,3}[-\s]?)[2-9]\d{2,3}[-\s]?\d{4}(?:[-转]\d{1,5})?(?!\d)"
+)
 # Bank cards and accounts: runs of 12–30 digits, possibly grouped by spaces or dashes (amounts and
 # dates are shorter, so they stay readable).
 _DIGIT_RUN = re.compile(rf"(?<![0-9A-Za-z.])\d(?:{_SEP}\d){{11,29}}(?![0-9A-Za-z])")
@@ -38,7 +47,9 @@ _HOME_SHAPE = re.compile(
 _NUMBER_LABELS = r"身份证(?:号码?)?|公民身份号码|证件号码?|联系电话|联系方式|电话|手机(?:号码?)?|微信号?|QQ号?|(?:银行)?(?:账号|帐号|账户|帐户|卡号)|开户行"
 _ADDRESS_LABELS = r"(?:家庭|户籍|居住|现)?住址|家住|现住|现居住?|暂住|居住地|居住于|户籍地|住所地|住在"
 _HEALTH_LABELS = r"病历|病情|诊断(?:为|结果)?|健康状况|病史|患有|确诊|体检结果"
-_LABELLED = re.compile(rf"({_NUMBER_LABELS}|{_ADDRESS_LABELS}|{_HEALTH_LABELS})(\s*[:：为是]?\s*)([^，。；;,\n（）()、]{{2,60}})")
+_LABELLED = re.compile(
+    rf"({_NUMBER_LABELS}|{_ADDRESS_LABELS}|{_HEALTH_LABELS})(\s*[:：为是]?\s*)([^，。；;,\n（）()、]{{2,60}})"
+)
 _NUMBER_LABEL = re.compile(rf"^(?:{_NUMBER_LABELS})$")
 
 

@@ -19,16 +19,63 @@ from enforcement.models import PenaltyDisclosure
 
 # DOMAIN §5: the fields of a published summary (plus the 曝光台 note and the withdrawal reason).
 PUBLIC_DISCLOSURE_FIELDS = (
-    "id", "number", "entity", "party_name", "legal_representative", "violation_type", "facts", "legal_basis", "penalty_types",
-    "penalty_content", "fine_amount", "confiscation_amount", "decided_on", "publicity_ends_on", "period_basis", "published_at", "state",
-    "withdrawn_at", "withdraw_reason", "featured", "featured_note", "featured_at", "department",
-    "department__name", "department__uscc", "department__code",
+    "id",
+    "number",
+    "entity",
+    "party_name",
+    "legal_representative",
+    "violation_type",
+    "facts",
+    "legal_basis",
+    "penalty_types",
+    "penalty_content",
+    "fine_amount",
+    "confiscation_amount",
+    "decided_on",
+    "publicity_ends_on",
+    "period_basis",
+    "published_at",
+    "state",
+    "withdrawn_at",
+    "withdraw_reason",
+    "featured",
+    "featured_note",
+    "featured_at",
+    "department",
+    "department__name",
+    "department__uscc",
+    "department__code",
 )
 # A withdrawn summary keeps only what says what was withdrawn and why (never its facts).
-WITHDRAWN_FIELDS = ("id", "number", "entity", "party_name", "decided_on", "state", "withdrawn_at", "withdraw_reason", "department",
-                    "department__name", "department__uscc", "department__code")
-LIST_FIELDS = ("id", "number", "entity", "party_name", "violation_type", "penalty_types", "fine_amount", "confiscation_amount", "decided_on",
-               "publicity_ends_on", "department", "department__name", "department__code")
+WITHDRAWN_FIELDS = (
+    "id",
+    "number",
+    "entity",
+    "party_name",
+    "decided_on",
+    "state",
+    "withdrawn_at",
+    "withdraw_reason",
+    "department",
+    "department__name",
+    "department__uscc",
+    "department__code",
+)
+LIST_FIELDS = (
+    "id",
+    "number",
+    "entity",
+    "party_name",
+    "violation_type",
+    "penalty_types",
+    "fine_amount",
+    "confiscation_amount",
+    "decided_on",
+    "publicity_ends_on",
+    "department",
+    "department__name",
+    "department__code",
+)
 
 
 def public_penalties() -> QuerySet:

@@ -88,14 +88,20 @@ def penalty_detail(request, pk: int):
     if disclosure is None:
         raise PublicHttp404("未找到该行政处罚公示信息")
     withdrawn = disclosure.state == DisclosureState.WITHDRAWN
-    context = {"d": disclosure, "withdrawn": withdrawn, "type_labels": [] if withdrawn else penalty_type_labels(disclosure.penalty_types)}
+    context = {
+        "d": disclosure,
+        "withdrawn": withdrawn,
+        "type_labels": [] if withdrawn else penalty_type_labels(disclosure.penalty_types),
+    }
     return render(request, "enforcement/penalty_detail.html", context)
 
 
 def exposure(request):
     """曝光台: typical cases chosen by officials, with their 评析."""
 
-    page = Paginator(selectors.exposure_cases(), EXPOSURE_PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
+    page = Paginator(selectors.exposure_cases(), EXPOSURE_PAGE_SIZE, allow_empty_first_page=True).get_page(
+        request.GET.get("page")
+    )
     for d in page:
         d.type_labels = penalty_type_labels(d.penalty_types)
     return render(request, "enforcement/exposure.html", {"page": page})
@@ -115,7 +121,6 @@ def exposure(request):
 def complaint_new(request):
     """File a complaint or report (投诉举报) without an account; the success page shows the number and code."""
 
-
     if request.method == "POST":
         if (limited := _throttled(request)) is not None:
             return limited
@@ -124,16 +129,30 @@ def complaint_new(request):
             data = form.cleaned_data
             try:
                 complaint, code = services.complaint_file(
-                    actor="public:web", entity_name=data["entity_name"], content=data["content"], kind=data["kind"], channel="web",
-                    entity_uscc=data["entity_uscc"], reporter_name=data["reporter_name"], contact_phone=data["contact_phone"],
-                    contact_email=data["contact_email"], whistleblower=data["whistleblower"], attachments=data["attachments"],
+                    actor="public:web",
+                    entity_name=data["entity_name"],
+                    content=data["content"],
+                    kind=data["kind"],
+                    channel="web",
+                    entity_uscc=data["entity_uscc"],
+                    reporter_name=data["reporter_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    whistleblower=data["whistleblower"],
+                    attachments=data["attachments"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"department": None})
             else:
                 # Post/Redirect/Get (issue 12 §6): a refresh of the answer files nothing (core.filing_done).
-                return done_redirect(request, kind="complaint", to="complaint-done", pk=complaint.pk, query_code=code,
-                                     attachment_count=len(data["attachments"]))
+                return done_redirect(
+                    request,
+                    kind="complaint",
+                    to="complaint-done",
+                    pk=complaint.pk,
+                    query_code=code,
+                    attachment_count=len(data["attachments"]),
+                )
     else:
         form = ComplaintForm(initial={"entity_uscc": request.GET.get("uscc", "")[:40]})
     return render(request, "enforcement/complaint_form.html", {"form": form})
@@ -147,7 +166,11 @@ def complaint_done(request):
     if (payload := done_pop(request, "complaint")) is None:
         return shown_once(request, title="投诉举报已提交")
     complaint = Complaint.objects.select_related("department").get(pk=payload["pk"])
-    context = {"complaint": complaint, "query_code": payload["query_code"], "attachment_count": payload.get("attachment_count", 0)}
+    context = {
+        "complaint": complaint,
+        "query_code": payload["query_code"],
+        "attachment_count": payload.get("attachment_count", 0),
+    }
     return render(request, "enforcement/complaint_done.html", context)
 
 

@@ -25,7 +25,9 @@ def throttled(request):
     if throttle.allow_request(request, None):
         return None
     wait = max(int(throttle.wait() or 1), 1)
-    response = render(request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429)
+    response = render(
+        request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429
+    )
     response["Retry-After"] = str(wait)
     return response
 
@@ -33,13 +35,22 @@ def throttled(request):
 class EarlyStopForm(FilingContactMixin):
     contact_email = forms.EmailField(label="电子邮箱", required=False, help_text="选填，保密，不予公开")
     evidence = EvidenceField(
-        label="证明材料", required=False,
+        label="证明材料",
+        required=False,
         help_text=f"已履行处罚决定（缴款凭证等）、消除危害后果和不良影响（整改报告等）的证明：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
     )
     performed = forms.BooleanField(label="已经自觉履行行政处罚决定中规定的义务", required=False)
     harm_removed = forms.BooleanField(label="已经主动消除危害后果和不良影响", required=False)
 
-    field_order = ["applicant_name", "contact_phone", "contact_email", "reason", "evidence", "performed", "harm_removed"]
+    field_order = [
+        "applicant_name",
+        "contact_phone",
+        "contact_email",
+        "reason",
+        "evidence",
+        "performed",
+        "harm_removed",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,9 +72,16 @@ def early_stop_new(request, pk: int):
             data = form.cleaned_data
             try:
                 application, code = early_stop.early_stop_apply(
-                    actor="public:web", disclosure=disclosure, applicant_name=data["applicant_name"], contact_phone=data["contact_phone"],
-                    contact_email=data["contact_email"], reason=data["reason"], performed=data["performed"] is True,
-                    harm_removed=data["harm_removed"] is True, evidence_files=data["evidence"], channel="web",
+                    actor="public:web",
+                    disclosure=disclosure,
+                    applicant_name=data["applicant_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    reason=data["reason"],
+                    performed=data["performed"] is True,
+                    harm_removed=data["harm_removed"] is True,
+                    evidence_files=data["evidence"],
+                    channel="web",
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"disclosure": None})
@@ -74,7 +92,12 @@ def early_stop_new(request, pk: int):
     else:
         form = EarlyStopForm()
         problems = early_stop.early_stop_problems(disclosure)
-    context = {"form": form, "d": disclosure, "problems": problems, "type_labels": penalty_type_labels(disclosure.penalty_types)}
+    context = {
+        "form": form,
+        "d": disclosure,
+        "problems": problems,
+        "type_labels": penalty_type_labels(disclosure.penalty_types),
+    }
     return render(request, "enforcement/early_stop_form.html", context)
 
 
@@ -83,7 +106,11 @@ def early_stop_done(request):
     """The receipt: number and query code, once (a reload shows the number only)."""
 
     receipt = request.session.get(SESSION_KEY) or {}
-    application = EarlyStopApplication.objects.select_related("disclosure", "department").filter(tracking_no=receipt.get("tracking_no") or "").first()
+    application = (
+        EarlyStopApplication.objects.select_related("disclosure", "department")
+        .filter(tracking_no=receipt.get("tracking_no") or "")
+        .first()
+    )
     if application is None:
         raise PublicHttp404("没有可显示的申请回执，请凭受理编号和查询码查询办理进度")
     code = receipt.pop("query_code", None)

@@ -26,8 +26,15 @@ class InspectionsConfig(AppConfig):
             selectors.public_results()
             .filter(task__entity=entity.uscc)
             .only(
-                "categories", "findings", "inspected_on", "out_of_window_reason", "published_at", "task__plan__name", "task__plan_id",
-                "department__name", "task__entity_id",
+                "categories",
+                "findings",
+                "inspected_on",
+                "out_of_window_reason",
+                "published_at",
+                "task__plan__name",
+                "task__plan_id",
+                "department__name",
+                "task__entity_id",
             )
             .order_by("-published_at", "-id")[: self.ENTITY_PAGE_RESULTS]
         )
@@ -47,7 +54,12 @@ class InspectionsConfig(AppConfig):
         ]
         results.extend(self._pushed_results(entity))
         results.sort(key=lambda r: r["inspected_on"], reverse=True)
-        return [{"template": "inspections/_entity_results.html", "context": {"results": results[: self.ENTITY_PAGE_RESULTS]}}]
+        return [
+            {
+                "template": "inspections/_entity_results.html",
+                "context": {"results": results[: self.ENTITY_PAGE_RESULTS]},
+            }
+        ]
 
     def _pushed_results(self, entity) -> list[dict]:
         """Issue 12 §7: results other departments' systems pushed as 抽查检查结果 records are public
@@ -59,15 +71,22 @@ class InspectionsConfig(AppConfig):
         from inspections.models import InspectionResult
 
         records = (
-            public_records().filter(entity_id=entity.uscc, category="inspection_result")
+            public_records()
+            .filter(entity_id=entity.uscc, category="inspection_result")
             .filter(~Exists(InspectionResult.objects.filter(credit_record=OuterRef("pk"))))
             .only("source_ref", "title", "content", "decided_on", "publicity_ends_on", "department__name")
             .order_by("-decided_on", "-id")[: self.ENTITY_PAGE_RESULTS]
         )
         return [
             {
-                "record_id": r.pk, "source_ref": r.source_ref, "plan_name": r.title, "department": r.department.name, "labels": [],
-                "findings": r.content, "inspected_on": r.decided_on, "publicity_ends_on": r.publicity_ends_on,
+                "record_id": r.pk,
+                "source_ref": r.source_ref,
+                "plan_name": r.title,
+                "department": r.department.name,
+                "labels": [],
+                "findings": r.content,
+                "inspected_on": r.decided_on,
+                "publicity_ends_on": r.publicity_ends_on,
             }
             for r in records
         ]

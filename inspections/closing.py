@@ -26,14 +26,18 @@ UNFINISHED_TASK_STATES = (TaskState.ASSIGNED, TaskState.UNSTAFFED)
 def plans_close(*, actor, today: dt.date | None = None) -> list[int]:
     """Move every open plan whose window ended before ``today`` to 已完成; returns their ids."""
     today = today or timezone.localdate()
-    due = InspectionPlan.objects.select_for_update(skip_locked=True).filter(state__in=OPEN_PLAN_STATES, ends_on__lt=today)
+    due = InspectionPlan.objects.select_for_update(skip_locked=True).filter(
+        state__in=OPEN_PLAN_STATES, ends_on__lt=today
+    )
     closing = list(due.values_list("pk", flat=True))
     if not closing:
         return []
     InspectionPlan.objects.filter(pk__in=closing, state__in=OPEN_PLAN_STATES).update(state=PlanState.COMPLETED)
     overdue = InspectionTask.objects.filter(overdue_task_q(), plan_id__in=closing).count()
     audit.record(
-        actor=actor, action="inspection_plan.close", target=("inspections.inspectionplan", f"close:{today:%Y-%m-%d}"),
+        actor=actor,
+        action="inspection_plan.close",
+        target=("inspections.inspectionplan", f"close:{today:%Y-%m-%d}"),
         target_label=f"检查期间已结束的抽查计划 {len(closing)} 个转为已完成，未完成的检查任务 {overdue} 个列为逾期",
         after={"plans": sorted(closing), "overdue_tasks": overdue, "today": today},
     )

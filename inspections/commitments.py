@@ -59,15 +59,24 @@ def open_commitment(plan: InspectionPlan):
 
 
 @transaction.atomic
-def plan_approve(*, actor, plan: InspectionPlan, public_value_source: str = "", public_value_date: dt.date | None = None) -> DrawCommitment:
+def plan_approve(
+    *, actor, plan: InspectionPlan, public_value_source: str = "", public_value_date: dt.date | None = None
+) -> DrawCommitment:
     """审批 with the v2 commitment, in one transaction: the plan is published with its commitment."""
     plan = services.plan_approve(actor=actor, plan=plan)
-    return draw_commit(actor=actor, plan=plan, public_value_source=public_value_source, public_value_date=public_value_date)
+    return draw_commit(
+        actor=actor, plan=plan, public_value_source=public_value_source, public_value_date=public_value_date
+    )
 
 
 @transaction.atomic
 def draw_commit(
-    *, actor, plan: InspectionPlan, public_value_source: str = "", public_value_date: dt.date | None = None, reason: str = ""
+    *,
+    actor,
+    plan: InspectionPlan,
+    public_value_source: str = "",
+    public_value_date: dt.date | None = None,
+    reason: str = "",
 ) -> DrawCommitment:
     """Fix a secret seed share and publish the commitment and the named future public value."""
     plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
@@ -94,17 +103,33 @@ def draw_commit(
         pending.save(update_fields=["withdrawn"])
     share = draw_algo.new_seed()
     commitment = DrawCommitment.objects.create(
-        plan=plan, seed_share=share, seed_share_sha256=draw_algo.share_commitment(share), population=population.decode("ascii"),
-        population_sha256=draw_algo.population_hash(population), population_size=len(rows), public_value_source=source[:300],
-        public_value_date=public_value_date, reason=reason.strip(), committed_at=timezone.now(),
+        plan=plan,
+        seed_share=share,
+        seed_share_sha256=draw_algo.share_commitment(share),
+        population=population.decode("ascii"),
+        population_sha256=draw_algo.population_hash(population),
+        population_size=len(rows),
+        public_value_source=source[:300],
+        public_value_date=public_value_date,
+        reason=reason.strip(),
+        committed_at=timezone.now(),
         committed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     # The share itself stays out of the audit trail (it is secret until an auditor asks for it).
     audit.record(
-        actor=actor, action="draw.commit", target=commitment,
-        after={"plan": plan.pk, "seed_share_sha256": commitment.seed_share_sha256, "population_sha256": commitment.population_sha256,
-               "population_size": commitment.population_size, "public_value_source": source, "public_value_date": public_value_date,
-               "reason": commitment.reason, "withdrawn": pending.pk if pending else None},
+        actor=actor,
+        action="draw.commit",
+        target=commitment,
+        after={
+            "plan": plan.pk,
+            "seed_share_sha256": commitment.seed_share_sha256,
+            "population_sha256": commitment.population_sha256,
+            "population_size": commitment.population_size,
+            "public_value_source": source,
+            "public_value_date": public_value_date,
+            "reason": commitment.reason,
+            "withdrawn": pending.pk if pending else None,
+        },
     )
     return commitment
 
@@ -129,7 +154,9 @@ def reveal_check(*, actor, plan: InspectionPlan, public_value: str) -> tuple:
     if actor.pk in services.plan_drafters(plan):
         raise ValidationError("计划起草人不能录入公开随机数：须由另一名工作人员录入（两人规则）")  # DOMAIN §4
     if timezone.localdate() < commitment.public_value_date:
-        raise ValidationError({"public_value": f"公开随机数定于 {commitment.public_value_date:%Y年%m月%d日} 产生，不能提前录入"})
+        raise ValidationError(
+            {"public_value": f"公开随机数定于 {commitment.public_value_date:%Y年%m月%d日} 产生，不能提前录入"}
+        )
     value = (public_value or "").strip()
     if not value:
         raise ValidationError({"public_value": "请按承诺时公布的来源和格式录入公开随机数"})
@@ -158,9 +185,24 @@ def commitment_reveal(*, actor, plan: InspectionPlan, public_value: str) -> Draw
     committed = {line.split(",", 1)[0] for line in commitment.population.splitlines()}
     in_scope = _scope_codes(plan)
     return services.record_draw(
-        actor=actor, plan=plan, previous=previous, algorithm=draw_algo.ALGORITHM_V2, seed=seed, population=population, outcome=outcome,
-        coverage=coverage, reason=commitment.reason, commitment=commitment,
-        audit_after={"commitment": commitment.pk, "seed_share_sha256": commitment.seed_share_sha256, "public_value": value,
-                     "public_value_source": commitment.public_value_source,
-                     "roster_since_commitment": {"left_scope": len(committed - in_scope), "joined_scope": len(in_scope - committed)}},
+        actor=actor,
+        plan=plan,
+        previous=previous,
+        algorithm=draw_algo.ALGORITHM_V2,
+        seed=seed,
+        population=population,
+        outcome=outcome,
+        coverage=coverage,
+        reason=commitment.reason,
+        commitment=commitment,
+        audit_after={
+            "commitment": commitment.pk,
+            "seed_share_sha256": commitment.seed_share_sha256,
+            "public_value": value,
+            "public_value_source": commitment.public_value_source,
+            "roster_since_commitment": {
+                "left_scope": len(committed - in_scope),
+                "joined_scope": len(in_scope - committed),
+            },
+        },
     )

@@ -39,7 +39,9 @@ def plan_items(plan) -> tuple[list, list]:
     """``(sampled, key)``: the plan's items drawn at the plan's ratios, and those under 重点监管
     (full coverage, never sampled), each in catalogue order."""
     items = list(
-        PlanItem.objects.filter(plan=plan).select_related("item_version__item", "department").order_by("item_version__item__catalogue_code", "pk")
+        PlanItem.objects.filter(plan=plan)
+        .select_related("item_version__item", "department")
+        .order_by("item_version__item__catalogue_code", "pk")
     )
     return [i for i in items if not i.item_version.is_key], [i for i in items if i.item_version.is_key]
 
@@ -62,7 +64,9 @@ def key_coverage(plan_key_items: list, where: str, params: list) -> bytes:
         for item in plan_key_items:
             types = entity_types_of(item.item_version)
             extra, extra_params = (" AND e.entity_type = ANY(%s)", [list(types)]) if types else ("", [])
-            cursor.execute(f"SELECT e.uscc FROM supervision_marketentity e WHERE {where}{extra}", [*params, *extra_params])  # noqa: S608
+            cursor.execute(
+                f"SELECT e.uscc FROM supervision_marketentity e WHERE {where}{extra}", [*params, *extra_params]
+            )
             code = item.item_version.item.catalogue_code
             rows.extend((uscc, code) for (uscc,) in cursor.fetchall())
     return draw_algo.coverage_file(rows)

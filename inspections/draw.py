@@ -115,7 +115,14 @@ def strata_counts(population: bytes, ratios: dict) -> list:
     counts = []
     for stratum in sorted(sizes):
         ratio = Decimal(str(ratios.get(stratum, 0)))
-        counts.append({"stratum": stratum, "size": sizes[stratum], "ratio": str(ratio), "selected": min(take(ratio, sizes[stratum]), sizes[stratum])})
+        counts.append(
+            {
+                "stratum": stratum,
+                "size": sizes[stratum],
+                "ratio": str(ratio),
+                "selected": min(take(ratio, sizes[stratum]), sizes[stratum]),
+            }
+        )
     return counts
 
 
@@ -144,11 +151,13 @@ def draw(seed_hex: str, population: bytes, ratios: dict) -> DrawOutcome:
         k = min(take(ratio, len(ranked)), len(ranked))
         chosen = heapq.nsmallest(k, ranked) if k < len(ranked) // 4 else sorted(ranked)[:k]
         outcome.strata.append({"stratum": stratum, "size": len(ranked), "ratio": str(ratio), "selected": k})
-        outcome.selected.extend((code, stratum, rank, hexdigest) for rank, (hexdigest, code) in enumerate(chosen, start=1))
+        outcome.selected.extend(
+            (code, stratum, rank, hexdigest) for rank, (hexdigest, code) in enumerate(chosen, start=1)
+        )
     return outcome
 
 
-VERIFY_SNIPPET = '''import csv, hashlib, hmac, math
+VERIFY_SNIPPET = """import csv, hashlib, hmac, math
 from decimal import Decimal
 
 seed = "<64 位十六进制随机种子>"
@@ -164,10 +173,10 @@ for stratum, ranked in sorted(strata.items()):
     k = math.ceil(ratios[stratum] * len(ranked))
     for mac, uscc in sorted(ranked)[:k]:
         print(stratum, uscc)
-'''
+"""
 
 # v2: the auditor's check (the seed share and the population file come with inspections:read).
-VERIFY_SNIPPET_V2 = '''import hashlib, hmac, math
+VERIFY_SNIPPET_V2 = """import hashlib, hmac, math
 from decimal import Decimal
 
 share = "<64 位十六进制种子份额>"
@@ -187,4 +196,4 @@ for stratum, ranked in sorted(strata.items()):
     k = math.ceil(ratios[stratum] * len(ranked))
     for mac, uscc in sorted(ranked)[:k]:
         print(stratum, uscc)
-'''
+"""

@@ -31,7 +31,9 @@ class FieldLoginForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].label = "用户名"
-        self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"})
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "autocomplete": "username", "spellcheck": "false"}
+        )
         self.fields["username"].error_messages["required"] = "请输入用户名"
         self.fields["password"].label = "密码"
         self.fields["password"].error_messages["required"] = "请输入密码"
@@ -64,12 +66,18 @@ class EvidenceField(forms.FileField):
                 raise ValidationError("请上传现场证据", code="required")
             return []
         if len(files) > EVIDENCE_MAX_FILES:
-            raise ValidationError(f"现场证据最多 {EVIDENCE_MAX_FILES} 个文件，本次选择了 {len(files)} 个", code="too_many")
+            raise ValidationError(
+                f"现场证据最多 {EVIDENCE_MAX_FILES} 个文件，本次选择了 {len(files)} 个", code="too_many"
+            )
         errors = []
         for upload in files:
             name = upload.name or "（未命名）"
             if upload.size > EVIDENCE_MAX_BYTES:
-                errors.append(ValidationError(f"“{name}”超过 10 MB（{upload.size / 1024 / 1024:.1f} MB），请压缩后重新上传", code="too_big"))
+                errors.append(
+                    ValidationError(
+                        f"“{name}”超过 10 MB（{upload.size / 1024 / 1024:.1f} MB），请压缩后重新上传", code="too_big"
+                    )
+                )
             elif evidence_kind(upload) is None:
                 errors.append(ValidationError(f"“{name}”不是 JPG、PNG 照片或 PDF 文件，请重新选择", code="bad_type"))
         if errors:

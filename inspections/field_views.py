@@ -82,10 +82,15 @@ def task_list(request, inspector):
     tasks = (
         selectors.inspector_tasks(inspector)
         .select_related("entity")
-        .annotate(my_department_id=Subquery(mine.values("department_id")[:1]), my_confirmed_at=Subquery(mine.values("confirmed_at")[:1]))
+        .annotate(
+            my_department_id=Subquery(mine.values("department_id")[:1]),
+            my_confirmed_at=Subquery(mine.values("confirmed_at")[:1]),
+        )
     )
     result = InspectionResult.objects.filter(task=OuterRef("pk"), department=OuterRef("my_department_id"))
-    tasks = tasks.annotate(my_result_state=Subquery(result.values("state")[:1]), my_result_by=Subquery(result.values("submitted_by")[:1]))
+    tasks = tasks.annotate(
+        my_result_state=Subquery(result.values("state")[:1]), my_result_by=Subquery(result.values("submitted_by")[:1])
+    )
     today = timezone.localdate()
     pending, entered = [], []
     for task in tasks:
@@ -104,15 +109,26 @@ def _checklist(task, department) -> tuple[list[dict], list[PlanItem]]:
     other departments' items (one visit covers every department's items: 进一次门、查多项事). A task
     carries only the items that apply to its entity (issue 12 §5)."""
     plan_items = list(
-        PlanItem.objects.filter(tasks=task).select_related("item_version__item", "department")
+        PlanItem.objects.filter(tasks=task)
+        .select_related("item_version__item", "department")
         .order_by("department__code", "item_version__item__catalogue_code")
     )
     mine = [p for p in plan_items if p.department_id == department.pk]
     others = [p for p in plan_items if p.department_id != department.pk]
     rows = {}
-    for row in InspectionChecklist.objects.filter(item_id__in=[p.item_version.item_id for p in mine], department=department).order_by("code"):
+    for row in InspectionChecklist.objects.filter(
+        item_id__in=[p.item_version.item_id for p in mine], department=department
+    ).order_by("code"):
         rows.setdefault(row.item_id, []).append(row)
-    checklist = [{"plan_item": p, "version": p.item_version, "item": p.item_version.item, "rows": rows.get(p.item_version.item_id, [])} for p in mine]
+    checklist = [
+        {
+            "plan_item": p,
+            "version": p.item_version,
+            "item": p.item_version.item,
+            "rows": rows.get(p.item_version.item_id, []),
+        }
+        for p in mine
+    ]
     return checklist, others
 
 
@@ -123,21 +139,31 @@ def _follow_ups(result: InspectionResult) -> list[dict]:
     # services.result_submit names its proposals after the result.
     proposal = ListProposal.objects.filter(source_ref=f"抽查结果 #{result.pk}", list_type=ListType.ABNORMAL).first()
     if proposal is not None:
-        items.append({
-            "kind": "abnormal", "title": "拟列入经营异常名录",
-            "text": f"已提出列入经营异常名录的建议（事由：{proposal.get_ground_display()}），{proposal.get_state_display()}，由本部门承办人员确认。",
-        })
+        items.append(
+            {
+                "kind": "abnormal",
+                "title": "拟列入经营异常名录",
+                "text": f"已提出列入经营异常名录的建议（事由：{proposal.get_ground_display()}），{proposal.get_state_display()}，由本部门承办人员确认。",
+            }
+        )
     order = CorrectionOrder.objects.filter(result=result).first()
     if order is not None:
         due = order.due_on
-        items.append({
-            "kind": "correction", "title": "责令改正",
-            "text": f"已责令限期改正：改正期限至 {due.year}年{due.month}月{due.day}日（{order.get_state_display()}）；逾期未改正的，列入经营异常名录。",
-        })
+        items.append(
+            {
+                "kind": "correction",
+                "title": "责令改正",
+                "text": f"已责令限期改正：改正期限至 {due.year}年{due.month}月{due.day}日（{order.get_state_display()}）；逾期未改正的，列入经营异常名录。",
+            }
+        )
     if result.needs_case:
-        items.append({"kind": "case", "title": "建议立案", "text": "发现问题待后续处理：已标记建议立案查处，转执法部门办理。"})
+        items.append(
+            {"kind": "case", "title": "建议立案", "text": "发现问题待后续处理：已标记建议立案查处，转执法部门办理。"}
+        )
     if ResultCategory.OBSTRUCTION in categories:
-        items.append({"kind": "publish", "title": "依法公示", "text": "不配合检查情节严重：将随检查结果依法向社会公示。"})
+        items.append(
+            {"kind": "publish", "title": "依法公示", "text": "不配合检查情节严重：将随检查结果依法向社会公示。"}
+        )
     return items
 
 
@@ -160,16 +186,27 @@ def _task_context(request, inspector, task):
         team.append({"member": member, "is_me": member.pk == me.pk, "status": status, "has_result": result is not None})
     checklist, other_items = _checklist(task, me.department)
     context = {
-        "inspector": inspector, "task": task, "entity": task.entity, "me": me, "team": team, "checklist": checklist, "other_items": other_items,
-        "checklist_count": sum(len(entry["rows"]) or 1 for entry in checklist), "result": my_result, "today": timezone.localdate(),
+        "inspector": inspector,
+        "task": task,
+        "entity": task.entity,
+        "me": me,
+        "team": team,
+        "checklist": checklist,
+        "other_items": other_items,
+        "checklist_count": sum(len(entry["rows"]) or 1 for entry in checklist),
+        "result": my_result,
+        "today": timezone.localdate(),
         "max_files": EVIDENCE_MAX_FILES,
     }
     if my_result is not None:
         is_submitter = my_result.submitted_by_id == request.user.pk
         by = my_result.submitted_by
         context.update(
-            follow_ups=_follow_ups(my_result), evidence=list(my_result.evidence.all()), is_submitter=is_submitter,
-            submitter_name=names.get(my_result.submitted_by_id) or (by.get_full_name() or by.get_username() if by else ""),
+            follow_ups=_follow_ups(my_result),
+            evidence=list(my_result.evidence.all()),
+            is_submitter=is_submitter,
+            submitter_name=names.get(my_result.submitted_by_id)
+            or (by.get_full_name() or by.get_username() if by else ""),
             can_confirm=not is_submitter and me.confirmed_at is None,
         )
     return context
@@ -179,7 +216,9 @@ def _task_context(request, inspector, task):
 @require_http_methods(["GET", "POST"])
 def task_detail(request, inspector, pk):
     """A task: entity, team, checklist, and my department's result (the form, or what was entered)."""
-    task = get_object_or_404(selectors.inspector_tasks(inspector).select_related("entity", "plan__lead_department"), pk=pk)
+    task = get_object_or_404(
+        selectors.inspector_tasks(inspector).select_related("entity", "plan__lead_department"), pk=pk
+    )
     context = _task_context(request, inspector, task)
     me = context["me"]
     form = None
@@ -190,8 +229,14 @@ def task_detail(request, inspector, pk):
                 data = form.cleaned_data
                 try:
                     services.result_submit(
-                        actor=request.user, task=task, department=me.department, categories=data["categories"], findings=data["findings"],
-                        inspected_on=data["inspected_on"], evidence_files=data["evidence"], out_of_window_reason=data["out_of_window_reason"],
+                        actor=request.user,
+                        task=task,
+                        department=me.department,
+                        categories=data["categories"],
+                        findings=data["findings"],
+                        inspected_on=data["inspected_on"],
+                        evidence_files=data["evidence"],
+                        out_of_window_reason=data["out_of_window_reason"],
                     )
                 except ValidationError as exc:
                     apply_service_errors(form, exc)

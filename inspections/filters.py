@@ -53,7 +53,9 @@ class IntegerFilter(django_filters.NumberFilter):
 def plan_departments(request=None):
     """Departments that lead or join a public plan: the choices of the ``department`` filter."""
     leads = InspectionPlan.objects.filter(lead_department_id=OuterRef("pk"), state__in=PUBLIC_PLAN_STATES)
-    joins = InspectionPlan.departments.through.objects.filter(department_id=OuterRef("pk"), inspectionplan__state__in=PUBLIC_PLAN_STATES)
+    joins = InspectionPlan.departments.through.objects.filter(
+        department_id=OuterRef("pk"), inspectionplan__state__in=PUBLIC_PLAN_STATES
+    )
     return Department.objects.filter(Q(Exists(leads)) | Q(Exists(joins))).order_by("code")
 
 
@@ -80,7 +82,9 @@ class InspectionPlanFilter(django_filters.FilterSet):
         fields = ["year", "department"]
 
     def filter_department(self, queryset, name, value):
-        joined = InspectionPlan.departments.through.objects.filter(inspectionplan_id=OuterRef("pk"), department_id=value.pk)
+        joined = InspectionPlan.departments.through.objects.filter(
+            inspectionplan_id=OuterRef("pk"), department_id=value.pk
+        )
         return queryset.filter(Q(lead_department_id=value.pk) | Q(Exists(joined)))
 
 

@@ -49,7 +49,11 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
 def plannable_items():
     """Items with a version that is a random-inspection or a key-supervision item (DOMAIN §4)."""
     versions = SupervisionItemVersion.objects.filter(Q(is_random=True) | Q(is_key=True)).values("item_id")
-    return SupervisionItem.objects.filter(pk__in=versions).select_related("department").order_by("department__code", "catalogue_code")
+    return (
+        SupervisionItem.objects.filter(pk__in=versions)
+        .select_related("department")
+        .order_by("department__code", "catalogue_code")
+    )
 
 
 class InspectionPlanForm(NoModelValidationMixin, forms.ModelForm):
@@ -128,15 +132,25 @@ class CommitForm(forms.Form):
     """审批 (and a v2 redraw): the named public random value that does not exist yet (DOMAIN §4)."""
 
     public_value_date = forms.DateField(
-        label=_("公开随机数公布日期"), widget=AdminDateWidget, help_text=_("须晚于今天；该日期之前不能录入公开随机数。默认为下一个“双色球”开奖日。")
+        label=_("公开随机数公布日期"),
+        widget=AdminDateWidget,
+        help_text=_("须晚于今天；该日期之前不能录入公开随机数。默认为下一个“双色球”开奖日。"),
     )
     public_value_source = forms.CharField(
-        label=_("公开随机数来源"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text=_("留空即为：所填日期开奖的中国福利彩票“双色球”开奖号码，按开奖公告顺序的 6 个红球和 1 个蓝球，两位数字，以空格分隔。"
-                    "也可填写其他事先指定、届时公开产生的随机数及其录入格式。"),
+        label=_("公开随机数来源"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_(
+            "留空即为：所填日期开奖的中国福利彩票“双色球”开奖号码，按开奖公告顺序的 6 个红球和 1 个蓝球，两位数字，以空格分隔。"
+            "也可填写其他事先指定、届时公开产生的随机数及其录入格式。"
+        ),
     )
     reason = forms.CharField(
-        label=_("重新摇号理由"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        label=_("重新摇号理由"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
         help_text=_("已摇号或已有待录入的承诺时必填；原承诺和摇号记录保留并公开。"),
     )
 
@@ -149,7 +163,9 @@ class RevealForm(forms.Form):
     """录入公开随机数: by an official other than the plan's drafter (two-person rule)."""
 
     public_value = forms.CharField(
-        label=_("公开随机数"), max_length=300, help_text=_("按承诺时公布的来源和格式，照公告原文录入；摇号种子 = HMAC-SHA256(种子份额, 公开随机数)。")
+        label=_("公开随机数"),
+        max_length=300,
+        help_text=_("按承诺时公布的来源和格式，照公告原文录入；摇号种子 = HMAC-SHA256(种子份额, 公开随机数)。"),
     )
 
 
@@ -187,18 +203,32 @@ class ResultEntryForm(NoModelValidationMixin, forms.ModelForm):
     department_fixed = None
     actor = None
 
-    task = TaskChoiceField(label=_("检查任务"), queryset=InspectionTask.objects.none(), help_text=_("本部门在检查组中、尚未录入本部门结果的任务"))
+    task = TaskChoiceField(
+        label=_("检查任务"),
+        queryset=InspectionTask.objects.none(),
+        help_text=_("本部门在检查组中、尚未录入本部门结果的任务"),
+    )
     department = forms.ModelChoiceField(label=_("检查部门"), queryset=Department.objects.filter(active=True))
-    categories = forms.MultipleChoiceField(label=_("检查结果"), choices=ResultCategory.choices, widget=forms.CheckboxSelectMultiple)
+    categories = forms.MultipleChoiceField(
+        label=_("检查结果"), choices=ResultCategory.choices, widget=forms.CheckboxSelectMultiple
+    )
     findings = forms.CharField(
-        label=_("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 4, "cols": 80}), help_text=_("发现问题或异常情况时必填")
+        label=_("检查情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        help_text=_("发现问题或异常情况时必填"),
     )
     inspected_on = forms.DateField(label=_("检查日期"), widget=AdminDateWidget)
     out_of_window_reason = forms.CharField(
-        label=_("超出计划检查期间的原因"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        label=_("超出计划检查期间的原因"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
         help_text=_("检查日期在计划检查期间之外时必填，原因将随检查结果公示"),
     )
-    evidence = EvidenceField(label=_("现场证据"), required=False, help_text=_("照片（JPG、PNG）或 PDF，最多 10 个，每个不超过 10 MB"))
+    evidence = EvidenceField(
+        label=_("现场证据"), required=False, help_text=_("照片（JPG、PNG）或 PDF，最多 10 个，每个不超过 10 MB")
+    )
 
     class Meta:
         model = InspectionResult

@@ -22,7 +22,11 @@ from inspections.choices import (
 from supervision.choices import EntityStatus, EntityType
 from supervision.models import Department, Inspector, SupervisionItemVersion
 
-RATIO = {"max_digits": 5, "decimal_places": 4, "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))]}
+RATIO = {
+    "max_digits": 5,
+    "decimal_places": 4,
+    "validators": [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+}
 
 
 class InspectionPlan(models.Model):
@@ -30,15 +34,30 @@ class InspectionPlan(models.Model):
 
     name = models.CharField(_("计划名称"), max_length=200)
     year = models.PositiveSmallIntegerField(_("年度"))
-    lead_department = models.ForeignKey(Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_plans")
-    departments = models.ManyToManyField(Department, verbose_name=_("参与部门"), related_name="joint_plans", blank=True,
-                                         help_text=_("部门联合抽查时的其他参与部门（牵头部门不必重复选择）"))
+    lead_department = models.ForeignKey(
+        Department, verbose_name=_("牵头部门"), on_delete=models.PROTECT, related_name="led_plans"
+    )
+    departments = models.ManyToManyField(
+        Department,
+        verbose_name=_("参与部门"),
+        related_name="joint_plans",
+        blank=True,
+        help_text=_("部门联合抽查时的其他参与部门（牵头部门不必重复选择）"),
+    )
     description = models.TextField(_("计划说明"), blank=True)
     scope_region = models.CharField(_("范围：行政区划（前缀）"), max_length=6, blank=True)
     scope_industry = models.CharField(_("范围：行业代码（前缀）"), max_length=5, blank=True)
-    scope_entity_types = ArrayField(models.CharField(max_length=32, choices=EntityType.choices), verbose_name=_("范围：主体类型"), default=list, blank=True)
+    scope_entity_types = ArrayField(
+        models.CharField(max_length=32, choices=EntityType.choices),
+        verbose_name=_("范围：主体类型"),
+        default=list,
+        blank=True,
+    )
     scope_statuses = ArrayField(
-        models.CharField(max_length=16, choices=EntityStatus.choices), verbose_name=_("范围：登记状态"), default=list, blank=True,
+        models.CharField(max_length=16, choices=EntityStatus.choices),
+        verbose_name=_("范围：登记状态"),
+        default=list,
+        blank=True,
         help_text=_("留空即仅“存续（在营）”"),
     )
     ratio_a = models.DecimalField(_("A类抽查比例"), default=DEFAULT_RATIOS["A"], **RATIO)
@@ -46,14 +65,30 @@ class InspectionPlan(models.Model):
     ratio_c = models.DecimalField(_("C类抽查比例"), default=DEFAULT_RATIOS["C"], **RATIO)
     ratio_d = models.DecimalField(_("D类抽查比例"), default=DEFAULT_RATIOS["D"], **RATIO)
     is_public_info_check = models.BooleanField(_("公示信息抽查"), default=False, help_text=_("总体抽查比例不低于3%"))
-    min_team_size = models.PositiveSmallIntegerField(_("每部门最少检查人员数"), default=MIN_TEAM_SIZE, validators=[MinValueValidator(MIN_TEAM_SIZE)])
+    min_team_size = models.PositiveSmallIntegerField(
+        _("每部门最少检查人员数"), default=MIN_TEAM_SIZE, validators=[MinValueValidator(MIN_TEAM_SIZE)]
+    )
     starts_on = models.DateField(_("检查开始日期"))
     ends_on = models.DateField(_("检查结束日期"))
     state = models.CharField(_("状态"), max_length=16, choices=PlanState.choices, default=PlanState.DRAFT)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     # The drafter (two-person rule, DOMAIN §4): neither approves nor enters a v2 draw's public value.
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -81,7 +116,9 @@ class PlanItem(models.Model):
     """An item of a plan, in the version that applies (a task always cites the version it used)."""
 
     plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.CASCADE, related_name="items")
-    item_version = models.ForeignKey(SupervisionItemVersion, verbose_name=_("监管事项（版本）"), on_delete=models.PROTECT, related_name="+")
+    item_version = models.ForeignKey(
+        SupervisionItemVersion, verbose_name=_("监管事项（版本）"), on_delete=models.PROTECT, related_name="+"
+    )
     department = models.ForeignKey(Department, verbose_name=_("实施部门"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -102,7 +139,9 @@ class DrawCommitment(models.Model):
     exist yet. The draw seed is HMAC-SHA256(seed share, public value) once a second official enters
     the value. The seed share and the population file (strata = risk classes) are never public."""
 
-    plan = models.ForeignKey(InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="commitments")
+    plan = models.ForeignKey(
+        InspectionPlan, verbose_name=_("抽查计划"), on_delete=models.PROTECT, related_name="commitments"
+    )
     seed_share = models.CharField(_("种子份额（保密）"), max_length=64, editable=False)
     seed_share_sha256 = models.CharField(_("种子份额承诺值（SHA-256）"), max_length=64)
     population = models.TextField(_("承诺的抽取名录（内部）"), editable=False)
@@ -112,11 +151,23 @@ class DrawCommitment(models.Model):
     public_value_date = models.DateField(_("公开随机数公布日期"), help_text=_("该日期之前不能录入公开随机数"))
     public_value = models.CharField(_("公开随机数"), max_length=300, blank=True)
     public_value_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     public_value_at = models.DateTimeField(_("录入时间"), null=True, blank=True)
     reason = models.CharField(_("重新摇号理由"), max_length=300, blank=True)
-    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("承诺人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承诺人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     committed_at = models.DateTimeField(_("承诺公布时间"))
     withdrawn = models.BooleanField(_("已被新的承诺取代（未摇号）"), default=False)
 
@@ -147,7 +198,14 @@ class Draw(models.Model):
     strata = models.JSONField(_("分层情况"), default=list)
     key_supervision = models.BooleanField(_("重点监管全覆盖"), default=False)
     reason = models.CharField(_("摇号（重新摇号）理由"), max_length=300, blank=True)
-    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("摇号人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("摇号人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     drawn_at = models.DateTimeField(_("摇号时间"))
     superseded = models.BooleanField(_("已被重新摇号取代"), default=False)
     # Key supervision (DOMAIN §4, issue 12 §5): a deterministic addition to the random selection, not
@@ -156,7 +214,9 @@ class Draw(models.Model):
     key_coverage_sha256 = models.CharField(_("重点监管全覆盖名单哈希"), max_length=64, blank=True)
     key_coverage_size = models.PositiveIntegerField(_("重点监管全覆盖主体数"), default=0)
     # hmac-sha256-v2 only: the commitment published at approval; ``seed`` is then the derived seed.
-    commitment = models.OneToOneField(DrawCommitment, verbose_name=_("摇号承诺"), null=True, blank=True, on_delete=models.PROTECT, related_name="draw")
+    commitment = models.OneToOneField(
+        DrawCommitment, verbose_name=_("摇号承诺"), null=True, blank=True, on_delete=models.PROTECT, related_name="draw"
+    )
 
     class Meta:
         verbose_name = _("随机摇号")
@@ -215,7 +275,9 @@ class TeamMember(models.Model):
     """An inspector drawn onto a task's team for one department (verifiable: HMAC rank recorded)."""
 
     task = models.ForeignKey(InspectionTask, verbose_name=_("检查任务"), on_delete=models.CASCADE, related_name="team")
-    inspector = models.ForeignKey(Inspector, verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="team_memberships")
+    inspector = models.ForeignKey(
+        Inspector, verbose_name=_("执法检查人员"), on_delete=models.PROTECT, related_name="team_memberships"
+    )
     department = models.ForeignKey(Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="+")
     digest = models.CharField(_("HMAC 值"), max_length=64)
     repeat_reason = models.CharField(_("连续检查同一主体的原因"), max_length=300, blank=True)
@@ -234,25 +296,50 @@ class TeamMember(models.Model):
 class InspectionResult(models.Model):
     """One department's result of a task (each department enters and publishes its own)."""
 
-    task = models.ForeignKey(InspectionTask, verbose_name=_("检查任务"), on_delete=models.PROTECT, related_name="results")
-    department = models.ForeignKey(Department, verbose_name=_("检查部门"), on_delete=models.PROTECT, related_name="inspection_results")
+    task = models.ForeignKey(
+        InspectionTask, verbose_name=_("检查任务"), on_delete=models.PROTECT, related_name="results"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("检查部门"), on_delete=models.PROTECT, related_name="inspection_results"
+    )
     categories = ArrayField(models.CharField(max_length=32, choices=ResultCategory.choices), verbose_name=_("检查结果"))
     findings = models.TextField(_("检查情况"), blank=True)
     inspected_on = models.DateField(_("检查日期"))
     # Issue 12 §5: a result dated outside the plan's window needs a reason, published with the result.
     out_of_window_reason = models.CharField(_("超出计划检查期间的原因"), max_length=500, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("录入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     submitted_at = models.DateTimeField(_("录入时间"))
     state = models.CharField(_("状态"), max_length=16, choices=ResultState.choices, default=ResultState.SUBMITTED)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审核人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     approved_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     publish_due_on = models.DateField(_("公示期限"))
     publish_due_provisional = models.BooleanField(_("公示期限暂定"), default=False)
     published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
     credit_record = models.ForeignKey(
-        "credit.CreditRecord", verbose_name=_("形成的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "credit.CreditRecord",
+        verbose_name=_("形成的信用记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    needs_case = models.BooleanField(_("建议立案查处"), default=False, help_text=_("发现问题待后续处理：供执法部门立案"))
+    needs_case = models.BooleanField(
+        _("建议立案查处"), default=False, help_text=_("发现问题待后续处理：供执法部门立案")
+    )
 
     class Meta:
         verbose_name = _("检查结果")
@@ -275,7 +362,9 @@ class InspectionResult(models.Model):
 class ResultEvidence(models.Model):
     """A photo or file taken on site for a result."""
 
-    result = models.ForeignKey(InspectionResult, verbose_name=_("检查结果"), on_delete=models.CASCADE, related_name="evidence")
+    result = models.ForeignKey(
+        InspectionResult, verbose_name=_("检查结果"), on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(_("证据材料"), upload_to="inspections/%Y/%m/")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -290,7 +379,9 @@ class ResultEvidence(models.Model):
 class CorrectionOrder(models.Model):
     """责令改正 with a deadline (未按规定公示 → order correction, then list if not corrected)."""
 
-    result = models.OneToOneField(InspectionResult, verbose_name=_("检查结果"), on_delete=models.PROTECT, related_name="correction")
+    result = models.OneToOneField(
+        InspectionResult, verbose_name=_("检查结果"), on_delete=models.PROTECT, related_name="correction"
+    )
     entity = entity_key("correction_orders")
     department = models.ForeignKey(Department, verbose_name=_("责令部门"), on_delete=models.PROTECT, related_name="+")
     due_on = models.DateField(_("改正期限"))

@@ -95,7 +95,9 @@ class CorrectionOverdue(WarningRule):
         self.marked_overdue, self.raised_proposals = len(overdue), len(proposals)
         if overdue or proposals:
             audit.record(
-                actor="task:risk_scan", action="correction.overdue", target=("inspections.correctionorder", f"overdue:{today:%Y-%m-%d}"),
+                actor="task:risk_scan",
+                action="correction.overdue",
+                target=("inspections.correctionorder", f"overdue:{today:%Y-%m-%d}"),
                 target_label=f"责令改正逾期 {len(overdue)} 件，提出列入经营异常名录建议 {len(proposals)} 条",
                 after={"overdue": overdue, "list_proposals": proposals},
             )

@@ -30,14 +30,20 @@ COMMITMENT_SECRETS = ("seed_share", "population")
 def public_draws(plan: InspectionPlan) -> QuerySet:
     """Every draw of a public plan, newest first, redraws included (the old one stays visible)."""
     return (
-        Draw.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).select_related("commitment")
-        .defer("population", "key_coverage", *(f"commitment__{f}" for f in COMMITMENT_SECRETS)).order_by("-drawn_at", "-id")
+        Draw.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES)
+        .select_related("commitment")
+        .defer("population", "key_coverage", *(f"commitment__{f}" for f in COMMITMENT_SECRETS))
+        .order_by("-drawn_at", "-id")
     )
 
 
 def public_commitments(plan: InspectionPlan) -> QuerySet:
     """The v2 commitments of a public plan, newest first, without the seed share or the population file."""
-    return DrawCommitment.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES).defer(*COMMITMENT_SECRETS).order_by("-committed_at", "-id")
+    return (
+        DrawCommitment.objects.filter(plan=plan, plan__state__in=PUBLIC_PLAN_STATES)
+        .defer(*COMMITMENT_SECRETS)
+        .order_by("-committed_at", "-id")
+    )
 
 
 def public_selection(draw: Draw) -> QuerySet:
@@ -53,8 +59,11 @@ def public_results() -> QuerySet:
 def inspector_tasks(inspector) -> QuerySet:
     """Tasks on whose team this inspector is (the field pages)."""
     return (
-        InspectionTask.objects.filter(team__inspector=inspector).exclude(state=TaskState.UNSTAFFED)
-        .select_related("plan").distinct().order_by("due_on", "entity")
+        InspectionTask.objects.filter(team__inspector=inspector)
+        .exclude(state=TaskState.UNSTAFFED)
+        .select_related("plan")
+        .distinct()
+        .order_by("due_on", "entity")
     )
 
 

@@ -48,8 +48,22 @@ from supervision.services import item_version_on
 # --- plans --------------------------------------------------------------------------------------
 
 PLAN_FIELDS = (
-    "name", "year", "lead_department", "description", "scope_region", "scope_industry", "scope_entity_types", "scope_statuses",
-    "ratio_a", "ratio_b", "ratio_c", "ratio_d", "is_public_info_check", "min_team_size", "starts_on", "ends_on",
+    "name",
+    "year",
+    "lead_department",
+    "description",
+    "scope_region",
+    "scope_industry",
+    "scope_entity_types",
+    "scope_statuses",
+    "ratio_a",
+    "ratio_b",
+    "ratio_c",
+    "ratio_d",
+    "is_public_info_check",
+    "min_team_size",
+    "starts_on",
+    "ends_on",
 )
 
 
@@ -71,7 +85,13 @@ def plan_save(*, actor, plan: InspectionPlan | None = None, departments=None, **
     plan.save()
     if departments is not None:
         plan.departments.set([d for d in departments if d.pk != plan.lead_department_id])
-    audit.record(actor=actor, action=f"inspection_plan.{'create' if creating else 'update'}", target=plan, before=before, after=audit.snapshot(plan))
+    audit.record(
+        actor=actor,
+        action=f"inspection_plan.{'create' if creating else 'update'}",
+        target=plan,
+        before=before,
+        after=audit.snapshot(plan),
+    )
     return plan
 
 
@@ -88,9 +108,16 @@ def plan_item_add(*, actor, plan: InspectionPlan, item: SupervisionItem) -> Plan
     departments = {d.pk for d in plan.all_departments()}
     if item.department_id not in departments:
         raise ValidationError({"item": f"事项“{item.name}”的实施部门{item.department}不是本计划的牵头或参与部门"})
-    plan_item, created = PlanItem.objects.get_or_create(plan=plan, item_version=version, defaults={"department": item.department})
+    plan_item, created = PlanItem.objects.get_or_create(
+        plan=plan, item_version=version, defaults={"department": item.department}
+    )
     if created:
-        audit.record(actor=actor, action="inspection_plan.add_item", target=plan, after={"item_version": version.pk, "item": str(item)})
+        audit.record(
+            actor=actor,
+            action="inspection_plan.add_item",
+            target=plan,
+            after={"item_version": version.pk, "item": str(item)},
+        )
     return plan_item
 
 
@@ -125,7 +152,9 @@ DRAFT_ACTIONS = ("inspection_plan.create", "inspection_plan.update", "inspection
 def plan_drafters(plan: InspectionPlan) -> dict:
     """``{user id: first time}`` of the officials who drafted the plan: ``created_by`` and whoever
     created, changed or added items to the draft (the audit trail)."""
-    events = AuditEvent.objects.filter(action__in=DRAFT_ACTIONS, target_type=InspectionPlan._meta.label_lower, target_id=str(plan.pk))
+    events = AuditEvent.objects.filter(
+        action__in=DRAFT_ACTIONS, target_type=InspectionPlan._meta.label_lower, target_id=str(plan.pk)
+    )
     drafters = {}
     for user_id, at in events.exclude(actor_user_id=None).order_by("pk").values_list("actor_user_id", "occurred_at"):
         drafters.setdefault(user_id, at)
@@ -193,7 +222,9 @@ def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None 
             raise ValidationError("已有检查结果录入，不能重新摇号")
     if DrawCommitment.objects.filter(plan=plan).exists():
         # A v2 plan: the platform may not draw its own seed (issue 11 §4); every draw of it is v2.
-        raise ValidationError("本计划采用 hmac-sha256-v2 摇号：须公布摇号承诺，待公开随机数公布后由起草人以外的工作人员录入并摇号")
+        raise ValidationError(
+            "本计划采用 hmac-sha256-v2 摇号：须公布摇号承诺，待公开随机数公布后由起草人以外的工作人员录入并摇号"
+        )
     rows = population_rows(plan)
     coverage = key_coverage(plan)
     if not rows and not coverage:
@@ -203,8 +234,16 @@ def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None 
     outcome = draw_algo.draw(seed, population, plan.ratios())
     check_public_info_floor(plan, outcome.strata)
     return record_draw(
-        actor=actor, plan=plan, previous=previous, algorithm=draw_algo.ALGORITHM, seed=seed, population=population, outcome=outcome,
-        coverage=coverage, reason=reason, audit_after={"seed": seed},
+        actor=actor,
+        plan=plan,
+        previous=previous,
+        algorithm=draw_algo.ALGORITHM,
+        seed=seed,
+        population=population,
+        outcome=outcome,
+        coverage=coverage,
+        reason=reason,
+        audit_after={"seed": seed},
     )
 
 
@@ -224,7 +263,17 @@ def check_public_info_floor(plan: InspectionPlan, strata: list) -> None:
 
 
 def record_draw(
-    *, actor, plan, previous, algorithm: str, seed: str, population: bytes, outcome, coverage: bytes, reason: str, audit_after: dict,
+    *,
+    actor,
+    plan,
+    previous,
+    algorithm: str,
+    seed: str,
+    population: bytes,
+    outcome,
+    coverage: bytes,
+    reason: str,
+    audit_after: dict,
     commitment=None,
 ) -> Draw:
     """Store a computed draw (v1 or v2) and its key coverage: supersede the previous one, create one
@@ -236,32 +285,67 @@ def record_draw(
         previous.superseded = True
         previous.save(update_fields=["superseded"])
     record = Draw.objects.create(
-        plan=plan, algorithm=algorithm, seed=seed, population_sha256=outcome.population_sha256, population=population.decode("ascii"),
-        population_size=sum(s["size"] for s in outcome.strata), strata=outcome.strata, reason=reason.strip(),
-        drawn_at=timezone.now(), drawn_by=actor if getattr(actor, "is_authenticated", False) else None, commitment=commitment,
-        key_supervision=bool(key), key_coverage=coverage.decode("ascii"), key_coverage_sha256=draw_algo.population_hash(coverage) if key else "",
+        plan=plan,
+        algorithm=algorithm,
+        seed=seed,
+        population_sha256=outcome.population_sha256,
+        population=population.decode("ascii"),
+        population_size=sum(s["size"] for s in outcome.strata),
+        strata=outcome.strata,
+        reason=reason.strip(),
+        drawn_at=timezone.now(),
+        drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+        commitment=commitment,
+        key_supervision=bool(key),
+        key_coverage=coverage.decode("ascii"),
+        key_coverage_sha256=draw_algo.population_hash(coverage) if key else "",
         key_coverage_size=len(draw_algo.parse_coverage(coverage)),
     )
     DrawSelection.objects.bulk_create(
-        [DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac) for code, stratum, rank, mac in outcome.selected],
+        [
+            DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac)
+            for code, stratum, rank, mac in outcome.selected
+        ],
         batch_size=5000,
     )
     selected = [code for code, *_ in outcome.selected]
     items = coverage_rules.task_items(selected=selected, coverage=coverage, sampled=sampled, key=key)
     drawn = set(selected)
     tasks = InspectionTask.objects.bulk_create(
-        [InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on, drawn=code in drawn) for code in sorted(items)], batch_size=5000
+        [
+            InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on, drawn=code in drawn)
+            for code in sorted(items)
+        ],
+        batch_size=5000,
     )
     through = InspectionTask.items.through
-    through.objects.bulk_create([through(inspectiontask_id=t.pk, planitem_id=i.pk) for t in tasks for i in items[t.entity_id]], batch_size=5000)
-    report = assign_teams(plan=plan, draw=record, tasks=tasks, departments_of={code: {i.department_id for i in its} for code, its in items.items()})
+    through.objects.bulk_create(
+        [through(inspectiontask_id=t.pk, planitem_id=i.pk) for t in tasks for i in items[t.entity_id]], batch_size=5000
+    )
+    report = assign_teams(
+        plan=plan,
+        draw=record,
+        tasks=tasks,
+        departments_of={code: {i.department_id for i in its} for code, its in items.items()},
+    )
     plan.state = PlanState.DRAWN
     plan.save(update_fields=["state"])
     audit.record(
-        actor=actor, action="draw.run" if previous is None else "draw.redraw", target=record,
-        after={**audit_after, "algorithm": algorithm, "population_sha256": record.population_sha256, "strata": outcome.strata,
-               "key_coverage_sha256": record.key_coverage_sha256, "key_coverage_size": record.key_coverage_size, "tasks": len(tasks),
-               "reason": record.reason, "unstaffed": report["unstaffed"], "superseded": previous.pk if previous else None},
+        actor=actor,
+        action="draw.run" if previous is None else "draw.redraw",
+        target=record,
+        after={
+            **audit_after,
+            "algorithm": algorithm,
+            "population_sha256": record.population_sha256,
+            "strata": outcome.strata,
+            "key_coverage_sha256": record.key_coverage_sha256,
+            "key_coverage_size": record.key_coverage_size,
+            "tasks": len(tasks),
+            "reason": record.reason,
+            "unstaffed": report["unstaffed"],
+            "superseded": previous.pk if previous else None,
+        },
     )
     return record
 
@@ -270,7 +354,10 @@ def eligible_inspectors(plan: InspectionPlan) -> dict:
     """Per department: active inspectors whose certificate is valid on every inspection date."""
     by_department = defaultdict(list)
     qs = Inspector.objects.filter(
-        active=True, department__in=plan.all_departments(), certificate_valid_from__lte=plan.starts_on, certificate_valid_to__gte=plan.ends_on
+        active=True,
+        department__in=plan.all_departments(),
+        certificate_valid_from__lte=plan.starts_on,
+        certificate_valid_to__gte=plan.ends_on,
     ).order_by("certificate_no")
     for inspector in qs:
         by_department[inspector.department_id].append(inspector)
@@ -288,13 +375,17 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
     pool = eligible_inspectors(plan)
     codes = [t.entity_id for t in tasks]
     conflicts = set(
-        InspectorConflict.objects.filter(entity_uscc__in=codes, inspector__department__in=departments).values_list("inspector_id", "entity_uscc")
+        InspectorConflict.objects.filter(entity_uscc__in=codes, inspector__department__in=departments).values_list(
+            "inspector_id", "entity_uscc"
+        )
     )
     previous = defaultdict(set)
     last_task = {}
     for member in (
-        TeamMember.objects.filter(task__entity__in=codes, task__draw__superseded=False).exclude(task__plan=plan)
-        .values("task__entity", "task_id", "task__plan__starts_on", "inspector_id").order_by("task__plan__starts_on", "task_id")
+        TeamMember.objects.filter(task__entity__in=codes, task__draw__superseded=False)
+        .exclude(task__plan=plan)
+        .values("task__entity", "task_id", "task__plan__starts_on", "inspector_id")
+        .order_by("task__plan__starts_on", "task_id")
     ):
         code = member["task__entity"]
         if last_task.get(code) != member["task_id"]:
@@ -316,11 +407,17 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
         for department in departments:
             if departments_of is not None and department.pk not in departments_of.get(code, ()):
                 continue
-            eligible = [i for i in pools[department.pk] if i[0] not in conflicted[code]] if conflicted[code] else pools[department.pk]
+            eligible = (
+                [i for i in pools[department.pk] if i[0] not in conflicted[code]]
+                if conflicted[code]
+                else pools[department.pk]
+            )
             fresh = [i for i in eligible if i[0] not in previous[code]] if previous[code] else eligible
             n = plan.min_team_size
             if len(eligible) < n:
-                reasons.append(f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）")
+                reasons.append(
+                    f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）"
+                )
                 continue
             # Fresh inspectors first; only the shortfall comes from the entity's previous team.
             chosen = _lowest(fresh, n, load, prefix)
@@ -328,12 +425,17 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
             if len(chosen) < n:
                 repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
                 chosen += _lowest([i for i in eligible if i[0] in previous[code]], n - len(chosen), load, prefix)
-            for (_load, mac, inspector_id) in chosen:
+            for _load, mac, inspector_id in chosen:
                 load[inspector_id] += 1
-                chosen_for_task.append(TeamMember(
-                    task=task, inspector_id=inspector_id, department=department, digest=mac,
-                    repeat_reason=repeat_reason if inspector_id in previous[code] else "",
-                ))
+                chosen_for_task.append(
+                    TeamMember(
+                        task=task,
+                        inspector_id=inspector_id,
+                        department=department,
+                        digest=mac,
+                        repeat_reason=repeat_reason if inspector_id in previous[code] else "",
+                    )
+                )
         if reasons:
             task.state, task.unstaffed_reason = TaskState.UNSTAFFED, "；".join(reasons)[:500]
             unstaffed.append({"uscc": code, "reason": task.unstaffed_reason})
@@ -343,7 +445,9 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
             members.extend(chosen_for_task)
     TeamMember.objects.bulk_create(members, batch_size=5000)
     if unstaffed:
-        InspectionTask.objects.bulk_update([t for t in tasks if t.state == TaskState.UNSTAFFED], ["state", "unstaffed_reason"], batch_size=5000)
+        InspectionTask.objects.bulk_update(
+            [t for t in tasks if t.state == TaskState.UNSTAFFED], ["state", "unstaffed_reason"], batch_size=5000
+        )
     return {"members": len(members), "unstaffed": unstaffed}
 
 
@@ -357,7 +461,9 @@ def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
     for pk, certificate_no in candidates:
         if load[pk] <= threshold:
             mac = prefix.copy()
-            mac.update(certificate_no.encode("utf-8"))  # 执法证号 may carry a province character (豫A…); ASCII ones hash as before
+            mac.update(
+                certificate_no.encode("utf-8")
+            )  # 执法证号 may carry a province character (豫A…); ASCII ones hash as before
             ranked.append((load[pk], mac.hexdigest(), pk))
     return heapq.nsmallest(k, ranked)
 
@@ -384,7 +490,9 @@ def verify_draw(draw: Draw) -> dict:
     recorded = set(draw.selections.values_list("entity", "stratum"))
     recomputed = {(code, stratum) for code, stratum, *_ in outcome.selected}
     if recorded != recomputed:
-        problems.append(f"摇中主体不一致：记录 {len(recorded)} 个，重算 {len(recomputed)} 个，差异 {len(recorded ^ recomputed)} 个")
+        problems.append(
+            f"摇中主体不一致：记录 {len(recorded)} 个，重算 {len(recomputed)} 个，差异 {len(recorded ^ recomputed)} 个"
+        )
     if [dict(s) for s in outcome.strata] != [dict(s) for s in draw.strata]:
         problems.append("各层数量与记录不一致")
     # Key coverage (inspections/draw.py, step 7): a recorded addition; the tasks are the selection plus it.
@@ -415,13 +523,22 @@ def team_confirm(*, actor, member: TeamMember) -> TeamMember:
     if member.confirmed_at is None:
         member.confirmed_at = timezone.now()
         member.save(update_fields=["confirmed_at"])
-        audit.record(actor=actor, action="inspection_team.confirm", target=member, after={"confirmed_at": member.confirmed_at})
+        audit.record(
+            actor=actor, action="inspection_team.confirm", target=member, after={"confirmed_at": member.confirmed_at}
+        )
     return member
 
 
 @transaction.atomic
 def result_submit(
-    *, actor, task: InspectionTask, department, categories: list[str], findings: str = "", inspected_on: dt.date | None = None, evidence_files=(),
+    *,
+    actor,
+    task: InspectionTask,
+    department,
+    categories: list[str],
+    findings: str = "",
+    inspected_on: dt.date | None = None,
+    evidence_files=(),
     out_of_window_reason: str = "",
 ) -> InspectionResult:
     """Enter one department's result; raise the follow-ups of DOMAIN §4. A result dated outside the
@@ -461,9 +578,16 @@ def result_submit(
     # publishing department's local rule says so (二七区, seed 004 §15): the shorter rule in force wins.
     due = deadlines.due(DeadlineKind.INSPECTION_RESULT, inspected_on, department=department)
     result = InspectionResult.objects.create(
-        task=task, department=department, categories=categories, findings=findings.strip(), inspected_on=inspected_on,
-        out_of_window_reason=out_of_window_reason, submitted_by=actor if getattr(actor, "is_authenticated", False) else None, submitted_at=timezone.now(),
-        publish_due_on=due.date, publish_due_provisional=due.provisional,
+        task=task,
+        department=department,
+        categories=categories,
+        findings=findings.strip(),
+        inspected_on=inspected_on,
+        out_of_window_reason=out_of_window_reason,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submitted_at=timezone.now(),
+        publish_due_on=due.date,
+        publish_due_provisional=due.provisional,
         needs_case=ResultCategory.PROBLEM_PENDING in categories,  # 发现问题待后续处理 → may open an enforcement case
     )
     for upload in evidence_files:
@@ -472,13 +596,20 @@ def result_submit(
     if ResultCategory.UNREACHABLE in categories or ResultCategory.FALSE_INFO in categories:
         ground = ListGround.UNREACHABLE if ResultCategory.UNREACHABLE in categories else ListGround.FALSE_INFO
         credit_services.list_proposal_raise(
-            actor=actor, entity_uscc=task.entity_id, list_type=ListType.ABNORMAL, ground=ground, department=department, source_ref=source,
+            actor=actor,
+            entity_uscc=task.entity_id,
+            list_type=ListType.ABNORMAL,
+            ground=ground,
+            department=department,
+            source_ref=source,
             reason=f"{task.plan.name}：{'、'.join(result.category_labels())}",
         )
     if ResultCategory.NOT_PUBLISHED in categories:
         # 责令改正 within the correction period (data; national default 10 working days), then list if not corrected.
         correction_due = deadlines.due(DeadlineKind.CORRECTION_ORDER, inspected_on, department=department)
-        CorrectionOrder.objects.create(result=result, entity_id=task.entity_id, department=department, due_on=correction_due.date)
+        CorrectionOrder.objects.create(
+            result=result, entity_id=task.entity_id, department=department, due_on=correction_due.date
+        )
     task_departments = set(task.team.values_list("department_id", flat=True))
     if task_departments <= set(task.results.values_list("department_id", flat=True)):
         task.state = TaskState.SUBMITTED
@@ -486,7 +617,12 @@ def result_submit(
     if task.plan.state == PlanState.DRAWN:
         task.plan.state = PlanState.IN_PROGRESS
         task.plan.save(update_fields=["state"])
-    audit.record(actor=actor, action="inspection_result.submit", target=result, after={**audit.snapshot(result), "publish_rule": due.rule.citation})
+    audit.record(
+        actor=actor,
+        action="inspection_result.submit",
+        target=result,
+        after={**audit.snapshot(result), "publish_rule": due.rule.citation},
+    )
     return result
 
 
@@ -508,8 +644,11 @@ def result_record(result: InspectionResult) -> dict:
     severity = "general" if "general" in severities else ("minor" if severities else "")
     reason = result.out_of_window_reason  # issue 12 §5: published with the result
     return {
-        "source_ref": f"抽查结果-{result.pk}", "uscc": result.task.entity_id, "category": "inspection_result",
-        "polarity": "negative" if severity else "neutral", "severity": severity,
+        "source_ref": f"抽查结果-{result.pk}",
+        "uscc": result.task.entity_id,
+        "category": "inspection_result",
+        "polarity": "negative" if severity else "neutral",
+        "severity": severity,
         "title": f"{result.task.plan.name}：{'、'.join(result.category_labels())}"[:200],
         "content": "\n".join(filter(None, [result.findings, reason and f"超出计划检查期间的原因：{reason}"])),
         "decided_on": result.inspected_on,
@@ -523,16 +662,21 @@ def results_publish(*, actor, today: dt.date | None = None) -> int:
     Claimed with SKIP LOCKED, so two runs never publish the same result twice."""
     results = list(
         InspectionResult.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(state=ResultState.APPROVED).select_related("task__plan", "department")
+        .filter(state=ResultState.APPROVED)
+        .select_related("task__plan", "department")
     )
     by_department = defaultdict(list)
     for result in results:
         by_department[result.department].append(result)
     for department, items in by_department.items():
-        credit_services.credit_records_push(actor=actor, department=department, records=[result_record(r) for r in items])
+        credit_services.credit_records_push(
+            actor=actor, department=department, records=[result_record(r) for r in items]
+        )
         refs = {f"抽查结果-{r.pk}": r for r in items}
 
-        for record_id, ref in CreditRecord.objects.filter(department=department, source_ref__in=list(refs)).values_list("id", "source_ref"):
+        for record_id, ref in CreditRecord.objects.filter(department=department, source_ref__in=list(refs)).values_list(
+            "id", "source_ref"
+        ):
             refs[ref].credit_record_id = record_id
     now = timezone.now()
     for result in results:
@@ -543,8 +687,13 @@ def results_publish(*, actor, today: dt.date | None = None) -> int:
         results__state__in=[ResultState.SUBMITTED, ResultState.APPROVED]
     ).update(state=TaskState.COMPLETED)
     if results:
-        audit.record(actor=actor, action="inspection_result.publish", target=("inspections.inspectionresult", f"publish:{now:%Y%m%d%H%M%S}"),
-                     target_label=f"公示抽查结果 {len(results)} 条", after={"results": [r.pk for r in results]})
+        audit.record(
+            actor=actor,
+            action="inspection_result.publish",
+            target=("inspections.inspectionresult", f"publish:{now:%Y%m%d%H%M%S}"),
+            target_label=f"公示抽查结果 {len(results)} 条",
+            after={"results": [r.pk for r in results]},
+        )
     return len(results)
 
 

@@ -68,7 +68,13 @@ def plan_list(request):
     years = selectors.public_plans().order_by("-year").values_list("year", flat=True).distinct()
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"page": page, "form": filterset.form, "years": list(years), "errors": filterset.errors if status == 400 else None, "query": query.urlencode()}
+    context = {
+        "page": page,
+        "form": filterset.form,
+        "years": list(years),
+        "errors": filterset.errors if status == 400 else None,
+        "query": query.urlencode(),
+    }
     return render(request, "inspections/plan_list.html", context, status=status)
 
 
@@ -85,7 +91,9 @@ def _public_draw(pk: int):
     (nor, for v2, its seed share)."""
     return (
         Draw.objects.filter(pk=pk, plan__in=selectors.public_plans().values("pk"))
-        .defer("population", "key_coverage", *(f"commitment__{f}" for f in selectors.COMMITMENT_SECRETS)).select_related("plan", "commitment").first()
+        .defer("population", "key_coverage", *(f"commitment__{f}" for f in selectors.COMMITMENT_SECRETS))
+        .select_related("plan", "commitment")
+        .first()
     )
 
 
@@ -111,9 +119,20 @@ def _draw_view(draw, newer=None) -> dict:
     shows its commitment and public value and the totals only: no seed, strata or per-class figures."""
     selected_count = sum(s["selected"] for s in draw.strata)
     v2 = draw.commitment_id is not None
-    strata = [] if v2 else [
-        {"stratum": s["stratum"], "size": s["size"], "ratio": s["ratio"], "percent": percent(s["ratio"]), "selected": s["selected"]} for s in draw.strata
-    ]
+    strata = (
+        []
+        if v2
+        else [
+            {
+                "stratum": s["stratum"],
+                "size": s["size"],
+                "ratio": s["ratio"],
+                "percent": percent(s["ratio"]),
+                "selected": s["selected"],
+            }
+            for s in draw.strata
+        ]
+    )
     return {
         "id": draw.pk,
         "algorithm": draw.algorithm,
@@ -129,7 +148,9 @@ def _draw_view(draw, newer=None) -> dict:
         "reason": draw.reason,
         "drawn_at": draw.drawn_at,
         "superseded": draw.superseded,
-        "superseded_by": {"id": newer.pk, "reason": newer.reason, "drawn_at": newer.drawn_at} if draw.superseded and newer is not None else None,
+        "superseded_by": {"id": newer.pk, "reason": newer.reason, "drawn_at": newer.drawn_at}
+        if draw.superseded and newer is not None
+        else None,
         "selected": [],
     }
 
@@ -148,14 +169,22 @@ def plan_detail(request, pk: int):
         # (draw, uscc) pairs only, ordered by USCC, never the stratum or the rank).
         rows = (
             DrawSelection.objects.filter(draw__in=[d.pk for d in draws])
-            .annotate(n=Window(RowNumber(), partition_by=[F("draw_id")], order_by=[F("entity_id").asc()]), entity_name=entity_name_subquery())
+            .annotate(
+                n=Window(RowNumber(), partition_by=[F("draw_id")], order_by=[F("entity_id").asc()]),
+                entity_name=entity_name_subquery(),
+            )
             .filter(n__lte=SELECTION_PREVIEW)
             .order_by("draw_id", "entity_id")
             .values_list("draw_id", "entity_id", "entity_name")
         )
         for draw_id, code, name in rows:
             by_id[draw_id]["selected"].append({"uscc": code, "name": name or ""})
-    results = selectors.public_results().filter(task__plan=plan).annotate(entity_name=entity_name_subquery("task__entity_id")).order_by("-inspected_on", "-id")
+    results = (
+        selectors.public_results()
+        .filter(task__plan=plan)
+        .annotate(entity_name=entity_name_subquery("task__entity_id"))
+        .order_by("-inspected_on", "-id")
+    )
     results_page = Paginator(results, RESULTS_PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
     for r in results_page:
         r.labels = category_labels(r.categories)
@@ -163,7 +192,9 @@ def plan_detail(request, pk: int):
         "plan": plan,
         "items": items,
         # A v2 plan publishes no per-class ratios (with the selection they hint at risk classes, DOMAIN §4).
-        "ratios": [] if commitments else [{"stratum": s, "ratio": r, "percent": percent(r)} for s, r in plan.ratios().items()],
+        "ratios": []
+        if commitments
+        else [{"stratum": s, "ratio": r, "percent": percent(r)} for s, r in plan.ratios().items()],
         "commitments": [_commitment_view(c) for c in commitments],
         "draws": views,
         "preview": SELECTION_PREVIEW,
@@ -190,7 +221,9 @@ def _snippet_for(draw) -> str:
     """The verifier with this draw's seed and ratios filled in (v1). A v2 draw's snippet has
     placeholders only: the auditor fills in the seed share, the public value and the ratios."""
     if draw.commitment_id is not None:
-        return draw_algo.VERIFY_SNIPPET_V2.replace('"<公开随机数，按录入原文>"', json.dumps(draw.commitment.public_value, ensure_ascii=False))
+        return draw_algo.VERIFY_SNIPPET_V2.replace(
+            '"<公开随机数，按录入原文>"', json.dumps(draw.commitment.public_value, ensure_ascii=False)
+        )
     snippet = draw_algo.VERIFY_SNIPPET.replace(SEED_PLACEHOLDER, f'"{draw.seed}"')
     ratios = ", ".join(f'"{s["stratum"]}": Decimal("{s["ratio"]}")' for s in draw.strata)
     return re.sub(r"^ratios = .*$", lambda _m: f"ratios = {{{ratios}}}", snippet, count=1, flags=re.MULTILINE)
@@ -205,7 +238,9 @@ def _verifier_data(draw, view) -> dict:
         "selected": codes if len(codes) <= VERIFIER_SELECTION_MAX else None,
     }
     if view["v2"]:
-        data.update(seed_share_sha256=view["commitment"]["seed_share_sha256"], public_value=view["commitment"]["public_value"])
+        data.update(
+            seed_share_sha256=view["commitment"]["seed_share_sha256"], public_value=view["commitment"]["public_value"]
+        )
     else:
         data.update(seed=draw.seed, ratios={s["stratum"]: s["ratio"] for s in draw.strata})
     return data

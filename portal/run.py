@@ -64,10 +64,31 @@ def main() -> int:
     python = sys.executable
     bindir = Path(python).parent
     procs = {
-        "web": [str(bindir / "gunicorn"), "portal.wsgi", "-b", f"{host}:{port}", "-w", os.environ.get("WEB_CONCURRENCY", "2"),
-                "--access-logfile", "-", "--graceful-timeout", "5"],
+        "web": [
+            str(bindir / "gunicorn"),
+            "portal.wsgi",
+            "-b",
+            f"{host}:{port}",
+            "-w",
+            os.environ.get("WEB_CONCURRENCY", "2"),
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "5",
+        ],
         "worker": [python, "-m", "celery", "-A", "portal", "worker", "-l", "INFO", "-c", "2"],
-        "beat": [python, "-m", "celery", "-A", "portal", "beat", "-l", "INFO", "-S", "django_celery_beat.schedulers:DatabaseScheduler"],
+        "beat": [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            "portal",
+            "beat",
+            "-l",
+            "INFO",
+            "-S",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+        ],
     }
     children = {name: subprocess.Popen(cmd, cwd=BASE_DIR, env=env) for name, cmd in procs.items()}
 
@@ -147,7 +168,11 @@ def _app_database_url(call_command) -> str:
     app_url = os.environ.get("APP_DATABASE_URL", "")
     if app_url:
         parts = urllib.parse.urlsplit(app_url)
-        call_command("grant_app_role", role=urllib.parse.unquote(parts.username or ""), password=urllib.parse.unquote(parts.password or ""))
+        call_command(
+            "grant_app_role",
+            role=urllib.parse.unquote(parts.username or ""),
+            password=urllib.parse.unquote(parts.password or ""),
+        )
         return app_url
     if os.environ.get("PORTAL_EMBEDDED_PG"):
         call_command("grant_app_role", role=settings.DATABASE_APP_ROLE)

@@ -119,7 +119,16 @@ class VersionInline(admin.TabularInline):
     model = SupervisionItemVersion
     extra = 0
     can_delete = False
-    fields = ("version", "effective_from", "effective_to", "method", "is_random", "is_key", "default_ratio", "legal_basis")
+    fields = (
+        "version",
+        "effective_from",
+        "effective_to",
+        "method",
+        "is_random",
+        "is_key",
+        "default_ratio",
+        "legal_basis",
+    )
     readonly_fields = fields
     show_change_link = True
 
@@ -142,7 +151,16 @@ class SupervisionItemAdmin(ImportForUser, ImportExportMixin, DepartmentScopedAdm
 class SupervisionItemVersionAdmin(admin.ModelAdmin):
     """Versions are added, never edited: a task cites the version it used (DOMAIN §2)."""
 
-    list_display = ("item", "version", "effective_from", "effective_to", "method", "is_random", "is_key", "default_ratio")
+    list_display = (
+        "item",
+        "version",
+        "effective_from",
+        "effective_to",
+        "method",
+        "is_random",
+        "is_key",
+        "default_ratio",
+    )
     list_filter = ("is_random", "is_key", "method", "item__department")
     search_fields = ("item__name", "item__catalogue_code")
     autocomplete_fields = ("item",)
@@ -166,7 +184,9 @@ class SupervisionItemVersionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         fields = form_fields(form)
         item = fields.pop("item")
-        if not is_platform_admin(request.user) and item.department_id != getattr(department_of(request.user), "pk", None):
+        if not is_platform_admin(request.user) and item.department_id != getattr(
+            department_of(request.user), "pk", None
+        ):
             raise PermissionDenied("只能为本部门的监管事项新增版本")
         try:
             saved = services.item_version_create(actor=request.user, item=item, **fields)
@@ -251,7 +271,11 @@ class InspectorConflictAdmin(DepartmentScopedAdmin):
         if not self._owns(request, inspector.conflicts.model(inspector=inspector)):
             raise PermissionDenied("只能为本部门人员申报回避")
         saved = services.inspector_conflict_declare(
-            actor=request.user, inspector=inspector, entity_uscc=obj.entity_uscc, reason=obj.reason, declared_on=obj.declared_on
+            actor=request.user,
+            inspector=inspector,
+            entity_uscc=obj.entity_uscc,
+            reason=obj.reason,
+            declared_on=obj.declared_on,
         )
         obj.pk = saved.pk
 

@@ -26,7 +26,17 @@ from supervision import deadlines, services
 from supervision.choices import DeadlineKind
 from supervision.models import Department, StatutoryDeadline
 
-SERVICE_FIELDS = ("kind", "variant", "department", "region_code", "working_days", "citation", "effective_from", "effective_to", "note")
+SERVICE_FIELDS = (
+    "kind",
+    "variant",
+    "department",
+    "region_code",
+    "working_days",
+    "citation",
+    "effective_from",
+    "effective_to",
+    "note",
+)
 FIXED_ONCE_SAVED = ("kind", "variant", "department", "region_code", "working_days", "effective_from")
 
 
@@ -49,8 +59,15 @@ class StatutoryDeadlineForm(forms.ModelForm):
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
         if self.instance.pk:
-            return {"rule": self.instance, "citation": data.get("citation", ""), "note": data.get("note", ""), "effective_to": data.get("effective_to")}
-        return {name: data.get(name) for name in SERVICE_FIELDS} | {name: data.get(name) or "" for name in ("variant", "region_code", "citation", "note")}
+            return {
+                "rule": self.instance,
+                "citation": data.get("citation", ""),
+                "note": data.get("note", ""),
+                "effective_to": data.get("effective_to"),
+            }
+        return {name: data.get(name) for name in SERVICE_FIELDS} | {
+            name: data.get(name) or "" for name in ("variant", "region_code", "citation", "note")
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -104,7 +121,16 @@ class ScopeFilter(admin.SimpleListFilter):
 @admin.register(StatutoryDeadline)
 class StatutoryDeadlineAdmin(admin.ModelAdmin):
     form = StatutoryDeadlineForm
-    list_display = ("kind", "variant_display", "scope", "working_days", "citation_short", "effective_from", "effective_to", "in_force")
+    list_display = (
+        "kind",
+        "variant_display",
+        "scope",
+        "working_days",
+        "citation_short",
+        "effective_from",
+        "effective_to",
+        "in_force",
+    )
     list_filter = ("kind", InForceFilter, ScopeFilter, "department")
     search_fields = ("citation", "variant", "region_code", "note")
     list_select_related = ("department",)
@@ -169,7 +195,11 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
         department = department_of(request.user)
         choices = Department.objects.filter(active=True).order_by("code") if platform else None
         if platform and request.GET.get("department"):
-            department = Department.objects.filter(pk=request.GET["department"]).first() if request.GET["department"].isdigit() else None
+            department = (
+                Department.objects.filter(pk=request.GET["department"]).first()
+                if request.GET["department"].isdigit()
+                else None
+            )
             if department is None:
                 messages.error(request, "未找到该部门")
                 return HttpResponseRedirect(request.path)

@@ -55,7 +55,9 @@ def _covers(rule: StatutoryDeadline, lineage: set[int], region: str) -> bool:
 
 
 def _in_force(kind: str, on: dt.date, variant: str = ""):
-    rules = StatutoryDeadline.objects.filter(kind=kind, effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+    rules = StatutoryDeadline.objects.filter(kind=kind, effective_from__lte=on).filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gte=on)
+    )
     return rules.filter(variant__in={"", variant}).select_related("department")
 
 
@@ -70,7 +72,17 @@ def rule_for(kind: str, *, department=None, on: dt.date | None = None, variant: 
     candidates = [rule for rule in _in_force(kind, on, variant) if _covers(rule, lineage, region)]
     if not candidates:
         raise LookupError(f"没有适用于{DeadlineKind(kind).label}的法定时限（{on:%Y-%m-%d}），请在“法定时限”中录入")
-    return min(candidates, key=lambda r: (r.working_days, not r.department_id, not r.region_code, r.variant == "", -r.effective_from.toordinal(), r.pk))
+    return min(
+        candidates,
+        key=lambda r: (
+            r.working_days,
+            not r.department_id,
+            not r.region_code,
+            r.variant == "",
+            -r.effective_from.toordinal(),
+            r.pk,
+        ),
+    )
 
 
 def working_days(kind: str, *, department=None, on: dt.date | None = None, variant: str = "") -> int:
@@ -84,12 +96,18 @@ def due(kind: str, start: dt.date, *, department=None, variant: str = "") -> Due
     return Due(deadline.date, deadline.provisional, rule)
 
 
-def rules_for_department(department, on: dt.date | None = None) -> list[tuple[str, StatutoryDeadline | None, list[StatutoryDeadline]]]:
+def rules_for_department(
+    department, on: dt.date | None = None
+) -> list[tuple[str, StatutoryDeadline | None, list[StatutoryDeadline]]]:
     """For the admin: each kind, the rule that wins for ``department`` on ``on``, and every rule covering it."""
     on = on or timezone.localdate()
     department = _department(department)
     lineage, region = _lineage(department)
-    rules = StatutoryDeadline.objects.filter(effective_from__lte=on).filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on)).select_related("department")
+    rules = (
+        StatutoryDeadline.objects.filter(effective_from__lte=on)
+        .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
+        .select_related("department")
+    )
     by_kind: dict[str, list[StatutoryDeadline]] = {}
     for rule in rules:
         if _covers(rule, lineage, region):
@@ -98,6 +116,8 @@ def rules_for_department(department, on: dt.date | None = None) -> list[tuple[st
     for kind in DeadlineKind.values:
         covering = sorted(by_kind.get(kind, []), key=lambda r: (r.variant, r.working_days))
         general = [r for r in covering if not r.variant]
-        winner = min(general, key=lambda r: (r.working_days, not r.department_id, not r.region_code)) if general else None
+        winner = (
+            min(general, key=lambda r: (r.working_days, not r.department_id, not r.region_code)) if general else None
+        )
         rows.append((kind, winner, covering))
     return rows

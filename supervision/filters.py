@@ -10,8 +10,12 @@ class MarketEntityFilter(django_filters.FilterSet):
     """Shared by the API, the admin list and the public search."""
 
     q = django_filters.CharFilter(method="search", label=_("名称、统一社会信用代码或其前缀"))
-    region = django_filters.CharFilter(field_name="region_code", lookup_expr="startswith", label=_("行政区划代码（可为前缀）"))
-    industry = django_filters.CharFilter(field_name="industry_code", lookup_expr="startswith", label=_("行业代码（可为门类或前缀）"))
+    region = django_filters.CharFilter(
+        field_name="region_code", lookup_expr="startswith", label=_("行政区划代码（可为前缀）")
+    )
+    industry = django_filters.CharFilter(
+        field_name="industry_code", lookup_expr="startswith", label=_("行业代码（可为门类或前缀）")
+    )
     entity_type = django_filters.ChoiceFilter(choices=EntityType.choices, label=_("主体类型"))
     status = django_filters.ChoiceFilter(choices=EntityStatus.choices, label=_("登记状态"))
 

@@ -227,7 +227,10 @@ class DepartmentWidget(widgets.Widget):
         if not text:
             return None
         if text not in self._cache:
-            self._cache[text] = Department.objects.filter(code__iexact=code_text(text)).first() or Department.objects.filter(name=text).first()
+            self._cache[text] = (
+                Department.objects.filter(code__iexact=code_text(text)).first()
+                or Department.objects.filter(name=text).first()
+            )
         department = self._cache[text]
         if department is None:
             raise ValueError(_("部门“%(value)s”不存在，请填写部门代码（如 ZZSJ）或部门全称") % {"value": text})
@@ -294,7 +297,9 @@ def industry_code_problem(code: str) -> str | None:
         return None
     match = re.fullmatch(r"([A-T])(\d{2,4})?", code)
     if match is None:
-        return _("行业代码“%(code)s”应为门类字母 A–T，或门类字母加2至4位数字（GB/T 4754-2017），如 F5211") % {"code": code}
+        return _("行业代码“%(code)s”应为门类字母 A–T，或门类字母加2至4位数字（GB/T 4754-2017），如 F5211") % {
+            "code": code
+        }
     letter, digits = match.groups()
     low, high = INDUSTRY_SECTIONS[letter]
     if digits and not low <= int(digits[:2]) <= high:

@@ -113,7 +113,9 @@ class RosterResource(resources.ModelResource):
 
     # all-or-nothing
 
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, **kwargs):
+    def import_data(
+        self, dataset, dry_run=False, raise_errors=False, use_transactions=None, collect_failed_rows=False, **kwargs
+    ):
         # DESIGN.md: a file import is all-or-nothing. Without rollback_on_validation_errors,
         # import-export commits the good rows of a file that has bad ones (its admin confirm step
         # does not set it), so it is forced here, with transactions.
@@ -166,7 +168,10 @@ class RosterResource(resources.ModelResource):
             return
         number = sheet_row(kwargs.get("row_number", 0))
         if key in self._seen_keys:
-            message = _("“%(key)s”在本文件中重复出现（首次在第%(first)s行）") % {"key": key, "first": self._seen_keys[key]}
+            message = _("“%(key)s”在本文件中重复出现（首次在第%(first)s行）") % {
+                "key": key,
+                "first": self._seen_keys[key],
+            }
             raise ValidationError({field.column_name: message})
         self._seen_keys[key] = number
 
@@ -202,13 +207,15 @@ class RosterResource(resources.ModelResource):
             _add(
                 errors,
                 NON_FIELD_ERRORS,
-                _("%(what)s已登记在其他部门（%(other)s），只能导入本部门（%(own)s）的数据") % {"what": what, "other": other.name, "own": own.name},
+                _("%(what)s已登记在其他部门（%(other)s），只能导入本部门（%(own)s）的数据")
+                % {"what": what, "other": other.name, "own": own.name},
             )
         elif instance.department_id is not None and instance.department_id != own.pk:
             _add(
                 errors,
                 "department",
-                _("部门“%(dept)s”不是您所在的部门，只能导入本部门（%(own)s）的数据") % {"dept": instance.department.name, "own": own.name},
+                _("部门“%(dept)s”不是您所在的部门，只能导入本部门（%(own)s）的数据")
+                % {"dept": instance.department.name, "own": own.name},
             )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -253,7 +260,10 @@ class RosterResource(resources.ModelResource):
         return {
             field.attribute: getattr(instance, field.attribute)
             for field in self.get_import_fields()
-            if field.attribute and not field.readonly and not field.attribute.startswith("_") and field.column_name in row
+            if field.attribute
+            and not field.readonly
+            and not field.attribute.startswith("_")
+            and field.column_name in row
         }
 
     def save_with_service(self, instance, is_create: bool, values: dict) -> None:
@@ -273,9 +283,13 @@ class MarketEntityResource(RosterResource):
     registered_address = Field(attribute="registered_address", column_name="住所", widget=TextWidget())
     region_code = Field(attribute="region_code", column_name="行政区划代码", widget=CodeWidget())
     industry_code = Field(attribute="industry_code", column_name="行业代码", widget=CodeWidget(upper=True))
-    registered_capital = Field(attribute="registered_capital", column_name="注册资本（万元）", widget=DecimalWidget(places=4))
+    registered_capital = Field(
+        attribute="registered_capital", column_name="注册资本（万元）", widget=DecimalWidget(places=4)
+    )
     established_on = Field(attribute="established_on", column_name="成立日期", widget=DateWidget())
-    status = Field(attribute="status", column_name="登记状态", widget=ChoiceWidget(EntityStatus), saves_null_values=False)
+    status = Field(
+        attribute="status", column_name="登记状态", widget=ChoiceWidget(EntityStatus), saves_null_values=False
+    )
     registration_authority = Field(
         # Historical authorities stay valid after a reorganisation, so inactive ones are accepted.
         attribute="registration_authority",
@@ -320,10 +334,20 @@ class MarketEntityResource(RosterResource):
             _add(errors, "region_code", problem)
         if "industry_code" not in errors and (problem := industry_code_problem(instance.industry_code)):
             _add(errors, "industry_code", problem)
-        if instance.registered_capital is not None and instance.registered_capital < 0 and "registered_capital" not in errors:
+        if (
+            instance.registered_capital is not None
+            and instance.registered_capital < 0
+            and "registered_capital" not in errors
+        ):
             _add(errors, "registered_capital", _("注册资本（万元）不能为负数"))
-        if instance.established_on and instance.established_on > timezone.localdate() and "established_on" not in errors:
-            _add(errors, "established_on", _("成立日期“%(day)s”晚于今天") % {"day": instance.established_on.isoformat()})
+        if (
+            instance.established_on
+            and instance.established_on > timezone.localdate()
+            and "established_on" not in errors
+        ):
+            _add(
+                errors, "established_on", _("成立日期“%(day)s”晚于今天") % {"day": instance.established_on.isoformat()}
+            )
         if not instance.entity_type and instance.uscc:
             # As services.entity_save does: derive the type from the code where it says one.
             instance.entity_type = uscc.entity_type_from_code(instance.uscc) or EntityType.OTHER
@@ -334,7 +358,9 @@ class MarketEntityResource(RosterResource):
 
     def filter_export(self, queryset, **kwargs):
         # Only the public columns are read, so confidential ones never leave the database.
-        return queryset.select_related("registration_authority").only(*PUBLIC_ENTITY_FIELDS, "registration_authority__code")
+        return queryset.select_related("registration_authority").only(
+            *PUBLIC_ENTITY_FIELDS, "registration_authority__code"
+        )
 
 
 if {f.attribute for f in MarketEntityResource.fields.values()} & CONFIDENTIAL_ENTITY_FIELDS:
@@ -350,7 +376,9 @@ class InspectorResource(RosterResource):
     name = Field(attribute="name", column_name="姓名", widget=TextWidget())
     department = Field(attribute="department", column_name="部门代码", widget=DepartmentWidget())
     certificate_no = Field(attribute="certificate_no", column_name="执法证号", widget=CodeWidget())
-    certificate_valid_from = Field(attribute="certificate_valid_from", column_name="执法证有效期起", widget=DateWidget())
+    certificate_valid_from = Field(
+        attribute="certificate_valid_from", column_name="执法证有效期起", widget=DateWidget()
+    )
     certificate_valid_to = Field(attribute="certificate_valid_to", column_name="执法证有效期至", widget=DateWidget())
     specialities = Field(attribute="specialities", column_name="专业领域", widget=ListWidget())
     active = Field(attribute="active", column_name="在岗", widget=BooleanWidget(), saves_null_values=False)
@@ -358,7 +386,15 @@ class InspectorResource(RosterResource):
     class Meta:
         model = Inspector
         import_id_fields = ["certificate_no"]
-        fields = ("name", "department", "certificate_no", "certificate_valid_from", "certificate_valid_to", "specialities", "active")
+        fields = (
+            "name",
+            "department",
+            "certificate_no",
+            "certificate_valid_from",
+            "certificate_valid_to",
+            "specialities",
+            "active",
+        )
         import_order = export_order = fields
 
     def refusal(self):
@@ -369,13 +405,16 @@ class InspectorResource(RosterResource):
     def check_row(self, instance, row, errors, original_department_id=None):
         if not instance.certificate_no:
             _add(errors, "certificate_no", _("执法证号不能为空"))
-        self.check_department(instance, errors, original_department_id, _("执法证号“%(no)s”") % {"no": instance.certificate_no})
+        self.check_department(
+            instance, errors, original_department_id, _("执法证号“%(no)s”") % {"no": instance.certificate_no}
+        )
         start, end = instance.certificate_valid_from, instance.certificate_valid_to
         if start and end and end < start and not {"certificate_valid_from", "certificate_valid_to"} & errors.keys():
             _add(
                 errors,
                 "certificate_valid_to",
-                _("执法证有效期至（%(end)s）早于有效期起（%(start)s）") % {"end": end.isoformat(), "start": start.isoformat()},
+                _("执法证有效期至（%(end)s）早于有效期起（%(start)s）")
+                % {"end": end.isoformat(), "start": start.isoformat()},
             )
 
     def save_with_service(self, instance, is_create, values):
@@ -464,14 +503,21 @@ class SupervisionItemResource(RosterResource):
     def after_init_instance(self, instance, new, row, **kwargs):
         # So the preview's diff compares the file with the version in force.
         if not new:
-            current = services.item_version_on(instance, timezone.localdate()) or instance.versions.order_by("-effective_from").first()
+            current = (
+                services.item_version_on(instance, timezone.localdate())
+                or instance.versions.order_by("-effective_from").first()
+            )
             for name in self.VERSION_FIELDS:
                 setattr(instance, f"{VERSION_PREFIX}{name}", getattr(current, name, None))
 
     def check_row(self, instance, row, errors, original_department_id=None):
         code = instance.catalogue_code
         if not re.fullmatch(r"\d{14}", code or ""):
-            _add(errors, "catalogue_code", _("事项编码“%(code)s”应为14位数字（国家“互联网+监管”事项目录编码）") % {"code": code})
+            _add(
+                errors,
+                "catalogue_code",
+                _("事项编码“%(code)s”应为14位数字（国家“互联网+监管”事项目录编码）") % {"code": code},
+            )
         self.check_department(instance, errors, original_department_id, _("事项编码“%(code)s”") % {"code": code})
         parent = instance.parent if instance.parent_id else None
         if parent is not None and "parent" not in errors:
@@ -483,7 +529,11 @@ class SupervisionItemResource(RosterResource):
 
     def _version_plan(self, instance, row, errors) -> dict | None:
         """The version to add for this row, or None (no version columns, or unchanged)."""
-        given = {name: getattr(instance, f"{VERSION_PREFIX}{name}", None) for name in self.VERSION_FIELDS if self.fields[name].column_name in row}
+        given = {
+            name: getattr(instance, f"{VERSION_PREFIX}{name}", None)
+            for name in self.VERSION_FIELDS
+            if self.fields[name].column_name in row
+        }
         effective_from = given.pop("effective_from", None)
         content = {name: value for name, value in given.items() if value not in (None, "")}
         ratio = content.get("default_ratio")
@@ -491,7 +541,11 @@ class SupervisionItemResource(RosterResource):
             _add(errors, f"{VERSION_PREFIX}default_ratio", _("默认抽查比例应大于0且不超过1（可写作 3%% 或 0.03）"))
         if effective_from is None:
             if content and f"{VERSION_PREFIX}effective_from" not in errors:
-                _add(errors, f"{VERSION_PREFIX}effective_from", _("填写了设定依据、监管方式等版本内容时，必须填写生效日期"))
+                _add(
+                    errors,
+                    f"{VERSION_PREFIX}effective_from",
+                    _("填写了设定依据、监管方式等版本内容时，必须填写生效日期"),
+                )
             return None
         candidate = SupervisionItemVersion(effective_from=effective_from, version=1, **content)
         skip = ["item", "version", *(key.removeprefix(VERSION_PREFIX) for key in errors)]
@@ -540,7 +594,9 @@ class SupervisionItemResource(RosterResource):
         if not hasattr(item, "_export_version"):
             today = timezone.localdate()
             versions = sorted(item.versions.all(), key=lambda v: v.effective_from, reverse=True)
-            in_force = [v for v in versions if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)]
+            in_force = [
+                v for v in versions if v.effective_from <= today and (v.effective_to is None or v.effective_to >= today)
+            ]
             item._export_version = (in_force or versions or [None])[0]
         return item._export_version
 
@@ -573,10 +629,17 @@ def result_report(result) -> list[str]:
         for column, messages in invalid.error_dict.items():
             for message in messages:
                 text = message if column == NON_FIELD_ERRORS or message.startswith(column) else f"{column}：{message}"
-                lines.append((invalid.number, _("第%(row)s行：%(text)s") % {"row": sheet_row(invalid.number), "text": text}))
+                lines.append(
+                    (invalid.number, _("第%(row)s行：%(text)s") % {"row": sheet_row(invalid.number), "text": text})
+                )
     for error_row in result.error_rows:
         for error in error_row.errors:
-            lines.append((error_row.number, _("第%(row)s行：保存失败：%(error)s") % {"row": sheet_row(error_row.number), "error": error.error}))
+            lines.append(
+                (
+                    error_row.number,
+                    _("第%(row)s行：保存失败：%(error)s") % {"row": sheet_row(error_row.number), "error": error.error},
+                )
+            )
     return [line for _number, line in sorted(lines, key=lambda pair: pair[0])]
 
 
@@ -601,4 +664,6 @@ def import_file(resource_class, path_or_bytes, fmt: str, user) -> tuple[bool, li
         if result.has_errors() or result.has_validation_errors():
             return False, result_report(result)
     totals = result.totals
-    return True, [_("导入完成：新增 %(new)s 条，更新 %(update)s 条。") % {"new": totals["new"], "update": totals["update"]}]
+    return True, [
+        _("导入完成：新增 %(new)s 条，更新 %(update)s 条。") % {"new": totals["new"], "update": totals["update"]}
+    ]

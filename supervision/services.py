@@ -37,8 +37,12 @@ def _save(*, actor, obj, action: str, fields: dict, exclude=None):
         obj.save(update_fields=[f for f in fields if f not in ("id", "pk")] + auto_now or None)
     after = audit.snapshot(obj)
     # A save that changed nothing but timestamps is not a change worth an event.
-    if creating or {k: v for k, v in before.items() if k not in auto_now} != {k: v for k, v in after.items() if k not in auto_now}:
-        audit.record(actor=actor, action=f"{action}.{'create' if creating else 'update'}", target=obj, before=before, after=after)
+    if creating or {k: v for k, v in before.items() if k not in auto_now} != {
+        k: v for k, v in after.items() if k not in auto_now
+    }:
+        audit.record(
+            actor=actor, action=f"{action}.{'create' if creating else 'update'}", target=obj, before=before, after=after
+        )
     return obj
 
 
@@ -83,13 +87,21 @@ def item_version_create(*, actor, item: SupervisionItem, effective_from: dt.date
     SupervisionItem.objects.select_for_update().get(pk=item.pk)
     later = item.versions.filter(effective_from__gte=effective_from).order_by("effective_from").first()
     if later is not None:
-        raise ValidationError({"effective_from": f"生效日期须晚于已有版本 v{later.version} 的生效日期 {later.effective_from}"})
+        raise ValidationError(
+            {"effective_from": f"生效日期须晚于已有版本 v{later.version} 的生效日期 {later.effective_from}"}
+        )
     current = item.versions.filter(effective_to__isnull=True).first()
     if current is not None:
         before = {"effective_to": None}
         current.effective_to = effective_from - dt.timedelta(days=1)
         current.save(update_fields=["effective_to"])
-        audit.record(actor=actor, action="supervision_item_version.close", target=current, before=before, after={"effective_to": current.effective_to})
+        audit.record(
+            actor=actor,
+            action="supervision_item_version.close",
+            target=current,
+            before=before,
+            after={"effective_to": current.effective_to},
+        )
     number = (item.versions.aggregate(n=Max("version"))["n"] or 0) + 1
     version = SupervisionItemVersion(item=item, version=number, effective_from=effective_from, **fields)
     version.full_clean()
@@ -101,10 +113,7 @@ def item_version_create(*, actor, item: SupervisionItem, effective_from: dt.date
 def item_version_on(item: SupervisionItem, day: dt.date) -> SupervisionItemVersion | None:
     """The version of ``item`` in force on ``day``."""
     return (
-        item.versions.filter(effective_from__lte=day)
-        .exclude(effective_to__lt=day)
-        .order_by("-effective_from")
-        .first()
+        item.versions.filter(effective_from__lte=day).exclude(effective_to__lt=day).order_by("-effective_from").first()
     )
 
 
@@ -135,7 +144,9 @@ def inspector_save(*, actor, inspector: Inspector | None = None, **fields) -> In
 
 
 @transaction.atomic
-def inspector_conflict_declare(*, actor, inspector: Inspector, entity_uscc: str, reason: str, declared_on: dt.date) -> InspectorConflict:
+def inspector_conflict_declare(
+    *, actor, inspector: Inspector, entity_uscc: str, reason: str, declared_on: dt.date
+) -> InspectorConflict:
     """行政处罚法 第43条: an inspector with a conflict of interest must recuse."""
     code = uscc.validate_uscc(entity_uscc)
     conflict = InspectorConflict(inspector=inspector, entity_uscc=code, reason=reason, declared_on=declared_on)
@@ -165,7 +176,9 @@ def observation_period_applies(entity: MarketEntity, day: dt.date) -> bool:
 
     industry_prefixes = [entity.industry_code[:n] for n in range(1, len(entity.industry_code) + 1)]
     return ObservationPeriod.objects.filter(
-        Q(entity=entity) | Q(entity__isnull=True, industry_code__in=industry_prefixes), starts_on__lte=day, ends_on__gte=day
+        Q(entity=entity) | Q(entity__isnull=True, industry_code__in=industry_prefixes),
+        starts_on__lte=day,
+        ends_on__gte=day,
     ).exists()
 
 
@@ -178,7 +191,9 @@ STATUTORY_DEADLINE_MAX_WORKING_DAYS = 365
 _DEADLINE_CHANGEABLE = ("citation", "note", "effective_to")
 
 
-def _deadline_errors(*, kind, variant, department, region_code, working_days, citation, effective_from, effective_to, note, today) -> dict:
+def _deadline_errors(
+    *, kind, variant, department, region_code, working_days, citation, effective_from, effective_to, note, today
+) -> dict:
     errors = {}
     if kind not in DeadlineKind.values:
         errors["kind"] = "请选择时限类型"
@@ -188,7 +203,11 @@ def _deadline_errors(*, kind, variant, department, region_code, working_days, ci
         errors["region_code"] = "适用部门和适用行政区划只能填写一项（都不填为全国）"
     elif region_code and not (region_code.isdigit() and 2 <= len(region_code) <= 6):
         errors["region_code"] = "行政区划代码应为2至6位数字，如 410103（二七区）或 4101（郑州市）"
-    if not isinstance(working_days, int) or isinstance(working_days, bool) or not 1 <= working_days <= STATUTORY_DEADLINE_MAX_WORKING_DAYS:
+    if (
+        not isinstance(working_days, int)
+        or isinstance(working_days, bool)
+        or not 1 <= working_days <= STATUTORY_DEADLINE_MAX_WORKING_DAYS
+    ):
         errors["working_days"] = f"时限应为1至{STATUTORY_DEADLINE_MAX_WORKING_DAYS}个工作日"
     if not citation:
         errors["citation"] = "请写明依据：文件名称、文号和条款"
@@ -209,8 +228,18 @@ def _deadline_errors(*, kind, variant, department, region_code, working_days, ci
 
 @transaction.atomic
 def statutory_deadline_save(
-    *, actor, rule: StatutoryDeadline | None = None, kind: str = "", working_days=None, citation: str = "", effective_from=None,
-    effective_to=None, variant: str = "", department=None, region_code: str = "", note: str = "",
+    *,
+    actor,
+    rule: StatutoryDeadline | None = None,
+    kind: str = "",
+    working_days=None,
+    citation: str = "",
+    effective_from=None,
+    effective_to=None,
+    variant: str = "",
+    department=None,
+    region_code: str = "",
+    note: str = "",
 ) -> StatutoryDeadline:
     """Add a new version of a statutory deadline, or correct an existing rule's citation, note or end date.
 
@@ -231,7 +260,11 @@ def statutory_deadline_save(
         if len(note) > 200:
             errors["note"] = "说明不能超过200个字符"
         earliest_end = max(today, rule.effective_from)
-        if effective_to != rule.effective_to and effective_to is not None and (not isinstance(effective_to, dt.date) or effective_to < earliest_end):
+        if (
+            effective_to != rule.effective_to
+            and effective_to is not None
+            and (not isinstance(effective_to, dt.date) or effective_to < earliest_end)
+        ):
             errors["effective_to"] = f"失效日期不能早于 {earliest_end}（今天和生效日期）：已计算的期限按当时适用的规定"
         if errors:
             raise ValidationError(errors)
@@ -239,17 +272,29 @@ def statutory_deadline_save(
         for name in _DEADLINE_CHANGEABLE:
             setattr(rule, name, fields[name])
         rule.save(update_fields=list(_DEADLINE_CHANGEABLE))
-        audit.record(actor=actor, action="statutory_deadline.update", target=rule, before=before, after=audit.snapshot(rule))
+        audit.record(
+            actor=actor, action="statutory_deadline.update", target=rule, before=before, after=audit.snapshot(rule)
+        )
         return rule
     try:
         working_days = int(working_days)
     except (TypeError, ValueError):
         working_days = 0
     errors = _deadline_errors(
-        kind=kind, variant=variant, department=department, region_code=region_code, working_days=working_days, citation=citation,
-        effective_from=effective_from, effective_to=effective_to, note=note, today=today,
+        kind=kind,
+        variant=variant,
+        department=department,
+        region_code=region_code,
+        working_days=working_days,
+        citation=citation,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        note=note,
+        today=today,
     )
-    same = StatutoryDeadline.objects.select_for_update().filter(kind=kind, variant=variant, department=department, region_code=region_code)
+    same = StatutoryDeadline.objects.select_for_update().filter(
+        kind=kind, variant=variant, department=department, region_code=region_code
+    )
     if not errors and same.filter(effective_from__gte=effective_from).exists():
         latest = same.order_by("-effective_from").first()
         errors["effective_from"] = f"该时限已有{latest.effective_from}起生效的版本，新版本的生效日期须晚于它"
@@ -262,8 +307,20 @@ def statutory_deadline_save(
         previous.save(update_fields=["effective_to"])
         ended.append({"id": previous.pk, "before": before["effective_to"], "effective_to": previous.effective_to})
     rule = StatutoryDeadline.objects.create(
-        kind=kind, variant=variant, department=department, region_code=region_code, working_days=working_days, citation=citation,
-        effective_from=effective_from, effective_to=effective_to, note=note,
+        kind=kind,
+        variant=variant,
+        department=department,
+        region_code=region_code,
+        working_days=working_days,
+        citation=citation,
+        effective_from=effective_from,
+        effective_to=effective_to,
+        note=note,
     )
-    audit.record(actor=actor, action="statutory_deadline.create", target=rule, after={**audit.snapshot(rule), "ended_versions": ended})
+    audit.record(
+        actor=actor,
+        action="statutory_deadline.create",
+        target=rule,
+        after={**audit.snapshot(rule), "ended_versions": ended},
+    )
     return rule

@@ -38,7 +38,12 @@ def entity_search(request):
         return render(request, "public/entity_list.html", {"q": q, "page": None, "form": MarketEntityFilter().form})
     filterset = MarketEntityFilter(request.GET, queryset=public_entities().order_by("uscc"))
     if not filterset.is_valid():
-        return render(request, "public/entity_list.html", {"q": q, "page": None, "form": filterset.form, "errors": filterset.errors}, status=400)
+        return render(
+            request,
+            "public/entity_list.html",
+            {"q": q, "page": None, "form": filterset.form, "errors": filterset.errors},
+            status=400,
+        )
     results = filterset.qs
     # An exact, valid USCC that matches one entity goes straight to its page.
     code = uscc_lib.normalize(q)
@@ -62,4 +67,3 @@ def entity_detail(request, uscc: str):
     if entity is None:
         raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
     return render(request, "public/entity_detail.html", {"entity": entity})
-

@@ -54,7 +54,9 @@ def dept_b(make_department):
 @pytest.fixture
 def make_official(db, django_user_model):
     def make(username, department, role=Role.DEPARTMENT_OFFICIAL, **kw):
-        user = django_user_model.objects.create_user(username=username, password="pw-Secret-123", department=department, is_staff=True, **kw)
+        user = django_user_model.objects.create_user(
+            username=username, password="pw-Secret-123", department=department, is_staff=True, **kw
+        )
         user.groups.add(Group.objects.get(name=role))
         return user
 
@@ -99,11 +101,12 @@ def make_entity(db):
     return make
 
 
-
 @pytest.fixture
 def api_key(dept_a):
     def make(scopes=("credit:read",), department=None):
-        client, key = core_services.api_client_create(actor="test", name="政府采购系统", department=department or dept_a, scopes=list(scopes))
+        client, key = core_services.api_client_create(
+            actor="test", name="政府采购系统", department=department or dept_a, scopes=list(scopes)
+        )
         return client, key
 
     return make
@@ -171,12 +174,29 @@ def _flush_past_audit_truncate_guard():
 TODAY = dt.date(2026, 11, 22)
 
 
-def record_data(uscc_code, source_ref="郑市监罚〔2026〕12号", *, category="administrative_penalty", polarity="negative", severity="general",
-                decided_on="2026-11-01", title="未按规定明码标价", **kw) -> dict:
+def record_data(
+    uscc_code,
+    source_ref="郑市监罚〔2026〕12号",
+    *,
+    category="administrative_penalty",
+    polarity="negative",
+    severity="general",
+    decided_on="2026-11-01",
+    title="未按规定明码标价",
+    **kw,
+) -> dict:
     """One record as the API takes it (API.md)."""
-    data = {"source_ref": source_ref, "uscc": uscc_code, "category": category, "polarity": polarity,
-            "severity": severity if polarity == "negative" else "", "title": title, "decided_on": str(decided_on),
-            "legal_basis": kw.pop("legal_basis", "《中华人民共和国价格法》第十三条"), "content": kw.pop("content", "经查，当事人销售商品未明码标价。")}
+    data = {
+        "source_ref": source_ref,
+        "uscc": uscc_code,
+        "category": category,
+        "polarity": polarity,
+        "severity": severity if polarity == "negative" else "",
+        "title": title,
+        "decided_on": str(decided_on),
+        "legal_basis": kw.pop("legal_basis", "《中华人民共和国价格法》第十三条"),
+        "content": kw.pop("content", "经查，当事人销售商品未明码标价。"),
+    }
     data.update(kw)
     return data
 
@@ -231,7 +251,9 @@ def seeded_demo(django_db_setup, django_db_blocker):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            with time_machine.travel(dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True):
+            with time_machine.travel(
+                dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=True
+            ):
                 out = io.StringIO()
                 call_command("seed_demo", stdout=out)
             yield out.getvalue()

@@ -57,12 +57,22 @@ def test_every_bench_script_runs_end_to_end_at_a_small_size(bench_database, tmp_
     # Given a fresh, empty database (as on a fresh clone)
     env = child_env(DATABASE_URL=bench_database, CACHE_KEY_PREFIX=f"bench-smoke-{tmp_path.name}")
     # When every benchmark runs at the small size
-    proc = subprocess.run([sys.executable, "bench/run.py", "--smoke"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=1800)
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", "--smoke"], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=1800
+    )
     output = proc.stdout + proc.stderr
     # Then each script ran to the end, in order, and printed its figures
     assert proc.returncode == 0, output[-6000:]
     for script in SCRIPTS:
         assert f"=== {script} 用时" in output, f"{script} did not run\n{output[-3000:]}"
-    for figure in ("载入 20,000 条", "载入 100,000 条信用记录", "全量重新评价（第1次）", "report_issue", "disclosures_publish", "纯算法合计", "seed_demo"):
+    for figure in (
+        "载入 20,000 条",
+        "载入 100,000 条信用记录",
+        "全量重新评价（第1次）",
+        "report_issue",
+        "disclosures_publish",
+        "纯算法合计",
+        "seed_demo",
+    ):
         assert figure in output, f"missing {figure!r}\n{output[-3000:]}"
     assert "全部基准测试完成" in output

@@ -10,7 +10,9 @@ from tests.helpers import BASE_DIR
 def test_docker_compose_file_is_valid():
     if shutil.which("docker-compose"):
         cmd = ["docker-compose", "config", "-q"]
-    elif shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
+    elif (
+        shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
         cmd = ["docker", "compose", "config", "-q"]
     else:
         pytest.skip("docker-compose 未安装（apt-get install docker-compose），跳过 compose 文件校验")

@@ -32,8 +32,21 @@ def clock_offset() -> float:
 def worker_start(**env) -> subprocess.Popen:
     """Start a worker now, on the clock the test process has now."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.worker", "-A", "portal", "worker", "-l", "WARNING", "-P", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
+        [
+            sys.executable,
+            "-m",
+            "tests.worker",
+            "-A",
+            "portal",
+            "worker",
+            "-l",
+            "WARNING",
+            "-P",
+            "solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
         cwd=BASE_DIR,
         env=child_env(DATABASE_URL=db_url_for_children(), **{CLOCK_OFFSET_ENV: repr(clock_offset())}, **env),
         stdout=subprocess.PIPE,

@@ -69,14 +69,25 @@ def exception_handler(exc, context):
     if isinstance(exc.detail, dict | list):
         errors = list(_flatten(exc.detail))
     else:
-        errors = [{"code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error", "detail": str(exc.detail), "attr": None}]
+        errors = [
+            {
+                "code": exc.get_codes() if isinstance(exc.get_codes(), str) else "error",
+                "detail": str(exc.detail),
+                "attr": None,
+            }
+        ]
     set_rollback()
     return Response(error_body(kind, errors), status=exc.status_code, headers=headers)
 
 
 def json_404(request, exception=None):
-    return JsonResponse(error_body("client_error", [{"code": "not_found", "detail": "未找到", "attr": None}]), status=404)
+    return JsonResponse(
+        error_body("client_error", [{"code": "not_found", "detail": "未找到", "attr": None}]), status=404
+    )
 
 
 def json_500(request):
-    return JsonResponse(error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}]), status=500)
+    return JsonResponse(
+        error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}]),
+        status=500,
+    )

@@ -45,9 +45,13 @@ class FilingCreatedSerializer(serializers.Serializer):
 
 class FilingStatusSerializer(serializers.Serializer):
     tracking_no = serializers.CharField()
-    status = serializers.CharField(help_text="状态代码：异议 submitted|accepted|refused|decided；修复 submitted|approved|rejected")
+    status = serializers.CharField(
+        help_text="状态代码：异议 submitted|accepted|refused|decided；修复 submitted|approved|rejected"
+    )
     status_label = serializers.CharField(help_text="状态（中文）")
-    deadline = serializers.DateField(allow_null=True, help_text="当前环节的办理期限（工作日计算）；无期限或已办结为 null")
+    deadline = serializers.DateField(
+        allow_null=True, help_text="当前环节的办理期限（工作日计算）；无期限或已办结为 null"
+    )
     outcome = serializers.CharField(allow_null=True, help_text="办理结果及理由；未办结为 null")
 
 
@@ -57,7 +61,9 @@ ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="请求无效：每�
 THROTTLED_429 = OpenApiResponse(ApiErrorSerializer, description="请求过于频繁（Retry-After）")
 NOT_FOUND_FILING = "未找到：受理编号或查询码有误"
 FILING_404 = OpenApiResponse(ApiErrorSerializer, description="受理编号不存在或查询码错误（二者答复相同）")
-CODE_PARAM = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="提交时返回的查询码")
+CODE_PARAM = OpenApiParameter(
+    "code", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="提交时返回的查询码"
+)
 TRACKING_PARAM = OpenApiParameter("tracking_no", OpenApiTypes.STR, OpenApiParameter.PATH, description="受理编号")
 
 
@@ -83,7 +89,9 @@ def service_errors(exc: DjangoValidationError) -> exceptions.ValidationError:
     """A service's refusal in the one error shape: each reason its own item, with the field as attr."""
     # Service messages are written for the public (e.g. a second repair application never names the other's number).
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({name: [m for e in errors for m in e.messages] for name, errors in exc.error_dict.items()})
+        return exceptions.ValidationError(
+            {name: [m for e in errors for m in e.messages] for name, errors in exc.error_dict.items()}
+        )
     return exceptions.ValidationError(list(exc.messages))
 
 
@@ -94,7 +102,11 @@ def public_actor(request):
 
 def created(obj, code: str) -> Response:
     # The query code is shown once: no cache may keep it.
-    return Response({"tracking_no": obj.tracking_no, "query_code": code}, status=status.HTTP_201_CREATED, headers={"Cache-Control": "no-store"})
+    return Response(
+        {"tracking_no": obj.tracking_no, "query_code": code},
+        status=status.HTTP_201_CREATED,
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 # --- views ----------------------------------------------------------------------------------------

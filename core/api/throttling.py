@@ -75,6 +75,8 @@ def form_throttled(request):
     if throttle.allow_request(request, None):
         return None
     wait = max(int(throttle.wait() or 1), 1)
-    response = render(request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429)
+    response = render(
+        request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429
+    )
     response["Retry-After"] = str(wait)
     return response

@@ -3,7 +3,6 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
-
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +32,18 @@ from supervision.selectors import entity_search
 class CreditCheckAdmin(UsccSearchMixin, ReadOnlyAdmin):
     """逢办必查 log: checks by the official's own systems, and who checked their entities."""
 
-    list_display = ("checked_at", uscc_column, entity_name_column, "purpose", "department", "client", "checked_by", "found", "grade", "measures_display")
+    list_display = (
+        "checked_at",
+        uscc_column,
+        entity_name_column,
+        "purpose",
+        "department",
+        "client",
+        "checked_by",
+        "found",
+        "grade",
+        "measures_display",
+    )
     list_filter = ("found", "grade")
     search_fields = ("purpose",)
     search_help_text = _("按统一社会信用代码（18位）或办理事项搜索")
@@ -53,7 +63,16 @@ class CreditCheckAdmin(UsccSearchMixin, ReadOnlyAdmin):
 class EntityCreditAdmin(ReadOnlyAdmin):
     """Grade, score, reasons and the internal risk class (officials only; never public)."""
 
-    list_display = (uscc_column, entity_name_column, "grade", "score", "risk_class", "improves_on", "model", "changed_at")
+    list_display = (
+        uscc_column,
+        entity_name_column,
+        "grade",
+        "score",
+        "risk_class",
+        "improves_on",
+        "model",
+        "changed_at",
+    )
     ordering = ("entity_id",)  # the column itself: ordering by the relation would join the roster
     list_filter = ("grade", "risk_class")
     search_fields = ("entity__uscc",)
@@ -61,7 +80,17 @@ class EntityCreditAdmin(ReadOnlyAdmin):
     list_select_related = ("model",)
     show_full_result_count = False
     list_per_page = 50
-    fields = ("uscc_display", "entity_name_display", "grade", "score", "reasons_display", "improves_on", "risk_class", "model", "changed_at")
+    fields = (
+        "uscc_display",
+        "entity_name_display",
+        "grade",
+        "score",
+        "reasons_display",
+        "improves_on",
+        "risk_class",
+        "model",
+        "changed_at",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -70,7 +99,9 @@ class EntityCreditAdmin(ReadOnlyAdmin):
     def get_search_results(self, request, queryset, search_term):
         if not search_term.strip():
             return queryset, False
-        return queryset.filter(entity_id__in=entity_search(search_term, MarketEntity.objects.all()).values("uscc")), False
+        return queryset.filter(
+            entity_id__in=entity_search(search_term, MarketEntity.objects.all()).values("uscc")
+        ), False
 
     @admin.display(description=_("统一社会信用代码"))
     def uscc_display(self, obj):

@@ -62,10 +62,32 @@ class CommitmentOverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-COMMITMENT_ADD_FIELDS = ("uscc", "commitment_type", "department", "matter", "related_record", "content", "signatory", "contact_phone", "made_on", "due_on")
+COMMITMENT_ADD_FIELDS = (
+    "uscc",
+    "commitment_type",
+    "department",
+    "matter",
+    "related_record",
+    "content",
+    "signatory",
+    "contact_phone",
+    "made_on",
+    "due_on",
+)
 COMMITMENT_VIEW_FIELDS = (
-    "tracking_no", "uscc_display", "entity_name_display", "commitment_type", "department", "matter", "related_record_link", "content",
-    "signatory", "made_on", "due_on_display", "channel", "created_at",
+    "tracking_no",
+    "uscc_display",
+    "entity_name_display",
+    "commitment_type",
+    "department",
+    "matter",
+    "related_record_link",
+    "content",
+    "signatory",
+    "made_on",
+    "due_on_display",
+    "channel",
+    "created_at",
 )
 COMMITMENT_CONFIDENTIAL_FIELDS = ("contact_phone",)
 COMMITMENT_RESULT_FIELDS = ("state", "resolved_on", "resolution_note", "evidence_link", "result_record_link")
@@ -77,7 +99,16 @@ class CreditCommitmentAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMi
 
     form = CommitmentMakeForm
     list_display = (
-        "tracking_no", uscc_column, entity_name_column, "commitment_type", "department", "made_on", "due_on_display", "state", "resolved_on", "channel",
+        "tracking_no",
+        uscc_column,
+        entity_name_column,
+        "commitment_type",
+        "department",
+        "made_on",
+        "due_on_display",
+        "state",
+        "resolved_on",
+        "channel",
     )
     list_filter = ("commitment_type", "state", CommitmentOverdueFilter)
     search_fields = ("tracking_no", "signatory", "matter")
@@ -93,7 +124,11 @@ class CreditCommitmentAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMi
         return with_entity_name(super().get_queryset(request))
 
     def get_urls(self):
-        evidence = path("<int:pk>/evidence/", self.admin_site.admin_view(self.evidence_view), name="credit_creditcommitment_evidence")
+        evidence = path(
+            "<int:pk>/evidence/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="credit_creditcommitment_evidence",
+        )
         return [evidence, *super().get_urls()]
 
     def get_fieldsets(self, request, obj=None):
@@ -127,7 +162,8 @@ class CreditCommitmentAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMi
         adopt(obj, saved)
         messages.success(
             request,
-            _("承诺编号 %(no)s，查询码 %(code)s。查询码只显示这一次，请告知承诺人凭承诺编号和查询码查询。") % {"no": saved.tracking_no, "code": code},
+            _("承诺编号 %(no)s，查询码 %(code)s。查询码只显示这一次，请告知承诺人凭承诺编号和查询码查询。")
+            % {"no": saved.tracking_no, "code": code},
         )
 
     # display
@@ -177,19 +213,38 @@ class CreditCommitmentAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMi
     @admin.action(description=_("认定已履约"), permissions=["change"])
     def fulfil(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=CommitmentFulfilForm, title=_("认定已履约"), done=_("已认定履约"), submit=_("确认已履约"),
-            initial={"resolved_on": timezone.localdate()}, template=ACTION_FORM_TEMPLATE,
+            self,
+            request,
+            queryset,
+            form_class=CommitmentFulfilForm,
+            title=_("认定已履约"),
+            done=_("已认定履约"),
+            submit=_("确认已履约"),
+            initial={"resolved_on": timezone.localdate()},
+            template=ACTION_FORM_TEMPLATE,
             note=_("认定后形成一条正面信用记录（信用承诺类），并计入信用评价。"),
             apply=lambda obj, data: services.commitment_fulfil(
-                actor=request.user, commitment=obj, resolved_on=data["resolved_on"], note=data.get("note") or "", evidence=data.get("evidence"),
+                actor=request.user,
+                commitment=obj,
+                resolved_on=data["resolved_on"],
+                note=data.get("note") or "",
+                evidence=data.get("evidence"),
             ),
         )
 
     @admin.action(description=_("认定违诺"), permissions=["change"])
     def break_commitment(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=CommitmentBreakForm, title=_("认定违诺"), done=_("已认定违诺"), submit=_("确认违诺"),
+            self,
+            request,
+            queryset,
+            form_class=CommitmentBreakForm,
+            title=_("认定违诺"),
+            done=_("已认定违诺"),
+            submit=_("确认违诺"),
             initial={"resolved_on": timezone.localdate()},
             note=_("违诺形成一条负面信用记录（信用承诺类）；近12个月内违诺的主体评为“失信”等级。"),
-            apply=lambda obj, data: services.commitment_break(actor=request.user, commitment=obj, note=data["note"], resolved_on=data["resolved_on"]),
+            apply=lambda obj, data: services.commitment_break(
+                actor=request.user, commitment=obj, note=data["note"], resolved_on=data["resolved_on"]
+            ),
         )

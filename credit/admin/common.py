@@ -24,11 +24,15 @@ from supervision.models import MarketEntity
 
 def with_entity_name(queryset):
     """The roster name of each row's USCC, without a join that would drop codes not in the roster."""
-    return queryset.annotate(entity_name=Subquery(MarketEntity.objects.filter(uscc=OuterRef("entity_id")).values("name")[:1]))
+    return queryset.annotate(
+        entity_name=Subquery(MarketEntity.objects.filter(uscc=OuterRef("entity_id")).values("name")[:1])
+    )
 
 
 def is_credit_manager(user) -> bool:
-    return is_platform_admin(user) or bool(user and user.is_authenticated and user.groups.filter(name=Role.CREDIT_MANAGER).exists())
+    return is_platform_admin(user) or bool(
+        user and user.is_authenticated and user.groups.filter(name=Role.CREDIT_MANAGER).exists()
+    )
 
 
 class OpenWarningFilter(StateFilter):
@@ -67,9 +71,14 @@ def entity_name_column(obj):
 
 
 def pretty_json(value):
-    return format_html("<pre style='margin:0;white-space:pre-wrap'>{}</pre>", json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    return format_html(
+        "<pre style='margin:0;white-space:pre-wrap'>{}</pre>",
+        json.dumps(value, ensure_ascii=False, indent=2, default=str),
+    )
 
 
 def reasons_list(value):
     items = [r.get("text", "") if isinstance(r, dict) else str(r) for r in value or []]
-    return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}</li>", ((t,) for t in items)))
+    return format_html(
+        "<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}</li>", ((t,) for t in items))
+    )

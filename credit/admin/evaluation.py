@@ -3,7 +3,6 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -68,7 +67,11 @@ class EvaluationModelAdmin(ServiceFormAdmin):
 
     def get_queryset(self, request):
         current = current_model().pk
-        return super().get_queryset(request).annotate(in_force=Case(When(pk=current, then=Value(True)), default=Value(False)))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(in_force=Case(When(pk=current, then=Value(True)), default=Value(False)))
+        )
 
     @admin.display(description=_("扣分与加分权重"))
     def weights_display(self, obj):
@@ -82,7 +85,10 @@ class EvaluationModelAdmin(ServiceFormAdmin):
             return [(None, {"fields": self.view_fields})]
         return [
             (None, {"fields": ("effective_from", "note")}),
-            (_("等级与分数段（每个等级一行；分数段须连续覆盖 0–1000 分，等级越差分数越低）"), {"fields": EvaluationModelForm.band_rows()}),
+            (
+                _("等级与分数段（每个等级一行；分数段须连续覆盖 0–1000 分，等级越差分数越低）"),
+                {"fields": EvaluationModelForm.band_rows()},
+            ),
             (_("权重"), {"fields": ("weights",)}),
         ]
 
@@ -99,7 +105,10 @@ class EvaluationModelAdmin(ServiceFormAdmin):
         return form
 
     def get_changeform_initial_data(self, request):
-        return {**EvaluationModelForm.initial_from(current_model(), timezone.localdate()), **super().get_changeform_initial_data(request)}
+        return {
+            **EvaluationModelForm.initial_from(current_model(), timezone.localdate()),
+            **super().get_changeform_initial_data(request),
+        }
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -160,5 +169,14 @@ class JointMeasureAdmin(CatalogueAdmin):
 
 @admin.register(PublicityRule)
 class PublicityRuleAdmin(ReadOnlyAdmin):
-    list_display = ("version", "effective_from", "minor_published", "minor_max_months", "general_min_months", "general_max_months",
-                    "serious_min_months", "serious_max_months", "other_months")
+    list_display = (
+        "version",
+        "effective_from",
+        "minor_published",
+        "minor_max_months",
+        "general_min_months",
+        "general_max_months",
+        "serious_min_months",
+        "serious_max_months",
+        "other_months",
+    )

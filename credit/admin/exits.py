@@ -37,12 +37,19 @@ from credit.services import list_exits
 
 
 class ApproveExitForm(forms.Form):
-    reason = forms.CharField(label=_("决定说明（选填）"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    reason = forms.CharField(
+        label=_("决定说明（选填）"), required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
 
 
 class RemovalConfirmForm(forms.Form):
     removed_on = forms.DateField(label=_("移出日期"), initial=timezone.localdate, widget=admin.widgets.AdminDateWidget)
-    note = forms.CharField(label=_("移出说明（选填）"), max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    note = forms.CharField(
+        label=_("移出说明（选填）"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
 
 
 class PendingExitFilter(StateFilter):
@@ -55,7 +62,21 @@ class ExitDeadlineFilter(DeadlineFilter):
 
 
 EXIT_FIELDSETS = [
-    (None, {"fields": ("tracking_no", "state", "entry_link", "uscc_display", "entity_name_display", "department", "filed_at", "channel")}),
+    (
+        None,
+        {
+            "fields": (
+                "tracking_no",
+                "state",
+                "entry_link",
+                "uscc_display",
+                "entity_name_display",
+                "department",
+                "filed_at",
+                "channel",
+            )
+        },
+    ),
     (_("申请"), {"fields": ("reason", "evidence_links", "exit_checks", "deadline_display")}),
     (_("申请人联系方式（保密，仅监管人员可见）"), {"fields": ("applicant_name", "contact_phone", "contact_email")}),
     (_("决定"), {"fields": ("decided_by", "decided_at", "decision_reason")}),
@@ -66,7 +87,17 @@ EXIT_FIELDSETS = [
 class ListExitApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin):
     """作出列入决定的部门 decides: 准予移出 (the entry is removed, dated) or 不予移出 with reasons."""
 
-    list_display = ("tracking_no", uscc_column, entity_name_column, "list_type", "department", "filed_at", "state", "deadline_display", "decided_at")
+    list_display = (
+        "tracking_no",
+        uscc_column,
+        entity_name_column,
+        "list_type",
+        "department",
+        "filed_at",
+        "state",
+        "deadline_display",
+        "decided_at",
+    )
     list_filter = (PendingExitFilter, ExitDeadlineFilter, "list_type")
     search_fields = ("tracking_no", "applicant_name")
     search_help_text = _("按统一社会信用代码（18位）、受理编号或申请人搜索")
@@ -83,7 +114,9 @@ class ListExitApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearc
 
     def get_urls(self):
         evidence = path(
-            "<int:pk>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view), name="credit_listexitapplication_evidence"
+            "<int:pk>/evidence/<int:evidence_id>/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="credit_listexitapplication_evidence",
         )
         return [evidence, *super().get_urls()]
 
@@ -122,8 +155,13 @@ class ListExitApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearc
             return "-"
         problems = [p for p in list_exits.exit_problems(obj.list_entry) if "待决定的移出申请" not in p]
         if not problems:
-            return format_html('<span style="color:#2e7d32">{}</span>', "符合申请条件；请核对证明材料，确认已履行相关义务")
-        return format_html('<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>', format_html_join("", "<li>{}</li>", ((p,) for p in problems)))
+            return format_html(
+                '<span style="color:#2e7d32">{}</span>', "符合申请条件；请核对证明材料，确认已履行相关义务"
+            )
+        return format_html(
+            '<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
 
     @admin.display(description=_("证明材料"))
     def evidence_links(self, obj):
@@ -132,8 +170,17 @@ class ListExitApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearc
             return _("（未提交）")
         return format_html(
             "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
-            format_html_join("", '<li><a href="{}">{}</a></li>', (
-                (reverse("admin:credit_listexitapplication_evidence", args=[obj.pk, e.pk]), os.path.basename(e.file.name)) for e in files)),
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                (
+                    (
+                        reverse("admin:credit_listexitapplication_evidence", args=[obj.pk, e.pk]),
+                        os.path.basename(e.file.name),
+                    )
+                    for e in files
+                ),
+            ),
         )
 
     def evidence_view(self, request, pk, evidence_id):
@@ -151,17 +198,33 @@ class ListExitApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearc
     @admin.action(description=_("准予移出"), permissions=["change"])
     def approve(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ApproveExitForm, title=_("准予移出名单"), done=_("已准予移出"), submit=_("确认移出"),
+            self,
+            request,
+            queryset,
+            form_class=ApproveExitForm,
+            title=_("准予移出名单"),
+            done=_("已准予移出"),
+            submit=_("确认移出"),
             note=_("确认后该名单记录以今天为移出日期移出，不再公示，并重新评价信用等级；决定记入审计日志。"),
-            apply=lambda obj, data: list_exits.list_exit_approve(actor=request.user, application=obj, reason=data.get("reason") or ""),
+            apply=lambda obj, data: list_exits.list_exit_approve(
+                actor=request.user, application=obj, reason=data.get("reason") or ""
+            ),
         )
 
     @admin.action(description=_("不予移出（须说明理由）"), permissions=["change"])
     def refuse(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=DecisionReasonForm, title=_("不予移出名单"), done=_("已决定不予移出"), submit=_("确认不予移出"),
+            self,
+            request,
+            queryset,
+            form_class=DecisionReasonForm,
+            title=_("不予移出名单"),
+            done=_("已决定不予移出"),
+            submit=_("确认不予移出"),
             note=_("不予移出的理由将告知申请人（凭受理编号和查询码查询）。"),
-            apply=lambda obj, data: list_exits.list_exit_refuse(actor=request.user, application=obj, reason=data["reason"]),
+            apply=lambda obj, data: list_exits.list_exit_refuse(
+                actor=request.user, application=obj, reason=data["reason"]
+            ),
         )
 
 
@@ -174,10 +237,31 @@ class PendingRemovalFilter(StateFilter):
 class ListRemovalProposalAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin):
     """Raised when the record an entry rests on is repaired or revoked; the listing department confirms or dismisses."""
 
-    list_display = (uscc_column, entity_name_column, "entry", "record_display", "department", "state", "created_at", "decided_by", "decided_at")
+    list_display = (
+        uscc_column,
+        entity_name_column,
+        "entry",
+        "record_display",
+        "department",
+        "state",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    )
     list_filter = (PendingRemovalFilter,)
     list_select_related = ("department", "entry", "record", "decided_by")
-    readonly_fields = ("entity", "entry", "record", "reason", "department", "state", "created_at", "decided_by", "decided_at", "decision_note")
+    readonly_fields = (
+        "entity",
+        "entry",
+        "record",
+        "reason",
+        "department",
+        "state",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    )
     fields = readonly_fields
     actions = ["confirm", "dismiss"]
     action_query = "?state=all"
@@ -193,22 +277,43 @@ class ListRemovalProposalAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearc
         return f"{obj.record.source_ref} {obj.record.title}（{obj.record.get_state_display()}）"
 
     def object_actions(self, request, obj):
-        return [("confirm", _("确认移出")), ("dismiss", _("不予移出"))] if obj.state == RemovalProposalState.PENDING else []
+        return (
+            [("confirm", _("确认移出")), ("dismiss", _("不予移出"))]
+            if obj.state == RemovalProposalState.PENDING
+            else []
+        )
 
     @admin.action(description=_("确认移出名单"), permissions=["change"])
     def confirm(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=RemovalConfirmForm, title=_("确认移出名单"), done=_("已移出"), submit=_("确认移出"),
+            self,
+            request,
+            queryset,
+            form_class=RemovalConfirmForm,
+            title=_("确认移出名单"),
+            done=_("已移出"),
+            submit=_("确认移出"),
             initial={"removed_on": timezone.localdate()},
-            note=_("所依据的信用记录已修复或撤销：确认后该名单记录移出（原因：所依据的信用记录已修复或撤销），并重新评价信用等级。"),
+            note=_(
+                "所依据的信用记录已修复或撤销：确认后该名单记录移出（原因：所依据的信用记录已修复或撤销），并重新评价信用等级。"
+            ),
             apply=lambda obj, data: list_exits.list_removal_proposal_confirm(
-                actor=request.user, proposal=obj, removed_on=data["removed_on"], note=data.get("note") or ""),
+                actor=request.user, proposal=obj, removed_on=data["removed_on"], note=data.get("note") or ""
+            ),
         )
 
     @admin.action(description=_("不予移出（须说明理由）"), permissions=["change"])
     def dismiss(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ReasonForm, title=_("不予移出"), done=_("已决定不予移出"), submit=_("确认不予移出"),
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("不予移出"),
+            done=_("已决定不予移出"),
+            submit=_("确认不予移出"),
             note=_("例如该名单记录另有其他列入依据。理由记入审计日志。"),
-            apply=lambda obj, data: list_exits.list_removal_proposal_dismiss(actor=request.user, proposal=obj, reason=data["reason"]),
+            apply=lambda obj, data: list_exits.list_removal_proposal_dismiss(
+                actor=request.user, proposal=obj, reason=data["reason"]
+            ),
         )

@@ -3,7 +3,6 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
@@ -36,12 +35,33 @@ from supervision.models import MarketEntity
 # --- lists ------------------------------------------------------------------------------------------
 
 ENTRY_ADD_FIELDS = (
-    "uscc", "list_type", "ground", "department", "facts", "legal_basis", "decision_no", "ground_established_on", "notice_on", "decided_on",
+    "uscc",
+    "list_type",
+    "ground",
+    "department",
+    "facts",
+    "legal_basis",
+    "decision_no",
+    "ground_established_on",
+    "notice_on",
+    "decided_on",
     "listed_on",
 )
 ENTRY_VIEW_FIELDS = (
-    "uscc_display", "entity_name_display", "list_type", "ground", "department", "facts", "legal_basis", "decision_no", "ground_established_on",
-    "notice_on", "decided_on", "listed_on", "source_entry", "created_at",
+    "uscc_display",
+    "entity_name_display",
+    "list_type",
+    "ground",
+    "department",
+    "facts",
+    "legal_basis",
+    "decision_no",
+    "ground_established_on",
+    "notice_on",
+    "decided_on",
+    "listed_on",
+    "source_entry",
+    "created_at",
 )
 ENTRY_REMOVAL_FIELDS = ("removed_on", "removal_reason", "removal_note")
 
@@ -51,7 +71,17 @@ class ListEntryAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     """Entries are added by ``list_entry_add`` and removed by ``list_entry_remove``; never edited."""
 
     form = ListEntryAddForm
-    list_display = (uscc_column, entity_name_column, "list_type", "ground", "department", "decided_on", "listed_on", "removed_on", "removal_reason")
+    list_display = (
+        uscc_column,
+        entity_name_column,
+        "list_type",
+        "ground",
+        "department",
+        "decided_on",
+        "listed_on",
+        "removed_on",
+        "removal_reason",
+    )
     list_filter = ("list_type", ActiveEntryFilter, "ground")
     search_fields = ("decision_no",)
     search_help_text = _("按统一社会信用代码（18位）或决定书文号搜索")
@@ -68,7 +98,9 @@ class ListEntryAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
 
     @admin.display(description=_("主体名称"))
     def entity_name_display(self, obj):
-        return MarketEntity.objects.filter(uscc=obj.entity_id).values_list("name", flat=True).first() or _("（名录库中暂无）")
+        return MarketEntity.objects.filter(uscc=obj.entity_id).values_list("name", flat=True).first() or _(
+            "（名录库中暂无）"
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -98,11 +130,23 @@ class ListEntryAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
     @admin.action(description=_("移出名单"), permissions=["change"])
     def remove(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ListEntryRemoveForm, title=_("移出名单"), done=_("已移出"), submit=_("确认移出"),
+            self,
+            request,
+            queryset,
+            form_class=ListEntryRemoveForm,
+            title=_("移出名单"),
+            done=_("已移出"),
+            submit=_("确认移出"),
             initial={"removed_on": timezone.localdate()},
-            note=_("严重违法失信名单：列入满1年且已履行义务的可提前移出，列入满3年届满移出；经营异常名录：履行义务后5个工作日内移出。"),
+            note=_(
+                "严重违法失信名单：列入满1年且已履行义务的可提前移出，列入满3年届满移出；经营异常名录：履行义务后5个工作日内移出。"
+            ),
             apply=lambda obj, data: services.list_entry_remove(
-                actor=request.user, entry=obj, reason=data["reason"], removed_on=data["removed_on"], note=data.get("note") or "",
+                actor=request.user,
+                entry=obj,
+                reason=data["reason"],
+                removed_on=data["removed_on"],
+                note=data.get("note") or "",
                 duty_fulfilled_on=data.get("duty_fulfilled_on"),
             ),
         )
@@ -111,14 +155,33 @@ class ListEntryAdmin(UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
 @admin.register(ListProposal)
 class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
     list_display = (
-        uscc_column, entity_name_column, "list_type", "ground", "source_entry", "source_ref", "department", "state", "created_at", "decided_by",
+        uscc_column,
+        entity_name_column,
+        "list_type",
+        "ground",
+        "source_entry",
+        "source_ref",
+        "department",
+        "state",
+        "created_at",
+        "decided_by",
         "result_entry",
     )
     list_filter = (PendingProposalFilter, "list_type")
     list_select_related = ("department", "source_entry", "decided_by", "result_entry")
     readonly_fields = (
-        "entity", "source_entry", "source_ref", "reason", "list_type", "ground", "department", "state",
-        "created_at", "decided_by", "decided_at", "result_entry",
+        "entity",
+        "source_entry",
+        "source_ref",
+        "reason",
+        "list_type",
+        "ground",
+        "department",
+        "state",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "result_entry",
     )
     fields = readonly_fields
     actions = ["confirm", "dismiss"]
@@ -132,11 +195,22 @@ class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
     @admin.action(description=_("确认列入严重违法失信名单"), permissions=["change"])
     def confirm(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ProposalConfirmForm, title=_("确认列入严重违法失信名单"), done=_("已确认列入"), single=True,
-            submit=_("确认列入"), initial={"decided_on": timezone.localdate()},
+            self,
+            request,
+            queryset,
+            form_class=ProposalConfirmForm,
+            title=_("确认列入严重违法失信名单"),
+            done=_("已确认列入"),
+            single=True,
+            submit=_("确认列入"),
+            initial={"decided_on": timezone.localdate()},
             note=_("列入严重违法失信名单前须事先告知当事人并听取陈述、申辩；确认后原经营异常名录记录转列移出。"),
             apply=lambda obj, data: services.list_proposal_confirm(
-                actor=request.user, proposal=obj, notice_on=data["notice_on"], decided_on=data["decided_on"], legal_basis=data["legal_basis"],
+                actor=request.user,
+                proposal=obj,
+                notice_on=data["notice_on"],
+                decided_on=data["decided_on"],
+                legal_basis=data["legal_basis"],
                 decision_no=data.get("decision_no") or "",
             ),
         )
@@ -144,6 +218,14 @@ class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
     @admin.action(description=_("不予列入"), permissions=["change"])
     def dismiss(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ReasonForm, title=_("不予列入"), done=_("已不予列入"), submit=_("确认不予列入"),
-            apply=lambda obj, data: services.list_proposal_dismiss(actor=request.user, proposal=obj, reason=data["reason"]),
+            self,
+            request,
+            queryset,
+            form_class=ReasonForm,
+            title=_("不予列入"),
+            done=_("已不予列入"),
+            submit=_("确认不予列入"),
+            apply=lambda obj, data: services.list_proposal_dismiss(
+                actor=request.user, proposal=obj, reason=data["reason"]
+            ),
         )

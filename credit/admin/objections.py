@@ -3,7 +3,6 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
-
 from django.contrib import admin
 from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
@@ -63,8 +62,26 @@ class ObjectionDeadlineFilter(DeadlineFilter):
 
 
 OBJECTION_FIELDSETS = [
-    (None, {"fields": ("tracking_no", "state", "target_link", "uscc_display", "entity_name_display", "department", "reason", "filed_at", "channel")}),
-    (_("期限（工作日）"), {"fields": ("accept_due_display", "decide_due_display", "deadline_provisional", "time_left")}),
+    (
+        None,
+        {
+            "fields": (
+                "tracking_no",
+                "state",
+                "target_link",
+                "uscc_display",
+                "entity_name_display",
+                "department",
+                "reason",
+                "filed_at",
+                "channel",
+            )
+        },
+    ),
+    (
+        _("期限（工作日）"),
+        {"fields": ("accept_due_display", "decide_due_display", "deadline_provisional", "time_left")},
+    ),
     (_("申请人联系方式（保密，仅监管人员可见）"), {"fields": ("applicant_name", "contact_phone", "contact_email")}),
     (_("办理"), {"fields": ("accepted_at", "accept_reason", "outcome", "outcome_reason", "decided_at", "handled_by")}),
 ]
@@ -75,7 +92,15 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
     """受理 within 5 working days and 办结 within 20 (DOMAIN §3); deadlines due within 1 working day are flagged."""
 
     list_display = (
-        "tracking_no", "target_display", uscc_column, entity_name_column, "department", "filed_at", "state", "accept_due_display", "decide_due_display",
+        "tracking_no",
+        "target_display",
+        uscc_column,
+        entity_name_column,
+        "department",
+        "filed_at",
+        "state",
+        "accept_due_display",
+        "decide_due_display",
         "outcome",
     )
     list_filter = (ObjectionStateFilter, ObjectionDeadlineFilter, "outcome")
@@ -113,7 +138,11 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
     @admin.display(description=_("异议对象"))
     def target_link(self, obj):
         if obj.record_id:
-            return link("admin:credit_creditrecord_change", obj.record, f"{obj.record.source_ref} {obj.record.title}（{obj.record.get_state_display()}）")
+            return link(
+                "admin:credit_creditrecord_change",
+                obj.record,
+                f"{obj.record.source_ref} {obj.record.title}（{obj.record.get_state_display()}）",
+            )
         return link("admin:credit_listentry_change", obj.list_entry)
 
     @admin.display(description=_("统一社会信用代码"))
@@ -146,7 +175,9 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
         if obj.state not in OPEN_OBJECTION_STATES:
             return "-"
         today = timezone.localdate()
-        label, due = ("受理", obj.accept_due_on) if obj.state == ObjectionState.SUBMITTED else ("办结", obj.decide_due_on)
+        label, due = (
+            ("受理", obj.accept_due_on) if obj.state == ObjectionState.SUBMITTED else ("办结", obj.decide_due_on)
+        )
         if due < today:
             return coloured(f"{label}已逾期 {working_days_between(due, today)} 个工作日", "overdue")
         left = working_days_between(today, due)
@@ -164,15 +195,29 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
     @admin.action(description=_("受理"), permissions=["change"])
     def accept(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ObjectionAcceptForm, title=_("受理异议"), done=_("已受理"), submit=_("确认受理"),
+            self,
+            request,
+            queryset,
+            form_class=ObjectionAcceptForm,
+            title=_("受理异议"),
+            done=_("已受理"),
+            submit=_("确认受理"),
             note=_("应在收到异议之日起5个工作日内受理或不予受理；受理后应在20个工作日内（自收到之日起算）办结。"),
-            apply=lambda obj, data: services.objection_accept(actor=request.user, objection=obj, reason=data.get("reason") or ""),
+            apply=lambda obj, data: services.objection_accept(
+                actor=request.user, objection=obj, reason=data.get("reason") or ""
+            ),
         )
 
     @admin.action(description=_("不予受理（须说明理由）"), permissions=["change"])
     def refuse(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ObjectionRefuseForm, title=_("不予受理异议"), done=_("已决定不予受理"), submit=_("确认不予受理"),
+            self,
+            request,
+            queryset,
+            form_class=ObjectionRefuseForm,
+            title=_("不予受理异议"),
+            done=_("已决定不予受理"),
+            submit=_("确认不予受理"),
             note=_("不予受理的理由将告知申请人（凭受理编号和查询码查询）。"),
             apply=lambda obj, data: services.objection_refuse(actor=request.user, objection=obj, reason=data["reason"]),
         )
@@ -181,11 +226,25 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
     def decide(self, request, queryset):
         objection = queryset.first() if queryset.count() == 1 else None
         return intermediate_action(
-            self, request, queryset, form_class=ObjectionDecideForm.for_objection(objection, request.user), title=_("办结异议"),
-            done=_("已办结"), submit=_("确认办结"), single=True, initial=ObjectionDecideForm.initial_for(objection) if objection else None,
-            note=_("维持：记录不变。更正：按下列内容修改记录（只提交修改过的项，原值记入审计日志）。撤销：记录停止公示并重新评价信用等级，名单记录则移出名单。"),
+            self,
+            request,
+            queryset,
+            form_class=ObjectionDecideForm.for_objection(objection, request.user),
+            title=_("办结异议"),
+            done=_("已办结"),
+            submit=_("确认办结"),
+            single=True,
+            initial=ObjectionDecideForm.initial_for(objection) if objection else None,
+            note=_(
+                "维持：记录不变。更正：按下列内容修改记录（只提交修改过的项，原值记入审计日志）。撤销：记录停止公示并重新评价信用等级，名单记录则移出名单。"
+            ),
             apply=lambda obj, data: services.objection_decide(
-                actor=request.user, objection=obj, outcome=data["outcome"], reason=data["reason"],
-                corrections=ObjectionDecideForm.changed_fields(obj.record, data) if data["outcome"] == "corrected" else None,
+                actor=request.user,
+                objection=obj,
+                outcome=data["outcome"],
+                reason=data["reason"],
+                corrections=ObjectionDecideForm.changed_fields(obj.record, data)
+                if data["outcome"] == "corrected"
+                else None,
             ),
         )

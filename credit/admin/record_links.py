@@ -35,4 +35,6 @@ class RecordNoticeLinkMixin:
         if obj is None or obj.pk is None:
             return "-"
         url = record_link_url(obj)
-        return format_html('<a href="{0}" target="_blank" rel="noopener noreferrer" data-party-notice-link>{0}</a>', url)
+        return format_html(
+            '<a href="{0}" target="_blank" rel="noopener noreferrer" data-party-notice-link>{0}</a>', url
+        )

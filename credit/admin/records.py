@@ -3,7 +3,6 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
-
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -36,17 +35,48 @@ from credit.models import (
 # --- records ----------------------------------------------------------------------------------------
 
 RECORD_FIELDS = (
-    "department", "source_ref", "uscc", "category", "polarity", "severity", "title", "content", "decided_on", "legal_basis", "amount",
+    "department",
+    "source_ref",
+    "uscc",
+    "category",
+    "polarity",
+    "severity",
+    "title",
+    "content",
+    "decided_on",
+    "legal_basis",
+    "amount",
     "restriction_ends_on",
 )
-RECORD_COMPUTED = ("published", "publicity_ends_on", "repairable_from", "publicity_rule", "state", "state_reason", "created_at", "updated_at")
+RECORD_COMPUTED = (
+    "published",
+    "publicity_ends_on",
+    "repairable_from",
+    "publicity_rule",
+    "state",
+    "state_reason",
+    "created_at",
+    "updated_at",
+)
 
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CreditRecordAdmin(
+    RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
+):
     form = CreditRecordForm
     list_display = (
-        "source_ref", uscc_column, entity_name_column, "category", "polarity", "severity", "title", "decided_on", "publicity_ends_on", "published", "state",
+        "source_ref",
+        uscc_column,
+        entity_name_column,
+        "category",
+        "polarity",
+        "severity",
+        "title",
+        "decided_on",
+        "publicity_ends_on",
+        "published",
+        "state",
         "department",
     )
     list_filter = ("category", "severity", "state", "polarity")
@@ -72,7 +102,11 @@ class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSe
         if not self.has_change_permission(request, obj):
             # View-only: every field is displayed read-only; the USCC form field has no model attribute.
             fields = tuple("uscc_display" if f == "uscc" else f for f in fields)
-        return [(None, {"fields": fields}), (_("公示（按公示期限规则自动计算）"), {"fields": RECORD_COMPUTED}), *self.notice_fieldsets(request, obj)]
+        return [
+            (None, {"fields": fields}),
+            (_("公示（按公示期限规则自动计算）"), {"fields": RECORD_COMPUTED}),
+            *self.notice_fieldsets(request, obj),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -81,7 +115,11 @@ class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSe
 
     def has_change_permission(self, request, obj=None):
         # A revoked record stays as it was revoked.
-        return super().has_change_permission(request, obj) and self.owns(request, obj) and (obj is None or obj.state != RecordState.REVOKED)
+        return (
+            super().has_change_permission(request, obj)
+            and self.owns(request, obj)
+            and (obj is None or obj.state != RecordState.REVOKED)
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False  # a record is revoked (撤销, audited), never deleted
@@ -100,9 +138,17 @@ class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSe
     @admin.action(description=_("撤销"), permissions=["change"])
     def revoke(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=RevokeForm, title=_("撤销信用记录"), done=_("已撤销"), submit=_("确认撤销"),
+            self,
+            request,
+            queryset,
+            form_class=RevokeForm,
+            title=_("撤销信用记录"),
+            done=_("已撤销"),
+            submit=_("确认撤销"),
             note=_("撤销后记录不再公示，也不再计入信用评价；撤销理由记入审计日志。"),
-            apply=lambda obj, data: services.credit_record_revoke(actor=request.user, record=obj, reason=data["reason"]),
+            apply=lambda obj, data: services.credit_record_revoke(
+                actor=request.user, record=obj, reason=data["reason"]
+            ),
         )
 
     # import (XLSX/CSV → preview → confirm → credit_records_push, all or nothing): core.file_import
@@ -117,8 +163,14 @@ class CreditRecordAdmin(RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSe
         "同一部门内来源编号相同的记录再次导入即为更新。"
     )
     import_preview_columns = (
-        (_("来源编号"), "source_ref"), (_("统一社会信用代码"), "uscc"), (_("信息类别"), "category"), (_("性质"), "polarity"),
-        (_("失信程度"), "severity"), (_("标题"), truncated("title")), (_("决定日期"), "decided_on"), (_("金额"), "amount"),
+        (_("来源编号"), "source_ref"),
+        (_("统一社会信用代码"), "uscc"),
+        (_("信息类别"), "category"),
+        (_("性质"), "polarity"),
+        (_("失信程度"), "severity"),
+        (_("标题"), truncated("title")),
+        (_("决定日期"), "decided_on"),
+        (_("金额"), "amount"),
     )
     import_errors_heading = _("错误与提示")
     import_css = "credit"

@@ -45,7 +45,10 @@ class PendingRepairFilter(StateFilter):
 
 REPAIR_FIELDSETS = [
     (None, {"fields": ("tracking_no", "state", "department", "filed_at", "channel")}),
-    (_("信用记录"), {"fields": ("uscc_display", "entity_name_display", "record_link", "record_window", "repair_checks")}),
+    (
+        _("信用记录"),
+        {"fields": ("uscc_display", "entity_name_display", "record_link", "record_window", "repair_checks")},
+    ),
     (_("申请"), {"fields": ("applicant_name", "reason", "commitment_link", "evidence_links")}),
     (_("联系方式（保密，仅监管人员可见）"), {"fields": ("contact_phone", "contact_email")}),
     (_("决定"), {"fields": ("decided_by", "decided_at", "decision_reason")}),
@@ -57,7 +60,15 @@ class RepairApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchM
     """谁认定、谁修复: the deciding department approves or rejects, with reasons, through the services."""
 
     list_display = (
-        "tracking_no", uscc_column, entity_name_column, "record_title", "department", "applicant_name", "filed_at", "state", "decided_by",
+        "tracking_no",
+        uscc_column,
+        entity_name_column,
+        "record_title",
+        "department",
+        "applicant_name",
+        "filed_at",
+        "state",
+        "decided_by",
         "decided_at",
     )
     list_filter = (PendingRepairFilter,)
@@ -76,7 +87,9 @@ class RepairApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchM
 
     def get_urls(self):
         evidence = path(
-            "<int:pk>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view), name="credit_repairapplication_evidence"
+            "<int:pk>/evidence/<int:evidence_id>/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="credit_repairapplication_evidence",
         )
         return [evidence, *super().get_urls()]
 
@@ -106,19 +119,29 @@ class RepairApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchM
         severity = record.get_severity_display() or "-"
         penalties = "、".join(str(PenaltyType(p).label) if p in PenaltyType.values else p for p in record.penalty_types)
         return format_html(
-            "{}；决定日期 {}；可申请修复日期 {}；公示截止 {}；当前状态：{}{}", severity, record.decided_on, record.repairable_from,
-            record.publicity_ends_on, record.get_state_display(), f"；处罚种类：{penalties}" if record.penalty_types else "",
+            "{}；决定日期 {}；可申请修复日期 {}；公示截止 {}；当前状态：{}{}",
+            severity,
+            record.decided_on,
+            record.repairable_from,
+            record.publicity_ends_on,
+            record.get_state_display(),
+            f"；处罚种类：{penalties}" if record.penalty_types else "",
         )
 
     @admin.display(description=_("修复条件核查"))
     def repair_checks(self, obj):
         if obj.state != RepairState.SUBMITTED:
             return "-"
-        problems = [p for p in services.repair_problems(obj.record, commitment_accepted=True) if "待审核的修复申请" not in p]
+        problems = [
+            p for p in services.repair_problems(obj.record, commitment_accepted=True) if "待审核的修复申请" not in p
+        ]
         if not problems:
-            return format_html('<span style="color:#2e7d32">{}</span>', "符合申请条件（最短公示期、处罚种类、信用修复承诺）")
+            return format_html(
+                '<span style="color:#2e7d32">{}</span>', "符合申请条件（最短公示期、处罚种类、信用修复承诺）"
+            )
         return format_html(
-            '<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>', format_html_join("", "<li>{}</li>", ((p,) for p in problems))
+            '<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
         )
 
     @admin.display(description=_("信用修复承诺"))
@@ -133,9 +156,16 @@ class RepairApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchM
         return format_html(
             "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
             format_html_join(
-                "", '<li><a href="{}">{}</a>（{}）</li>',
-                ((reverse("admin:credit_repairapplication_evidence", args=[obj.pk, e.pk]), os.path.basename(e.file.name),
-                  timezone.localtime(e.uploaded_at).strftime("%Y-%m-%d %H:%M")) for e in files),
+                "",
+                '<li><a href="{}">{}</a>（{}）</li>',
+                (
+                    (
+                        reverse("admin:credit_repairapplication_evidence", args=[obj.pk, e.pk]),
+                        os.path.basename(e.file.name),
+                        timezone.localtime(e.uploaded_at).strftime("%Y-%m-%d %H:%M"),
+                    )
+                    for e in files
+                ),
             ),
         )
 
@@ -154,15 +184,29 @@ class RepairApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchM
     @admin.action(description=_("批准修复"), permissions=["change"])
     def approve(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=DecisionReasonForm, title=_("批准信用修复"), done=_("已批准修复"), submit=_("确认批准修复"),
-            note=_("批准后该记录停止公示，不再出现在任何公开页面和公开接口中，并重新评价信用等级；决定理由记入审计日志。"),
+            self,
+            request,
+            queryset,
+            form_class=DecisionReasonForm,
+            title=_("批准信用修复"),
+            done=_("已批准修复"),
+            submit=_("确认批准修复"),
+            note=_(
+                "批准后该记录停止公示，不再出现在任何公开页面和公开接口中，并重新评价信用等级；决定理由记入审计日志。"
+            ),
             apply=lambda obj, data: services.repair_approve(actor=request.user, application=obj, reason=data["reason"]),
         )
 
     @admin.action(description=_("不予修复"), permissions=["change"])
     def reject(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=DecisionReasonForm, title=_("不予信用修复"), done=_("已决定不予修复"), submit=_("确认不予修复"),
+            self,
+            request,
+            queryset,
+            form_class=DecisionReasonForm,
+            title=_("不予信用修复"),
+            done=_("已决定不予修复"),
+            submit=_("确认不予修复"),
             note=_("不予修复的理由将告知申请人（凭受理编号和查询码查询）。"),
             apply=lambda obj, data: services.repair_reject(actor=request.user, application=obj, reason=data["reason"]),
         )

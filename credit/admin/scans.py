@@ -3,7 +3,6 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -47,13 +46,33 @@ def _rule_descriptions() -> dict:
 
 @admin.register(RiskWarning)
 class RiskWarningAdmin(ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
-    list_display = ("created_at", "rule", uscc_column, entity_name_column, "message", "department", "state", "handled_by", "handled_at")
+    list_display = (
+        "created_at",
+        "rule",
+        uscc_column,
+        entity_name_column,
+        "message",
+        "department",
+        "state",
+        "handled_by",
+        "handled_at",
+    )
     list_filter = (OpenWarningFilter, "rule_code")
     search_fields = ("message",)
     search_help_text = _("按统一社会信用代码（18位）或预警内容搜索")
     text_search_fields = ("message",)
     list_select_related = ("department", "handled_by")
-    readonly_fields = ("rule", "entity", "department", "message", "state", "created_at", "handled_by", "handled_at", "handling_note")
+    readonly_fields = (
+        "rule",
+        "entity",
+        "department",
+        "message",
+        "state",
+        "created_at",
+        "handled_by",
+        "handled_at",
+        "handling_note",
+    )
     fields = readonly_fields
     actions = ["handle"]
 
@@ -83,7 +102,15 @@ class RiskWarningAdmin(ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
 
 @admin.register(RiskScanRun)
 class RiskScanRunAdmin(ReadOnlyAdmin):
-    list_display = ("started_at", "finished_at", "duration_display", "state", "trigger", "counts_display", "error_short")
+    list_display = (
+        "started_at",
+        "finished_at",
+        "duration_display",
+        "state",
+        "trigger",
+        "counts_display",
+        "error_short",
+    )
     list_filter = ("state", "trigger")
     fields = ("started_at", "finished_at", "duration_display", "state", "trigger", "counts_display", "error_display")
     readonly_fields = fields
@@ -109,15 +136,22 @@ class RiskScanRunAdmin(ReadOnlyAdmin):
         return format_html("<pre style='margin:0;white-space:pre-wrap'>{}</pre>", obj.error) if obj.error else "-"
 
     def get_urls(self):
-        return [path("run/", self.admin_site.admin_view(self.run_now_view), name="credit_riskscanrun_run"), *super().get_urls()]
+        return [
+            path("run/", self.admin_site.admin_view(self.run_now_view), name="credit_riskscanrun_run"),
+            *super().get_urls(),
+        ]
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"can_run_scan": is_credit_manager(request.user), **(extra_context or {})})
+        return super().changelist_view(
+            request, {"can_run_scan": is_credit_manager(request.user), **(extra_context or {})}
+        )
 
     def run_now_view(self, request):
         if request.method != "POST" or not is_credit_manager(request.user):
             raise PermissionDenied
 
-        transaction.on_commit(lambda: publish(risk_scan, trigger="manual"))  # never hangs or fails the request (issue 11)
+        transaction.on_commit(
+            lambda: publish(risk_scan, trigger="manual")
+        )  # never hangs or fails the request (issue 11)
         messages.success(request, _("已提交风险扫描，运行完成后将在此列出（通常数分钟内）。"))
         return HttpResponseRedirect(reverse("admin:credit_riskscanrun_changelist"))

@@ -34,7 +34,9 @@ class RiskClassSerializer(serializers.Serializer):
 class ReasonSerializer(serializers.Serializer):
     level = serializers.CharField(help_text="该理由对应的等级代码")
     text = serializers.CharField()
-    until = serializers.DateField(allow_null=True, help_text="该事实影响等级至此日期；名单记录为 null（移出前一直有效）")
+    until = serializers.DateField(
+        allow_null=True, help_text="该事实影响等级至此日期；名单记录为 null（移出前一直有效）"
+    )
 
 
 class CategoryCountSerializer(serializers.Serializer):
@@ -73,7 +75,17 @@ class EntityListEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ListEntry
-        fields = ("id", "list_type", "list_type_label", "ground", "ground_label", "legal_basis", "department", "decided_on", "listed_on")
+        fields = (
+            "id",
+            "list_type",
+            "list_type_label",
+            "ground",
+            "ground_label",
+            "legal_basis",
+            "department",
+            "decided_on",
+            "listed_on",
+        )
 
 
 class CreditEntityDetailSerializer(EntityDetailSerializer):
@@ -125,9 +137,17 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reason_items(self, obj):
         credit = credit_of(obj)
-        return [{"level": r.get("level"), "text": r.get("text", ""), "until": r.get("until")} for r in credit.reasons] if credit else []
+        return (
+            [{"level": r.get("level"), "text": r.get("text", ""), "until": r.get("until")} for r in credit.reasons]
+            if credit
+            else []
+        )
 
-    @extend_schema_field(serializers.DateField(allow_null=True, help_text="现有失信、警示信息全部到期、等级可改善的日期；名单在列期间为 null"))
+    @extend_schema_field(
+        serializers.DateField(
+            allow_null=True, help_text="现有失信、警示信息全部到期、等级可改善的日期；名单在列期间为 null"
+        )
+    )
     def get_improves_on(self, obj):
         credit = credit_of(obj)
         return credit.improves_on if credit else None
@@ -156,10 +176,22 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
     @extend_schema_field(CategoryCountSerializer(many=True))
     def get_public_record_counts(self, obj):
 
-        counts = dict(selectors.public_records().filter(entity_id=obj.uscc).order_by().values_list("category").annotate(n=Count("id")))
-        return [{"category": code, "category_label": str(label), "count": counts[code]} for code, label in RecordCategory.choices if counts.get(code)]
+        counts = dict(
+            selectors.public_records()
+            .filter(entity_id=obj.uscc)
+            .order_by()
+            .values_list("category")
+            .annotate(n=Count("id"))
+        )
+        return [
+            {"category": code, "category_label": str(label), "count": counts[code]}
+            for code, label in RecordCategory.choices
+            if counts.get(code)
+        ]
 
-    @extend_schema_field(serializers.IntegerField(help_text="近12个月经核实的投诉举报件数（消费投诉公示，只有件数，不含投诉举报人信息）"))
+    @extend_schema_field(
+        serializers.IntegerField(help_text="近12个月经核实的投诉举报件数（消费投诉公示，只有件数，不含投诉举报人信息）")
+    )
     def get_verified_complaint_count(self, obj):
         return selectors.verified_complaint_count(obj.uscc)
 
@@ -270,7 +302,9 @@ class CheckItemSerializer(serializers.Serializer):
 
 
 class CreditCheckInputSerializer(serializers.Serializer):
-    usccs = serializers.ListField(child=serializers.CharField(), min_length=1, max_length=1000, help_text="1 至 1000 个统一社会信用代码")
+    usccs = serializers.ListField(
+        child=serializers.CharField(), min_length=1, max_length=1000, help_text="1 至 1000 个统一社会信用代码"
+    )
     purpose = serializers.CharField(max_length=200, help_text="办理事项（记入查询日志），如“政府采购”")
 
 
@@ -286,13 +320,19 @@ class CreditRecordInputSerializer(serializers.Serializer):
     uscc = serializers.CharField()
     category = serializers.ChoiceField(choices=RecordCategory.choices)
     polarity = serializers.ChoiceField(choices=Polarity.choices)
-    severity = serializers.ChoiceField(choices=Severity.choices, required=False, allow_blank=True, help_text="负面信息必填")
+    severity = serializers.ChoiceField(
+        choices=Severity.choices, required=False, allow_blank=True, help_text="负面信息必填"
+    )
     title = serializers.CharField(max_length=200)
     content = serializers.CharField(required=False, allow_blank=True)
     decided_on = serializers.DateField()
     legal_basis = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True, help_text='元，如 "50000.00"')
-    restriction_ends_on = serializers.DateField(required=False, allow_null=True, help_text="限制期限届满日（长于公示期时公示至此日）")
+    amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, required=False, allow_null=True, help_text='元，如 "50000.00"'
+    )
+    restriction_ends_on = serializers.DateField(
+        required=False, allow_null=True, help_text="限制期限届满日（长于公示期时公示至此日）"
+    )
 
 
 class CreditRecordPushInputSerializer(serializers.Serializer):
@@ -311,52 +351,75 @@ MAX_ID = 2**63 - 1
 
 
 def _required(name: str, label: str) -> dict:
-    return {"required": f"{name}（{label}）为必填项", "null": f"{name}（{label}）不能为空", "blank": f"{name}（{label}）不能为空"}
+    return {
+        "required": f"{name}（{label}）为必填项",
+        "null": f"{name}（{label}）不能为空",
+        "blank": f"{name}（{label}）不能为空",
+    }
 
 
 class PublicFilingInputSerializer(serializers.Serializer):
     """Applicant and confidential contact details; extra fields are ignored (API.md)."""
 
-    applicant_name = serializers.CharField(max_length=100, error_messages=_required("applicant_name", "申请人"), help_text="申请人（企业名称或经办人姓名）")
+    applicant_name = serializers.CharField(
+        max_length=100, error_messages=_required("applicant_name", "申请人"), help_text="申请人（企业名称或经办人姓名）"
+    )
     contact_phone = serializers.CharField(
         max_length=32,
         validators=[validate_phone],
         error_messages=_required("contact_phone", "联系电话"),
         help_text="联系电话（保密：任何公开页面和接口都不返回）",
     )
-    contact_email = serializers.EmailField(max_length=100, required=False, allow_blank=True, help_text="电子邮箱（选填，保密）")
+    contact_email = serializers.EmailField(
+        max_length=100, required=False, allow_blank=True, help_text="电子邮箱（选填，保密）"
+    )
     reason = serializers.CharField(max_length=5000, error_messages=_required("reason", "理由"))
 
 
 def record_token_field():
     # Issue 12 §3: any record about the entity, published or not, through the party's link (credit.record_links).
     return serializers.CharField(
-        required=False, max_length=TOKEN_MAX_LENGTH,
+        required=False,
+        max_length=TOKEN_MAX_LENGTH,
         help_text="当事人告知链接中的 record_token（选填）：对依规不予公示的记录办理时使用，可代替 record_id",
     )
 
 
 class ObjectionInputSerializer(PublicFilingInputSerializer):
-    record_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的信用记录 id（与 list_entry_id 二选一）")
-    list_entry_id = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的名单记录 id（与 record_id 二选一）")
+    record_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的信用记录 id（与 list_entry_id 二选一）"
+    )
+    list_entry_id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="异议所针对的名单记录 id（与 record_id 二选一）"
+    )
     record_token = record_token_field()
 
     def validate(self, attrs):
         if ("record_id" in attrs or "record_token" in attrs) == ("list_entry_id" in attrs):
-            raise serializers.ValidationError({"record_id": "须指明异议所针对的一条信用记录（record_id）或一条名单记录（list_entry_id），二者只能填一项"})
+            raise serializers.ValidationError(
+                {
+                    "record_id": "须指明异议所针对的一条信用记录（record_id）或一条名单记录（list_entry_id），二者只能填一项"
+                }
+            )
         return attrs
 
 
 class RepairApplicationInputSerializer(PublicFilingInputSerializer):
     record_id = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, error_messages=_required("record_id", "信用记录 id"),
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages=_required("record_id", "信用记录 id"),
         help_text="申请修复的信用记录 id（提供 record_token 时可不填）",
     )
     record_token = record_token_field()
     commitment_accepted = serializers.BooleanField(
-        error_messages=_required("commitment_accepted", "信用修复承诺"), help_text="须为 true：同意作出信用修复承诺（公开）"
+        error_messages=_required("commitment_accepted", "信用修复承诺"),
+        help_text="须为 true：同意作出信用修复承诺（公开）",
     )
-    reason = serializers.CharField(max_length=5000, error_messages=_required("reason", "申请理由"), help_text="履行义务、纠正失信行为的情况")
+    reason = serializers.CharField(
+        max_length=5000, error_messages=_required("reason", "申请理由"), help_text="履行义务、纠正失信行为的情况"
+    )
 
     def validate_commitment_accepted(self, value):
         if value is not True:

@@ -19,8 +19,16 @@ urlpatterns = [
     path("objections/", views.ObjectionCreateView.as_view(), name="objections"),
     path("objections/<str:tracking_no>/", views.ObjectionStatusView.as_view(), name="objection-status"),
     path("repair-applications/", views.RepairApplicationCreateView.as_view(), name="repair-applications"),
-    path("repair-applications/<str:tracking_no>/", views.RepairApplicationStatusView.as_view(), name="repair-application-status"),
+    path(
+        "repair-applications/<str:tracking_no>/",
+        views.RepairApplicationStatusView.as_view(),
+        name="repair-application-status",
+    ),
     path("list-exit-applications/", views_exits.ListExitCreateView.as_view(), name="list-exit-applications"),
-    path("list-exit-applications/<str:tracking_no>/", views_exits.ListExitStatusView.as_view(), name="list-exit-application-status"),
+    path(
+        "list-exit-applications/<str:tracking_no>/",
+        views_exits.ListExitStatusView.as_view(),
+        name="list-exit-application-status",
+    ),
     *router.urls,
 ]

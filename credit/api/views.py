@@ -59,9 +59,18 @@ from supervision.api.views import EntityViewSet
 from supervision.models import MarketEntity
 from supervision.selectors import PUBLIC_ENTITY_FIELDS
 
-USCC_PARAM = OpenApiParameter("uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（大小写、全角均可）")
+USCC_PARAM = OpenApiParameter(
+    "uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（大小写、全角均可）"
+)
 CREDIT_LIST_FIELDS = ("credit__grade", "credit__model__version")
-CREDIT_DETAIL_FIELDS = (*CREDIT_LIST_FIELDS, "credit__score", "credit__reasons", "credit__improves_on", "credit__risk_class", "credit__changed_at")
+CREDIT_DETAIL_FIELDS = (
+    *CREDIT_LIST_FIELDS,
+    "credit__score",
+    "credit__reasons",
+    "credit__improves_on",
+    "credit__risk_class",
+    "credit__changed_at",
+)
 NUL_DETAIL = "不能包含空字符（\\u0000）"
 
 
@@ -181,7 +190,9 @@ class EntityGradeHistoryView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return GradeHistory.objects.none()
-        return selectors.grade_history(path_uscc(self.kwargs["uscc"])).prefetch_related(Prefetch("model__bands", queryset=GradeBand.objects.all()))
+        return selectors.grade_history(path_uscc(self.kwargs["uscc"])).prefetch_related(
+            Prefetch("model__bands", queryset=GradeBand.objects.all())
+        )
 
 
 # --- lists --------------------------------------------------------------------------------------
@@ -198,7 +209,10 @@ class EntityGradeHistoryView(generics.ListAPIView):
             description="abnormal（经营异常名录）、serious（严重违法失信名单）、key_attention（重点关注对象名单）、red（守信激励对象名单）",
         )
     ],
-    responses={200: ListEntrySerializer(many=True), 404: OpenApiResponse(ApiErrorSerializer, description="没有该名单类型")},
+    responses={
+        200: ListEntrySerializer(many=True),
+        404: OpenApiResponse(ApiErrorSerializer, description="没有该名单类型"),
+    },
     description="某一名单的记录，按列入日期从新到旧。active=true（默认）仅当前在列；active=false 同时返回已移出的记录。",
 )
 class ListEntriesView(generics.ListAPIView):
@@ -251,7 +265,12 @@ class CreditCheckView(APIView):
         if nul:
             return invalid_items(nul)
         try:
-            result = services.credit_check(department=request.auth.department, usccs=data.get("usccs"), purpose=data.get("purpose"), client=request.auth)
+            result = services.credit_check(
+                department=request.auth.department,
+                usccs=data.get("usccs"),
+                purpose=data.get("purpose"),
+                client=request.auth,
+            )
         except services.RecordsInvalid as exc:
             return invalid_items(exc.items)
         return Response(
@@ -282,7 +301,9 @@ class CreditRecordPushView(APIView):
         if nul := nul_items(data.get("records")):
             return invalid_items(nul)
         try:
-            result = services.credit_records_push(actor=request.auth, department=request.auth.department, records=data.get("records"))
+            result = services.credit_records_push(
+                actor=request.auth, department=request.auth.department, records=data.get("records")
+            )
         except services.RecordsInvalid as exc:
             return invalid_items(exc.items)
         return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged})
@@ -305,7 +326,9 @@ class IgnoreAcceptNegotiation(BaseContentNegotiation):
     tags=["credit"],
     parameters=[USCC_PARAM],
     responses={
-        (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="信用报告 PDF（附件），报告编号见响应头 X-Report-Serial"),
+        (200, "application/pdf"): OpenApiResponse(
+            OpenApiTypes.BINARY, description="信用报告 PDF（附件），报告编号见响应头 X-Report-Serial"
+        ),
         400: ERROR_400,
         404: OpenApiResponse(ApiErrorSerializer, description="名录库中没有该主体"),
     },
@@ -328,6 +351,7 @@ class EntityCreditReportView(APIView):
 
 
 # --- public filings: objections and repair applications (API.md "Public filings") ----------------
+
 
 def filing_record(data: dict):
     """The record a filing is about: a public one by ``record_id``, or any record about the entity,

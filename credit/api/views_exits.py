@@ -31,10 +31,14 @@ from credit.services import list_exits
 
 class ListExitInputSerializer(PublicFilingInputSerializer):
     list_entry_id = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, error_messages=_required("list_entry_id", "名单记录 id"),
+        min_value=1,
+        max_value=MAX_ID,
+        error_messages=_required("list_entry_id", "名单记录 id"),
         help_text="申请移出的名单记录 id（经营异常名录或严重违法失信名单）",
     )
-    reason = serializers.CharField(max_length=5000, error_messages=_required("reason", "申请理由"), help_text="履行相关义务的情况")
+    reason = serializers.CharField(
+        max_length=5000, error_messages=_required("reason", "申请理由"), help_text="履行相关义务的情况"
+    )
 
 
 class ListExitCreateView(PublicFilingView):
@@ -55,8 +59,13 @@ class ListExitCreateView(PublicFilingView):
             raise exceptions.ValidationError({"list_entry_id": f"未找到在列的名单记录 {data['list_entry_id']}"})
         try:
             application, code = list_exits.list_exit_apply(
-                actor=public_actor(request), entry=entry, applicant_name=data["applicant_name"], contact_phone=data["contact_phone"],
-                reason=data["reason"], contact_email=data.get("contact_email", ""), channel="api",
+                actor=public_actor(request),
+                entry=entry,
+                applicant_name=data["applicant_name"],
+                contact_phone=data["contact_phone"],
+                reason=data["reason"],
+                contact_email=data.get("contact_email", ""),
+                channel="api",
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from None

@@ -47,7 +47,13 @@ ENTITY_LABEL = _("市场主体")
 def entity_key(related_name, verbose_name=ENTITY_LABEL):
     """A USCC column that joins to the roster when the entity exists, and is kept when it doesn't."""
     return models.ForeignKey(
-        MarketEntity, verbose_name=verbose_name, to_field="uscc", db_column="uscc", db_constraint=False, on_delete=models.DO_NOTHING, related_name=related_name
+        MarketEntity,
+        verbose_name=verbose_name,
+        to_field="uscc",
+        db_column="uscc",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        related_name=related_name,
     )
 
 
@@ -67,7 +73,9 @@ class PublicityRule(models.Model):
     serious_min_months = models.PositiveSmallIntegerField(_("严重：最短公示期（月）"), default=12)
     serious_max_months = models.PositiveSmallIntegerField(_("严重：最长公示期（月）"), default=36)
     other_months = models.PositiveSmallIntegerField(_("正面、中性信息公示期（月）"), default=36)
-    legal_basis = models.CharField(_("依据"), max_length=300, default="《信用修复管理办法》（国家发展改革委令，2026年4月1日起施行）")
+    legal_basis = models.CharField(
+        _("依据"), max_length=300, default="《信用修复管理办法》（国家发展改革委令，2026年4月1日起施行）"
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -75,8 +83,12 @@ class PublicityRule(models.Model):
         verbose_name_plural = _("公示期限规则（版本）")
         ordering = ["-effective_from"]
         constraints = [
-            models.CheckConstraint(condition=Q(general_min_months__lte=F("general_max_months")), name="publicity_general_min_le_max"),
-            models.CheckConstraint(condition=Q(serious_min_months__lte=F("serious_max_months")), name="publicity_serious_min_le_max"),
+            models.CheckConstraint(
+                condition=Q(general_min_months__lte=F("general_max_months")), name="publicity_general_min_le_max"
+            ),
+            models.CheckConstraint(
+                condition=Q(serious_min_months__lte=F("serious_max_months")), name="publicity_serious_min_le_max"
+            ),
         ]
 
     def __str__(self):
@@ -87,8 +99,12 @@ class CreditRecord(models.Model):
     """One credit fact about an entity (信用信息), with its publicity window (DOMAIN §3)."""
 
     entity = entity_key("credit_records")
-    department = models.ForeignKey(Department, verbose_name=_("来源部门"), on_delete=models.PROTECT, related_name="credit_records")
-    source_ref = models.CharField(_("来源编号"), max_length=100, help_text=_("来源部门内唯一，如决定书文号；重复推送即更新"))
+    department = models.ForeignKey(
+        Department, verbose_name=_("来源部门"), on_delete=models.PROTECT, related_name="credit_records"
+    )
+    source_ref = models.CharField(
+        _("来源编号"), max_length=100, help_text=_("来源部门内唯一，如决定书文号；重复推送即更新")
+    )
     category = models.CharField(_("信息类别"), max_length=32, choices=RecordCategory.choices)
     polarity = models.CharField(_("性质"), max_length=16, choices=Polarity.choices)
     severity = models.CharField(_("失信程度"), max_length=16, choices=Severity.choices, blank=True)
@@ -98,11 +114,17 @@ class CreditRecord(models.Model):
     legal_basis = models.TextField(_("依据"), blank=True)
     amount = models.DecimalField(_("金额（元）"), max_digits=16, decimal_places=2, null=True, blank=True)
     penalty_types = ArrayField(
-        models.CharField(max_length=32, choices=PenaltyType.choices), verbose_name=_("处罚种类"), default=list, blank=True,
+        models.CharField(max_length=32, choices=PenaltyType.choices),
+        verbose_name=_("处罚种类"),
+        default=list,
+        blank=True,
         help_text=_("行政处罚法第9条；决定能否提前停止公示（信用修复）"),
     )
     restriction_ends_on = models.DateField(
-        _("限制期限届满日"), null=True, blank=True, help_text=_("限制措施期限长于公示期的，公示至限制期满（市场监管总局令第45号）")
+        _("限制期限届满日"),
+        null=True,
+        blank=True,
+        help_text=_("限制措施期限长于公示期的，公示至限制期满（市场监管总局令第45号）"),
     )
     # Computed by the service from the publicity rule in force on decided_on, and kept.
     published = models.BooleanField(_("予以公示"), default=True)
@@ -122,23 +144,32 @@ class CreditRecord(models.Model):
             models.UniqueConstraint(fields=["department", "source_ref"], name="credit_record_source_unique"),
             # A negative fact has a severity; a positive or neutral one has none (DOMAIN §3).
             models.CheckConstraint(
-                condition=(Q(polarity=Polarity.NEGATIVE) & ~Q(severity="")) | (~Q(polarity=Polarity.NEGATIVE) & Q(severity="")),
+                condition=(Q(polarity=Polarity.NEGATIVE) & ~Q(severity=""))
+                | (~Q(polarity=Polarity.NEGATIVE) & Q(severity="")),
                 name="credit_record_severity_iff_negative",
             ),
             # Other administrative acts are neutral or positive (issue 12 §2), so they never hold a severity either.
             models.CheckConstraint(
-                condition=~Q(category__in=[c.value for c in OTHER_ACT_CATEGORIES], polarity=Polarity.NEGATIVE), name="credit_record_act_not_negative",
+                condition=~Q(category__in=[c.value for c in OTHER_ACT_CATEGORIES], polarity=Polarity.NEGATIVE),
+                name="credit_record_act_not_negative",
             ),
-            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="credit_record_amount_non_negative"),
-            models.CheckConstraint(condition=Q(publicity_ends_on__gte=F("decided_on")), name="credit_record_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0), name="credit_record_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(publicity_ends_on__gte=F("decided_on")), name="credit_record_window_ordered"
+            ),
         ]
         indexes = [
             # The nightly expiry finds the active records whose window has closed.
-            models.Index(fields=["publicity_ends_on"], condition=Q(state="active"), name="credit_record_active_end_idx"),
+            models.Index(
+                fields=["publicity_ends_on"], condition=Q(state="active"), name="credit_record_active_end_idx"
+            ),
             models.Index(fields=["entity", "decided_on"], name="credit_record_uscc_date_idx"),
             # /acts/ (issue 12 §2): public acts newest first, walked in order and stopped after a page.
             models.Index(
-                fields=["-decided_on", "-id"], name="credit_record_public_acts_idx",
+                fields=["-decided_on", "-id"],
+                name="credit_record_public_acts_idx",
                 condition=Q(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES], state="active", published=True),
             ),
         ]
@@ -158,7 +189,9 @@ class EvaluationModel(models.Model):
     effective_from = models.DateField(_("生效日期"), unique=True)
     note = models.CharField(_("修订说明"), max_length=300, blank=True)
     weights = models.JSONField(_("扣分与加分权重"), default=dict, help_text=_("每类信息对 0–1000 分的影响"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -173,12 +206,16 @@ class EvaluationModel(models.Model):
 class GradeBand(models.Model):
     """One grade of an evaluation model version: its label, colour and score range (data, not code)."""
 
-    model = models.ForeignKey(EvaluationModel, verbose_name=_("评价模型"), on_delete=models.CASCADE, related_name="bands")
+    model = models.ForeignKey(
+        EvaluationModel, verbose_name=_("评价模型"), on_delete=models.CASCADE, related_name="bands"
+    )
     grade = models.CharField(_("等级代码"), max_length=24, choices=Grade.choices)
     label = models.CharField(_("等级名称"), max_length=20)
     colour = models.CharField(_("颜色"), max_length=16, choices=Colour.choices)
     score_min = models.PositiveSmallIntegerField(_("分数下限"), validators=[MaxValueValidator(1000)])
-    score_max = models.PositiveSmallIntegerField(_("分数上限"), validators=[MinValueValidator(0), MaxValueValidator(1000)])
+    score_max = models.PositiveSmallIntegerField(
+        _("分数上限"), validators=[MinValueValidator(0), MaxValueValidator(1000)]
+    )
     description = models.CharField(_("说明"), max_length=300, blank=True)
 
     class Meta:
@@ -187,7 +224,9 @@ class GradeBand(models.Model):
         ordering = ["model", "-score_max"]
         constraints = [
             models.UniqueConstraint(fields=["model", "grade"], name="grade_band_unique"),
-            models.CheckConstraint(condition=Q(score_min__lte=F("score_max")) & Q(score_max__lte=1000), name="grade_band_range"),
+            models.CheckConstraint(
+                condition=Q(score_min__lte=F("score_max")) & Q(score_max__lte=1000), name="grade_band_range"
+            ),
         ]
 
     def __str__(self):
@@ -205,7 +244,11 @@ class IndustryRisk(models.Model):
         verbose_name = _("行业风险")
         verbose_name_plural = _("行业风险分级表")
         ordering = ["industry_prefix"]
-        constraints = [models.CheckConstraint(condition=Q(industry_prefix__regex=r"^[A-T]\d{0,4}$"), name="industry_risk_prefix_gbt4754")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(industry_prefix__regex=r"^[A-T]\d{0,4}$"), name="industry_risk_prefix_gbt4754"
+            )
+        ]
 
     def __str__(self):
         return f"{self.industry_prefix} {self.name}（{self.get_level_display()}）"
@@ -215,8 +258,14 @@ class EntityCredit(models.Model):
     """The current grade, score, reasons and (internal) risk class of one entity."""
 
     entity = models.OneToOneField(
-        MarketEntity, verbose_name=_("市场主体"), to_field="uscc", db_column="uscc", db_constraint=False,
-        on_delete=models.DO_NOTHING, primary_key=True, related_name="credit",
+        MarketEntity,
+        verbose_name=_("市场主体"),
+        to_field="uscc",
+        db_column="uscc",
+        db_constraint=False,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        related_name="credit",
     )
     grade = models.CharField(_("信用等级"), max_length=24, choices=Grade.choices)
     score = models.PositiveSmallIntegerField(_("信用分"))
@@ -264,10 +313,14 @@ class ListEntry(models.Model):
     ground = models.CharField(_("列入事由"), max_length=32, choices=ListGround.choices)
     facts = models.TextField(_("事实与理由"), blank=True)
     legal_basis = models.CharField(_("法律依据"), max_length=300)
-    department = models.ForeignKey(Department, verbose_name=_("作出决定部门"), on_delete=models.PROTECT, related_name="list_entries")
+    department = models.ForeignKey(
+        Department, verbose_name=_("作出决定部门"), on_delete=models.PROTECT, related_name="list_entries"
+    )
     decision_no = models.CharField(_("决定书文号"), max_length=100, blank=True)
     ground_established_on = models.DateField(_("事由认定日期"), null=True, blank=True)
-    notice_on = models.DateField(_("告知日期"), null=True, blank=True, help_text=_("列入严重违法失信名单前的事先告知（陈述、申辩）"))
+    notice_on = models.DateField(
+        _("告知日期"), null=True, blank=True, help_text=_("列入严重违法失信名单前的事先告知（陈述、申辩）")
+    )
     decided_on = models.DateField(_("决定日期"))
     listed_on = models.DateField(_("列入日期"))
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
@@ -276,7 +329,14 @@ class ListEntry(models.Model):
     source_entry = models.ForeignKey(
         "self", verbose_name=_("转列来源"), null=True, blank=True, on_delete=models.PROTECT, related_name="moved_to"
     )
-    basis_record = models.ForeignKey(CreditRecord, models.PROTECT, null=True, blank=True, related_name="list_entries", verbose_name=_("所依据的信用记录"))
+    basis_record = models.ForeignKey(
+        CreditRecord,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="list_entries",
+        verbose_name=_("所依据的信用记录"),
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -285,16 +345,28 @@ class ListEntry(models.Model):
         ordering = ["-listed_on", "-id"]
         constraints = [
             # One active entry per entity and list.
-            models.UniqueConstraint(fields=["entity", "list_type"], condition=Q(removed_on__isnull=True), name="list_entry_one_active"),
-            models.CheckConstraint(condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("listed_on")), name="list_entry_dates_ordered"),
-            models.CheckConstraint(condition=Q(removed_on__isnull=True) | ~Q(removal_reason=""), name="list_entry_removal_has_reason"),
+            models.UniqueConstraint(
+                fields=["entity", "list_type"], condition=Q(removed_on__isnull=True), name="list_entry_one_active"
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | Q(removed_on__gte=F("listed_on")),
+                name="list_entry_dates_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(removed_on__isnull=True) | ~Q(removal_reason=""), name="list_entry_removal_has_reason"
+            ),
             # 严重违法失信名单: prior notice (告知) before the decision.
             models.CheckConstraint(
-                condition=~Q(list_type=ListType.SERIOUS) | (Q(notice_on__isnull=False) & Q(notice_on__lte=F("decided_on"))),
+                condition=~Q(list_type=ListType.SERIOUS)
+                | (Q(notice_on__isnull=False) & Q(notice_on__lte=F("decided_on"))),
                 name="list_entry_serious_prior_notice",
             ),
         ]
-        indexes = [models.Index(fields=["list_type", "listed_on"], condition=Q(removed_on__isnull=True), name="list_entry_active_idx")]
+        indexes = [
+            models.Index(
+                fields=["list_type", "listed_on"], condition=Q(removed_on__isnull=True), name="list_entry_active_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_list_type_display()} {self.entity_id}（{self.listed_on} 起）"
@@ -309,18 +381,31 @@ class ListProposal(models.Model):
 
     entity = entity_key("list_proposals")
     source_entry = models.ForeignKey(
-        ListEntry, verbose_name=_("所依据的名单记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="proposals"
+        ListEntry,
+        verbose_name=_("所依据的名单记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
     )
-    source_ref = models.CharField(_("建议来源"), max_length=100, blank=True, help_text=_("如“抽查结果 #123”：其他模块提出的建议"))
+    source_ref = models.CharField(
+        _("建议来源"), max_length=100, blank=True, help_text=_("如“抽查结果 #123”：其他模块提出的建议")
+    )
     reason = models.CharField(_("建议理由"), max_length=500, blank=True)
     list_type = models.CharField(_("拟列入名单"), max_length=16, choices=ListType.choices)
     ground = models.CharField(_("拟列入事由"), max_length=32, choices=ListGround.choices)
-    department = models.ForeignKey(Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="list_proposals")
+    department = models.ForeignKey(
+        Department, verbose_name=_("承办部门"), on_delete=models.PROTECT, related_name="list_proposals"
+    )
     state = models.CharField(_("状态"), max_length=16, choices=ProposalState.choices, default=ProposalState.PENDING)
     created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT
+    )
     decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    result_entry = models.ForeignKey(ListEntry, verbose_name=_("列入结果"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    result_entry = models.ForeignKey(
+        ListEntry, verbose_name=_("列入结果"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("名单列入建议")
@@ -328,8 +413,12 @@ class ListProposal(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["source_entry", "list_type"], name="list_proposal_once"),
-            models.UniqueConstraint(fields=["source_ref", "list_type"], condition=~Q(source_ref=""), name="list_proposal_once_per_source"),
-            models.CheckConstraint(condition=Q(source_entry__isnull=False) | ~Q(source_ref=""), name="list_proposal_has_source"),
+            models.UniqueConstraint(
+                fields=["source_ref", "list_type"], condition=~Q(source_ref=""), name="list_proposal_once_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(source_entry__isnull=False) | ~Q(source_ref=""), name="list_proposal_has_source"
+            ),
         ]
 
     def __str__(self):
@@ -342,7 +431,7 @@ class JointMeasure(models.Model):
     code = models.CharField(_("措施代码"), max_length=40, unique=True)
     name = models.CharField(_("措施名称"), max_length=200)
     kind = models.CharField(_("类型"), max_length=16, choices=MeasureKind.choices)
-    list_types = models.JSONField(_("适用名单"), default=list, help_text=_("如 [\"serious\", \"abnormal\"]"))
+    list_types = models.JSONField(_("适用名单"), default=list, help_text=_('如 ["serious", "abnormal"]'))
     legal_basis = models.TextField(_("依据"))
     implementing_department = models.CharField(_("实施部门"), max_length=200)
     active = models.BooleanField(_("启用"), default=True)
@@ -359,8 +448,17 @@ class JointMeasure(models.Model):
 class CreditCheck(models.Model):
     """One code checked under 逢办必查: who checked, for what business, when, and what was found."""
 
-    client = models.ForeignKey("core.ApiClient", verbose_name=_("查询系统"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("查询人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        "core.ApiClient", verbose_name=_("查询系统"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("查询人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     department = models.ForeignKey(Department, verbose_name=_("查询部门"), on_delete=models.PROTECT, related_name="+")
     entity = entity_key("credit_checks", verbose_name=_("被查询主体"))
     purpose = models.CharField(_("办理事项"), max_length=200)
@@ -385,11 +483,15 @@ class RiskWarning(models.Model):
     rule_code = models.CharField(_("规则代码"), max_length=40)
     dedupe_key = models.CharField(_("去重键"), max_length=120)
     entity = entity_key("risk_warnings")
-    department = models.ForeignKey(Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="risk_warnings")
+    department = models.ForeignKey(
+        Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="risk_warnings"
+    )
     message = models.CharField(_("预警内容"), max_length=500)
     state = models.CharField(_("状态"), max_length=16, choices=WarningState.choices, default=WarningState.OPEN)
     created_at = models.DateTimeField(_("预警时间"))
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT
+    )
     handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     handling_note = models.CharField(_("处理说明"), max_length=300, blank=True)
 
@@ -440,7 +542,9 @@ class PublicFiling(QueryCodeFields):
     contact_phone = models.CharField(_("联系电话（保密）"), max_length=32)
     contact_email = models.CharField(_("电子邮箱（保密）"), max_length=100, blank=True)
     filed_at = models.DateTimeField(_("提交时间"))
-    channel = models.CharField(_("提交渠道"), max_length=16, default="web", help_text=_("web 网站、api 接口、admin 窗口代录"))
+    channel = models.CharField(
+        _("提交渠道"), max_length=16, default="web", help_text=_("web 网站、api 接口、admin 窗口代录")
+    )
 
     class Meta:
         abstract = True
@@ -452,11 +556,20 @@ class CreditCommitment(QueryCodeFields):
     tracking_no = models.CharField(_("承诺编号"), max_length=32, unique=True)
     entity = entity_key("commitments")
     commitment_type = models.CharField(_("承诺类型"), max_length=32, choices=CommitmentType.choices)
-    department = models.ForeignKey(Department, verbose_name=_("受理（监管）部门"), on_delete=models.PROTECT, related_name="commitments")
+    department = models.ForeignKey(
+        Department, verbose_name=_("受理（监管）部门"), on_delete=models.PROTECT, related_name="commitments"
+    )
     content = models.TextField(_("承诺内容"))
-    matter = models.CharField(_("涉及事项"), max_length=200, blank=True, help_text=_("审批替代型：所办理的审批事项；行业自律型：行业组织名称"))
+    matter = models.CharField(
+        _("涉及事项"), max_length=200, blank=True, help_text=_("审批替代型：所办理的审批事项；行业自律型：行业组织名称")
+    )
     related_record = models.ForeignKey(
-        CreditRecord, verbose_name=_("所修复的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="repair_commitments"
+        CreditRecord,
+        verbose_name=_("所修复的信用记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repair_commitments",
     )
     signatory = models.CharField(_("承诺人（签署人）"), max_length=100)
     # Confidential: never public.
@@ -464,11 +577,18 @@ class CreditCommitment(QueryCodeFields):
     made_on = models.DateField(_("作出日期"))
     due_on = models.DateField(_("履约期限"))
     evidence = models.FileField(_("履约证明材料"), upload_to="commitments/", blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=CommitmentState.choices, default=CommitmentState.IN_PROGRESS)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=CommitmentState.choices, default=CommitmentState.IN_PROGRESS
+    )
     resolved_on = models.DateField(_("认定日期"), null=True, blank=True)
     resolution_note = models.CharField(_("认定说明"), max_length=500, blank=True)
     result_record = models.ForeignKey(
-        CreditRecord, verbose_name=_("形成的信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        CreditRecord,
+        verbose_name=_("形成的信用记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     channel = models.CharField(_("作出渠道"), max_length=16, default="web")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -480,7 +600,8 @@ class CreditCommitment(QueryCodeFields):
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gte=F("made_on")), name="commitment_due_after_made"),
             models.CheckConstraint(
-                condition=Q(state=CommitmentState.IN_PROGRESS) | Q(resolved_on__isnull=False), name="commitment_resolved_has_date"
+                condition=Q(state=CommitmentState.IN_PROGRESS) | Q(resolved_on__isnull=False),
+                name="commitment_resolved_has_date",
             ),
         ]
         indexes = [models.Index(fields=["state", "due_on"], name="commitment_state_due_idx")]
@@ -492,15 +613,29 @@ class CreditCommitment(QueryCodeFields):
 class RepairApplication(PublicFiling):
     """An application to repair a record (信用修复): stop its publication early (谁认定、谁修复)."""
 
-    record = models.ForeignKey(CreditRecord, verbose_name=_("信用记录"), on_delete=models.PROTECT, related_name="repair_applications")
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("信用记录"), on_delete=models.PROTECT, related_name="repair_applications"
+    )
     entity = entity_key("repair_applications")
-    department = models.ForeignKey(Department, verbose_name=_("认定部门（修复决定部门）"), on_delete=models.PROTECT, related_name="repair_applications")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("认定部门（修复决定部门）"),
+        on_delete=models.PROTECT,
+        related_name="repair_applications",
+    )
     reason = models.TextField(_("申请理由（履行义务、纠正失信行为情况）"))
     commitment = models.ForeignKey(
         CreditCommitment, verbose_name=_("信用修复承诺"), on_delete=models.PROTECT, related_name="repair_applications"
     )
     state = models.CharField(_("状态"), max_length=16, choices=RepairState.choices, default=RepairState.SUBMITTED)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("决定人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("决定人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     decision_reason = models.TextField(_("决定理由"), blank=True)
 
@@ -510,8 +645,12 @@ class RepairApplication(PublicFiling):
         ordering = ["-filed_at", "-id"]
         constraints = [
             # One open application per record.
-            models.UniqueConstraint(fields=["record"], condition=Q(state="submitted"), name="repair_one_open_per_record"),
-            models.CheckConstraint(condition=Q(state="submitted") | Q(decided_at__isnull=False), name="repair_decided_has_time"),
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(state="submitted"), name="repair_one_open_per_record"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="submitted") | Q(decided_at__isnull=False), name="repair_decided_has_time"
+            ),
         ]
 
     def __str__(self):
@@ -521,7 +660,9 @@ class RepairApplication(PublicFiling):
 class RepairEvidence(models.Model):
     """One evidence file of a repair application."""
 
-    application = models.ForeignKey(RepairApplication, verbose_name=_("修复申请"), on_delete=models.CASCADE, related_name="evidence")
+    application = models.ForeignKey(
+        RepairApplication, verbose_name=_("修复申请"), on_delete=models.CASCADE, related_name="evidence"
+    )
     file = models.FileField(_("证明材料"), upload_to="repairs/%Y/%m/")
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
@@ -536,10 +677,26 @@ class RepairEvidence(models.Model):
 class Objection(PublicFiling):
     """An objection (异议申诉) to a record or a list entry, handled against working-day deadlines."""
 
-    record = models.ForeignKey(CreditRecord, verbose_name=_("信用记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
-    list_entry = models.ForeignKey(ListEntry, verbose_name=_("名单记录"), null=True, blank=True, on_delete=models.PROTECT, related_name="objections")
+    record = models.ForeignKey(
+        CreditRecord,
+        verbose_name=_("信用记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
+    list_entry = models.ForeignKey(
+        ListEntry,
+        verbose_name=_("名单记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="objections",
+    )
     entity = entity_key("objections")
-    department = models.ForeignKey(Department, verbose_name=_("处理部门"), on_delete=models.PROTECT, related_name="objections")
+    department = models.ForeignKey(
+        Department, verbose_name=_("处理部门"), on_delete=models.PROTECT, related_name="objections"
+    )
     reason = models.TextField(_("异议理由"))
     state = models.CharField(_("状态"), max_length=16, choices=ObjectionState.choices, default=ObjectionState.SUBMITTED)
     accept_due_on = models.DateField(_("受理期限"))
@@ -550,7 +707,14 @@ class Objection(PublicFiling):
     outcome = models.CharField(_("处理结果"), max_length=16, choices=ObjectionOutcome.choices, blank=True)
     outcome_reason = models.TextField(_("处理理由"), blank=True)
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("异议申诉")
@@ -558,11 +722,16 @@ class Objection(PublicFiling):
         ordering = ["-filed_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(record__isnull=False) & Q(list_entry__isnull=True)) | (Q(record__isnull=True) & Q(list_entry__isnull=False)),
+                condition=(Q(record__isnull=False) & Q(list_entry__isnull=True))
+                | (Q(record__isnull=True) & Q(list_entry__isnull=False)),
                 name="objection_record_xor_entry",
             ),
-            models.CheckConstraint(condition=Q(decide_due_on__gte=F("accept_due_on")), name="objection_deadlines_ordered"),
-            models.CheckConstraint(condition=~Q(state="decided") | ~Q(outcome=""), name="objection_decided_has_outcome"),
+            models.CheckConstraint(
+                condition=Q(decide_due_on__gte=F("accept_due_on")), name="objection_deadlines_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="decided") | ~Q(outcome=""), name="objection_decided_has_outcome"
+            ),
         ]
         indexes = [models.Index(fields=["state", "decide_due_on"], name="objection_open_due_idx")]
 
@@ -588,4 +757,3 @@ class CreditReport(models.Model):
 
     def __str__(self):
         return f"信用报告 {self.serial}"
-

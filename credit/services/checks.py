@@ -71,7 +71,9 @@ def credit_check(*, department, usccs, purpose, client=None, user=None) -> Check
     for c in credits.values():
         if c.model_id not in bands:
             bands[c.model_id] = c.model
-    prefetch_related_objects(list(bands.values()), "bands")  # grade_display reads model.bands: once per model, not once per code
+    prefetch_related_objects(
+        list(bands.values()), "bands"
+    )  # grade_display reads model.bands: once per model, not once per code
     lists = {}
     for entry in ListEntry.objects.filter(entity_id__in=list(names), removed_on__isnull=True).order_by("listed_on"):
         lists.setdefault(entry.entity_id, []).append(entry)
@@ -84,20 +86,40 @@ def credit_check(*, department, usccs, purpose, client=None, user=None) -> Check
         entries = lists.get(code, [])
         types = {e.list_type for e in entries}
         applying = [m for m in measures if types.intersection(m.list_types)]
-        results.append({
-            "uscc": code,
-            "found": found,
-            "name": names.get(code),
-            "grade": grade_display(bands[credit.model_id], credit.grade) if credit else None,
-            "lists": [{"list_type": e.list_type, "since": e.listed_on, "reason": e.get_ground_display()} for e in entries],
-            "measures": [
-                {"code": m.code, "name": m.name, "kind": m.kind, "legal_basis": m.legal_basis, "department": m.implementing_department} for m in applying
-            ],
-        })
-        logs.append(CreditCheck(
-            client=client, checked_by=user if getattr(user, "is_authenticated", False) else None, department=department, entity_id=code,
-            purpose=purpose.strip(), found=found, grade=credit.grade if credit else "", measures=[m.code for m in applying], checked_at=now,
-        ))
+        results.append(
+            {
+                "uscc": code,
+                "found": found,
+                "name": names.get(code),
+                "grade": grade_display(bands[credit.model_id], credit.grade) if credit else None,
+                "lists": [
+                    {"list_type": e.list_type, "since": e.listed_on, "reason": e.get_ground_display()} for e in entries
+                ],
+                "measures": [
+                    {
+                        "code": m.code,
+                        "name": m.name,
+                        "kind": m.kind,
+                        "legal_basis": m.legal_basis,
+                        "department": m.implementing_department,
+                    }
+                    for m in applying
+                ],
+            }
+        )
+        logs.append(
+            CreditCheck(
+                client=client,
+                checked_by=user if getattr(user, "is_authenticated", False) else None,
+                department=department,
+                entity_id=code,
+                purpose=purpose.strip(),
+                found=found,
+                grade=credit.grade if credit else "",
+                measures=[m.code for m in applying],
+                checked_at=now,
+            )
+        )
     CreditCheck.objects.bulk_create(logs, batch_size=1000)
     return CheckResult(now, results)
 
@@ -113,5 +135,7 @@ def risk_warning_handle(*, actor, warning: RiskWarning, note: str = "") -> RiskW
     warning.state, warning.handled_at, warning.handling_note = WarningState.HANDLED, timezone.now(), note[:300]
     warning.handled_by = actor if getattr(actor, "is_authenticated", False) else None
     warning.save(update_fields=["state", "handled_at", "handling_note", "handled_by"])
-    audit.record(actor=actor, action="risk_warning.handle", target=warning, after={"state": warning.state, "note": note})
+    audit.record(
+        actor=actor, action="risk_warning.handle", target=warning, after={"state": warning.state, "note": note}
+    )
     return warning

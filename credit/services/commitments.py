@@ -50,14 +50,27 @@ COMMITMENT_TEMPLATES = {
 
 @transaction.atomic
 def commitment_make(
-    *, actor, entity_uscc: str, commitment_type: str, department, content: str, signatory: str, due_on: dt.date,
-    made_on: dt.date | None = None, matter: str = "", related_record: CreditRecord | None = None, contact_phone: str = "", channel: str = "web",
+    *,
+    actor,
+    entity_uscc: str,
+    commitment_type: str,
+    department,
+    content: str,
+    signatory: str,
+    due_on: dt.date,
+    made_on: dt.date | None = None,
+    matter: str = "",
+    related_record: CreditRecord | None = None,
+    contact_phone: str = "",
+    channel: str = "web",
 ):
     """Make a commitment (public site or official entry). Returns ``(commitment, query_code)``."""
     made_on = made_on or timezone.localdate()
     errors = {}
     if commitment_type not in COMMITMENT_RULES:
-        errors["commitment_type"] = "承诺类型无效，可选：" + "、".join(str(label) for _, label in CommitmentType.choices)
+        errors["commitment_type"] = "承诺类型无效，可选：" + "、".join(
+            str(label) for _, label in CommitmentType.choices
+        )
         raise ValidationError(errors)
     matter_rule, record_required, max_months, _severity = COMMITMENT_RULES[commitment_type]
     entity = _entity(entity_uscc)
@@ -74,19 +87,29 @@ def commitment_make(
         errors["due_on"] = f"履约期限 {due_on} 不能早于作出日期 {made_on}"
     elif due_on > made_on + relativedelta(months=max_months):
         latest = made_on + relativedelta(months=max_months)
-        errors["due_on"] = f"{dict(CommitmentType.choices)[commitment_type]}承诺的履约期限最长 {max_months} 个月（至 {latest}）"
+        errors["due_on"] = (
+            f"{dict(CommitmentType.choices)[commitment_type]}承诺的履约期限最长 {max_months} 个月（至 {latest}）"
+        )
     if errors:
         raise ValidationError(errors)
     number, code = new_tracking(CreditCommitment, "CN")
     commitment = CreditCommitment.objects.create(
-        tracking_no=number, query_code_hash=query_code_digest(number, code), entity=entity, commitment_type=commitment_type,
-        department=department, content=content.strip(), matter=matter.strip(), related_record=related_record, signatory=signatory.strip(),
-        contact_phone=contact_phone.strip(), made_on=made_on, due_on=due_on, channel=channel,
+        tracking_no=number,
+        query_code_hash=query_code_digest(number, code),
+        entity=entity,
+        commitment_type=commitment_type,
+        department=department,
+        content=content.strip(),
+        matter=matter.strip(),
+        related_record=related_record,
+        signatory=signatory.strip(),
+        contact_phone=contact_phone.strip(),
+        made_on=made_on,
+        due_on=due_on,
+        channel=channel,
     )
     audit.record(actor=actor, action="commitment.make", target=commitment, after=public_snapshot(commitment))
     return commitment, code
-
-
 
 
 def _commitment_resolve(*, actor, commitment, state: str, resolved_on: dt.date, note: str, evidence=None):
@@ -106,7 +129,9 @@ def _commitment_resolve(*, actor, commitment, state: str, resolved_on: dt.date, 
     # A fulfilled commitment is a positive record, a broken one a negative record (DOMAIN §3).
     data = {
         "source_ref": f"{'承诺违诺' if broken else '承诺履约'}-{commitment.tracking_no}",
-        "uscc": commitment.entity_id, "category": RecordCategory.COMMITMENT, "decided_on": resolved_on,
+        "uscc": commitment.entity_id,
+        "category": RecordCategory.COMMITMENT,
+        "decided_on": resolved_on,
         "polarity": Polarity.NEGATIVE if broken else Polarity.POSITIVE,
         "severity": COMMITMENT_RULES[commitment.commitment_type][3] if broken else "",
         "title": f"{'违反' if broken else '履行'}{label}信用承诺",
@@ -114,22 +139,45 @@ def _commitment_resolve(*, actor, commitment, state: str, resolved_on: dt.date, 
         "legal_basis": "《国务院办公厅关于加快推进社会信用体系建设构建以信用为基础的新型监管机制的指导意见》（国办发〔2019〕35号）",
     }
     record = credit_record_save(actor=actor, department=commitment.department, **data)
-    commitment.state, commitment.resolved_on, commitment.resolution_note, commitment.result_record = state, resolved_on, note.strip()[:500], record
+    commitment.state, commitment.resolved_on, commitment.resolution_note, commitment.result_record = (
+        state,
+        resolved_on,
+        note.strip()[:500],
+        record,
+    )
     fields = ["state", "resolved_on", "resolution_note", "result_record"]
     if evidence is not None:
         commitment.evidence = evidence
         fields.append("evidence")
     commitment.save(update_fields=fields)
-    audit.record(actor=actor, action=f"commitment.{'break' if broken else 'fulfil'}", target=commitment, before=before, after=public_snapshot(commitment))
+    audit.record(
+        actor=actor,
+        action=f"commitment.{'break' if broken else 'fulfil'}",
+        target=commitment,
+        before=before,
+        after=public_snapshot(commitment),
+    )
     return commitment
 
 
 @transaction.atomic
 def commitment_fulfil(*, actor, commitment, resolved_on: dt.date | None = None, note: str = "", evidence=None):
-    return _commitment_resolve(actor=actor, commitment=commitment, state=CommitmentState.FULFILLED,
-                               resolved_on=resolved_on or timezone.localdate(), note=note, evidence=evidence)
+    return _commitment_resolve(
+        actor=actor,
+        commitment=commitment,
+        state=CommitmentState.FULFILLED,
+        resolved_on=resolved_on or timezone.localdate(),
+        note=note,
+        evidence=evidence,
+    )
 
 
 @transaction.atomic
 def commitment_break(*, actor, commitment, note: str, resolved_on: dt.date | None = None):
-    return _commitment_resolve(actor=actor, commitment=commitment, state=CommitmentState.BROKEN, resolved_on=resolved_on or timezone.localdate(), note=note)
+    return _commitment_resolve(
+        actor=actor,
+        commitment=commitment,
+        state=CommitmentState.BROKEN,
+        resolved_on=resolved_on or timezone.localdate(),
+        note=note,
+    )

@@ -2,7 +2,6 @@
 fields, the deciding department, and audit snapshots without the filer's contact details.
 Tracking numbers and query codes are ``core.filings``."""
 
-
 from django.core.exceptions import ValidationError
 
 from core import audit
@@ -20,11 +19,16 @@ def check_deciding_department(actor, department) -> None:
 
 
 def require_fields(errors: dict, **values) -> None:
-    labels = {"applicant_name": "申请人", "contact_phone": "联系电话", "reason": "理由", "content": "承诺内容", "signatory": "承诺人"}
+    labels = {
+        "applicant_name": "申请人",
+        "contact_phone": "联系电话",
+        "reason": "理由",
+        "content": "承诺内容",
+        "signatory": "承诺人",
+    }
     for name, value in values.items():
         if not str(value or "").strip():
             errors[name] = f"{labels.get(name, name)}为必填项"
-
 
 
 def public_snapshot(obj) -> dict:

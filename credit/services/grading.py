@@ -38,7 +38,9 @@ def bands_problem(bands: list[dict]) -> str | None:
 
 
 @transaction.atomic
-def evaluation_model_create(*, actor, effective_from: dt.date, bands: list[dict], weights: dict | None = None, note: str = "") -> EvaluationModel:
+def evaluation_model_create(
+    *, actor, effective_from: dt.date, bands: list[dict], weights: dict | None = None, note: str = ""
+) -> EvaluationModel:
     """A new version of the evaluation model (an edit never changes a past version)."""
     problem = bands_problem(bands)
     if problem:
@@ -46,19 +48,31 @@ def evaluation_model_create(*, actor, effective_from: dt.date, bands: list[dict]
     weights = {**DEFAULT_WEIGHTS, **(weights or {})}
     bad = [k for k, v in weights.items() if k not in DEFAULT_WEIGHTS or not isinstance(v, int) or v < 0]
     if bad:
-        raise ValidationError({"weights": f"权重须为非负整数，且只能是：{'、'.join(DEFAULT_WEIGHTS)}；有误：{'、'.join(bad)}"})
+        raise ValidationError(
+            {"weights": f"权重须为非负整数，且只能是：{'、'.join(DEFAULT_WEIGHTS)}；有误：{'、'.join(bad)}"}
+        )
     if EvaluationModel.objects.filter(effective_from=effective_from).exists():
         raise ValidationError({"effective_from": f"{effective_from} 已有生效的模型版本，请另选生效日期"})
     number = (EvaluationModel.objects.aggregate(n=Max("version"))["n"] or 0) + 1
     model = EvaluationModel.objects.create(
-        version=number, effective_from=effective_from, weights=weights, note=note, created_by=actor if getattr(actor, "is_authenticated", False) else None
+        version=number,
+        effective_from=effective_from,
+        weights=weights,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     GradeBand.objects.bulk_create(
-        GradeBand(model=model, **{k: b[k] for k in ("grade", "label", "colour", "score_min", "score_max")}, description=b.get("description", ""))
+        GradeBand(
+            model=model,
+            **{k: b[k] for k in ("grade", "label", "colour", "score_min", "score_max")},
+            description=b.get("description", ""),
+        )
         for b in bands
     )
     audit.record(
-        actor=actor, action="evaluation_model.create", target=model,
+        actor=actor,
+        action="evaluation_model.create",
+        target=model,
         after={"version": number, "effective_from": effective_from, "bands": bands, "weights": weights},
     )
     return model
@@ -73,7 +87,13 @@ def simple_save(*, actor, obj, action: str, **fields):
         setattr(obj, name, value)
     obj.full_clean()
     obj.save()
-    audit.record(actor=actor, action=f"{action}.{'create' if creating else 'update'}", target=obj, before=before, after=audit.snapshot(obj))
+    audit.record(
+        actor=actor,
+        action=f"{action}.{'create' if creating else 'update'}",
+        target=obj,
+        before=before,
+        after=audit.snapshot(obj),
+    )
     if action == "industry_risk":
         regrade.regrade_mark_industries([obj.industry_prefix, (before or {}).get("industry_prefix")])
         transaction.on_commit(lambda: regrade.publish(evaluate_all_entities_task))

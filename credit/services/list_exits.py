@@ -76,7 +76,9 @@ def good_standing_problem(entity_uscc: str) -> str | None:
     An active 经营异常名录 entry makes the grade 失信 by rule 2, so it is read too: the stored grade
     may not have caught up with a listing made a moment ago.
     """
-    active = set(ListEntry.objects.filter(entity_id=entity_uscc, removed_on__isnull=True).values_list("list_type", flat=True))
+    active = set(
+        ListEntry.objects.filter(entity_id=entity_uscc, removed_on__isnull=True).values_list("list_type", flat=True)
+    )
     tail = "审批替代型（容缺受理）信用承诺仅适用于信用状况较好的申请人，请按一般程序提交全部材料办理"
     if ListType.SERIOUS in active:
         return f"该主体列入严重违法失信名单，{tail}"
@@ -106,11 +108,17 @@ def exit_problems(entry: ListEntry, *, today: dt.date | None = None) -> list[str
                 f"严重违法失信名单列入满1年后方可申请提前移出：该主体于 {entry.listed_on} 列入，{earliest} 起方可申请（{SERIOUS_EARLY_BASIS}）"
             )
         later = CreditRecord.objects.filter(
-            entity_id=entry.entity_id, polarity=Polarity.NEGATIVE, severity=Severity.SERIOUS, state=RecordState.ACTIVE, published=True,
+            entity_id=entry.entity_id,
+            polarity=Polarity.NEGATIVE,
+            severity=Severity.SERIOUS,
+            state=RecordState.ACTIVE,
+            published=True,
             decided_on__gt=entry.listed_on,
         )
         if later.exists():
-            problems.append(f"列入后又有公示中的严重失信信息，不符合“未再受到较重行政处罚”的提前移出条件（{SERIOUS_EARLY_BASIS}）")
+            problems.append(
+                f"列入后又有公示中的严重失信信息，不符合“未再受到较重行政处罚”的提前移出条件（{SERIOUS_EARLY_BASIS}）"
+            )
     if ListExitApplication.objects.filter(list_entry=entry, state=ExitState.SUBMITTED).exists():
         problems.append("该名单记录已有待决定的移出申请，请凭原受理编号和查询码查询进度")
     return problems
@@ -118,7 +126,14 @@ def exit_problems(entry: ListEntry, *, today: dt.date | None = None) -> list[str
 
 @transaction.atomic
 def list_exit_apply(
-    *, actor, entry: ListEntry, applicant_name: str, contact_phone: str, reason: str, contact_email: str = "", evidence_files=(),
+    *,
+    actor,
+    entry: ListEntry,
+    applicant_name: str,
+    contact_phone: str,
+    reason: str,
+    contact_email: str = "",
+    evidence_files=(),
     channel: str = "web",
 ):
     """Apply to leave a list; refused with the exact reason when it cannot succeed. Returns ``(application, query_code)``."""
@@ -137,10 +152,20 @@ def list_exit_apply(
         deadline = due(DeadlineKind.ABNORMAL_REMOVAL, today, department=entry.department)
     number, code = new_tracking(ListExitApplication, TRACKING_PREFIX)
     application = ListExitApplication.objects.create(
-        tracking_no=number, query_code_hash=query_code_digest(number, code), applicant_name=applicant_name.strip(),
-        contact_phone=contact_phone.strip(), contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel,
-        list_entry=entry, entity_id=entry.entity_id, list_type=entry.list_type, department=entry.department, reason=reason.strip(),
-        decide_due_on=deadline.date if deadline else None, deadline_provisional=bool(deadline and deadline.provisional),
+        tracking_no=number,
+        query_code_hash=query_code_digest(number, code),
+        applicant_name=applicant_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+        filed_at=timezone.now(),
+        channel=channel,
+        list_entry=entry,
+        entity_id=entry.entity_id,
+        list_type=entry.list_type,
+        department=entry.department,
+        reason=reason.strip(),
+        decide_due_on=deadline.date if deadline else None,
+        deadline_provisional=bool(deadline and deadline.provisional),
     )
     for upload in evidence_files:
         ListExitEvidence.objects.create(application=application, file=upload)
@@ -166,16 +191,24 @@ def _exit_decide(*, actor, application, approve: bool, reason: str):
             raise ValidationError({"reason": problems})
         abnormal = entry.list_type == ListType.ABNORMAL
         list_entry_remove(
-            actor=actor, entry=entry, reason=RemovalReason.DUTY_FULFILLED if abnormal else RemovalReason.EARLY_REMOVAL,
-            removed_on=timezone.localdate(), note=f"移出申请 {application.tracking_no}：{str(reason or '').strip() or '准予移出'}"[:300],
+            actor=actor,
+            entry=entry,
+            reason=RemovalReason.DUTY_FULFILLED if abnormal else RemovalReason.EARLY_REMOVAL,
+            removed_on=timezone.localdate(),
+            note=f"移出申请 {application.tracking_no}：{str(reason or '').strip() or '准予移出'}"[:300],
             duty_fulfilled_on=timezone.localtime(application.filed_at).date() if abnormal else None,
         )
     application.state = ExitState.APPROVED if approve else ExitState.REFUSED
     application.decided_at, application.decision_reason = timezone.now(), str(reason or "").strip()
     application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     application.save(update_fields=["state", "decided_at", "decision_reason", "decided_by"])
-    audit.record(actor=actor, action=f"list_exit.{'approve' if approve else 'refuse'}", target=application, before=before,
-                 after=public_snapshot(application))
+    audit.record(
+        actor=actor,
+        action=f"list_exit.{'approve' if approve else 'refuse'}",
+        target=application,
+        before=before,
+        after=public_snapshot(application),
+    )
     return application
 
 
@@ -208,13 +241,25 @@ def serious_list_entries_end(*, actor, today: dt.date | None = None) -> int:
         cursor.execute(
             "UPDATE credit_listentry SET removed_on = (listed_on + make_interval(years => %s))::date, removal_reason = %s, removal_note = %s "
             "WHERE list_type = %s AND removed_on IS NULL AND listed_on <= (%s::date - make_interval(years => %s))::date RETURNING id, uscc",
-            [years, RemovalReason.PERIOD_ENDED.value, f"列入满{years}年，期满移出（{SERIOUS_END_BASIS}）", ListType.SERIOUS.value, today, years],
+            [
+                years,
+                RemovalReason.PERIOD_ENDED.value,
+                f"列入满{years}年，期满移出（{SERIOUS_END_BASIS}）",
+                ListType.SERIOUS.value,
+                today,
+                years,
+            ],
         )
         rows = cursor.fetchall()
     if rows:
         usccs = sorted({uscc for _pk, uscc in rows})
-        audit.record(actor=actor, action="list_entry.serious_period_end", target=("credit.listentry", f"serious-end:{today}"),
-                     target_label=f"{today} 严重违法失信名单期满移出 {len(rows)} 条", after={"day": today, "entries": sorted(pk for pk, _u in rows)})
+        audit.record(
+            actor=actor,
+            action="list_entry.serious_period_end",
+            target=("credit.listentry", f"serious-end:{today}"),
+            target_label=f"{today} 严重违法失信名单期满移出 {len(rows)} 条",
+            after={"day": today, "entries": sorted(pk for pk, _u in rows)},
+        )
         enqueue_evaluation(usccs)
     return len(rows)
 
@@ -237,12 +282,18 @@ def removal_propose_for_record(*, actor, record: CreditRecord, state: str, reaso
     label = RecordState(state).label
     for entry in entries_resting_on(record).select_related("department"):
         proposal, created = ListRemovalProposal.objects.get_or_create(
-            entry=entry, record=record,
-            defaults={"entity_id": entry.entity_id, "department": entry.department,
-                      "reason": f"所依据的信用记录 {record.source_ref}（{record.title}）{label}：{reason}"[:500]},
+            entry=entry,
+            record=record,
+            defaults={
+                "entity_id": entry.entity_id,
+                "department": entry.department,
+                "reason": f"所依据的信用记录 {record.source_ref}（{record.title}）{label}：{reason}"[:500],
+            },
         )
         if created:
-            audit.record(actor=actor, action="list_removal_proposal.raise", target=proposal, after=audit.snapshot(proposal))
+            audit.record(
+                actor=actor, action="list_removal_proposal.raise", target=proposal, after=audit.snapshot(proposal)
+            )
             raised.append(proposal)
     return raised
 
@@ -264,11 +315,15 @@ def _proposal_close(actor, proposal, state, note, action):
 
 
 @transaction.atomic
-def list_removal_proposal_confirm(*, actor, proposal, removed_on: dt.date | None = None, note: str = "") -> ListRemovalProposal:
+def list_removal_proposal_confirm(
+    *, actor, proposal, removed_on: dt.date | None = None, note: str = ""
+) -> ListRemovalProposal:
     """The listing department removes the entry (``list_entry_remove``, reason 依据记录已修复或撤销)."""
     proposal = _proposal_for_update(actor, proposal)
     text = note.strip() or proposal.reason
-    list_entry_remove(actor=actor, entry=proposal.entry, reason=RemovalReason.BASIS_WITHDRAWN, removed_on=removed_on, note=text[:300])
+    list_entry_remove(
+        actor=actor, entry=proposal.entry, reason=RemovalReason.BASIS_WITHDRAWN, removed_on=removed_on, note=text[:300]
+    )
     return _proposal_close(actor, proposal, RemovalProposalState.CONFIRMED, text, "list_removal_proposal.confirm")
 
 
@@ -278,4 +333,6 @@ def list_removal_proposal_dismiss(*, actor, proposal, reason: str) -> ListRemova
     if not str(reason or "").strip():
         raise ValidationError({"reason": "不予移出须说明理由"})
     proposal = _proposal_for_update(actor, proposal)
-    return _proposal_close(actor, proposal, RemovalProposalState.DISMISSED, reason.strip(), "list_removal_proposal.dismiss")
+    return _proposal_close(
+        actor, proposal, RemovalProposalState.DISMISSED, reason.strip(), "list_removal_proposal.dismiss"
+    )

@@ -44,9 +44,21 @@ def _entity(code: str) -> MarketEntity:
 
 @transaction.atomic
 def list_entry_add(
-    *, actor, entity_uscc: str, list_type: str, ground: str, legal_basis: str, department, decided_on: dt.date,
-    listed_on: dt.date | None = None, notice_on: dt.date | None = None, ground_established_on: dt.date | None = None,
-    facts: str = "", decision_no: str = "", source_entry: ListEntry | None = None, basis_record: CreditRecord | None = None,
+    *,
+    actor,
+    entity_uscc: str,
+    list_type: str,
+    ground: str,
+    legal_basis: str,
+    department,
+    decided_on: dt.date,
+    listed_on: dt.date | None = None,
+    notice_on: dt.date | None = None,
+    ground_established_on: dt.date | None = None,
+    facts: str = "",
+    decision_no: str = "",
+    source_entry: ListEntry | None = None,
+    basis_record: CreditRecord | None = None,
 ) -> ListEntry:
     """List an entity, enforcing DOMAIN §3 for the list type."""
     entity = _entity(entity_uscc)
@@ -75,9 +87,19 @@ def list_entry_add(
     if errors:
         raise ValidationError(errors)
     entry = ListEntry.objects.create(
-        entity=entity, list_type=list_type, ground=ground, legal_basis=legal_basis.strip(), department=department, decided_on=decided_on,
-        listed_on=listed_on, notice_on=notice_on, ground_established_on=ground_established_on, facts=facts, decision_no=decision_no,
-        source_entry=source_entry, basis_record=basis_record,
+        entity=entity,
+        list_type=list_type,
+        ground=ground,
+        legal_basis=legal_basis.strip(),
+        department=department,
+        decided_on=decided_on,
+        listed_on=listed_on,
+        notice_on=notice_on,
+        ground_established_on=ground_established_on,
+        facts=facts,
+        decision_no=decision_no,
+        source_entry=source_entry,
+        basis_record=basis_record,
     )
     after = audit.snapshot(entry)
     if list_type == ListType.ABNORMAL:
@@ -113,7 +135,13 @@ def removal_problem(entry: ListEntry, reason: str, removed_on: dt.date) -> str |
 
 @transaction.atomic
 def list_entry_remove(
-    *, actor, entry: ListEntry, reason: str, removed_on: dt.date | None = None, note: str = "", duty_fulfilled_on: dt.date | None = None
+    *,
+    actor,
+    entry: ListEntry,
+    reason: str,
+    removed_on: dt.date | None = None,
+    note: str = "",
+    duty_fulfilled_on: dt.date | None = None,
 ) -> ListEntry:
     entry = ListEntry.objects.select_for_update().get(pk=entry.pk)
     removed_on = removed_on or timezone.localdate()
@@ -131,22 +159,29 @@ def list_entry_remove(
     if entry.list_type == ListType.ABNORMAL and duty_fulfilled_on:
         # DOMAIN §3: removed within the removal deadline (national default 5 working days) after the duty is fulfilled.
         deadline = due(DeadlineKind.ABNORMAL_REMOVAL, duty_fulfilled_on, department=entry.department_id)
-        after.update(duty_fulfilled_on=str(duty_fulfilled_on), removal_deadline=str(deadline), removed_late=removed_on > deadline.date,
-                     removal_rule=deadline.rule.citation)
+        after.update(
+            duty_fulfilled_on=str(duty_fulfilled_on),
+            removal_deadline=str(deadline),
+            removed_late=removed_on > deadline.date,
+            removal_rule=deadline.rule.citation,
+        )
     audit.record(actor=actor, action="list_entry.remove", target=entry, before=before, after=after)
     evaluate([entry.entity_id])  # the listing leaves the public reasons at once
     return entry
 
 
 @transaction.atomic
-def list_proposal_raise(*, actor, entity_uscc: str, list_type: str, ground: str, department, source_ref: str, reason: str) -> ListProposal:
+def list_proposal_raise(
+    *, actor, entity_uscc: str, list_type: str, ground: str, department, source_ref: str, reason: str
+) -> ListProposal:
     """Another module proposes a listing for an official to confirm (e.g. an inspection found the
     entity unreachable → 经营异常名录, DOMAIN §4). Raising the same proposal twice is a no-op."""
     entity = _entity(entity_uscc)
     if ground not in LIST_GROUNDS[ListType(list_type)]:
         raise ValidationError({"ground": f"{ListType(list_type).label}的列入事由不能是“{ListGround(ground).label}”"})
     proposal, created = ListProposal.objects.get_or_create(
-        source_ref=source_ref, list_type=list_type,
+        source_ref=source_ref,
+        list_type=list_type,
         defaults={"entity": entity, "ground": ground, "department": department, "reason": reason[:500]},
     )
     if created:
@@ -155,7 +190,9 @@ def list_proposal_raise(*, actor, entity_uscc: str, list_type: str, ground: str,
 
 
 @transaction.atomic
-def list_proposal_confirm(*, actor, proposal: ListProposal, notice_on: dt.date, decided_on: dt.date, legal_basis: str, decision_no: str = "") -> ListEntry:
+def list_proposal_confirm(
+    *, actor, proposal: ListProposal, notice_on: dt.date, decided_on: dt.date, legal_basis: str, decision_no: str = ""
+) -> ListEntry:
     """An official confirms moving an entity abnormal for 3 years to the serious list."""
     proposal = ListProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != ProposalState.PENDING:
@@ -163,14 +200,33 @@ def list_proposal_confirm(*, actor, proposal: ListProposal, notice_on: dt.date, 
     source = proposal.source_entry
     facts = f"列入经营异常名录（{source.listed_on} 起）届满3年仍未履行相关义务" if source else proposal.reason
     entry = list_entry_add(
-        actor=actor, entity_uscc=proposal.entity_id, list_type=proposal.list_type, ground=proposal.ground, legal_basis=legal_basis,
-        department=proposal.department, decided_on=decided_on, notice_on=notice_on, decision_no=decision_no, source_entry=source,
-        facts=facts, ground_established_on=proposal.created_at.date() if proposal.list_type == ListType.ABNORMAL else None,
+        actor=actor,
+        entity_uscc=proposal.entity_id,
+        list_type=proposal.list_type,
+        ground=proposal.ground,
+        legal_basis=legal_basis,
+        department=proposal.department,
+        decided_on=decided_on,
+        notice_on=notice_on,
+        decision_no=decision_no,
+        source_entry=source,
+        facts=facts,
+        ground_established_on=proposal.created_at.date() if proposal.list_type == ListType.ABNORMAL else None,
     )
     if source is not None and source.removed_on is None:
-        list_entry_remove(actor=actor, entry=source, reason=RemovalReason.MOVED_TO_SERIOUS, removed_on=decided_on, note="转列严重违法失信名单")
+        list_entry_remove(
+            actor=actor,
+            entry=source,
+            reason=RemovalReason.MOVED_TO_SERIOUS,
+            removed_on=decided_on,
+            note="转列严重违法失信名单",
+        )
     proposal.state, proposal.decided_by, proposal.decided_at, proposal.result_entry = (
-        ProposalState.CONFIRMED, getattr(actor, "pk", None) and actor, timezone.now(), entry)
+        ProposalState.CONFIRMED,
+        getattr(actor, "pk", None) and actor,
+        timezone.now(),
+        entry,
+    )
     proposal.save(update_fields=["state", "decided_by", "decided_at", "result_entry"])
     audit.record(actor=actor, action="list_proposal.confirm", target=proposal, after={"entry": entry.pk})
     return entry

@@ -1,6 +1,5 @@
 """Objections (异议申诉): filed, accepted or refused within 5 working days, decided within 20."""
 
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,13 +31,29 @@ from supervision.deadlines import due
 
 # --- objections (异议申诉) -----------------------------------------------------------------------
 
-CORRECTABLE_FIELDS = ("title", "content", "severity", "decided_on", "legal_basis", "amount", "penalty_types", "restriction_ends_on")
+CORRECTABLE_FIELDS = (
+    "title",
+    "content",
+    "severity",
+    "decided_on",
+    "legal_basis",
+    "amount",
+    "penalty_types",
+    "restriction_ends_on",
+)
 
 
 @transaction.atomic
 def objection_file(
-    *, actor, applicant_name: str, contact_phone: str, reason: str, record: CreditRecord | None = None, list_entry: ListEntry | None = None,
-    contact_email: str = "", channel: str = "web",
+    *,
+    actor,
+    applicant_name: str,
+    contact_phone: str,
+    reason: str,
+    record: CreditRecord | None = None,
+    list_entry: ListEntry | None = None,
+    contact_email: str = "",
+    channel: str = "web",
 ):
     """File an objection; the record shows 异议处理中 at once. Returns ``(objection, query_code)``."""
     errors = {}
@@ -50,7 +65,12 @@ def objection_file(
         errors["record_id"] = f"该记录已{record.get_state_display()}，不再公示"
     if list_entry is not None and list_entry.removed_on is not None:
         errors["list_entry_id"] = "该名单记录已移出"
-    if target is not None and Objection.objects.filter(**{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]).exists():
+    if (
+        target is not None
+        and Objection.objects.filter(
+            **{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]
+        ).exists()
+    ):
         errors["record_id" if record else "list_entry_id"] = "该信息已有正在处理的异议，请凭原受理编号查询进度"
     if errors:
         raise ValidationError(errors)
@@ -60,17 +80,30 @@ def objection_file(
     decide_due = due(DeadlineKind.OBJECTION_DECIDE, today, department=target.department_id)
     number, code = new_tracking(Objection, "YY")
     objection = Objection.objects.create(
-        tracking_no=number, query_code_hash=query_code_digest(number, code), applicant_name=applicant_name.strip(),
-        contact_phone=contact_phone.strip(), contact_email=contact_email.strip(), filed_at=timezone.now(), channel=channel,
-        record=record, list_entry=list_entry, entity_id=target.entity_id, department=target.department, reason=reason.strip(),
-        accept_due_on=accept_due.date, decide_due_on=decide_due.date, deadline_provisional=accept_due.provisional or decide_due.provisional,
+        tracking_no=number,
+        query_code_hash=query_code_digest(number, code),
+        applicant_name=applicant_name.strip(),
+        contact_phone=contact_phone.strip(),
+        contact_email=contact_email.strip(),
+        filed_at=timezone.now(),
+        channel=channel,
+        record=record,
+        list_entry=list_entry,
+        entity_id=target.entity_id,
+        department=target.department,
+        reason=reason.strip(),
+        accept_due_on=accept_due.date,
+        decide_due_on=decide_due.date,
+        deadline_provisional=accept_due.provisional or decide_due.provisional,
     )
     audit.record(actor=actor, action="objection.file", target=objection, after=public_snapshot(objection))
     return objection, code
 
 
 def _objection_for_update(actor, objection):
-    objection = Objection.objects.select_for_update(of=("self",)).select_related("record", "list_entry").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update(of=("self",)).select_related("record", "list_entry").get(pk=objection.pk)
+    )
     check_deciding_department(actor, objection.department)
     return objection
 
@@ -92,7 +125,13 @@ def objection_accept(*, actor, objection, reason: str = "", accept: bool = True)
         objection.decided_at = objection.accepted_at
         fields.append("decided_at")
     objection.save(update_fields=fields)
-    audit.record(actor=actor, action=f"objection.{'accept' if accept else 'refuse'}", target=objection, before=before, after=public_snapshot(objection))
+    audit.record(
+        actor=actor,
+        action=f"objection.{'accept' if accept else 'refuse'}",
+        target=objection,
+        before=before,
+        after=public_snapshot(objection),
+    )
     return objection
 
 
@@ -101,7 +140,9 @@ def objection_refuse(*, actor, objection, reason: str):
 
 
 @transaction.atomic
-def objection_decide(*, actor, objection, outcome: str, reason: str, corrections: dict | None = None, corrected_by: str = ""):
+def objection_decide(
+    *, actor, objection, outcome: str, reason: str, corrections: dict | None = None, corrected_by: str = ""
+):
     """维持, 更正 (through the credit service; the old values stay in the audit) or 撤销 (the grade follows).
     A record a decision produced is corrected through that decision (credit.record_producers)."""
     objection = _objection_for_update(actor, objection)
@@ -119,7 +160,12 @@ def objection_decide(*, actor, objection, outcome: str, reason: str, corrections
             raise ValidationError({"outcome": problem})
         unknown = sorted(set(corrections or {}) - set(CORRECTABLE_FIELDS))
         if not corrected_by and (not corrections or unknown):
-            raise ValidationError({"corrections": "更正须给出要更正的字段，可更正：" + "、".join(RECORD_FIELD_LABELS[f] for f in CORRECTABLE_FIELDS)})
+            raise ValidationError(
+                {
+                    "corrections": "更正须给出要更正的字段，可更正："
+                    + "、".join(RECORD_FIELD_LABELS[f] for f in CORRECTABLE_FIELDS)
+                }
+            )
         if not corrected_by:  # else the changed decision's own record has replaced this one
             record = objection.record
             current = {name: getattr(record, name) for name in RECORD_INPUT_FIELDS if name != "uscc"}
@@ -129,11 +175,24 @@ def objection_decide(*, actor, objection, outcome: str, reason: str, corrections
         if objection.record is not None:
             credit_record_revoke(actor=actor, record=objection.record, reason=note[:300])
         else:
-            list_entry_remove(actor=actor, entry=objection.list_entry, reason=RemovalReason.DECISION_REVOKED, note=note[:300])
+            list_entry_remove(
+                actor=actor, entry=objection.list_entry, reason=RemovalReason.DECISION_REVOKED, note=note[:300]
+            )
     before = public_snapshot(objection)
     reason = f"{reason.strip()}（已通过变更决定 {corrected_by} 更正）" if corrected_by else reason
-    objection.state, objection.outcome, objection.outcome_reason, objection.decided_at = ObjectionState.DECIDED, outcome, reason.strip(), timezone.now()
+    objection.state, objection.outcome, objection.outcome_reason, objection.decided_at = (
+        ObjectionState.DECIDED,
+        outcome,
+        reason.strip(),
+        timezone.now(),
+    )
     objection.handled_by = actor if getattr(actor, "is_authenticated", False) else None
     objection.save(update_fields=["state", "outcome", "outcome_reason", "decided_at", "handled_by"])
-    audit.record(actor=actor, action=f"objection.decide.{outcome}", target=objection, before=before, after=public_snapshot(objection))
+    audit.record(
+        actor=actor,
+        action=f"objection.decide.{outcome}",
+        target=objection,
+        before=before,
+        after=public_snapshot(objection),
+    )
     return objection

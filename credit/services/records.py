@@ -53,7 +53,14 @@ def publicity_rule_in_force(day: dt.date) -> PublicityRule:
     return rule or PublicityRule.objects.order_by("effective_from").first()
 
 
-def publicity_window(*, rule: PublicityRule, polarity: str, severity: str, decided_on: dt.date, restriction_ends_on: dt.date | None = None) -> Window:
+def publicity_window(
+    *,
+    rule: PublicityRule,
+    polarity: str,
+    severity: str,
+    decided_on: dt.date,
+    restriction_ends_on: dt.date | None = None,
+) -> Window:
     """The publicity window of a fact (NDRC 《信用修复管理办法》, DOMAIN §3), from its decision date.
 
     轻微: not published unless the rule says so, at most 3 months, repairable at once when the
@@ -78,14 +85,33 @@ def publicity_window(*, rule: PublicityRule, polarity: str, severity: str, decid
 # --- record input -------------------------------------------------------------------------------
 
 RECORD_INPUT_FIELDS = (
-    "source_ref", "uscc", "category", "polarity", "severity", "title", "content",
-    "decided_on", "legal_basis", "amount", "restriction_ends_on", "penalty_types",
+    "source_ref",
+    "uscc",
+    "category",
+    "polarity",
+    "severity",
+    "title",
+    "content",
+    "decided_on",
+    "legal_basis",
+    "amount",
+    "restriction_ends_on",
+    "penalty_types",
 )
 REQUIRED = ("source_ref", "uscc", "category", "polarity", "title", "decided_on")
 RECORD_FIELD_LABELS = {
-    "source_ref": "来源编号", "uscc": "统一社会信用代码", "category": "信息类别", "polarity": "性质", "severity": "失信程度",
-    "title": "标题", "content": "内容", "decided_on": "决定日期", "legal_basis": "依据", "amount": "金额",
-    "restriction_ends_on": "限制期限届满日", "penalty_types": "处罚种类",
+    "source_ref": "来源编号",
+    "uscc": "统一社会信用代码",
+    "category": "信息类别",
+    "polarity": "性质",
+    "severity": "失信程度",
+    "title": "标题",
+    "content": "内容",
+    "decided_on": "决定日期",
+    "legal_basis": "依据",
+    "amount": "金额",
+    "restriction_ends_on": "限制期限届满日",
+    "penalty_types": "处罚种类",
 }
 
 
@@ -124,7 +150,11 @@ def parse_penalty_types(value, index, errors) -> list[str]:
             continue
         code = _choice(item, PenaltyType.choices)
         if code is None:
-            errors.add(index, "penalty_types", f"处罚种类“{item}”无效，应为行政处罚法第9条所列种类，如：警告、罚款、吊销许可证件")
+            errors.add(
+                index,
+                "penalty_types",
+                f"处罚种类“{item}”无效，应为行政处罚法第9条所列种类，如：警告、罚款、吊销许可证件",
+            )
         elif code not in codes:
             codes.append(code)
     return codes
@@ -178,12 +208,23 @@ def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) ->
     if data["severity"] is not None:
         code = _choice(data["severity"], Severity.choices)
         if code is None:
-            errors.add(index, "severity", f"失信程度“{data['severity']}”无效，可选：minor（轻微）、general（一般）、serious（严重）")
+            errors.add(
+                index,
+                "severity",
+                f"失信程度“{data['severity']}”无效，可选：minor（轻微）、general（一般）、serious（严重）",
+            )
         data["severity"] = code
-    act = acts.record_problems(data["category"], data["polarity"], data["severity"])  # issue 12 §2: acts are never negative
+    act = acts.record_problems(
+        data["category"], data["polarity"], data["severity"]
+    )  # issue 12 §2: acts are never negative
     for attr, detail in act:
         errors.add(index, attr, detail)
-    if not act and data["polarity"] == Polarity.NEGATIVE and data["severity"] is None and not any(e["attr"] == "severity" for e in errors.items[before:]):
+    if (
+        not act
+        and data["polarity"] == Polarity.NEGATIVE
+        and data["severity"] is None
+        and not any(e["attr"] == "severity" for e in errors.items[before:])
+    ):
         errors.add(index, "severity", "负面信息须注明失信程度（轻微、一般或严重）", "required")
     if not act and data["polarity"] in (Polarity.POSITIVE, Polarity.NEUTRAL) and data["severity"]:
         errors.add(index, "severity", "正面或中性信息不填写失信程度")
@@ -198,11 +239,16 @@ def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) ->
     if data["amount"] is not None:
         try:
             amount = Decimal(str(data["amount"]).replace(",", ""))
-            if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e14"):
+            if (
+                not amount.is_finite()
+                or amount < 0
+                or amount != amount.quantize(Decimal("0.01"))
+                or amount >= Decimal("1e14")
+            ):
                 raise InvalidOperation
             data["amount"] = amount
         except InvalidOperation:
-            errors.add(index, "amount", f"金额“{data['amount']}”无效，应为不小于0、最多两位小数的元数，如 \"50000.00\"")
+            errors.add(index, "amount", f'金额“{data["amount"]}”无效，应为不小于0、最多两位小数的元数，如 "50000.00"')
     data["penalty_types"] = parse_penalty_types(data["penalty_types"], index, errors)
     data["severity"] = data["severity"] or ""
     for name in ("content", "legal_basis"):
@@ -232,17 +278,26 @@ def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], Recor
             continue
         if data["source_ref"] in seen:
             # Both indexes are named: which of the two should win is not ours to guess (issue 11).
-            errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”在本批中重复：index {seen[data['source_ref']]} 与 index {i}", "unique")
+            errors.add(
+                i,
+                "source_ref",
+                f"来源编号“{data['source_ref']}”在本批中重复：index {seen[data['source_ref']]} 与 index {i}",
+                "unique",
+            )
             continue
         seen[data["source_ref"]] = i
         if data["source_ref"].startswith(EXAMPLE_REF_PREFIX):
             # An import template's example row left in a file once moved a real penalty (issue 11):
             # no path (API, form, import) takes a reference that marks itself as an example.
-            errors.add(i, "source_ref", f"来源编号“{data['source_ref']}”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号", "example_row")
+            errors.add(
+                i,
+                "source_ref",
+                f"来源编号“{data['source_ref']}”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号",
+                "example_row",
+            )
             continue
         cleaned.append(data)
     return cleaned, errors
-
 
 
 # --- record writes (the SQL of a push: credit.record_upsert) -------------------------------------
@@ -254,7 +309,6 @@ class PushResult:
     updated: int
     unchanged: int
     usccs: list
-
 
 
 @transaction.atomic
@@ -276,18 +330,26 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
     rules = {}
     rows = []
     for data in cleaned:
-        rule = rules.get(data["decided_on"]) or rules.setdefault(data["decided_on"], publicity_rule_in_force(data["decided_on"]))
-        window = publicity_window(
-            rule=rule, polarity=data["polarity"], severity=data["severity"], decided_on=data["decided_on"], restriction_ends_on=data["restriction_ends_on"]
+        rule = rules.get(data["decided_on"]) or rules.setdefault(
+            data["decided_on"], publicity_rule_in_force(data["decided_on"])
         )
-        rows.append({
-            **{k: data[k] for k in RECORD_INPUT_FIELDS},
-            "department_id": department.pk,
-            "published": window.published,
-            "publicity_ends_on": window.ends_on,
-            "repairable_from": window.repairable_from,
-            "publicity_rule_id": rule.pk,
-        })
+        window = publicity_window(
+            rule=rule,
+            polarity=data["polarity"],
+            severity=data["severity"],
+            decided_on=data["decided_on"],
+            restriction_ends_on=data["restriction_ends_on"],
+        )
+        rows.append(
+            {
+                **{k: data[k] for k in RECORD_INPUT_FIELDS},
+                "department_id": department.pk,
+                "published": window.published,
+                "publicity_ends_on": window.ends_on,
+                "repairable_from": window.repairable_from,
+                "publicity_rule_id": rule.pk,
+            }
+        )
     written = record_upsert.upsert(department=department, rows=rows, now=now, today=today)
     if written.created or written.updated:
         audit.record(
@@ -299,7 +361,9 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
             after={"created": written.created, "updated": written.updated},
         )
     changed = set(written.created) | set(written.updated)
-    affected = {r["uscc"] for r in rows if r["source_ref"] in changed}  # a resend never changes the uscc (record_upsert)
+    affected = {
+        r["uscc"] for r in rows if r["source_ref"] in changed
+    }  # a resend never changes the uscc (record_upsert)
     if changed:
         records_pushed.send(sender=CreditRecord, department=department, source_refs=sorted(changed), actor=actor)
     enqueue_evaluation(affected)
@@ -316,7 +380,9 @@ def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: 
     before = {"state": record.state, "state_reason": record.state_reason}
     record.state, record.state_reason = state, reason
     record.save(update_fields=["state", "state_reason", "updated_at"])
-    audit.record(actor=actor, action=action, target=record, before=before, after={"state": state, "state_reason": reason})
+    audit.record(
+        actor=actor, action=action, target=record, before=before, after={"state": state, "state_reason": reason}
+    )
     record_state_changed.send(sender=CreditRecord, record=record, state=state, reason=reason, actor=actor)
     # DOMAIN §3: a list entry resting on it gets a removal proposal.
     removal_propose_for_record(actor=actor, record=record, state=state, reason=reason)
@@ -334,7 +400,9 @@ def credit_record_revoke(*, actor, record: CreditRecord, reason: str) -> CreditR
         raise ValidationError({"reason": "撤销须说明理由"})
     if record.state == RecordState.REVOKED:
         raise ValidationError("该记录已撤销")
-    return _set_state(actor=actor, record=record, state=RecordState.REVOKED, reason=reason.strip(), action="credit_record.revoke")
+    return _set_state(
+        actor=actor, record=record, state=RecordState.REVOKED, reason=reason.strip(), action="credit_record.revoke"
+    )
 
 
 @transaction.atomic
@@ -349,6 +417,11 @@ def credit_records_expire(*, actor, today: dt.date | None = None) -> int:
         )
         usccs = sorted({row[0] for row in cursor.fetchall()})
     if usccs:
-        audit.record(actor=actor, action="credit_record.expire", target=("credit.creditrecord", f"expire:{today}"),
-                     target_label=f"{today} 公示期满记录 {len(usccs)} 个主体", after={"day": today, "entities": len(usccs)})
+        audit.record(
+            actor=actor,
+            action="credit_record.expire",
+            target=("credit.creditrecord", f"expire:{today}"),
+            target_label=f"{today} 公示期满记录 {len(usccs)} 个主体",
+            after={"day": today, "entities": len(usccs)},
+        )
     return len(usccs)

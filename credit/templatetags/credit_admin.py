@@ -27,21 +27,50 @@ def credit_todo(context):
         counts = scope(Objection.objects.filter(objection_deadline_q("lte", until))).aggregate(
             due=Count("id"), overdue=Count("id", filter=objection_deadline_q("lt", today))
         )
-        items.append({
-            "label": "异议申诉：1个工作日内到期或已逾期", "count": counts["due"], "key": "objections",
-            "detail": f"其中已逾期 {counts['overdue']} 件" if counts["overdue"] else "",
-            "url": reverse("admin:credit_objection_changelist") + "?deadline=due", "urgent": counts["overdue"] > 0,
-        })
+        items.append(
+            {
+                "label": "异议申诉：1个工作日内到期或已逾期",
+                "count": counts["due"],
+                "key": "objections",
+                "detail": f"其中已逾期 {counts['overdue']} 件" if counts["overdue"] else "",
+                "url": reverse("admin:credit_objection_changelist") + "?deadline=due",
+                "urgent": counts["overdue"] > 0,
+            }
+        )
     if user.has_perm("credit.view_repairapplication"):
         n = scope(RepairApplication.objects.filter(state=RepairState.SUBMITTED)).count()
-        items.append({"label": "信用修复申请：待审核", "count": n, "key": "repairs", "detail": "",
-                      "url": reverse("admin:credit_repairapplication_changelist"), "urgent": False})
+        items.append(
+            {
+                "label": "信用修复申请：待审核",
+                "count": n,
+                "key": "repairs",
+                "detail": "",
+                "url": reverse("admin:credit_repairapplication_changelist"),
+                "urgent": False,
+            }
+        )
     if user.has_perm("credit.view_creditcommitment"):
         n = scope(CreditCommitment.objects.filter(commitment_overdue_q(today))).count()
-        items.append({"label": "信用承诺：已过履约期限仍在履约中", "count": n, "key": "commitments", "detail": "",
-                      "url": reverse("admin:credit_creditcommitment_changelist") + "?overdue=yes", "urgent": False})
+        items.append(
+            {
+                "label": "信用承诺：已过履约期限仍在履约中",
+                "count": n,
+                "key": "commitments",
+                "detail": "",
+                "url": reverse("admin:credit_creditcommitment_changelist") + "?overdue=yes",
+                "urgent": False,
+            }
+        )
     if user.has_perm("credit.view_riskwarning"):
         n = scope(RiskWarning.objects.filter(Q(state=WarningState.OPEN))).count()
-        items.append({"label": "风险预警：待处理", "count": n, "key": "warnings", "detail": "",
-                      "url": reverse("admin:credit_riskwarning_changelist"), "urgent": False})
+        items.append(
+            {
+                "label": "风险预警：待处理",
+                "count": n,
+                "key": "warnings",
+                "detail": "",
+                "url": reverse("admin:credit_riskwarning_changelist"),
+                "urgent": False,
+            }
+        )
     return {"items": items, "today": today}

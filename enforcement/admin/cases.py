@@ -39,14 +39,37 @@ from supervision.models import MarketEntity
 from supervision.services import observation_period_applies
 
 CASE_VIEW_FIELDS = (
-    "number", "department", "stage", "party_name", "entity", "party_is_minor", "title", "source_display", "source_note", "standard_display",
-    "is_major", "handlers_display", "filed_on", "outcome", "closed_on", "created_by_display", "proposal_display", "notice_display",
+    "number",
+    "department",
+    "stage",
+    "party_name",
+    "entity",
+    "party_is_minor",
+    "title",
+    "source_display",
+    "source_note",
+    "standard_display",
+    "is_major",
+    "handlers_display",
+    "filed_on",
+    "outcome",
+    "closed_on",
+    "created_by_display",
+    "proposal_display",
+    "notice_display",
 )
 CASE_RECORD_FIELDS = ("timeline", "legal_reviews_display", "decisions_display")
 
 EVENT_ACTIONS = {
-    "open": "立案", "advance": "推进", "legal_review": "法制审核", "decide": "作出处罚决定", "close": "结案", "handlers": "变更承办人员",
-    "revoke_decision": "撤销（变更）决定", "proposal": "拟处罚意见", "answer": "陈述申辩、听证",
+    "open": "立案",
+    "advance": "推进",
+    "legal_review": "法制审核",
+    "decide": "作出处罚决定",
+    "close": "结案",
+    "handlers": "变更承办人员",
+    "revoke_decision": "撤销（变更）决定",
+    "proposal": "拟处罚意见",
+    "answer": "陈述申辩、听证",
 }
 
 
@@ -55,7 +78,9 @@ def is_legal_reviewer(request) -> bool:
     if not hasattr(request, "_enforcement_reviewer"):
         user = request.user
         request._enforcement_reviewer = bool(
-            user.is_authenticated and user.groups.filter(name=services.LEGAL_REVIEWER_ROLE).exists() and user.has_perm("enforcement.add_legalreview")
+            user.is_authenticated
+            and user.groups.filter(name=services.LEGAL_REVIEWER_ROLE).exists()
+            and user.has_perm("enforcement.add_legalreview")
         )
     return request._enforcement_reviewer
 
@@ -76,11 +101,24 @@ class CaseStageFilter(admin.SimpleListFilter):
 
 
 @admin.register(Case)
-class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class CaseAdmin(
+    CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
+):
     """立案 through ``case_open``; every later step is an action on the case's page (全程记录 below it)."""
 
     form = admin_forms.CaseOpenForm
-    list_display = ("number", "party_name", "uscc_display", "title", "source", "stage", "is_major", "handlers_display", "filed_on", "outcome")
+    list_display = (
+        "number",
+        "party_name",
+        "uscc_display",
+        "title",
+        "source",
+        "stage",
+        "is_major",
+        "handlers_display",
+        "filed_on",
+        "outcome",
+    )
     list_filter = (CaseStageFilter, "source", "is_major", "outcome")
     search_fields = ("number", "party_name", "title")
     search_help_text = _("按统一社会信用代码（18位）、案件编号、当事人或案由搜索")
@@ -94,14 +132,31 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         return super().get_queryset(request).prefetch_related("handler_links__inspector")
 
     def get_urls(self):
-        document = path("<int:pk>/documents/<int:document_id>/", self.admin_site.admin_view(self.document_view), name="enforcement_case_document")
+        document = path(
+            "<int:pk>/documents/<int:document_id>/",
+            self.admin_site.admin_view(self.document_view),
+            name="enforcement_case_document",
+        )
         return [document, *super().get_urls()]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [
                 (None, {"fields": ("department", "source", "source_result", "source_note")}),
-                (_("当事人与案由"), {"fields": ("entity_uscc", "party_name", "party_is_minor", "title", "standard", "is_major", "filed_on")}),
+                (
+                    _("当事人与案由"),
+                    {
+                        "fields": (
+                            "entity_uscc",
+                            "party_name",
+                            "party_is_minor",
+                            "title",
+                            "standard",
+                            "is_major",
+                            "filed_on",
+                        )
+                    },
+                ),
                 (_("承办人员"), {"fields": ("handlers", "lead")}),
                 (_("立案说明与文书"), {"fields": ("note", "document_title", "documents")}),
             ]
@@ -126,7 +181,9 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         if not is_platform_admin(request.user):
             kwargs["department"] = department_of(request.user)
         try:
-            saved = services.case_open(actor=request.user, documents=admin_forms.document_pairs(form.cleaned_data), **kwargs)
+            saved = services.case_open(
+                actor=request.user, documents=admin_forms.document_pairs(form.cleaned_data), **kwargs
+            )
         except ValidationError as exc:
             self.refused(request, exc)
             return
@@ -153,7 +210,10 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
     @admin.display(description=_("承办人员"))
     def handlers_display(self, obj):
         links = sorted(obj.handler_links.all(), key=lambda link: (not link.is_lead, link.inspector.name))
-        return "、".join(f"{link.inspector.name}{'（主办）' if link.is_lead else ''}（{link.inspector.certificate_no}）" for link in links) or empty(self)
+        return "、".join(
+            f"{link.inspector.name}{'（主办）' if link.is_lead else ''}（{link.inspector.certificate_no}）"
+            for link in links
+        ) or empty(self)
 
     @admin.display(description=_("案件来源"))
     def source_display(self, obj):
@@ -181,8 +241,12 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         rows = []
         for event in obj.events.select_related("actor").prefetch_related("documents").order_by("at", "id"):
             docs = format_html_join(
-                "", '<div><a href="{}">{}</a></div>',
-                ((reverse("admin:enforcement_case_document", args=[obj.pk, d.pk]), d.title) for d in event.documents.all()),
+                "",
+                '<div><a href="{}">{}</a></div>',
+                (
+                    (reverse("admin:enforcement_case_document", args=[obj.pk, d.pk]), d.title)
+                    for d in event.documents.all()
+                ),
             )
             step = labels.get(event.to_stage, event.to_stage)
             if event.from_stage and event.from_stage != event.to_stage:
@@ -190,7 +254,16 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
             # The person's name now (actor_label keeps what was stored at the time: the login name of an
             # account without a name then); a task's label when no account acted.
             actor = person(event.actor) or event.actor_label or empty(self)
-            rows.append((local_time(event.at), EVENT_ACTIONS.get(event.action.split(":")[0], event.action), step, actor, event.note or "", docs or empty(self)))
+            rows.append(
+                (
+                    local_time(event.at),
+                    EVENT_ACTIONS.get(event.action.split(":")[0], event.action),
+                    step,
+                    actor,
+                    event.note or "",
+                    docs or empty(self),
+                )
+            )
         if not rows:
             return empty(self)
         # Short columns never wrap (立案 one character per line); 说明 takes the rest of the width.
@@ -198,8 +271,12 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
             '<table class="case-timeline"><thead><tr><th style="white-space:nowrap">时间</th><th style="white-space:nowrap">操作</th>'
             '<th style="white-space:nowrap">环节</th><th style="white-space:nowrap">操作人</th><th style="min-width:16em">说明</th>'
             '<th style="white-space:nowrap">文书</th></tr></thead><tbody>{}</tbody></table>',
-            format_html_join("", '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td><td style="min-width:8em">{}</td>'
-                             '<td style="white-space:nowrap">{}</td><td style="white-space:pre-wrap">{}</td><td>{}</td></tr>', rows),
+            format_html_join(
+                "",
+                '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td><td style="min-width:8em">{}</td>'
+                '<td style="white-space:nowrap">{}</td><td style="white-space:pre-wrap">{}</td><td>{}</td></tr>',
+                rows,
+            ),
         )
 
     @admin.display(description=_("法制审核"))
@@ -211,15 +288,24 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         return format_html(
             '<table><thead><tr><th style="white-space:nowrap">时间</th><th style="white-space:nowrap">法制审核人员</th>'
             '<th style="white-space:nowrap">审核意见</th><th style="min-width:16em">审核意见书</th></tr></thead><tbody>{}</tbody></table>',
-            format_html_join("", '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td>'
-                             '<td style="white-space:pre-wrap">{}</td></tr>', rows),
+            format_html_join(
+                "",
+                '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td>'
+                '<td style="white-space:pre-wrap">{}</td></tr>',
+                rows,
+            ),
         )
 
     @admin.display(description=_("处罚决定"))
     def decisions_display(self, obj):
         rows = [
-            (reverse("admin:enforcement_penaltydecision_change", args=[d.pk]), d.number, d.decided_on, d.get_state_display(),
-             reverse("admin:enforcement_penaltydecision_pdf", args=[d.pk]))
+            (
+                reverse("admin:enforcement_penaltydecision_change", args=[d.pk]),
+                d.number,
+                d.decided_on,
+                d.get_state_display(),
+                reverse("admin:enforcement_penaltydecision_pdf", args=[d.pk]),
+            )
             for d in obj.decisions.order_by("decided_on", "id")
         ]
         if not rows:
@@ -256,7 +342,9 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
                 "remedy_action_url": reverse("admin:enforcement_case_changelist"),
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             }
-        return super(ObjectActionsMixin, self).change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+        return super(ObjectActionsMixin, self).change_view(
+            request, object_id, form_url, {**extra, **(extra_context or {})}
+        )
 
     def _one(self, queryset):
         return queryset.select_related("department", "standard").first() if queryset.count() == 1 else None
@@ -265,11 +353,23 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
     def advance(self, request, queryset):
         case = self._one(queryset)
         return intermediate_action(
-            self, request, queryset, single=True, title=_("推进到下一环节"), done=_("已推进"), submit=_("确认推进"),
+            self,
+            request,
+            queryset,
+            single=True,
+            title=_("推进到下一环节"),
+            done=_("已推进"),
+            submit=_("确认推进"),
             form_class=admin_forms.CaseAdvanceForm.for_case(case) if case else admin_forms.CaseAdvanceForm,
             note=_("作出处罚决定、结案请使用相应操作；重大执法决定须经法制审核通过后方可进入告知环节。"),
-            apply=lambda obj, data: services.case_advance(actor=request.user, case=obj, to_stage=data["to_stage"], note=data.get("note") or "",
-                                                          documents=admin_forms.document_pairs(data), notice_served_on=data.get("notice_served_on")),
+            apply=lambda obj, data: services.case_advance(
+                actor=request.user,
+                case=obj,
+                to_stage=data["to_stage"],
+                note=data.get("note") or "",
+                documents=admin_forms.document_pairs(data),
+                notice_served_on=data.get("notice_served_on"),
+            ),
         )
 
     @admin.action(description=_("法制审核"), permissions=["legal_review"])
@@ -279,18 +379,36 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         # Issue 12 §6: the reviewer sees the proposed decision it reviews.
         note = format_html("{}{}", note, proposal_html(case)) if case is not None else note
         return intermediate_action(
-            self, request, queryset, single=True, form_class=admin_forms.LegalReviewForm, title=_("法制审核"), done=_("已记录法制审核"),
-            submit=_("提交审核意见"), note=note,
-            apply=lambda obj, data: services.legal_review_record(actor=request.user, case=obj, result=data["result"], opinion=data["opinion"]),
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=admin_forms.LegalReviewForm,
+            title=_("法制审核"),
+            done=_("已记录法制审核"),
+            submit=_("提交审核意见"),
+            note=note,
+            apply=lambda obj, data: services.legal_review_record(
+                actor=request.user, case=obj, result=data["result"], opinion=data["opinion"]
+            ),
         )
 
     @admin.action(description=_("作出处罚决定"), permissions=["change"])
     def issue_decision(self, request, queryset):
         case = self._one(queryset)
         return intermediate_action(
-            self, request, queryset, single=True, form_class=admin_forms.DecisionForm, title=_("作出处罚决定"), done=_("已作出处罚决定"),
-            submit=_("签发决定书"), initial=admin_forms.decision_initial(case) if case else None, note=self._decision_note(case),
-            apply=lambda obj, data: self._issue(request, obj, data), refusal_on_form=True,
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=admin_forms.DecisionForm,
+            title=_("作出处罚决定"),
+            done=_("已作出处罚决定"),
+            submit=_("签发决定书"),
+            initial=admin_forms.decision_initial(case) if case else None,
+            note=self._decision_note(case),
+            apply=lambda obj, data: self._issue(request, obj, data),
+            refusal_on_form=True,
         )
 
     def _issue(self, request, case, data):
@@ -305,19 +423,40 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         parts = [standard_range_text(case.standard) if case.standard_id else "本案未适用裁量基准。"]
         parts.append("罚款超出所选情节的幅度的，须书面说明理由并经法制审核通过。")
         if case.is_major:
-            parts.append("重大执法决定：法制审核已通过。" if services.passed_review(case) else "重大执法决定：法制审核尚未通过，不能作出决定。")
+            parts.append(
+                "重大执法决定：法制审核已通过。"
+                if services.passed_review(case)
+                else "重大执法决定：法制审核尚未通过，不能作出决定。"
+            )
         entity = MarketEntity.objects.filter(uscc=case.entity_id).first() if case.entity_id else None
         if entity is not None and observation_period_applies(entity, case.filed_on):
-            parts.append("提示：当事人处于包容审慎观察期内，首次轻微违法的可不予处罚（首违不罚），请使用“结案”并选择“首违不罚（观察期内）”。")
+            parts.append(
+                "提示：当事人处于包容审慎观察期内，首次轻微违法的可不予处罚（首违不罚），请使用“结案”并选择“首违不罚（观察期内）”。"
+            )
         return "".join(parts)
 
     @admin.action(description=_("结案"), permissions=["change"])
     def close_case(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, single=True, form_class=admin_forms.CaseCloseForm, title=_("结案"), done=_("已结案"), submit=_("确认结案"),
-            note=_("作出处罚决定的案件在执行环节完成后结案；移送司法机关、不予处罚、撤销立案可在决定前结案；首违不罚仅适用于观察期内的首次轻微违法。"),
-            apply=lambda obj, data: services.case_close(actor=request.user, case=obj, outcome=data["outcome"], note=data["note"],
-                                                        closed_on=data.get("closed_on"), documents=admin_forms.document_pairs(data)),
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=admin_forms.CaseCloseForm,
+            title=_("结案"),
+            done=_("已结案"),
+            submit=_("确认结案"),
+            note=_(
+                "作出处罚决定的案件在执行环节完成后结案；移送司法机关、不予处罚、撤销立案可在决定前结案；首违不罚仅适用于观察期内的首次轻微违法。"
+            ),
+            apply=lambda obj, data: services.case_close(
+                actor=request.user,
+                case=obj,
+                outcome=data["outcome"],
+                note=data["note"],
+                closed_on=data.get("closed_on"),
+                documents=admin_forms.document_pairs(data),
+            ),
         )
 
     @admin.action(description=_("变更承办人员"), permissions=["change"])
@@ -325,8 +464,19 @@ class CaseAdmin(CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, Usc
         case = self._one(queryset)
         initial = {"handlers": [link.inspector_id for link in case.handler_links.all()]} if case else None
         return intermediate_action(
-            self, request, queryset, single=True, form_class=admin_forms.HandlersForm.for_case(case) if case else admin_forms.HandlersForm,
-            title=_("变更承办人员"), done=_("已变更承办人员"), initial=initial,
-            apply=lambda obj, data: services.case_handlers_set(actor=request.user, case=obj, handlers=list(data["handlers"]), lead=data.get("lead"),
-                                                               note=data.get("note") or ""),
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=admin_forms.HandlersForm.for_case(case) if case else admin_forms.HandlersForm,
+            title=_("变更承办人员"),
+            done=_("已变更承办人员"),
+            initial=initial,
+            apply=lambda obj, data: services.case_handlers_set(
+                actor=request.user,
+                case=obj,
+                handlers=list(data["handlers"]),
+                lead=data.get("lead"),
+                note=data.get("note") or "",
+            ),
         )

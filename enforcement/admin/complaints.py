@@ -96,18 +96,28 @@ class ComplaintChangeList(ChangeList):
             return sum(1 for d, w in working.items() if a < d <= b and w)
 
         for complaint in rows:
-            complaint.working_days_left = between(today, complaint.due_on) if complaint.due_on >= today else -between(complaint.due_on, today)
+            complaint.working_days_left = (
+                between(today, complaint.due_on) if complaint.due_on >= today else -between(complaint.due_on, today)
+            )
 
 
 class ComplaintEntityForm(forms.Form):
     entity_uscc = UsccField(label=_("被投诉举报对象统一社会信用代码"))
-    reason = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-                             help_text=_("如：经核实被投诉举报对象的营业执照"))
+    reason = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=_("如：经核实被投诉举报对象的营业执照"),
+    )
 
 
 class ComplaintHandlersForm(forms.Form):
-    handlers = forms.ModelMultipleChoiceField(label=_("承办人员"), queryset=get_user_model().objects.none(), widget=forms.CheckboxSelectMultiple,
-                                              help_text=_("承办人员和部门负责人可以查看投诉举报人信息"))
+    handlers = forms.ModelMultipleChoiceField(
+        label=_("承办人员"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("承办人员和部门负责人可以查看投诉举报人信息"),
+    )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
     department = None
 
@@ -117,8 +127,14 @@ class ComplaintHandlersForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = get_user_model().objects.filter(department=self.department, is_active=True, is_staff=True) if self.department else None
-        self.fields["handlers"].queryset = users.order_by("username") if users is not None else get_user_model().objects.none()
+        users = (
+            get_user_model().objects.filter(department=self.department, is_active=True, is_staff=True)
+            if self.department
+            else None
+        )
+        self.fields["handlers"].queryset = (
+            users.order_by("username") if users is not None else get_user_model().objects.none()
+        )
         self.fields["handlers"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
 
@@ -128,44 +144,91 @@ class ComplaintEntityMixin:
     @admin.action(description=_("设置统一社会信用代码"), permissions=["change"])
     def set_entity(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, single=True, form_class=ComplaintEntityForm, title=_("设置被投诉举报对象的统一社会信用代码"), done=_("已设置"),
-            submit=_("确认设置"), refusal_on_form=True,
-            note=_("按名称登记的投诉举报，办结前设置（或更正）被投诉举报对象的统一社会信用代码；核查属实的，办结时据此形成该主体的信用记录。"),
-            apply=lambda obj, data: services.complaint_entity_set(actor=request.user, complaint=obj, entity_uscc=data["entity_uscc"],
-                                                                         reason=data.get("reason") or ""),
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=ComplaintEntityForm,
+            title=_("设置被投诉举报对象的统一社会信用代码"),
+            done=_("已设置"),
+            submit=_("确认设置"),
+            refusal_on_form=True,
+            note=_(
+                "按名称登记的投诉举报，办结前设置（或更正）被投诉举报对象的统一社会信用代码；核查属实的，办结时据此形成该主体的信用记录。"
+            ),
+            apply=lambda obj, data: services.complaint_entity_set(
+                actor=request.user, complaint=obj, entity_uscc=data["entity_uscc"], reason=data.get("reason") or ""
+            ),
         )
 
     @admin.action(description=_("指定承办人员"), permissions=["change"])
     def set_complaint_handlers(self, request, queryset):
         complaint = queryset.first() if queryset.count() == 1 else None
         return intermediate_action(
-            self, request, queryset, single=True, form_class=ComplaintHandlersForm.for_complaint(complaint), title=_("指定承办人员"),
-            done=_("已指定承办人员"), submit=_("确认"), refusal_on_form=True,
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=ComplaintHandlersForm.for_complaint(complaint),
+            title=_("指定承办人员"),
+            done=_("已指定承办人员"),
+            submit=_("确认"),
+            refusal_on_form=True,
             note=_("由部门负责人指定；投诉举报人的身份和联系方式只对承办人员和部门负责人可见。"),
-            apply=lambda obj, data: services.complaint_handlers_set(actor=request.user, complaint=obj, handlers=list(data["handlers"]),
-                                                                           note=data.get("note") or ""),
+            apply=lambda obj, data: services.complaint_handlers_set(
+                actor=request.user, complaint=obj, handlers=list(data["handlers"]), note=data.get("note") or ""
+            ),
         )
 
     def has_assign_handlers(self, request, obj) -> bool:
         return obj is not None and is_department_head(request.user, obj.department)
 
 
-COMPLAINT_ADD_FIELDS = ("channel", "external_no", "kind", "entity_name", "entity_uscc", "content", "department", "attachments")
+COMPLAINT_ADD_FIELDS = (
+    "channel",
+    "external_no",
+    "kind",
+    "entity_name",
+    "entity_uscc",
+    "content",
+    "department",
+    "attachments",
+)
 COMPLAINT_ADD_NOTE = _("登记 12345 热线、12315 平台转来或窗口接收的投诉举报；网站和接口提交的投诉举报自动登记。")
 COMPLAINT_ADD_CONFIDENTIAL = ("reporter_name", "contact_phone", "contact_email", "whistleblower")
-COMPLAINT_VIEW_FIELDS = ("tracking_no", "state", "kind", "channel", "external_no", "entity_name", "uscc_display", "content", "department", "filed_at")
+COMPLAINT_VIEW_FIELDS = (
+    "tracking_no",
+    "state",
+    "kind",
+    "channel",
+    "external_no",
+    "entity_name",
+    "uscc_display",
+    "content",
+    "department",
+    "filed_at",
+)
 COMPLAINT_DEADLINE_FIELDS = ("working_days", "due_display", "time_left")
 COMPLAINT_CONFIDENTIAL_FIELDS = ("reporter_name", "contact_phone", "contact_email", "whistleblower", "attachment_links")
 COMPLAINT_RESULT_FIELDS = ("verdict", "outcome", "handled_by_display", "closed_at", "credit_record_link", "case_links")
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin):
+class ComplaintAdmin(
+    ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
+):
     """受理 → 办结 (verdict and outcome), 转办 or 转立案, within the channel's working-day deadline."""
 
     form = ComplaintEntryForm
     # What an official triages by; 类别, 承办部门, 登记时间 and 核查结论 are filters and on the complaint's page.
-    list_display = ("tracking_no_display", "entity_name", "channel_display", "state_display", "due_display", "time_left")
+    list_display = (
+        "tracking_no_display",
+        "entity_name",
+        "channel_display",
+        "state_display",
+        "due_display",
+        "time_left",
+    )
     list_filter = (ComplaintStateFilter, ComplaintDeadlineFilter, "channel", "kind", "verdict", "filed_at")
     search_fields = ("tracking_no", "entity_name", "external_no")
     search_help_text = _("按统一社会信用代码（18位）、受理编号、被投诉举报对象名称或来源工单号搜索")
@@ -188,7 +251,9 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
 
     def get_urls(self):
         attachment = path(
-            "<int:pk>/attachments/<int:attachment_id>/", self.admin_site.admin_view(self.attachment_view), name="enforcement_complaint_attachment"
+            "<int:pk>/attachments/<int:attachment_id>/",
+            self.admin_site.admin_view(self.attachment_view),
+            name="enforcement_complaint_attachment",
         )
         return [attachment, *super().get_urls()]
 
@@ -198,7 +263,10 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
                 (None, {"fields": COMPLAINT_ADD_FIELDS, "description": COMPLAINT_ADD_NOTE}),
                 (_("投诉举报人（保密，仅承办部门可见）"), {"fields": COMPLAINT_ADD_CONFIDENTIAL}),
             ]
-        sets = [(None, {"fields": COMPLAINT_VIEW_FIELDS}), (_("办理期限（工作日）"), {"fields": COMPLAINT_DEADLINE_FIELDS})]
+        sets = [
+            (None, {"fields": COMPLAINT_VIEW_FIELDS}),
+            (_("办理期限（工作日）"), {"fields": COMPLAINT_DEADLINE_FIELDS}),
+        ]
         if handles_complaint(request, obj):
             sets.append((_("投诉举报人（保密，仅承办部门可见）"), {"fields": COMPLAINT_CONFIDENTIAL_FIELDS}))
         sets.append((_("办理结果"), {"fields": COMPLAINT_RESULT_FIELDS}))
@@ -207,7 +275,12 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return ()
-        return (*COMPLAINT_VIEW_FIELDS, *COMPLAINT_DEADLINE_FIELDS, *COMPLAINT_CONFIDENTIAL_FIELDS, *COMPLAINT_RESULT_FIELDS)
+        return (
+            *COMPLAINT_VIEW_FIELDS,
+            *COMPLAINT_DEADLINE_FIELDS,
+            *COMPLAINT_CONFIDENTIAL_FIELDS,
+            *COMPLAINT_RESULT_FIELDS,
+        )
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is not None:
@@ -222,14 +295,18 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
         if not is_platform_admin(request.user):
             kwargs["department"] = department_of(request.user)
         try:
-            saved, code = services.complaint_file(actor=request.user, attachments=form.cleaned_data.get("attachments") or [], **kwargs)
+            saved, code = services.complaint_file(
+                actor=request.user, attachments=form.cleaned_data.get("attachments") or [], **kwargs
+            )
         except ValidationError as exc:
             self.refused(request, exc)
             return
         adopt(obj, saved)
         messages.success(
             request,
-            _("受理编号 %(no)s，查询码 %(code)s，办理期限 %(due)s。查询码只显示这一次，请告知投诉举报人凭受理编号和查询码查询。")
+            _(
+                "受理编号 %(no)s，查询码 %(code)s，办理期限 %(due)s。查询码只显示这一次，请告知投诉举报人凭受理编号和查询码查询。"
+            )
             % {"no": saved.tracking_no, "code": code, "due": date_format(saved.due_on)},
         )
 
@@ -272,7 +349,12 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
         today = timezone.localdate()
         left = getattr(obj, "working_days_left", None)  # set for the list's rows by ComplaintChangeList
         if obj.due_on < today:
-            return nowrap(coloured(f"已逾期 {-left if left is not None else working_days_between(obj.due_on, today)} 个工作日", "overdue"))
+            return nowrap(
+                coloured(
+                    f"已逾期 {-left if left is not None else working_days_between(obj.due_on, today)} 个工作日",
+                    "overdue",
+                )
+            )
         left = left if left is not None else working_days_between(today, obj.due_on)
         return nowrap(coloured(f"还有 {left} 个工作日", getattr(obj, "urgency", "")))
 
@@ -283,9 +365,18 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
             return empty(self)
         return format_html(
             "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
-            format_html_join("", '<li><a href="{}">{}</a>（{} KB）</li>', (
-                (reverse("admin:enforcement_complaint_attachment", args=[obj.pk, a.pk]), a.original_name, max(1, a.size // 1024)) for a in files
-            )),
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>（{} KB）</li>',
+                (
+                    (
+                        reverse("admin:enforcement_complaint_attachment", args=[obj.pk, a.pk]),
+                        a.original_name,
+                        max(1, a.size // 1024),
+                    )
+                    for a in files
+                ),
+            ),
         )
 
     @admin.display(description=_("形成的信用记录"))
@@ -293,14 +384,22 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
         record = obj.credit_record
         if record is None:
             return empty(self)
-        return format_html('<a href="{}">{}</a>', reverse("admin:credit_creditrecord_change", args=[record.pk]), f"{record.source_ref} {record.title}")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:credit_creditrecord_change", args=[record.pk]),
+            f"{record.source_ref} {record.title}",
+        )
 
     @admin.display(description=_("转立案的案件"))
     def case_links(self, obj):
         cases = list(obj.cases.all())
         if not cases:
             return empty(self)
-        return format_html_join("、", '<a href="{}">{}</a>', ((reverse("admin:enforcement_case_change", args=[c.pk]), c.number) for c in cases))
+        return format_html_join(
+            "、",
+            '<a href="{}">{}</a>',
+            ((reverse("admin:enforcement_case_change", args=[c.pk]), c.number) for c in cases),
+        )
 
     def attachment_view(self, request, pk, attachment_id):
         obj = self.get_queryset(request).filter(pk=pk).first()  # scoped: another department's file is not found
@@ -310,7 +409,9 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
         if attachment is None:
             raise Http404
         response = file_response(attachment.file)
-        response["Content-Disposition"] = response["Content-Disposition"].replace(os.path.basename(attachment.file.name), attachment.original_name)
+        response["Content-Disposition"] = response["Content-Disposition"].replace(
+            os.path.basename(attachment.file.name), attachment.original_name
+        )
         return response
 
     # actions
@@ -320,7 +421,13 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
         if self.has_assign_handlers(request, obj):
             extra.append(("set_complaint_handlers", _("指定承办人员")))
         if obj.state == ComplaintState.RECEIVED:
-            return [("accept", _("受理")), ("close", _("办结")), ("assign", _("转办")), ("convert", _("转立案")), *extra]
+            return [
+                ("accept", _("受理")),
+                ("close", _("办结")),
+                ("assign", _("转办")),
+                ("convert", _("转立案")),
+                *extra,
+            ]
         if obj.state == ComplaintState.HANDLING:
             return [("close", _("办结")), ("assign", _("转办")), ("convert", _("转立案")), *extra]
         return []
@@ -328,37 +435,76 @@ class ComplaintAdmin(ComplaintEntityMixin, ViewOnceSavedMixin, ObjectActionsMixi
     @admin.action(description=_("受理"), permissions=["change"])
     def accept(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ComplaintAcceptForm, title=_("受理投诉举报"), done=_("已受理"), submit=_("确认受理"),
+            self,
+            request,
+            queryset,
+            form_class=ComplaintAcceptForm,
+            title=_("受理投诉举报"),
+            done=_("已受理"),
+            submit=_("确认受理"),
             note=_("受理后状态为“办理中”；应在办理期限内办结。"),
-            apply=lambda obj, data: services.complaint_accept(actor=request.user, complaint=obj, note=data.get("note") or ""),
+            apply=lambda obj, data: services.complaint_accept(
+                actor=request.user, complaint=obj, note=data.get("note") or ""
+            ),
         )
 
     @admin.action(description=_("办结（核查结论和办理结果）"), permissions=["change"])
     def close(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ComplaintCloseForm, title=_("办结投诉举报"), done=_("已办结"), submit=_("确认办结"),
-            note=_("核查属实或部分属实的，对有统一社会信用代码的主体形成一条“投诉举报”类信用记录（轻微失信），计入信用评价；"
-                   "记录内容只含办理结果，不含投诉举报人信息。办理结果投诉举报人凭查询码可见。"),
-            apply=lambda obj, data: services.complaint_close(actor=request.user, complaint=obj, verdict=data["verdict"], outcome=data["outcome"]),
+            self,
+            request,
+            queryset,
+            form_class=ComplaintCloseForm,
+            title=_("办结投诉举报"),
+            done=_("已办结"),
+            submit=_("确认办结"),
+            note=_(
+                "核查属实或部分属实的，对有统一社会信用代码的主体形成一条“投诉举报”类信用记录（轻微失信），计入信用评价；"
+                "记录内容只含办理结果，不含投诉举报人信息。办理结果投诉举报人凭查询码可见。"
+            ),
+            apply=lambda obj, data: services.complaint_close(
+                actor=request.user, complaint=obj, verdict=data["verdict"], outcome=data["outcome"]
+            ),
         )
 
     @admin.action(description=_("转办"), permissions=["change"])
     def assign(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=ComplaintAssignForm, title=_("转办投诉举报"), done=_("已转办"), submit=_("确认转办"),
+            self,
+            request,
+            queryset,
+            form_class=ComplaintAssignForm,
+            title=_("转办投诉举报"),
+            done=_("已转办"),
+            submit=_("确认转办"),
             note=_("转办后由接收部门受理和办结，办理期限不变；转办理由记入审计日志。"),
-            apply=lambda obj, data: services.complaint_assign(actor=request.user, complaint=obj, department=data["department"], reason=data["reason"]),
+            apply=lambda obj, data: services.complaint_assign(
+                actor=request.user, complaint=obj, department=data["department"], reason=data["reason"]
+            ),
         )
 
     @admin.action(description=_("转立案"), permissions=["change"])
     def convert(self, request, queryset):
         complaint = queryset.first() if queryset.count() == 1 else None
         return intermediate_action(
-            self, request, queryset, form_class=ComplaintConvertForm.for_complaint(complaint), title=_("投诉举报转立案"), done=_("已转立案"),
-            submit=_("确认立案"), single=True,
-            note=_("以该投诉举报为案件来源立案（至少2名持有效执法证的承办人员），投诉举报随之办结，投诉举报人可查询到“已立案调查”。"),
+            self,
+            request,
+            queryset,
+            form_class=ComplaintConvertForm.for_complaint(complaint),
+            title=_("投诉举报转立案"),
+            done=_("已转立案"),
+            submit=_("确认立案"),
+            single=True,
+            note=_(
+                "以该投诉举报为案件来源立案（至少2名持有效执法证的承办人员），投诉举报随之办结，投诉举报人可查询到“已立案调查”。"
+            ),
             apply=lambda obj, data: services.complaint_convert_to_case(
-                actor=request.user, complaint=obj, handlers=list(data["handlers"]), title=data["title"], is_major=data["is_major"], note=data["note"],
+                actor=request.user,
+                complaint=obj,
+                handlers=list(data["handlers"]),
+                title=data["title"],
+                is_major=data["is_major"],
+                note=data["note"],
             ),
         )
 
@@ -385,7 +531,10 @@ class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
         data = form.cleaned_data
         try:
             saved = services.channel_deadline_set(
-                actor=request.user, channel=data["channel"], working_days=data["working_days"], effective_from=data["effective_from"],
+                actor=request.user,
+                channel=data["channel"],
+                working_days=data["working_days"],
+                effective_from=data["effective_from"],
                 note=data.get("note") or "",
             )
         except ValidationError as exc:

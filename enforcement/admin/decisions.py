@@ -23,14 +23,21 @@ class PenaltyDisplayMixin:
     序号 (the number's parts) are not shown. The page shows the model's fields in order, each through its display."""
 
     display_fields = {
-        "penalty_types": "penalty_types_display", "fine_amount": "fine_display", "confiscation_amount": "confiscation_display",
-        "issued_by": "issued_by_display", "other_persons": "other_persons_display",
+        "penalty_types": "penalty_types_display",
+        "fine_amount": "fine_display",
+        "confiscation_amount": "confiscation_display",
+        "issued_by": "issued_by_display",
+        "other_persons": "other_persons_display",
     }
     hidden_fields = ("id", "year", "sequence")
     extra_fields = ()
 
     def get_readonly_fields(self, request, obj=None):
-        fields = [self.display_fields.get(f.name, f.name) for f in self.model._meta.concrete_fields if f.name not in self.hidden_fields]
+        fields = [
+            self.display_fields.get(f.name, f.name)
+            for f in self.model._meta.concrete_fields
+            if f.name not in self.hidden_fields
+        ]
         return [*fields, *self.extra_fields]
 
     def get_fields(self, request, obj=None):
@@ -61,7 +68,17 @@ class PenaltyDisplayMixin:
 class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin):
     """Issued from the case; here read-only, with 撤销, 变更 and the printed 行政处罚决定书."""
 
-    list_display = ("number", "party_name", "uscc_display", "violation_type", "fine_display", "decided_on", "state", "case_link", "print_link")
+    list_display = (
+        "number",
+        "party_name",
+        "uscc_display",
+        "violation_type",
+        "fine_display",
+        "decided_on",
+        "state",
+        "case_link",
+        "print_link",
+    )
     list_select_related = ("department", "case", "issued_by")
     list_filter = ("state", "procedure", "circumstance", "year")
     search_fields = ("number", "party_name")
@@ -93,19 +110,34 @@ class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectAction
 
     @admin.display(description=_("案件"))
     def case_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("admin:enforcement_case_change", args=[obj.case_id]), obj.case.number)
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:enforcement_case_change", args=[obj.case_id]), obj.case.number
+        )
 
     @admin.display(description=_("决定书"))
     def print_link(self, obj):
-        return format_html('<a href="{}" target="_blank">打印决定书</a>', reverse("admin:enforcement_penaltydecision_pdf", args=[obj.pk]))
+        return format_html(
+            '<a href="{}" target="_blank">打印决定书</a>',
+            reverse("admin:enforcement_penaltydecision_pdf", args=[obj.pk]),
+        )
 
     def object_actions(self, request, obj):
-        return [("revoke", _("撤销决定")), ("change_decision", _("变更决定"))] if obj.state == DecisionState.EFFECTIVE else []
+        return (
+            [("revoke", _("撤销决定")), ("change_decision", _("变更决定"))]
+            if obj.state == DecisionState.EFFECTIVE
+            else []
+        )
 
     @admin.action(description=_("撤销决定"), permissions=["change"])
     def revoke(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=admin_forms.ReasonForm, title=_("撤销决定"), done=_("已撤销"), submit=_("确认撤销"),
+            self,
+            request,
+            queryset,
+            form_class=admin_forms.ReasonForm,
+            title=_("撤销决定"),
+            done=_("已撤销"),
+            submit=_("确认撤销"),
             note=_("撤销后处罚公示和信用记录随即撤回（3个工作日内），理由一并公示。"),
             apply=lambda obj, data: services.decision_revoke(actor=request.user, decision=obj, reason=data["reason"]),
         )
@@ -115,12 +147,31 @@ class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectAction
         decision = queryset.first() if queryset.count() == 1 else None
         initial = None
         if decision is not None:
-            initial = {name: getattr(decision, name) for name in (*admin_forms.DECISION_TEXT_FIELDS, "penalty_types", "fine_amount", "confiscation_amount",
-                                                                   "circumstance", "procedure", "party_address", "legal_representative")}
+            initial = {
+                name: getattr(decision, name)
+                for name in (
+                    *admin_forms.DECISION_TEXT_FIELDS,
+                    "penalty_types",
+                    "fine_amount",
+                    "confiscation_amount",
+                    "circumstance",
+                    "procedure",
+                    "party_address",
+                    "legal_representative",
+                )
+            }
             initial["other_persons"] = "、".join(decision.other_persons)
         return intermediate_action(
-            self, request, queryset, single=True, form_class=admin_forms.DecisionChangeForm, title=_("变更决定"), done=_("已变更"), initial=initial,
-            submit=_("签发变更后的决定书"), note=_("原决定标记为已变更并撤回公示；变更后的决定取得新的文号，重新送达、执行。"),
+            self,
+            request,
+            queryset,
+            single=True,
+            form_class=admin_forms.DecisionChangeForm,
+            title=_("变更决定"),
+            done=_("已变更"),
+            initial=initial,
+            submit=_("签发变更后的决定书"),
+            note=_("原决定标记为已变更并撤回公示；变更后的决定取得新的文号，重新送达、执行。"),
             apply=lambda obj, data: self._change(request, obj, data),
         )
 
@@ -128,9 +179,16 @@ class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectAction
         try:
             if (data.get("objection_no") or "").strip():  # issue 12 §7: 依异议更正 (enforcement.services.decisions)
                 new = services.decision_change_by_objection_no(
-                    actor=request.user, decision=decision, objection_no=data["objection_no"], reason=data["reason"], **admin_forms.decision_kwargs(data))
+                    actor=request.user,
+                    decision=decision,
+                    objection_no=data["objection_no"],
+                    reason=data["reason"],
+                    **admin_forms.decision_kwargs(data),
+                )
             else:
-                new = services.decision_change(actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data))
+                new = services.decision_change(
+                    actor=request.user, decision=decision, reason=data["reason"], **admin_forms.decision_kwargs(data)
+                )
         except ValidationError as exc:
             raise admin_forms.labelled_refusal(exc) from None
         messages.info(request, _("变更后的决定书文号：%(no)s") % {"no": new.number})

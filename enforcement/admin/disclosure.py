@@ -35,7 +35,16 @@ from enforcement.models import DisclosureRule, EarlyStopApplication, LowFineThre
 class PenaltyDisclosureAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin):
     """The public summaries: when each is due, published or withdrawn; 曝光台 choice and withdrawal are actions."""
 
-    list_display = ("number", "party_name", "state", "publish_due_on", "published_at", "featured", "withdraw_due_on", "withdrawn_at")
+    list_display = (
+        "number",
+        "party_name",
+        "state",
+        "publish_due_on",
+        "published_at",
+        "featured",
+        "withdraw_due_on",
+        "withdrawn_at",
+    )
     list_filter = ("state", "featured", "publish_due_provisional")
     search_fields = ("number", "party_name")
     text_search_fields = ("number", "party_name")
@@ -50,14 +59,24 @@ class PenaltyDisclosureAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActi
     def object_actions(self, request, obj):
         if obj.state != DisclosureState.PUBLISHED:
             return [("withdraw", _("撤回公示"))] if obj.state == DisclosureState.PENDING else []
-        return [("unfeature", _("移出曝光台")) if obj.featured else ("feature", _("选入曝光台")), ("withdraw", _("撤回公示"))]
+        return [
+            ("unfeature", _("移出曝光台")) if obj.featured else ("feature", _("选入曝光台")),
+            ("withdraw", _("撤回公示")),
+        ]
 
     @admin.action(description=_("选入曝光台"), permissions=["change"])
     def feature(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=admin_forms.FeatureForm, title=_("选入曝光台"), done=_("已选入曝光台"),
+            self,
+            request,
+            queryset,
+            form_class=admin_forms.FeatureForm,
+            title=_("选入曝光台"),
+            done=_("已选入曝光台"),
             note=_("只有已公示的处罚决定可以选入曝光台（典型案例）。"),
-            apply=lambda obj, data: services.disclosure_feature(actor=request.user, disclosure=obj, featured=True, note=data["note"]),
+            apply=lambda obj, data: services.disclosure_feature(
+                actor=request.user, disclosure=obj, featured=True, note=data["note"]
+            ),
         )
 
     @admin.action(description=_("移出曝光台"), permissions=["change"])
@@ -71,9 +90,17 @@ class PenaltyDisclosureAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActi
     @admin.action(description=_("撤回公示"), permissions=["change"])
     def withdraw(self, request, queryset):
         return intermediate_action(
-            self, request, queryset, form_class=admin_forms.ReasonForm, title=_("撤回公示"), done=_("已撤回公示"), submit=_("确认撤回"),
+            self,
+            request,
+            queryset,
+            form_class=admin_forms.ReasonForm,
+            title=_("撤回公示"),
+            done=_("已撤回公示"),
+            submit=_("确认撤回"),
             note=_("撤回后不再在公示页面、接口和曝光台出现，对应的信用记录一并撤销；理由记入审计日志。"),
-            apply=lambda obj, data: services.disclosure_withdraw(actor=request.user, disclosure=obj, reason=data["reason"]),
+            apply=lambda obj, data: services.disclosure_withdraw(
+                actor=request.user, disclosure=obj, reason=data["reason"]
+            ),
         )
 
 
@@ -111,7 +138,15 @@ class LowFineThresholdAdmin(PlatformDataAdmin):
 
 @admin.register(DisclosureRule)
 class DisclosureRuleAdmin(PlatformDataAdmin):
-    list_display = ("department", "kind", "months", "early_stop_min_months", "effective_from", "effective_to", "citation")
+    list_display = (
+        "department",
+        "kind",
+        "months",
+        "early_stop_min_months",
+        "effective_from",
+        "effective_to",
+        "citation",
+    )
     list_select_related = ("department",)
     list_filter = ("kind",)
     service = (disclosure_period.disclosure_rule_save, "rule")
@@ -121,12 +156,38 @@ class DisclosureRuleAdmin(PlatformDataAdmin):
 class EarlyStopApplicationAdmin(ScopedAdmin):
     """提前停止公示 (总局令第45号): the deciding department approves (the disclosure ends now) or refuses with reasons."""
 
-    list_display = ("tracking_no", "uscc_display", "disclosure_number", "department", "applicant_name", "filed_at", "state", "decided_at")
+    list_display = (
+        "tracking_no",
+        "uscc_display",
+        "disclosure_number",
+        "department",
+        "applicant_name",
+        "filed_at",
+        "state",
+        "decided_at",
+    )
     list_filter = ("state",)
     search_fields = ("tracking_no", "applicant_name", "disclosure__number", "entity__uscc")
     list_select_related = ("department", "disclosure")
-    readonly_fields = ("tracking_no", "disclosure_number", "uscc_display", "department", "applicant_name", "contact_phone", "contact_email", "filed_at",
-                       "reason", "performed", "harm_removed", "evidence_links", "condition_checks", "state", "decided_by", "decided_at", "decision_reason")
+    readonly_fields = (
+        "tracking_no",
+        "disclosure_number",
+        "uscc_display",
+        "department",
+        "applicant_name",
+        "contact_phone",
+        "contact_email",
+        "filed_at",
+        "reason",
+        "performed",
+        "harm_removed",
+        "evidence_links",
+        "condition_checks",
+        "state",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    )
     fields = readonly_fields
     actions = ["approve", "refuse"]
 
@@ -137,8 +198,11 @@ class EarlyStopApplicationAdmin(ScopedAdmin):
         return False
 
     def get_urls(self):
-        evidence = path("<int:pk>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view),
-                        name="enforcement_earlystopapplication_evidence")
+        evidence = path(
+            "<int:pk>/evidence/<int:evidence_id>/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="enforcement_earlystopapplication_evidence",
+        )
         return [evidence, *super().get_urls()]
 
     @admin.display(description=_("统一社会信用代码"), ordering="entity")
@@ -155,18 +219,35 @@ class EarlyStopApplicationAdmin(ScopedAdmin):
             return "-"
         problems = early_stop.early_stop_problems(obj.disclosure)
         if not problems:
-            return format_html('<span style="color:#2e7d32">{}</span>', "符合条件；请核实已履行处罚决定、已消除危害后果和不良影响的证明材料")
-        return format_html('<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>', format_html_join("", "<li>{}</li>", ((p,) for p in problems)))
+            return format_html(
+                '<span style="color:#2e7d32">{}</span>',
+                "符合条件；请核实已履行处罚决定、已消除危害后果和不良影响的证明材料",
+            )
+        return format_html(
+            '<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>',
+            format_html_join("", "<li>{}</li>", ((p,) for p in problems)),
+        )
 
     @admin.display(description=_("证明材料"))
     def evidence_links(self, obj):
         files = list(obj.evidence.all())
         if not files:
             return _("（未提交）")
-        return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join(
-            "", '<li><a href="{}">{}</a>（{}）</li>',
-            ((reverse("admin:enforcement_earlystopapplication_evidence", args=[obj.pk, e.pk]), os.path.basename(e.file.name),
-              timezone.localtime(e.uploaded_at).strftime("%Y-%m-%d %H:%M")) for e in files)))
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a>（{}）</li>',
+                (
+                    (
+                        reverse("admin:enforcement_earlystopapplication_evidence", args=[obj.pk, e.pk]),
+                        os.path.basename(e.file.name),
+                        timezone.localtime(e.uploaded_at).strftime("%Y-%m-%d %H:%M"),
+                    )
+                    for e in files
+                ),
+            ),
+        )
 
     def evidence_view(self, request, pk, evidence_id):
         obj = self.get_queryset(request).filter(pk=pk).first()  # scoped: another department's file is not found
@@ -180,16 +261,35 @@ class EarlyStopApplicationAdmin(ScopedAdmin):
     @admin.action(description=_("准予提前停止公示"), permissions=["change"])
     def approve(self, request, queryset):
         return intermediate_action(
-            self, request, queryset.filter(state=EarlyStopState.SUBMITTED), form_class=DecisionReasonForm, title=_("准予提前停止公示"),
-            done=_("已准予提前停止公示"), submit=_("确认准予"), single=True,
-            note=_("准予后该处罚信息即停止公示，不再出现在行政处罚信息公示、主体页面和公开接口中；信用记录的公示期限不变。决定理由记入审计日志。"),
-            apply=lambda obj, data: early_stop.early_stop_approve(actor=request.user, application=obj, reason=data["reason"]),
+            self,
+            request,
+            queryset.filter(state=EarlyStopState.SUBMITTED),
+            form_class=DecisionReasonForm,
+            title=_("准予提前停止公示"),
+            done=_("已准予提前停止公示"),
+            submit=_("确认准予"),
+            single=True,
+            note=_(
+                "准予后该处罚信息即停止公示，不再出现在行政处罚信息公示、主体页面和公开接口中；信用记录的公示期限不变。决定理由记入审计日志。"
+            ),
+            apply=lambda obj, data: early_stop.early_stop_approve(
+                actor=request.user, application=obj, reason=data["reason"]
+            ),
         )
 
     @admin.action(description=_("不予提前停止公示"), permissions=["change"])
     def refuse(self, request, queryset):
         return intermediate_action(
-            self, request, queryset.filter(state=EarlyStopState.SUBMITTED), form_class=DecisionReasonForm, title=_("不予提前停止公示"),
-            done=_("已决定不予提前停止公示"), submit=_("确认不予"), single=True, note=_("请写明不予的理由，申请人凭受理编号和查询码可以看到。"),
-            apply=lambda obj, data: early_stop.early_stop_refuse(actor=request.user, application=obj, reason=data["reason"]),
+            self,
+            request,
+            queryset.filter(state=EarlyStopState.SUBMITTED),
+            form_class=DecisionReasonForm,
+            title=_("不予提前停止公示"),
+            done=_("已决定不予提前停止公示"),
+            submit=_("确认不予"),
+            single=True,
+            note=_("请写明不予的理由，申请人凭受理编号和查询码可以看到。"),
+            apply=lambda obj, data: early_stop.early_stop_refuse(
+                actor=request.user, application=obj, reason=data["reason"]
+            ),
         )

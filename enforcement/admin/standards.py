@@ -20,15 +20,33 @@ class DiscretionStandardAdmin(ViewOnceSavedMixin, DepartmentFileImportMixin, Ser
 
     form = admin_forms.DiscretionStandardForm
     change_list_template = "admin/enforcement/discretionstandard/change_list.html"
-    list_display = ("code", "violation_type", "department", "lighter_display", "general_display", "heavier_display", "effective_from", "effective_to")
+    list_display = (
+        "code",
+        "violation_type",
+        "department",
+        "lighter_display",
+        "general_display",
+        "heavier_display",
+        "effective_from",
+        "effective_to",
+    )
     list_filter = ("effective_to",)
     search_fields = ("code", "violation_type")
     list_select_related = ("department",)
     list_per_page = 50
 
     STANDARD_VIEW_FIELDS = (
-        "department", "code", "violation_type", "violation_basis", "penalty_basis", "lighter_display", "general_display", "heavier_display",
-        "heavy_types_display", "effective_from", "effective_to",
+        "department",
+        "code",
+        "violation_type",
+        "violation_basis",
+        "penalty_basis",
+        "lighter_display",
+        "general_display",
+        "heavier_display",
+        "heavy_types_display",
+        "effective_from",
+        "effective_to",
     )
 
     def get_readonly_fields(self, request, obj=None):
@@ -39,7 +57,11 @@ class DiscretionStandardAdmin(ViewOnceSavedMixin, DepartmentFileImportMixin, Ser
 
     def get_list_display(self, request):
         # an official sees only the own department's benchmarks: no 制定部门 column (room for 违法行为)
-        return self.list_display if is_platform_admin(request.user) else tuple(f for f in self.list_display if f != "department")
+        return (
+            self.list_display
+            if is_platform_admin(request.user)
+            else tuple(f for f in self.list_display if f != "department")
+        )
 
     @admin.display(description=_("从重情形可并处的处罚种类"))
     def heavy_types_display(self, obj):
@@ -53,7 +75,12 @@ class DiscretionStandardAdmin(ViewOnceSavedMixin, DepartmentFileImportMixin, Ser
         except ValidationError as exc:
             self.refused(request, exc)
             return
-        adopt(obj, DiscretionStandard.objects.get(department=department, code=row["code"], effective_from=row["effective_from"]))
+        adopt(
+            obj,
+            DiscretionStandard.objects.get(
+                department=department, code=row["code"], effective_from=row["effective_from"]
+            ),
+        )
 
     @admin.display(description=_("从轻"))
     def lighter_display(self, obj):
@@ -79,11 +106,13 @@ class DiscretionStandardAdmin(ViewOnceSavedMixin, DepartmentFileImportMixin, Ser
         "每种情节的下限不大于上限，从轻、一般、从重的幅度依次递增。同一部门内编号与生效日期相同的基准再次导入即为更新，生效日期不同即为新版本。"
     )
     import_preview_columns = (
-        (_("编号"), "code"), (_("违法行为"), truncated("violation_type")),
+        (_("编号"), "code"),
+        (_("违法行为"), truncated("violation_type")),
         (_("从轻（元）"), lambda d: f"{d.get('lighter_min', '')}–{d.get('lighter_max', '')}"),
         (_("一般（元）"), lambda d: f"{d.get('general_min', '')}–{d.get('general_max', '')}"),
         (_("从重（元）"), lambda d: f"{d.get('heavier_min', '')}–{d.get('heavier_max', '')}"),
-        (_("从重可并处"), "heavy_penalty_types"), (_("生效日期"), "effective_from"),
+        (_("从重可并处"), "heavy_penalty_types"),
+        (_("生效日期"), "effective_from"),
     )
     import_css = "standard"
     import_template_filename = "自由裁量基准导入模板.xlsx"

@@ -47,9 +47,16 @@ class ComplaintCreateView(PublicFilingView):
             raise exceptions.ParseError("请求体过大：投诉举报内容不超过5000字，请精简后重试") from None
         try:
             complaint, code = services.complaint_file(
-                actor=public_actor(request), entity_name=data["entity_name"], content=data["content"], kind=data["kind"], channel=data["channel"],
-                entity_uscc=data.get("entity_uscc", ""), reporter_name=data.get("contact_name", ""), contact_phone=data.get("contact_phone", ""),
-                contact_email=data.get("contact_email", ""), whistleblower=data["whistleblower"],
+                actor=public_actor(request),
+                entity_name=data["entity_name"],
+                content=data["content"],
+                kind=data["kind"],
+                channel=data["channel"],
+                entity_uscc=data.get("entity_uscc", ""),
+                reporter_name=data.get("contact_name", ""),
+                contact_phone=data.get("contact_phone", ""),
+                contact_email=data.get("contact_email", ""),
+                whistleblower=data["whistleblower"],
             )
         except DjangoValidationError as exc:
             raise service_errors(exc) from None
@@ -72,6 +79,7 @@ class ComplaintStatusView(FilingStatusView):
 
 
 # --- disclosure (双公示): GET /api/v1/penalties/ -----------------------------------------------------
+
 
 @extend_schema(
     tags=["enforcement"],

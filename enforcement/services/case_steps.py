@@ -41,21 +41,34 @@ def _amount(value, name: str, errors: dict) -> Decimal:
 
 @transaction.atomic
 def case_proposal_record(
-    *, actor, case: Case, penalty_types, legal_basis: str, fine_amount=0, confiscation_amount=0, circumstance: str = Circumstance.GENERAL,
-    out_of_range_reason: str = "", note: str = "",
+    *,
+    actor,
+    case: Case,
+    penalty_types,
+    legal_basis: str,
+    fine_amount=0,
+    confiscation_amount=0,
+    circumstance: str = Circumstance.GENERAL,
+    out_of_range_reason: str = "",
+    note: str = "",
 ) -> CaseProposal:
     """拟处罚意见: what the handlers propose to decide, put to 法制审核 and stated in the 告知. A later
     proposal (e.g. after a review returned the case) replaces the earlier one; both stay on the record."""
     case = _lock_case(case)
     check_may_move(actor, case)
     if case.stage not in PROPOSAL_STAGES:
-        raise ValidationError(f"案件当前处于“{case.get_stage_display()}”环节：拟处罚意见在调查取证、案件审核或法制审核环节提出")
+        raise ValidationError(
+            f"案件当前处于“{case.get_stage_display()}”环节：拟处罚意见在调查取证、案件审核或法制审核环节提出"
+        )
     errors = {}
     kinds = list(dict.fromkeys(penalty_types or []))
     unknown = [k for k in kinds if k not in PenaltyType.values]
     if not kinds or unknown:
         errors["penalty_types"] = "拟处罚种类须从《行政处罚法》第九条所列种类中选择"
-    fine, confiscation = _amount(fine_amount, "fine_amount", errors), _amount(confiscation_amount, "confiscation_amount", errors)
+    fine, confiscation = (
+        _amount(fine_amount, "fine_amount", errors),
+        _amount(confiscation_amount, "confiscation_amount", errors),
+    )
     if PenaltyType.FINE in kinds and fine <= 0:
         errors["fine_amount"] = "拟处罚种类含罚款时须填写拟罚款金额"
     if PenaltyType.FINE not in kinds and fine > 0:
@@ -70,14 +83,31 @@ def case_proposal_record(
     if problem and not str(out_of_range_reason or "").strip():
         raise ValidationError({"fine_amount": problem, "out_of_range_reason": f"{problem}，须书面说明理由并经法制审核"})
     proposal = CaseProposal.objects.create(
-        case=case, penalty_types=kinds, fine_amount=fine, confiscation_amount=confiscation, circumstance=circumstance,
-        legal_basis=legal_basis.strip(), out_of_range_reason=str(out_of_range_reason or "").strip(), note=str(note or "").strip(),
-        proposed_by=_user(actor), proposed_at=timezone.now(),
+        case=case,
+        penalty_types=kinds,
+        fine_amount=fine,
+        confiscation_amount=confiscation,
+        circumstance=circumstance,
+        legal_basis=legal_basis.strip(),
+        out_of_range_reason=str(out_of_range_reason or "").strip(),
+        note=str(note or "").strip(),
+        proposed_by=_user(actor),
+        proposed_at=timezone.now(),
     )
     labels = "、".join(str(PenaltyType(k).label) for k in kinds)
-    _event(case=case, actor=actor, action="proposal", from_stage=case.stage, to_stage=case.stage,
-           note=f"拟处罚意见：{labels}" + (f"，罚款{fine}元" if fine else "") + (f"。{proposal.note}" if proposal.note else ""))
-    audit.record(actor=actor, action="case.proposal", target=case, after={**audit.snapshot(proposal), "case": case.number})
+    _event(
+        case=case,
+        actor=actor,
+        action="proposal",
+        from_stage=case.stage,
+        to_stage=case.stage,
+        note=f"拟处罚意见：{labels}"
+        + (f"，罚款{fine}元" if fine else "")
+        + (f"。{proposal.note}" if proposal.note else ""),
+    )
+    audit.record(
+        actor=actor, action="case.proposal", target=case, after={**audit.snapshot(proposal), "case": case.number}
+    )
     return proposal
 
 
@@ -87,7 +117,9 @@ def case_proposal_record(
 def _answer_day(case: Case, day, name: str) -> dt.date:
     day = day or timezone.localdate()
     if case.stage != CaseStage.NOTICE or case.notice_served_on is None:
-        raise ValidationError(f"案件当前处于“{case.get_stage_display()}”环节：只有告知环节（告知书已送达）的案件可以登记当事人的陈述申辩或听证")
+        raise ValidationError(
+            f"案件当前处于“{case.get_stage_display()}”环节：只有告知环节（告知书已送达）的案件可以登记当事人的陈述申辩或听证"
+        )
     if day < case.notice_served_on or day > timezone.localdate():
         raise ValidationError({name: f"日期应在告知书送达日期（{case.notice_served_on}）至今天之间"})
     return day
@@ -96,8 +128,22 @@ def _answer_day(case: Case, day, name: str) -> dt.date:
 def _answer(*, actor, case: Case, field: str, day, action: str, note: str, documents, audit_action: str) -> Case:
     setattr(case, field, day)
     case.save(update_fields=[field])
-    _event(case=case, actor=actor, action=action, from_stage=case.stage, to_stage=case.stage, note=note, documents=documents)
-    audit.record(actor=actor, action=audit_action, target=case, before={field: None}, after={field: day.isoformat(), "note": note})
+    _event(
+        case=case,
+        actor=actor,
+        action=action,
+        from_stage=case.stage,
+        to_stage=case.stage,
+        note=note,
+        documents=documents,
+    )
+    audit.record(
+        actor=actor,
+        action=audit_action,
+        target=case,
+        before={field: None},
+        after={field: day.isoformat(), "note": note},
+    )
     return case
 
 
@@ -111,8 +157,16 @@ def case_rights_waive(*, actor, case: Case, waived_on: dt.date | None = None, no
         raise ValidationError("当事人已申请听证：撤回听证申请的，请在听证笔录中记明")
     if not documents and not str(note or "").strip():
         raise ValidationError({"note": "请说明当事人书面放弃的情况，或附上其签署的放弃声明"})
-    return _answer(actor=actor, case=case, field="rights_waived_on", day=day, action="answer:waiver", documents=documents,
-                   note=str(note or "").strip() or "当事人书面放弃陈述、申辩和听证权利", audit_action="case.rights_waive")
+    return _answer(
+        actor=actor,
+        case=case,
+        field="rights_waived_on",
+        day=day,
+        action="answer:waiver",
+        documents=documents,
+        note=str(note or "").strip() or "当事人书面放弃陈述、申辩和听证权利",
+        audit_action="case.rights_waive",
+    )
 
 
 @transaction.atomic
@@ -123,12 +177,22 @@ def case_statement_record(*, actor, case: Case, stated_on: dt.date | None = None
     day = _answer_day(case, stated_on, "stated_on")
     if not str(note or "").strip():
         raise ValidationError({"note": "请记录当事人陈述、申辩的内容及复核意见"})
-    return _answer(actor=actor, case=case, field="statement_on", day=day, action="answer:statement", documents=documents,
-                   note=note.strip(), audit_action="case.statement_record")
+    return _answer(
+        actor=actor,
+        case=case,
+        field="statement_on",
+        day=day,
+        action="answer:statement",
+        documents=documents,
+        note=note.strip(),
+        audit_action="case.statement_record",
+    )
 
 
 @transaction.atomic
-def case_hearing_request(*, actor, case: Case, requested_on: dt.date | None = None, note: str = "", documents=()) -> Case:
+def case_hearing_request(
+    *, actor, case: Case, requested_on: dt.date | None = None, note: str = "", documents=()
+) -> Case:
     """The party asks for a hearing (行政处罚法 第六十四条第（一）项: within 5 days of the notice): the decision waits for the 听证笔录."""
     case = _lock_case(case)
     check_may_move(actor, case)
@@ -139,9 +203,19 @@ def case_hearing_request(*, actor, case: Case, requested_on: dt.date | None = No
         raise ValidationError(f"当事人已于{case.rights_waived_on}书面放弃陈述、申辩和听证权利")
     deadline = answer_deadline(case)
     if day > deadline.date:
-        raise ValidationError({"requested_on": f"听证应在告知后五个工作日内（至{deadline}）提出；逾期未提出的，视为放弃"})
-    return _answer(actor=actor, case=case, field="hearing_requested_on", day=day, action="answer:hearing_request", documents=documents,
-                   note=str(note or "").strip() or "当事人申请听证", audit_action="case.hearing_request")
+        raise ValidationError(
+            {"requested_on": f"听证应在告知后五个工作日内（至{deadline}）提出；逾期未提出的，视为放弃"}
+        )
+    return _answer(
+        actor=actor,
+        case=case,
+        field="hearing_requested_on",
+        day=day,
+        action="answer:hearing_request",
+        documents=documents,
+        note=str(note or "").strip() or "当事人申请听证",
+        audit_action="case.hearing_request",
+    )
 
 
 @transaction.atomic
@@ -158,5 +232,13 @@ def case_hearing_record_file(*, actor, case: Case, filed_on: dt.date | None = No
         raise ValidationError({"filed_on": f"听证笔录归档日期不能早于听证申请日期（{case.hearing_requested_on}）"})
     if not documents and not str(note or "").strip():
         raise ValidationError({"note": "请附上听证笔录，或记录听证的情况"})
-    return _answer(actor=actor, case=case, field="hearing_record_on", day=day, action="answer:hearing_record", documents=documents,
-                   note=str(note or "").strip(), audit_action="case.hearing_record")
+    return _answer(
+        actor=actor,
+        case=case,
+        field="hearing_record_on",
+        day=day,
+        action="answer:hearing_record",
+        documents=documents,
+        note=str(note or "").strip(),
+        audit_action="case.hearing_record",
+    )

@@ -41,25 +41,41 @@ def handler_problems(department, inspectors, day: dt.date) -> list[str]:
         elif not inspector.active:
             problems.append(f"{inspector.name}已不在岗")
         elif not inspector.certificate_valid_on(day):
-            problems.append(f"{inspector.name}的执法证（{inspector.certificate_no}）在{day}不在有效期内（{inspector.certificate_valid_from}至{inspector.certificate_valid_to}）")
+            problems.append(
+                f"{inspector.name}的执法证（{inspector.certificate_no}）在{day}不在有效期内（{inspector.certificate_valid_from}至{inspector.certificate_valid_to}）"
+            )
         else:
             valid.append(inspector)
     if len({i.pk for i in valid}) < MIN_HANDLERS:
         # 行政处罚法 第42条: at least two officers with law-enforcement certificates.
-        problems.insert(0, f"案件须由至少{MIN_HANDLERS}名持有效执法证的承办人员办理（《行政处罚法》第四十二条），当前符合条件的只有{len(valid)}名")
+        problems.insert(
+            0,
+            f"案件须由至少{MIN_HANDLERS}名持有效执法证的承办人员办理（《行政处罚法》第四十二条），当前符合条件的只有{len(valid)}名",
+        )
     return problems
 
 
 def _check_handlers(case: Case, day: dt.date) -> None:
-    problems = handler_problems(case.department, [link.inspector for link in case.handler_links.select_related("inspector")], day)
+    problems = handler_problems(
+        case.department, [link.inspector for link in case.handler_links.select_related("inspector")], day
+    )
     if problems:
         raise ValidationError("；".join(problems))
 
 
-def _event(*, case: Case, actor, action: str, from_stage: str, to_stage: str, note: str = "", documents=()) -> CaseEvent:
+def _event(
+    *, case: Case, actor, action: str, from_stage: str, to_stage: str, note: str = "", documents=()
+) -> CaseEvent:
     now = timezone.now()
     event = CaseEvent.objects.create(
-        case=case, action=action, from_stage=from_stage, to_stage=to_stage, actor=_user(actor), actor_label=_actor_label(actor), at=now, note=note
+        case=case,
+        action=action,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        actor=_user(actor),
+        actor_label=_actor_label(actor),
+        at=now,
+        note=note,
     )
     for title, upload in documents:
         CaseDocument.objects.create(case=case, event=event, title=title or upload.name, file=upload, uploaded_at=now)
@@ -74,9 +90,24 @@ def _lock_case(case: Case) -> Case:
 
 @transaction.atomic
 def case_open(
-    *, actor, department, party_name: str, title: str, source: str, handlers, entity_uscc: str = "", filed_on: dt.date | None = None,
-    source_complaint=None, source_result=None, source_note: str = "", standard=None, is_major: bool = False, party_is_minor: bool = False,
-    lead=None, note: str = "", documents=(),
+    *,
+    actor,
+    department,
+    party_name: str,
+    title: str,
+    source: str,
+    handlers,
+    entity_uscc: str = "",
+    filed_on: dt.date | None = None,
+    source_complaint=None,
+    source_result=None,
+    source_note: str = "",
+    standard=None,
+    is_major: bool = False,
+    party_is_minor: bool = False,
+    lead=None,
+    note: str = "",
+    documents=(),
 ) -> Case:
     """立案: open a case with at least two certified handlers; the first event of its record."""
 
@@ -117,13 +148,27 @@ def case_open(
     year = filed_on.year
     case = Case.objects.create(
         number=document_number(department, "立", year, next_number(department=department, kind="立", year=year)),
-        department=department, entity_id=code, party_name=party_name.strip(), party_is_minor=party_is_minor, title=title.strip(),
-        source=source, source_complaint=source_complaint, source_result=source_result, source_note=source_note.strip(), standard=standard,
-        is_major=is_major, filed_on=filed_on, created_by=_user(actor),
+        department=department,
+        entity_id=code,
+        party_name=party_name.strip(),
+        party_is_minor=party_is_minor,
+        title=title.strip(),
+        source=source,
+        source_complaint=source_complaint,
+        source_result=source_result,
+        source_note=source_note.strip(),
+        standard=standard,
+        is_major=is_major,
+        filed_on=filed_on,
+        created_by=_user(actor),
     )
     lead = lead or handlers[0]
-    CaseHandler.objects.bulk_create([CaseHandler(case=case, inspector=i, is_lead=i.pk == lead.pk) for i in {i.pk: i for i in handlers}.values()])
-    _event(case=case, actor=actor, action="open", from_stage="", to_stage=CaseStage.FILED, note=note, documents=documents)
+    CaseHandler.objects.bulk_create(
+        [CaseHandler(case=case, inspector=i, is_lead=i.pk == lead.pk) for i in {i.pk: i for i in handlers}.values()]
+    )
+    _event(
+        case=case, actor=actor, action="open", from_stage="", to_stage=CaseStage.FILED, note=note, documents=documents
+    )
     audit.record(actor=actor, action="case.open", target=case, after=audit.snapshot(case))
     return case
 
@@ -148,7 +193,9 @@ def allowed_next_stages(case: Case) -> list[str]:
     return {
         CaseStage.FILED: [CaseStage.INVESTIGATION],
         CaseStage.INVESTIGATION: [CaseStage.REVIEW],
-        CaseStage.REVIEW: [CaseStage.LEGAL_REVIEW] if _requires_legal_review(case) else [CaseStage.NOTICE, CaseStage.LEGAL_REVIEW],
+        CaseStage.REVIEW: [CaseStage.LEGAL_REVIEW]
+        if _requires_legal_review(case)
+        else [CaseStage.NOTICE, CaseStage.LEGAL_REVIEW],
         CaseStage.LEGAL_REVIEW: [CaseStage.NOTICE],
         CaseStage.NOTICE: [],
         CaseStage.DECISION: [CaseStage.SERVICE],
@@ -159,7 +206,9 @@ def allowed_next_stages(case: Case) -> list[str]:
 
 
 @transaction.atomic
-def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=(), notice_served_on: dt.date | None = None) -> Case:
+def case_advance(
+    *, actor, case: Case, to_stage: str, note: str = "", documents=(), notice_served_on: dt.date | None = None
+) -> Case:
     """Move a case to its next stage, refusing an illegal transition with the reason. Entering 告知
     records the day the 告知书 was served (``notice_served_on``, default today): the party's answer
     period runs from it (enforcement.case_rules)."""
@@ -176,7 +225,9 @@ def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=
         if to_stage == CaseStage.NOTICE and case.stage == CaseStage.REVIEW and _requires_legal_review(case):
             raise ValidationError("重大执法决定须先经法制审核，不能直接进入告知环节")
         nxt = "、".join(str(label[s]) for s in allowed_next_stages(case)) or "无（请使用相应操作）"
-        raise ValidationError(f"案件当前处于“{label[case.stage]}”环节，不能转到“{label.get(to_stage, to_stage)}”；可转到：{nxt}")
+        raise ValidationError(
+            f"案件当前处于“{label[case.stage]}”环节，不能转到“{label.get(to_stage, to_stage)}”；可转到：{nxt}"
+        )
     if to_stage == CaseStage.NOTICE and case.stage == CaseStage.LEGAL_REVIEW and passed_review(case) is None:
         raise ValidationError("法制审核尚未通过（或审核人员同时是承办人员），不能进入告知环节")
     _check_handlers(case, timezone.localdate())
@@ -194,8 +245,14 @@ def case_advance(*, actor, case: Case, to_stage: str, note: str = "", documents=
     before = case.stage
     case.stage = to_stage
     case.save(update_fields=fields)
-    _event(case=case, actor=actor, action="advance", from_stage=before, to_stage=to_stage, note=note, documents=documents)
-    after = {"stage": to_stage, "note": note, **({"notice_served_on": case.notice_served_on.isoformat()} if to_stage == CaseStage.NOTICE else {})}
+    _event(
+        case=case, actor=actor, action="advance", from_stage=before, to_stage=to_stage, note=note, documents=documents
+    )
+    after = {
+        "stage": to_stage,
+        "note": note,
+        **({"notice_served_on": case.notice_served_on.isoformat()} if to_stage == CaseStage.NOTICE else {}),
+    }
     audit.record(actor=actor, action="case.advance", target=case, before={"stage": before}, after=after)
     return case
 
@@ -225,17 +282,38 @@ def case_close(*, actor, case: Case, outcome: str, note: str, closed_on: dt.date
         # DOMAIN §2 (包容审慎): a first minor violation in an observation period is handled by guidance.
         if entity is None or not observation_period_applies(entity, case.filed_on):
             raise ValidationError("当事人不在观察期内，不适用首违不罚")
-        if PenaltyDecision.objects.filter(entity=case.entity_id).exclude(case=case).exclude(state=DecisionState.REVOKED).exists():
+        if (
+            PenaltyDecision.objects.filter(entity=case.entity_id)
+            .exclude(case=case)
+            .exclude(state=DecisionState.REVOKED)
+            .exists()
+        ):
             raise ValidationError("当事人此前已受过行政处罚，不属于首次违法，不适用首违不罚")
-    if outcome in (CaseOutcome.NO_PENALTY, CaseOutcome.FIRST_VIOLATION) and STAGE_ORDER.index(case.stage) < STAGE_ORDER.index(CaseStage.REVIEW):
+    if outcome in (CaseOutcome.NO_PENALTY, CaseOutcome.FIRST_VIOLATION) and STAGE_ORDER.index(
+        case.stage
+    ) < STAGE_ORDER.index(CaseStage.REVIEW):
         raise ValidationError("不予处罚须在调查取证完成、经案件审核后作出")
     if outcome == CaseOutcome.PENALTY:
         _check_handlers(case, closed_on)
     before = case.stage
     case.stage, case.outcome, case.closed_on = CaseStage.CLOSED, outcome, closed_on
     case.save(update_fields=["stage", "outcome", "closed_on"])
-    _event(case=case, actor=actor, action=f"close:{outcome}", from_stage=before, to_stage=CaseStage.CLOSED, note=note.strip(), documents=documents)
-    audit.record(actor=actor, action="case.close", target=case, before={"stage": before}, after={"stage": CaseStage.CLOSED, "outcome": outcome, "note": note})
+    _event(
+        case=case,
+        actor=actor,
+        action=f"close:{outcome}",
+        from_stage=before,
+        to_stage=CaseStage.CLOSED,
+        note=note.strip(),
+        documents=documents,
+    )
+    audit.record(
+        actor=actor,
+        action="case.close",
+        target=case,
+        before={"stage": before},
+        after={"stage": CaseStage.CLOSED, "outcome": outcome, "note": note},
+    )
     return case
 
 
@@ -253,10 +331,21 @@ def case_handlers_set(*, actor, case: Case, handlers, lead=None, note: str = "")
     before = sorted(case.handler_links.values_list("inspector__name", flat=True))
     case.handler_links.all().delete()
     lead = lead or handlers[0]
-    CaseHandler.objects.bulk_create([CaseHandler(case=case, inspector=i, is_lead=i.pk == lead.pk) for i in {i.pk: i for i in handlers}.values()])
+    CaseHandler.objects.bulk_create(
+        [CaseHandler(case=case, inspector=i, is_lead=i.pk == lead.pk) for i in {i.pk: i for i in handlers}.values()]
+    )
     after = sorted(i.name for i in handlers)
-    _event(case=case, actor=actor, action="handlers", from_stage=case.stage, to_stage=case.stage, note=note or f"承办人员变更为：{'、'.join(after)}")
-    audit.record(actor=actor, action="case.handlers", target=case, before={"handlers": before}, after={"handlers": after})
+    _event(
+        case=case,
+        actor=actor,
+        action="handlers",
+        from_stage=case.stage,
+        to_stage=case.stage,
+        note=note or f"承办人员变更为：{'、'.join(after)}",
+    )
+    audit.record(
+        actor=actor, action="case.handlers", target=case, before={"handlers": before}, after={"handlers": after}
+    )
     return case
 
 
@@ -279,11 +368,25 @@ def legal_review_record(*, actor, case: Case, result: str, opinion: str) -> Lega
         raise ValidationError({"result": "请选择审核意见"})
     if not str(opinion or "").strip():
         raise ValidationError({"opinion": "请填写审核意见书"})
-    review = LegalReview.objects.create(case=case, reviewer=actor, result=result, opinion=opinion.strip(), reviewed_at=timezone.now())
+    review = LegalReview.objects.create(
+        case=case, reviewer=actor, result=result, opinion=opinion.strip(), reviewed_at=timezone.now()
+    )
     to_stage = CaseStage.LEGAL_REVIEW if result == ReviewResult.PASSED else CaseStage.INVESTIGATION
     if to_stage != case.stage:
         case.stage = to_stage
         case.save(update_fields=["stage"])
-    _event(case=case, actor=actor, action=f"legal_review:{result}", from_stage=CaseStage.LEGAL_REVIEW, to_stage=to_stage, note=opinion.strip())
-    audit.record(actor=actor, action="case.legal_review", target=case, after={"result": result, "opinion": opinion.strip(), "review": review.pk})
+    _event(
+        case=case,
+        actor=actor,
+        action=f"legal_review:{result}",
+        from_stage=CaseStage.LEGAL_REVIEW,
+        to_stage=to_stage,
+        note=opinion.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action="case.legal_review",
+        target=case,
+        after={"result": result, "opinion": opinion.strip(), "review": review.pk},
+    )
     return review

@@ -52,10 +52,20 @@ HOTLINE_CHANNELS = ("12345", "12315")
 COMPLAINT_DEADLINE_MAX_WORKING_DAYS = 60
 COMPLAINT_LEGAL_BASIS = "《市场监督管理投诉举报处理暂行办法》"
 _COMPLAINT_LABELS = {
-    "entity_name": "被投诉举报对象名称", "content": "投诉举报内容", "reporter_name": "投诉举报人", "contact_phone": "联系电话",
-    "contact_email": "电子邮箱", "external_no": "来源工单号",
+    "entity_name": "被投诉举报对象名称",
+    "content": "投诉举报内容",
+    "reporter_name": "投诉举报人",
+    "contact_phone": "联系电话",
+    "contact_email": "电子邮箱",
+    "external_no": "来源工单号",
 }
-_COMPLAINT_LIMITS = {"entity_name": 200, "reporter_name": 100, "contact_phone": 32, "contact_email": 100, "external_no": 64}
+_COMPLAINT_LIMITS = {
+    "entity_name": 200,
+    "reporter_name": 100,
+    "contact_phone": 32,
+    "contact_email": 100,
+    "external_no": 64,
+}
 _CONFIDENTIAL = ("reporter_name", "contact_phone", "contact_email")
 
 
@@ -105,8 +115,19 @@ def _lock_complaint(actor, complaint):
 
 @transaction.atomic
 def complaint_file(
-    *, actor, entity_name: str, content: str, kind: str = "complaint", channel: str = "web", department=None, entity_uscc: str = "",
-    reporter_name: str = "", contact_phone: str = "", contact_email: str = "", whistleblower: bool = False, external_no: str = "",
+    *,
+    actor,
+    entity_name: str,
+    content: str,
+    kind: str = "complaint",
+    channel: str = "web",
+    department=None,
+    entity_uscc: str = "",
+    reporter_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    whistleblower: bool = False,
+    external_no: str = "",
     attachments=(),
 ):
     """登记 a complaint or report. Returns ``(complaint, query_code)``; only the code's hash is kept.
@@ -116,8 +137,11 @@ def complaint_file(
     counts the channel's working days from the filing date (DOMAIN §6 calendar, provisional past its data)."""
 
     values = {
-        "entity_name": str(entity_name or "").strip(), "content": str(content or "").strip(), "reporter_name": str(reporter_name or "").strip(),
-        "contact_phone": str(contact_phone or "").strip(), "contact_email": str(contact_email or "").strip(),
+        "entity_name": str(entity_name or "").strip(),
+        "content": str(content or "").strip(),
+        "reporter_name": str(reporter_name or "").strip(),
+        "contact_phone": str(contact_phone or "").strip(),
+        "contact_email": str(contact_email or "").strip(),
         "external_no": str(external_no or "").strip(),
     }
     errors = {}
@@ -140,7 +164,9 @@ def complaint_file(
         values["entity_name"] = entity.name  # named by USCC only: the roster gives the name
     for name in ("entity_name", "content"):
         if not values[name] and name not in errors:
-            errors[name] = f"{_COMPLAINT_LABELS[name]}为必填项" + ("（或填写名录库中的统一社会信用代码）" if name == "entity_name" else "")
+            errors[name] = f"{_COMPLAINT_LABELS[name]}为必填项" + (
+                "（或填写名录库中的统一社会信用代码）" if name == "entity_name" else ""
+            )
     for name, limit in _COMPLAINT_LIMITS.items():
         if len(values[name]) > limit:
             errors[name] = f"{_COMPLAINT_LABELS[name]}不能超过{limit}个字符"
@@ -159,19 +185,40 @@ def complaint_file(
     working_days = due.rule.working_days
     number, query_code = new_tracking(Complaint, COMPLAINT_PREFIX)
     complaint = Complaint.objects.create(
-        tracking_no=number, query_code_hash=query_code_digest(number, query_code), kind=kind, channel=channel, external_no=values["external_no"],
-        entity_name=values["entity_name"], entity_id=code, content=values["content"], reporter_name=values["reporter_name"],
-        contact_phone=values["contact_phone"], contact_email=values["contact_email"], whistleblower=bool(whistleblower), filed_at=now,
-        department=department, working_days=working_days, due_on=due.date, due_provisional=due.provisional,
+        tracking_no=number,
+        query_code_hash=query_code_digest(number, query_code),
+        kind=kind,
+        channel=channel,
+        external_no=values["external_no"],
+        entity_name=values["entity_name"],
+        entity_id=code,
+        content=values["content"],
+        reporter_name=values["reporter_name"],
+        contact_phone=values["contact_phone"],
+        contact_email=values["contact_email"],
+        whistleblower=bool(whistleblower),
+        filed_at=now,
+        department=department,
+        working_days=working_days,
+        due_on=due.date,
+        due_provisional=due.provisional,
     )
     if _user(actor) is not None and getattr(actor, "department_id", None) == department.pk:
         complaint.handlers.add(actor)  # the official who entered the work order (and the complainant) handles it
     for upload in attachments:
         ComplaintAttachment.objects.create(
-            complaint=complaint, file=upload, original_name=str(upload.name or "附件")[:200],
-            content_type=str(getattr(upload, "content_type", "") or "")[:64], size=upload.size,
+            complaint=complaint,
+            file=upload,
+            original_name=str(upload.name or "附件")[:200],
+            content_type=str(getattr(upload, "content_type", "") or "")[:64],
+            size=upload.size,
         )
-    audit.record(actor=actor, action="complaint.file", target=complaint, after={**_complaint_snapshot(complaint), "attachments": len(attachments)})
+    audit.record(
+        actor=actor,
+        action="complaint.file",
+        target=complaint,
+        after={**_complaint_snapshot(complaint), "attachments": len(attachments)},
+    )
     return complaint, query_code
 
 
@@ -192,8 +239,13 @@ def complaint_assign(*, actor, complaint, department, reason: str):
     before = {"department": complaint.department_id, "state": complaint.state}
     complaint.department, complaint.state, complaint.handled_by = department, ComplaintState.RECEIVED, None
     complaint.save(update_fields=["department", "state", "handled_by"])
-    audit.record(actor=actor, action="complaint.assign", target=complaint, before=before,
-                 after={"department": department.pk, "state": complaint.state, "reason": reason.strip()})
+    audit.record(
+        actor=actor,
+        action="complaint.assign",
+        target=complaint,
+        before=before,
+        after={"department": department.pk, "state": complaint.state, "reason": reason.strip()},
+    )
     return complaint
 
 
@@ -208,13 +260,21 @@ def complaint_accept(*, actor, complaint, note: str = ""):
     complaint.save(update_fields=["state", "handled_by"])
     if _user(actor) is not None:
         complaint.handlers.add(actor)  # the official who takes it on handles it (and sees the complainant)
-    audit.record(actor=actor, action="complaint.accept", target=complaint, before={"state": ComplaintState.RECEIVED},
-                 after={"state": complaint.state, "note": str(note or "").strip()})
+    audit.record(
+        actor=actor,
+        action="complaint.accept",
+        target=complaint,
+        before={"state": ComplaintState.RECEIVED},
+        after={"state": complaint.state, "note": str(note or "").strip()},
+    )
     return complaint
 
 
 def _reporter_data_in(complaint, text: str) -> bool:
-    return any(v and len(v) >= 2 and v in text for v in (complaint.reporter_name, complaint.contact_phone, complaint.contact_email))
+    return any(
+        v and len(v) >= 2 and v in text
+        for v in (complaint.reporter_name, complaint.contact_phone, complaint.contact_email)
+    )
 
 
 def _complaint_credit_record(*, actor, complaint):
@@ -222,11 +282,20 @@ def _complaint_credit_record(*, actor, complaint):
     the grade). Its text is the outcome, redacted: never the reporter's identity or contacts."""
 
     verdict = complaint.get_verdict_display()
-    text = redact_text(complaint.outcome, keep=(complaint.entity_id, complaint.tracking_no), names=(complaint.reporter_name,))
+    text = redact_text(
+        complaint.outcome, keep=(complaint.entity_id, complaint.tracking_no), names=(complaint.reporter_name,)
+    )
     return credit_record_save(
-        actor=actor, department=complaint.department, source_ref=complaint.tracking_no, uscc=complaint.entity_id, category="complaint",
-        polarity="negative", severity=Severity.MINOR, title=f"{complaint.get_kind_display()}经核查{verdict}"[:200],
-        content=f"经核查，{complaint.get_kind_display()}反映的问题{verdict}。处理结果：{text}", decided_on=timezone.localdate(),
+        actor=actor,
+        department=complaint.department,
+        source_ref=complaint.tracking_no,
+        uscc=complaint.entity_id,
+        category="complaint",
+        polarity="negative",
+        severity=Severity.MINOR,
+        title=f"{complaint.get_kind_display()}经核查{verdict}"[:200],
+        content=f"经核查，{complaint.get_kind_display()}反映的问题{verdict}。处理结果：{text}",
+        decided_on=timezone.localdate(),
         legal_basis=COMPLAINT_LEGAL_BASIS,
     )
 
@@ -250,23 +319,44 @@ def complaint_close(*, actor, complaint, verdict: str, outcome: str):
     if _reporter_data_in(complaint, outcome):
         raise ValidationError({"outcome": "办理结果可凭查询码查询，不得包含投诉举报人的姓名或联系方式"})
     before = _complaint_snapshot(complaint)
-    complaint.state, complaint.verdict, complaint.outcome, complaint.closed_at = ComplaintState.CLOSED, verdict, outcome, timezone.now()
+    complaint.state, complaint.verdict, complaint.outcome, complaint.closed_at = (
+        ComplaintState.CLOSED,
+        verdict,
+        outcome,
+        timezone.now(),
+    )
     complaint.handled_by = _user(actor) or complaint.handled_by
     if verdict in (ComplaintVerdict.VERIFIED, ComplaintVerdict.PARTLY) and not complaint.entity_id:
         # Issue 12 §6: a verified complaint without an entity would silently make no credit record.
-        raise ValidationError({"verdict": "核查属实（部分属实）的投诉举报须先设置被投诉举报对象的统一社会信用代码（“设置统一社会信用代码”），"
-                                          "否则无法形成信用记录"})
+        raise ValidationError(
+            {
+                "verdict": "核查属实（部分属实）的投诉举报须先设置被投诉举报对象的统一社会信用代码（“设置统一社会信用代码”），"
+                "否则无法形成信用记录"
+            }
+        )
     if verdict in (ComplaintVerdict.VERIFIED, ComplaintVerdict.PARTLY) and complaint.entity_id:
         complaint.credit_record = _complaint_credit_record(actor=actor, complaint=complaint)
     complaint.save(update_fields=["state", "verdict", "outcome", "closed_at", "handled_by", "credit_record"])
-    audit.record(actor=actor, action="complaint.close", target=complaint, before=before, after=_complaint_snapshot(complaint))
+    audit.record(
+        actor=actor, action="complaint.close", target=complaint, before=before, after=_complaint_snapshot(complaint)
+    )
     return complaint
 
 
 @transaction.atomic
 def complaint_convert_to_case(
-    *, actor, complaint, handlers, title: str, party_name: str = "", is_major: bool = False, standard=None, lead=None, note: str = "",
-    outcome: str = "", documents=(),
+    *,
+    actor,
+    complaint,
+    handlers,
+    title: str,
+    party_name: str = "",
+    is_major: bool = False,
+    standard=None,
+    lead=None,
+    note: str = "",
+    outcome: str = "",
+    documents=(),
 ):
     """转立案: open a case from the complaint (source 投诉举报) and close the complaint as 已转立案查处;
     the reporter is told 已立案调查 (the case itself is disclosed when decided)."""
@@ -278,16 +368,36 @@ def complaint_convert_to_case(
     if extra and _reporter_data_in(complaint, extra):
         raise ValidationError({"outcome": "办理结果可凭查询码查询，不得包含投诉举报人的姓名或联系方式"})
     case = case_open(
-        actor=actor, department=complaint.department, party_name=str(party_name or "").strip() or complaint.entity_name, title=title,
-        source=CaseSource.COMPLAINT, handlers=handlers, entity_uscc=complaint.entity_id or "", source_complaint=complaint, standard=standard,
-        is_major=is_major, lead=lead, note=note or f"由投诉举报 {complaint.tracking_no} 转立案", documents=documents,
+        actor=actor,
+        department=complaint.department,
+        party_name=str(party_name or "").strip() or complaint.entity_name,
+        title=title,
+        source=CaseSource.COMPLAINT,
+        handlers=handlers,
+        entity_uscc=complaint.entity_id or "",
+        source_complaint=complaint,
+        standard=standard,
+        is_major=is_major,
+        lead=lead,
+        note=note or f"由投诉举报 {complaint.tracking_no} 转立案",
+        documents=documents,
     )
     before = _complaint_snapshot(complaint)
-    complaint.state, complaint.verdict, complaint.closed_at = ComplaintState.CLOSED, ComplaintVerdict.CONVERTED, timezone.now()
+    complaint.state, complaint.verdict, complaint.closed_at = (
+        ComplaintState.CLOSED,
+        ComplaintVerdict.CONVERTED,
+        timezone.now(),
+    )
     complaint.outcome = "经核查，已立案调查。" + (extra if extra else "案件办理结果将依法公示。")
     complaint.handled_by = _user(actor) or complaint.handled_by
     complaint.save(update_fields=["state", "verdict", "outcome", "closed_at", "handled_by"])
-    audit.record(actor=actor, action="complaint.convert", target=complaint, before=before, after={**_complaint_snapshot(complaint), "case": case.number})
+    audit.record(
+        actor=actor,
+        action="complaint.convert",
+        target=complaint,
+        before=before,
+        after={**_complaint_snapshot(complaint), "case": case.number},
+    )
     return case
 
 
@@ -311,14 +421,19 @@ def channel_deadline_set(*, actor, channel: str, working_days: int, effective_fr
         errors["effective_from"] = "请填写生效日期"
     elif effective_from < timezone.localdate():
         errors["effective_from"] = "生效日期不能早于今天（已登记的投诉举报按登记时的时限办理）"
-    elif not errors and StatutoryDeadline.objects.filter(
-        kind=DeadlineKind.COMPLAINT, variant=channel, department=None, region_code="", effective_from=effective_from
-    ).exists():
+    elif (
+        not errors
+        and StatutoryDeadline.objects.filter(
+            kind=DeadlineKind.COMPLAINT, variant=channel, department=None, region_code="", effective_from=effective_from
+        ).exists()
+    ):
         errors["effective_from"] = f"{ComplaintChannel(channel).label}在{effective_from}已有一个版本"
     if not errors:
         general = deadlines.working_days(DeadlineKind.COMPLAINT, on=effective_from)
         if working_days > general:
-            errors["working_days"] = f"投诉举报的通用办理时限为{general}个工作日；规则重叠时适用较短的时限，渠道时限只能等于或短于它"
+            errors["working_days"] = (
+                f"投诉举报的通用办理时限为{general}个工作日；规则重叠时适用较短的时限，渠道时限只能等于或短于它"
+            )
     if len(str(note or "")) > 200:
         errors["note"] = "依据不能超过200个字符"
     if errors:
@@ -327,10 +442,21 @@ def channel_deadline_set(*, actor, channel: str, working_days: int, effective_fr
     before = channel_working_days(channel, effective_from)
     note = str(note or "").strip()
     row = statutory_deadline_save(
-        actor=actor, kind=DeadlineKind.COMPLAINT, variant=channel, working_days=working_days, effective_from=effective_from,
-        citation=note or f"{COMPLAINT_LEGAL_BASIS}：{label}渠道办理时限（平台管理员设定）", note=f"{label}渠道",
+        actor=actor,
+        kind=DeadlineKind.COMPLAINT,
+        variant=channel,
+        working_days=working_days,
+        effective_from=effective_from,
+        citation=note or f"{COMPLAINT_LEGAL_BASIS}：{label}渠道办理时限（平台管理员设定）",
+        note=f"{label}渠道",
     )
-    audit.record(actor=actor, action="channel_deadline.set", target=row, before={"working_days": before}, after=audit.snapshot(row))
+    audit.record(
+        actor=actor,
+        action="channel_deadline.set",
+        target=row,
+        before={"working_days": before},
+        after=audit.snapshot(row),
+    )
     return row
 
 
@@ -369,8 +495,18 @@ def complaint_entity_set(*, actor, complaint, entity_uscc: str, reason: str = ""
         complaint.entity_name = entity.name
         fields.append("entity_name")
     complaint.save(update_fields=fields)
-    audit.record(actor=actor, action="complaint.entity_set", target=complaint, before=before,
-                 after={"entity": code, "entity_name": complaint.entity_name, "in_roster": entity is not None, "reason": str(reason or "").strip()})
+    audit.record(
+        actor=actor,
+        action="complaint.entity_set",
+        target=complaint,
+        before=before,
+        after={
+            "entity": code,
+            "entity_name": complaint.entity_name,
+            "in_roster": entity is not None,
+            "reason": str(reason or "").strip(),
+        },
+    )
     return complaint
 
 
@@ -386,6 +522,11 @@ def complaint_handlers_set(*, actor, complaint, handlers, note: str = ""):
         raise ValidationError({"handlers": "请选择本部门的工作人员作为承办人员"})
     before = sorted(complaint.handlers.values_list("username", flat=True))
     complaint.handlers.set(handlers)
-    audit.record(actor=actor, action="complaint.handlers", target=complaint, before={"handlers": before},
-                 after={"handlers": sorted(u.username for u in handlers), "note": str(note or "").strip()})
+    audit.record(
+        actor=actor,
+        action="complaint.handlers",
+        target=complaint,
+        before={"handlers": before},
+        after={"handlers": sorted(u.username for u in handlers), "note": str(note or "").strip()},
+    )
     return complaint

@@ -56,13 +56,31 @@ def fine_problem(standard, circumstance: str, fine_amount: Decimal) -> str | Non
         f"（{low}元至{high}元）"
     )
 
+
 @transaction.atomic
 def penalty_decision_issue(
-    *, actor, case: Case, penalty_types, facts: str, evidence: str, legal_basis: str, penalty_content: str, performance: str,
-    fine_amount: Decimal = Decimal("0"), confiscation_amount: Decimal = Decimal("0"), circumstance: str = Circumstance.GENERAL,
-    violation_type: str = "", out_of_range_reason: str = "", procedure: str = Procedure.GENERAL, decided_on: dt.date | None = None,
-    remedies: str = DEFAULT_REMEDIES, party_address: str | None = None, legal_representative: str | None = None, replaces=None,
-    other_persons=(), restriction_ends_on: dt.date | None = None,
+    *,
+    actor,
+    case: Case,
+    penalty_types,
+    facts: str,
+    evidence: str,
+    legal_basis: str,
+    penalty_content: str,
+    performance: str,
+    fine_amount: Decimal = Decimal("0"),
+    confiscation_amount: Decimal = Decimal("0"),
+    circumstance: str = Circumstance.GENERAL,
+    violation_type: str = "",
+    out_of_range_reason: str = "",
+    procedure: str = Procedure.GENERAL,
+    decided_on: dt.date | None = None,
+    remedies: str = DEFAULT_REMEDIES,
+    party_address: str | None = None,
+    legal_representative: str | None = None,
+    replaces=None,
+    other_persons=(),
+    restriction_ends_on: dt.date | None = None,
 ) -> PenaltyDecision:
     """决定: issue the decision (行政处罚法 第59条 contents) with the next gap-free number."""
     case = _lock_case(case)
@@ -82,13 +100,21 @@ def penalty_decision_issue(
         if wait:
             raise ValidationError(wait)
     errors = {}
-    for name, value in (("facts", facts), ("evidence", evidence), ("legal_basis", legal_basis), ("penalty_content", penalty_content),
-                        ("performance", performance), ("remedies", remedies)):
+    for name, value in (
+        ("facts", facts),
+        ("evidence", evidence),
+        ("legal_basis", legal_basis),
+        ("penalty_content", penalty_content),
+        ("performance", performance),
+        ("remedies", remedies),
+    ):
         if not str(value or "").strip():
             errors[name] = "决定书须载明此项（《行政处罚法》第五十九条）"
     unknown = [t for t in penalty_types if t not in PenaltyType.values]
     if not penalty_types or unknown:
-        errors["penalty_types"] = f"处罚种类须从《行政处罚法》第九条所列种类中选择{'：不认识 ' + '、'.join(unknown) if unknown else ''}"
+        errors["penalty_types"] = (
+            f"处罚种类须从《行政处罚法》第九条所列种类中选择{'：不认识 ' + '、'.join(unknown) if unknown else ''}"
+        )
     if PenaltyType.FINE in penalty_types and fine_amount <= 0:
         errors["fine_amount"] = "处罚种类含罚款时须填写罚款金额"
     if PenaltyType.FINE not in penalty_types and fine_amount > 0:
@@ -119,18 +145,40 @@ def penalty_decision_issue(
 
     # A number the department already used before this system (pushed as a credit record through the
     # API) is taken: skip it, or publishing would overwrite that record (same department and source_ref).
-    while CreditRecord.objects.filter(department=case.department, source_ref=document_number(case.department, "罚", year, sequence)).exists():
+    while CreditRecord.objects.filter(
+        department=case.department, source_ref=document_number(case.department, "罚", year, sequence)
+    ).exists():
         sequence = next_number(department=case.department, kind="罚", year=year)
     decision = PenaltyDecision.objects.create(
-        case=case, department=case.department, number=document_number(case.department, "罚", year, sequence), year=year, sequence=sequence,
-        entity_id=case.entity_id, party_name=case.party_name,
+        case=case,
+        department=case.department,
+        number=document_number(case.department, "罚", year, sequence),
+        year=year,
+        sequence=sequence,
+        entity_id=case.entity_id,
+        party_name=case.party_name,
         party_address=party_address if party_address is not None else (entity.registered_address if entity else ""),
-        legal_representative=legal_representative if legal_representative is not None else (entity.legal_representative if entity else ""),
-        party_is_minor=case.party_is_minor, violation_type=(violation_type or (case.standard.violation_type if case.standard else case.title)).strip(),
-        facts=facts.strip(), evidence=evidence.strip(), legal_basis=legal_basis.strip(), penalty_types=penalty_types,
-        penalty_content=penalty_content.strip(), fine_amount=fine_amount, confiscation_amount=confiscation_amount, circumstance=circumstance,
-        out_of_range_reason=out_of_range_reason.strip(), procedure=procedure, performance=performance.strip(), remedies=remedies.strip(),
-        decided_on=decided_on, issued_by=_user(actor), replaces=replaces, other_persons=person_names(other_persons),
+        legal_representative=legal_representative
+        if legal_representative is not None
+        else (entity.legal_representative if entity else ""),
+        party_is_minor=case.party_is_minor,
+        violation_type=(violation_type or (case.standard.violation_type if case.standard else case.title)).strip(),
+        facts=facts.strip(),
+        evidence=evidence.strip(),
+        legal_basis=legal_basis.strip(),
+        penalty_types=penalty_types,
+        penalty_content=penalty_content.strip(),
+        fine_amount=fine_amount,
+        confiscation_amount=confiscation_amount,
+        circumstance=circumstance,
+        out_of_range_reason=out_of_range_reason.strip(),
+        procedure=procedure,
+        performance=performance.strip(),
+        remedies=remedies.strip(),
+        decided_on=decided_on,
+        issued_by=_user(actor),
+        replaces=replaces,
+        other_persons=person_names(other_persons),
         restriction_ends_on=restriction_ends_on or None,
     )
     if case.stage != CaseStage.DECISION:
@@ -140,10 +188,19 @@ def penalty_decision_issue(
         case.save(update_fields=["stage", "outcome", "closed_on"])
     else:
         before = case.stage
-    _event(case=case, actor=actor, action="decide", from_stage=before, to_stage=CaseStage.DECISION, note=f"作出行政处罚决定 {decision.number}")
+    _event(
+        case=case,
+        actor=actor,
+        action="decide",
+        from_stage=before,
+        to_stage=CaseStage.DECISION,
+        note=f"作出行政处罚决定 {decision.number}",
+    )
     audit.record(actor=actor, action="penalty_decision.issue", target=decision, after=audit.snapshot(decision))
     _disclosure_prepare(decision, actor=actor)
-    if circumstance == Circumstance.HEAVIER and set(penalty_types) & (HEAVY_PENALTIES | set(case.standard.heavy_penalty_types if case.standard else ())):
+    if circumstance == Circumstance.HEAVIER and set(penalty_types) & (
+        HEAVY_PENALTIES | set(case.standard.heavy_penalty_types if case.standard else ())
+    ):
         _propose_serious_list(actor=actor, decision=decision)
     return decision
 
@@ -161,14 +218,20 @@ def _propose_serious_list(*, actor, decision: PenaltyDecision) -> None:
     else:
         ground = ListGround.HEAVY_FINE
     list_proposal_raise(
-        actor=actor, entity_uscc=decision.entity_id, list_type=ListType.SERIOUS, ground=ground, department=decision.department,
+        actor=actor,
+        entity_uscc=decision.entity_id,
+        list_type=ListType.SERIOUS,
+        ground=ground,
+        department=decision.department,
         source_ref=decision.number,
         reason=f"{decision.number}：{decision.violation_type}，从重处罚（{'、'.join(str(PenaltyType(k).label) for k in decision.penalty_types)}）",
     )
 
 
 @transaction.atomic
-def decision_revoke(*, actor, decision: PenaltyDecision, reason: str, changed: bool = False, revoked_on: dt.date | None = None) -> PenaltyDecision:
+def decision_revoke(
+    *, actor, decision: PenaltyDecision, reason: str, changed: bool = False, revoked_on: dt.date | None = None
+) -> PenaltyDecision:
     """撤销 (or mark 变更) a decision: its public summary and credit record are withdrawn at once
     (DOMAIN §5: within 3 working days), with the reason."""
     decision = PenaltyDecision.objects.select_for_update().get(pk=decision.pk)
@@ -182,10 +245,21 @@ def decision_revoke(*, actor, decision: PenaltyDecision, reason: str, changed: b
     decision.revoked_on = revoked_on or timezone.localdate()
     decision.revoked_reason = reason.strip()
     decision.save(update_fields=["state", "revoked_on", "revoked_reason"])
-    _event(case=decision.case, actor=actor, action="revoke_decision", from_stage=decision.case.stage, to_stage=decision.case.stage,
-           note=f"{decision.number}已{decision.get_state_display()}：{decision.revoked_reason}")
-    audit.record(actor=actor, action="penalty_decision.revoke", target=decision, before={"state": DecisionState.EFFECTIVE},
-                 after={"state": decision.state, "reason": decision.revoked_reason})
+    _event(
+        case=decision.case,
+        actor=actor,
+        action="revoke_decision",
+        from_stage=decision.case.stage,
+        to_stage=decision.case.stage,
+        note=f"{decision.number}已{decision.get_state_display()}：{decision.revoked_reason}",
+    )
+    audit.record(
+        actor=actor,
+        action="penalty_decision.revoke",
+        target=decision,
+        before={"state": DecisionState.EFFECTIVE},
+        after={"state": decision.state, "reason": decision.revoked_reason},
+    )
     if disclosure is not None:
         prefix = "处罚决定已变更" if changed else "处罚决定已撤销"
         disclosure_withdraw(actor=actor, disclosure=disclosure, reason=f"{prefix}：{decision.revoked_reason}")
@@ -197,10 +271,28 @@ def decision_change(*, actor, decision: PenaltyDecision, reason: str, **fields) 
     """变更: the old decision is withdrawn and a new one, with a new number, replaces it."""
     _lock_case(decision.case)  # lock order case → audit chain → number, as in penalty_decision_issue
     decision_revoke(actor=actor, decision=decision, reason=reason, changed=True)
-    current = {f: getattr(decision, f) for f in (
-        "penalty_types", "facts", "evidence", "legal_basis", "penalty_content", "performance", "fine_amount", "confiscation_amount",
-        "circumstance", "violation_type", "out_of_range_reason", "procedure", "remedies", "party_address", "legal_representative",
-        "other_persons", "restriction_ends_on")}
+    current = {
+        f: getattr(decision, f)
+        for f in (
+            "penalty_types",
+            "facts",
+            "evidence",
+            "legal_basis",
+            "penalty_content",
+            "performance",
+            "fine_amount",
+            "confiscation_amount",
+            "circumstance",
+            "violation_type",
+            "out_of_range_reason",
+            "procedure",
+            "remedies",
+            "party_address",
+            "legal_representative",
+            "other_persons",
+            "restriction_ends_on",
+        )
+    }
     current.update(fields)
     return penalty_decision_issue(actor=actor, case=decision.case, replaces=decision, **current)
 
@@ -231,21 +323,35 @@ def producer_of(record) -> dict | None:
 
 
 @transaction.atomic
-def decision_change_on_objection(*, actor, decision: PenaltyDecision, objection, reason: str, **fields) -> PenaltyDecision:
+def decision_change_on_objection(
+    *, actor, decision: PenaltyDecision, objection, reason: str, **fields
+) -> PenaltyDecision:
     """变更决定 because ``objection`` (accepted, about this decision's record) was found right: the
     decision, its summary and its record change together, and the objection is closed as 更正."""
     if objection.record_id is None or record_decision(objection.record) != decision:
-        raise ValidationError({"objection_no": f"异议 {objection.tracking_no} 针对的不是决定 {decision.number} 的信用记录"})
+        raise ValidationError(
+            {"objection_no": f"异议 {objection.tracking_no} 针对的不是决定 {decision.number} 的信用记录"}
+        )
     if objection.state != ObjectionState.ACCEPTED:
-        raise ValidationError({"objection_no": f"异议 {objection.tracking_no} 当前为“{objection.get_state_display()}”：须先受理，才能依异议更正"})
+        raise ValidationError(
+            {
+                "objection_no": f"异议 {objection.tracking_no} 当前为“{objection.get_state_display()}”：须先受理，才能依异议更正"
+            }
+        )
     if not str(reason or "").strip():
         raise ValidationError({"reason": "变更决定须说明理由"})
-    new = decision_change(actor=actor, decision=decision, reason=f"依异议 {objection.tracking_no} 更正：{reason.strip()}", **fields)
-    objection_decide(actor=actor, objection=objection, outcome=ObjectionOutcome.CORRECTED, reason=reason, corrected_by=new.number)
+    new = decision_change(
+        actor=actor, decision=decision, reason=f"依异议 {objection.tracking_no} 更正：{reason.strip()}", **fields
+    )
+    objection_decide(
+        actor=actor, objection=objection, outcome=ObjectionOutcome.CORRECTED, reason=reason, corrected_by=new.number
+    )
     return new
 
 
-def decision_change_by_objection_no(*, actor, decision: PenaltyDecision, objection_no: str, reason: str, **fields) -> PenaltyDecision:
+def decision_change_by_objection_no(
+    *, actor, decision: PenaltyDecision, objection_no: str, reason: str, **fields
+) -> PenaltyDecision:
     """The admin's 变更决定 form with 依异议更正 filled in: the objection by its tracking number."""
     number = str(objection_no or "").strip().upper()
     objection = Objection.objects.filter(tracking_no=number).select_related("record").first()

@@ -24,7 +24,13 @@ from supervision.choices import DeadlineKind
 
 # Penalties heavy enough that, with 从重, the entity is proposed for the serious list (严重违法失信名单管理办法).
 HEAVY_PENALTIES = frozenset(
-    {PenaltyType.REVOKE_LICENCE, PenaltyType.SUSPEND_BUSINESS, PenaltyType.CLOSE, PenaltyType.RESTRICT_BUSINESS, PenaltyType.RESTRICT_PRACTICE}
+    {
+        PenaltyType.REVOKE_LICENCE,
+        PenaltyType.SUSPEND_BUSINESS,
+        PenaltyType.CLOSE,
+        PenaltyType.RESTRICT_BUSINESS,
+        PenaltyType.RESTRICT_PRACTICE,
+    }
 )
 
 
@@ -36,7 +42,6 @@ def decision_severity(*, penalty_types, circumstance: str) -> str:
     if kinds & HEAVY_PENALTIES or circumstance == Circumstance.HEAVIER:
         return Severity.SERIOUS
     return Severity.GENERAL
-
 
 
 # --- disclosure (双公示) -------------------------------------------------------------------------
@@ -92,16 +97,23 @@ def _disclosure_prepare(decision: PenaltyDecision, actor=None) -> PenaltyDisclos
     due = deadlines.due(DeadlineKind.PENALTY_DISCLOSURE, decision.decided_on, department=decision.department_id)
     reason = not_public_reason(decision)
     disclosure = PenaltyDisclosure.objects.create(
-        decision=decision, department=decision.department, entity_id=decision.entity_id, **public_summary(decision),
-        state=DisclosureState.NOT_PUBLIC if reason else DisclosureState.PENDING, not_public_reason=reason,
-        publish_due_on=due.date, publish_due_provisional=due.provisional,
+        decision=decision,
+        department=decision.department,
+        entity_id=decision.entity_id,
+        **public_summary(decision),
+        state=DisclosureState.NOT_PUBLIC if reason else DisclosureState.PENDING,
+        not_public_reason=reason,
+        publish_due_on=due.date,
+        publish_due_provisional=due.provisional,
     )
     if reason and decision.entity_id and not decision.party_is_minor:
         # Every decision is a credit record; one that is not published is recorded as 轻微, which the
         # publicity rule never publishes (DOMAIN §3), so it counts toward the grade without appearing.
         payload = {**_credit_payload(disclosure, decision), "severity": Severity.MINOR}
         credit_records_push(actor=actor or "task:penalty_decision", department=decision.department, records=[payload])
-        disclosure.credit_record = CreditRecord.objects.get(department=decision.department, source_ref=disclosure.number)
+        disclosure.credit_record = CreditRecord.objects.get(
+            department=decision.department, source_ref=disclosure.number
+        )
         disclosure.save(update_fields=["credit_record"])
     return disclosure
 
@@ -109,11 +121,17 @@ def _disclosure_prepare(decision: PenaltyDecision, actor=None) -> PenaltyDisclos
 def _credit_payload(disclosure: PenaltyDisclosure, decision: PenaltyDecision) -> dict:
     kinds = "、".join(str(PenaltyType(k).label) for k in disclosure.penalty_types)
     return {
-        "source_ref": disclosure.number, "uscc": disclosure.entity_id, "category": "administrative_penalty", "polarity": "negative",
+        "source_ref": disclosure.number,
+        "uscc": disclosure.entity_id,
+        "category": "administrative_penalty",
+        "polarity": "negative",
         "severity": decision_severity(penalty_types=decision.penalty_types, circumstance=decision.circumstance),
-        "title": f"{disclosure.violation_type}（{kinds}）"[:200], "content": f"{disclosure.facts}\n处罚内容：{disclosure.penalty_content}",
-        "decided_on": disclosure.decided_on.isoformat(), "legal_basis": disclosure.legal_basis,
-        "amount": str(disclosure.fine_amount + disclosure.confiscation_amount), "penalty_types": list(disclosure.penalty_types),
+        "title": f"{disclosure.violation_type}（{kinds}）"[:200],
+        "content": f"{disclosure.facts}\n处罚内容：{disclosure.penalty_content}",
+        "decided_on": disclosure.decided_on.isoformat(),
+        "legal_basis": disclosure.legal_basis,
+        "amount": str(disclosure.fine_amount + disclosure.confiscation_amount),
+        "penalty_types": list(disclosure.penalty_types),
         # 总局令第45号 第十三条第三款 / DOMAIN §3: a restriction with a term keeps the fact public until it ends.
         "restriction_ends_on": decision.restriction_ends_on.isoformat() if decision.restriction_ends_on else None,
     }
@@ -133,11 +151,19 @@ def disclosures_publish(*, actor, today: dt.date | None = None, batch: int = BAT
         published += n
         if n < batch:
             break
-    for disclosure in PenaltyDisclosure.objects.filter(state__in=[DisclosureState.PUBLISHED, DisclosureState.PENDING], decision__isnull=False).exclude(
-        decision__state=DecisionState.EFFECTIVE
-    ).select_related("decision"):
+    for disclosure in (
+        PenaltyDisclosure.objects.filter(
+            state__in=[DisclosureState.PUBLISHED, DisclosureState.PENDING], decision__isnull=False
+        )
+        .exclude(decision__state=DecisionState.EFFECTIVE)
+        .select_related("decision")
+    ):
         decision = disclosure.decision
-        disclosure_withdraw(actor=actor, disclosure=disclosure, reason=f"处罚决定已{decision.get_state_display()}：{decision.revoked_reason}")
+        disclosure_withdraw(
+            actor=actor,
+            disclosure=disclosure,
+            reason=f"处罚决定已{decision.get_state_display()}：{decision.revoked_reason}",
+        )
         withdrawn += 1
     return {"published": published, "withdrawn": withdrawn}
 
@@ -163,8 +189,12 @@ def _publish_batch(*, actor, batch: int, today: dt.date) -> int:
     for department, items in by_department.items():
         credit_records_push(actor=actor, department=department, records=[_credit_payload(d, d.decision) for d in items])
         # The summary's end of publicity is its credit record's: one window, computed once by the credit service.
-        records = {ref: (pk, ends) for ref, pk, ends in CreditRecord.objects.filter(
-            department=department, source_ref__in=[d.number for d in items]).values_list("source_ref", "id", "publicity_ends_on")}
+        records = {
+            ref: (pk, ends)
+            for ref, pk, ends in CreditRecord.objects.filter(
+                department=department, source_ref__in=[d.number for d in items]
+            ).values_list("source_ref", "id", "publicity_ends_on")
+        }
         for d in items:
             d.credit_record_id, ends_on[d.pk] = records.get(d.number, (None, None))
     rules = {}
@@ -172,12 +202,21 @@ def _publish_batch(*, actor, batch: int, today: dt.date) -> int:
         if ends_on.get(d.pk) is None:
             rule = rules.get(d.decided_on) or rules.setdefault(d.decided_on, publicity_rule_in_force(d.decided_on))
             severity = decision_severity(penalty_types=d.decision.penalty_types, circumstance=d.decision.circumstance)
-            ends_on[d.pk] = publicity_window(rule=rule, polarity="negative", severity=severity, decided_on=d.decided_on).ends_on
+            ends_on[d.pk] = publicity_window(
+                rule=rule, polarity="negative", severity=severity, decided_on=d.decided_on
+            ).ends_on
     # Two clocks (issue 12 §1): the record keeps its NDRC window; the summary follows its department's disclosure rule.
     periods, disclosure_rules = {}, {}
     for d in rows:
-        periods[d.pk] = period_for(d.department, penalty_types=d.penalty_types, fine_amount=d.fine_amount, published_on=timezone.localdate(now),
-                                   restriction_ends_on=d.decision.restriction_ends_on, record_ends_on=ends_on[d.pk], rules=disclosure_rules)
+        periods[d.pk] = period_for(
+            d.department,
+            penalty_types=d.penalty_types,
+            fine_amount=d.fine_amount,
+            published_on=timezone.localdate(now),
+            restriction_ends_on=d.decision.restriction_ends_on,
+            record_ends_on=ends_on[d.pk],
+            rules=disclosure_rules,
+        )
     # One statement for the batch (bulk_update's CASE per row costs seconds at 2,000 rows).
     with connection.cursor() as cursor:
         execute_values(
@@ -186,13 +225,26 @@ def _publish_batch(*, actor, batch: int, today: dt.date) -> int:
                SET state = v.state, published_at = v.published_at, publicity_ends_on = v.ends_on, credit_record_id = v.record_id,
                    period_basis = v.basis
                FROM (VALUES %s) AS v(id, state, published_at, ends_on, record_id, basis) WHERE d.id = v.id""",
-            [(d.pk, DisclosureState.PUBLISHED.value, now, periods[d.pk].ends_on, d.credit_record_id, periods[d.pk].basis) for d in rows],
+            [
+                (
+                    d.pk,
+                    DisclosureState.PUBLISHED.value,
+                    now,
+                    periods[d.pk].ends_on,
+                    d.credit_record_id,
+                    periods[d.pk].basis,
+                )
+                for d in rows
+            ],
             template="(%s::bigint, %s, %s::timestamptz, %s::date, %s::bigint, %s)",
             page_size=len(rows),
         )
     audit.record(
-        actor=actor, action="penalty_disclosure.publish", target=("enforcement.penaltydisclosure", f"batch:{rows[0].pk}"),
-        target_label=f"公示行政处罚决定 {len(rows)} 件", after={"numbers": [d.number for d in rows]},
+        actor=actor,
+        action="penalty_disclosure.publish",
+        target=("enforcement.penaltydisclosure", f"batch:{rows[0].pk}"),
+        target_label=f"公示行政处罚决定 {len(rows)} 件",
+        after={"numbers": [d.number for d in rows]},
     )
     return len(rows)
 
@@ -209,18 +261,29 @@ def disclosure_withdraw(*, actor, disclosure: PenaltyDisclosure, reason: str) ->
         raise ValidationError({"reason": "撤回公示须说明理由"})
     before = {"state": disclosure.state, "featured": disclosure.featured}
     now = timezone.now()
-    disclosure.state, disclosure.withdrawn_at, disclosure.withdraw_reason = DisclosureState.WITHDRAWN, now, reason.strip()[:500]
+    disclosure.state, disclosure.withdrawn_at, disclosure.withdraw_reason = (
+        DisclosureState.WITHDRAWN,
+        now,
+        reason.strip()[:500],
+    )
     # DOMAIN §5: withdrawn within 3 working days (national default; data per department).
-    disclosure.withdraw_due_on = deadlines.due(DeadlineKind.PENALTY_WITHDRAWAL, timezone.localdate(), department=disclosure.department_id).date
+    disclosure.withdraw_due_on = deadlines.due(
+        DeadlineKind.PENALTY_WITHDRAWAL, timezone.localdate(), department=disclosure.department_id
+    ).date
     disclosure.featured = False
     disclosure.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "withdraw_due_on", "featured"])
-    record = CreditRecord.objects.filter(pk=disclosure.credit_record_id).first() if disclosure.credit_record_id else None
+    record = (
+        CreditRecord.objects.filter(pk=disclosure.credit_record_id).first() if disclosure.credit_record_id else None
+    )
     if record is None:
         record = CreditRecord.objects.filter(department=disclosure.department, source_ref=disclosure.number).first()
     if record is not None and record.state != RecordState.REVOKED:
         credit_record_revoke(actor=actor, record=record, reason=disclosure.withdraw_reason)
     audit.record(
-        actor=actor, action="penalty_disclosure.withdraw", target=disclosure, before=before,
+        actor=actor,
+        action="penalty_disclosure.withdraw",
+        target=disclosure,
+        before=before,
         after={"state": disclosure.state, "reason": disclosure.withdraw_reason},
     )
     return disclosure
@@ -231,15 +294,24 @@ def disclosure_follow_record(sender=None, *, record, state: str, reason: str, ac
     repaired → 已停止公示 (信用修复 stops publication early, DOMAIN §3); revoked (e.g. an objection
     found it wrong) → withdrawn with the reason. In the same transaction as the record's change."""
 
-    rows = list(PenaltyDisclosure.objects.select_for_update().filter(credit_record=record, state=DisclosureState.PUBLISHED))
+    rows = list(
+        PenaltyDisclosure.objects.select_for_update().filter(credit_record=record, state=DisclosureState.PUBLISHED)
+    )
     for disclosure in rows:
         if state == RecordState.REVOKED:
-            disclosure_withdraw(actor=actor or "task:credit_record", disclosure=disclosure, reason=f"信用记录已撤销：{reason}")
+            disclosure_withdraw(
+                actor=actor or "task:credit_record", disclosure=disclosure, reason=f"信用记录已撤销：{reason}"
+            )
         elif state == RecordState.REPAIRED:
             disclosure.state, disclosure.featured = DisclosureState.ENDED, False
             disclosure.save(update_fields=["state", "featured"])
-            audit.record(actor=actor or "task:credit_record", action="penalty_disclosure.end", target=disclosure,
-                         before={"state": DisclosureState.PUBLISHED}, after={"state": DisclosureState.ENDED, "reason": f"信用修复：{reason}"})
+            audit.record(
+                actor=actor or "task:credit_record",
+                action="penalty_disclosure.end",
+                target=disclosure,
+                before={"state": DisclosureState.PUBLISHED},
+                after={"state": DisclosureState.ENDED, "reason": f"信用修复：{reason}"},
+            )
     return len(rows)
 
 
@@ -256,6 +328,11 @@ def disclosure_feature(*, actor, disclosure: PenaltyDisclosure, featured: bool, 
     disclosure.featured_note = note.strip() if featured else disclosure.featured_note
     disclosure.featured_at = timezone.now() if featured else None
     disclosure.save(update_fields=["featured", "featured_note", "featured_at"])
-    audit.record(actor=actor, action="penalty_disclosure.feature", target=disclosure, before=before,
-                 after={"featured": disclosure.featured, "featured_note": disclosure.featured_note})
+    audit.record(
+        actor=actor,
+        action="penalty_disclosure.feature",
+        target=disclosure,
+        before=before,
+        after={"featured": disclosure.featured, "featured_note": disclosure.featured_note},
+    )
     return disclosure

@@ -46,5 +46,11 @@ def document_sequence_continue(*, actor, department, kind: str, year: int, last_
     before = row.last_number
     row.last_number = last_number
     row.save(update_fields=["last_number"])
-    audit.record(actor=actor, action="document_sequence.continue", target=row, before={"last_number": before}, after={"last_number": last_number})
+    audit.record(
+        actor=actor,
+        action="document_sequence.continue",
+        target=row,
+        before={"last_number": before},
+        after={"last_number": last_number},
+    )
     return row

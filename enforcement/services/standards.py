@@ -19,9 +19,18 @@ from enforcement.models import DiscretionStandard
 # ``discretion_standards_import``: every row is checked first and the file is saved whole or not at all.
 
 STANDARD_FIELDS = {
-    "code": "编号", "violation_type": "违法行为", "violation_basis": "违法依据", "penalty_basis": "处罚依据",
-    "lighter_min": "从轻下限", "lighter_max": "从轻上限", "general_min": "一般下限", "general_max": "一般上限",
-    "heavier_min": "从重下限", "heavier_max": "从重上限", "heavy_penalty_types": "从重可并处处罚种类", "effective_from": "生效日期",
+    "code": "编号",
+    "violation_type": "违法行为",
+    "violation_basis": "违法依据",
+    "penalty_basis": "处罚依据",
+    "lighter_min": "从轻下限",
+    "lighter_max": "从轻上限",
+    "general_min": "一般下限",
+    "general_max": "一般上限",
+    "heavier_min": "从重下限",
+    "heavier_max": "从重上限",
+    "heavy_penalty_types": "从重可并处处罚种类",
+    "effective_from": "生效日期",
 }
 STANDARD_REQUIRED = tuple(f for f in STANDARD_FIELDS if f != "heavy_penalty_types")
 STANDARD_AMOUNTS = ("lighter_min", "lighter_max", "general_min", "general_max", "heavier_min", "heavier_max")
@@ -46,7 +55,12 @@ def _standard_row(raw, index: int, errors) -> dict | None:
             continue
         try:
             amount = Decimal(str(data[name]).replace(",", "").replace("，", ""))
-            if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= Decimal("1e12"):
+            if (
+                not amount.is_finite()
+                or amount < 0
+                or amount != amount.quantize(Decimal("0.01"))
+                or amount >= Decimal("1e12")
+            ):
                 raise ArithmeticError
             data[name] = amount
         except ArithmeticError:
@@ -61,7 +75,11 @@ def _standard_row(raw, index: int, errors) -> dict | None:
         if all(isinstance(v, Decimal) for _c, v in values):
             for (c1, v1), (c2, v2) in pairwise(values):
                 if v2 < v1:
-                    errors.add(index, f"{c2}_{end}", f"{v2}元低于{STANDARD_FIELDS[f'{c1}_{end}']}{v1}元（从轻、一般、从重的幅度应依次递增）")
+                    errors.add(
+                        index,
+                        f"{c2}_{end}",
+                        f"{v2}元低于{STANDARD_FIELDS[f'{c1}_{end}']}{v1}元（从轻、一般、从重的幅度应依次递增）",
+                    )
     if data["effective_from"] not in ("", None):
         day = parse_date(data["effective_from"])
         if day is None:
@@ -94,11 +112,18 @@ def clean_standards(raws, numbers=None) -> tuple[list[dict], list]:
         if data is None:
             continue
         if str(data["code"]).startswith("示例"):  # the template's example row (issue 11), never a real benchmark
-            errors.add(i, "code", f"“{data['code']}”是导入模板的示例行，不是真实的裁量基准：请删除该行后再导入", "example_row")
+            errors.add(
+                i, "code", f"“{data['code']}”是导入模板的示例行，不是真实的裁量基准：请删除该行后再导入", "example_row"
+            )
             continue
         key = (data["code"], data["effective_from"])
         if key in seen:
-            errors.add(i, "code", f"编号“{data['code']}”（{data['effective_from']} 生效）与第{numbers[seen[key]]}行重复", "unique")
+            errors.add(
+                i,
+                "code",
+                f"编号“{data['code']}”（{data['effective_from']} 生效）与第{numbers[seen[key]]}行重复",
+                "unique",
+            )
             continue
         seen[key] = i
         cleaned.append(data)
@@ -131,15 +156,26 @@ def discretion_standards_import(*, actor, department, rows) -> dict:
     ValidationError of “第N行：字段：说明” lines. A newer version of a code ends the previous one the
     day before it takes effect. Returns ``{"created", "updated", "unchanged"}``."""
 
-    if getattr(actor, "is_authenticated", False) and not is_platform_admin(actor) and actor.department_id != department.pk:
+    if (
+        getattr(actor, "is_authenticated", False)
+        and not is_platform_admin(actor)
+        and actor.department_id != department.pk
+    ):
         raise ValidationError("只能导入本部门的裁量基准")
     datas, numbers = _row_numbers(rows)
     cleaned, problems = clean_standards(datas, numbers)
     if problems:
-        raise ValidationError([standard_error_line(numbers[p["index"]] if p["index"] is not None else None, p["attr"], p["detail"]) for p in problems])
+        raise ValidationError(
+            [
+                standard_error_line(numbers[p["index"]] if p["index"] is not None else None, p["attr"], p["detail"])
+                for p in problems
+            ]
+        )
     existing = {
         (s.code, s.effective_from): s
-        for s in DiscretionStandard.objects.select_for_update().filter(department=department, code__in={d["code"] for d in cleaned})
+        for s in DiscretionStandard.objects.select_for_update().filter(
+            department=department, code__in={d["code"] for d in cleaned}
+        )
     }
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     compared = [f for f in STANDARD_FIELDS if f not in ("code", "effective_from")]
@@ -158,13 +194,22 @@ def discretion_standards_import(*, actor, department, rows) -> dict:
             counts["unchanged"] += 1
     # Versions of a code follow each other: each ends the day before the next takes effect.
     codes = {d["code"] for d in cleaned}
-    versions = list(DiscretionStandard.objects.select_for_update().filter(department=department, code__in=codes).order_by("code", "effective_from"))
+    versions = list(
+        DiscretionStandard.objects.select_for_update()
+        .filter(department=department, code__in=codes)
+        .order_by("code", "effective_from")
+    )
     for current, following in pairwise(versions):
-        if current.code == following.code and (current.effective_to is None or current.effective_to >= following.effective_from):
+        if current.code == following.code and (
+            current.effective_to is None or current.effective_to >= following.effective_from
+        ):
             current.effective_to = following.effective_from - dt.timedelta(days=1)
             current.save(update_fields=["effective_to"])
     audit.record(
-        actor=actor, action="discretion_standard.import", target=department, target_label=f"{department.name} 自由裁量基准",
+        actor=actor,
+        action="discretion_standard.import",
+        target=department,
+        target_label=f"{department.name} 自由裁量基准",
         after={**counts, "codes": sorted(codes)},
     )
     return counts
@@ -175,5 +220,7 @@ def standard_in_force(department, code: str, day: dt.date):
 
     return (
         DiscretionStandard.objects.filter(department=department, code=code, effective_from__lte=day)
-        .exclude(effective_to__lt=day).order_by("-effective_from").first()
+        .exclude(effective_to__lt=day)
+        .order_by("-effective_from")
+        .first()
     )

@@ -26,18 +26,39 @@ def enforcement_todo(context):
         counts = scope(Complaint.objects.filter(complaint_deadline_q("lte", until))).aggregate(
             due=Count("id"), overdue=Count("id", filter=complaint_deadline_q("lt", today))
         )
-        items.append({
-            "label": "投诉举报：1个工作日内到期或已逾期", "count": counts["due"], "key": "complaints",
-            "detail": f"其中已逾期 {counts['overdue']} 件" if counts["overdue"] else "",
-            "url": reverse("admin:enforcement_complaint_changelist") + "?deadline=due", "urgent": counts["overdue"] > 0,
-        })
+        items.append(
+            {
+                "label": "投诉举报：1个工作日内到期或已逾期",
+                "count": counts["due"],
+                "key": "complaints",
+                "detail": f"其中已逾期 {counts['overdue']} 件" if counts["overdue"] else "",
+                "url": reverse("admin:enforcement_complaint_changelist") + "?deadline=due",
+                "urgent": counts["overdue"] > 0,
+            }
+        )
     if user.has_perm("enforcement.view_case"):
         n = scope(Case.objects.filter(stage=CaseStage.LEGAL_REVIEW)).count()
-        items.append({"label": "执法案件：待法制审核", "count": n, "key": "legal-review", "detail": "",
-                      "url": reverse("admin:enforcement_case_changelist") + f"?stage={CaseStage.LEGAL_REVIEW}", "urgent": False})
+        items.append(
+            {
+                "label": "执法案件：待法制审核",
+                "count": n,
+                "key": "legal-review",
+                "detail": "",
+                "url": reverse("admin:enforcement_case_changelist") + f"?stage={CaseStage.LEGAL_REVIEW}",
+                "urgent": False,
+            }
+        )
     if user.has_perm("enforcement.view_penaltydisclosure"):
         # 国办发〔2018〕118号: published within 7 working days; anything still pending past its date is late.
         n = scope(PenaltyDisclosure.objects.filter(state=DisclosureState.PENDING, publish_due_on__lt=today)).count()
-        items.append({"label": "行政处罚决定：超过7个工作日仍未公示", "count": n, "key": "late-disclosures", "detail": "",
-                      "url": reverse("admin:enforcement_penaltydisclosure_changelist") + "?state__exact=pending", "urgent": n > 0})
+        items.append(
+            {
+                "label": "行政处罚决定：超过7个工作日仍未公示",
+                "count": n,
+                "key": "late-disclosures",
+                "detail": "",
+                "url": reverse("admin:enforcement_penaltydisclosure_changelist") + "?state__exact=pending",
+                "urgent": n > 0,
+            }
+        )
     return {"items": items, "today": today, "caption": "待办：执法监管", "panel_id": "enforcement-todo"}

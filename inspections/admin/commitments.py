@@ -18,8 +18,20 @@ from inspections.models import DrawCommitment
 from inspections.selectors import is_auditor, plans_visible_to
 
 PUBLIC_FIELDS = (
-    "plan", "state_display", "committed_at", "committed_by", "seed_share_sha256", "population_sha256", "population_size", "public_value_source",
-    "public_value_date", "public_value", "public_value_by", "public_value_at", "reason", "draw_link",
+    "plan",
+    "state_display",
+    "committed_at",
+    "committed_by",
+    "seed_share_sha256",
+    "population_sha256",
+    "population_size",
+    "public_value_source",
+    "public_value_date",
+    "public_value",
+    "public_value_by",
+    "public_value_at",
+    "reason",
+    "draw_link",
 )
 AUDIT_FIELDS = ("seed_share", "population_download")
 
@@ -45,7 +57,9 @@ def commitment_summary(commitment, *, show_share: bool):
         rows.append(("种子份额（保密，仅监督人员可见）", commitment.seed_share))
     link = reverse("admin:inspections_drawcommitment_change", args=[commitment.pk])
     return format_html(
-        '<p><a href="{}">摇号承诺 #{}</a></p><table><tbody>{}</tbody></table>', link, commitment.pk,
+        '<p><a href="{}">摇号承诺 #{}</a></p><table><tbody>{}</tbody></table>',
+        link,
+        commitment.pk,
         format_html_join("", "<tr><th>{}</th><td><code>{}</code></td></tr>", rows),
     )
 
@@ -54,13 +68,26 @@ def commitment_summary(commitment, *, show_share: bool):
 class DrawCommitmentAdmin(ReadOnlyAdmin):
     """Every commitment, withdrawn ones included (they stay on the record, like superseded draws)."""
 
-    list_display = ("__str__", "plan", "committed_at", "share_hash_short", "public_value_date", "public_value", "state_display")
+    list_display = (
+        "__str__",
+        "plan",
+        "committed_at",
+        "share_hash_short",
+        "public_value_date",
+        "public_value",
+        "state_display",
+    )
     list_filter = ("withdrawn",)
     search_fields = ("plan__name", "seed_share_sha256", "population_sha256")
     list_select_related = ("plan",)
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).filter(plan__in=plans_visible_to(request.user).values("pk")).select_related("plan", "draw")
+        qs = (
+            super()
+            .get_queryset(request)
+            .filter(plan__in=plans_visible_to(request.user).values("pk"))
+            .select_related("plan", "draw")
+        )
         return qs if is_auditor(request.user) else qs.defer("seed_share", "population")
 
     def get_fields(self, request, obj=None):
@@ -70,7 +97,11 @@ class DrawCommitmentAdmin(ReadOnlyAdmin):
         return self.get_fields(request, obj)
 
     def get_urls(self):
-        population = path("<int:pk>/population.csv", self.admin_site.admin_view(self.population_view), name="inspections_drawcommitment_population")
+        population = path(
+            "<int:pk>/population.csv",
+            self.admin_site.admin_view(self.population_view),
+            name="inspections_drawcommitment_population",
+        )
         return [population, *super().get_urls()]
 
     def population_view(self, request, pk):
@@ -95,11 +126,15 @@ class DrawCommitmentAdmin(ReadOnlyAdmin):
     @admin.display(description=_("名录文件"))
     def population_download(self, obj):
         url = reverse("admin:inspections_drawcommitment_population", args=[obj.pk])
-        return format_html('<a href="{}">下载 commitment-{}-population.csv</a>（内部文件，含风险分类，不得公开）', url, obj.pk)
+        return format_html(
+            '<a href="{}">下载 commitment-{}-population.csv</a>（内部文件，含风险分类，不得公开）', url, obj.pk
+        )
 
     @admin.display(description=_("摇号记录"))
     def draw_link(self, obj):
         draw = getattr(obj, "draw", None) if obj.public_value else None
         if draw is None:
             return "-"
-        return format_html('<a href="{}">摇号 #{}</a>', reverse("admin:inspections_draw_change", args=[draw.pk]), draw.pk)
+        return format_html(
+            '<a href="{}">摇号 #{}</a>', reverse("admin:inspections_draw_change", args=[draw.pk]), draw.pk
+        )

@@ -31,7 +31,7 @@ def scope_counts(plan) -> dict:
     sampled_items, key_items = coverage.plan_items(plan)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT coalesce(c.risk_class, ''), count(*) FROM supervision_marketentity e "  # noqa: S608  (constant clauses, bound values)
+            f"SELECT coalesce(c.risk_class, ''), count(*) FROM supervision_marketentity e "
             f"LEFT JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where} GROUP BY 1 ORDER BY 1",
             params,
         )
@@ -39,13 +39,15 @@ def scope_counts(plan) -> dict:
         sampled = 0
         extra = coverage.sampled_scope(sampled_items)
         if extra is not None:
-            cursor.execute(f"SELECT count(*) FROM supervision_marketentity e WHERE {where}{extra[0]}", [*params, *extra[1]])  # noqa: S608
+            cursor.execute(
+                f"SELECT count(*) FROM supervision_marketentity e WHERE {where}{extra[0]}", [*params, *extra[1]]
+            )
             sampled = cursor.fetchone()[0]
         key = []
         for item in key_items:
             types = coverage.entity_types_of(item.item_version)
             clause, more = (" AND e.entity_type = ANY(%s)", [list(types)]) if types else ("", [])
-            cursor.execute(f"SELECT count(*) FROM supervision_marketentity e WHERE {where}{clause}", [*params, *more])  # noqa: S608
+            cursor.execute(f"SELECT count(*) FROM supervision_marketentity e WHERE {where}{clause}", [*params, *more])
             key.append((item, cursor.fetchone()[0]))
     return {"total": sum(per_class.values()), "per_class": per_class, "sampled": sampled, "key": key}
 
@@ -55,16 +57,20 @@ def scope_summary(plan, *, per_class: bool):
     counts = scope_counts(plan)
     html = format_html(
         '<p data-scope-total="{}"><strong>抽查范围内共 {} 户市场主体</strong>；适用随机抽查事项、参加摇号的 {} 户（按各类比例抽取）。</p>',
-        counts["total"], counts["total"], counts["sampled"],
+        counts["total"],
+        counts["total"],
+        counts["sampled"],
     )
     if counts["key"]:
         html = format_html(
-            "{}<p>重点监管事项全覆盖（不抽样，不参加摇号）：{}</p>", html,
+            "{}<p>重点监管事项全覆盖（不抽样，不参加摇号）：{}</p>",
+            html,
             format_html_join("；", "“{}”{} 户", ((i.item_version.item.name, n) for i, n in counts["key"])),
         )
     if per_class:
         html = format_html(
-            '{}<p data-scope-per-class>按信用风险分类（内部信息，仅监督人员可见）：{}</p>', html,
+            "{}<p data-scope-per-class>按信用风险分类（内部信息，仅监督人员可见）：{}</p>",
+            html,
             format_html_join("；", "{}类 {} 户", ((c, n) for c, n in counts["per_class"].items())),
         )
     return html
@@ -85,7 +91,9 @@ def reveal_action(modeladmin, request, queryset):
         try:
             commitments.reveal_check(actor=request.user, plan=plan, public_value=value)
             if request.POST.get("confirm") == "1":
-                modeladmin._draw(request, commitments.commitment_reveal(actor=request.user, plan=plan, public_value=value))
+                modeladmin._draw(
+                    request, commitments.commitment_reveal(actor=request.user, plan=plan, public_value=value)
+                )
                 messages.success(request, _("已摇号：%(plan)s。") % {"plan": plan})
                 return None
         except ValidationError as exc:

@@ -17,13 +17,29 @@ from inspections.models import CorrectionOrder
 class CorrectionOrderAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin, ScopedAdmin):
     """责令改正: made by ``result_submit``; 已改正 only through the action."""
 
-    list_display = ("uscc_display", "entity_name_display", "department", "due_on_display", "state", "corrected_on", "result_link")
+    list_display = (
+        "uscc_display",
+        "entity_name_display",
+        "department",
+        "due_on_display",
+        "state",
+        "corrected_on",
+        "result_link",
+    )
     list_filter = ("state",)
     search_fields = ("=entity__uscc",)
     list_select_related = ("department",)
     actions = ["mark_corrected"]
     list_per_page = 50
-    fields = ("result_link", "uscc_display", "entity_name_display", "department", "due_on_display", "state", "corrected_on")
+    fields = (
+        "result_link",
+        "uscc_display",
+        "entity_name_display",
+        "department",
+        "due_on_display",
+        "state",
+        "corrected_on",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -61,5 +77,7 @@ class CorrectionOrderAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin
             submit=_("确认已改正"),
             initial={"corrected_on": timezone.localdate()},
             note=_("标记已改正后不再因逾期未改正列入经营异常名录；操作记入审计日志。"),
-            apply=lambda order, data: services.correction_mark_corrected(actor=request.user, order=order, corrected_on=data["corrected_on"]),
+            apply=lambda order, data: services.correction_mark_corrected(
+                actor=request.user, order=order, corrected_on=data["corrected_on"]
+            ),
         )

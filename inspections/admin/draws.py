@@ -32,7 +32,9 @@ def report_draw_check(request, draw):
             % {"draw": draw, "size": report["population"], "n": report["selected"]},
         )
     else:
-        messages.error(request, _("%(draw)s：校验未通过：%(problems)s") % {"draw": draw, "problems": "；".join(report["problems"])})
+        messages.error(
+            request, _("%(draw)s：校验未通过：%(problems)s") % {"draw": draw, "problems": "；".join(report["problems"])}
+        )
 
 
 # --- draws ------------------------------------------------------------------------------------------
@@ -42,7 +44,18 @@ def report_draw_check(request, draw):
 class DrawAdmin(ReadOnlyAdmin):
     """The record of a verifiable draw: seed, population hash, strata; the population file for officials."""
 
-    list_display = ("__str__", "plan", "seed", "hash_short", "population_size", "selected_count", "strata_display", "drawn_at", "reason", "superseded")
+    list_display = (
+        "__str__",
+        "plan",
+        "seed",
+        "hash_short",
+        "population_size",
+        "selected_count",
+        "strata_display",
+        "drawn_at",
+        "reason",
+        "superseded",
+    )
     list_filter = ("superseded", "key_supervision", ScopedPlanFilter)
     search_fields = ("seed", "population_sha256", "plan__name")
     list_select_related = ("plan", "drawn_by")
@@ -57,7 +70,9 @@ class DrawAdmin(ReadOnlyAdmin):
         "strata_display",
         "selected_count",
         "selection_link",
-        "key_supervision", "key_coverage_size", "key_coverage_sha256",
+        "key_supervision",
+        "key_coverage_size",
+        "key_coverage_sha256",
         "reason",
         "drawn_by",
         "drawn_at",
@@ -69,17 +84,31 @@ class DrawAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(plan__in=plans_visible_to(request.user).values("pk")).defer("population").select_related("commitment")
+        return (
+            super()
+            .get_queryset(request)
+            .filter(plan__in=plans_visible_to(request.user).values("pk"))
+            .defer("population")
+            .select_related("commitment")
+        )
 
     def get_fields(self, request, obj=None):
         # The v2 seed share: 监督人员 only (issue 11 §4).
-        return (*self.fields, "seed_share_display") if is_auditor(request.user) and obj is not None and obj.commitment_id else self.fields
+        return (
+            (*self.fields, "seed_share_display")
+            if is_auditor(request.user) and obj is not None and obj.commitment_id
+            else self.fields
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return self.get_fields(request, obj)
 
     def get_urls(self):
-        population = path("<int:pk>/population.csv", self.admin_site.admin_view(self.population_view), name="inspections_draw_population")
+        population = path(
+            "<int:pk>/population.csv",
+            self.admin_site.admin_view(self.population_view),
+            name="inspections_draw_population",
+        )
         return [population, *super().get_urls()]
 
     def population_view(self, request, pk):
@@ -106,7 +135,9 @@ class DrawAdmin(ReadOnlyAdmin):
     @admin.display(description=_("名录文件"))
     def population_download(self, obj):
         url = reverse("admin:inspections_draw_population", args=[obj.pk])
-        return format_html('<a href="{}">下载 draw-{}-population.csv</a>（内部文件，含风险分类，不得公开）', url, obj.pk)
+        return format_html(
+            '<a href="{}">下载 draw-{}-population.csv</a>（内部文件，含风险分类，不得公开）', url, obj.pk
+        )
 
     @admin.display(description=_("摇中主体"))
     def selection_link(self, obj):
@@ -133,7 +164,8 @@ class DrawAdmin(ReadOnlyAdmin):
         return format_html(
             "在服务器上执行 <code>manage.py verify_draw {}</code>，或在摇号列表中选择本记录执行“校验摇号”；"
             "第三方可凭随机种子（v2：种子份额和公开随机数）和名录文件按 {} 算法自行重算。",
-            obj.pk, obj.algorithm,
+            obj.pk,
+            obj.algorithm,
         )
 
     @admin.action(description=_("校验摇号"), permissions=["view"])
@@ -154,7 +186,12 @@ class DrawSelectionAdmin(EntityColumns, ReadOnlyAdmin):
 
     def get_queryset(self, request):
         visible = plans_visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(draw__plan__in=visible).annotate(entity_name=entity_name_of("entity_id"))
+        return (
+            super()
+            .get_queryset(request)
+            .filter(draw__plan__in=visible)
+            .annotate(entity_name=entity_name_of("entity_id"))
+        )
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip().upper()

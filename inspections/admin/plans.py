@@ -33,7 +33,17 @@ class DrawInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("摇号记录（含被重新摇号取代的记录）")
-    fields = ("draw_link", "seed", "population_sha256", "population_size", "strata_display", "drawn_at", "drawn_by", "reason", "superseded")
+    fields = (
+        "draw_link",
+        "seed",
+        "population_sha256",
+        "population_size",
+        "strata_display",
+        "drawn_at",
+        "drawn_by",
+        "reason",
+        "superseded",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -83,7 +93,9 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        current = Draw.objects.filter(plan=OuterRef("pk"), superseded=False).order_by("-drawn_at", "-id").values("pk")[:1]
+        current = (
+            Draw.objects.filter(plan=OuterRef("pk"), superseded=False).order_by("-drawn_at", "-id").values("pk")[:1]
+        )
         unstaffed = (
             InspectionTask.objects.filter(plan=OuterRef("pk"), state=TaskState.UNSTAFFED, draw__superseded=False)
             .values("plan")
@@ -95,7 +107,9 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
             plans_visible_to(request.user)
             .select_related("lead_department", "approved_by")
             .prefetch_related("departments")
-            .annotate(current_draw_id=Subquery(current), unstaffed_count=Subquery(unstaffed), item_count_value=Subquery(items))
+            .annotate(
+                current_draw_id=Subquery(current), unstaffed_count=Subquery(unstaffed), item_count_value=Subquery(items)
+            )
         )
 
     def owns(self, request, obj) -> bool:
@@ -114,7 +128,9 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Only a draft, and only by the lead department: an approved plan is published as approved.
-        return super().has_change_permission(request, obj) and (obj is None or (self.owns(request, obj) and obj.state == PlanState.DRAFT))
+        return super().has_change_permission(request, obj) and (
+            obj is None or (self.owns(request, obj) and obj.state == PlanState.DRAFT)
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -130,24 +146,53 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
         )
         fieldsets = []
         if obj is not None and obj.state != PlanState.DRAFT:
-            fieldsets.append((_("摇号与检查任务"), {"fields": ("commitments_display", "current_draw", "unstaffed_tasks")}))
+            fieldsets.append(
+                (_("摇号与检查任务"), {"fields": ("commitments_display", "current_draw", "unstaffed_tasks")})
+            )
         fieldsets += [
-            (None, {"fields": ("name", "year", "lead_department", "departments" if editing else "departments_display", "description")}),
+            (
+                None,
+                {
+                    "fields": (
+                        "name",
+                        "year",
+                        "lead_department",
+                        "departments" if editing else "departments_display",
+                        "description",
+                    )
+                },
+            ),
             (_("抽查范围"), {"fields": (*scope, "scope_display") if obj is not None else scope}),
-            (_("各风险分类抽查比例（默认：A类1%、B类3%、C类10%、D类30%）"), {"fields": (("ratio_a", "ratio_b", "ratio_c", "ratio_d"), "is_public_info_check")}),
+            (
+                _("各风险分类抽查比例（默认：A类1%、B类3%、C类10%、D类30%）"),
+                {"fields": (("ratio_a", "ratio_b", "ratio_c", "ratio_d"), "is_public_info_check")},
+            ),
             (_("检查组与时间"), {"fields": ("min_team_size", ("starts_on", "ends_on"))}),
         ]
         fieldsets.append((_("抽查事项"), {"fields": ("items_table", "add_items") if editing else ("items_table",)}))
         if obj is not None:
-            fieldsets.append((_("状态"), {"fields": ("state", "created_by", "approved_by", "approved_at", "created_at")}))
+            fieldsets.append(
+                (_("状态"), {"fields": ("state", "created_by", "approved_by", "approved_at", "created_at")})
+            )
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ("items_table",)
         return (
-            (*readonly, "state", "approved_by", "approved_at", "created_by", "created_at", "commitments_display", "current_draw", "unstaffed_tasks",
-             "scope_display")
-            if obj is not None else readonly
+            (
+                *readonly,
+                "state",
+                "approved_by",
+                "approved_at",
+                "created_by",
+                "created_at",
+                "commitments_display",
+                "current_draw",
+                "unstaffed_tasks",
+                "scope_display",
+            )
+            if obj is not None
+            else readonly
         )
 
     def get_changeform_initial_data(self, request):
@@ -179,7 +224,11 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
         items = (
             []
             if obj is None or obj.pk is None
-            else list(obj.items.select_related("item_version__item", "department").order_by("department__code", "item_version__item__catalogue_code"))
+            else list(
+                obj.items.select_related("item_version__item", "department").order_by(
+                    "department__code", "item_version__item__catalogue_code"
+                )
+            )
         )
         if not items:
             return _("（尚无抽查事项）")
@@ -230,7 +279,10 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
         n = getattr(obj, "unstaffed_count", None) or 0
         if not n:
             return "0"
-        url = reverse("admin:inspections_inspectiontask_changelist") + f"?plan={obj.pk}&state__exact={TaskState.UNSTAFFED}"
+        url = (
+            reverse("admin:inspections_inspectiontask_changelist")
+            + f"?plan={obj.pk}&state__exact={TaskState.UNSTAFFED}"
+        )
         return format_html('<a href="{}" style="color:#ba2121;font-weight:bold">{} 个</a>', url, n)
 
     @admin.display(description=_("未配齐检查人员的主体（未被丢弃，须处理）"))
@@ -242,8 +294,14 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
         )
         if not tasks:
             return _("无：全部任务已配齐检查人员")
-        lines = [(admin_link("inspectiontask", t.pk, f"{t.entity_id} {t.entity_name or ''}"), t.unstaffed_reason) for t in tasks[:MAX_LISTED_UNSTAFFED]]
-        html = format_html('<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>', format_html_join("", "<li><strong>{}</strong>：{}</li>", lines))
+        lines = [
+            (admin_link("inspectiontask", t.pk, f"{t.entity_id} {t.entity_name or ''}"), t.unstaffed_reason)
+            for t in tasks[:MAX_LISTED_UNSTAFFED]
+        ]
+        html = format_html(
+            '<ul style="margin:0;padding-left:1.2em;color:#ba2121">{}</ul>',
+            format_html_join("", "<li><strong>{}</strong>：{}</li>", lines),
+        )
         if len(tasks) > MAX_LISTED_UNSTAFFED:
             html = format_html('{}<a href="{}">查看全部</a>', html, self.unstaffed_display(obj))
         return html
@@ -264,7 +322,9 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
             if obj is not None:
                 n = InspectionTask.objects.filter(plan=obj, state=TaskState.UNSTAFFED, draw__superseded=False).count()
                 if n:
-                    messages.warning(request, _("本计划有 %(n)s 个抽中主体未能配齐检查人员，见“摇号与检查任务”中的原因。") % {"n": n})
+                    messages.warning(
+                        request, _("本计划有 %(n)s 个抽中主体未能配齐检查人员，见“摇号与检查任务”中的原因。") % {"n": n}
+                    )
         return super().change_view(request, object_id, form_url, extra_context)
 
     # actions
@@ -284,7 +344,9 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
     def _led(self, request, queryset):
         """The plans of ``queryset`` this official may act on; says which ones were left out."""
         if not queryset.exists():
-            messages.error(request, _("所选计划不在您可以处理的范围内（只能处理本部门牵头或参与的计划），未作任何处理。"))
+            messages.error(
+                request, _("所选计划不在您可以处理的范围内（只能处理本部门牵头或参与的计划），未作任何处理。")
+            )
             return queryset
         led = plans_led_by(request.user, queryset)
         others = [str(p) for p in queryset.exclude(pk__in=led.values("pk"))]
@@ -295,10 +357,19 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
     def _committed(self, request, commitment):
         messages.info(
             request,
-            _("%(plan)s：已公布摇号承诺 #%(id)s：名录 %(size)s 户，名录文件哈希 %(hash)s，种子份额承诺值 %(share)s；"
-              "请在 %(date)s 公开随机数公布后，由计划起草人以外的工作人员录入（%(source)s）。")
-            % {"plan": commitment.plan, "id": commitment.pk, "size": commitment.population_size, "hash": commitment.population_sha256,
-               "share": commitment.seed_share_sha256, "date": f"{commitment.public_value_date:%Y年%m月%d日}", "source": commitment.public_value_source},
+            _(
+                "%(plan)s：已公布摇号承诺 #%(id)s：名录 %(size)s 户，名录文件哈希 %(hash)s，种子份额承诺值 %(share)s；"
+                "请在 %(date)s 公开随机数公布后，由计划起草人以外的工作人员录入（%(source)s）。"
+            )
+            % {
+                "plan": commitment.plan,
+                "id": commitment.pk,
+                "size": commitment.population_size,
+                "hash": commitment.population_sha256,
+                "share": commitment.seed_share_sha256,
+                "date": f"{commitment.public_value_date:%Y年%m月%d日}",
+                "source": commitment.public_value_source,
+            },
         )
         return commitment
 
@@ -306,44 +377,83 @@ class InspectionPlanAdmin(ObjectActionsMixin, ServiceFormAdmin):
         selected = sum(s["selected"] for s in draw.strata)
         messages.info(
             request,
-            _("%(plan)s：摇号 #%(id)s（%(algorithm)s），名录 %(size)s 户，抽中 %(n)s 户；种子 %(seed)s，名录文件哈希 %(hash)s。")
-            % {"plan": draw.plan, "id": draw.pk, "algorithm": draw.algorithm, "size": draw.population_size, "n": selected, "seed": draw.seed,
-               "hash": draw.population_sha256},
+            _(
+                "%(plan)s：摇号 #%(id)s（%(algorithm)s），名录 %(size)s 户，抽中 %(n)s 户；种子 %(seed)s，名录文件哈希 %(hash)s。"
+            )
+            % {
+                "plan": draw.plan,
+                "id": draw.pk,
+                "algorithm": draw.algorithm,
+                "size": draw.population_size,
+                "n": selected,
+                "seed": draw.seed,
+                "hash": draw.population_sha256,
+            },
         )
-        unstaffed = list(draw.tasks.filter(state=TaskState.UNSTAFFED).order_by("entity").values_list("entity_id", "unstaffed_reason"))
+        unstaffed = list(
+            draw.tasks.filter(state=TaskState.UNSTAFFED).order_by("entity").values_list("entity_id", "unstaffed_reason")
+        )
         if unstaffed:
             listed = "；".join(f"{code}：{reason}" for code, reason in unstaffed[:MAX_LISTED_UNSTAFFED])
             more = f"……共 {len(unstaffed)} 个" if len(unstaffed) > MAX_LISTED_UNSTAFFED else ""
             messages.warning(
-                request, _("%(n)s 个抽中主体未能配齐检查人员（任务保留，须处理）：%(list)s%(more)s") % {"n": len(unstaffed), "list": listed, "more": more}
+                request,
+                _("%(n)s 个抽中主体未能配齐检查人员（任务保留，须处理）：%(list)s%(more)s")
+                % {"n": len(unstaffed), "list": listed, "more": more},
             )
         return draw
 
     def _commit_action(self, request, queryset, *, approve: bool, title, done, note):
         def apply(plan, data):
-            fields = {"public_value_source": data["public_value_source"], "public_value_date": data["public_value_date"]}
+            fields = {
+                "public_value_source": data["public_value_source"],
+                "public_value_date": data["public_value_date"],
+            }
             if approve:
                 return self._committed(request, commitments.plan_approve(actor=request.user, plan=plan, **fields))
-            return self._committed(request, commitments.draw_commit(actor=request.user, plan=plan, reason=data["reason"], **fields))
+            return self._committed(
+                request, commitments.draw_commit(actor=request.user, plan=plan, reason=data["reason"], **fields)
+            )
 
         return intermediate_action(
-            self, request, self._led(request, queryset), form_class=CommitForm, title=title, done=done, submit=title, single=True, note=note, apply=apply,
+            self,
+            request,
+            self._led(request, queryset),
+            form_class=CommitForm,
+            title=title,
+            done=done,
+            submit=title,
+            single=True,
+            note=note,
+            apply=apply,
         )
 
     @admin.action(description=_("审批并公布摇号承诺"), permissions=["change"])
     def approve(self, request, queryset):
         return self._commit_action(
-            request, queryset, approve=True, title=_("审批并公布摇号承诺"), done=_("已审批"),
-            note=_("审批后计划即公布。平台同时固定保密的种子份额，公布其 SHA-256 和名录文件哈希（hmac-sha256-v2），并指定一个届时才产生的公开随机数；"
-                   "公开随机数公布后，由计划起草人以外的工作人员录入并摇号。计划起草人不能审批本计划。"),
+            request,
+            queryset,
+            approve=True,
+            title=_("审批并公布摇号承诺"),
+            done=_("已审批"),
+            note=_(
+                "审批后计划即公布。平台同时固定保密的种子份额，公布其 SHA-256 和名录文件哈希（hmac-sha256-v2），并指定一个届时才产生的公开随机数；"
+                "公开随机数公布后，由计划起草人以外的工作人员录入并摇号。计划起草人不能审批本计划。"
+            ),
         )
 
     @admin.action(description=_("公布摇号承诺（含重新摇号，须说明理由）"), permissions=["change"])
     def commit(self, request, queryset):
         return self._commit_action(
-            request, queryset, approve=False, title=_("公布摇号承诺"), done=_("已公布摇号承诺"),
-            note=_("生成新的种子份额和名录文件承诺，并指定新的公开随机数。已摇号或已有待录入承诺的计划须说明理由：原承诺和摇号记录保留并公开，"
-                   "新摇号完成后原摇号标记为“已被重新摇号取代”。已录入检查结果的计划不能重新摇号。"),
+            request,
+            queryset,
+            approve=False,
+            title=_("公布摇号承诺"),
+            done=_("已公布摇号承诺"),
+            note=_(
+                "生成新的种子份额和名录文件承诺，并指定新的公开随机数。已摇号或已有待录入承诺的计划须说明理由：原承诺和摇号记录保留并公开，"
+                "新摇号完成后原摇号标记为“已被重新摇号取代”。已录入检查结果的计划不能重新摇号。"
+            ),
         )
 
     @admin.action(description=_("录入公开随机数并摇号"), permissions=["change"])

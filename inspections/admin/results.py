@@ -58,7 +58,14 @@ RESULT_VIEW_FIELDS = (
     "needs_case",
     "correction_link",
 )
-RESULT_STATE_FIELDS = ("state", "approved_by", "approved_at", "publish_due_display", "published_at", "credit_record_link")
+RESULT_STATE_FIELDS = (
+    "state",
+    "approved_by",
+    "approved_at",
+    "publish_due_display",
+    "published_at",
+    "credit_record_link",
+)
 
 
 @admin.register(InspectionResult)
@@ -109,13 +116,35 @@ class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixi
         return (queryset.filter(task__entity_id=term), False) if term else (queryset, False)
 
     def get_urls(self):
-        evidence = path("<int:pk>/evidence/<int:evidence_id>/", self.admin_site.admin_view(self.evidence_view), name="inspections_inspectionresult_evidence")
+        evidence = path(
+            "<int:pk>/evidence/<int:evidence_id>/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="inspections_inspectionresult_evidence",
+        )
         return [evidence, *super().get_urls()]
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return [(None, {"fields": ("task", "department", "categories", "findings", "inspected_on", "out_of_window_reason", "evidence")})]
-        return [(None, {"fields": RESULT_VIEW_FIELDS}), (_("审核与公示（按适用的法定时限公示，一般为检查后20个工作日）"), {"fields": RESULT_STATE_FIELDS})]
+            return [
+                (
+                    None,
+                    {
+                        "fields": (
+                            "task",
+                            "department",
+                            "categories",
+                            "findings",
+                            "inspected_on",
+                            "out_of_window_reason",
+                            "evidence",
+                        )
+                    },
+                )
+            ]
+        return [
+            (None, {"fields": RESULT_VIEW_FIELDS}),
+            (_("审核与公示（按适用的法定时限公示，一般为检查后20个工作日）"), {"fields": RESULT_STATE_FIELDS}),
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         return (*RESULT_VIEW_FIELDS, *RESULT_STATE_FIELDS) if obj is not None else ()
@@ -230,12 +259,18 @@ class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixi
             else:
                 ok += 1
         if ok:
-            messages.success(request, _("已审核通过 %(n)s 条检查结果，将在公示任务下次运行时（或“立即公示”后）公示。") % {"n": ok})
+            messages.success(
+                request, _("已审核通过 %(n)s 条检查结果，将在公示任务下次运行时（或“立即公示”后）公示。") % {"n": ok}
+            )
 
     @admin.action(description=_("立即公示全部已审核结果（不限所选，与每小时公示任务相同）"), permissions=["change"])
     def publish_now(self, request, queryset):
         n = services.results_publish(actor=request.user)
         if n:
-            messages.success(request, _("已公示 %(n)s 条已审核的检查结果（含其他部门已审核的结果），均已形成“抽查检查结果”信用记录。") % {"n": n})
+            messages.success(
+                request,
+                _("已公示 %(n)s 条已审核的检查结果（含其他部门已审核的结果），均已形成“抽查检查结果”信用记录。")
+                % {"n": n},
+            )
         else:
             messages.info(request, _("没有已审核待公示的检查结果。"))

@@ -67,10 +67,13 @@ class ScopedDrawFilter(admin.SimpleListFilter):
     parameter_name = "draw"
 
     def lookups(self, request, model_admin):
-        draws = Draw.objects.filter(plan__in=plans_visible_to(request.user).values("pk")).select_related("plan").defer("population")[:50]
+        draws = (
+            Draw.objects.filter(plan__in=plans_visible_to(request.user).values("pk"))
+            .select_related("plan")
+            .defer("population")[:50]
+        )
         return [(str(d.pk), f"#{d.pk} {d.plan.name}{'（已被取代）' if d.superseded else ''}") for d in draws]
 
     def queryset(self, request, queryset):
         value = self.value()
         return queryset.filter(draw_id=int(value)) if value and value.isdigit() else queryset
-

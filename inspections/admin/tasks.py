@@ -58,7 +58,15 @@ class ResultInline(admin.TabularInline):
     model = InspectionResult
     extra = 0
     can_delete = False
-    fields = ("result_link", "department", "categories_display", "inspected_on", "state", "publish_due_on", "published_at")
+    fields = (
+        "result_link",
+        "department",
+        "categories_display",
+        "inspected_on",
+        "state",
+        "publish_due_on",
+        "published_at",
+    )
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -86,7 +94,15 @@ class ResultInline(admin.TabularInline):
 class InspectionTaskAdmin(EntityColumns, ReadOnlyAdmin):
     """Tasks are made by the draw; results are entered through “录入检查结果”."""
 
-    list_display = ("uscc_display", "entity_name_display", "plan", "due_on", "state_display", "team_size", "unstaffed_reason")
+    list_display = (
+        "uscc_display",
+        "entity_name_display",
+        "plan",
+        "due_on",
+        "state_display",
+        "team_size",
+        "unstaffed_reason",
+    )
     list_filter = (ScopedPlanFilter, "state", OverdueTaskFilter, "drawn")
     search_fields = ("=entity__uscc",)
     list_select_related = ("plan",)
@@ -144,10 +160,20 @@ class InspectionTaskAdmin(EntityColumns, ReadOnlyAdmin):
 
     @admin.display(description=_("本任务的检查事项（只含适用于该主体的事项；进一次门、查多项事）"))
     def items_display(self, obj):
-        items = obj.items.select_related("item_version__item", "department").order_by("department__code", "pk")  # issue 12 §5
-        rows = [(i.department.short_name or i.department.name, f"{i.item_version.item}{'（重点监管全覆盖）' if i.item_version.is_key else ''}",
-                 i.item_version.version) for i in items]
-        return format_html("<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}：{}（第 {} 版）</li>", rows))
+        items = obj.items.select_related("item_version__item", "department").order_by(
+            "department__code", "pk"
+        )  # issue 12 §5
+        rows = [
+            (
+                i.department.short_name or i.department.name,
+                f"{i.item_version.item}{'（重点监管全覆盖）' if i.item_version.is_key else ''}",
+                i.item_version.version,
+            )
+            for i in items
+        ]
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>", format_html_join("", "<li>{}：{}（第 {} 版）</li>", rows)
+        )
 
     @admin.display(description=_("录入本部门检查结果"))
     def result_entry(self, obj):

@@ -39,7 +39,9 @@ class PlanItemSerializer(serializers.ModelSerializer):
     legal_basis = serializers.CharField(source="item_version.legal_basis", read_only=True)
     method = serializers.ChoiceField(source="item_version.method", choices=InspectionMethod.choices, read_only=True)
     method_label = serializers.CharField(source="item_version.get_method_display", read_only=True)
-    is_key = serializers.BooleanField(source="item_version.is_key", read_only=True, help_text="重点监管：范围内主体全覆盖，不抽样")
+    is_key = serializers.BooleanField(
+        source="item_version.is_key", read_only=True, help_text="重点监管：范围内主体全覆盖，不抽样"
+    )
 
     class Meta:
         model = PlanItem
@@ -61,7 +63,18 @@ class InspectionPlanListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = InspectionPlan
-        fields = ("id", "name", "year", "lead_department", "departments", "state", "state_label", "starts_on", "ends_on", "is_public_info_check")
+        fields = (
+            "id",
+            "name",
+            "year",
+            "lead_department",
+            "departments",
+            "state",
+            "state_label",
+            "starts_on",
+            "ends_on",
+            "is_public_info_check",
+        )
 
     @extend_schema_field(DepartmentRefSerializer(many=True))
     def get_departments(self, obj):
@@ -93,19 +106,30 @@ class DrawSerializer(serializers.ModelSerializer):
     strata = serializers.SerializerMethodField()
     selected = serializers.SerializerMethodField()
     # hmac-sha256-v2 only (API.md, additive): the commitment, the share behind it and the public value.
-    seed_share = serializers.CharField(source="commitment.seed_share", read_only=True, required=False, help_text="仅 v2：种子份额（64 位十六进制）")
-    seed_share_sha256 = serializers.CharField(
-        source="commitment.seed_share_sha256", read_only=True, required=False, help_text="仅 v2：种子份额承诺值，审批时公布"
+    seed_share = serializers.CharField(
+        source="commitment.seed_share", read_only=True, required=False, help_text="仅 v2：种子份额（64 位十六进制）"
     )
-    public_value = serializers.CharField(source="commitment.public_value", read_only=True, required=False, help_text="仅 v2：录入的公开随机数原文")
+    seed_share_sha256 = serializers.CharField(
+        source="commitment.seed_share_sha256",
+        read_only=True,
+        required=False,
+        help_text="仅 v2：种子份额承诺值，审批时公布",
+    )
+    public_value = serializers.CharField(
+        source="commitment.public_value", read_only=True, required=False, help_text="仅 v2：录入的公开随机数原文"
+    )
     public_value_source = serializers.CharField(
-        source="commitment.public_value_source", read_only=True, required=False, help_text="仅 v2：公开随机数来源（如指定日期的彩票开奖号码）"
+        source="commitment.public_value_source",
+        read_only=True,
+        required=False,
+        help_text="仅 v2：公开随机数来源（如指定日期的彩票开奖号码）",
     )
 
     # Issue 12 §5 (additive): key items cover their scope without sampling, recorded beside the draw.
     key_coverage = serializers.SerializerMethodField(help_text="仅含重点监管事项的计划：全覆盖的主体和事项")
     key_coverage_sha256 = serializers.CharField(
-        read_only=True, help_text="重点监管全覆盖名单文件（每行“统一社会信用代码,事项编码”）的 SHA-256；无重点监管事项时为空"
+        read_only=True,
+        help_text="重点监管全覆盖名单文件（每行“统一社会信用代码,事项编码”）的 SHA-256；无重点监管事项时为空",
     )
     key_coverage_size = serializers.IntegerField(read_only=True, help_text="重点监管全覆盖的主体数（不经摇号）")
 
@@ -115,8 +139,22 @@ class DrawSerializer(serializers.ModelSerializer):
     class Meta:
         model = Draw
         fields = (
-            "id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected",
-            "key_coverage", "key_coverage_sha256", "key_coverage_size", "seed_share", "seed_share_sha256", "public_value", "public_value_source",
+            "id",
+            "algorithm",
+            "seed",
+            "drawn_at",
+            "reason",
+            "population_sha256",
+            "population_url",
+            "strata",
+            "selected",
+            "key_coverage",
+            "key_coverage_sha256",
+            "key_coverage_size",
+            "seed_share",
+            "seed_share_sha256",
+            "public_value",
+            "public_value_source",
         )
 
     def to_representation(self, instance):
@@ -129,13 +167,18 @@ class DrawSerializer(serializers.ModelSerializer):
                 data.pop(name, None)
         return data
 
-    @extend_schema_field(serializers.CharField(help_text="名录文件（需 inspections:read），与计算哈希时的文件逐字节相同"))
+    @extend_schema_field(
+        serializers.CharField(help_text="名录文件（需 inspections:read），与计算哈希时的文件逐字节相同")
+    )
     def get_population_url(self, obj):
         return reverse("draw-population", kwargs={"id": obj.pk})
 
     @extend_schema_field(StratumSerializer(many=True))
     def get_strata(self, obj):
-        return [{"stratum": s["stratum"], "size": s["size"], "ratio": str(s["ratio"]), "selected": s["selected"]} for s in obj.strata]
+        return [
+            {"stratum": s["stratum"], "size": s["size"], "ratio": str(s["ratio"]), "selected": s["selected"]}
+            for s in obj.strata
+        ]
 
     @extend_schema_field(CoveredSerializer(many=True))
     def get_key_coverage(self, obj):
@@ -155,7 +198,15 @@ class InspectionPlanDetailSerializer(InspectionPlanListSerializer):
     draws = DrawSerializer(many=True, read_only=True, help_text="摇号记录，最新的在前；重新摇号后原记录保留")
 
     class Meta(InspectionPlanListSerializer.Meta):
-        fields = (*InspectionPlanListSerializer.Meta.fields, "description", "ratios", "min_team_size", "approved_at", "items", "draws")
+        fields = (
+            *InspectionPlanListSerializer.Meta.fields,
+            "description",
+            "ratios",
+            "min_team_size",
+            "approved_at",
+            "items",
+            "draws",
+        )
 
     @extend_schema_field(RatiosSerializer)
     def get_ratios(self, obj):
@@ -171,7 +222,9 @@ class InspectionResultSerializer(serializers.ModelSerializer):
     department_code = serializers.CharField(source="department.code", read_only=True)
     categories = serializers.ListField(child=serializers.ChoiceField(choices=ResultCategory.choices), read_only=True)
     category_labels = serializers.ListField(child=serializers.CharField(), read_only=True)
-    out_of_window_reason = serializers.CharField(read_only=True, help_text="超出计划检查期间的原因，随结果公示（期间内的为空）")
+    out_of_window_reason = serializers.CharField(
+        read_only=True, help_text="超出计划检查期间的原因，随结果公示（期间内的为空）"
+    )
 
     class Meta:
         model = InspectionResult

@@ -61,9 +61,15 @@ class InspectionPlanViewSet(viewsets.ReadOnlyModelViewSet):
         # Every draw of the plan, newest first (selectors.public_draws' order; the population file is
         # served on its own URL, never inlined), with its selection ordered by USCC.
         draws = (
-            Draw.objects.select_related("commitment").defer("population", "commitment__population")
+            Draw.objects.select_related("commitment")
+            .defer("population", "commitment__population")
             .order_by("-drawn_at", "-id")
-            .prefetch_related(Prefetch("selections", queryset=DrawSelection.objects.only("draw_id", "entity_id", "stratum").order_by("entity_id")))
+            .prefetch_related(
+                Prefetch(
+                    "selections",
+                    queryset=DrawSelection.objects.only("draw_id", "entity_id", "stratum").order_by("entity_id"),
+                )
+            )
         )
         items = PlanItem.objects.select_related("item_version__item", "department").order_by("department__code", "id")
         return plans.prefetch_related(Prefetch("items", queryset=items), Prefetch("draws", queryset=draws))
@@ -87,7 +93,8 @@ class CsvNegotiation(BaseContentNegotiation):
     parameters=[ID_PARAM],
     responses={
         (200, "text/csv"): OpenApiResponse(
-            OpenApiTypes.STR, description="名录文件：每行“统一社会信用代码,风险分类”，按字节升序，每行以 \\n 结尾，ASCII；其 SHA-256 即 population_sha256"
+            OpenApiTypes.STR,
+            description="名录文件：每行“统一社会信用代码,风险分类”，按字节升序，每行以 \\n 结尾，ASCII；其 SHA-256 即 population_sha256",
         ),
         404: ERROR_404,
     },
@@ -100,7 +107,11 @@ class DrawPopulationView(APIView):
     content_negotiation_class = CsvNegotiation
 
     def get(self, request, id):
-        draw = Draw.objects.filter(pk=id, plan__in=selectors.public_plans().values("pk")).only("id", "population", "population_sha256").first()
+        draw = (
+            Draw.objects.filter(pk=id, plan__in=selectors.public_plans().values("pk"))
+            .only("id", "population", "population_sha256")
+            .first()
+        )
         if draw is None:
             raise exceptions.NotFound("未找到该摇号记录，或其计划尚未公布")
         response = HttpResponse(draw.population.encode("ascii"), content_type="text/csv; charset=us-ascii")

@@ -22,8 +22,14 @@ def inspections_todo(context):
         return {"items": []}
     today, _until = due_window(request)
     n = InspectionTask.objects.filter(overdue_task_q(), plan__in=plans_visible_to(request.user).values("pk")).count()
-    items = [{
-        "label": "检查任务：计划检查期间已结束仍未完成（逾期）", "count": n, "key": "overdue-tasks", "detail": "",
-        "url": reverse("admin:inspections_inspectiontask_changelist") + "?overdue=yes", "urgent": n > 0,
-    }]
+    items = [
+        {
+            "label": "检查任务：计划检查期间已结束仍未完成（逾期）",
+            "count": n,
+            "key": "overdue-tasks",
+            "detail": "",
+            "url": reverse("admin:inspections_inspectiontask_changelist") + "?overdue=yes",
+            "urgent": n > 0,
+        }
+    ]
     return {"items": items, "today": today, "caption": "待办：双随机抽查", "panel_id": "inspections-todo"}

@@ -10,7 +10,16 @@ class EntityListSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MarketEntity
-        fields = ("uscc", "name", "entity_type", "entity_type_label", "region_code", "industry_code", "status", "status_label")
+        fields = (
+            "uscc",
+            "name",
+            "entity_type",
+            "entity_type_label",
+            "region_code",
+            "industry_code",
+            "status",
+            "status_label",
+        )
 
 
 class EntityDetailSerializer(EntityListSerializer):

@@ -25,7 +25,13 @@ class EntityViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return EntityDetailSerializer if self.action == "retrieve" else EntityListSerializer
 
-    @extend_schema(parameters=[OpenApiParameter("uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（大小写、全角均可）")])
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "uscc", OpenApiTypes.STR, OpenApiParameter.PATH, description="统一社会信用代码（大小写、全角均可）"
+            )
+        ]
+    )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 

@@ -32,8 +32,15 @@ def entity(make_entity, dept_a):
 
 
 def body(**kw):
-    return {"entity_name": "郑州市二七区某某超市", "content": "销售过期牛奶。", "contact_name": NAME, "contact_phone": PHONE, "contact_email": EMAIL,
-            "whistleblower": True, **kw}
+    return {
+        "entity_name": "郑州市二七区某某超市",
+        "content": "销售过期牛奶。",
+        "contact_name": NAME,
+        "contact_phone": PHONE,
+        "contact_email": EMAIL,
+        "whistleblower": True,
+        **kw,
+    }
 
 
 def errors_of(response) -> dict:
@@ -54,8 +61,13 @@ def test_complaint_filed_without_a_key_answers_201_with_number_and_code(api, ent
     assert set(data) == {"tracking_no", "query_code"} and data["tracking_no"].startswith("TS20261122-")
     assert response["Cache-Control"] == "no-store"
     complaint = Complaint.objects.get(tracking_no=data["tracking_no"])
-    assert (complaint.channel, complaint.kind, complaint.reporter_name, complaint.contact_phone, complaint.whistleblower) == (
-        "web", "complaint", NAME, PHONE, True)
+    assert (
+        complaint.channel,
+        complaint.kind,
+        complaint.reporter_name,
+        complaint.contact_phone,
+        complaint.whistleblower,
+    ) == ("web", "complaint", NAME, PHONE, True)
     assert complaint.department == entity.registration_authority and complaint.entity_id == entity.uscc
     secret_free(response)
 
@@ -103,12 +115,23 @@ def test_status_shows_state_deadline_and_outcome_never_the_reporter(api, entity,
     data = response.json()
     complaint = Complaint.objects.get(tracking_no=created["tracking_no"])
     assert set(data) == STATUS_KEYS
-    assert data == {"tracking_no": complaint.tracking_no, "status": "received", "status_label": "已登记", "deadline": complaint.due_on.isoformat(),
-                    "outcome": None}
+    assert data == {
+        "tracking_no": complaint.tracking_no,
+        "status": "received",
+        "status_label": "已登记",
+        "deadline": complaint.due_on.isoformat(),
+        "outcome": None,
+    }
     secret_free(response)
-    services.complaint_close(actor=alice, complaint=complaint, verdict="unfounded", outcome="经现场检查，未发现过期商品。")
+    services.complaint_close(
+        actor=alice, complaint=complaint, verdict="unfounded", outcome="经现场检查，未发现过期商品。"
+    )
     data = api.get(f"{URL}{created['tracking_no'].lower()}/", {"code": created["query_code"]}).json()
-    assert (data["status"], data["deadline"], data["outcome"]) == ("closed", None, "不属实：经现场检查，未发现过期商品。")
+    assert (data["status"], data["deadline"], data["outcome"]) == (
+        "closed",
+        None,
+        "不属实：经现场检查，未发现过期商品。",
+    )
 
 
 def test_wrong_code_gets_404_the_same_as_an_unknown_number(api, entity):
@@ -154,7 +177,9 @@ def test_complaint_endpoints_are_in_the_schema_without_a_key(api, db):
 
 
 def test_complaint_endpoints_query_budget(api, entity, django_assert_max_num_queries):
-    with django_assert_max_num_queries(14):  # roster entity, channel deadline, working-day overrides, number, insert, audit (with savepoints)
+    with django_assert_max_num_queries(
+        14
+    ):  # roster entity, channel deadline, working-day overrides, number, insert, audit (with savepoints)
         created = api.post(URL, body(entity_uscc=entity.uscc), format="json").json()
     with django_assert_max_num_queries(2):  # the complaint and its department
         api.get(f"{URL}{created['tracking_no']}/", {"code": created["query_code"]})

@@ -117,7 +117,11 @@ def test_push_department_comes_from_the_client(api, api_key, dept_a, dept_b):
     for dept in (dept_a, dept_b):
         _, key = api_key(("records:write",), department=dept)
         api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-        assert post(api, PUSH, {"records": [record_data(SINOPEC)]}).json() == {"created": 1, "updated": 0, "unchanged": 0}
+        assert post(api, PUSH, {"records": [record_data(SINOPEC)]}).json() == {
+            "created": 1,
+            "updated": 0,
+            "unchanged": 0,
+        }
     # then each department owns its own record: the idempotency key is (department, source_ref)
     assert sorted(CreditRecord.objects.values_list("department__code", flat=True)) == sorted([dept_a.code, dept_b.code])
 
@@ -175,7 +179,10 @@ def test_push_accepts_5000_records_and_refuses_5001(records_api):
         ('{"records": "abc"}', "application/json"),
         ('{"records": [1, null]}', "application/json"),
         ('{"records": [{"source_ref": "a\\u0000b", "uscc": "91110000710926094P"}]}', "application/json"),
-        ('{"records": [{"source_ref": {"a": 1}, "uscc": ["x"], "amount": {"b": 2}, "decided_on": [1]}]}', "application/json"),
+        (
+            '{"records": [{"source_ref": {"a": 1}, "uscc": ["x"], "amount": {"b": 2}, "decided_on": [1]}]}',
+            "application/json",
+        ),
         ("records=abc", "text/plain"),
         ("records=abc", "application/x-www-form-urlencoded"),
     ],
@@ -192,7 +199,9 @@ def test_push_malformed_body_is_400_in_the_error_shape_never_500(records_api, ra
     assert CreditRecord.objects.count() == 0
 
 
-def test_record_for_a_uscc_not_in_the_roster_is_kept_and_appears_once_the_entity_exists(records_api, make_entity, evaluate):
+def test_record_for_a_uscc_not_in_the_roster_is_kept_and_appears_once_the_entity_exists(
+    records_api, make_entity, evaluate
+):
     # given a record pushed for a valid code that is not in the roster
     assert post(records_api, PUSH, {"records": [record_data(UNKNOWN)]}).status_code == 200
     # then it is kept and readable by code
@@ -205,7 +214,9 @@ def test_record_for_a_uscc_not_in_the_roster_is_kept_and_appears_once_the_entity
     # then its profile shows the record's effect and count
     profile = records_api.get(f"/api/v1/entities/{UNKNOWN}/").json()
     assert profile["grade"]["code"] == "DISHONEST"
-    assert profile["public_record_counts"] == [{"category": "administrative_penalty", "category_label": "行政处罚", "count": 1}]
+    assert profile["public_record_counts"] == [
+        {"category": "administrative_penalty", "category_label": "行政处罚", "count": 1}
+    ]
     assert any("郑市监罚〔2026〕12号" in reason for reason in profile["reasons"])
 
 
@@ -228,7 +239,9 @@ def test_check_gives_grade_lists_and_measures_in_request_order(credit_api, make_
     listed, unknown, clean = body["results"]
     assert listed["found"] and listed["name"] == "宝山钢铁股份有限公司"
     assert listed["grade"] == {"code": "DISHONEST", "label": "失信", "colour": "red"}
-    assert listed["lists"] == [{"list_type": "abnormal", "since": "2026-07-10", "reason": str(ListGround.NO_ANNUAL_REPORT.label)}]
+    assert listed["lists"] == [
+        {"list_type": "abnormal", "since": "2026-07-10", "reason": str(ListGround.NO_ANNUAL_REPORT.label)}
+    ]
     measures = {m["code"]: m for m in listed["measures"]}
     assert "P-ABNORMAL-RESTRICT" in measures and "P-GOV-PROCUREMENT" not in measures
     assert set(measures["P-ABNORMAL-RESTRICT"]) == {"code", "name", "kind", "legal_basis", "department"}
@@ -291,7 +304,15 @@ def test_check_accepts_1000_codes_and_refuses_1001(credit_api):
     assert CreditCheck.objects.count() == 1000
 
 
-@pytest.mark.parametrize("body", [{"usccs": [SINOPEC]}, {"usccs": [SINOPEC], "purpose": "  "}, {"usccs": [], "purpose": "政府采购"}, {"purpose": "x"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"usccs": [SINOPEC]},
+        {"usccs": [SINOPEC], "purpose": "  "},
+        {"usccs": [], "purpose": "政府采购"},
+        {"purpose": "x"},
+    ],
+)
 def test_check_needs_a_purpose_and_at_least_one_code(credit_api, body):
     response = post(credit_api, CHECK, body)
     assert response.status_code == 400
@@ -348,7 +369,9 @@ def test_minor_record_is_absent_from_the_active_listing(credit_api, push):
 def test_revoked_record_is_absent(credit_api, push):
     # given a record that its department revoked
     push(record_data(SINOPEC, "甲1"), record_data(SINOPEC, "甲2"))
-    services.credit_record_revoke(actor="test", record=CreditRecord.objects.get(source_ref="甲1"), reason="决定被依法撤销")
+    services.credit_record_revoke(
+        actor="test", record=CreditRecord.objects.get(source_ref="甲1"), reason="决定被依法撤销"
+    )
     # then it is in no listing
     for params in ({"active": "true"}, {"active": "false"}, {}):
         body = credit_api.get(f"/api/v1/entities/{SINOPEC}/credit-records/", params).json()
@@ -365,7 +388,10 @@ def test_aged_out_record_is_shared_but_not_active(credit_api, push):
 
 
 def test_records_filter_by_category(credit_api, push):
-    push(record_data(SINOPEC, "甲1"), record_data(SINOPEC, "奖1", category="award", polarity="positive", title="守合同重信用企业"))
+    push(
+        record_data(SINOPEC, "甲1"),
+        record_data(SINOPEC, "奖1", category="award", polarity="positive", title="守合同重信用企业"),
+    )
     url = f"/api/v1/entities/{SINOPEC}/credit-records/"
     assert [r["source_ref"] for r in credit_api.get(url, {"category": "award"}).json()["results"]] == ["奖1"]
     assert credit_api.get(url, {"category": "nope"}).status_code == 400
@@ -429,7 +455,9 @@ def test_list_shows_active_entries_by_default_and_removed_ones_on_request(credit
     make_entity(uscc_code=BAOSTEEL, name="宝山钢铁股份有限公司")
     abnormal(SINOPEC)
     removed = abnormal(BAOSTEEL, listed_on=dt.date(2026, 3, 2))
-    services.list_entry_remove(actor="test", entry=removed, reason=RemovalReason.DUTY_FULFILLED, removed_on=dt.date(2026, 4, 1))
+    services.list_entry_remove(
+        actor="test", entry=removed, reason=RemovalReason.DUTY_FULFILLED, removed_on=dt.date(2026, 4, 1)
+    )
     # when the list is read
     active = credit_api.get("/api/v1/lists/abnormal/").json()
     explicit = credit_api.get("/api/v1/lists/abnormal/", {"active": "true"}).json()
@@ -439,9 +467,18 @@ def test_list_shows_active_entries_by_default_and_removed_ones_on_request(credit
     assert [e["uscc"] for e in everything["results"]] == [SINOPEC, BAOSTEEL]
     entry = active["results"][0]
     assert entry["name"] == "中国石油化工股份有限公司"
-    assert (entry["list_type"], entry["ground"], entry["ground_label"]) == ("abnormal", "no_annual_report", str(ListGround.NO_ANNUAL_REPORT.label))
+    assert (entry["list_type"], entry["ground"], entry["ground_label"]) == (
+        "abnormal",
+        "no_annual_report",
+        str(ListGround.NO_ANNUAL_REPORT.label),
+    )
     assert entry["department"] == dept_a.name
-    assert (entry["decision_no"], entry["decided_on"], entry["listed_on"], entry["removed_on"]) == ("郑市监异〔2026〕7号", "2026-07-10", "2026-07-10", None)
+    assert (entry["decision_no"], entry["decided_on"], entry["listed_on"], entry["removed_on"]) == (
+        "郑市监异〔2026〕7号",
+        "2026-07-10",
+        "2026-07-10",
+        None,
+    )
     assert entry["legal_basis"].startswith("《企业信息公示暂行条例》")
     assert {"notice_on", "removal_reason"} <= set(entry)
     gone = everything["results"][1]
@@ -484,7 +521,9 @@ def test_entity_list_carries_the_grade_and_filters_by_it(credit_api, make_entity
         BAOSTEEL: {"code": "DISHONEST", "label": "失信", "colour": "red"},
         HUAWEI: None,
     }
-    assert [e["uscc"] for e in credit_api.get("/api/v1/entities/", {"grade": "DISHONEST"}).json()["results"]] == [BAOSTEEL]
+    assert [e["uscc"] for e in credit_api.get("/api/v1/entities/", {"grade": "DISHONEST"}).json()["results"]] == [
+        BAOSTEEL
+    ]
     assert credit_api.get("/api/v1/entities/", {"grade": "SERIOUSLY_DISHONEST"}).json()["count"] == 0
     assert credit_api.get("/api/v1/entities/", {"grade": "PURPLE"}).status_code == 400
 
@@ -498,7 +537,9 @@ def test_entity_list_query_budget_with_grades(credit_api, make_entity, push, eva
     assert all(e["grade"] for e in response.json()["results"])
 
 
-def test_profile_gains_grade_reasons_risk_class_lists_and_record_counts(credit_api, make_entity, push, abnormal, evaluate, dept_a):
+def test_profile_gains_grade_reasons_risk_class_lists_and_record_counts(
+    credit_api, make_entity, push, abnormal, evaluate, dept_a
+):
     # given an entity on the abnormal list, with public records in two categories and one 轻微 record
     make_entity(uscc_code=SINOPEC, name="中国石油化工股份有限公司", industry_code="F5211")
     abnormal(SINOPEC)
@@ -537,7 +578,14 @@ def test_profile_gains_grade_reasons_risk_class_lists_and_record_counts(credit_a
 def test_profile_of_an_entity_not_yet_evaluated_has_no_grade(credit_api, make_entity):
     make_entity(uscc_code=SINOPEC)
     body = credit_api.get(f"/api/v1/entities/{SINOPEC}/").json()
-    assert (body["grade"], body["score"], body["risk_class"], body["reasons"], body["list_entries"], body["public_record_counts"]) == (
+    assert (
+        body["grade"],
+        body["score"],
+        body["risk_class"],
+        body["reasons"],
+        body["list_entries"],
+        body["public_record_counts"],
+    ) == (
         None,
         None,
         None,

@@ -36,8 +36,14 @@ def test_page_size_is_capped_at_500(credit_api, make_entity):
     # only their number matters here), a request for 5000 gets 500 and a next page
     first = make_entity()
     MarketEntity.objects.bulk_create(
-        MarketEntity(uscc=valid_uscc(f"914101006{n:08d}"), name=f"郑州分页测试商行{n}", region_code=first.region_code,
-                     industry_code=first.industry_code, legal_representative="张三", established_on=first.established_on)
+        MarketEntity(
+            uscc=valid_uscc(f"914101006{n:08d}"),
+            name=f"郑州分页测试商行{n}",
+            region_code=first.region_code,
+            industry_code=first.industry_code,
+            legal_representative="张三",
+            established_on=first.established_on,
+        )
         for n in range(500)
     )
     response = credit_api.get("/api/v1/entities/", {"page_size": 5000})
@@ -56,7 +62,12 @@ def test_list_query_budget(credit_api, make_entity, django_assert_max_num_querie
 
 
 def test_profile_has_base_data_and_no_personal_data(credit_api, make_entity):
-    make_entity(uscc_code=SINOPEC, name="中国石油化工股份有限公司", legal_rep_id_number="110101197001011234", contact_phone="13912345678")
+    make_entity(
+        uscc_code=SINOPEC,
+        name="中国石油化工股份有限公司",
+        legal_rep_id_number="110101197001011234",
+        contact_phone="13912345678",
+    )
     body = credit_api.get(f"/api/v1/entities/{SINOPEC}/").json()
     assert body["name"] == "中国石油化工股份有限公司"
     assert body["entity_type"] == "enterprise"

@@ -41,11 +41,23 @@ def record(entity, push, frozen_today):
 
 
 def objection_body(**kw):
-    return {"applicant_name": "王某", "contact_phone": PHONE, "contact_email": EMAIL, "reason": "该处罚决定已被复议撤销。", **kw}
+    return {
+        "applicant_name": "王某",
+        "contact_phone": PHONE,
+        "contact_email": EMAIL,
+        "reason": "该处罚决定已被复议撤销。",
+        **kw,
+    }
 
 
 def repair_body(**kw):
-    return {"applicant_name": "王某", "contact_phone": PHONE, "reason": "已缴纳罚款并完成整改。", "commitment_accepted": True, **kw}
+    return {
+        "applicant_name": "王某",
+        "contact_phone": PHONE,
+        "reason": "已缴纳罚款并完成整改。",
+        "commitment_accepted": True,
+        **kw,
+    }
 
 
 def errors_of(response) -> dict:
@@ -63,7 +75,9 @@ def no_contact(response):
 
 
 def test_objection_filed_without_a_key_answers_201_with_number_and_code(api, record):
-    response = api.post("/api/v1/objections/", objection_body(record_id=record.pk, source="某政务App"), format="json")  # extra field allowed
+    response = api.post(
+        "/api/v1/objections/", objection_body(record_id=record.pk, source="某政务App"), format="json"
+    )  # extra field allowed
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -198,7 +212,9 @@ def test_status_without_code_is_400_naming_code(api, db):
 
 
 def test_repair_application_answers_201_and_makes_the_public_commitment(api, record):
-    response = api.post("/api/v1/repair-applications/", repair_body(record_id=record.pk, extra="ignored"), format="json")
+    response = api.post(
+        "/api/v1/repair-applications/", repair_body(record_id=record.pk, extra="ignored"), format="json"
+    )
 
     assert response.status_code == 201, response.content
     body = response.json()
@@ -208,7 +224,13 @@ def test_repair_application_answers_201_and_makes_the_public_commitment(api, rec
     no_contact(response)
 
     status = api.get(f"/api/v1/repair-applications/{body['tracking_no']}/", {"code": body["query_code"]})
-    assert status.json() == {"tracking_no": body["tracking_no"], "status": "submitted", "status_label": "待审核", "deadline": None, "outcome": None}
+    assert status.json() == {
+        "tracking_no": body["tracking_no"],
+        "status": "submitted",
+        "status_label": "待审核",
+        "deadline": None,
+        "outcome": None,
+    }
     no_contact(status)
 
 
@@ -222,7 +244,9 @@ def test_repair_missing_required_field_is_400_naming_it(api, record, missing):
 
 
 def test_repair_commitment_accepted_must_be_true(api, record):
-    response = api.post("/api/v1/repair-applications/", repair_body(record_id=record.pk, commitment_accepted=False), format="json")
+    response = api.post(
+        "/api/v1/repair-applications/", repair_body(record_id=record.pk, commitment_accepted=False), format="json"
+    )
     assert response.status_code == 400
     assert "commitment_accepted 须为 true" in errors_of(response)["commitment_accepted"]
     assert RepairApplication.objects.count() == 0
@@ -242,7 +266,9 @@ def test_repair_before_the_minimum_window_is_400_with_the_reason(api, entity, pu
     response = api.post("/api/v1/repair-applications/", repair_body(record_id=record.pk), format="json")
 
     assert response.status_code == 400
-    assert errors_of(response)["record_id"] == "最短公示期未满：该信息自 2026-10-01 起公示，2027-01-01 起方可申请信用修复"
+    assert (
+        errors_of(response)["record_id"] == "最短公示期未满：该信息自 2026-10-01 起公示，2027-01-01 起方可申请信用修复"
+    )
     assert RepairApplication.objects.count() == 0
     no_contact(response)
 
@@ -267,7 +293,9 @@ def test_second_repair_application_is_400_without_the_other_number(api, record):
 
 
 def test_invalid_phone_is_400_naming_contact_phone(api, record):
-    response = api.post("/api/v1/repair-applications/", repair_body(record_id=record.pk, contact_phone="x" * 40), format="json")
+    response = api.post(
+        "/api/v1/repair-applications/", repair_body(record_id=record.pk, contact_phone="x" * 40), format="json"
+    )
     assert response.status_code == 400
     assert "contact_phone" in errors_of(response)
 
@@ -283,7 +311,10 @@ def test_public_filings_are_rate_limited_per_ip_with_429_and_retry_after(api, db
     original = AnonIpThrottle.THROTTLE_RATES
     AnonIpThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": "3/minute"}
     try:
-        codes = [api.get("/api/v1/objections/YY20261122-000001/", {"code": "1"}, REMOTE_ADDR="198.51.100.1").status_code for _ in range(3)]
+        codes = [
+            api.get("/api/v1/objections/YY20261122-000001/", {"code": "1"}, REMOTE_ADDR="198.51.100.1").status_code
+            for _ in range(3)
+        ]
         last = api.post("/api/v1/repair-applications/", {}, format="json", REMOTE_ADDR="198.51.100.1")
         other = api.post("/api/v1/repair-applications/", {}, format="json", REMOTE_ADDR="198.51.100.2")
     finally:
@@ -305,7 +336,9 @@ def test_public_filings_are_in_the_schema_without_a_key(api, db):
         operation = schema["paths"][path]["post"]
         assert "security" not in operation and set(operation["responses"]) >= {"201", "400", "429"}
     report = schema["paths"]["/api/v1/entities/{uscc}/credit-report"]["get"]
-    assert report["responses"]["200"]["content"] == {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+    assert report["responses"]["200"]["content"] == {
+        "application/pdf": {"schema": {"type": "string", "format": "binary"}}
+    }
 
 
 def test_filing_endpoints_query_budget(api, record, django_assert_max_num_queries):

@@ -40,7 +40,11 @@ def filings(record, make_entity, dept_a):
     """(path, body, model) of each public filing endpoint."""
     make_entity(name="郑州市二七区某某超市", registration_authority=dept_a)
     return {
-        "complaints": ("/api/v1/complaints/", {"entity_name": "郑州市二七区某某超市", "content": "销售过期牛奶。", "contact_phone": PHONE}, Complaint),
+        "complaints": (
+            "/api/v1/complaints/",
+            {"entity_name": "郑州市二七区某某超市", "content": "销售过期牛奶。", "contact_phone": PHONE},
+            Complaint,
+        ),
         "objections": (
             "/api/v1/objections/",
             {"record_id": record.pk, "applicant_name": "王某", "contact_phone": PHONE, "reason": "已被复议撤销。"},
@@ -48,7 +52,13 @@ def filings(record, make_entity, dept_a):
         ),
         "repairs": (
             "/api/v1/repair-applications/",
-            {"record_id": record.pk, "applicant_name": "王某", "contact_phone": PHONE, "reason": "已缴纳罚款并完成整改。", "commitment_accepted": True},
+            {
+                "record_id": record.pk,
+                "applicant_name": "王某",
+                "contact_phone": PHONE,
+                "reason": "已缴纳罚款并完成整改。",
+                "commitment_accepted": True,
+            },
             RepairApplication,
         ),
     }
@@ -65,7 +75,9 @@ def test_idempotency_key_replay_files_once(api, filings, kind):
     first = api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=key)
     # The same body with its keys in another order is the same request.
     again = api.post(path, dict(reversed(list(body.items()))), format="json", HTTP_IDEMPOTENCY_KEY=key)
-    third = api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=key, REMOTE_ADDR="198.51.100.77")  # the phone changed network
+    third = api.post(
+        path, body, format="json", HTTP_IDEMPOTENCY_KEY=key, REMOTE_ADDR="198.51.100.77"
+    )  # the phone changed network
 
     assert first.status_code == 201, first.content
     assert again.status_code == third.status_code == 201
@@ -94,7 +106,11 @@ def test_idempotency_key_with_another_body_is_refused(api, filings, kind):
 
     assert other.status_code == 422, other.content
     error = other.json()["errors"][0]
-    assert other.json()["type"] == "client_error" and error["code"] == "idempotency_key_reused" and error["attr"] == "Idempotency-Key"
+    assert (
+        other.json()["type"] == "client_error"
+        and error["code"] == "idempotency_key_reused"
+        and error["attr"] == "Idempotency-Key"
+    )
     assert "另一内容不同的提交" in error["detail"]
     assert model.objects.count() == 1
 
@@ -116,7 +132,9 @@ def test_a_refused_filing_keeps_no_key(api, filings):
     bad = api.post(path, {**body, "content": ""}, format="json", HTTP_IDEMPOTENCY_KEY=key)
     assert bad.status_code == 400
     assert not IdempotencyKey.objects.exists()
-    assert api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=key).status_code == 201  # the corrected body may reuse the key
+    assert (
+        api.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY=key).status_code == 201
+    )  # the corrected body may reuse the key
 
 
 @pytest.mark.parametrize("key", ["short", "x" * 129, "含中文的幂等键含中文的幂等键含中文"])

@@ -46,7 +46,9 @@ def world(make_plan, make_entity, evaluate, make_inspector, dept_a, dept_b, push
 
 
 def publish(task, department, categories=(ResultCategory.NO_PROBLEM,), findings=""):
-    result = services.result_submit(actor="test", task=task, department=department, categories=list(categories), findings=findings)
+    result = services.result_submit(
+        actor="test", task=task, department=department, categories=list(categories), findings=findings
+    )
     services.result_approve(actor="test", result=result)
     services.results_publish(actor="test")
     result.refresh_from_db()
@@ -73,7 +75,13 @@ def recompute(seed: str, population: bytes, strata: list[dict]) -> list[dict]:
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/inspection-plans/", "/api/v1/inspection-plans/{plan}/", "/api/v1/draws/{draw}/population.csv", "/api/v1/inspection-results/"]
+    "path",
+    [
+        "/api/v1/inspection-plans/",
+        "/api/v1/inspection-plans/{plan}/",
+        "/api/v1/draws/{draw}/population.csv",
+        "/api/v1/inspection-results/",
+    ],
 )
 def test_every_endpoint_needs_inspections_read(api, api_key, world, path):
     url = path.format(plan=world["plan"].pk, draw=world["draw"].pk)
@@ -101,12 +109,20 @@ def test_plan_list_has_public_plans_only_and_filters(inspections_api, world, mak
     ids = [p["id"] for p in body["results"]]
     assert world["plan"].pk in ids and other.pk in ids and draft.pk not in ids
     assert inspections_api.get(f"/api/v1/inspection-plans/{draft.pk}/").status_code == 404
-    assert [p["id"] for p in inspections_api.get("/api/v1/inspection-plans/", {"year": 2025}).json()["results"]] == [other.pk]
+    assert [p["id"] for p in inspections_api.get("/api/v1/inspection-plans/", {"year": 2025}).json()["results"]] == [
+        other.pk
+    ]
     # A department leading one plan and joining another finds both.
-    by_b = {p["id"] for p in inspections_api.get("/api/v1/inspection-plans/", {"department": dept_b.code}).json()["results"]}
+    by_b = {
+        p["id"] for p in inspections_api.get("/api/v1/inspection-plans/", {"department": dept_b.code}).json()["results"]
+    }
     assert by_b == {world["plan"].pk, other.pk}
     bad = inspections_api.get("/api/v1/inspection-plans/", {"department": "NOPE"})
-    assert bad.status_code == 400 and bad.json()["type"] == "validation_error" and bad.json()["errors"][0]["attr"] == "department"
+    assert (
+        bad.status_code == 400
+        and bad.json()["type"] == "validation_error"
+        and bad.json()["errors"][0]["attr"] == "department"
+    )
     assert inspections_api.get("/api/v1/inspection-plans/", {"year": "abc"}).status_code == 400
 
 
@@ -117,7 +133,10 @@ def test_plan_detail_has_items_ratios_and_departments(inspections_api, world, de
     assert body["state"] == "drawn" and body["state_label"] == "已摇号"
     assert body["ratios"] == {"A": "0.2000", "B": "0.0300", "C": "0.1000", "D": "1.0000"}
     assert {i["department"]["code"] for i in body["items"]} == {dept_a.code, dept_b.code}
-    assert all(i["legal_basis"] == "《中华人民共和国食品安全法》第八十七条" and i["method_label"] == "现场检查" for i in body["items"])
+    assert all(
+        i["legal_basis"] == "《中华人民共和国食品安全法》第八十七条" and i["method_label"] == "现场检查"
+        for i in body["items"]
+    )
     assert body["starts_on"] == "2026-11-16" and body["ends_on"] == "2026-12-31"
 
 
@@ -125,12 +144,30 @@ def test_draws_are_exactly_as_api_md(inspections_api, world):
     draw = world["draw"]
     body = inspections_api.get(f"/api/v1/inspection-plans/{world['plan'].pk}/").json()
     (got,) = body["draws"]
-    assert list(got) == ["id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected"]
-    assert got["id"] == draw.pk and got["algorithm"] == "hmac-sha256-v1" and got["seed"] == draw.seed and len(got["seed"]) == 64
+    assert list(got) == [
+        "id",
+        "algorithm",
+        "seed",
+        "drawn_at",
+        "reason",
+        "population_sha256",
+        "population_url",
+        "strata",
+        "selected",
+    ]
+    assert (
+        got["id"] == draw.pk
+        and got["algorithm"] == "hmac-sha256-v1"
+        and got["seed"] == draw.seed
+        and len(got["seed"]) == 64
+    )
     assert got["population_sha256"] == draw.population_sha256
     assert got["population_url"] == f"/api/v1/draws/{draw.pk}/population.csv"
     assert got["drawn_at"].endswith("+08:00")
-    assert got["strata"] == [{"stratum": "A", "size": 20, "ratio": "0.2000", "selected": 4}, {"stratum": "D", "size": 3, "ratio": "1.0000", "selected": 3}]
+    assert got["strata"] == [
+        {"stratum": "A", "size": 20, "ratio": "0.2000", "selected": 4},
+        {"stratum": "D", "size": 3, "ratio": "1.0000", "selected": 3},
+    ]
     assert sorted(got["selected"], key=lambda s: s["uscc"]) == got["selected"]
     assert {(s["uscc"], s["stratum"]) for s in got["selected"]} == set(draw.selections.values_list("entity", "stratum"))
 
@@ -149,7 +186,9 @@ def test_population_file_is_the_exact_bytes_that_were_hashed(inspections_api, wo
 def test_a_third_party_recomputes_every_draw_from_the_api_alone(inspections_api, world):
     services.draw_run(actor="test", plan=world["plan"], reason="名录导入遗漏金水区主体，重新摇号")
     draws = inspections_api.get(f"/api/v1/inspection-plans/{world['plan'].pk}/").json()["draws"]
-    assert len(draws) == 2 and draws[0]["reason"] == "名录导入遗漏金水区主体，重新摇号"  # newest first; the old draw stays
+    assert (
+        len(draws) == 2 and draws[0]["reason"] == "名录导入遗漏金水区主体，重新摇号"
+    )  # newest first; the old draw stays
     for draw in draws:
         population = inspections_api.get(draw["population_url"]).content
         assert hashlib.sha256(population).hexdigest() == draw["population_sha256"]
@@ -188,14 +227,20 @@ def test_a_key_supervision_draw_records_its_coverage_beside_an_empty_draw(
 def test_results_are_published_ones_only_with_filters(inspections_api, world, dept_a, dept_b):
     tasks = list(world["draw"].tasks.order_by("entity"))
     first = publish(tasks[0], dept_a, [ResultCategory.NOT_PUBLISHED], findings="未按规定公示年度报告")
-    pending = services.result_submit(actor="test", task=tasks[1], department=dept_b, categories=[ResultCategory.NO_PROBLEM])
+    pending = services.result_submit(
+        actor="test", task=tasks[1], department=dept_b, categories=[ResultCategory.NO_PROBLEM]
+    )
     body = inspections_api.get("/api/v1/inspection-results/").json()
     assert [r["id"] for r in body["results"]] == [first.pk] and pending.pk not in [r["id"] for r in body["results"]]
     (row,) = body["results"]
     assert row["plan"] == world["plan"].pk and row["plan_name"] == world["plan"].name
     assert row["uscc"] == tasks[0].entity_id and row["entity_name"] and row["department"] == dept_a.name
     assert row["categories"] == ["not_published"] and row["category_labels"] == ["未按规定公示应当公示的信息"]
-    assert row["findings"] == "未按规定公示年度报告" and row["inspected_on"] == "2026-11-22" and row["published_at"].startswith("2026-11-22T")
+    assert (
+        row["findings"] == "未按规定公示年度报告"
+        and row["inspected_on"] == "2026-11-22"
+        and row["published_at"].startswith("2026-11-22T")
+    )
 
     def ids(**params):
         response = inspections_api.get("/api/v1/inspection-results/", params)
@@ -220,16 +265,22 @@ def test_invalid_uscc_and_dates_are_400_in_the_error_shape(inspections_api, db):
 # --- query budgets (STYLE.md 14) ---------------------------------------------------------------------
 
 
-def test_query_budgets_do_not_grow_with_plans_draws_or_results(inspections_api, world, make_plan, dept_a, dept_b, django_assert_max_num_queries):
+def test_query_budgets_do_not_grow_with_plans_draws_or_results(
+    inspections_api, world, make_plan, dept_a, dept_b, django_assert_max_num_queries
+):
     for i in range(5):
         make_plan(name=f"预算测试计划{i}", joint=[dept_b])
     services.draw_run(actor="test", plan=world["plan"], reason="重新摇号：预算测试")
     current = world["plan"].draws.get(superseded=False)
     for task in current.tasks.all():
-        result = services.result_submit(actor="test", task=task, department=dept_a, categories=[ResultCategory.NO_PROBLEM])
+        result = services.result_submit(
+            actor="test", task=task, department=dept_a, categories=[ResultCategory.NO_PROBLEM]
+        )
         services.result_approve(actor="test", result=result)
     services.results_publish(actor="test")
-    inspections_api.get("/api/v1/inspection-plans/")  # the key's last_used_at is touched once a minute, not counted here
+    inspections_api.get(
+        "/api/v1/inspection-plans/"
+    )  # the key's last_used_at is touched once a minute, not counted here
     with django_assert_max_num_queries(4):
         body = inspections_api.get("/api/v1/inspection-plans/").json()
     assert body["count"] == 6
@@ -251,6 +302,11 @@ def test_schema_documents_the_inspection_endpoints(db):
     out, err = StringIO(), StringIO()
     call_command("spectacular", "--fail-on-warn", "--validate", stdout=out, stderr=err)
     schema = out.getvalue()
-    for path in ("/api/v1/inspection-plans/", "/api/v1/inspection-plans/{id}/", "/api/v1/draws/{id}/population.csv", "/api/v1/inspection-results/"):
+    for path in (
+        "/api/v1/inspection-plans/",
+        "/api/v1/inspection-plans/{id}/",
+        "/api/v1/draws/{id}/population.csv",
+        "/api/v1/inspection-results/",
+    ):
         assert path in schema
     assert "Warning" not in err.getvalue()

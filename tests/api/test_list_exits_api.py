@@ -39,15 +39,27 @@ def errors_of(response) -> dict:
 @pytest.fixture
 def entry(make_entity, dept_a, frozen_today):
     return services.list_entry_add(
-        actor="test", entity_uscc=make_entity().uscc, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT,
-        legal_basis="《企业经营异常名录管理暂行办法》第四条", department=dept_a, decided_on=dt.date(2026, 7, 10), ground_established_on=dt.date(2026, 7, 1),
+        actor="test",
+        entity_uscc=make_entity().uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        legal_basis="《企业经营异常名录管理暂行办法》第四条",
+        department=dept_a,
+        decided_on=dt.date(2026, 7, 10),
+        ground_established_on=dt.date(2026, 7, 1),
     )
 
 
 def serious_entry(make_entity, dept, on):
     return services.list_entry_add(
-        actor="test", entity_uscc=make_entity().uscc, list_type=ListType.SERIOUS, ground=ListGround.HEAVY_FINE, legal_basis="依据",
-        department=dept, decided_on=on, notice_on=on - dt.timedelta(days=7),
+        actor="test",
+        entity_uscc=make_entity().uscc,
+        list_type=ListType.SERIOUS,
+        ground=ListGround.HEAVY_FINE,
+        legal_basis="依据",
+        department=dept,
+        decided_on=on,
+        notice_on=on - dt.timedelta(days=7),
     )
 
 
@@ -58,13 +70,23 @@ def test_list_exit_application_answers_201_then_status_without_contact(api, entr
     number, code = created.json()["tracking_no"], created.json()["query_code"]
     status = api.get(f"{URL}{number}/", {"code": code})
     assert status.status_code == 200
-    assert status.json() == {"tracking_no": number, "status": "submitted", "status_label": "待决定", "deadline": "2026-11-27", "outcome": None}
+    assert status.json() == {
+        "tracking_no": number,
+        "status": "submitted",
+        "status_label": "待决定",
+        "deadline": "2026-11-27",
+        "outcome": None,
+    }
     application = list_exits.ListExitApplication.objects.get()
     assert application.channel == "api"
     list_exits.list_exit_refuse(actor=alice, application=application, reason="未见补报的年度报告")
     decided = api.get(f"{URL}{number}/", {"code": code}).json()
     assert set(decided) == STATUS_KEYS
-    assert (decided["status"], decided["deadline"], decided["outcome"]) == ("refused", None, "不予移出：未见补报的年度报告")
+    assert (decided["status"], decided["deadline"], decided["outcome"]) == (
+        "refused",
+        None,
+        "不予移出：未见补报的年度报告",
+    )
     for response in (created, status):
         assert PHONE not in response.content.decode()
 

@@ -25,19 +25,30 @@ def root(db, dept_a):
 
 
 def events(action, target):
-    return list(AuditEvent.objects.filter(action=action, target_type=target._meta.label_lower, target_id=str(target.pk)).order_by("id"))
+    return list(
+        AuditEvent.objects.filter(
+            action=action, target_type=target._meta.label_lower, target_id=str(target.pk)
+        ).order_by("id")
+    )
 
 
 def user_form(user, **overrides) -> dict:
     """The admin change form of ``user`` as posted unchanged, with ``overrides``."""
     joined = user.date_joined.astimezone()
     data = {
-        "username": user.username, "first_name": user.first_name, "last_name": user.last_name, "email": user.email,
-        "is_active": "on" if user.is_active else "", "is_staff": "on" if user.is_staff else "",
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
         "is_superuser": "on" if user.is_superuser else "",
         "groups": [str(g) for g in user.groups.values_list("pk", flat=True)],
         "user_permissions": [str(p) for p in user.user_permissions.values_list("pk", flat=True)],
-        "date_joined_0": f"{joined:%Y-%m-%d}", "date_joined_1": f"{joined:%H:%M:%S}", "last_login_0": "", "last_login_1": "",
+        "date_joined_0": f"{joined:%Y-%m-%d}",
+        "date_joined_1": f"{joined:%H:%M:%S}",
+        "last_login_0": "",
+        "last_login_1": "",
         "department": str(user.department_id or ""),
     }
     data.update(overrides)
@@ -76,10 +87,15 @@ def test_group_change_audited(client, root, alice, platform_admin):
     assert list(alice.groups.values_list("name", flat=True)) == [Role.ENFORCEMENT_OFFICER]
 
     # When a superuser adds a permission to a role in the group admin (a platform administrator may not)
-    assert client.post(f"/admin/auth/group/{officer.pk}/change/", {"name": officer.name, "permissions": []}).status_code == 403
+    assert (
+        client.post(f"/admin/auth/group/{officer.pk}/change/", {"name": officer.name, "permissions": []}).status_code
+        == 403
+    )
     client.force_login(root)
     extra = Permission.objects.get(content_type__app_label="core", codename="view_auditevent")
-    before = sorted(f"{p.content_type.app_label}.{p.codename}" for p in officer.permissions.select_related("content_type"))
+    before = sorted(
+        f"{p.content_type.app_label}.{p.codename}" for p in officer.permissions.select_related("content_type")
+    )
     ids = [str(pk) for pk in officer.permissions.values_list("pk", flat=True)] + [str(extra.pk)]
     response = client.post(f"/admin/auth/group/{officer.pk}/change/", {"name": officer.name, "permissions": ids})
     assert response.status_code == 302
@@ -93,7 +109,9 @@ def test_group_change_audited(client, root, alice, platform_admin):
 def test_department_permissions_and_deactivation_audited(client, platform_admin, alice, dept_b):
     client.force_login(platform_admin)
     perm = Permission.objects.get(content_type__app_label="core", codename="view_auditevent")
-    response = client.post(change_url(alice), user_form(alice, department=str(dept_b.pk), user_permissions=[str(perm.pk)], is_active=""))
+    response = client.post(
+        change_url(alice), user_form(alice, department=str(dept_b.pk), user_permissions=[str(perm.pk)], is_active="")
+    )
     assert response.status_code == 302
     [event] = events("user.privileges_change", alice)
     assert event.before == {"department": alice.department_id, "user_permissions": [], "is_active": True}
@@ -116,10 +134,17 @@ def test_unchanged_save_writes_no_privilege_event_and_profile_change_is_audited(
 def test_user_created_in_admin_is_audited(client, platform_admin, dept_a):
     client.force_login(platform_admin)
     group = Group.objects.get(name=Role.DEPARTMENT_OFFICIAL)
-    response = client.post("/admin/core/user/add/", {
-        "username": "erin", "usable_password": "true", "password1": PASSWORD_CHANGED, "password2": PASSWORD_CHANGED,
-        "department": str(dept_a.pk), "groups": [str(group.pk)],
-    })
+    response = client.post(
+        "/admin/core/user/add/",
+        {
+            "username": "erin",
+            "usable_password": "true",
+            "password1": PASSWORD_CHANGED,
+            "password2": PASSWORD_CHANGED,
+            "department": str(dept_a.pk),
+            "groups": [str(group.pk)],
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     erin = User.objects.get(username="erin")
     assert erin.check_password(PASSWORD_CHANGED) and list(erin.groups.all()) == [group]
@@ -133,9 +158,14 @@ def test_user_created_in_admin_is_audited(client, platform_admin, dept_a):
 def test_password_reset_by_another_audited_without_hash(client, platform_admin, alice):
     # Given a platform administrator; when they set alice's password in the admin's password form
     client.force_login(platform_admin)
-    response = client.post(f"/admin/core/user/{alice.pk}/password/", {
-        "usable_password": "true", "password1": PASSWORD_CHANGED, "password2": PASSWORD_CHANGED,
-    })
+    response = client.post(
+        f"/admin/core/user/{alice.pk}/password/",
+        {
+            "usable_password": "true",
+            "password1": PASSWORD_CHANGED,
+            "password2": PASSWORD_CHANGED,
+        },
+    )
     assert response.status_code == 302
     alice.refresh_from_db()
     assert alice.check_password(PASSWORD_CHANGED)
@@ -163,9 +193,17 @@ def test_only_superuser_may_grant_superuser(client, root, platform_admin, alice,
         accounts.user_privileges_change(actor=platform_admin, user=alice, is_superuser=True)
     # Nor may a platform administrator edit a superuser, or set a superuser's password
     assert client.post(change_url(root), user_form(root, is_staff="")).status_code == 403
-    assert client.post(f"/admin/core/user/{root.pk}/password/", {
-        "usable_password": "true", "password1": PASSWORD_CHANGED, "password2": PASSWORD_CHANGED,
-    }).status_code == 403
+    assert (
+        client.post(
+            f"/admin/core/user/{root.pk}/password/",
+            {
+                "usable_password": "true",
+                "password1": PASSWORD_CHANGED,
+                "password2": PASSWORD_CHANGED,
+            },
+        ).status_code
+        == 403
+    )
     with pytest.raises(PermissionDenied):
         accounts.user_password_set(actor=platform_admin, user=root, password=PASSWORD_CHANGED)
     root.refresh_from_db()
@@ -198,13 +236,18 @@ def test_api_client_scope_change_and_revocation_audited(client, platform_admin, 
     client.force_login(bob)
     assert client.post(url, form).status_code == 403
     client.logout()
-    assert client.post(url, form).status_code == 302 and ApiClient.objects.get(pk=api_client.pk).scopes == ["credit:read"]
+    assert client.post(url, form).status_code == 302 and ApiClient.objects.get(pk=api_client.pk).scopes == [
+        "credit:read"
+    ]
 
     # A platform administrator widens the scopes in the admin: before and after
     client.force_login(platform_admin)
     assert client.post(url, form).status_code == 302
     [changed] = events("api_client.scopes_change", api_client)
-    assert (changed.before, changed.after) == ({"scopes": ["credit:read"]}, {"scopes": ["credit:read", "records:write"]})
+    assert (changed.before, changed.after) == (
+        {"scopes": ["credit:read"]},
+        {"scopes": ["credit:read", "records:write"]},
+    )
 
     # and revokes it with the admin action
     response = client.post("/admin/core/apiclient/", {"action": "revoke", "_selected_action": [str(api_client.pk)]})
@@ -227,4 +270,8 @@ def test_user_deletion_audited_and_superusers_kept_from_non_superusers(client, r
     assert response.status_code == 302
     assert not User.objects.filter(pk=bob.pk).exists() and User.objects.filter(pk=root.pk).exists()
     [event] = AuditEvent.objects.filter(action="user.delete", target_id=str(bob.pk))
-    assert event.before["username"] == "bob" and event.before["groups"] == [Role.DEPARTMENT_OFFICIAL] and event.after is None
+    assert (
+        event.before["username"] == "bob"
+        and event.before["groups"] == [Role.DEPARTMENT_OFFICIAL]
+        and event.after is None
+    )

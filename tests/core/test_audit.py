@@ -71,7 +71,9 @@ def test_service_writes_its_event_with_actor_and_request_id(db, alice):
 
     token = audit.request_id_var.set("req-123")
     try:
-        entity = services.entity_save(actor=alice, uscc=valid_uscc("91410105MA0000001"), name="郑州审计测试有限公司", region_code="410105")
+        entity = services.entity_save(
+            actor=alice, uscc=valid_uscc("91410105MA0000001"), name="郑州审计测试有限公司", region_code="410105"
+        )
     finally:
         audit.request_id_var.reset(token)
     event = AuditEvent.objects.get(action="entity.create", target_id=str(entity.pk))

@@ -62,8 +62,10 @@ def _rewrite_chain(*, edit_id, scheme, key=None, relabel=True):
             event["after"] = {"n": 99}
         new_hash = audit.event_hash(prev, event, scheme, key=key)
         statements.append(
-            ("UPDATE core_auditevent SET after = %s, prev_hash = %s, hash = %s, scheme = %s WHERE id = %s",
-             [json.dumps(event["after"]), prev, new_hash, str(scheme if relabel else event["scheme"]), event["id"]])
+            (
+                "UPDATE core_auditevent SET after = %s, prev_hash = %s, hash = %s, scheme = %s WHERE id = %s",
+                [json.dumps(event["after"]), prev, new_hash, str(scheme if relabel else event["scheme"]), event["id"]],
+            )
         )
         prev = new_hash
     _owner_sql(*statements)
@@ -94,10 +96,23 @@ def test_legacy_events_verify_and_the_chain_continues_keyed(db, anchor_dir, caps
     # Events written before AUDIT_KEY existed: plain SHA-256, as the old code stored them.
     prev = audit.GENESIS
     for i in range(2):
-        fields = {"occurred_at": django_now(), "actor_type": "system", "actor_user_id": None, "actor_client_id": None, "actor_label": "old",
-                  "action": "demo.old", "target_type": "demo.thing", "target_id": str(i), "target_label": "", "before": None,
-                  "after": {"n": i}, "request_id": ""}
-        event = AuditEvent.objects.create(prev_hash=prev, hash=audit.event_hash(prev, fields, HashScheme.SHA256), scheme=HashScheme.SHA256, **fields)
+        fields = {
+            "occurred_at": django_now(),
+            "actor_type": "system",
+            "actor_user_id": None,
+            "actor_client_id": None,
+            "actor_label": "old",
+            "action": "demo.old",
+            "target_type": "demo.thing",
+            "target_id": str(i),
+            "target_label": "",
+            "before": None,
+            "after": {"n": i},
+            "request_id": "",
+        }
+        event = AuditEvent.objects.create(
+            prev_hash=prev, hash=audit.event_hash(prev, fields, HashScheme.SHA256), scheme=HashScheme.SHA256, **fields
+        )
         prev = event.hash
     anchors.anchor_cutover()  # what migration 0006 does at the upgrade
     new = _events(2)[2:]
@@ -164,7 +179,13 @@ APP_PASSWORD = "app-role-test-password"
 def _connect_as_app_role():
     s = connection.settings_dict
     host = s["HOST"] or s["OPTIONS"].get("host") or None
-    return psycopg2.connect(dbname=s["NAME"], user=django_settings.DATABASE_APP_ROLE, password=APP_PASSWORD, host=host, port=s["PORT"] or None)
+    return psycopg2.connect(
+        dbname=s["NAME"],
+        user=django_settings.DATABASE_APP_ROLE,
+        password=APP_PASSWORD,
+        host=host,
+        port=s["PORT"] or None,
+    )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -179,7 +200,9 @@ def test_app_role_cannot_disable_audit_trigger():
         with app.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM core_auditevent")
             assert cursor.fetchone()[0] == 2
-            cursor.execute("SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)")
+            cursor.execute(
+                "SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)"
+            )
             assert cursor.fetchone()[0] == 0  # owns nothing
             # What the application needs still works: appending an event, DML elsewhere, new tables.
             cursor.execute(
@@ -249,7 +272,9 @@ def test_public_anchor_page_shows_daily_heads(db, client, anchor_dir):
 # --- the key's configuration ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("audit_key", [None, "dev-audit-key-not-for-production-0123456789"], ids=["missing", "development"])
+@pytest.mark.parametrize(
+    "audit_key", [None, "dev-audit-key-not-for-production-0123456789"], ids=["missing", "development"]
+)
 def test_debug_off_refuses_missing_or_development_audit_key(audit_key):
     env = child_env(DEBUG="false")
     env.pop("AUDIT_KEY", None)
@@ -259,7 +284,9 @@ def test_debug_off_refuses_missing_or_development_audit_key(audit_key):
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
     result = subprocess.run(command, cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "AUDIT_KEY" in result.stderr, result.stderr[-1500:]
-    result = subprocess.run(command, cwd=BASE_DIR, env={**env, "DEBUG": "true"}, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        command, cwd=BASE_DIR, env={**env, "DEBUG": "true"}, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-1500:]  # development (DEBUG on) keeps its default
 
 
@@ -267,8 +294,13 @@ def test_audit_event_records_the_client_address_by_the_trusted_proxy_rule(client
     # Given one trusted proxy in front, and a citizen who forged a hop of their own
     settings.TRUSTED_PROXY_COUNT = 1
     # When they file a complaint (an audited change)
-    response = client.post("/api/v1/complaints/", {"entity_name": "某某餐馆", "content": "后厨卫生条件差"}, content_type="application/json",
-                           REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    response = client.post(
+        "/api/v1/complaints/",
+        {"entity_name": "某某餐馆", "content": "后厨卫生条件差"},
+        content_type="application/json",
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+    )
     assert response.status_code == 201
     # Then the audit event carries the address the proxy saw, not the forged one, sealed in the chain
     event = AuditEvent.objects.latest("id")

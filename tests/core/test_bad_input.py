@@ -5,7 +5,9 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("url", ["/entities/?q=%00", "/entities/9141%00/", "/lists/abnormal/?q=a%00b", "/lists/serious/?page=%00"])
+@pytest.mark.parametrize(
+    "url", ["/entities/?q=%00", "/entities/9141%00/", "/lists/abnormal/?q=a%00b", "/lists/serious/?page=%00"]
+)
 def test_nul_in_a_page_request_is_a_400_with_a_message(client, url):
     response = client.get(url)
     assert response.status_code == 400

@@ -30,7 +30,10 @@ def _fresh_ip_counters():
 def rates(anon: str):
     """The anonymous rate for the API throttle and the public forms' throttle (same setting)."""
     saved = AnonIpThrottle.THROTTLE_RATES, PublicFormThrottle.THROTTLE_RATES
-    AnonIpThrottle.THROTTLE_RATES = PublicFormThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "anon": anon}
+    AnonIpThrottle.THROTTLE_RATES = PublicFormThrottle.THROTTLE_RATES = {
+        **api_settings.DEFAULT_THROTTLE_RATES,
+        "anon": anon,
+    }
     try:
         yield
     finally:
@@ -50,7 +53,10 @@ def test_client_ip_ignores_forwarded_headers_without_trusted_proxies():
 def test_client_ip_takes_the_hop_the_trusted_proxy_appended():
     factory = RequestFactory()
     # the proxy (10.0.0.2) appended the address it saw; anything left of it is the client's own claim
-    assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7")) == "198.51.100.7"
+    assert (
+        client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7"))
+        == "198.51.100.7"
+    )
     assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")) == "198.51.100.7"
     assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-ip")) == "10.0.0.2"
     assert client_ip(factory.get("/", REMOTE_ADDR="10.0.0.2")) == "10.0.0.2"
@@ -59,12 +65,26 @@ def test_client_ip_takes_the_hop_the_trusted_proxy_appended():
 def test_forged_forwarded_for_does_not_reset_limits(api, client, dept_a):
     with rates("2/minute"):
         # API: two filings from one address, then a third with a forged header
-        api_codes = [api.post(COMPLAINTS, complaint(n), format="json", REMOTE_ADDR="198.51.100.7").status_code for n in range(2)]
-        forged_api = api.post(COMPLAINTS, complaint(3), format="json", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99")
+        api_codes = [
+            api.post(COMPLAINTS, complaint(n), format="json", REMOTE_ADDR="198.51.100.7").status_code for n in range(2)
+        ]
+        forged_api = api.post(
+            COMPLAINTS, complaint(3), format="json", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.99"
+        )
         # Pages: the public form and /track/ share one per-address throttle
-        page_codes = [client.post("/complaints/new/", {"entity_name": ""}, REMOTE_ADDR="198.51.100.9").status_code for _ in range(2)]
-        forged_page = client.post("/complaints/new/", {"entity_name": ""}, REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.98")
-        forged_track = client.post("/track/", {"tracking_no": "TS1", "code": "1"}, REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.97")
+        page_codes = [
+            client.post("/complaints/new/", {"entity_name": ""}, REMOTE_ADDR="198.51.100.9").status_code
+            for _ in range(2)
+        ]
+        forged_page = client.post(
+            "/complaints/new/", {"entity_name": ""}, REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="203.0.113.98"
+        )
+        forged_track = client.post(
+            "/track/",
+            {"tracking_no": "TS1", "code": "1"},
+            REMOTE_ADDR="198.51.100.9",
+            HTTP_X_FORWARDED_FOR="203.0.113.97",
+        )
     assert api_codes == [201, 201]
     assert forged_api.status_code == 429
     assert 429 not in page_codes
@@ -76,9 +96,14 @@ def test_forged_forwarded_for_does_not_reset_limits(api, client, dept_a):
 def test_forged_forwarded_for_does_not_reset_limits_behind_one_proxy(api, dept_a):
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     with rates("2/minute"):
-        codes = [api.post(COMPLAINTS, complaint(n), format="json", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code for n in range(2)]
+        codes = [
+            api.post(COMPLAINTS, complaint(n), format="json", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code
+            for n in range(2)
+        ]
         # the client prepends a made-up address; the proxy still appends the real one
-        forged = api.post(COMPLAINTS, complaint(3), format="json", HTTP_X_FORWARDED_FOR="203.0.113.99, 198.51.100.7", **proxy)
+        forged = api.post(
+            COMPLAINTS, complaint(3), format="json", HTTP_X_FORWARDED_FOR="203.0.113.99, 198.51.100.7", **proxy
+        )
         other_client = api.post(COMPLAINTS, complaint(4), format="json", HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy)
     assert codes == [201, 201]
     assert forged.status_code == 429

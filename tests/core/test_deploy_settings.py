@@ -33,7 +33,9 @@ def _manage(*args, **env):
     environment = child_env(**env)
     for name in [k for k, v in env.items() if v is None]:
         environment.pop(name, None)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True, timeout=120
+    )
 
 
 def _production_keys() -> dict:
@@ -42,7 +44,15 @@ def _production_keys() -> dict:
 
 def test_check_deploy_is_clean_with_the_documented_production_variables():
     # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/e2e/conftest.py), never production's
-    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **_production_keys(), DJANGO_ALLOW_ASYNC_UNSAFE=None)
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        **PRODUCTION,
+        **_production_keys(),
+        DJANGO_ALLOW_ASYNC_UNSAFE=None,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -67,7 +77,19 @@ def test_templates_have_no_inline_script_or_event_handler():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/", "/entities/", "/complaints/new/", "/commitments/new/", "/track/", "/admin/login/", "/field/login/", "/api/docs/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/entities/",
+        "/complaints/new/",
+        "/commitments/new/",
+        "/track/",
+        "/admin/login/",
+        "/field/login/",
+        "/api/docs/",
+    ],
+)
 def test_key_pages_send_a_csp_without_inline_script(client, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -87,7 +109,9 @@ def test_swagger_ui_start_script_is_a_file(client):
 
 
 @pytest.mark.django_db
-@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+@override_settings(
+    SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=31536000, SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https")
+)
 def test_https_settings_redirect_and_send_hsts(client):
     plain = client.get("/entities/")
     assert plain.status_code == 301 and plain["Location"].startswith("https://")
@@ -98,7 +122,10 @@ def test_https_settings_redirect_and_send_hsts(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/admin/", "/admin/django_celery_beat/periodictask/add/", "/admin/axes/accessattempt/", "/admin/core/user/add/"])
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/", "/admin/django_celery_beat/periodictask/add/", "/admin/axes/accessattempt/", "/admin/core/user/add/"],
+)
 def test_admin_pages_have_no_inline_script(client, make_official, dept_a, url):
     from core.choices import Role
 

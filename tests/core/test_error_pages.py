@@ -35,8 +35,21 @@ def _error_responses(client, admin_client_of_official):
     yield 404, client.get("/no/such/page/")
     yield 404, client.get("/api/v1/no/such/endpoint/")
     yield 404, client.get("/entities/91110000710926094P/x/y/")
-    yield 413, client.post("/complaints/new/", data=b"", content_type="application/x-www-form-urlencoded", CONTENT_LENGTH=str(500 * 1024 * 1024))
-    yield 413, client.post("/api/v1/complaints/", data=b"", content_type="application/json", CONTENT_LENGTH=str(500 * 1024 * 1024))
+    yield (
+        413,
+        client.post(
+            "/complaints/new/",
+            data=b"",
+            content_type="application/x-www-form-urlencoded",
+            CONTENT_LENGTH=str(500 * 1024 * 1024),
+        ),
+    )
+    yield (
+        413,
+        client.post(
+            "/api/v1/complaints/", data=b"", content_type="application/json", CONTENT_LENGTH=str(500 * 1024 * 1024)
+        ),
+    )
     with override_settings(ROOT_URLCONF="tests.core.urls_crash"):
         yield 500, crashing.get("/crash/")
         yield 500, crashing.get("/api/v1/crash/")

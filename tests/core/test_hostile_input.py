@@ -59,7 +59,9 @@ def test_lone_surrogate_in_pushed_title_is_400(records_api):
 
 
 def test_ordinary_push_still_parses(records_api):
-    response = records_api.post(PUSH, data=json.dumps({"records": [record_data(SINOPEC)]}), content_type="application/json")
+    response = records_api.post(
+        PUSH, data=json.dumps({"records": [record_data(SINOPEC)]}), content_type="application/json"
+    )
     assert response.status_code == 200, response.content
 
 
@@ -86,7 +88,9 @@ class _MustNotBeRead(io.RawIOBase):
 )
 def test_oversized_request_refused_before_body_is_read(client, path, content_type):
     declared = 150 * 1024 * 1024  # the 150 MB upload of the issue
-    response = client.generic("POST", path, CONTENT_TYPE=content_type, CONTENT_LENGTH=str(declared), **{"wsgi.input": _MustNotBeRead()})
+    response = client.generic(
+        "POST", path, CONTENT_TYPE=content_type, CONTENT_LENGTH=str(declared), **{"wsgi.input": _MustNotBeRead()}
+    )
     assert response.status_code == 413
     if path.startswith("/api/"):
         assert response.json()["errors"][0]["code"] == "too_large"

@@ -68,8 +68,12 @@ def test_shared_proxy_ip_does_not_lock_other_users(alice, make_official, dept_a)
 def test_forged_forwarded_for_does_not_escape_the_login_lockout(alice):
     with time_machine.travel(T0, tick=True):
         for n in range(5):
-            Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(LOGIN, {"username": "alice", "password": "wrong"})
-        response = Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR="192.0.2.99").post(LOGIN, {"username": "alice", "password": PASSWORD})
+            Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}").post(
+                LOGIN, {"username": "alice", "password": "wrong"}
+            )
+        response = Client(REMOTE_ADDR=ATTACKER, HTTP_X_FORWARDED_FOR="192.0.2.99").post(
+            LOGIN, {"username": "alice", "password": PASSWORD}
+        )
     assert locked(response)
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ATTACKER}
 

@@ -27,8 +27,14 @@ def filed(make_entity, dept_a):
     entity = make_entity(name="郑州市金水区好再来餐饮店", registration_authority=dept_a)
     with time_machine.travel(NOW, tick=True):
         return services.complaint_file(
-            actor="public:web", entity_name=entity.name, entity_uscc=entity.uscc, content="后厨卫生状况差。", kind="report", channel="web",
-            reporter_name="举报人周某某", contact_phone="13712345678",
+            actor="public:web",
+            entity_name=entity.name,
+            entity_uscc=entity.uscc,
+            content="后厨卫生状况差。",
+            kind="report",
+            channel="web",
+            reporter_name="举报人周某某",
+            contact_phone="13712345678",
         )
 
 
@@ -39,10 +45,15 @@ def other_code(code: str) -> str:
 def dead_redis():
     """The cache pointed at a port nobody listens on, with short socket timeouts."""
     url = f"redis://127.0.0.1:{free_port()}/0"
-    return override_settings(CACHES={"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url,
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }})
+    return override_settings(
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": url,
+                "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+            }
+        }
+    )
 
 
 @pytest.mark.django_db
@@ -51,7 +62,7 @@ def test_query_code_not_recoverable_from_database_copy(filed, settings):
     # Given only what a copy of the database holds: the number and the stored value
     number, stored = Complaint.objects.filter(pk=complaint.pk).values_list("tracking_no", "query_code_hash").get()
     assert stored.startswith("qc1$") and code not in stored
-    digest = stored[len("qc1$"):]
+    digest = stored[len("qc1$") :]
     legacy = hashlib.sha256(f"{number}:{code}".encode()).hexdigest()  # what the database held before
     # When every one of the 10^6 codes is tried, unkeyed, against the stored value and the old one
     found, found_in_old = [], []
@@ -81,7 +92,9 @@ def test_query_code_migration_wraps_old_hashes_and_lookups_still_work(filed):
     complaint, code = filed
     legacy = hashlib.sha256(f"{complaint.tracking_no}:{code}".encode()).hexdigest()
     Complaint.objects.filter(pk=complaint.pk).update(query_code_hash=legacy)
-    assert query_codes.filing_lookup(Complaint, complaint.tracking_no, code) is None  # an unkeyed value is never accepted
+    assert (
+        query_codes.filing_lookup(Complaint, complaint.tracking_no, code) is None
+    )  # an unkeyed value is never accepted
     # When the migration step runs (twice: it is safe to run again)
     assert query_codes.rewrap_legacy(Complaint) == 1
     assert query_codes.rewrap_legacy(Complaint) == 0
@@ -104,14 +117,20 @@ def test_query_code_lockout_holds_when_redis_is_down(filed, api, client):
                 assert query_codes.filing_lookup(Complaint, complaint.tracking_no, other_code(code)) is None
             # Then the number is locked: even the right code finds nothing, through the service and the API
             assert query_codes.filing_lookup(Complaint, complaint.tracking_no, code) is None
-            response = api.get(f"/api/v1/complaints/{complaint.tracking_no}/", {"code": code}, REMOTE_ADDR="203.0.113.9")
+            response = api.get(
+                f"/api/v1/complaints/{complaint.tracking_no}/", {"code": code}, REMOTE_ADDR="203.0.113.9"
+            )
             assert response.status_code == 404
-            page = client.post("/track/", {"tracking_no": complaint.tracking_no, "code": code}, REMOTE_ADDR="203.0.113.10")
+            page = client.post(
+                "/track/", {"tracking_no": complaint.tracking_no, "code": code}, REMOTE_ADDR="203.0.113.10"
+            )
             assert page.status_code == 200 and "未找到" in page.content.decode()
         # An hour after the first wrong code the lock is gone
         with time_machine.travel(NOW + dt.timedelta(minutes=66), tick=False):
             assert query_codes.filing_lookup(Complaint, complaint.tracking_no, code) == complaint
-            page = client.post("/track/", {"tracking_no": complaint.tracking_no, "code": code}, REMOTE_ADDR="203.0.113.10")
+            page = client.post(
+                "/track/", {"tracking_no": complaint.tracking_no, "code": code}, REMOTE_ADDR="203.0.113.10"
+            )
             assert page.status_code == 200 and "未找到" not in page.content.decode()
     assert not AuditEvent.objects.filter(target_id=str(complaint.pk), action__startswith="query_code").exists()
 
@@ -128,7 +147,9 @@ def test_query_code_lockout_counts_wrong_codes_from_every_address(filed, client)
         assert query_codes.filing_lookup(Complaint, complaint.tracking_no, code) == complaint
         # the 10th wrong one, from another address through /track/, locks the number
         cache.clear()
-        client.post("/track/", {"tracking_no": complaint.tracking_no, "code": other_code(code)}, REMOTE_ADDR="198.51.100.7")
+        client.post(
+            "/track/", {"tracking_no": complaint.tracking_no, "code": other_code(code)}, REMOTE_ADDR="198.51.100.7"
+        )
         row = Complaint.objects.get(pk=complaint.pk)
         assert row.query_failures == query_codes.MAX_FAILURES
         assert query_codes.filing_lookup(Complaint, complaint.tracking_no, code) is None

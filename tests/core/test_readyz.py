@@ -46,7 +46,12 @@ def test_readyz_is_200_when_database_redis_worker_and_beat_are_up(client, worker
     body = response.json()
     assert response.status_code == 200, body
     assert body["down"] == [] and body["status"] == "ok"
-    assert {name: check["status"] for name, check in body["checks"].items()} == {"database": "ok", "redis": "ok", "worker": "ok", "beat": "ok"}
+    assert {name: check["status"] for name, check in body["checks"].items()} == {
+        "database": "ok",
+        "redis": "ok",
+        "worker": "ok",
+        "beat": "ok",
+    }
     assert body["checks"]["worker"]["last_heartbeat"]
     assert response["Cache-Control"].startswith("max-age=0")
 
@@ -69,7 +74,10 @@ def test_readyz_names_beat_stale_when_its_most_frequent_job_is_overdue(client, w
     body = client.get("/readyz").json()
     assert body["down"] == ["beat"]
     beat = body["checks"]["beat"]
-    periods = [health.schedule_period(task.schedule, timezone.now()) for task in PeriodicTask.objects.filter(enabled=True, one_off=False)]
+    periods = [
+        health.schedule_period(task.schedule, timezone.now())
+        for task in PeriodicTask.objects.filter(enabled=True, one_off=False)
+    ]
     assert beat["status"] == "stale" and beat["period_seconds"] == int(min(periods).total_seconds())
     assert beat["grace_seconds"] == 300 and "仍未运行" in beat["label"]
 
@@ -77,11 +85,16 @@ def test_readyz_names_beat_stale_when_its_most_frequent_job_is_overdue(client, w
 def test_readyz_beat_allows_the_grace_period(client, worker_beating, beat_on_time):
     # Given the most frequent job ran exactly one period ago (it is due now, within the 300 s grace)
     now = timezone.now()
-    periods = {task.pk: health.schedule_period(task.schedule, now) for task in PeriodicTask.objects.filter(enabled=True, one_off=False)}
+    periods = {
+        task.pk: health.schedule_period(task.schedule, now)
+        for task in PeriodicTask.objects.filter(enabled=True, one_off=False)
+    }
     fastest = min(periods, key=periods.get)
     task = PeriodicTask.objects.get(pk=fastest)
     due_now = now - periods[fastest] + dt.timedelta(seconds=1)
-    PeriodicTask.objects.filter(pk=fastest).update(last_run_at=health.next_run_after(task.schedule, due_now - periods[fastest], now))
+    PeriodicTask.objects.filter(pk=fastest).update(
+        last_run_at=health.next_run_after(task.schedule, due_now - periods[fastest], now)
+    )
     assert client.get("/readyz").status_code == 200
 
 

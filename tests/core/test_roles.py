@@ -16,5 +16,9 @@ def test_every_role_grant_names_a_real_permission_and_is_granted():
                 model, _, actions = spec.partition(":")
                 for action in actions.split(",") if actions else ["view", "add", "change", "delete"]:
                     codename = f"{action}_{model}"
-                    assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists(), f"{role}: {app_label}.{codename}"
-                    assert group.permissions.filter(content_type__app_label=app_label, codename=codename).exists(), f"{role}: {app_label}.{codename}"
+                    assert Permission.objects.filter(content_type__app_label=app_label, codename=codename).exists(), (
+                        f"{role}: {app_label}.{codename}"
+                    )
+                    assert group.permissions.filter(content_type__app_label=app_label, codename=codename).exists(), (
+                        f"{role}: {app_label}.{codename}"
+                    )

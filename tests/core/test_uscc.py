@@ -38,7 +38,9 @@ def test_verified_exception_is_accepted_everywhere(db):
     # A real early-pilot code that fails the check (DOMAIN §1).
     pilot = "91350100M0001TGQXM"
     assert not uscc.is_valid(pilot)
-    services.uscc_exception_register(actor="test", code=pilot, holder_name="试点企业", evidence="登记机关核实函 闽市监函〔2016〕1号")
+    services.uscc_exception_register(
+        actor="test", code=pilot, holder_name="试点企业", evidence="登记机关核实函 闽市监函〔2016〕1号"
+    )
     assert uscc.validate_uscc(pilot.lower()) == pilot
 
 

@@ -50,9 +50,18 @@ def manager(make_official, dept_a):
 
 def record_form(uscc_code, **overrides):
     data = {
-        "source_ref": "郑市监罚〔2026〕88号", "uscc": uscc_code, "category": "administrative_penalty", "polarity": "negative",
-        "severity": "general", "title": "销售过期食品", "content": "经查，当事人销售超过保质期的食品。", "decided_on": "2026-10-15",
-        "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "amount": "50000.00", "restriction_ends_on": "", "_save": "1",
+        "source_ref": "郑市监罚〔2026〕88号",
+        "uscc": uscc_code,
+        "category": "administrative_penalty",
+        "polarity": "negative",
+        "severity": "general",
+        "title": "销售过期食品",
+        "content": "经查，当事人销售超过保质期的食品。",
+        "decided_on": "2026-10-15",
+        "legal_basis": "《中华人民共和国食品安全法》第一百二十四条",
+        "amount": "50000.00",
+        "restriction_ends_on": "",
+        "_save": "1",
     }
     data.update(overrides)
     return data
@@ -90,8 +99,16 @@ def test_other_department_neither_sees_nor_opens_the_record(client, bob, record_
 
 
 def test_anonymous_is_sent_to_login_everywhere(client, record_a):
-    for url in (RECORDS, f"{RECORDS}{record_a.pk}/change/", f"{RECORDS}import/", ENTRIES, "/admin/credit/riskwarning/",
-                "/admin/credit/creditcheck/", "/admin/credit/entitycredit/", "/admin/credit/evaluationmodel/add/"):
+    for url in (
+        RECORDS,
+        f"{RECORDS}{record_a.pk}/change/",
+        f"{RECORDS}import/",
+        ENTRIES,
+        "/admin/credit/riskwarning/",
+        "/admin/credit/creditcheck/",
+        "/admin/credit/entitycredit/",
+        "/admin/credit/evaluationmodel/add/",
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
 
@@ -109,7 +126,13 @@ def test_record_search_by_uscc_source_ref_and_title(client, alice, record_a, pus
 
 def test_record_list_filters(client, alice, record_a):
     client.force_login(alice)
-    assert client.get(RECORDS, {"category__exact": "administrative_penalty", "severity__exact": "general", "state__exact": "active"}).status_code == 200
+    assert (
+        client.get(
+            RECORDS,
+            {"category__exact": "administrative_penalty", "severity__exact": "general", "state__exact": "active"},
+        ).status_code
+        == 200
+    )
     assert "未按规定明码标价" not in client.get(RECORDS, {"state__exact": "revoked"}).content.decode()
 
 
@@ -145,7 +168,9 @@ def test_adding_a_record_in_the_admin_goes_through_the_service_with_audit(client
 
 def test_record_form_errors_come_from_the_service_validator_and_nothing_is_saved(client, alice, entity, dept_a):
     client.force_login(alice)
-    response = client.post(f"{RECORDS}add/", record_form(entity.uscc, department=str(dept_a.pk), severity="", decided_on="2026-12-01"))
+    response = client.post(
+        f"{RECORDS}add/", record_form(entity.uscc, department=str(dept_a.pk), severity="", decided_on="2026-12-01")
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "负面信息须注明失信程度" in html
@@ -159,7 +184,9 @@ def test_record_form_errors_come_from_the_service_validator_and_nothing_is_saved
 
 def test_add_with_an_existing_source_ref_is_refused_not_silently_updated(client, alice, record_a, dept_a):
     client.force_login(alice)
-    response = client.post(f"{RECORDS}add/", record_form(record_a.entity_id, source_ref=record_a.source_ref, department=str(dept_a.pk)))
+    response = client.post(
+        f"{RECORDS}add/", record_form(record_a.entity_id, source_ref=record_a.source_ref, department=str(dept_a.pk))
+    )
     assert response.status_code == 200
     assert "本部门已有来源编号为" in response.content.decode()
     record_a.refresh_from_db()
@@ -168,7 +195,10 @@ def test_add_with_an_existing_source_ref_is_refused_not_silently_updated(client,
 
 def test_changing_a_record_updates_it_through_the_service(client, alice, record_a):
     client.force_login(alice)
-    response = client.post(f"{RECORDS}{record_a.pk}/change/", record_form(record_a.entity_id, severity="serious", title="未按规定明码标价（情节严重）"))
+    response = client.post(
+        f"{RECORDS}{record_a.pk}/change/",
+        record_form(record_a.entity_id, severity="serious", title="未按规定明码标价（情节严重）"),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     record_a.refresh_from_db()
     assert record_a.source_ref == "郑市监罚〔2026〕12号"  # the key is read-only
@@ -234,9 +264,17 @@ def test_records_are_never_deleted(client, alice, record_a):
 
 def entry_form(uscc_code, **overrides):
     data = {
-        "uscc": uscc_code, "list_type": "serious", "ground": "heavy_fine", "facts": "销售假冒伪劣食品，货值金额巨大，处以从重罚款。",
-        "legal_basis": "《市场监督管理严重违法失信名单管理办法》第二条", "decision_no": "郑市监列严〔2026〕3号", "ground_established_on": "",
-        "notice_on": "", "decided_on": "2026-11-10", "listed_on": "", "_save": "1",
+        "uscc": uscc_code,
+        "list_type": "serious",
+        "ground": "heavy_fine",
+        "facts": "销售假冒伪劣食品，货值金额巨大，处以从重罚款。",
+        "legal_basis": "《市场监督管理严重违法失信名单管理办法》第二条",
+        "decision_no": "郑市监列严〔2026〕3号",
+        "ground_established_on": "",
+        "notice_on": "",
+        "decided_on": "2026-11-10",
+        "listed_on": "",
+        "_save": "1",
     }
     data.update(overrides)
     return data
@@ -245,8 +283,14 @@ def entry_form(uscc_code, **overrides):
 @pytest.fixture
 def serious_entry(entity, dept_a):
     return services.list_entry_add(
-        actor="test", entity_uscc=entity.uscc, list_type=ListType.SERIOUS, ground=ListGround.HEAVY_FINE, legal_basis="《市场监督管理严重违法失信名单管理办法》",
-        department=dept_a, decided_on=dt.date(2026, 6, 1), notice_on=dt.date(2026, 5, 10),
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.SERIOUS,
+        ground=ListGround.HEAVY_FINE,
+        legal_basis="《市场监督管理严重违法失信名单管理办法》",
+        department=dept_a,
+        decided_on=dt.date(2026, 6, 1),
+        notice_on=dt.date(2026, 5, 10),
     )
 
 
@@ -271,7 +315,9 @@ def test_serious_listing_with_notice_is_added_through_the_service(client, alice,
 
 def test_list_entry_for_an_unknown_entity_is_a_form_error(client, alice, dept_a):
     client.force_login(alice)
-    response = client.post(f"{ENTRIES}add/", entry_form("91110000710926094P", department=str(dept_a.pk), notice_on="2026-11-01"))
+    response = client.post(
+        f"{ENTRIES}add/", entry_form("91110000710926094P", department=str(dept_a.pk), notice_on="2026-11-01")
+    )
     assert response.status_code == 200
     assert "名录库中没有统一社会信用代码为" in response.content.decode()
 
@@ -291,8 +337,16 @@ def test_early_removal_before_one_year_is_refused_with_a_message(client, alice, 
     page = action(client, ENTRIES, "remove", [serious_entry.pk])
     assert page.status_code == 200 and "移出原因" in page.content.decode()
 
-    response = action(client, ENTRIES, "remove", [serious_entry.pk], apply="1", reason=RemovalReason.EARLY_REMOVAL, removed_on="2026-11-22",
-                      note="已缴清罚款")
+    response = action(
+        client,
+        ENTRIES,
+        "remove",
+        [serious_entry.pk],
+        apply="1",
+        reason=RemovalReason.EARLY_REMOVAL,
+        removed_on="2026-11-22",
+        note="已缴清罚款",
+    )
     assert response.status_code == 302
     assert any("严重违法失信名单列入满1年后方可申请提前移出：最早 2027-06-01" in m for m in messages_of(response))
     serious_entry.refresh_from_db()
@@ -301,7 +355,16 @@ def test_early_removal_before_one_year_is_refused_with_a_message(client, alice, 
 
 def test_removal_for_a_revoked_decision_goes_through_the_service(client, alice, serious_entry):
     client.force_login(alice)
-    action(client, ENTRIES, "remove", [serious_entry.pk], apply="1", reason=RemovalReason.DECISION_REVOKED, removed_on="2026-11-20", note="复议撤销")
+    action(
+        client,
+        ENTRIES,
+        "remove",
+        [serious_entry.pk],
+        apply="1",
+        reason=RemovalReason.DECISION_REVOKED,
+        removed_on="2026-11-20",
+        note="复议撤销",
+    )
     serious_entry.refresh_from_db()
     assert serious_entry.removed_on == dt.date(2026, 11, 20)
     assert AuditEvent.objects.get(action="list_entry.remove").actor_user == alice
@@ -309,7 +372,15 @@ def test_removal_for_a_revoked_decision_goes_through_the_service(client, alice, 
 
 def test_other_department_cannot_remove_an_entry(client, bob, serious_entry):
     client.force_login(bob)
-    action(client, ENTRIES, "remove", [serious_entry.pk], apply="1", reason=RemovalReason.DECISION_REVOKED, removed_on="2026-11-20")
+    action(
+        client,
+        ENTRIES,
+        "remove",
+        [serious_entry.pk],
+        apply="1",
+        reason=RemovalReason.DECISION_REVOKED,
+        removed_on="2026-11-20",
+    )
     serious_entry.refresh_from_db()
     assert serious_entry.removed_on is None
 
@@ -324,8 +395,14 @@ def proposal(entity, dept_a, frozen_today):
     from credit.scan import AbnormalOverThreeYears
 
     services.list_entry_add(
-        actor="test", entity_uscc=entity.uscc, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT, legal_basis="《企业信息公示暂行条例》第八条",
-        department=dept_a, decided_on=dt.date(2023, 7, 10), ground_established_on=dt.date(2023, 7, 1),
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        legal_basis="《企业信息公示暂行条例》第八条",
+        department=dept_a,
+        decided_on=dt.date(2023, 7, 10),
+        ground_established_on=dt.date(2023, 7, 1),
     )
     AbnormalOverThreeYears().run(today=frozen_today, now=timezone.now())  # the scan raises the proposal
     return ListProposal.objects.get()
@@ -343,20 +420,48 @@ def test_confirming_a_proposal_lists_the_entity_as_serious(client, alice, propos
     url = "/admin/credit/listproposal/"
     assert "告知日期" in action(client, url, "confirm", [proposal.pk]).content.decode()
     # a service refusal (notice after the decision) is a message, not a 500
-    response = action(client, url, "confirm", [proposal.pk], apply="1", notice_on="2026-11-21", decided_on="2026-11-20",
-                      legal_basis="《市场监督管理严重违法失信名单管理办法》第十三条", decision_no="郑市监列严〔2026〕9号")
+    response = action(
+        client,
+        url,
+        "confirm",
+        [proposal.pk],
+        apply="1",
+        notice_on="2026-11-21",
+        decided_on="2026-11-20",
+        legal_basis="《市场监督管理严重违法失信名单管理办法》第十三条",
+        decision_no="郑市监列严〔2026〕9号",
+    )
     assert any("先告知、后决定" in m for m in messages_of(response))
-    action(client, url, "confirm", [proposal.pk], apply="1", notice_on="2026-11-01", decided_on="2026-11-20",
-           legal_basis="《市场监督管理严重违法失信名单管理办法》第十三条", decision_no="郑市监列严〔2026〕9号")
+    action(
+        client,
+        url,
+        "confirm",
+        [proposal.pk],
+        apply="1",
+        notice_on="2026-11-01",
+        decided_on="2026-11-20",
+        legal_basis="《市场监督管理严重违法失信名单管理办法》第十三条",
+        decision_no="郑市监列严〔2026〕9号",
+    )
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.CONFIRMED
-    assert ListEntry.objects.get(list_type=ListType.SERIOUS, removed_on__isnull=True).decision_no == "郑市监列严〔2026〕9号"
+    assert (
+        ListEntry.objects.get(list_type=ListType.SERIOUS, removed_on__isnull=True).decision_no
+        == "郑市监列严〔2026〕9号"
+    )
     assert ListEntry.objects.get(list_type=ListType.ABNORMAL).removal_reason == RemovalReason.MOVED_TO_SERIOUS
 
 
 def test_dismissing_a_proposal_needs_a_reason(client, alice, proposal):
     client.force_login(alice)
-    action(client, "/admin/credit/listproposal/", "dismiss", [proposal.pk], apply="1", reason="当事人已补报年度报告，正在办理移出")
+    action(
+        client,
+        "/admin/credit/listproposal/",
+        "dismiss",
+        [proposal.pk],
+        apply="1",
+        reason="当事人已补报年度报告，正在办理移出",
+    )
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.DISMISSED
     assert AuditEvent.objects.get(action="list_proposal.dismiss").actor_user == alice
@@ -419,15 +524,26 @@ def test_department_official_cannot_add_a_model_version(client, alice):
 
 def test_industry_risk_is_saved_through_simple_save(client, manager):
     client.force_login(manager)
-    response = client.post("/admin/credit/industryrisk/add/", {"industry_prefix": "F5274", "name": "烟花爆竹零售", "level": "high", "_save": "1"})
+    response = client.post(
+        "/admin/credit/industryrisk/add/",
+        {"industry_prefix": "F5274", "name": "烟花爆竹零售", "level": "high", "_save": "1"},
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert AuditEvent.objects.get(action="industry_risk.create").actor_user == manager
 
 
 def test_joint_measure_list_types_must_be_list_codes(client, manager):
     client.force_login(manager)
-    data = {"code": "P-TEST", "name": "限制测试", "kind": "punish", "list_types": '["黑名单"]', "legal_basis": "某法", "implementing_department": "某部门",
-            "active": "on", "_save": "1"}
+    data = {
+        "code": "P-TEST",
+        "name": "限制测试",
+        "kind": "punish",
+        "list_types": '["黑名单"]',
+        "legal_basis": "某法",
+        "implementing_department": "某部门",
+        "active": "on",
+        "_save": "1",
+    }
     response = client.post("/admin/credit/jointmeasure/add/", data)
     assert response.status_code == 200 and "适用名单应为名单代码" in response.content.decode()
     data["list_types"] = '["serious"]'
@@ -484,7 +600,9 @@ def test_run_scan_now_enqueues_the_task(client, manager, alice, django_capture_o
     assert response.status_code == 302
     # One message is on the real Redis broker, queued without a result (credit.regrade.publish): nobody waits for it
     sent = taken_off_the_broker("credit.risk_scan")
-    assert [(m["headers"]["kwargsrepr"], m["headers"]["ignore_result"]) for m in sent] == [("{'trigger': 'manual'}", True)]
+    assert [(m["headers"]["kwargsrepr"], m["headers"]["ignore_result"]) for m in sent] == [
+        ("{'trigger': 'manual'}", True)
+    ]
 
 
 def taken_off_the_broker(task_name: str) -> list[dict]:
@@ -524,7 +642,9 @@ def checks(api_key, make_entity, dept_a, dept_b, entity):
     """dept_a's system checks its own entity and one registered by dept_b."""
     client, _key = api_key(("credit:read",), department=dept_a)
     registered_by_b = make_entity(name="郑州卫健登记测试医院", registration_authority=dept_b)
-    services.credit_check(department=dept_a, usccs=[entity.uscc, registered_by_b.uscc], purpose="政府采购供应商资格审查", client=client)
+    services.credit_check(
+        department=dept_a, usccs=[entity.uscc, registered_by_b.uscc], purpose="政府采购供应商资格审查", client=client
+    )
     return entity, registered_by_b
 
 
@@ -559,20 +679,36 @@ def test_officials_see_grade_reasons_and_internal_risk_class(client, alice, reco
     page = client.get(f"/admin/credit/entitycredit/{record_a.entity_id}/change/").content.decode()
     assert "郑市监罚〔2026〕12号" in page  # the reasons
     assert "信用风险分类" in page
-    assert client.get("/admin/credit/entitycredit/", {"risk_class__exact": "C", "grade__exact": "DISHONEST"}).status_code == 200
+    assert (
+        client.get("/admin/credit/entitycredit/", {"risk_class__exact": "C", "grade__exact": "DISHONEST"}).status_code
+        == 200
+    )
     assert client.get("/admin/credit/gradehistory/", {"q": record_a.entity_id}).status_code == 200
 
 
 # --- every page renders ---------------------------------------------------------------------------------
 
 
-CHANGELISTS = ("creditrecord", "listentry", "listproposal", "evaluationmodel", "industryrisk", "jointmeasure", "publicityrule", "riskwarning",
-               "riskscanrun", "creditcheck", "entitycredit", "gradehistory")
+CHANGELISTS = (
+    "creditrecord",
+    "listentry",
+    "listproposal",
+    "evaluationmodel",
+    "industryrisk",
+    "jointmeasure",
+    "publicityrule",
+    "riskwarning",
+    "riskscanrun",
+    "creditcheck",
+    "entitycredit",
+    "gradehistory",
+)
 
 
 @pytest.mark.parametrize("who", ["alice", "manager", "platform_admin"])
-def test_every_credit_page_renders_for_each_role(request, client, who, warning_a, checks, record_a, proposal, evaluate, frozen_today,
-                                                 django_assert_max_num_queries):
+def test_every_credit_page_renders_for_each_role(
+    request, client, who, warning_a, checks, record_a, proposal, evaluate, frozen_today, django_assert_max_num_queries
+):
     from credit.scan import run_risk_scan
 
     evaluate()
@@ -596,7 +732,9 @@ IMPORT_URL = "/admin/credit/creditrecord/import/"
 
 def test_a_service_refusal_after_validation_is_a_message_not_a_500(client, alice, entity, dept_a):
     client.force_login(alice)
-    refusal = services.RecordsInvalid([{"index": 0, "attr": "source_ref", "code": "unique", "detail": "并发：该来源编号刚被他人占用"}])
+    refusal = services.RecordsInvalid(
+        [{"index": 0, "attr": "source_ref", "code": "unique", "detail": "并发：该来源编号刚被他人占用"}]
+    )
     with mock.patch.object(services, "credit_record_save", side_effect=refusal):
         response = client.post(f"{RECORDS}add/", record_form(entity.uscc, department=str(dept_a.pk)), follow=True)
     assert response.status_code == 200

@@ -51,7 +51,11 @@ def test_credit_seeding_twice_adds_nothing(demo_city):
     stats = seed_credit_demo(stdout=io.StringIO())
     # Then nothing is added or changed
     assert (stats["records_created"], stats["list_entries_created"]) == (0, 0)
-    assert (stats["commitments_created"], stats["repair_applications_created"], stats["objections_created"]) == (0, 0, 0)
+    assert (stats["commitments_created"], stats["repair_applications_created"], stats["objections_created"]) == (
+        0,
+        0,
+        0,
+    )
     assert state() == before
     # And seed_demo on a later day, in a new year, finds the same rows (grades move on with the date)
     with time_machine.travel(dt.datetime(2027, 1, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))):
@@ -78,7 +82,15 @@ def test_demo_records_come_from_several_departments_with_realistic_numbers(demo_
     assert len(departments) >= 8
     assert CreditRecord.objects.filter(source_ref__regex=r"^郑市监罚〔20\d\d〕\d+号$").exists()
     categories = set(CreditRecord.objects.values_list("category", flat=True))
-    assert {"administrative_licence", "administrative_penalty", "inspection_result", "award", "tax_arrears", "complaint", "commitment"} <= categories
+    assert {
+        "administrative_licence",
+        "administrative_penalty",
+        "inspection_result",
+        "award",
+        "tax_arrears",
+        "complaint",
+        "commitment",
+    } <= categories
 
 
 def test_demo_lists_cover_every_list_type(demo_city):
@@ -100,10 +112,15 @@ def test_demo_has_commitments_of_every_type_in_every_state(demo_city):
     pairs = set(CreditCommitment.objects.values_list("commitment_type", "state"))
     assert pairs == {(t, s) for t in CommitmentType.values for s in CommitmentState.values}
     # Some are past their due date and still 履约中, so the inbox shows COMMITMENT_OVERDUE
-    assert CreditCommitment.objects.filter(state=CommitmentState.IN_PROGRESS, due_on__lt=dt.date(2026, 11, 22)).count() >= 4
+    assert (
+        CreditCommitment.objects.filter(state=CommitmentState.IN_PROGRESS, due_on__lt=dt.date(2026, 11, 22)).count()
+        >= 4
+    )
     # A resolved commitment became a credit record: positive when fulfilled, negative when broken
     for commitment in CreditCommitment.objects.exclude(state=CommitmentState.IN_PROGRESS):
-        assert commitment.result_record.polarity == ("positive" if commitment.state == CommitmentState.FULFILLED else "negative")
+        assert commitment.result_record.polarity == (
+            "positive" if commitment.state == CommitmentState.FULFILLED else "negative"
+        )
     from credit.models import RiskWarning
 
     assert RiskWarning.objects.filter(rule_code="COMMITMENT_OVERDUE").count() >= 4
@@ -121,7 +138,9 @@ def test_demo_has_repair_applications_at_each_stage(demo_city):
 def test_demo_has_objections_at_each_stage_and_outcome(demo_city):
     stages = set(Objection.objects.values_list("state", "outcome"))
     assert stages == {
-        (ObjectionState.SUBMITTED, ""), (ObjectionState.ACCEPTED, ""), (ObjectionState.REFUSED, ""),
+        (ObjectionState.SUBMITTED, ""),
+        (ObjectionState.ACCEPTED, ""),
+        (ObjectionState.REFUSED, ""),
         *((ObjectionState.DECIDED, o) for o in ObjectionOutcome.values),
     }
     revoked = Objection.objects.get(outcome=ObjectionOutcome.REVOKED)

@@ -53,7 +53,12 @@ def forms(make_entity, push, dept_a, frozen_today):
         ),
         "repair": (
             f"/repairs/new/?record={record.pk}",
-            {"applicant_name": "王某", "contact_phone": PHONE, "reason": "已缴纳罚款并完成整改。", "commitment_accepted": "on"},
+            {
+                "applicant_name": "王某",
+                "contact_phone": PHONE,
+                "reason": "已缴纳罚款并完成整改。",
+                "commitment_accepted": "on",
+            },
             "/repairs/new/done/",
             RepairApplication,
         ),

@@ -73,7 +73,12 @@ def code_on(html: str) -> tuple[str, str]:
 
 def file_objection(client, *, record=None, entry=None, **data):
     query = f"record={record.pk}" if record is not None else f"list_entry={entry.pk}"
-    payload = {"applicant_name": "郑州市金水区老王烩面馆", "contact_phone": PHONE, "reason": "该处罚决定已被复议撤销。", **data}
+    payload = {
+        "applicant_name": "郑州市金水区老王烩面馆",
+        "contact_phone": PHONE,
+        "reason": "该处罚决定已被复议撤销。",
+        **data,
+    }
     return client.post(f"/objections/new/?{query}", payload)
 
 
@@ -94,7 +99,9 @@ def apply_repair(client, record, files=(), **data):
 # --- commitments (信用承诺) ---------------------------------------------------------------------
 
 
-def test_commitment_form_prefills_the_template_of_the_chosen_type(client, entity, dept_a, make_department, frozen_today):
+def test_commitment_form_prefills_the_template_of_the_chosen_type(
+    client, entity, dept_a, make_department, frozen_today
+):
     make_department(name="已撤并的旧部门", active=False)
 
     html = page(client.get("/commitments/new/", {"type": "approval_substitute", "uscc": entity.uscc.lower()}))
@@ -108,7 +115,9 @@ def test_commitment_form_prefills_the_template_of_the_chosen_type(client, entity
 
 def test_commitment_made_from_public_site_shows_number_and_query_code(client, entity, dept_a, frozen_today):
     due = "2027-05-22"
-    content = credit_services.COMMITMENT_TEMPLATES["approval_substitute"].format(matter="食品经营许可", due_on="2027年5月22日")
+    content = credit_services.COMMITMENT_TEMPLATES["approval_substitute"].format(
+        matter="食品经营许可", due_on="2027年5月22日"
+    )
 
     html = page(
         client.post(
@@ -130,10 +139,16 @@ def test_commitment_made_from_public_site_shows_number_and_query_code(client, en
     assert number.startswith("CN20261122-")
     assert "请妥善保存查询码" in html
     commitment = credit_services.filing_lookup(CreditCommitment, number, code)
-    assert commitment.state == "in_progress" and commitment.due_on == dt.date(2027, 5, 22) and commitment.channel == "web"
+    assert (
+        commitment.state == "in_progress" and commitment.due_on == dt.date(2027, 5, 22) and commitment.channel == "web"
+    )
     assert PHONE not in html
     entity_page = page(client.get(f"/entities/{entity.uscc}/"))
-    assert "审批替代型" in entity_page and "食品经营许可" in entity_page and 'data-commitment-state="in_progress"' in entity_page
+    assert (
+        "审批替代型" in entity_page
+        and "食品经营许可" in entity_page
+        and 'data-commitment-state="in_progress"' in entity_page
+    )
     assert PHONE not in entity_page
 
 
@@ -230,7 +245,10 @@ def test_repair_form_shows_the_record_and_the_public_commitment_text(client, rec
 
 
 def test_repair_application_with_evidence_shows_tracking_number_and_query_code(client, record):
-    files = [SimpleUploadedFile("缴款凭证.pdf", PDF, "application/pdf"), SimpleUploadedFile("整改照片.png", PNG, "image/png")]
+    files = [
+        SimpleUploadedFile("缴款凭证.pdf", PDF, "application/pdf"),
+        SimpleUploadedFile("整改照片.png", PNG, "image/png"),
+    ]
 
     html = page(apply_repair(client, record, files))
 
@@ -290,9 +308,18 @@ def test_repair_without_the_commitment_is_a_field_error(client, record):
 @pytest.mark.parametrize(
     ("files", "message"),
     [
-        ([SimpleUploadedFile(f"证明{i}.pdf", PDF, "application/pdf") for i in range(6)], "证明材料最多 5 个文件，本次选择了 6 个"),
-        ([SimpleUploadedFile("说明.docx", b"PK\x03\x04", "application/msword")], "“说明.docx”不是允许的文件类型（仅限 PDF、JPG、PNG）"),
-        ([SimpleUploadedFile("伪装.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")], "“伪装.pdf”的内容与文件类型不符"),
+        (
+            [SimpleUploadedFile(f"证明{i}.pdf", PDF, "application/pdf") for i in range(6)],
+            "证明材料最多 5 个文件，本次选择了 6 个",
+        ),
+        (
+            [SimpleUploadedFile("说明.docx", b"PK\x03\x04", "application/msword")],
+            "“说明.docx”不是允许的文件类型（仅限 PDF、JPG、PNG）",
+        ),
+        (
+            [SimpleUploadedFile("伪装.pdf", b"MZ\x90\x00 not a pdf", "application/pdf")],
+            "“伪装.pdf”的内容与文件类型不符",
+        ),
         ([SimpleUploadedFile("超大.pdf", PDF + b"0" * (10 * 1024 * 1024), "application/pdf")], "“超大.pdf”超过 10 MB"),
     ],
     ids=["more-than-5", "wrong-type", "content-not-matching", "over-10-mb"],
@@ -432,7 +459,9 @@ def test_track_page_shows_status_deadline_and_outcome_of_each_kind(client, recor
     assert f"{objection.accept_due_on.year}年{objection.accept_due_on.month}月{objection.accept_due_on.day}日" in html
 
     credit_services.objection_accept(actor="test", objection=objection)
-    credit_services.objection_decide(actor="test", objection=objection, outcome="upheld", reason="经核实，处罚决定事实清楚。")
+    credit_services.objection_decide(
+        actor="test", objection=objection, outcome="upheld", reason="经核实，处罚决定事实清楚。"
+    )
     html = page(client.post("/track/", {"tracking_no": objection_no, "code": objection_code}))
     assert "已办结" in html and "维持：经核实，处罚决定事实清楚。" in html
 
@@ -472,7 +501,10 @@ def test_public_form_posts_are_rate_limited_per_ip(client, db):
     original = PublicFormThrottle.THROTTLE_RATES
     PublicFormThrottle.THROTTLE_RATES = {**original, "anon": "2/minute"}
     try:
-        codes = [client.post("/track/", {"tracking_no": "YY1", "code": "1"}, REMOTE_ADDR="203.0.113.7").status_code for _ in range(3)]
+        codes = [
+            client.post("/track/", {"tracking_no": "YY1", "code": "1"}, REMOTE_ADDR="203.0.113.7").status_code
+            for _ in range(3)
+        ]
         last = client.post("/track/", {"tracking_no": "YY1", "code": "1"}, REMOTE_ADDR="203.0.113.7")
         other_ip = client.post("/track/", {"tracking_no": "YY1", "code": "1"}, REMOTE_ADDR="203.0.113.8")
     finally:
@@ -493,10 +525,18 @@ def test_filing_pages_are_never_cached(client, record):
 # --- the entity page ----------------------------------------------------------------------------
 
 
-def test_entity_page_links_each_record_to_repair_and_objection_and_offers_the_report(client, entity, push, frozen_today):
+def test_entity_page_links_each_record_to_repair_and_objection_and_offers_the_report(
+    client, entity, push, frozen_today
+):
     push(
         record_data(entity.uscc, "郑市监罚〔2026〕3号", decided_on="2026-01-05"),
-        record_data(entity.uscc, "郑市监许〔2026〕1号", category="administrative_licence", polarity="positive", title="食品经营许可"),
+        record_data(
+            entity.uscc,
+            "郑市监许〔2026〕1号",
+            category="administrative_licence",
+            polarity="positive",
+            title="食品经营许可",
+        ),
     )
     penalty = CreditRecord.objects.get(source_ref="郑市监罚〔2026〕3号")
     licence = CreditRecord.objects.get(source_ref="郑市监许〔2026〕1号")
@@ -576,10 +616,14 @@ def test_report_verification_genuine_then_expired_and_file_check(client, record,
 
     assert CreditReport.objects.get(serial=serial).content_hash in html
 
-    genuine = page(client.post(f"/reports/verify/{serial}/", {"file": SimpleUploadedFile("r.pdf", pdf, "application/pdf")}))
+    genuine = page(
+        client.post(f"/reports/verify/{serial}/", {"file": SimpleUploadedFile("r.pdf", pdf, "application/pdf")})
+    )
     assert 'data-file-verdict="match"' in genuine
     tampered = pdf.replace(b"%%EOF", b"%%EOF ", 1)
-    html = page(client.post(f"/reports/verify/{serial}/", {"file": SimpleUploadedFile("r.pdf", tampered, "application/pdf")}))
+    html = page(
+        client.post(f"/reports/verify/{serial}/", {"file": SimpleUploadedFile("r.pdf", tampered, "application/pdf")})
+    )
     assert 'data-file-verdict="mismatch"' in html
 
     push(record_data(entity.uscc, "郑市监罚〔2026〕30号", decided_on="2026-11-20"))  # the facts change
@@ -595,11 +639,15 @@ def test_report_verification_of_an_unknown_serial(client, db):
 # --- query budgets (STYLE.md 14) ------------------------------------------------------------------
 
 
-def test_entity_page_query_budget_with_objections_and_commitments(client, entity, push, dept_a, frozen_today, evaluate, django_assert_max_num_queries):
+def test_entity_page_query_budget_with_objections_and_commitments(
+    client, entity, push, dept_a, frozen_today, evaluate, django_assert_max_num_queries
+):
     push(*[record_data(entity.uscc, f"郑市监罚〔2026〕{i}号", decided_on=f"2026-{i:02d}-05") for i in range(1, 11)])
     evaluate([entity.uscc])
     for record in CreditRecord.objects.all()[:3]:
-        credit_services.objection_file(actor="test", applicant_name="王某", contact_phone=PHONE, reason="有误", record=record)
+        credit_services.objection_file(
+            actor="test", applicant_name="王某", contact_phone=PHONE, reason="有误", record=record
+        )
     for i in range(5):
         credit_services.commitment_make(
             actor="test",

@@ -26,8 +26,30 @@ HEADER = list(imports.COLUMNS)
 BAD_CHECK = "91350100M000100Y4Z"  # DOMAIN §1: fails the check character
 
 
-def row(source_ref, code, *, category="行政处罚", polarity="负面", severity="一般", title="未按规定明码标价", decided="2026-11-01", amount="5000"):
-    return [source_ref, code, category, polarity, severity, title, "经查属实。", decided, "《中华人民共和国价格法》第十三条", amount, ""]
+def row(
+    source_ref,
+    code,
+    *,
+    category="行政处罚",
+    polarity="负面",
+    severity="一般",
+    title="未按规定明码标价",
+    decided="2026-11-01",
+    amount="5000",
+):
+    return [
+        source_ref,
+        code,
+        category,
+        polarity,
+        severity,
+        title,
+        "经查属实。",
+        decided,
+        "《中华人民共和国价格法》第十三条",
+        amount,
+        "",
+    ]
 
 
 def csv_bytes(*rows, header=HEADER, bom=True) -> bytes:
@@ -74,14 +96,23 @@ def test_preview_lists_every_bad_row_by_spreadsheet_row_and_saves_nothing(client
 def test_duplicate_source_ref_in_a_file_names_the_first_row(client, alice):
     client.force_login(alice)
     response = upload(client, csv_bytes(row("郑市监罚〔2026〕1号", SINOPEC), row("郑市监罚〔2026〕1号", BAOSTEEL)))
-    assert response.context["errors"] == ["第3行：来源编号：“郑市监罚〔2026〕1号”与第2行重复（同一文件中来源编号不能重复）"]
+    assert response.context["errors"] == [
+        "第3行：来源编号：“郑市监罚〔2026〕1号”与第2行重复（同一文件中来源编号不能重复）"
+    ]
 
 
 def test_a_valid_file_imports_every_row_on_confirm_in_one_audited_push(client, alice, dept_a):
     # Given a clean file with labels and codes mixed, and a code not yet in the roster
     data = csv_bytes(
         row("郑市监罚〔2026〕1号", SINOPEC),
-        row("郑市监罚〔2026〕2号", BAOSTEEL, category="administrative_penalty", polarity="negative", severity="serious", amount="1,200,000.50"),
+        row(
+            "郑市监罚〔2026〕2号",
+            BAOSTEEL,
+            category="administrative_penalty",
+            polarity="negative",
+            severity="serious",
+            amount="1,200,000.50",
+        ),
         row("郑市监许〔2026〕3号", HUAWEI.lower(), category="行政许可", polarity="正面", severity="", amount=""),
     )
     client.force_login(alice)
@@ -126,8 +157,24 @@ def test_xlsx_with_typed_cells_imports(client, alice):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(HEADER)
-    sheet.append(["郑市监罚〔2026〕7号", SINOPEC, "行政处罚", "负面", "轻微", "未亮照经营", "", dt.datetime(2026, 10, 9), "", 2000.5, None])
-    sheet.append([20260008, BAOSTEEL, "行政处罚", "负面", "一般", "超范围经营", "", dt.date(2026, 9, 1), "", 30000, None])
+    sheet.append(
+        [
+            "郑市监罚〔2026〕7号",
+            SINOPEC,
+            "行政处罚",
+            "负面",
+            "轻微",
+            "未亮照经营",
+            "",
+            dt.datetime(2026, 10, 9),
+            "",
+            2000.5,
+            None,
+        ]
+    )
+    sheet.append(
+        [20260008, BAOSTEEL, "行政处罚", "负面", "一般", "超范围经营", "", dt.date(2026, 9, 1), "", 30000, None]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     client.force_login(alice)
@@ -146,7 +193,11 @@ def test_xlsx_with_typed_cells_imports(client, alice):
         ("records.xls", b"\xd0\xcf\x11\xe0 old excel", "不支持的文件类型“.xls”"),
         ("records.txt", b"hello", "不支持的文件类型“.txt”"),
         ("records.xlsx", b"this is not a zip file", "XLSX 文件无法读取"),
-        ("records.csv", "名称,地址\n某公司,郑州\n".encode(), "缺少必需的列：来源编号、统一社会信用代码、信息类别、性质、标题、决定日期"),
+        (
+            "records.csv",
+            "名称,地址\n某公司,郑州\n".encode(),
+            "缺少必需的列：来源编号、统一社会信用代码、信息类别、性质、标题、决定日期",
+        ),
         ("records.csv", csv_bytes(), "文件中没有数据行"),
     ],
 )
@@ -230,7 +281,9 @@ def test_template_example_row_uses_a_reference_that_can_never_be_real(client, al
     # Issue 11: the example row left in the file is refused with a clear row error, and it is the
     # only error (every other cell of the example is valid).
     preview = upload(client, response.content, name="信用记录导入模板.xlsx")
-    assert preview.context["errors"] == ["第2行：来源编号：“示例-请删除”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号"]
+    assert preview.context["errors"] == [
+        "第2行：来源编号：“示例-请删除”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号"
+    ]
     assert 'name="confirm"' not in preview.content.decode()
 
 

@@ -50,22 +50,39 @@ def _isolated(settings, tmp_path):
 
 def abnormal(entity, dept, *, on=dt.date(2026, 9, 1)):
     return services.list_entry_add(
-        actor="test", entity_uscc=entity.uscc, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT,
-        legal_basis="《企业经营异常名录管理暂行办法》第四条第（一）项", department=dept, decided_on=on, ground_established_on=on,
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        legal_basis="《企业经营异常名录管理暂行办法》第四条第（一）项",
+        department=dept,
+        decided_on=on,
+        ground_established_on=on,
     )
 
 
 def serious(entity, dept, *, on=dt.date(2025, 6, 1), **kw):
     return services.list_entry_add(
-        actor="test", entity_uscc=entity.uscc, list_type=ListType.SERIOUS, ground=ListGround.HEAVY_FINE,
-        legal_basis="《市场监督管理严重违法失信名单管理办法》第二条", department=dept, decided_on=on, notice_on=on - dt.timedelta(days=10), **kw,
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.SERIOUS,
+        ground=ListGround.HEAVY_FINE,
+        legal_basis="《市场监督管理严重违法失信名单管理办法》第二条",
+        department=dept,
+        decided_on=on,
+        notice_on=on - dt.timedelta(days=10),
+        **kw,
     )
 
 
 def apply(entry, **kw):
     return list_exits.list_exit_apply(
-        actor="public:web", entry=entry, applicant_name=kw.pop("applicant_name", "郑州测试商贸有限公司"), contact_phone=PHONE,
-        reason=kw.pop("reason", "已补报2025年度报告并公示。"), **kw,
+        actor="public:web",
+        entry=entry,
+        applicant_name=kw.pop("applicant_name", "郑州测试商贸有限公司"),
+        contact_phone=PHONE,
+        reason=kw.pop("reason", "已补报2025年度报告并公示。"),
+        **kw,
     )
 
 
@@ -74,8 +91,14 @@ def apply(entry, **kw):
 
 def approval_substitute(entity, dept):
     return services.commitment_make(
-        actor="public", entity_uscc=entity.uscc, commitment_type=CommitmentType.APPROVAL_SUBSTITUTE, department=dept, matter="食品经营许可",
-        content="本单位承诺所提交材料真实有效。", signatory="王某", due_on=dt.date(2027, 3, 31),
+        actor="public",
+        entity_uscc=entity.uscc,
+        commitment_type=CommitmentType.APPROVAL_SUBSTITUTE,
+        department=dept,
+        matter="食品经营许可",
+        content="本单位承诺所提交材料真实有效。",
+        signatory="王某",
+        due_on=dt.date(2027, 3, 31),
     )
 
 
@@ -107,8 +130,15 @@ def test_approval_substitute_commitment_allowed_for_good_entity(make_entity, dep
     assert commitment.commitment_type == CommitmentType.APPROVAL_SUBSTITUTE
     # Other types stay open to a dishonest entity (a 主动型 promise is how it starts to improve)
     abnormal(entity, dept_a)
-    services.commitment_make(actor="public", entity_uscc=entity.uscc, commitment_type=CommitmentType.VOLUNTARY, department=dept_a,
-                             content="依法诚信经营。", signatory="王某", due_on=dt.date(2027, 3, 31))
+    services.commitment_make(
+        actor="public",
+        entity_uscc=entity.uscc,
+        commitment_type=CommitmentType.VOLUNTARY,
+        department=dept_a,
+        content="依法诚信经营。",
+        signatory="王某",
+        due_on=dt.date(2027, 3, 31),
+    )
 
 
 # --- exit applications: the rules of each list -------------------------------------------------------
@@ -135,7 +165,9 @@ def test_serious_list_early_exit_refused_before_one_year(make_entity, dept_a, fr
     assert not ListExitApplication.objects.exists()
 
 
-def test_serious_list_early_exit_after_one_year_removes_the_entry_on_approval(make_entity, dept_a, alice, evaluate, frozen_today):
+def test_serious_list_early_exit_after_one_year_removes_the_entry_on_approval(
+    make_entity, dept_a, alice, evaluate, frozen_today
+):
     entity = make_entity()
     entry = serious(entity, dept_a, on=dt.date(2025, 6, 1))
     application, _ = apply(entry, reason="已缴清罚款，消除不良影响。")
@@ -155,10 +187,20 @@ def test_serious_list_early_exit_refused_after_a_new_serious_penalty(make_entity
         apply(entry)
 
 
-@pytest.mark.parametrize("list_type,ground", [(ListType.KEY_ATTENTION, ListGround.DISHONEST_BELOW_SERIOUS), (ListType.RED, ListGround.TRUSTWORTHY)])
+@pytest.mark.parametrize(
+    "list_type,ground",
+    [(ListType.KEY_ATTENTION, ListGround.DISHONEST_BELOW_SERIOUS), (ListType.RED, ListGround.TRUSTWORTHY)],
+)
 def test_key_attention_and_red_lists_take_no_exit_application(make_entity, dept_a, frozen_today, list_type, ground):
-    entry = services.list_entry_add(actor="test", entity_uscc=make_entity().uscc, list_type=list_type, ground=ground, legal_basis="依据",
-                                    department=dept_a, decided_on=dt.date(2026, 3, 1))
+    entry = services.list_entry_add(
+        actor="test",
+        entity_uscc=make_entity().uscc,
+        list_type=list_type,
+        ground=ground,
+        legal_basis="依据",
+        department=dept_a,
+        decided_on=dt.date(2026, 3, 1),
+    )
     with pytest.raises(ValidationError, match="不适用移出申请"):
         apply(entry)
 
@@ -170,7 +212,9 @@ def test_one_open_exit_application_per_entry(make_entity, dept_a, frozen_today):
         apply(entry)
 
 
-def test_abnormal_exit_approved_by_the_listing_department_only_and_refusal_needs_reasons(make_entity, dept_a, alice, bob, frozen_today):
+def test_abnormal_exit_approved_by_the_listing_department_only_and_refusal_needs_reasons(
+    make_entity, dept_a, alice, bob, frozen_today
+):
     entry = abnormal(make_entity(), dept_a)
     application, _ = apply(entry)
     with pytest.raises(ValidationError, match="只有"):
@@ -219,18 +263,38 @@ def test_serious_list_entry_ends_after_3_years_by_the_nightly_scan(make_entity, 
 @pytest.fixture
 def heavy_penalty(make_entity, push, frozen_today):
     entity = make_entity()
-    push(record_data(entity.uscc, "郑市监罚〔2025〕7号", decided_on="2025-06-01", severity="serious", penalty_types=["fine"], amount="500000.00"))
+    push(
+        record_data(
+            entity.uscc,
+            "郑市监罚〔2025〕7号",
+            decided_on="2025-06-01",
+            severity="serious",
+            penalty_types=["fine"],
+            amount="500000.00",
+        )
+    )
     return entity, CreditRecord.objects.get(source_ref="郑市监罚〔2025〕7号")
 
 
 def test_repairing_the_underlying_record_proposes_list_removal(heavy_penalty, dept_a, alice, bob, evaluate):
     entity, record = heavy_penalty
     entry = serious(entity, dept_a, on=dt.date(2025, 6, 20), basis_record=record)
-    application, _ = services.repair_apply(actor="public", record=record, applicant_name="王某", contact_phone=PHONE, reason="已缴清罚款",
-                                           commitment_accepted=True)
+    application, _ = services.repair_apply(
+        actor="public",
+        record=record,
+        applicant_name="王某",
+        contact_phone=PHONE,
+        reason="已缴清罚款",
+        commitment_accepted=True,
+    )
     services.repair_approve(actor=alice, application=application, reason="符合修复条件")
     proposal = ListRemovalProposal.objects.get()
-    assert (proposal.entry, proposal.record, proposal.state, proposal.department) == (entry, record, RemovalProposalState.PENDING, dept_a)
+    assert (proposal.entry, proposal.record, proposal.state, proposal.department) == (
+        entry,
+        record,
+        RemovalProposalState.PENDING,
+        dept_a,
+    )
     assert "已信用修复" in proposal.reason
     # Another department cannot confirm it; the listing department removes the entry through the removal service
     with pytest.raises(ValidationError, match="只有"):
@@ -245,10 +309,22 @@ def test_repairing_the_underlying_record_proposes_list_removal(heavy_penalty, de
 def test_revoking_the_underlying_record_proposes_list_removal(heavy_penalty, dept_a, alice):
     # Given a serious-list entry confirmed from a proposal raised by the penalty's number (the enforcement path)
     entity, record = heavy_penalty
-    proposal = services.list_proposal_raise(actor="test", entity_uscc=entity.uscc, list_type=ListType.SERIOUS, ground=ListGround.HEAVY_FINE,
-                                            department=dept_a, source_ref=record.source_ref, reason="从重处罚")
-    entry = services.list_proposal_confirm(actor=alice, proposal=proposal, notice_on=dt.date(2025, 6, 5), decided_on=dt.date(2025, 6, 20),
-                                           legal_basis="《市场监督管理严重违法失信名单管理办法》第二条")
+    proposal = services.list_proposal_raise(
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.SERIOUS,
+        ground=ListGround.HEAVY_FINE,
+        department=dept_a,
+        source_ref=record.source_ref,
+        reason="从重处罚",
+    )
+    entry = services.list_proposal_confirm(
+        actor=alice,
+        proposal=proposal,
+        notice_on=dt.date(2025, 6, 5),
+        decided_on=dt.date(2025, 6, 20),
+        legal_basis="《市场监督管理严重违法失信名单管理办法》第二条",
+    )
     # When the record is revoked (twice would be refused; a second state change raises nothing new)
     services.credit_record_revoke(actor=alice, record=record, reason="行政复议撤销")
     removal = ListRemovalProposal.objects.get()
@@ -270,7 +346,9 @@ def test_list_exit_deadline_scan_rules_warn_due_soon_then_overdue(make_entity, d
         entry = abnormal(make_entity(), dept_a)
         application, _ = apply(entry)
     assert application.decide_due_on == dt.date(2026, 11, 23)
-    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI), tick=False):  # Friday: next working day is 11-23
+    with time_machine.travel(
+        dt.datetime(2026, 11, 20, 9, 0, tzinfo=SHANGHAI), tick=False
+    ):  # Friday: next working day is 11-23
         run_risk_scan(trigger="test")
     assert RiskWarning.objects.filter(rule_code="LIST_EXIT_DUE_SOON", department=dept_a).count() == 1
     with time_machine.travel(dt.datetime(2026, 11, 24, 9, 0, tzinfo=SHANGHAI), tick=False):
@@ -286,7 +364,12 @@ def test_list_exit_deadline_scan_rules_warn_due_soon_then_overdue(make_entity, d
 def test_list_exit_form_redirects_after_post(client, make_entity, dept_a, frozen_today):
     entry = abnormal(make_entity(), dept_a)
     evidence = SimpleUploadedFile("年报公示截图.pdf", PDF, content_type="application/pdf")
-    payload = {"applicant_name": "郑州测试商贸有限公司", "contact_phone": PHONE, "reason": "已补报年度报告。", "evidence": [evidence]}
+    payload = {
+        "applicant_name": "郑州测试商贸有限公司",
+        "contact_phone": PHONE,
+        "reason": "已补报年度报告。",
+        "evidence": [evidence],
+    }
     # When the form is posted, then the answer is a redirect (303), not a page
     response = client.post(f"/lists/exit/new/?entry={entry.pk}", payload)
     assert response.status_code == 303 and response["Location"] == "/lists/exit/done/"
@@ -302,14 +385,20 @@ def test_list_exit_form_redirects_after_post(client, make_entity, dept_a, frozen
     assert PHONE not in html + again
 
 
-def test_list_exit_form_needs_evidence_for_the_abnormal_list_and_shows_service_reasons(client, make_entity, dept_a, frozen_today):
+def test_list_exit_form_needs_evidence_for_the_abnormal_list_and_shows_service_reasons(
+    client, make_entity, dept_a, frozen_today
+):
     entry = abnormal(make_entity(), dept_a)
-    html = client.post(f"/lists/exit/new/?entry={entry.pk}", {"applicant_name": "甲", "contact_phone": PHONE, "reason": "已补报"}).content.decode()
+    html = client.post(
+        f"/lists/exit/new/?entry={entry.pk}", {"applicant_name": "甲", "contact_phone": PHONE, "reason": "已补报"}
+    ).content.decode()
     assert "须上传已履行相关义务的证明材料" in html and not ListExitApplication.objects.exists()
     young = serious(make_entity(), dept_a, on=dt.date(2026, 5, 1))
     page = client.get(f"/lists/exit/new/?entry={young.pk}").content.decode()
     assert "列入满1年后方可申请提前移出" in page
-    refused = client.post(f"/lists/exit/new/?entry={young.pk}", {"applicant_name": "甲", "contact_phone": PHONE, "reason": "已缴清罚款"})
+    refused = client.post(
+        f"/lists/exit/new/?entry={young.pk}", {"applicant_name": "甲", "contact_phone": PHONE, "reason": "已缴清罚款"}
+    )
     assert refused.status_code == 200 and "2027-05-01" in refused.content.decode()
     assert client.get("/lists/exit/new/?entry=999999").status_code == 404
     assert client.get("/lists/exit/new/?entry=abc").status_code == 404
@@ -334,7 +423,9 @@ def test_list_exit_contact_phone_never_on_a_public_page(client, make_entity, dep
     list_exits.list_exit_refuse(actor=alice, application=application, reason="未见补报的年度报告")
     evaluate([entity.uscc])
     pages = [
-        client.get(f"/entities/{entity.uscc}/"), client.get("/lists/abnormal/"), client.get(f"/lists/exit/new/?entry={entry.pk}"),
+        client.get(f"/entities/{entity.uscc}/"),
+        client.get("/lists/abnormal/"),
+        client.get(f"/lists/exit/new/?entry={entry.pk}"),
         client.post("/track/", {"tracking_no": application.tracking_no, "code": code}),
     ]
     track = pages[-1].content.decode()
@@ -347,7 +438,9 @@ def test_list_exit_contact_phone_never_on_a_public_page(client, make_entity, dep
 # --- the admin: the listing department sees and decides ----------------------------------------------
 
 
-def test_admin_exit_applications_are_scoped_and_decided_by_actions(client, make_entity, dept_a, alice, bob, frozen_today):
+def test_admin_exit_applications_are_scoped_and_decided_by_actions(
+    client, make_entity, dept_a, alice, bob, frozen_today
+):
     entry = abnormal(make_entity(), dept_a)
     application, _ = apply(entry)
     client.force_login(bob)
@@ -378,7 +471,9 @@ def test_admin_removal_proposals_are_confirmed_by_the_listing_department(client,
     client.force_login(bob)
     assert client.get(f"{PROPOSALS}{proposal.pk}/change/").status_code in (302, 404)
     client.force_login(alice)
-    client.post(PROPOSALS, {"action": "confirm", "_selected_action": [proposal.pk], "apply": "1", "removed_on": "2026-11-22"})
+    client.post(
+        PROPOSALS, {"action": "confirm", "_selected_action": [proposal.pk], "apply": "1", "removed_on": "2026-11-22"}
+    )
     entry.refresh_from_db()
     assert entry.removal_reason == RemovalReason.BASIS_WITHDRAWN
     assert ListEntry.objects.filter(pk=entry.pk, removed_on__isnull=True).count() == 0

@@ -50,7 +50,16 @@ def credit_section(html: str) -> str:
 def minor(make_entity, push):
     """An entity whose only fact is a 轻微 penalty, not published under the default rule."""
     entity = make_entity(industry_code=LOW_RISK)
-    push(record_data(entity.uscc, "郑市监轻〔2026〕3号", severity="minor", title="店招未亮证经营", content="轻微违法内容", decided_on="2026-11-10"))
+    push(
+        record_data(
+            entity.uscc,
+            "郑市监轻〔2026〕3号",
+            severity="minor",
+            title="店招未亮证经营",
+            content="轻微违法内容",
+            decided_on="2026-11-10",
+        )
+    )
     record = CreditRecord.objects.get(source_ref="郑市监轻〔2026〕3号")
     assert record.published is False
     return entity, record
@@ -81,7 +90,9 @@ def test_unpublished_minor_record_still_counts_in_risk_class(minor, make_entity,
     assert [credit_of(e).grade for e in (entity, clean, catering)] == [Grade.GOOD, Grade.GOOD, Grade.GOOD]
     assert [credit_of(e).risk_class for e in (entity, clean, catering)] == ["B", "A", "C"]
     # once revoked, it no longer counts there either
-    services.credit_record_revoke(actor="test", record=CreditRecord.objects.get(source_ref="郑市监轻〔2026〕3号"), reason="复议撤销")
+    services.credit_record_revoke(
+        actor="test", record=CreditRecord.objects.get(source_ref="郑市监轻〔2026〕3号"), reason="复议撤销"
+    )
     evaluate([entity.uscc])
     assert credit_of(entity).risk_class == "A"
 
@@ -99,7 +110,10 @@ def test_public_reasons_never_hint_at_unpublished_records(minor, make_entity, pu
     history = GradeHistory.objects.get(entity_id=entity.uscc)
     hints = ("郑市监轻〔2026〕3号", "店招未亮证经营", "不予公示", "1条")
     assert not [h for h in (*hints, "轻微") if h in str(credit.reasons) + str(history.reasons)]
-    for where in (client.get(f"/entities/{entity.uscc}/").content.decode(), credit_api.get(f"/api/v1/entities/{entity.uscc}/").content.decode()):
+    for where in (
+        client.get(f"/entities/{entity.uscc}/").content.decode(),
+        credit_api.get(f"/api/v1/entities/{entity.uscc}/").content.decode(),
+    ):
         assert not [h for h in hints if h in where], where
     # the score is that of the published record alone
     assert credit.score == credit_of(alone).score
@@ -110,7 +124,19 @@ def test_public_reasons_never_hint_at_unpublished_records(minor, make_entity, pu
 
 def complaints(push, entity, *days, prefix="TS"):
     # What enforcement's complaint_close writes for 属实: a 投诉举报 record, 轻微, so not published itself.
-    push(*[record_data(entity.uscc, f"{prefix}-{i}", category="complaint", severity="minor", title="投诉经核查属实", decided_on=d) for i, d in enumerate(days)])
+    push(
+        *[
+            record_data(
+                entity.uscc,
+                f"{prefix}-{i}",
+                category="complaint",
+                severity="minor",
+                title="投诉经核查属实",
+                decided_on=d,
+            )
+            for i, d in enumerate(days)
+        ]
+    )
 
 
 def test_three_verified_complaints_in_12_months_turn_public_grade_yellow(make_entity, push, evaluate, client):
@@ -125,7 +151,9 @@ def test_three_verified_complaints_in_12_months_turn_public_grade_yellow(make_en
     assert "grade-badge--yellow" in html and 'data-verified-complaints="3"' in html
 
 
-def test_verified_complaint_count_is_public_without_complainant_data(make_entity, dept_a, alice, evaluate, client, credit_api):
+def test_verified_complaint_count_is_public_without_complainant_data(
+    make_entity, dept_a, alice, evaluate, client, credit_api
+):
     from enforcement import services as enforcement
     from enforcement.choices import ComplaintVerdict
 
@@ -141,7 +169,9 @@ def test_verified_complaint_count_is_public_without_complainant_data(make_entity
         contact_phone=PHONE,
         contact_email="reporter-secret@example.com",
     )
-    enforcement.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="经现场检查属实，已责令改正。")
+    enforcement.complaint_close(
+        actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="经现场检查属实，已责令改正。"
+    )
     evaluate([entity.uscc])
     html = client.get(f"/entities/{entity.uscc}/").content.decode()
     profile = credit_api.get(f"/api/v1/entities/{entity.uscc}/")
@@ -173,7 +203,9 @@ def test_commitment_broken_exactly_12_months_ago_still_counts_one_day_more_does_
     assert credit_of(exactly).improves_on == dt.date(2026, 11, 23)
 
 
-def test_verified_complaint_exactly_12_months_ago_still_counts_one_day_more_does_not(make_entity, push, evaluate, client):
+def test_verified_complaint_exactly_12_months_ago_still_counts_one_day_more_does_not(
+    make_entity, push, evaluate, client
+):
     exactly, older = make_entity(), make_entity()
     complaints(push, exactly, "2025-11-22", "2026-06-15", "2026-11-20", prefix="TA")
     complaints(push, older, "2025-11-21", "2026-06-15", "2026-11-20", prefix="TB")
@@ -187,7 +219,12 @@ def test_verified_complaint_exactly_12_months_ago_still_counts_one_day_more_does
 
 
 def filing(**kw):
-    return {"applicant_name": "郑州市金水区某商行", "contact_phone": PHONE, "reason": "该轻微违法行为已当场改正。", **kw}
+    return {
+        "applicant_name": "郑州市金水区某商行",
+        "contact_phone": PHONE,
+        "reason": "该轻微违法行为已当场改正。",
+        **kw,
+    }
 
 
 def test_entity_can_object_to_an_unpublished_record_through_its_link(minor, client, api):
@@ -197,10 +234,14 @@ def test_entity_can_object_to_an_unpublished_record_through_its_link(minor, clie
     notice = client.get(link)
     assert notice.status_code == 200 and "店招未亮证经营" in notice.content.decode()
     assert notice["Referrer-Policy"] == "no-referrer" and "noindex" in notice["X-Robots-Tag"]
-    objection_url = re.search(r'href="([^"]+)" data-action="objection"', notice.content.decode()).group(1).replace("&amp;", "&")
+    objection_url = (
+        re.search(r'href="([^"]+)" data-action="objection"', notice.content.decode()).group(1).replace("&amp;", "&")
+    )
     assert client.get(objection_url).status_code == 200
     response = client.post(objection_url, filing())
-    assert response.status_code in (200, 302, 303), response.content.decode()[:500]  # the done page, or its redirect (PRG)
+    assert response.status_code in (200, 302, 303), response.content.decode()[
+        :500
+    ]  # the done page, or its redirect (PRG)
     assert Objection.objects.get().record == record
     assert PHONE not in client.get(link).content.decode()
     # and the public API takes the same capability as record_token (additive: record_id may be left out)
@@ -208,7 +249,11 @@ def test_entity_can_object_to_an_unpublished_record_through_its_link(minor, clie
     created = api.post("/api/v1/objections/", filing(record_token=record_token(record)), format="json")
     assert created.status_code == 201, created.content
     assert Objection.objects.get().record == record
-    repair = api.post("/api/v1/repair-applications/", filing(record_token=record_token(record), record_id=record.pk, commitment_accepted=True), format="json")
+    repair = api.post(
+        "/api/v1/repair-applications/",
+        filing(record_token=record_token(record), record_id=record.pk, commitment_accepted=True),
+        format="json",
+    )
     assert repair.status_code == 201, repair.content  # 轻微: repairable once the obligations are met
     assert RepairApplication.objects.get().record == record
 
@@ -220,11 +265,16 @@ def test_unpublished_record_without_link_looks_unknown(minor, client, api):
         hidden, missing = client.get(path, {"record": record.pk}), client.get(path, {"record": unknown})
         assert hidden.status_code == missing.status_code == 404
         assert hidden.content == missing.content
-    for path, body in (("/api/v1/objections/", filing()), ("/api/v1/repair-applications/", filing(commitment_accepted=True))):
+    for path, body in (
+        ("/api/v1/objections/", filing()),
+        ("/api/v1/repair-applications/", filing(commitment_accepted=True)),
+    ):
         hidden = api.post(path, {**body, "record_id": record.pk}, format="json")
         missing = api.post(path, {**body, "record_id": unknown}, format="json")
         assert hidden.status_code == missing.status_code == 400
-        assert hidden.content.decode().replace(str(record.pk), "N") == missing.content.decode().replace(str(unknown), "N")
+        assert hidden.content.decode().replace(str(record.pk), "N") == missing.content.decode().replace(
+            str(unknown), "N"
+        )
     # a forged or altered link is no better than none
     forged = record_token(record)[:-2] + "xx"
     assert client.get(f"/credit/notice/{forged}/").status_code == 404

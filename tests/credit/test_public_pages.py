@@ -33,11 +33,22 @@ def list_entity(dept_a):
                 "decided_on": dt.date(2026, 7, 10),
                 "ground_established_on": dt.date(2026, 7, 1),
             },
-            "serious": {"ground": "heavy_fine", "legal_basis": SERIOUS_BASIS, "decided_on": dt.date(2026, 9, 1), "notice_on": dt.date(2026, 8, 1)},
-            "key_attention": {"ground": "dishonest_below_serious", "legal_basis": "《郑州市重点关注对象名单管理办法》", "decided_on": dt.date(2026, 8, 1)},
+            "serious": {
+                "ground": "heavy_fine",
+                "legal_basis": SERIOUS_BASIS,
+                "decided_on": dt.date(2026, 9, 1),
+                "notice_on": dt.date(2026, 8, 1),
+            },
+            "key_attention": {
+                "ground": "dishonest_below_serious",
+                "legal_basis": "《郑州市重点关注对象名单管理办法》",
+                "decided_on": dt.date(2026, 8, 1),
+            },
             "red": {"ground": "trustworthy", "legal_basis": "国发〔2016〕33号", "decided_on": dt.date(2026, 6, 1)},
         }[list_type]
-        return credit_services.list_entry_add(actor="test", entity_uscc=entity.uscc, list_type=list_type, department=dept_a, **{**defaults, **kw})
+        return credit_services.list_entry_add(
+            actor="test", entity_uscc=entity.uscc, list_type=list_type, department=dept_a, **{**defaults, **kw}
+        )
 
     return add
 
@@ -129,7 +140,14 @@ def test_public_records_grouped_by_category_with_publicity_end_date(client, froz
     entity = make_entity()
     push(
         record_data(entity.uscc, "郑市监罚〔2026〕12号"),
-        record_data(entity.uscc, "郑市监许〔2026〕7号", category="administrative_licence", polarity="positive", title="食品经营许可", decided_on="2026-03-01"),
+        record_data(
+            entity.uscc,
+            "郑市监许〔2026〕7号",
+            category="administrative_licence",
+            polarity="positive",
+            title="食品经营许可",
+            decided_on="2026-03-01",
+        ),
     )
     evaluate([entity.uscc])
 
@@ -145,7 +163,11 @@ def test_minor_record_not_published_by_default_is_not_on_page(client, frozen_tod
     """轻微 is not published by default (《信用修复管理办法》); an unpublished record changes no public
     colour and is never hinted at (issue 12 §3): it counts in the internal risk class only."""
     entity = make_entity()
-    push(record_data(entity.uscc, "郑市监轻〔2026〕3号", severity="minor", title="店招未亮证经营（轻微）", content="轻微违法内容"))
+    push(
+        record_data(
+            entity.uscc, "郑市监轻〔2026〕3号", severity="minor", title="店招未亮证经营（轻微）", content="轻微违法内容"
+        )
+    )
     evaluate([entity.uscc])
     assert CreditRecord.objects.get(source_ref="郑市监轻〔2026〕3号").published is False
 
@@ -161,7 +183,10 @@ def test_minor_record_not_published_by_default_is_not_on_page(client, frozen_tod
 
 def test_revoked_record_not_on_page(client, frozen_today, make_entity, push, evaluate):
     entity = make_entity()
-    push(record_data(entity.uscc, "郑市监罚〔2026〕40号", title="被撤销的处罚"), record_data(entity.uscc, "郑市监罚〔2026〕41号", title="仍有效的处罚"))
+    push(
+        record_data(entity.uscc, "郑市监罚〔2026〕40号", title="被撤销的处罚"),
+        record_data(entity.uscc, "郑市监罚〔2026〕41号", title="仍有效的处罚"),
+    )
     record = CreditRecord.objects.get(source_ref="郑市监罚〔2026〕40号")
     credit_services.credit_record_revoke(actor="test", record=record, reason="复议撤销")
     evaluate([entity.uscc])
@@ -196,7 +221,9 @@ def test_grade_history_chart_uses_vendored_echarts_and_json_script(client, froze
 
     assert '<script src="/static/vendor/echarts/echarts.min.js"></script>' in html
     assert not re.search(r"<script[^>]+src=\"(https?:)?//", html)  # offline: no CDN
-    data = json.loads(re.search(r'<script id="grade-history-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script id="grade-history-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     assert [p["label"] for p in data["points"]][:2] == ["良好", "失信"]
 
 
@@ -242,7 +269,9 @@ def test_risk_class_never_in_public_html(client, frozen_today, make_entity, push
 
 
 def test_personal_data_never_on_credit_pages(client, frozen_today, make_entity, push, list_entity, evaluate):
-    entity = make_entity(name="郑州隐私测试商行", legal_rep_id_number=ID_NUMBER, contact_phone=PHONE, entity_type="individual")
+    entity = make_entity(
+        name="郑州隐私测试商行", legal_rep_id_number=ID_NUMBER, contact_phone=PHONE, entity_type="individual"
+    )
     push(record_data(entity.uscc))
     list_entity(entity, "abnormal")
     evaluate([entity.uscc])
@@ -266,7 +295,12 @@ def test_list_index_shows_every_public_list_with_counts(client, frozen_today, ma
     list_entity(make_entity(), "abnormal")
     list_entity(make_entity(), "abnormal")
     html = page(client, "/lists/")
-    for code, label in [("abnormal", "经营异常名录"), ("serious", "严重违法失信名单"), ("key_attention", "重点关注对象名单"), ("red", "守信激励对象名单")]:
+    for code, label in [
+        ("abnormal", "经营异常名录"),
+        ("serious", "严重违法失信名单"),
+        ("key_attention", "重点关注对象名单"),
+        ("red", "守信激励对象名单"),
+    ]:
         assert f'href="/lists/{code}/"' in html and label in html
     assert "现有 2 户" in html
 
@@ -302,7 +336,11 @@ def test_list_page_search_by_name_substring_and_uscc(client, frozen_today, make_
 
 def test_list_page_pages_by_20(client, frozen_today, make_entity, list_entity):
     for i in range(25):
-        list_entity(make_entity(name=f"郑州分页测试商行{i:02d}"), "abnormal", listed_on=dt.date(2026, 7, 10) + dt.timedelta(days=i))
+        list_entity(
+            make_entity(name=f"郑州分页测试商行{i:02d}"),
+            "abnormal",
+            listed_on=dt.date(2026, 7, 10) + dt.timedelta(days=i),
+        )
     first = page(client, "/lists/abnormal/")
     second = page(client, "/lists/abnormal/", page=2)
     assert len(ENTITY_LINK.findall(first)) == 20
@@ -318,7 +356,11 @@ def test_removed_entry_leaves_the_list_page(client, frozen_today, make_entity, l
     entity = make_entity(name="郑州已补报年报商行")
     entry = list_entity(entity, "abnormal")
     credit_services.list_entry_remove(
-        actor="test", entry=entry, reason="duty_fulfilled", removed_on=dt.date(2026, 11, 20), duty_fulfilled_on=dt.date(2026, 11, 18)
+        actor="test",
+        entry=entry,
+        reason="duty_fulfilled",
+        removed_on=dt.date(2026, 11, 20),
+        duty_fulfilled_on=dt.date(2026, 11, 18),
     )
     assert "郑州已补报年报商行" not in page(client, "/lists/abnormal/")
     assert "未列入" in page(client, f"/entities/{entity.uscc}/")
@@ -335,7 +377,12 @@ def test_unknown_list_type_is_404_in_chinese(client, db):
 
 def test_grades_page_shows_bands_rules_and_windows_from_data(client, db, frozen_today):
     html = page(client, "/credit/grades/")
-    for label, colour, band in [("良好", "绿色", "800–1000"), ("警示", "黄色", "600–799"), ("失信", "红色", "400–599"), ("严重失信", "黑色", "0–399")]:
+    for label, colour, band in [
+        ("良好", "绿色", "800–1000"),
+        ("警示", "黄色", "600–799"),
+        ("失信", "红色", "400–599"),
+        ("严重失信", "黑色", "0–399"),
+    ]:
         assert label in html and colour in html and band in html
     rules = re.findall(r"<li><strong>(.*?)</strong>", html.split('id="rules-title"')[1])[:4]
     assert rules == ["严重失信", "失信", "警示", "良好"]  # DOMAIN §3: applied in this order
@@ -353,8 +400,12 @@ def test_grades_page_follows_a_new_model_version(client, db, frozen_today, evalu
         {"grade": "DISHONEST", "label": "失信", "colour": "red", "score_min": 300, "score_max": 599},
         {"grade": "SERIOUSLY_DISHONEST", "label": "严重失信", "colour": "black", "score_min": 0, "score_max": 299},
     ]
-    credit_services.evaluation_model_create(actor="test", effective_from=dt.date(2026, 11, 1), bands=bands, note="测试：调整等级名称")
-    credit_services.evaluation_model_create(actor="test", effective_from=dt.date(2027, 1, 1), bands=[{**b, "label": b["label"] + "（未来）"} for b in bands])
+    credit_services.evaluation_model_create(
+        actor="test", effective_from=dt.date(2026, 11, 1), bands=bands, note="测试：调整等级名称"
+    )
+    credit_services.evaluation_model_create(
+        actor="test", effective_from=dt.date(2027, 1, 1), bands=[{**b, "label": b["label"] + "（未来）"} for b in bands]
+    )
 
     html = page(client, "/credit/grades/")
 
@@ -376,10 +427,23 @@ def test_credit_pages_are_linked_from_the_nav_and_entity_page(client, frozen_tod
 # --- query budgets (STYLE.md 14) ------------------------------------------------------------------
 
 
-def test_entity_page_query_budget_does_not_grow_with_records(client, frozen_today, make_entity, push, list_entity, evaluate, django_assert_max_num_queries):
+def test_entity_page_query_budget_does_not_grow_with_records(
+    client, frozen_today, make_entity, push, list_entity, evaluate, django_assert_max_num_queries
+):
     entity = make_entity()
     push(*[record_data(entity.uscc, f"郑市监罚〔2026〕{i}号", decided_on=f"2026-{i:02d}-01") for i in range(1, 11)])
-    push(*[record_data(entity.uscc, f"郑市监许〔2026〕{i}号", category="administrative_licence", polarity="positive", title="许可") for i in range(1, 6)])
+    push(
+        *[
+            record_data(
+                entity.uscc,
+                f"郑市监许〔2026〕{i}号",
+                category="administrative_licence",
+                polarity="positive",
+                title="许可",
+            )
+            for i in range(1, 6)
+        ]
+    )
     list_entity(entity, "abnormal")
     list_entity(entity, "key_attention")
     evaluate([entity.uscc])

@@ -41,7 +41,12 @@ def test_push_refuses_subject_change(records_api, two_entities):
     assert body["type"] == "validation_error"
     [error] = body["errors"]
     assert (error["code"], error["index"], error["attr"]) == ("subject_changed", 1, "uscc")
-    assert a.uscc in error["detail"] and b.uscc in error["detail"] and "郑州市金水区甲商行" in error["detail"] and "撤销" in error["detail"]
+    assert (
+        a.uscc in error["detail"]
+        and b.uscc in error["detail"]
+        and "郑州市金水区甲商行" in error["detail"]
+        and "撤销" in error["detail"]
+    )
     record = CreditRecord.objects.get(source_ref=REF)
     assert record.entity_id == a.uscc and record.title == "未按规定明码标价"
     assert not CreditRecord.objects.filter(source_ref="郑市监罚〔2026〕13号").exists()
@@ -62,7 +67,9 @@ def test_wrong_subject_is_corrected_by_revoking_and_pushing_a_new_record(push, t
     # Then both steps are audited, A is no longer marked down, and B is
     assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
     assert CreditRecord.objects.get(source_ref=REF).state == RecordState.REVOKED
-    actions = list(AuditEvent.objects.filter(action__startswith="credit_record").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="credit_record").order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["credit_record.push", "credit_record.revoke", "credit_record.push"]
     assert EntityCredit.objects.get(entity_id=a.uscc).grade == Grade.GOOD
     assert EntityCredit.objects.get(entity_id=b.uscc).grade == Grade.DISHONEST
@@ -71,16 +78,28 @@ def test_wrong_subject_is_corrected_by_revoking_and_pushing_a_new_record(push, t
 def test_push_response_counts_add_up_and_an_identical_resend_is_unchanged(records_api, two_entities):
     a, b = two_entities
     first = [record_data(a.uscc, "R-1"), record_data(b.uscc, "R-2")]
-    assert records_api.post(PUSH_URL, {"records": first}, format="json").json() == {"created": 2, "updated": 0, "unchanged": 0}
+    assert records_api.post(PUSH_URL, {"records": first}, format="json").json() == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+    }
     again = [first[0], record_data(b.uscc, "R-2", title="标题更正"), record_data(a.uscc, "R-3")]
-    assert records_api.post(PUSH_URL, {"records": again}, format="json").json() == {"created": 1, "updated": 1, "unchanged": 1}
+    assert records_api.post(PUSH_URL, {"records": again}, format="json").json() == {
+        "created": 1,
+        "updated": 1,
+        "unchanged": 1,
+    }
     events = AuditEvent.objects.filter(action="credit_record.push").order_by("id")
     assert events.count() == 2
     assert events[1].after == {"created": ["R-3"], "updated": ["R-2"]}
     assert events[1].before["R-2"]["title"] == "未按规定明码标价"
     # An identical resend writes nothing: no audit event, no updated_at churn
     stamp = CreditRecord.objects.get(source_ref="R-2").updated_at
-    assert records_api.post(PUSH_URL, {"records": again}, format="json").json() == {"created": 0, "updated": 0, "unchanged": 3}
+    assert records_api.post(PUSH_URL, {"records": again}, format="json").json() == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 3,
+    }
     assert AuditEvent.objects.filter(action="credit_record.push").count() == 2
     assert CreditRecord.objects.get(source_ref="R-2").updated_at == stamp
 
@@ -120,7 +139,21 @@ def csv_file(*rows) -> SimpleUploadedFile:
     writer = csv.writer(buffer)
     writer.writerow(list(imports.COLUMNS))
     for ref, code in rows:
-        writer.writerow([ref, code, "行政处罚", "负面", "一般", "未按规定明码标价", "经查属实。", "2026-11-01", "《中华人民共和国价格法》第十三条", "5000", ""])
+        writer.writerow(
+            [
+                ref,
+                code,
+                "行政处罚",
+                "负面",
+                "一般",
+                "未按规定明码标价",
+                "经查属实。",
+                "2026-11-01",
+                "《中华人民共和国价格法》第十三条",
+                "5000",
+                "",
+            ]
+        )
     return SimpleUploadedFile("信用记录.csv", buffer.getvalue().encode("utf-8-sig"))
 
 
@@ -143,7 +176,9 @@ def test_import_preview_shows_a_subject_change_as_a_row_error(client, alice, pus
 def test_import_refuses_rows_whose_reference_is_the_template_example(client, alice, two_entities):
     a, _b = two_entities
     client.force_login(alice)
-    response = client.post(IMPORT, {"file": csv_file(("示例-请删除", a.uscc), ("示例2", a.uscc), ("郑市监罚〔2026〕21号", a.uscc))})
+    response = client.post(
+        IMPORT, {"file": csv_file(("示例-请删除", a.uscc), ("示例2", a.uscc), ("郑市监罚〔2026〕21号", a.uscc))}
+    )
     assert response.context["errors"] == [
         "第2行：来源编号：“示例-请删除”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号",
         "第3行：来源编号：“示例2”是导入模板的示例，不是真实记录：请删除该行或改用真实的来源编号",
@@ -177,7 +212,9 @@ def test_concurrent_pushes_report_exact_counts_and_before_values(dept_a, make_en
     def run(thread: int):
         try:
             barrier.wait(timeout=30)
-            result = services.credit_records_push(actor=f"thread-{thread}", department=dept_a, records=batch_of(thread, codes))
+            result = services.credit_records_push(
+                actor=f"thread-{thread}", department=dept_a, records=batch_of(thread, codes)
+            )
             return thread, result
         finally:
             connection.close()

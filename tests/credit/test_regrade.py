@@ -67,7 +67,9 @@ def test_a_change_marks_its_entity_in_its_own_transaction(push, graded):
     assert not RegradeMark.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)  # the admin's transaction really commits, and its on-commit queueing really runs
+@pytest.mark.django_db(
+    transaction=True
+)  # the admin's transaction really commits, and its on-commit queueing really runs
 def test_regrade_not_lost_when_broker_down(client, alice, graded, dept_a, broker_down, caplog):
     # Given the broker is down
     client.force_login(alice)
@@ -87,14 +89,26 @@ def test_regrade_not_lost_when_broker_down(client, alice, graded, dept_a, broker
 
 def test_listing_and_commitment_outcomes_mark_their_entity(graded, dept_a):
     # A list entry (DOMAIN §3: 经营异常名录 → 失信) marks the entity in its transaction, and the drain grades it
-    services.list_entry_add(actor="test", entity_uscc=graded.uscc, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT,
-                            legal_basis="《企业信息公示暂行条例》第十七条", department=dept_a, decided_on=dt.date(2026, 7, 10),
-                            ground_established_on=dt.date(2026, 7, 1))
+    services.list_entry_add(
+        actor="test",
+        entity_uscc=graded.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        department=dept_a,
+        decided_on=dt.date(2026, 7, 10),
+        ground_established_on=dt.date(2026, 7, 1),
+    )
     assert list(RegradeMark.objects.values_list("uscc", flat=True)) == [graded.uscc]
     assert regrade.regrade_drain() == 1 and grade_of(graded) == Grade.DISHONEST
     # A broken commitment becomes a negative record through the push, which marks the entity too
     commitment, _code = services.commitment_make(
-        actor="test", entity_uscc=graded.uscc, commitment_type="voluntary", department=dept_a, content="依法诚信经营", signatory="张三",
+        actor="test",
+        entity_uscc=graded.uscc,
+        commitment_type="voluntary",
+        department=dept_a,
+        content="依法诚信经营",
+        signatory="张三",
         due_on=dt.date(2026, 12, 1),
     )
     services.commitment_break(actor="test", commitment=commitment, note="逾期未整改")
@@ -122,7 +136,9 @@ def test_fast_path_task_clears_the_marks_of_what_it_re_grades(push, graded):
 def test_industry_risk_change_marks_the_entities_of_that_industry(make_entity, graded):
     other = make_entity(industry_code="C1310")
     RegradeMark.objects.all().delete()
-    services.simple_save(actor="test", obj=IndustryRisk(), action="industry_risk", industry_prefix="F52", name="零售业", level="high")
+    services.simple_save(
+        actor="test", obj=IndustryRisk(), action="industry_risk", industry_prefix="F52", name="零售业", level="high"
+    )
     assert set(RegradeMark.objects.values_list("uscc", flat=True)) == {graded.uscc}
     assert other.uscc not in set(RegradeMark.objects.values_list("uscc", flat=True))
 

@@ -25,14 +25,23 @@ def penalised(make_entity, push, frozen_today):
 
 
 def apply(record, **kw):
-    return services.repair_apply(actor="public", record=record, applicant_name="王建国", contact_phone="13900001111",
-                                 reason="已缴清罚款并完成整改", commitment_accepted=kw.pop("commitment_accepted", True), **kw)
+    return services.repair_apply(
+        actor="public",
+        record=record,
+        applicant_name="王建国",
+        contact_phone="13900001111",
+        reason="已缴清罚款并完成整改",
+        commitment_accepted=kw.pop("commitment_accepted", True),
+        **kw,
+    )
 
 
 # --- repair -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["revoke_licence", "suspend_business", "restrict_practice", "downgrade_qualification", "吊销许可证件"])
+@pytest.mark.parametrize(
+    "kind", ["revoke_licence", "suspend_business", "restrict_practice", "downgrade_qualification", "吊销许可证件"]
+)
 def test_repair_refused_for_non_repairable_penalty_types(make_entity, push, frozen_today, kind):
     entity = make_entity()
     push(record_data(entity.uscc, "郑市监罚〔2026〕9号", decided_on="2026-01-05", penalty_types=["fine", kind]))
@@ -43,9 +52,11 @@ def test_repair_refused_for_non_repairable_penalty_types(make_entity, push, froz
 
 def test_repair_minimum_window_enforced(make_entity, push, frozen_today):
     entity = make_entity()
-    push(record_data(entity.uscc, "G-recent", decided_on="2026-10-01"),  # 一般: repairable from 2027-01-01
-         record_data(entity.uscc, "S-old", severity="serious", decided_on="2026-03-01"),  # 严重: from 2027-03-01
-         record_data(entity.uscc, "M-new", severity="minor", decided_on="2026-11-20"))  # 轻微: at once
+    push(
+        record_data(entity.uscc, "G-recent", decided_on="2026-10-01"),  # 一般: repairable from 2027-01-01
+        record_data(entity.uscc, "S-old", severity="serious", decided_on="2026-03-01"),  # 严重: from 2027-03-01
+        record_data(entity.uscc, "M-new", severity="minor", decided_on="2026-11-20"),
+    )  # 轻微: at once
     with pytest.raises(ValidationError, match=r"最短公示期未满.*2027-01-01"):
         apply(CreditRecord.objects.get(source_ref="G-recent"))
     with pytest.raises(ValidationError, match="2027-03-01"):
@@ -106,7 +117,10 @@ def test_filing_lookup_needs_the_right_code(penalised):
     _, record = penalised
     application, code = apply(record)
     assert services.filing_lookup(RepairApplication, application.tracking_no.lower(), code) == application
-    assert services.filing_lookup(RepairApplication, application.tracking_no, "000000" if code != "000000" else "111111") is None
+    assert (
+        services.filing_lookup(RepairApplication, application.tracking_no, "000000" if code != "000000" else "111111")
+        is None
+    )
     assert services.filing_lookup(RepairApplication, "XF20990101-000000", code) is None
     assert "13900001111" not in str(AuditEvent.objects.filter(action="repair.apply").get().after)
 
@@ -115,7 +129,9 @@ def test_filing_lookup_locks_a_number_after_10_wrong_codes(penalised):
     _, record = penalised
     application, code = apply(record)
     wrong = "000000" if code != "000000" else "111111"
-    with time_machine.travel(dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False) as traveller:
+    with time_machine.travel(
+        dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False
+    ) as traveller:
         for _ in range(10):
             assert services.filing_lookup(RepairApplication, application.tracking_no, wrong) is None
         assert services.filing_lookup(RepairApplication, application.tracking_no, code) is None  # locked for an hour
@@ -129,8 +145,14 @@ def test_filing_lookup_locks_a_number_after_10_wrong_codes(penalised):
 
 
 def file_objection(record=None, entry=None):
-    return services.objection_file(actor="public", record=record, list_entry=entry, applicant_name="王建国", contact_phone="13900001111",
-                                   reason="处罚决定已被复议撤销")
+    return services.objection_file(
+        actor="public",
+        record=record,
+        list_entry=entry,
+        applicant_name="王建国",
+        contact_phone="13900001111",
+        reason="处罚决定已被复议撤销",
+    )
 
 
 def test_objection_marker_at_once(penalised):
@@ -178,8 +200,13 @@ def test_objection_deadlines_follow_the_deciding_departments_rule(make_entity, p
     from supervision.choices import DeadlineKind
     from supervision.models import StatutoryDeadline
 
-    StatutoryDeadline.objects.create(kind=DeadlineKind.OBJECTION_ACCEPT, department=dept_a, working_days=3, citation="本部门异议处理规程（示例）",
-                                     effective_from=dt.date(2026, 1, 1))
+    StatutoryDeadline.objects.create(
+        kind=DeadlineKind.OBJECTION_ACCEPT,
+        department=dept_a,
+        working_days=3,
+        citation="本部门异议处理规程（示例）",
+        effective_from=dt.date(2026, 1, 1),
+    )
     entity = make_entity()
     push(record_data(entity.uscc, "郑市监罚〔2026〕33号", decided_on="2026-11-02"))
     objection, _ = file_objection(CreditRecord.objects.get())
@@ -191,11 +218,19 @@ def test_objection_outcome_corrected_changes_the_record_and_keeps_the_old_value(
     _, record = penalised
     objection, _ = file_objection(record)
     with pytest.raises(ValidationError, match="先受理"):
-        services.objection_decide(actor="test", objection=objection, outcome="corrected", reason="x", corrections={"severity": "minor"})
+        services.objection_decide(
+            actor="test", objection=objection, outcome="corrected", reason="x", corrections={"severity": "minor"}
+        )
     with pytest.raises(ValidationError, match="说明理由"):
         services.objection_refuse(actor="test", objection=objection, reason="")
     services.objection_accept(actor="test", objection=objection)
-    services.objection_decide(actor="test", objection=objection, outcome="corrected", reason="罚款金额录入有误", corrections={"amount": "3000.00"})
+    services.objection_decide(
+        actor="test",
+        objection=objection,
+        outcome="corrected",
+        reason="罚款金额录入有误",
+        corrections={"amount": "3000.00"},
+    )
     record.refresh_from_db()
     assert str(record.amount) == "3000.00"
     push_event = AuditEvent.objects.filter(action="credit_record.push").order_by("-id").first()
@@ -219,13 +254,22 @@ def test_objection_to_a_list_entry_revoked_removes_the_entry(make_entity, dept_a
     from credit.choices import ListGround, ListType
 
     entity = make_entity()
-    entry = services.list_entry_add(actor="test", entity_uscc=entity.uscc, list_type=ListType.ABNORMAL, ground=ListGround.UNREACHABLE,
-                                    legal_basis="《企业信息公示暂行条例》第十七条", department=dept_a, decided_on=dt.date(2026, 10, 9),
-                                    ground_established_on=dt.date(2026, 9, 28))
+    entry = services.list_entry_add(
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.UNREACHABLE,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        department=dept_a,
+        decided_on=dt.date(2026, 10, 9),
+        ground_established_on=dt.date(2026, 9, 28),
+    )
     objection, _ = file_objection(entry=entry)
     services.objection_accept(actor="test", objection=objection)
     with pytest.raises(ValidationError, match="不能“更正”"):
-        services.objection_decide(actor="test", objection=objection, outcome="corrected", reason="x", corrections={"title": "y"})
+        services.objection_decide(
+            actor="test", objection=objection, outcome="corrected", reason="x", corrections={"title": "y"}
+        )
     services.objection_decide(actor="test", objection=objection, outcome="revoked", reason="经核实可以联系")
     entry.refresh_from_db()
     assert entry.removed_on is not None
@@ -235,9 +279,16 @@ def test_objection_to_a_list_entry_revoked_removes_the_entry(make_entity, dept_a
 
 
 def make_commitment(entity, dept, kind=CommitmentType.VOLUNTARY, **kw):
-    return services.commitment_make(actor="public", entity_uscc=entity.uscc, commitment_type=kind, department=dept,
-                                    content=services.COMMITMENT_TEMPLATES["voluntary"], signatory="王建国",
-                                    due_on=kw.pop("due_on", dt.date(2027, 6, 30)), **kw)[0]
+    return services.commitment_make(
+        actor="public",
+        entity_uscc=entity.uscc,
+        commitment_type=kind,
+        department=dept,
+        content=services.COMMITMENT_TEMPLATES["voluntary"],
+        signatory="王建国",
+        due_on=kw.pop("due_on", dt.date(2027, 6, 30)),
+        **kw,
+    )[0]
 
 
 def test_commitment_type_rules(make_entity, dept_a, frozen_today):
@@ -249,12 +300,18 @@ def test_commitment_type_rules(make_entity, dept_a, frozen_today):
     with pytest.raises(ValidationError, match="行业组织"):
         make_commitment(entity, dept_a, CommitmentType.SELF_DISCIPLINE)
     with pytest.raises(ValidationError, match="最长 12 个月"):
-        make_commitment(entity, dept_a, CommitmentType.APPROVAL_SUBSTITUTE, matter="食品经营许可", due_on=dt.date(2028, 1, 1))
-    commitment = make_commitment(entity, dept_a, CommitmentType.APPROVAL_SUBSTITUTE, matter="食品经营许可", due_on=dt.date(2027, 1, 31))
+        make_commitment(
+            entity, dept_a, CommitmentType.APPROVAL_SUBSTITUTE, matter="食品经营许可", due_on=dt.date(2028, 1, 1)
+        )
+    commitment = make_commitment(
+        entity, dept_a, CommitmentType.APPROVAL_SUBSTITUTE, matter="食品经营许可", due_on=dt.date(2027, 1, 31)
+    )
     assert commitment.state == CommitmentState.IN_PROGRESS
 
 
-def test_fulfilled_commitment_is_a_positive_record_and_broken_one_a_negative_record(make_entity, dept_a, evaluate, frozen_today):
+def test_fulfilled_commitment_is_a_positive_record_and_broken_one_a_negative_record(
+    make_entity, dept_a, evaluate, frozen_today
+):
     kept, broken = make_entity(), make_entity()
     services.commitment_fulfil(actor="test", commitment=make_commitment(kept, dept_a), note="按期公示年报")
     services.commitment_break(actor="test", commitment=make_commitment(broken, dept_a), note="未按承诺公示年度报告")

@@ -48,7 +48,11 @@ def entity(make_entity, dept_a):
 @pytest.fixture
 def record(push, entity):
     """一般 negative record decided 2026-03-02: public until 2027-03-02, repairable from 2026-06-02."""
-    push(record_data(entity.uscc, "郑市监罚〔2026〕3号", decided_on="2026-03-02", title="未按规定明码标价", amount="5000.00"))
+    push(
+        record_data(
+            entity.uscc, "郑市监罚〔2026〕3号", decided_on="2026-03-02", title="未按规定明码标价", amount="5000.00"
+        )
+    )
     return CreditRecord.objects.get(source_ref="郑市监罚〔2026〕3号")
 
 
@@ -56,8 +60,13 @@ def record(push, entity):
 def application(record):
     evidence = SimpleUploadedFile("罚款缴纳凭证.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
     app, _code = services.repair_apply(
-        actor="public:web", record=record, applicant_name="王五", contact_phone="13800001111", reason="已缴纳罚款并完成整改",
-        commitment_accepted=True, evidence_files=[evidence],
+        actor="public:web",
+        record=record,
+        applicant_name="王五",
+        contact_phone="13800001111",
+        reason="已缴纳罚款并完成整改",
+        commitment_accepted=True,
+        evidence_files=[evidence],
     )
     return app
 
@@ -65,7 +74,11 @@ def application(record):
 @pytest.fixture
 def objection(record):
     obj, _code = services.objection_file(
-        actor="public:web", applicant_name="王五", contact_phone="13800002222", reason="处罚金额登记有误，应为3000元", record=record,
+        actor="public:web",
+        applicant_name="王五",
+        contact_phone="13800002222",
+        reason="处罚金额登记有误，应为3000元",
+        record=record,
     )
     return obj
 
@@ -73,8 +86,15 @@ def objection(record):
 @pytest.fixture
 def commitment(entity, dept_a):
     made, _code = services.commitment_make(
-        actor="test", entity_uscc=entity.uscc, commitment_type="voluntary", department=dept_a, content="依法诚信经营，按时公示年度报告。",
-        signatory="李四", contact_phone="13900003333", made_on=dt.date(2026, 11, 1), due_on=dt.date(2026, 12, 31),
+        actor="test",
+        entity_uscc=entity.uscc,
+        commitment_type="voluntary",
+        department=dept_a,
+        content="依法诚信经营，按时公示年度报告。",
+        signatory="李四",
+        contact_phone="13900003333",
+        made_on=dt.date(2026, 11, 1),
+        due_on=dt.date(2026, 12, 31),
     )
     return made
 
@@ -82,8 +102,15 @@ def commitment(entity, dept_a):
 @pytest.fixture
 def overdue_commitment(entity, dept_a):
     made, _code = services.commitment_make(
-        actor="test", entity_uscc=entity.uscc, commitment_type="self_discipline", department=dept_a, matter="郑州市餐饮行业协会",
-        content="遵守行业自律公约。", signatory="赵六", made_on=dt.date(2026, 10, 1), due_on=dt.date(2026, 11, 10),
+        actor="test",
+        entity_uscc=entity.uscc,
+        commitment_type="self_discipline",
+        department=dept_a,
+        matter="郑州市餐饮行业协会",
+        content="遵守行业自律公约。",
+        signatory="赵六",
+        made_on=dt.date(2026, 10, 1),
+        due_on=dt.date(2026, 11, 10),
     )
     return made
 
@@ -101,7 +128,11 @@ def test_each_list_shows_the_deciding_departments_rows_only(client, alice, bob, 
     assert commitment.tracking_no not in client.get(COMMITMENTS).content.decode()
     assert application.tracking_no not in client.get(REPAIRS).content.decode()
     assert objection.tracking_no not in client.get(OBJECTIONS).content.decode()
-    for url in (f"{COMMITMENTS}{commitment.pk}/change/", f"{REPAIRS}{application.pk}/change/", f"{OBJECTIONS}{objection.pk}/change/"):
+    for url in (
+        f"{COMMITMENTS}{commitment.pk}/change/",
+        f"{REPAIRS}{application.pk}/change/",
+        f"{OBJECTIONS}{objection.pk}/change/",
+    ):
         assert client.get(url).status_code == 302, url  # the admin's "does not exist" redirect: scoped queryset
     evidence = application.evidence.get()
     assert client.get(f"{REPAIRS}{application.pk}/evidence/{evidence.pk}/").status_code == 404
@@ -110,8 +141,15 @@ def test_each_list_shows_the_deciding_departments_rows_only(client, alice, bob, 
 def test_anonymous_is_sent_to_login(client, commitment, application, objection):
     evidence = application.evidence.get()
     for url in (
-        COMMITMENTS, f"{COMMITMENTS}add/", f"{COMMITMENTS}{commitment.pk}/change/", REPAIRS, f"{REPAIRS}{application.pk}/change/",
-        f"{REPAIRS}{application.pk}/evidence/{evidence.pk}/", OBJECTIONS, f"{OBJECTIONS}{objection.pk}/change/", "/admin/",
+        COMMITMENTS,
+        f"{COMMITMENTS}add/",
+        f"{COMMITMENTS}{commitment.pk}/change/",
+        REPAIRS,
+        f"{REPAIRS}{application.pk}/change/",
+        f"{REPAIRS}{application.pk}/evidence/{evidence.pk}/",
+        OBJECTIONS,
+        f"{OBJECTIONS}{objection.pk}/change/",
+        "/admin/",
     ):
         response = client.get(url)
         assert response.status_code == 302 and "/admin/login/" in response["Location"], url
@@ -121,9 +159,20 @@ def test_anonymous_is_sent_to_login(client, commitment, application, objection):
 def test_no_page_of_the_new_admins_fails(client, request, who, commitment, overdue_commitment, application, objection):
     client.force_login(request.getfixturevalue(who))
     pages = [
-        COMMITMENTS, f"{COMMITMENTS}?overdue=yes", f"{COMMITMENTS}?state__exact=fulfilled", f"{COMMITMENTS}add/", f"{COMMITMENTS}{commitment.pk}/change/",
-        REPAIRS, f"{REPAIRS}?state=all", f"{REPAIRS}?state=approved", f"{REPAIRS}{application.pk}/change/",
-        OBJECTIONS, f"{OBJECTIONS}?state=all", f"{OBJECTIONS}?deadline=due", f"{OBJECTIONS}?deadline=overdue", f"{OBJECTIONS}{objection.pk}/change/",
+        COMMITMENTS,
+        f"{COMMITMENTS}?overdue=yes",
+        f"{COMMITMENTS}?state__exact=fulfilled",
+        f"{COMMITMENTS}add/",
+        f"{COMMITMENTS}{commitment.pk}/change/",
+        REPAIRS,
+        f"{REPAIRS}?state=all",
+        f"{REPAIRS}?state=approved",
+        f"{REPAIRS}{application.pk}/change/",
+        OBJECTIONS,
+        f"{OBJECTIONS}?state=all",
+        f"{OBJECTIONS}?deadline=due",
+        f"{OBJECTIONS}?deadline=overdue",
+        f"{OBJECTIONS}{objection.pk}/change/",
         "/admin/",
     ]
     for url in pages:
@@ -137,9 +186,17 @@ def test_changelists_keep_to_a_query_budget(client, alice, push, entity, django_
     for n in range(12):
         push(record_data(entity.uscc, f"郑市监罚〔2026〕{100 + n}号", decided_on="2026-03-02"))
         record = CreditRecord.objects.get(source_ref=f"郑市监罚〔2026〕{100 + n}号")
-        services.objection_file(actor="public:web", applicant_name="王五", contact_phone="13800002222", reason="有误", record=record)
-        services.repair_apply(actor="public:web", record=record, applicant_name="王五", contact_phone="13800001111", reason="已整改",
-                              commitment_accepted=True)
+        services.objection_file(
+            actor="public:web", applicant_name="王五", contact_phone="13800002222", reason="有误", record=record
+        )
+        services.repair_apply(
+            actor="public:web",
+            record=record,
+            applicant_name="王五",
+            contact_phone="13800001111",
+            reason="已整改",
+            commitment_accepted=True,
+        )
     client.force_login(alice)
     for url in (OBJECTIONS, REPAIRS, COMMITMENTS):
         with django_assert_max_num_queries(20):  # 12 rows each: no query per row
@@ -151,14 +208,25 @@ def test_changelists_keep_to_a_query_budget(client, alice, push, entity, django_
 
 def commitment_form(uscc_code, department, **overrides):
     data = {
-        "uscc": uscc_code, "commitment_type": "voluntary", "department": str(department.pk), "matter": "", "related_record": "",
-        "content": "", "signatory": "李四", "contact_phone": "13900004444", "made_on": "", "due_on": "2027-05-31", "_save": "1",
+        "uscc": uscc_code,
+        "commitment_type": "voluntary",
+        "department": str(department.pk),
+        "matter": "",
+        "related_record": "",
+        "content": "",
+        "signatory": "李四",
+        "contact_phone": "13900004444",
+        "made_on": "",
+        "due_on": "2027-05-31",
+        "_save": "1",
     }
     data.update(overrides)
     return data
 
 
-def test_official_enters_a_commitment_through_the_service_and_gets_the_query_code(client, alice, entity, dept_a, dept_b):
+def test_official_enters_a_commitment_through_the_service_and_gets_the_query_code(
+    client, alice, entity, dept_a, dept_b
+):
     client.force_login(alice)
 
     # Another department is not on offer
@@ -182,7 +250,9 @@ def test_official_enters_a_commitment_through_the_service_and_gets_the_query_cod
 
 def test_commitment_entry_shows_the_services_reason_and_saves_nothing(client, alice, entity, dept_a):
     client.force_login(alice)
-    response = client.post(f"{COMMITMENTS}add/", commitment_form(entity.uscc, dept_a, commitment_type="approval_substitute"))
+    response = client.post(
+        f"{COMMITMENTS}add/", commitment_form(entity.uscc, dept_a, commitment_type="approval_substitute")
+    )
     assert response.status_code == 200
     assert "审批替代型承诺须写明所办理的审批事项" in response.content.decode()
     response = client.post(f"{COMMITMENTS}add/", commitment_form(entity.uscc, dept_a, due_on="2030-01-01"))
@@ -204,13 +274,26 @@ def test_fulfil_action_makes_a_positive_commitment_record(client, alice, commitm
     assert page.status_code == 200 and 'enctype="multipart/form-data"' in page.content.decode()
 
     proof = SimpleUploadedFile("年报公示截图.png", b"\x89PNG proof", content_type="image/png")
-    response = action(client, COMMITMENTS, "fulfil", [commitment.pk], apply="1", resolved_on="2026-11-20", note="已按期公示年度报告", evidence=proof)
+    response = action(
+        client,
+        COMMITMENTS,
+        "fulfil",
+        [commitment.pk],
+        apply="1",
+        resolved_on="2026-11-20",
+        note="已按期公示年度报告",
+        evidence=proof,
+    )
 
     assert response.status_code == 302, messages_of(response)
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.FULFILLED and commitment.resolved_on == dt.date(2026, 11, 20)
     record = commitment.result_record
-    assert record.category == RecordCategory.COMMITMENT and record.polarity == Polarity.POSITIVE and record.department == commitment.department
+    assert (
+        record.category == RecordCategory.COMMITMENT
+        and record.polarity == Polarity.POSITIVE
+        and record.department == commitment.department
+    )
     assert AuditEvent.objects.get(action="commitment.fulfil").actor_user == alice
     download = client.get(f"{COMMITMENTS}{commitment.pk}/evidence/")
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"\x89PNG proof"
@@ -218,24 +301,40 @@ def test_fulfil_action_makes_a_positive_commitment_record(client, alice, commitm
 
 def test_break_action_needs_the_facts_and_makes_a_negative_record(client, alice, commitment):
     client.force_login(alice)
-    page = action(client, COMMITMENTS, "break_commitment", [commitment.pk], apply="1", resolved_on="2026-11-21", note="")
+    page = action(
+        client, COMMITMENTS, "break_commitment", [commitment.pk], apply="1", resolved_on="2026-11-21", note=""
+    )
     assert page.status_code == 200
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.IN_PROGRESS
 
-    response = action(client, COMMITMENTS, "break_commitment", [commitment.pk], apply="1", resolved_on="2026-11-21", note="未按承诺公示年度报告")
+    response = action(
+        client,
+        COMMITMENTS,
+        "break_commitment",
+        [commitment.pk],
+        apply="1",
+        resolved_on="2026-11-21",
+        note="未按承诺公示年度报告",
+    )
 
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.BROKEN
     record = commitment.result_record
-    assert record.category == RecordCategory.COMMITMENT and record.polarity == Polarity.NEGATIVE and record.severity == "minor"
+    assert (
+        record.category == RecordCategory.COMMITMENT
+        and record.polarity == Polarity.NEGATIVE
+        and record.severity == "minor"
+    )
     assert AuditEvent.objects.get(action="commitment.break").actor_user == alice
 
 
 def test_other_department_cannot_resolve_a_commitment(client, bob, commitment):
     client.force_login(bob)
-    response = action(client, COMMITMENTS, "break_commitment", [commitment.pk], apply="1", resolved_on="2026-11-21", note="违诺")
+    response = action(
+        client, COMMITMENTS, "break_commitment", [commitment.pk], apply="1", resolved_on="2026-11-21", note="违诺"
+    )
     assert messages_of(response)  # nothing selected that bob may act on
     commitment.refresh_from_db()
     assert commitment.state == CommitmentState.IN_PROGRESS and commitment.result_record is None
@@ -286,7 +385,9 @@ def test_approve_action_repairs_the_record_through_the_service(client, alice, ap
     page = action(client, REPAIRS, "approve", [application.pk])
     assert page.status_code == 200 and "决定理由" in page.content.decode()
 
-    response = action(client, REPAIRS, "approve", [application.pk], apply="1", reason="已履行处罚决定并作出信用修复承诺")
+    response = action(
+        client, REPAIRS, "approve", [application.pk], apply="1", reason="已履行处罚决定并作出信用修复承诺"
+    )
 
     assert response.status_code == 302
     application.refresh_from_db()
@@ -374,14 +475,30 @@ def test_accept_then_correct_changes_the_record_and_keeps_the_old_value_in_the_a
     assert page.status_code == 200 and 'value="未按规定明码标价"' in html and "5000" in html
 
     # 更正 without changing anything is refused on the form
-    unchanged = {"title": record.title, "content": record.content, "severity": record.severity, "decided_on": "2026-03-02",
-                 "legal_basis": record.legal_basis, "amount": "5000.00"}
-    page = action(client, OBJECTIONS, "decide", [objection.pk], apply="1", outcome="corrected", reason="金额有误", **unchanged)
+    unchanged = {
+        "title": record.title,
+        "content": record.content,
+        "severity": record.severity,
+        "decided_on": "2026-03-02",
+        "legal_basis": record.legal_basis,
+        "amount": "5000.00",
+    }
+    page = action(
+        client, OBJECTIONS, "decide", [objection.pk], apply="1", outcome="corrected", reason="金额有误", **unchanged
+    )
     assert page.status_code == 200 and "请至少修改一项" in page.content.decode()
 
     # 更正 with the right amount
-    response = action(client, OBJECTIONS, "decide", [objection.pk], apply="1", outcome="corrected", reason="经核实罚款金额为3000元",
-                      **{**unchanged, "amount": "3000.00"})
+    response = action(
+        client,
+        OBJECTIONS,
+        "decide",
+        [objection.pk],
+        apply="1",
+        outcome="corrected",
+        reason="经核实罚款金额为3000元",
+        **{**unchanged, "amount": "3000.00"},
+    )
 
     assert response.status_code == 302, response.content.decode()[:2000]
     record.refresh_from_db()
@@ -397,9 +514,17 @@ def test_accept_then_correct_changes_the_record_and_keeps_the_old_value_in_the_a
 def test_decide_revoked_revokes_the_record(client, alice, objection, record):
     services.objection_accept(actor="test", objection=objection)
     client.force_login(alice)
-    fields = {"title": record.title, "content": record.content, "severity": record.severity, "decided_on": "2026-03-02",
-              "legal_basis": record.legal_basis, "amount": "5000.00"}
-    response = action(client, OBJECTIONS, "decide", [objection.pk], apply="1", outcome="revoked", reason="处罚决定已被撤销", **fields)
+    fields = {
+        "title": record.title,
+        "content": record.content,
+        "severity": record.severity,
+        "decided_on": "2026-03-02",
+        "legal_basis": record.legal_basis,
+        "amount": "5000.00",
+    }
+    response = action(
+        client, OBJECTIONS, "decide", [objection.pk], apply="1", outcome="revoked", reason="处罚决定已被撤销", **fields
+    )
     assert response.status_code == 302
     record.refresh_from_db()
     assert record.state == RecordState.REVOKED
@@ -408,8 +533,18 @@ def test_decide_revoked_revokes_the_record(client, alice, objection, record):
 
 def test_decide_before_acceptance_is_refused_on_the_form(client, alice, objection, record):
     client.force_login(alice)
-    page = action(client, OBJECTIONS, "decide", [objection.pk], apply="1", outcome="upheld", reason="维持", title=record.title,
-                  decided_on="2026-03-02", severity=record.severity)
+    page = action(
+        client,
+        OBJECTIONS,
+        "decide",
+        [objection.pk],
+        apply="1",
+        outcome="upheld",
+        reason="维持",
+        title=record.title,
+        decided_on="2026-03-02",
+        severity=record.severity,
+    )
     assert page.status_code == 200 and "须先受理" in page.content.decode()
 
 

@@ -67,7 +67,13 @@ def record(registered, push) -> CreditRecord:
 def objection(record):
     """An objection filed on 2026-09-29, just before National Day."""
     with on(FILED_ON):
-        filed, _code = objection_file(actor="test", applicant_name="王建国", contact_phone="13800000000", reason="处罚决定已被复议撤销", record=record)
+        filed, _code = objection_file(
+            actor="test",
+            applicant_name="王建国",
+            contact_phone="13800000000",
+            reason="处罚决定已被复议撤销",
+            record=record,
+        )
     return filed
 
 
@@ -79,7 +85,11 @@ def test_national_day_calendar_as_counted_by_hand():
     assert all(not chinese_calendar.is_workday(dt.date(2026, 10, d)) for d in range(1, 8))
     assert chinese_calendar.is_workday(dt.date(2026, 10, 10))
     assert not chinese_calendar.is_workday(dt.date(2026, 10, 11))
-    assert [d for d in (dt.date(2026, 9, 30), dt.date(2026, 10, 8), dt.date(2026, 10, 9)) if not chinese_calendar.is_workday(d)] == []
+    assert [
+        d
+        for d in (dt.date(2026, 9, 30), dt.date(2026, 10, 8), dt.date(2026, 10, 9))
+        if not chinese_calendar.is_workday(d)
+    ] == []
 
 
 def test_objection_5_and_20_working_days_counted_across_2026_national_day(objection, dept_a):
@@ -136,7 +146,9 @@ def test_objection_due_soon_says_due_today(record):
     # Given an objection filed on Friday 10-09, due 10-15 (the make-up Saturday counted: 10-10 (1), 10-12 (2),
     # 10-13 (3), 10-14 (4), 10-15 (5)), scanned that morning
     with on(dt.date(2026, 10, 9)):
-        filed, _ = objection_file(actor="test", applicant_name="王建国", contact_phone="13800000000", reason="记录有误", record=record)
+        filed, _ = objection_file(
+            actor="test", applicant_name="王建国", contact_phone="13800000000", reason="记录有误", record=record
+        )
     assert filed.accept_due_on == dt.date(2026, 10, 15)
     scan_on(dt.date(2026, 10, 15))
     assert "为 2026-10-15，今日到期" in warnings(ObjectionDueSoon.code)[0].message
@@ -179,7 +191,9 @@ def test_objection_overdue_after_each_deadline_once_per_stage(objection, dept_a)
 def test_objection_overdue_ignores_decided_objections(objection):
     with on(dt.date(2026, 10, 9)):
         objection_accept(actor="test", objection=objection)
-        objection_decide(actor="test", objection=objection, outcome=ObjectionOutcome.UPHELD, reason="经核查，处罚决定合法有效")
+        objection_decide(
+            actor="test", objection=objection, outcome=ObjectionOutcome.UPHELD, reason="经核查，处罚决定合法有效"
+        )
     scan_on(dt.date(2026, 11, 20))
     assert warnings(ObjectionOverdue.code) == []
 
@@ -190,8 +204,14 @@ def test_objection_overdue_ignores_decided_objections(objection):
 def make_commitment(entity, department, *, made_on, due_on, content="本单位自愿承诺依法诚信经营。"):
     with on(made_on):
         commitment, _code = commitment_make(
-            actor="test", entity_uscc=entity.uscc, commitment_type=CommitmentType.VOLUNTARY, department=department, content=content,
-            signatory="王建国", due_on=due_on, made_on=made_on,
+            actor="test",
+            entity_uscc=entity.uscc,
+            commitment_type=CommitmentType.VOLUNTARY,
+            department=department,
+            content=content,
+            signatory="王建国",
+            due_on=due_on,
+            made_on=made_on,
         )
     return commitment
 

@@ -86,7 +86,12 @@ def pdf_text(pdf: bytes) -> str:
 def pdf_contains_anywhere(pdf: bytes, phrase: str) -> bool:
     """The phrase in the bytes or inflated streams, as UTF-8, UTF-16BE or UTF-16BE hex, or in the drawn text."""
     blobs = [pdf, *_streams(pdf)]
-    forms = [phrase.encode(), phrase.encode("utf-16-be"), phrase.encode("utf-16-be").hex().encode(), phrase.encode("utf-16-be").hex().upper().encode()]
+    forms = [
+        phrase.encode(),
+        phrase.encode("utf-16-be"),
+        phrase.encode("utf-16-be").hex().encode(),
+        phrase.encode("utf-16-be").hex().upper().encode(),
+    ]
     return any(form in blob for blob in blobs for form in forms) or phrase in pdf_text(pdf)
 
 
@@ -95,7 +100,12 @@ def pdf_contains_anywhere(pdf: bytes, phrase: str) -> bool:
 
 @pytest.fixture
 def entity(make_entity):
-    return make_entity(name="郑州信报测试商贸有限公司", legal_rep_id_number=ID_NUMBER, contact_phone=ENTITY_PHONE, registered_address="郑州市金水区花园路1号")
+    return make_entity(
+        name="郑州信报测试商贸有限公司",
+        legal_rep_id_number=ID_NUMBER,
+        contact_phone=ENTITY_PHONE,
+        registered_address="郑州市金水区花园路1号",
+    )
 
 
 @pytest.fixture
@@ -103,16 +113,35 @@ def full_entity(entity, push, dept_a, evaluate, frozen_today):
     """An entity with a public penalty, a licence, an abnormal-list entry and a commitment with a phone."""
     push(
         record_data(entity.uscc, "郑市监罚〔2026〕31号", title="销售过期食品", amount="5000.00"),
-        record_data(entity.uscc, "郑市监许〔2026〕7号", category="administrative_licence", polarity="neutral", title="食品经营许可",
-                    decided_on="2026-03-02"),
+        record_data(
+            entity.uscc,
+            "郑市监许〔2026〕7号",
+            category="administrative_licence",
+            polarity="neutral",
+            title="食品经营许可",
+            decided_on="2026-03-02",
+        ),
     )
     services.list_entry_add(
-        actor="test", entity_uscc=entity.uscc, list_type=ListType.ABNORMAL, ground=ListGround.UNREACHABLE, legal_basis="《企业信息公示暂行条例》第十七条",
-        department=dept_a, decided_on=dt.date(2026, 10, 9), ground_established_on=dt.date(2026, 9, 28), decision_no="郑市监异〔2026〕5号",
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.UNREACHABLE,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        department=dept_a,
+        decided_on=dt.date(2026, 10, 9),
+        ground_established_on=dt.date(2026, 9, 28),
+        decision_no="郑市监异〔2026〕5号",
     )
     services.commitment_make(
-        actor="public", entity_uscc=entity.uscc, commitment_type=CommitmentType.VOLUNTARY, department=dept_a,
-        content=services.COMMITMENT_TEMPLATES["voluntary"], signatory="王建国", due_on=dt.date(2027, 6, 30), contact_phone=COMMITMENT_PHONE,
+        actor="public",
+        entity_uscc=entity.uscc,
+        commitment_type=CommitmentType.VOLUNTARY,
+        department=dept_a,
+        content=services.COMMITMENT_TEMPLATES["voluntary"],
+        signatory="王建国",
+        due_on=dt.date(2027, 6, 30),
+        contact_phone=COMMITMENT_PHONE,
     )
     evaluate([entity.uscc])
     return entity
@@ -136,14 +165,29 @@ def test_report_holds_grade_reasons_public_records_list_entries_and_commitments(
     assert [r["text"] for r in facts["reasons"]] == [r["text"] for r in credit.reasons]
     assert {r["source_ref"] for r in facts["records"]} == {"郑市监罚〔2026〕31号", "郑市监许〔2026〕7号"}
     penalty = next(r for r in facts["records"] if r["category"] == "administrative_penalty")
-    assert (penalty["title"], penalty["amount"], penalty["department"]) == ("销售过期食品", "5000.00", "郑州市市场监督管理局")
+    assert (penalty["title"], penalty["amount"], penalty["department"]) == (
+        "销售过期食品",
+        "5000.00",
+        "郑州市市场监督管理局",
+    )
     assert [(e["list_type"], e["decision_no"]) for e in facts["list_entries"]] == [("abnormal", "郑市监异〔2026〕5号")]
     assert [c["type_label"] for c in facts["commitments"]] == ["主动型"]
     assert facts["history"] and facts["history"][-1]["grade"] == "DISHONEST"
     # and the PDF shows them, with its serial, content hash and verification URL
     text = pdf_text(pdf)
-    for phrase in ("公共信用信息报告", "失信", "销售过期食品", "郑市监罚〔2026〕31号", "经营异常名录", "主动型", "第 1 页 共",
-                   report.serial, report.content_hash, f"/reports/verify/{report.serial}/", full_entity.uscc):
+    for phrase in (
+        "公共信用信息报告",
+        "失信",
+        "销售过期食品",
+        "郑市监罚〔2026〕31号",
+        "经营异常名录",
+        "主动型",
+        "第 1 页 共",
+        report.serial,
+        report.content_hash,
+        f"/reports/verify/{report.serial}/",
+        full_entity.uscc,
+    ):
         assert phrase in text, phrase
 
 
@@ -151,10 +195,18 @@ def test_report_is_stored_with_both_hashes_and_audited(full_entity):
     report, pdf = report_issue(entity=full_entity, requested_via="接口:政府采购系统")
 
     assert re.fullmatch(r"XYBG20261122[A-Z2-7]{8}", report.serial)
-    assert report.content_hash == facts_hash(report.facts) == hashlib.sha256(canonical_json(report.facts).encode()).hexdigest()
+    assert (
+        report.content_hash
+        == facts_hash(report.facts)
+        == hashlib.sha256(canonical_json(report.facts).encode()).hexdigest()
+    )
     assert report.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     event = AuditEvent.objects.get(action="credit_report.issue")
-    assert (event.target_id, event.actor_label, event.after["serial"]) == (str(report.pk), "接口:政府采购系统", report.serial)
+    assert (event.target_id, event.actor_label, event.after["serial"]) == (
+        str(report.pk),
+        "接口:政府采购系统",
+        report.serial,
+    )
     report_issue(entity=full_entity.uscc)
     assert AuditEvent.objects.filter(action="credit_report.issue").order_by("-id").first().actor_label == "public"
 
@@ -173,11 +225,18 @@ def test_same_facts_give_the_same_bytes_except_serial_and_issue_time(full_entity
     facts = report_facts(entity=full_entity)
     when = dt.datetime(2026, 11, 22, 2, 0, tzinfo=dt.UTC)
     first = render_pdf(facts=facts, serial="XYBG20261122AAAAAAAA", issued_at=when, content_hash=facts_hash(facts))
-    again = render_pdf(facts=json.loads(canonical_json(facts)), serial="XYBG20261122AAAAAAAA", issued_at=when, content_hash=facts_hash(facts))
+    again = render_pdf(
+        facts=json.loads(canonical_json(facts)),
+        serial="XYBG20261122AAAAAAAA",
+        issued_at=when,
+        content_hash=facts_hash(facts),
+    )
     assert first == again
 
 
-def test_report_facts_take_a_fixed_number_of_queries_however_many_records(full_entity, push, django_assert_max_num_queries):
+def test_report_facts_take_a_fixed_number_of_queries_however_many_records(
+    full_entity, push, django_assert_max_num_queries
+):
     push(*[record_data(full_entity.uscc, f"郑市监罚〔2026〕{100 + i}号", decided_on="2026-10-01") for i in range(30)])
 
     with django_assert_max_num_queries(12):
@@ -248,7 +307,15 @@ def test_report_whose_facts_changed_is_no_longer_current(full_entity, push, eval
     assert report_verify(serial=report.serial).current
 
     # When a new penalty is pushed and the entity is re-evaluated
-    push(record_data(full_entity.uscc, "郑市监罚〔2026〕40号", severity="serious", title="生产假冒伪劣产品", decided_on="2026-11-20"))
+    push(
+        record_data(
+            full_entity.uscc,
+            "郑市监罚〔2026〕40号",
+            severity="serious",
+            title="生产假冒伪劣产品",
+            decided_on="2026-11-20",
+        )
+    )
     evaluate([full_entity.uscc])
 
     # Then the old report is genuine but 已过期, and a new one holds the new facts
@@ -261,17 +328,29 @@ def test_report_whose_facts_changed_is_no_longer_current(full_entity, push, eval
 
 
 def test_approved_repair_or_revoked_record_disappears_from_a_new_report(full_entity, push, evaluate, alice):
-    push(record_data(full_entity.uscc, "郑市监罚〔2026〕9号", title="虚假宣传", decided_on="2026-06-01", penalty_types=["fine"]))
+    push(
+        record_data(
+            full_entity.uscc, "郑市监罚〔2026〕9号", title="虚假宣传", decided_on="2026-06-01", penalty_types=["fine"]
+        )
+    )
     evaluate([full_entity.uscc])
     before, _ = report_issue(entity=full_entity)
     assert {"郑市监罚〔2026〕9号", "郑市监罚〔2026〕31号"} <= {r["source_ref"] for r in before.facts["records"]}
 
     # When one record is repaired (approved) and another revoked
     repaired = CreditRecord.objects.get(source_ref="郑市监罚〔2026〕9号")
-    application, _ = services.repair_apply(actor="public", record=repaired, applicant_name="王建国", contact_phone="13900001111",
-                                           reason="已缴清罚款并完成整改", commitment_accepted=True)
+    application, _ = services.repair_apply(
+        actor="public",
+        record=repaired,
+        applicant_name="王建国",
+        contact_phone="13900001111",
+        reason="已缴清罚款并完成整改",
+        commitment_accepted=True,
+    )
     services.repair_approve(actor=alice, application=application, reason="已履行义务，符合修复条件")
-    services.credit_record_revoke(actor="test", record=CreditRecord.objects.get(source_ref="郑市监罚〔2026〕31号"), reason="复议撤销")
+    services.credit_record_revoke(
+        actor="test", record=CreditRecord.objects.get(source_ref="郑市监罚〔2026〕31号"), reason="复议撤销"
+    )
     evaluate([full_entity.uscc])
 
     # Then a new report holds neither, and the old one is no longer current

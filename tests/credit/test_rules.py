@@ -86,7 +86,14 @@ def test_push_is_idempotent_by_department_and_source_ref(push, make_entity, froz
     again = push(record_data(entity.uscc, "郑市监罚〔2026〕12号", amount="50000.00"))
     changed = push(record_data(entity.uscc, "郑市监罚〔2026〕12号", amount="60000.00"))
     other_department = push(record_data(entity.uscc, "郑市监罚〔2026〕12号"), department=dept_b)
-    assert (first.created, again.created, again.updated, again.unchanged, changed.updated, other_department.created) == (1, 0, 0, 1, 1, 1)
+    assert (
+        first.created,
+        again.created,
+        again.updated,
+        again.unchanged,
+        changed.updated,
+        other_department.created,
+    ) == (1, 0, 0, 1, 1, 1)
     assert CreditRecord.objects.count() == 2
     assert str(CreditRecord.objects.get(department__code="ZZSJ").amount) == "60000.00"
 
@@ -94,7 +101,11 @@ def test_push_is_idempotent_by_department_and_source_ref(push, make_entity, froz
 def test_push_is_all_or_nothing_with_errors_by_index(push, make_entity, frozen_today):
     entity = make_entity()
     with pytest.raises(services.RecordsInvalid) as exc:
-        push(record_data(entity.uscc, "C-1"), record_data("91350100M000100Y4Z", "C-2"), record_data(entity.uscc, "C-3", severity=""))
+        push(
+            record_data(entity.uscc, "C-1"),
+            record_data("91350100M000100Y4Z", "C-2"),
+            record_data(entity.uscc, "C-3", severity=""),
+        )
     items = exc.value.items
     assert [(e["index"], e["attr"]) for e in items] == [(1, "uscc"), (2, "severity")]
     assert "应为“3”" in items[0]["detail"]
@@ -108,7 +119,9 @@ def test_push_accepts_at_most_5000_records(push, make_entity, frozen_today):
     assert "5000" in exc.value.items[0]["detail"]
 
 
-def test_record_for_a_uscc_not_in_the_roster_is_kept_and_linked_when_the_entity_appears(push, make_entity, evaluate, frozen_today):
+def test_record_for_a_uscc_not_in_the_roster_is_kept_and_linked_when_the_entity_appears(
+    push, make_entity, evaluate, frozen_today
+):
     from tests.conftest import HUAWEI
 
     push(record_data(HUAWEI, "E-1", severity="serious"))
@@ -141,7 +154,12 @@ def test_grade_order_black_red_yellow_green(push, make_entity, evaluate, frozen_
         record_data(green.uscc, "F-6", category="administrative_licence", polarity="positive", title="食品经营许可证"),
     )
     evaluate()
-    assert [grade_of(e.uscc) for e in (green, yellow, red, black)] == [Grade.GOOD, Grade.WARNING, Grade.DISHONEST, Grade.SERIOUSLY_DISHONEST]
+    assert [grade_of(e.uscc) for e in (green, yellow, red, black)] == [
+        Grade.GOOD,
+        Grade.WARNING,
+        Grade.DISHONEST,
+        Grade.SERIOUSLY_DISHONEST,
+    ]
     scores = [EntityCredit.objects.get(entity_id=e.uscc).score for e in (green, yellow, red, black)]
     assert scores == sorted(scores, reverse=True)
     assert 800 <= scores[0] <= 1000 and 600 <= scores[1] <= 799 and 400 <= scores[2] <= 599 and 0 <= scores[3] <= 399
@@ -149,15 +167,41 @@ def test_grade_order_black_red_yellow_green(push, make_entity, evaluate, frozen_
 
 def test_grade_lists_count_before_records(make_entity, evaluate, frozen_today, dept_a):
     abnormal, key, serious = make_entity(), make_entity(), make_entity()
-    services.list_entry_add(actor="test", entity_uscc=abnormal.uscc, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT,
-                            legal_basis="《企业信息公示暂行条例》第十七条", department=dept_a, decided_on=dt.date(2026, 7, 10),
-                            ground_established_on=dt.date(2026, 7, 1))
-    services.list_entry_add(actor="test", entity_uscc=key.uscc, list_type=ListType.KEY_ATTENTION, ground=ListGround.DISHONEST_BELOW_SERIOUS,
-                            legal_basis="国发〔2016〕33号", department=dept_a, decided_on=dt.date(2026, 9, 1))
-    services.list_entry_add(actor="test", entity_uscc=serious.uscc, list_type=ListType.SERIOUS, ground=ListGround.HEAVY_FINE,
-                            legal_basis="总局令第44号", department=dept_a, decided_on=dt.date(2026, 9, 1), notice_on=dt.date(2026, 8, 15))
+    services.list_entry_add(
+        actor="test",
+        entity_uscc=abnormal.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        department=dept_a,
+        decided_on=dt.date(2026, 7, 10),
+        ground_established_on=dt.date(2026, 7, 1),
+    )
+    services.list_entry_add(
+        actor="test",
+        entity_uscc=key.uscc,
+        list_type=ListType.KEY_ATTENTION,
+        ground=ListGround.DISHONEST_BELOW_SERIOUS,
+        legal_basis="国发〔2016〕33号",
+        department=dept_a,
+        decided_on=dt.date(2026, 9, 1),
+    )
+    services.list_entry_add(
+        actor="test",
+        entity_uscc=serious.uscc,
+        list_type=ListType.SERIOUS,
+        ground=ListGround.HEAVY_FINE,
+        legal_basis="总局令第44号",
+        department=dept_a,
+        decided_on=dt.date(2026, 9, 1),
+        notice_on=dt.date(2026, 8, 15),
+    )
     evaluate()
-    assert [grade_of(e.uscc) for e in (key, abnormal, serious)] == [Grade.WARNING, Grade.DISHONEST, Grade.SERIOUSLY_DISHONEST]
+    assert [grade_of(e.uscc) for e in (key, abnormal, serious)] == [
+        Grade.WARNING,
+        Grade.DISHONEST,
+        Grade.SERIOUSLY_DISHONEST,
+    ]
     assert EntityCredit.objects.get(entity_id=abnormal.uscc).improves_on is None  # held by the list, not by a date
 
 
@@ -166,28 +210,49 @@ def test_grade_commitment_broken_in_12_months_is_red_and_3_complaints_yellow(pus
     push(
         record_data(broken.uscc, "G-1", category="commitment", severity="minor", decided_on="2026-03-01"),
         record_data(old_broken.uscc, "G-2", category="commitment", severity="minor", decided_on="2025-10-01"),
-        *[record_data(complained.uscc, f"G-c{i}", category="complaint", severity="general", decided_on=f"2026-0{i + 1}-15") for i in range(3)],
-        *[record_data(two.uscc, f"G-t{i}", category="complaint", severity="general", decided_on="2026-06-15") for i in range(2)],
+        *[
+            record_data(
+                complained.uscc, f"G-c{i}", category="complaint", severity="general", decided_on=f"2026-0{i + 1}-15"
+            )
+            for i in range(3)
+        ],
+        *[
+            record_data(two.uscc, f"G-t{i}", category="complaint", severity="general", decided_on="2026-06-15")
+            for i in range(2)
+        ],
     )
     evaluate()
-    assert [grade_of(e.uscc) for e in (broken, old_broken, complained, two)] == [Grade.DISHONEST, Grade.GOOD, Grade.WARNING, Grade.GOOD]
+    assert [grade_of(e.uscc) for e in (broken, old_broken, complained, two)] == [
+        Grade.DISHONEST,
+        Grade.GOOD,
+        Grade.WARNING,
+        Grade.GOOD,
+    ]
 
 
 def test_reasons_name_each_fact_and_its_publicity_end(push, make_entity, evaluate, frozen_today):
     entity = make_entity()
-    push(record_data(entity.uscc, "郑市监罚〔2026〕12号", severity="general", decided_on="2026-11-01"),
-         record_data(entity.uscc, "郑市监罚〔2026〕3号", severity="minor", decided_on="2026-10-01"))
+    push(
+        record_data(entity.uscc, "郑市监罚〔2026〕12号", severity="general", decided_on="2026-11-01"),
+        record_data(entity.uscc, "郑市监罚〔2026〕3号", severity="minor", decided_on="2026-10-01"),
+    )
     evaluate()
     credit = EntityCredit.objects.get(entity_id=entity.uscc)
     texts = [r["text"] for r in credit.reasons]
     assert texts[0] == "行政处罚（一般）郑市监罚〔2026〕12号，公示至 2027-11-01"
     # 轻微 is not public: the public reasons neither name it nor hint that it exists (issue 12 §3).
     assert texts == ["行政处罚（一般）郑市监罚〔2026〕12号，公示至 2027-11-01"]
-    assert "郑市监罚〔2026〕3号" not in str(credit.reasons) and "不予公示" not in str(credit.reasons) and "轻微" not in str(credit.reasons)
+    assert (
+        "郑市监罚〔2026〕3号" not in str(credit.reasons)
+        and "不予公示" not in str(credit.reasons)
+        and "轻微" not in str(credit.reasons)
+    )
     assert credit.improves_on == dt.date(2027, 11, 2)
     green = make_entity()
     evaluate([green.uscc])
-    assert EntityCredit.objects.get(entity_id=green.uscc).reasons == [{"level": "GOOD", "text": "无有效期内的失信、警示信息", "until": None}]
+    assert EntityCredit.objects.get(entity_id=green.uscc).reasons == [
+        {"level": "GOOD", "text": "无有效期内的失信、警示信息", "until": None}
+    ]
 
 
 def test_history_row_only_when_grade_or_score_changes(push, make_entity, evaluate, frozen_today):
@@ -213,7 +278,9 @@ def test_evaluation_model_versions_make_bands_data(make_entity, evaluate, frozen
         {"grade": "DISHONEST", "label": "失信", "colour": "red", "score_min": 300, "score_max": 599},
         {"grade": "SERIOUSLY_DISHONEST", "label": "严重失信", "colour": "black", "score_min": 0, "score_max": 299},
     ]
-    model = services.evaluation_model_create(actor="test", effective_from=dt.date(2026, 11, 20), bands=bands, note="调整良好门槛")
+    model = services.evaluation_model_create(
+        actor="test", effective_from=dt.date(2026, 11, 20), bands=bands, note="调整良好门槛"
+    )
     evaluate()
     credit = EntityCredit.objects.select_related("model").get(entity_id=entity.uscc)
     assert credit.model == model and model.version == 2
@@ -238,10 +305,15 @@ def test_risk_class_combines_grade_industry_and_recent_findings(push, make_entit
     found = make_entity(industry_code="H6210")
     bad = make_entity(industry_code="H6210")
     unlisted_red = make_entity(industry_code="F5211")  # department store: not in the table, so low risk
-    push(record_data(found.uscc, "R-1", category="inspection_result", severity="minor", title="抽查发现问题"),
-         record_data(bad.uscc, "R-2", severity="general"), record_data(unlisted_red.uscc, "R-3", severity="general"))
+    push(
+        record_data(found.uscc, "R-1", category="inspection_result", severity="minor", title="抽查发现问题"),
+        record_data(bad.uscc, "R-2", severity="general"),
+        record_data(unlisted_red.uscc, "R-3", severity="general"),
+    )
     evaluate()
-    classes = [EntityCredit.objects.get(entity_id=e.uscc).risk_class for e in (plain, food, building, found, bad, unlisted_red)]
+    classes = [
+        EntityCredit.objects.get(entity_id=e.uscc).risk_class for e in (plain, food, building, found, bad, unlisted_red)
+    ]
     assert classes == ["A", "B", "B", "D", "D", "C"]
 
 
@@ -249,8 +321,15 @@ def test_risk_class_combines_grade_industry_and_recent_findings(push, make_entit
 
 
 def serious_kwargs(dept, **kw):
-    return {"actor": "test", "list_type": ListType.SERIOUS, "ground": ListGround.HEAVY_FINE, "legal_basis": "总局令第44号第二条",
-            "department": dept, "decided_on": dt.date(2026, 9, 1), **kw}
+    return {
+        "actor": "test",
+        "list_type": ListType.SERIOUS,
+        "ground": ListGround.HEAVY_FINE,
+        "legal_basis": "总局令第44号第二条",
+        "department": dept,
+        "decided_on": dt.date(2026, 9, 1),
+        **kw,
+    }
 
 
 def test_serious_list_needs_prior_notice(make_entity, dept_a, frozen_today):
@@ -266,25 +345,46 @@ def test_serious_list_needs_prior_notice(make_entity, dept_a, frozen_today):
 def test_serious_list_needs_a_heavier_penalty_ground(make_entity, dept_a, frozen_today):
     entity = make_entity()
     with pytest.raises(ValidationError, match="列入事由只能是"):
-        services.list_entry_add(entity_uscc=entity.uscc, notice_on=dt.date(2026, 8, 20), **serious_kwargs(dept_a, ground=ListGround.NO_ANNUAL_REPORT))
+        services.list_entry_add(
+            entity_uscc=entity.uscc,
+            notice_on=dt.date(2026, 8, 20),
+            **serious_kwargs(dept_a, ground=ListGround.NO_ANNUAL_REPORT),
+        )
 
 
 def test_serious_list_early_removal_only_after_1_year(make_entity, dept_a, frozen_today):
     entity = make_entity()
-    entry = services.list_entry_add(entity_uscc=entity.uscc, notice_on=dt.date(2025, 11, 1), **serious_kwargs(dept_a, decided_on=dt.date(2025, 12, 1)))
+    entry = services.list_entry_add(
+        entity_uscc=entity.uscc,
+        notice_on=dt.date(2025, 11, 1),
+        **serious_kwargs(dept_a, decided_on=dt.date(2025, 12, 1)),
+    )
     with pytest.raises(ValidationError, match="最早 2026-12-01"):
-        services.list_entry_remove(actor="test", entry=entry, reason=RemovalReason.EARLY_REMOVAL, removed_on=dt.date(2026, 11, 30))
+        services.list_entry_remove(
+            actor="test", entry=entry, reason=RemovalReason.EARLY_REMOVAL, removed_on=dt.date(2026, 11, 30)
+        )
     with pytest.raises(ValidationError):
-        services.list_entry_remove(actor="test", entry=entry, reason=RemovalReason.DUTY_FULFILLED, removed_on=dt.date(2026, 11, 30))
-    removed = services.list_entry_remove(actor="test", entry=entry, reason=RemovalReason.EARLY_REMOVAL, removed_on=dt.date(2026, 12, 1))
+        services.list_entry_remove(
+            actor="test", entry=entry, reason=RemovalReason.DUTY_FULFILLED, removed_on=dt.date(2026, 11, 30)
+        )
+    removed = services.list_entry_remove(
+        actor="test", entry=entry, reason=RemovalReason.EARLY_REMOVAL, removed_on=dt.date(2026, 12, 1)
+    )
     assert removed.removed_on == dt.date(2026, 12, 1)
 
 
 def test_one_active_entry_per_entity_and_list(make_entity, dept_a, frozen_today):
     entity = make_entity()
-    kwargs = {"actor": "test", "entity_uscc": entity.uscc, "list_type": ListType.ABNORMAL, "ground": ListGround.UNREACHABLE,
-              "legal_basis": "《企业信息公示暂行条例》第十七条", "department": dept_a, "decided_on": dt.date(2026, 10, 9),
-              "ground_established_on": dt.date(2026, 9, 28)}
+    kwargs = {
+        "actor": "test",
+        "entity_uscc": entity.uscc,
+        "list_type": ListType.ABNORMAL,
+        "ground": ListGround.UNREACHABLE,
+        "legal_basis": "《企业信息公示暂行条例》第十七条",
+        "department": dept_a,
+        "decided_on": dt.date(2026, 10, 9),
+        "ground_established_on": dt.date(2026, 9, 28),
+    }
     services.list_entry_add(**kwargs)
     with pytest.raises(ValidationError, match="已在经营异常名录中"):
         services.list_entry_add(**kwargs)
@@ -295,9 +395,16 @@ def test_abnormal_listing_deadline_is_10_working_days_across_national_day(make_e
     from core.models import AuditEvent
 
     entity = make_entity()
-    entry = services.list_entry_add(actor="test", entity_uscc=entity.uscc, list_type=ListType.ABNORMAL, ground=ListGround.UNREACHABLE,
-                                    legal_basis="《企业信息公示暂行条例》第十七条", department=dept_a, decided_on=dt.date(2026, 10, 20),
-                                    ground_established_on=dt.date(2026, 9, 28))
+    entry = services.list_entry_add(
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.UNREACHABLE,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        department=dept_a,
+        decided_on=dt.date(2026, 10, 20),
+        ground_established_on=dt.date(2026, 9, 28),
+    )
     event = AuditEvent.objects.filter(action="list_entry.add", target_id=str(entry.pk)).get()
     # From Mon 2026-09-28 (国办 2026 notice: 国庆 10-01..07 off, Sat 10-10 is a 调休 working day):
     # 09-29 (1), 09-30 (2), 10-08 (3), 10-09 (4), 10-10 (5), 10-12 (6), 10-13 (7), 10-14 (8), 10-15 (9), 10-16 (10)
@@ -309,8 +416,15 @@ def test_list_entry_for_an_entity_not_in_the_roster_is_refused(dept_a, frozen_to
     from tests.conftest import BAOSTEEL
 
     with pytest.raises(ValidationError, match="名录库中没有"):
-        services.list_entry_add(actor="test", entity_uscc=BAOSTEEL, list_type=ListType.RED, ground=ListGround.TRUSTWORTHY,
-                                legal_basis="国办发〔2019〕35号", department=dept_a, decided_on=dt.date(2026, 9, 1))
+        services.list_entry_add(
+            actor="test",
+            entity_uscc=BAOSTEEL,
+            list_type=ListType.RED,
+            ground=ListGround.TRUSTWORTHY,
+            legal_basis="国办发〔2019〕35号",
+            department=dept_a,
+            decided_on=dt.date(2026, 9, 1),
+        )
     assert ListEntry.objects.count() == 0
 
 
@@ -320,11 +434,15 @@ def test_every_change_leaves_an_audit_event(push, make_entity, dept_a, frozen_to
     entity = make_entity()
     push(record_data(entity.uscc, "J-1"))
     services.credit_record_revoke(actor="test", record=CreditRecord.objects.get(), reason="复议撤销")
-    actions = list(AuditEvent.objects.filter(action__startswith="credit_record").order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="credit_record").order_by("id").values_list("action", flat=True)
+    )
     assert actions == ["credit_record.push", "credit_record.revoke"]
 
 
-def test_changes_enqueue_one_re_evaluation_per_transaction_on_commit(push, make_entity, frozen_today, django_capture_on_commit_callbacks, monkeypatch):
+def test_changes_enqueue_one_re_evaluation_per_transaction_on_commit(
+    push, make_entity, frozen_today, django_capture_on_commit_callbacks, monkeypatch
+):
     from credit import tasks
 
     sent = []

@@ -33,8 +33,15 @@ def registered(make_entity, dept_b):
 
 def add_abnormal(entity, dept, listed_on: dt.date) -> ListEntry:
     return list_entry_add(
-        actor="test", entity_uscc=entity.uscc, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT, legal_basis=ABNORMAL_BASIS,
-        department=dept, decided_on=listed_on, ground_established_on=listed_on - dt.timedelta(days=7), decision_no=f"测经异〔{listed_on.year}〕1号",
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        legal_basis=ABNORMAL_BASIS,
+        department=dept,
+        decided_on=listed_on,
+        ground_established_on=listed_on - dt.timedelta(days=7),
+        decision_no=f"测经异〔{listed_on.year}〕1号",
     )
 
 
@@ -45,7 +52,9 @@ def warnings(rule_code):
 # --- the rules ------------------------------------------------------------------------------------
 
 
-def test_grade_worsened_raises_one_warning_to_the_registration_authority(registered, push, dept_a, dept_b, frozen_today):
+def test_grade_worsened_raises_one_warning_to_the_registration_authority(
+    registered, push, dept_a, dept_b, frozen_today
+):
     # Given an entity graded 良好 by last night's scan
     run_risk_scan()
     assert EntityCredit.objects.get(entity_id=registered.uscc).grade == Grade.GOOD
@@ -84,8 +93,15 @@ def test_list_entered_raises_a_warning(registered, dept_a, dept_b, frozen_today)
 
 def test_list_entered_ignores_the_red_list(make_entity, dept_a, frozen_today):
     entity = make_entity()
-    list_entry_add(actor="test", entity_uscc=entity.uscc, list_type=ListType.RED, ground=ListGround.TRUSTWORTHY, legal_basis="国发〔2016〕33号",
-                   department=dept_a, decided_on=frozen_today)
+    list_entry_add(
+        actor="test",
+        entity_uscc=entity.uscc,
+        list_type=ListType.RED,
+        ground=ListGround.TRUSTWORTHY,
+        legal_basis="国发〔2016〕33号",
+        department=dept_a,
+        decided_on=frozen_today,
+    )
     run_risk_scan()
     assert warnings(ListEntered.code) == []
 
@@ -102,7 +118,12 @@ def test_abnormal_over_three_years_raises_a_warning_and_a_list_proposal(register
     assert "请确认是否列入严重违法失信名单" in raised[0].message
     proposal = ListProposal.objects.get()
     assert (proposal.source_entry, proposal.list_type, proposal.ground, proposal.state, proposal.department) == (
-        old, ListType.SERIOUS, ListGround.ABNORMAL_3_YEARS, ProposalState.PENDING, dept_a)
+        old,
+        ListType.SERIOUS,
+        ListGround.ABNORMAL_3_YEARS,
+        ProposalState.PENDING,
+        dept_a,
+    )
     assert run.counts["list_proposals"] == 1
 
 
@@ -127,7 +148,10 @@ def test_negative_record_burst_three_in_90_days_raises_a_warning(registered, mak
 
 
 def test_negative_record_burst_two_records_do_not(registered, push, frozen_today):
-    push(record_data(registered.uscc, "R-1", decided_on="2026-10-01"), record_data(registered.uscc, "R-2", decided_on="2026-11-01"))
+    push(
+        record_data(registered.uscc, "R-1", decided_on="2026-10-01"),
+        record_data(registered.uscc, "R-2", decided_on="2026-11-01"),
+    )
     run_risk_scan()
     assert warnings(NegativeRecordBurst.code) == []
 
@@ -154,7 +178,9 @@ def test_scan_run_records_start_end_counts_and_state(registered, push, frozen_to
     assert run.duration is not None
     assert run.counts["evaluated"] == 1
     assert set(run.counts["warnings"]) == {rule.code for rule in scan.RULES}
-    assert {"expired_entities", "grade_changed", "credit_updated", "evaluation_seconds", "list_proposals"} <= set(run.counts)
+    assert {"expired_entities", "grade_changed", "credit_updated", "evaluation_seconds", "list_proposals"} <= set(
+        run.counts
+    )
 
 
 def test_scan_twice_raises_nothing_twice(registered, make_entity, push, dept_a, frozen_today):
@@ -163,8 +189,10 @@ def test_scan_twice_raises_nothing_twice(registered, make_entity, push, dept_a, 
     add_abnormal(registered, dept_a, dt.date(2023, 6, 1))
     push(*(record_data(registered.uscc, f"R-{i}", decided_on=f"2026-11-{10 + i}") for i in range(3)))
     first = run_risk_scan()
-    assert all(first.counts["warnings"][code] == 1 for code in (GradeWorsened.code, ListEntered.code, AbnormalOverThreeYears.code,
-                                                                  NegativeRecordBurst.code)), first.counts
+    assert all(
+        first.counts["warnings"][code] == 1
+        for code in (GradeWorsened.code, ListEntered.code, AbnormalOverThreeYears.code, NegativeRecordBurst.code)
+    ), first.counts
     before = (RiskWarning.objects.count(), ListProposal.objects.count())
     # When the scan runs again (or is retried after a crash)
     second = run_risk_scan()
@@ -178,7 +206,10 @@ def test_scan_twice_raises_nothing_twice(registered, make_entity, push, dept_a, 
 
 def test_scan_expires_records_whose_window_closed(registered, push, frozen_today):
     # Given a 一般 penalty of 2026-01-10 (public until 2027-01-10) and a 严重 one (until 2029)
-    push(record_data(registered.uscc, "R-1", decided_on="2026-01-10"), record_data(registered.uscc, "R-2", decided_on="2026-02-10", severity="serious"))
+    push(
+        record_data(registered.uscc, "R-1", decided_on="2026-01-10"),
+        record_data(registered.uscc, "R-2", decided_on="2026-02-10", severity="serious"),
+    )
     run_risk_scan()
     assert set(CreditRecord.objects.values_list("state", flat=True)) == {RecordState.ACTIVE}
     # When the nightly scan runs after the first window has closed

@@ -23,7 +23,9 @@ def this_session():
 
 
 def running(started_ago: dt.timedelta, pid=None, backend_start=None) -> RiskScanRun:
-    return RiskScanRun.objects.create(started_at=timezone.now() - started_ago, session_pid=pid, session_started_at=backend_start)
+    return RiskScanRun.objects.create(
+        started_at=timezone.now() - started_ago, session_pid=pid, session_started_at=backend_start
+    )
 
 
 def test_the_time_limit_is_the_jobs_hard_limit():

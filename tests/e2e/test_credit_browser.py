@@ -16,7 +16,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 RED = "rgb(198, 40, 40)"  # .grade-badge--red in portal.css
 
 
-def test_entity_page_turns_red_when_the_worker_re_grades_after_a_penalty(browser, live_server, worker, make_entity, push):
+def test_entity_page_turns_red_when_the_worker_re_grades_after_a_penalty(
+    browser, live_server, worker, make_entity, push
+):
     # Given a new roster entity, graded 良好 by the worker
     entity = make_entity(name="郑州市金水区老王烩面馆", legal_representative="王建国")
     url = f"{live_server.url}/entities/{entity.uscc}/"
@@ -37,13 +39,18 @@ def test_entity_page_turns_red_when_the_worker_re_grades_after_a_penalty(browser
     assert "2027年11月2日 起将按其余信息重新评价" in page.locator(".change-hint").inner_text()
 
     page.wait_for_selector("#grade-history-chart canvas", timeout=10_000)
-    assert page.evaluate("() => !!window.echarts && !!echarts.getInstanceByDom(document.getElementById('grade-history-chart'))")
+    assert page.evaluate(
+        "() => !!window.echarts && !!echarts.getInstanceByDom(document.getElementById('grade-history-chart'))"
+    )
     page.screenshot(path=str(os.environ.get("E2E_CREDIT_SCREENSHOT", "/tmp/e2e-credit-entity.png")), full_page=True)
 
     # The grades page explains the same colour, from the model's data.
     page.click("text=等级怎么评？信息公示多久？")
     page.wait_for_url("**/credit/grades/")
-    assert page.locator("tr[data-grade=DISHONEST] .grade-badge").evaluate("el => getComputedStyle(el).backgroundColor") == RED
+    assert (
+        page.locator("tr[data-grade=DISHONEST] .grade-badge").evaluate("el => getComputedStyle(el).backgroundColor")
+        == RED
+    )
     page.screenshot(path="/tmp/e2e-credit-grades.png", full_page=True)
     page.close()
 

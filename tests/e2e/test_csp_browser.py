@@ -10,8 +10,18 @@ def _open(browser, url):
     page = browser.new_page(viewport={"width": 1000, "height": 900})
     problems = []
     # CSP violations and script errors; a missing resource is named by its address (favicon.ico aside).
-    page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" and "Failed to load resource" not in msg.text else None)
-    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(msg.text) if msg.type == "error" and "Failed to load resource" not in msg.text else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda r: (
+            problems.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith("/favicon.ico") else None
+        ),
+    )
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto(url)
     page.wait_for_load_state("networkidle")
@@ -24,7 +34,9 @@ def test_commitment_form_script_runs_under_the_csp(browser, live_server):
     before = content.input_value()
     # choosing another type replaces the untouched text with that type's (static/credit/commitment-form.js)
     select = page.locator("select[name=commitment_type]")
-    other = next(v for v in select.locator("option").evaluate_all("els => els.map(e => e.value)") if v != select.input_value())
+    other = next(
+        v for v in select.locator("option").evaluate_all("els => els.map(e => e.value)") if v != select.input_value()
+    )
     select.select_option(other)
     assert content.input_value() != before
     page.close()

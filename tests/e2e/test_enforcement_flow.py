@@ -39,12 +39,22 @@ def run_action(admin, button: str, fill=None, submit: str = "", done: str = ""):
     admin.wait_for_selector(f"text={done}")
 
 
-def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, worker, make_entity, dept_a, make_official):
+def test_complaint_to_case_to_published_redacted_penalty(
+    browser, live_server, worker, make_entity, dept_a, make_official
+):
     # Given a shop registered by department A, two of its officers with valid certificates, and an official of A
-    entity = make_entity(name="郑州市金水区好运来超市有限公司", legal_representative="王建国", registration_authority=dept_a)
+    entity = make_entity(
+        name="郑州市金水区好运来超市有限公司", legal_representative="王建国", registration_authority=dept_a
+    )
     officers = [
-        sv.inspector_save(actor="test", name=name, department=dept_a, certificate_no=cert, certificate_valid_from=dt.date(2024, 1, 1),
-                          certificate_valid_to=dt.date(2028, 12, 31))
+        sv.inspector_save(
+            actor="test",
+            name=name,
+            department=dept_a,
+            certificate_no=cert,
+            certificate_valid_from=dt.date(2024, 1, 1),
+            certificate_valid_to=dt.date(2028, 12, 31),
+        )
         for name, cert in (("王晓", "41010024000101"), ("李军", "41010024000102"))
     ]
     # The 部门负责人 (issue 12 §6): sees the complainant and may move the case without being one of its handlers
@@ -59,7 +69,9 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, w
     page.goto(f"{live_server.url}/complaints/new/")
     page.get_by_label("被投诉举报对象名称").fill(entity.name)
     page.get_by_label("统一社会信用代码（选填）").fill(entity.uscc)
-    page.get_by_label("投诉举报内容").fill("11月20日在该超市购买的原味酸奶已过保质期三天，货架上还有多盒同批次产品在售，请依法查处。")
+    page.get_by_label("投诉举报内容").fill(
+        "11月20日在该超市购买的原味酸奶已过保质期三天，货架上还有多盒同批次产品在售，请依法查处。"
+    )
     page.get_by_label("您的姓名（选填）").fill("李女士")
     page.get_by_label("联系电话（选填）").fill(REPORTER_PHONE)
     shot(page, "1-complaint-form")
@@ -73,7 +85,11 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, w
     shot(page, "2-complaint-done")
     page.close()
     complaint = Complaint.objects.get(tracking_no=tracking_no)
-    assert (complaint.department_id, complaint.entity_id, complaint.state) == (dept_a.pk, entity.uscc, ComplaintState.RECEIVED)
+    assert (complaint.department_id, complaint.entity_id, complaint.state) == (
+        dept_a.pk,
+        entity.uscc,
+        ComplaintState.RECEIVED,
+    )
 
     # 2. An official of department A logs in to the admin and opens the complaint
     admin = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
@@ -178,7 +194,11 @@ def test_complaint_to_case_to_published_redacted_penalty(browser, live_server, w
     page.get_by_role("button", name="查询").click()
     page.wait_for_selector(".track-result")
     result = page.locator(".track-result").inner_text()
-    assert str(ComplaintState.CLOSED.label) in result and "已立案调查" in result and str(ComplaintVerdict.CONVERTED.label) in result
+    assert (
+        str(ComplaintState.CLOSED.label) in result
+        and "已立案调查" in result
+        and str(ComplaintVerdict.CONVERTED.label) in result
+    )
     assert REPORTER_PHONE not in page.content() and "李女士" not in page.content()
     shot(page, "8-track")
     page.close()

@@ -16,13 +16,23 @@ from tests.inspections import conftest as inspection_fixtures
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = os.environ.get("E2E_SCREENSHOT_DIR", "/tmp")
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True, "locale": "zh-CN"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
 PASSWORD = "pw-Secret-123"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"  # noqa: E501
 
 
 # The 双随机 world of tests/inspections (items, inspectors, plans), shared with this folder.
-make_item, make_inspector, make_plan = inspection_fixtures.make_item, inspection_fixtures.make_inspector, inspection_fixtures.make_plan
+make_item, make_inspector, make_plan = (
+    inspection_fixtures.make_item,
+    inspection_fixtures.make_inspector,
+    inspection_fixtures.make_plan,
+)
 
 
 def shot(page, name):
@@ -51,19 +61,46 @@ def sign_in(context, url, username):
 @pytest.fixture
 def field_task(frozen_today, make_plan, make_item, make_entity, evaluate, make_inspector, django_user_model, dept_a):
     """One entity drawn (ratio 100%), a checklist of two rows, and a team of two inspectors with accounts."""
-    entity = make_entity(name="郑州市金水区惠民副食品超市", registered_address="郑州市金水区花园路街道农业路东段28号院1号楼一层101室", industry_code="F5211")
+    entity = make_entity(
+        name="郑州市金水区惠民副食品超市",
+        registered_address="郑州市金水区花园路街道农业路东段28号院1号楼一层101室",
+        industry_code="F5211",
+    )
     evaluate([entity.uscc])
     item = make_item(dept_a, name="食品经营许可事项监督检查")
-    sv.checklist_save(actor="test", item=item, department=dept_a, code=dept_a.uscc + "1", name="许可证件公示",
-                      content="查看食品经营许可证是否在经营场所显著位置悬挂，许可事项与实际经营是否一致", method="on_site")
-    sv.checklist_save(actor="test", item=item, department=dept_a, code=dept_a.uscc + "2", name="年度报告公示",
-                      content="核查企业是否按规定通过国家企业信用信息公示系统公示年度报告", method="documentary")
+    sv.checklist_save(
+        actor="test",
+        item=item,
+        department=dept_a,
+        code=dept_a.uscc + "1",
+        name="许可证件公示",
+        content="查看食品经营许可证是否在经营场所显著位置悬挂，许可事项与实际经营是否一致",
+        method="on_site",
+    )
+    sv.checklist_save(
+        actor="test",
+        item=item,
+        department=dept_a,
+        code=dept_a.uscc + "2",
+        name="年度报告公示",
+        content="核查企业是否按规定通过国家企业信用信息公示系统公示年度报告",
+        method="documentary",
+    )
     inspectors = []
     for username, name in (("li-zzsj", "李明"), ("zhao-zzsj", "赵敏")):
         user = django_user_model.objects.create_user(username=username, password=PASSWORD)
         inspectors.append(make_inspector(dept_a, user=user, name=name))
-    draw = services.draw_run(actor="test", plan=make_plan(items=[item], name="2026年食品经营者“双随机、一公开”抽查", ratio_a=Decimal("1"),
-                                                          ratio_b=Decimal("1"), ratio_c=Decimal("1"), ratio_d=Decimal("1")))
+    draw = services.draw_run(
+        actor="test",
+        plan=make_plan(
+            items=[item],
+            name="2026年食品经营者“双随机、一公开”抽查",
+            ratio_a=Decimal("1"),
+            ratio_b=Decimal("1"),
+            ratio_c=Decimal("1"),
+            ratio_d=Decimal("1"),
+        ),
+    )
     task = draw.tasks.get()
     assert task.team.count() == 2
     return {"task": task, "entity": entity, "inspectors": inspectors}
@@ -103,7 +140,9 @@ def test_inspector_records_a_result_on_a_phone(browser, live_server, field_task)
     assert not page.get_by_label("未发现问题").is_checked()
     page.get_by_label("检查情况").fill("经查，该企业未按规定公示2025年度报告；食品经营许可证已在店内显著位置悬挂。")
     assert page.get_by_label("检查日期").input_value() == "2026-11-22"
-    page.locator("input[name=evidence]").set_input_files([{"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG}])
+    page.locator("input[name=evidence]").set_input_files(
+        [{"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     assert "现场照片.png" in page.locator("[data-file-list]").inner_text()
     assert_no_sideways_scroll(page)
     shot(page, "4-form")

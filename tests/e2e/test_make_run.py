@@ -37,10 +37,16 @@ def _procs_under(var_dir):
 def test_make_run_serves_and_stops_cleanly(tmp_path):
     port = free_port()
     var_dir = tmp_path / "var"
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "PORTAL_EMBEDDED_PG", "PORTAL_EMBEDDED_REDIS")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "PORTAL_EMBEDDED_PG", "PORTAL_EMBEDDED_REDIS")
+    }
     env.update({"PORT": str(port), "PORTAL_VAR_DIR": str(var_dir)})
     started = time.time()
-    proc = subprocess.Popen(["make", "run"], cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "run"], cwd=BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
     output = []
     redis_pid = None
     try:
@@ -60,7 +66,9 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
         assert status == 200 and json.loads(schema)["openapi"].startswith("3.")
         # Demo data is there: a known district appears in search.
         status, results = _get(base + "/entities/?q=" + urllib.parse.quote("郑州"))
-        assert status == 200 and "个市场主体" in results and 'href="/entities/' in results, results[results.find("<main"):][:1500]
+        assert status == 200 and "个市场主体" in results and 'href="/entities/' in results, results[
+            results.find("<main") :
+        ][:1500]
         print(f"fresh clone path: first page served after {served_after:.1f} s")
         # Web, worker and beat connect as the app role, not as the owner (issue 11 §3).
         assert _get(base + "/audit/anchors/")[0] == 200

@@ -23,13 +23,22 @@ def shot(page, name):
     page.screenshot(path=os.path.join(SHOTS, f"e2e-repair-{name}.png"), full_page=True)
 
 
-def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browser, live_server, worker, frozen_today, make_entity, dept_a, push,
-                                                                          make_official):
+def test_repair_flow_public_form_admin_approval_record_leaves_public_page(
+    browser, live_server, worker, frozen_today, make_entity, dept_a, push, make_official
+):
     # Given an entity with a 一般 penalty of department A decided 5 months before the frozen today (2026-11-22),
     # past the 3-month minimum; the test, the live server (a thread) and the worker share that clock.
     entity = make_entity(name="郑州市金水区老王烩面馆", legal_representative="王建国")
-    push(record_data(entity.uscc, "郑市监罚〔2026〕88号", decided_on=dt.date(2026, 6, 22), title=TITLE,
-                     content="经查，当事人经营超过保质期的预包装食品，货值金额较小，涉案食品已没收并销毁。处罚决定：罚款人民币5000元。", amount="5000"))
+    push(
+        record_data(
+            entity.uscc,
+            "郑市监罚〔2026〕88号",
+            decided_on=dt.date(2026, 6, 22),
+            title=TITLE,
+            content="经查，当事人经营超过保质期的预包装食品，货值金额较小，涉案食品已没收并销毁。处罚决定：罚款人民币5000元。",
+            amount="5000",
+        )
+    )
     record = CreditRecord.objects.get()
     assert record.repairable_from <= frozen_today
     official = make_official("zhang-zzsj", dept_a, role=Role.DEPARTMENT_OFFICIAL)
@@ -48,7 +57,9 @@ def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browse
     assert TITLE in page.locator("article.filing").inner_text()
     page.get_by_label("申请人").fill("王建国")
     page.get_by_label("联系电话").fill("13803710001")
-    page.get_by_label("申请理由").fill("本单位已于处罚决定送达后15日内缴清罚款人民币5000元，并已全面清查在售食品、建立临期食品检查制度，特申请信用修复。")
+    page.get_by_label("申请理由").fill(
+        "本单位已于处罚决定送达后15日内缴清罚款人民币5000元，并已全面清查在售食品、建立临期食品检查制度，特申请信用修复。"
+    )
     page.get_by_label("本单位已阅读并同意作出上述信用修复承诺").check()
     shot(page, "2-form")
     page.get_by_role("button", name="提交申请").click()
@@ -60,7 +71,11 @@ def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browse
     assert page.locator("[data-query-code]").inner_text().strip().isdigit()
     shot(page, "3-submitted")
     application = RepairApplication.objects.get(tracking_no=tracking_no)
-    assert (application.state, application.record_id, application.department_id) == (RepairState.SUBMITTED, record.pk, dept_a.pk)
+    assert (application.state, application.record_id, application.department_id) == (
+        RepairState.SUBMITTED,
+        record.pk,
+        dept_a.pk,
+    )
     assert "13803710001" not in page.content()  # the contact phone is confidential
     page.close()
 
@@ -79,7 +94,9 @@ def test_repair_flow_public_form_admin_approval_record_leaves_public_page(browse
     # ... and approves it, giving a reason
     admin.get_by_role("button", name="批准修复").click()
     admin.wait_for_selector("text=确认批准修复")
-    admin.get_by_label("决定理由").fill("经审核，当事人已缴清罚款、纠正违法行为，最短公示期已满，并已作出信用修复承诺，同意修复。")
+    admin.get_by_label("决定理由").fill(
+        "经审核，当事人已缴清罚款、纠正违法行为，最短公示期已满，并已作出信用修复承诺，同意修复。"
+    )
     shot(admin, "5-admin-reason")
     admin.get_by_role("button", name="确认批准修复").click()
     admin.wait_for_selector("text=已批准修复 1 条")

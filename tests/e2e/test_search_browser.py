@@ -6,6 +6,7 @@ import pytest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+
 def test_search_from_home_and_open_entity(browser, live_server, make_entity):
     entity = make_entity(name="郑州市金水区老王烩面馆", legal_representative="王建国")
     make_entity(name="郑州市中原区李记烩面馆")

@@ -20,9 +20,16 @@ def make_inspector(db):
 
     def make(department, valid_to=dt.date(2028, 12, 31), user=None, **kw):
         counter["n"] += 1
-        return sv.inspector_save(actor="test", name=kw.pop("name", f"执法员{counter['n']}"), department=department,
-                                 certificate_no=kw.pop("certificate_no", f"豫41{counter['n']:06d}"), certificate_valid_from=dt.date(2024, 1, 1),
-                                 certificate_valid_to=valid_to, user=user, **kw)
+        return sv.inspector_save(
+            actor="test",
+            name=kw.pop("name", f"执法员{counter['n']}"),
+            department=department,
+            certificate_no=kw.pop("certificate_no", f"豫41{counter['n']:06d}"),
+            certificate_valid_from=dt.date(2024, 1, 1),
+            certificate_valid_to=valid_to,
+            user=user,
+            **kw,
+        )
 
     return make
 
@@ -56,10 +63,19 @@ def reviewer(make_official, dept_a):
 @pytest.fixture
 def standard(dept_a):
     return DiscretionStandard.objects.create(
-        department=dept_a, code="SP-001", violation_type="销售超过保质期的食品", violation_basis="《中华人民共和国食品安全法》第三十四条第（十）项",
-        penalty_basis="《中华人民共和国食品安全法》第一百二十四条", lighter_min=Decimal("50000"), lighter_max=Decimal("80000"),
-        general_min=Decimal("80000"), general_max=Decimal("120000"), heavier_min=Decimal("120000"), heavier_max=Decimal("200000"),
-        heavy_penalty_types=["revoke_licence", "suspend_business"], effective_from=dt.date(2026, 1, 1),
+        department=dept_a,
+        code="SP-001",
+        violation_type="销售超过保质期的食品",
+        violation_basis="《中华人民共和国食品安全法》第三十四条第（十）项",
+        penalty_basis="《中华人民共和国食品安全法》第一百二十四条",
+        lighter_min=Decimal("50000"),
+        lighter_max=Decimal("80000"),
+        general_min=Decimal("80000"),
+        general_max=Decimal("120000"),
+        heavier_min=Decimal("120000"),
+        heavier_max=Decimal("200000"),
+        heavy_penalty_types=["revoke_licence", "suspend_business"],
+        effective_from=dt.date(2026, 1, 1),
     )
 
 
@@ -73,12 +89,24 @@ def open_case(dept_a, officers, entity, standard, alice):
     # Opened (立案) by alice, an official of A; moved by its lead handler, as only handlers (or the 部门负责人) may.
     def open_(stage=CaseStage.FILED, is_major=False, served_on=None, **kw):
         case = services.case_open(
-            actor=alice, department=dept_a, party_name=kw.pop("party_name", entity.name), entity_uscc=kw.pop("entity_uscc", entity.uscc),
-            title=kw.pop("title", "涉嫌销售超过保质期的食品"), source=kw.pop("source", CaseSource.MONITORING),
-            source_note=kw.pop("source_note", "网络监测线索 JC-2026-118"), handlers=kw.pop("handlers", officers), standard=kw.pop("standard", standard),
-            is_major=is_major, **kw,
+            actor=alice,
+            department=dept_a,
+            party_name=kw.pop("party_name", entity.name),
+            entity_uscc=kw.pop("entity_uscc", entity.uscc),
+            title=kw.pop("title", "涉嫌销售超过保质期的食品"),
+            source=kw.pop("source", CaseSource.MONITORING),
+            source_note=kw.pop("source_note", "网络监测线索 JC-2026-118"),
+            handlers=kw.pop("handlers", officers),
+            standard=kw.pop("standard", standard),
+            is_major=is_major,
+            **kw,
         )
-        path = [CaseStage.INVESTIGATION, CaseStage.REVIEW, *([CaseStage.LEGAL_REVIEW] if is_major else []), CaseStage.NOTICE]
+        path = [
+            CaseStage.INVESTIGATION,
+            CaseStage.REVIEW,
+            *([CaseStage.LEGAL_REVIEW] if is_major else []),
+            CaseStage.NOTICE,
+        ]
         for step in path:
             if stage == CaseStage.FILED or case.stage == stage:
                 break
@@ -93,9 +121,14 @@ def open_case(dept_a, officers, entity, standard, alice):
 
 def decision_fields(**kw) -> dict:
     fields = {
-        "penalty_types": ["fine", "confiscate_income"], "fine_amount": Decimal("100000"), "confiscation_amount": Decimal("3200"),
-        "circumstance": Circumstance.GENERAL, "facts": FACTS, "evidence": "现场检查笔录、询问笔录、进货单据、照片",
-        "legal_basis": "《中华人民共和国食品安全法》第一百二十四条第一款第（五）项", "penalty_content": "没收违法所得3200元，罚款100000元",
+        "penalty_types": ["fine", "confiscate_income"],
+        "fine_amount": Decimal("100000"),
+        "confiscation_amount": Decimal("3200"),
+        "circumstance": Circumstance.GENERAL,
+        "facts": FACTS,
+        "evidence": "现场检查笔录、询问笔录、进货单据、照片",
+        "legal_basis": "《中华人民共和国食品安全法》第一百二十四条第一款第（五）项",
+        "penalty_content": "没收违法所得3200元，罚款100000元",
         "performance": "自收到本决定书之日起十五日内，通过指定银行缴纳罚没款",
     }
     fields.update(kw)

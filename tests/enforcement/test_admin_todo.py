@@ -16,8 +16,12 @@ def _count(html, key):
     return int(match.group(1)) if match else None
 
 
-def test_todo_panel_counts_the_departments_enforcement_work(handler, client, alice, bob, open_case, reviewer, issue, frozen_today):
-    complaint, _ = services.complaint_file(actor="public:web", entity_name="某超市", content="销售过期食品", department=alice.department)
+def test_todo_panel_counts_the_departments_enforcement_work(
+    handler, client, alice, bob, open_case, reviewer, issue, frozen_today
+):
+    complaint, _ = services.complaint_file(
+        actor="public:web", entity_name="某超市", content="销售过期食品", department=alice.department
+    )
     open_case(stage=CaseStage.REVIEW, is_major=True)
     case = open_case(stage=CaseStage.REVIEW, is_major=True, title="第二件")
     services.case_advance(actor=handler, case=case, to_stage=CaseStage.LEGAL_REVIEW)

@@ -17,8 +17,20 @@ from enforcement.models import DiscretionStandard
 pytestmark = pytest.mark.django_db
 
 HEADERS = list(imports.COLUMNS)
-GOOD = ["SP-001", "销售超过保质期的食品", "《食品安全法》第三十四条第（十）项", "《食品安全法》第一百二十四条", "50000", "80000", "80000", "120000",
-        "120000", "200000", "吊销许可证件、责令停产停业", "2026-01-01"]
+GOOD = [
+    "SP-001",
+    "销售超过保质期的食品",
+    "《食品安全法》第三十四条第（十）项",
+    "《食品安全法》第一百二十四条",
+    "50000",
+    "80000",
+    "80000",
+    "120000",
+    "120000",
+    "200000",
+    "吊销许可证件、责令停产停业",
+    "2026-01-01",
+]
 
 
 def xlsx(*rows, headers=HEADERS) -> bytes:
@@ -44,12 +56,28 @@ def run_import(data: bytes, department, actor="test", name="基准.xlsx"):
 
 
 def test_benchmarks_import_from_xlsx_with_chinese_headers(dept_a, alice, frozen_today):
-    data = xlsx(row(), row(编号="JG-002", 违法行为="不按规定明码标价", 从轻下限="0", 从轻上限="1000", 一般下限="1000", 一般上限="3000", 从重下限="3000",
-                       从重上限="5000", 从重可并处处罚种类=""))
+    data = xlsx(
+        row(),
+        row(
+            编号="JG-002",
+            违法行为="不按规定明码标价",
+            从轻下限="0",
+            从轻上限="1000",
+            一般下限="1000",
+            一般上限="3000",
+            从重下限="3000",
+            从重上限="5000",
+            从重可并处处罚种类="",
+        ),
+    )
     assert run_import(data, dept_a, actor=alice) == {"created": 2, "updated": 0, "unchanged": 0}
     sp = DiscretionStandard.objects.get(department=dept_a, code="SP-001")
     assert (sp.violation_type, sp.fine_range("lighter"), sp.fine_range("heavier"), sp.effective_from) == (
-        "销售超过保质期的食品", (Decimal("50000"), Decimal("80000")), (Decimal("120000"), Decimal("200000")), dt.date(2026, 1, 1))
+        "销售超过保质期的食品",
+        (Decimal("50000"), Decimal("80000")),
+        (Decimal("120000"), Decimal("200000")),
+        dt.date(2026, 1, 1),
+    )
     assert sp.heavy_penalty_types == ["revoke_licence", "suspend_business"]
     assert DiscretionStandard.objects.get(code="JG-002").heavy_penalty_types == []
     assert AuditEvent.objects.filter(action="discretion_standard.import", actor_user=alice).count() == 1
@@ -89,7 +117,10 @@ def test_bad_rows_are_reported_by_row_number_and_nothing_is_half_imported(dept_a
 def test_ranges_are_ordered(dept_a, frozen_today):
     # Each range is min ≤ max, and 从轻 ≤ 一般 ≤ 从重 at both ends
     with pytest.raises(ValidationError) as exc:
-        run_import(xlsx(row(从轻下限="90000", 从轻上限="80000"), row(编号="SP-002", 一般下限="40000", 一般上限="150000")), dept_a)
+        run_import(
+            xlsx(row(从轻下限="90000", 从轻上限="80000"), row(编号="SP-002", 一般下限="40000", 一般上限="150000")),
+            dept_a,
+        )
     assert exc.value.messages == [
         "第2行：从轻上限：80000元小于从轻下限90000元",
         "第2行：一般下限：80000元低于从轻下限90000元（从轻、一般、从重的幅度应依次递增）",
@@ -149,7 +180,9 @@ def test_template_example_row_can_never_be_imported(dept_a, frozen_today):
     assert example[0] == "示例-请删除"
     with pytest.raises(ValidationError) as exc:
         run_import(data, dept_a)
-    assert exc.value.messages == ["第2行：编号：“示例-请删除”是导入模板的示例行，不是真实的裁量基准：请删除该行后再导入"]
+    assert exc.value.messages == [
+        "第2行：编号：“示例-请删除”是导入模板的示例行，不是真实的裁量基准：请删除该行后再导入"
+    ]
     assert not DiscretionStandard.objects.exists()
     # Every other cell of the example is valid: with a real code, the row imports.
     assert run_import(xlsx(["SP-009", *example[1:]]), dept_a)["created"] == 1

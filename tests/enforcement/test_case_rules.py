@@ -33,7 +33,9 @@ def refusal(exc_info) -> str:
 
 def reviewed(case, reviewer, actor, result=ReviewResult.PASSED):
     """A case in 法制审核 reviewed by ``reviewer``; a passed one goes on to 告知."""
-    services.legal_review_record(actor=reviewer, case=case, result=result, opinion="事实清楚，证据确凿，适用依据正确，程序合法。")
+    services.legal_review_record(
+        actor=reviewer, case=case, result=result, opinion="事实清楚，证据确凿，适用依据正确，程序合法。"
+    )
     case.refresh_from_db()
     if result == ReviewResult.PASSED:
         case = services.case_advance(actor=actor, case=case, to_stage=CaseStage.NOTICE, note="送达行政处罚告知书")
@@ -45,12 +47,18 @@ def reviewed(case, reviewer, actor, result=ReviewResult.PASSED):
 # --- handlers (行政处罚法 第42条) ---------------------------------------------------------------------
 
 
-def test_case_needs_2_certified_handlers(handler, open_case, officers, make_inspector, dept_a, dept_b, alice, frozen_today):
+def test_case_needs_2_certified_handlers(
+    handler, open_case, officers, make_inspector, dept_a, dept_b, alice, frozen_today
+):
     lead = officers[0]
     expired = make_inspector(dept_a, valid_to=dt.date(2026, 6, 30), name="过期证")
     outsider = make_inspector(dept_b, name="外部门")
     # Given one handler, or two where one certificate expired, or one of another department: refused
-    refused = (([lead], "当前符合条件的只有1名"), ([lead, expired], "过期证的执法证"), ([lead, outsider], "外部门不是郑州市市场监督管理局的执法人员"))
+    refused = (
+        ([lead], "当前符合条件的只有1名"),
+        ([lead, expired], "过期证的执法证"),
+        ([lead, outsider], "外部门不是郑州市市场监督管理局的执法人员"),
+    )
     for handlers, named in refused:
         with pytest.raises(ValidationError) as exc:
             open_case(handlers=handlers)
@@ -72,7 +80,9 @@ def test_case_needs_2_certified_handlers(handler, open_case, officers, make_insp
         assert "短期证的执法证" in refusal(exc) and "至少2名" in refusal(exc)
         case.refresh_from_db()
         assert case.stage == CaseStage.INVESTIGATION
-        services.case_handlers_set(actor=handler, case=case, handlers=[lead, officers[1]], note="短期证执法证到期，更换承办人员")
+        services.case_handlers_set(
+            actor=handler, case=case, handlers=[lead, officers[1]], note="短期证执法证到期，更换承办人员"
+        )
         case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.REVIEW)
     assert case.stage == CaseStage.REVIEW
     assert case.events.filter(action="handlers", note__contains="更换承办人员").exists()
@@ -81,7 +91,9 @@ def test_case_needs_2_certified_handlers(handler, open_case, officers, make_insp
 # --- legal review (法制审核) --------------------------------------------------------------------------
 
 
-def test_no_major_decision_without_passed_legal_review(handler, open_case, reviewer, make_inspector, officers, alice, issue, frozen_today):
+def test_no_major_decision_without_passed_legal_review(
+    handler, open_case, reviewer, make_inspector, officers, alice, issue, frozen_today
+):
     case = open_case(stage=CaseStage.REVIEW, is_major=True)
     # A major case cannot skip 法制审核 on its way to 告知
     with pytest.raises(ValidationError) as exc:
@@ -109,7 +121,9 @@ def test_no_major_decision_without_passed_legal_review(handler, open_case, revie
     assert decision.number == "郑市监罚〔2026〕1号"
 
 
-def test_legal_reviewer_is_not_a_handler(handler, open_case, reviewer, make_inspector, make_official, officers, dept_b, alice, frozen_today):
+def test_legal_reviewer_is_not_a_handler(
+    handler, open_case, reviewer, make_inspector, make_official, officers, dept_b, alice, frozen_today
+):
     # A reviewer who is also a handler of the case is refused
     reviewer_as_officer = make_inspector(officers[0].department, user=reviewer, name="赵敏")
     case = open_case(stage=CaseStage.LEGAL_REVIEW, is_major=True, handlers=[officers[0], reviewer_as_officer])
@@ -129,11 +143,18 @@ def test_legal_reviewer_is_not_a_handler(handler, open_case, reviewer, make_insp
     assert not case.legal_reviews.exists()
 
     # A returned review sends the case back to 调查取证, on the record
-    services.legal_review_record(actor=reviewer, case=case, result=ReviewResult.RETURNED, opinion="证据不足，请补充询问笔录")
+    services.legal_review_record(
+        actor=reviewer, case=case, result=ReviewResult.RETURNED, opinion="证据不足，请补充询问笔录"
+    )
     case.refresh_from_db()
     assert case.stage == CaseStage.INVESTIGATION
     event = case.events.order_by("-id").first()
-    assert (event.action, event.from_stage, event.to_stage, event.actor) == ("legal_review:returned", CaseStage.LEGAL_REVIEW, CaseStage.INVESTIGATION, reviewer)
+    assert (event.action, event.from_stage, event.to_stage, event.actor) == (
+        "legal_review:returned",
+        CaseStage.LEGAL_REVIEW,
+        CaseStage.INVESTIGATION,
+        reviewer,
+    )
     assert event.note == "证据不足，请补充询问笔录"
     # Back through 案件审核 and 法制审核: the returned review does not let it pass to 告知
     case = services.case_advance(actor=handler, case=case, to_stage=CaseStage.REVIEW)
@@ -210,8 +231,15 @@ def test_illegal_transitions_refused(waived, handler, open_case, issue, alice, f
     assert case.events.count() == events
     # The full record of who did what: 立案 … 结案
     assert list(case.events.values_list("to_stage", flat=True)) == [
-        CaseStage.FILED, CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE, CaseStage.NOTICE, CaseStage.DECISION, CaseStage.SERVICE,
-        CaseStage.EXECUTION, CaseStage.CLOSED,
+        CaseStage.FILED,
+        CaseStage.INVESTIGATION,
+        CaseStage.REVIEW,
+        CaseStage.NOTICE,
+        CaseStage.NOTICE,
+        CaseStage.DECISION,
+        CaseStage.SERVICE,
+        CaseStage.EXECUTION,
+        CaseStage.CLOSED,
     ]
     assert case.events.get(action="answer:waiver").to_stage == CaseStage.NOTICE
     # Opened by an official of the department, moved by its handler (issue 12 §6)
@@ -221,7 +249,9 @@ def test_illegal_transitions_refused(waived, handler, open_case, issue, alice, f
 # --- discretion ranges ----------------------------------------------------------------------------------
 
 
-def test_fine_out_of_range_refused_without_justification(handler, waived, open_case, issue, standard, reviewer, alice, frozen_today):
+def test_fine_out_of_range_refused_without_justification(
+    handler, waived, open_case, issue, standard, reviewer, alice, frozen_today
+):
     # DOMAIN §5: a fine outside the benchmark range for the circumstance needs a written justification and a legal review.
     # Boundaries are inside: 一般 80000–120000
     assert services.fine_problem(standard, Circumstance.GENERAL, Decimal("80000")) is None
@@ -234,7 +264,10 @@ def test_fine_out_of_range_refused_without_justification(handler, waived, open_c
     case = waived(open_case(stage=CaseStage.NOTICE))
     with pytest.raises(ValidationError) as exc:
         issue(case, fine_amount=Decimal("150000"))
-    assert "超出裁量基准“SP-001 销售超过保质期的食品”一般情形的幅度（80000.00元至120000.00元）" in exc.value.message_dict["out_of_range_reason"][0]
+    assert (
+        "超出裁量基准“SP-001 销售超过保质期的食品”一般情形的幅度（80000.00元至120000.00元）"
+        in exc.value.message_dict["out_of_range_reason"][0]
+    )
     # A justification alone is not enough without a passed legal review
     with pytest.raises(ValidationError) as exc:
         issue(case, fine_amount=Decimal("150000"), out_of_range_reason="违法所得数额巨大，社会影响恶劣")
@@ -244,10 +277,16 @@ def test_fine_out_of_range_refused_without_justification(handler, waived, open_c
     assert decision.out_of_range_reason == "" and decision.sequence == 1
 
     # With both a justification and a passed review, the out-of-range fine is accepted
-    case = services.case_advance(actor=handler, case=open_case(stage=CaseStage.REVIEW), to_stage=CaseStage.LEGAL_REVIEW)  # optional for a non-major case
+    case = services.case_advance(
+        actor=handler, case=open_case(stage=CaseStage.REVIEW), to_stage=CaseStage.LEGAL_REVIEW
+    )  # optional for a non-major case
     case = reviewed(case, reviewer, handler)
     decision = issue(case, fine_amount=Decimal("150000"), out_of_range_reason="违法所得数额巨大，社会影响恶劣")
-    assert (decision.fine_amount, decision.out_of_range_reason, decision.sequence) == (Decimal("150000"), "违法所得数额巨大，社会影响恶劣", 2)
+    assert (decision.fine_amount, decision.out_of_range_reason, decision.sequence) == (
+        Decimal("150000"),
+        "违法所得数额巨大，社会影响恶劣",
+        2,
+    )
 
 
 # --- numbering --------------------------------------------------------------------------------------------
@@ -258,7 +297,9 @@ class Rollback(Exception):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_decision_number_gap_free_under_concurrent_issuing(handler, dept_a, officers, entity, standard, alice, frozen_today):
+def test_decision_number_gap_free_under_concurrent_issuing(
+    handler, dept_a, officers, entity, standard, alice, frozen_today
+):
     # Issue 6 §3: a gap-free sequence per department per year, safe under concurrency. Ten officials
     # each take their own case to 告知 and issue at once; two of them roll back after taking a number.
     threads_n, rolled_back = 10, {3, 7}
@@ -268,8 +309,15 @@ def test_decision_number_gap_free_under_concurrent_issuing(handler, dept_a, offi
     def work(i):
         try:
             case = services.case_open(
-                actor=alice, department=dept_a, party_name=entity.name, entity_uscc=entity.uscc, title=f"案件{i}", source=CaseSource.MONITORING,
-                source_note=f"监测线索{i}", handlers=officers, standard=standard,
+                actor=alice,
+                department=dept_a,
+                party_name=entity.name,
+                entity_uscc=entity.uscc,
+                title=f"案件{i}",
+                source=CaseSource.MONITORING,
+                source_note=f"监测线索{i}",
+                handlers=officers,
+                standard=standard,
             )
             for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
                 case = services.case_advance(actor=handler, case=case, to_stage=stage)
@@ -302,7 +350,9 @@ def test_decision_number_gap_free_under_concurrent_issuing(handler, dept_a, offi
     assert PenaltyDecision.objects.count() == issued
     assert DocumentSequence.objects.get(department=dept_a, kind="罚", year=2026).last_number == issued
     # Case numbers (立) come from their own gap-free sequence
-    assert sorted(Case.objects.values_list("number", flat=True)) == sorted(f"郑市监立〔2026〕{k}号" for k in range(1, threads_n + 1))
+    assert sorted(Case.objects.values_list("number", flat=True)) == sorted(
+        f"郑市监立〔2026〕{k}号" for k in range(1, threads_n + 1)
+    )
     # The rolled-back cases are still in 告知, and the next decision takes the next number
     case = Case.objects.get(title=f"案件{min(rolled_back)}")
     assert case.stage == CaseStage.NOTICE
@@ -320,38 +370,71 @@ def test_refused_issue_takes_no_number(waived, open_case, issue, frozen_today):
 # --- 首违不罚 (DOMAIN §2) --------------------------------------------------------------------------------
 
 
-def test_first_violation_no_penalty_in_observation_period(handler, waived, open_case, make_entity, dept_a, entity, issue, alice, frozen_today):
-    sv.observation_period_save(actor="test", department=dept_a, entity=entity, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31),
-                               reason="新业态（社区团购）")
+def test_first_violation_no_penalty_in_observation_period(
+    handler, waived, open_case, make_entity, dept_a, entity, issue, alice, frozen_today
+):
+    sv.observation_period_save(
+        actor="test",
+        department=dept_a,
+        entity=entity,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        reason="新业态（社区团购）",
+    )
     # Given a first minor violation by an entity in its observation period: closed by guidance, no penalty
     case = open_case(stage=CaseStage.REVIEW)
-    case = services.case_close(actor=handler, case=case, outcome=CaseOutcome.FIRST_VIOLATION, note="首次轻微违法，责令改正并予以指导")
+    case = services.case_close(
+        actor=handler, case=case, outcome=CaseOutcome.FIRST_VIOLATION, note="首次轻微违法，责令改正并予以指导"
+    )
     assert (case.stage, case.outcome) == (CaseStage.CLOSED, CaseOutcome.FIRST_VIOLATION)
     assert not PenaltyDecision.objects.exists()
     # Not before the investigation is reviewed
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=handler, case=open_case(stage=CaseStage.INVESTIGATION), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+        services.case_close(
+            actor=handler,
+            case=open_case(stage=CaseStage.INVESTIGATION),
+            outcome=CaseOutcome.FIRST_VIOLATION,
+            note="首违",
+        )
     assert "不予处罚须在调查取证完成、经案件审核后作出" in refusal(exc)
     # Outside an observation period: refused
     outside = make_entity(name="郑州市二七区无观察期商行")
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
-                            outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+        services.case_close(
+            actor=handler,
+            case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
+            outcome=CaseOutcome.FIRST_VIOLATION,
+            note="首违",
+        )
     assert "当事人不在观察期内，不适用首违不罚" in refusal(exc)
     # An industry's observation period counts too
-    sv.observation_period_save(actor="test", department=dept_a, industry_code="F52", starts_on=dt.date(2026, 6, 1), ends_on=dt.date(2027, 5, 31),
-                               reason="新模式（无人零售）")
-    case = services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
-                               outcome=CaseOutcome.FIRST_VIOLATION, note="行业观察期内首次轻微违法")
+    sv.observation_period_save(
+        actor="test",
+        department=dept_a,
+        industry_code="F52",
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2027, 5, 31),
+        reason="新模式（无人零售）",
+    )
+    case = services.case_close(
+        actor=handler,
+        case=open_case(stage=CaseStage.REVIEW, party_name=outside.name, entity_uscc=outside.uscc),
+        outcome=CaseOutcome.FIRST_VIOLATION,
+        note="行业观察期内首次轻微违法",
+    )
     assert case.outcome == CaseOutcome.FIRST_VIOLATION
     # After an earlier penalty it is no longer a first violation
     decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     with pytest.raises(ValidationError) as exc:
-        services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+        services.case_close(
+            actor=handler, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违"
+        )
     assert "当事人此前已受过行政处罚" in refusal(exc)
     # …unless that penalty was revoked (a revoked decision is no penalty)
     services.decision_revoke(actor=handler, decision=decision, reason="行政复议决定撤销")
-    case = services.case_close(actor=handler, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违")
+    case = services.case_close(
+        actor=handler, case=open_case(stage=CaseStage.REVIEW), outcome=CaseOutcome.FIRST_VIOLATION, note="首违"
+    )
     assert case.outcome == CaseOutcome.FIRST_VIOLATION
 
 
@@ -362,23 +445,61 @@ def test_heavier_with_heavy_penalty_proposes_serious_list(waived, open_case, iss
     from credit.services import list_proposal_confirm
 
     # 一般 with a licence revoked, and 从重 with a fine only: no proposal
-    issue(waived(open_case(stage=CaseStage.NOTICE)), penalty_types=["fine", "revoke_licence"], penalty_content="罚款100000元，吊销食品经营许可证")
-    issue(waived(open_case(stage=CaseStage.NOTICE)), circumstance=Circumstance.HEAVIER, penalty_types=["fine"], fine_amount=Decimal("150000"),
-          penalty_content="罚款150000元")
+    issue(
+        waived(open_case(stage=CaseStage.NOTICE)),
+        penalty_types=["fine", "revoke_licence"],
+        penalty_content="罚款100000元，吊销食品经营许可证",
+    )
+    issue(
+        waived(open_case(stage=CaseStage.NOTICE)),
+        circumstance=Circumstance.HEAVIER,
+        penalty_types=["fine"],
+        fine_amount=Decimal("150000"),
+        penalty_content="罚款150000元",
+    )
     assert not ListProposal.objects.exists()
     # 从重 with a heavy penalty: a serious-list proposal through the credit list service
-    decision = issue(waived(open_case(stage=CaseStage.NOTICE)), circumstance=Circumstance.HEAVIER, penalty_types=["fine", "revoke_licence"],
-                     fine_amount=Decimal("150000"), penalty_content="罚款150000元，吊销食品经营许可证")
+    decision = issue(
+        waived(open_case(stage=CaseStage.NOTICE)),
+        circumstance=Circumstance.HEAVIER,
+        penalty_types=["fine", "revoke_licence"],
+        fine_amount=Decimal("150000"),
+        penalty_content="罚款150000元，吊销食品经营许可证",
+    )
     proposal = ListProposal.objects.get()
-    assert (proposal.entity_id, proposal.list_type, proposal.ground, proposal.state, proposal.source_ref, proposal.department_id) == (
-        entity.uscc, ListType.SERIOUS, ListGround.LICENCE_REVOKED, ProposalState.PENDING, decision.number, decision.department_id)
+    assert (
+        proposal.entity_id,
+        proposal.list_type,
+        proposal.ground,
+        proposal.state,
+        proposal.source_ref,
+        proposal.department_id,
+    ) == (
+        entity.uscc,
+        ListType.SERIOUS,
+        ListGround.LICENCE_REVOKED,
+        ProposalState.PENDING,
+        decision.number,
+        decision.department_id,
+    )
     # Confirming it needs the prior notice (陈述、申辩) before the listing decision
     with pytest.raises(ValidationError) as exc:
-        list_proposal_confirm(actor=alice, proposal=proposal, notice_on=dt.date(2026, 11, 22), decided_on=dt.date(2026, 11, 22),
-                              legal_basis="《市场监督管理严重违法失信名单管理办法》第二条")
+        list_proposal_confirm(
+            actor=alice,
+            proposal=proposal,
+            notice_on=dt.date(2026, 11, 22),
+            decided_on=dt.date(2026, 11, 22),
+            legal_basis="《市场监督管理严重违法失信名单管理办法》第二条",
+        )
     assert "先告知、后决定" in refusal(exc)
-    entry = list_proposal_confirm(actor=alice, proposal=proposal, notice_on=dt.date(2026, 11, 10), decided_on=dt.date(2026, 11, 22),
-                                  legal_basis="《市场监督管理严重违法失信名单管理办法》第二条", decision_no=decision.number)
+    entry = list_proposal_confirm(
+        actor=alice,
+        proposal=proposal,
+        notice_on=dt.date(2026, 11, 10),
+        decided_on=dt.date(2026, 11, 22),
+        legal_basis="《市场监督管理严重违法失信名单管理办法》第二条",
+        decision_no=decision.number,
+    )
     assert (entry.entity_id, entry.list_type, entry.notice_on) == (entity.uscc, ListType.SERIOUS, dt.date(2026, 11, 10))
 
 
@@ -399,20 +520,39 @@ def test_decision_contents_article_59(waived, open_case, issue, frozen_today):
     assert decision.legal_representative == "张三"
     assert decision.facts and decision.evidence and decision.legal_basis and decision.performance
     assert "六十日内依法申请行政复议" in decision.remedies and "六个月内依法向人民法院提起行政诉讼" in decision.remedies
-    assert (decision.department, decision.decided_on, decision.number) == (case.department, dt.date(2026, 11, 22), "郑市监罚〔2026〕1号")
+    assert (decision.department, decision.decided_on, decision.number) == (
+        case.department,
+        dt.date(2026, 11, 22),
+        "郑市监罚〔2026〕1号",
+    )
 
 
 def test_penalty_types_from_article_9(waived, open_case, issue, frozen_today):
     # 行政处罚法 第9条: the kinds of penalty (DOMAIN §5)
     assert {str(label) for _c, label in PenaltyType.choices} == {
-        "警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级", "吊销许可证件", "限制开展生产经营活动", "责令停产停业",
-        "责令关闭", "限制从业", "其他",
+        "警告",
+        "通报批评",
+        "罚款",
+        "没收违法所得",
+        "没收非法财物",
+        "暂扣许可证件",
+        "降低资质等级",
+        "吊销许可证件",
+        "限制开展生产经营活动",
+        "责令停产停业",
+        "责令关闭",
+        "限制从业",
+        "其他",
     }
     case = waived(open_case(stage=CaseStage.NOTICE))
     refused = [
         ({"penalty_types": []}, "penalty_types", "处罚种类须从《行政处罚法》第九条所列种类中选择"),
         ({"penalty_types": ["fine", "caning"]}, "penalty_types", "不认识 caning"),
-        ({"penalty_types": ["warning", "fine"], "fine_amount": Decimal("0")}, "fine_amount", "处罚种类含罚款时须填写罚款金额"),
+        (
+            {"penalty_types": ["warning", "fine"], "fine_amount": Decimal("0")},
+            "fine_amount",
+            "处罚种类含罚款时须填写罚款金额",
+        ),
         ({"penalty_types": ["warning"], "fine_amount": Decimal("500")}, "fine_amount", "未选择“罚款”时罚款金额应为0"),
     ]
     for fields, name, message in refused:
@@ -442,17 +582,48 @@ def pending_result(make_entity, evaluate, make_inspector, dept_a, frozen_today):
             make_inspector(department, certificate_no=f"4101{target.pk:04d}{n}")
         # The draw hashes certificate numbers as ASCII (inspections.services._lowest): the fixture's “豫41…” numbers would not draw.
         for officer in Inspector.objects.filter(department=department, certificate_no__startswith="豫"):
-            sv.inspector_save(actor="test", inspector=officer, certificate_no=officer.certificate_no.replace("豫", "HA"))
-        item = sv.item_save(actor="test", catalogue_code=f"41{target.pk % 10**12:012d}", name=f"食品经营监督检查{target.pk}", department=department)
-        sv.item_version_create(actor="test", item=item, effective_from=dt.date(2026, 1, 1), object_type="enterprise", method="on_site",
-                               legal_basis="《中华人民共和国食品安全法》第八十七条", supervision_level="city", is_random=True, is_key=False,
-                               default_ratio=Decimal("0.03"))
-        plan = insp.plan_save(actor="test", departments=[], name=f"抽查计划{target.pk}", year=2026, lead_department=department,
-                              starts_on=dt.date(2026, 11, 16), ends_on=dt.date(2026, 12, 31), ratio_a=Decimal("1"), scope_industry="I6513")
+            sv.inspector_save(
+                actor="test", inspector=officer, certificate_no=officer.certificate_no.replace("豫", "HA")
+            )
+        item = sv.item_save(
+            actor="test",
+            catalogue_code=f"41{target.pk % 10**12:012d}",
+            name=f"食品经营监督检查{target.pk}",
+            department=department,
+        )
+        sv.item_version_create(
+            actor="test",
+            item=item,
+            effective_from=dt.date(2026, 1, 1),
+            object_type="enterprise",
+            method="on_site",
+            legal_basis="《中华人民共和国食品安全法》第八十七条",
+            supervision_level="city",
+            is_random=True,
+            is_key=False,
+            default_ratio=Decimal("0.03"),
+        )
+        plan = insp.plan_save(
+            actor="test",
+            departments=[],
+            name=f"抽查计划{target.pk}",
+            year=2026,
+            lead_department=department,
+            starts_on=dt.date(2026, 11, 16),
+            ends_on=dt.date(2026, 12, 31),
+            ratio_a=Decimal("1"),
+            scope_industry="I6513",
+        )
         insp.plan_item_add(actor="test", plan=plan, item=item)
         insp.plan_approve(actor="test", plan=plan)
         task = insp.draw_run(actor="test", plan=plan).tasks.get(entity=target.uscc)
-        return insp.result_submit(actor="test", task=task, department=department, categories=list(categories), findings="现场发现过期食品12件，待立案调查。")
+        return insp.result_submit(
+            actor="test",
+            task=task,
+            department=department,
+            categories=list(categories),
+            findings="现场发现过期食品12件，待立案调查。",
+        )
 
     return make
 
@@ -462,7 +633,13 @@ def test_case_from_inspection_result(pending_result, open_case, alice, bob, dept
 
     result = pending_result()
     assert result.needs_case
-    case = open_case(source=CaseSource.INSPECTION, source_result=result, source_note="", entity_uscc=result.task.entity_id, party_name="检查对象")
+    case = open_case(
+        source=CaseSource.INSPECTION,
+        source_result=result,
+        source_note="",
+        entity_uscc=result.task.entity_id,
+        party_name="检查对象",
+    )
     assert (case.source, case.source_result, case.entity_id) == (CaseSource.INSPECTION, result, result.task.entity_id)
     assert "郑市监立〔2026〕" in case.number and case.events.get().action == "open"
     # The same result opens one case only; a result that needs no case, or another department's, none
@@ -470,11 +647,20 @@ def test_case_from_inspection_result(pending_result, open_case, alice, bob, dept
         open_case(source=CaseSource.INSPECTION, source_result=result)
     assert exc.value.message_dict["source_result"] == ["该检查结果已立案"]
     with pytest.raises(ValidationError) as exc:
-        open_case(source=CaseSource.INSPECTION, source_result=pending_result(categories=[ResultCategory.PROBLEM_CORRECTED]))
+        open_case(
+            source=CaseSource.INSPECTION, source_result=pending_result(categories=[ResultCategory.PROBLEM_CORRECTED])
+        )
     assert "未建议立案查处" in exc.value.message_dict["source_result"][0]
     with pytest.raises(ValidationError) as exc:
-        services.case_open(actor=bob, department=dept_b, party_name="检查对象", title="涉嫌违法", source=CaseSource.INSPECTION, source_result=pending_result(),
-                           handlers=[make_inspector(dept_b), make_inspector(dept_b)])
+        services.case_open(
+            actor=bob,
+            department=dept_b,
+            party_name="检查对象",
+            title="涉嫌违法",
+            source=CaseSource.INSPECTION,
+            source_result=pending_result(),
+            handlers=[make_inspector(dept_b), make_inspector(dept_b)],
+        )
     assert exc.value.message_dict["source_result"] == ["只能依据本部门的检查结果立案"]
     with pytest.raises(ValidationError) as exc:
         open_case(source=CaseSource.INSPECTION, source_result=None)
@@ -486,15 +672,30 @@ def test_judicial_transfer_is_recorded_as_an_outcome(handler, open_case, alice, 
     with pytest.raises(ValidationError) as exc:
         services.case_close(actor=handler, case=case, outcome=CaseOutcome.JUDICIAL_TRANSFER, note="  ")
     assert "note" in exc.value.message_dict
-    case = services.case_close(actor=handler, case=case, outcome=CaseOutcome.JUDICIAL_TRANSFER, note="涉嫌生产销售不符合安全标准的食品罪，移送公安机关")
-    assert (case.stage, case.get_outcome_display(), case.closed_on) == (CaseStage.CLOSED, "移送司法机关", dt.date(2026, 11, 22))
+    case = services.case_close(
+        actor=handler,
+        case=case,
+        outcome=CaseOutcome.JUDICIAL_TRANSFER,
+        note="涉嫌生产销售不符合安全标准的食品罪，移送公安机关",
+    )
+    assert (case.stage, case.get_outcome_display(), case.closed_on) == (
+        CaseStage.CLOSED,
+        "移送司法机关",
+        dt.date(2026, 11, 22),
+    )
     event = CaseEvent.objects.filter(case=case).order_by("-id").first()
     assert (event.action, event.from_stage, event.to_stage, event.note) == (
-        "close:judicial_transfer", CaseStage.INVESTIGATION, CaseStage.CLOSED, "涉嫌生产销售不符合安全标准的食品罪，移送公安机关")
+        "close:judicial_transfer",
+        CaseStage.INVESTIGATION,
+        CaseStage.CLOSED,
+        "涉嫌生产销售不符合安全标准的食品罪，移送公安机关",
+    )
     assert not PenaltyDecision.objects.filter(case=case, state=DecisionState.EFFECTIVE).exists()
 
 
-def test_decision_number_skips_a_number_the_department_already_pushed(waived, open_case, issue, push, entity, frozen_today):
+def test_decision_number_skips_a_number_the_department_already_pushed(
+    waived, open_case, issue, push, entity, frozen_today
+):
     """Given 郑市监罚〔2026〕1号 was pushed as a credit record before this system issued decisions,
     when a decision is issued, it takes 2号, so publishing never overwrites the pushed record."""
     from tests.conftest import record_data

@@ -45,8 +45,14 @@ def entity(make_entity, dept_a):
 def complaint(entity):
     photo = SimpleUploadedFile("收据.pdf", b"%PDF-1.4 receipt", content_type="application/pdf")
     made, _code = services.complaint_file(
-        actor="public:web", entity_name=entity.name, entity_uscc=entity.uscc, content="药店销售过期药品。", channel="web",
-        reporter_name=REPORTER, contact_phone=PHONE, attachments=[photo],
+        actor="public:web",
+        entity_name=entity.name,
+        entity_uscc=entity.uscc,
+        content="药店销售过期药品。",
+        channel="web",
+        reporter_name=REPORTER,
+        contact_phone=PHONE,
+        attachments=[photo],
     )
     return made
 
@@ -54,8 +60,15 @@ def complaint(entity):
 @pytest.fixture
 def other_complaint(make_entity, dept_b):
     other = make_entity(name="郑州市某某诊所", registration_authority=dept_b)
-    made, _code = services.complaint_file(actor="public:web", entity_name=other.name, entity_uscc=other.uscc, content="诊所无证行医。",
-                                          channel="web", reporter_name="另一投诉人", contact_phone="13922223333")
+    made, _code = services.complaint_file(
+        actor="public:web",
+        entity_name=other.name,
+        entity_uscc=other.uscc,
+        content="诊所无证行医。",
+        channel="web",
+        reporter_name="另一投诉人",
+        contact_phone="13922223333",
+    )
     return made
 
 
@@ -76,7 +89,9 @@ def test_anonymous_is_sent_to_login(client, complaint):
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_reporter_and_attachments_are_shown_to_the_handling_department_only(client, alice, platform_admin, complaint, other_complaint):
+def test_reporter_and_attachments_are_shown_to_the_handling_department_only(
+    client, alice, platform_admin, complaint, other_complaint
+):
     # Issue 12 §6: within the department, the complaint's handlers (and the 部门负责人) only
     client.force_login(alice)
     assert PHONE not in client.get(f"{URL}{complaint.pk}/change/").content.decode()
@@ -110,21 +125,44 @@ def test_changelist_keeps_to_a_query_budget(client, alice, entity, django_assert
 def test_official_enters_a_12345_work_order_through_the_service(client, alice, entity, dept_a):
     client.force_login(alice)
     assert client.get(f"{URL}add/").status_code == 200
-    data = {"channel": "12345", "external_no": "", "kind": "complaint", "entity_name": "", "entity_uscc": entity.uscc, "content": "药品价格未明码标价。",
-            "reporter_name": REPORTER, "contact_phone": PHONE, "contact_email": ""}
+    data = {
+        "channel": "12345",
+        "external_no": "",
+        "kind": "complaint",
+        "entity_name": "",
+        "entity_uscc": entity.uscc,
+        "content": "药品价格未明码标价。",
+        "reporter_name": REPORTER,
+        "contact_phone": PHONE,
+        "contact_email": "",
+    }
     page = client.post(f"{URL}add/", data).content.decode()
     assert "来源工单号" in page and not Complaint.objects.exists()
     response = client.post(f"{URL}add/", {**data, "external_no": "ZZ12345-20261122-0088"}, follow=True)
     complaint = Complaint.objects.get()
-    assert (complaint.channel, complaint.external_no, complaint.department, complaint.entity_name) == ("12345", "ZZ12345-20261122-0088", dept_a, entity.name)
+    assert (complaint.channel, complaint.external_no, complaint.department, complaint.entity_name) == (
+        "12345",
+        "ZZ12345-20261122-0088",
+        dept_a,
+        entity.name,
+    )
     assert any("查询码" in m and complaint.tracking_no in m for m in messages_of(response))
     assert AuditEvent.objects.get(action="complaint.file").actor_user == alice
 
 
 def test_bob_entering_a_work_order_keeps_it_in_his_department(client, bob, dept_b, entity):
     client.force_login(bob)
-    client.post(f"{URL}add/", {"channel": "12315", "external_no": "12315-0001", "kind": "report", "entity_name": entity.name, "entity_uscc": "",
-                               "content": "虚假宣传。"})
+    client.post(
+        f"{URL}add/",
+        {
+            "channel": "12315",
+            "external_no": "12315-0001",
+            "kind": "report",
+            "entity_name": entity.name,
+            "entity_uscc": "",
+            "content": "虚假宣传。",
+        },
+    )
     assert Complaint.objects.get().department == dept_b
 
 
@@ -135,7 +173,14 @@ def test_accept_then_close_verified_makes_the_credit_record(client, alice, compl
     assert complaint.state == ComplaintState.HANDLING and complaint.handled_by == alice
     page = action(client, "close", [complaint.pk], apply="1", verdict="verified", outcome="")
     assert "这个字段是必填项" in page.content.decode() or "必填" in page.content.decode()
-    response = action(client, "close", [complaint.pk], apply="1", verdict="verified", outcome="经检查，货架上有过期药品2盒，已立即下架并责令改正。")
+    response = action(
+        client,
+        "close",
+        [complaint.pk],
+        apply="1",
+        verdict="verified",
+        outcome="经检查，货架上有过期药品2盒，已立即下架并责令改正。",
+    )
     assert any("已办结" in m for m in messages_of(response))
     complaint.refresh_from_db()
     assert complaint.verdict == ComplaintVerdict.VERIFIED and complaint.credit_record.category == "complaint"
@@ -162,10 +207,14 @@ def test_convert_needs_two_handlers_and_opens_the_case(client, alice, officers, 
     client.force_login(alice)
     form = action(client, "convert", [complaint.pk]).content.decode()
     assert officers[0].name in form and officers[1].name in form
-    page = action(client, "convert", [complaint.pk], apply="1", title="涉嫌销售过期药品", handlers=[str(officers[0].pk)])
+    page = action(
+        client, "convert", [complaint.pk], apply="1", title="涉嫌销售过期药品", handlers=[str(officers[0].pk)]
+    )
     assert any("至少2名" in m for m in messages_of(page))
     assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.RECEIVED
-    action(client, "convert", [complaint.pk], apply="1", title="涉嫌销售过期药品", handlers=[str(o.pk) for o in officers])
+    action(
+        client, "convert", [complaint.pk], apply="1", title="涉嫌销售过期药品", handlers=[str(o.pk) for o in officers]
+    )
     complaint.refresh_from_db()
     assert complaint.verdict == ComplaintVerdict.CONVERTED and complaint.cases.get().title == "涉嫌销售过期药品"
 
@@ -185,14 +234,24 @@ def test_channel_deadline_versions_are_added_by_the_platform_admin_only(client, 
     assert client.get(DEADLINES).status_code == 200
     assert client.get(f"{DEADLINES}add/").status_code == 403
     client.force_login(platform_admin)
-    page = client.post(f"{DEADLINES}add/", {"channel": "12315", "working_days": "7", "effective_from": "2026-11-01", "note": ""}).content.decode()
+    page = client.post(
+        f"{DEADLINES}add/", {"channel": "12315", "working_days": "7", "effective_from": "2026-11-01", "note": ""}
+    ).content.decode()
     assert "生效日期不能早于今天" in page
-    client.post(f"{DEADLINES}add/", {"channel": "12315", "working_days": "7", "effective_from": "2026-12-01", "note": "省局通知"})
+    client.post(
+        f"{DEADLINES}add/",
+        {"channel": "12315", "working_days": "7", "effective_from": "2026-12-01", "note": "省局通知"},
+    )
     row = ChannelDeadline.objects.get(variant="12315", effective_from=dt.date(2026, 12, 1))
     assert row.working_days == 7
     assert AuditEvent.objects.get(action="channel_deadline.set").actor_user == platform_admin
     assert client.get(f"{DEADLINES}{row.pk}/change/").status_code == 200  # view only
-    assert client.post(f"{DEADLINES}{row.pk}/change/", {"channel": "12315", "working_days": "9", "effective_from": "2026-12-01"}).status_code == 403
+    assert (
+        client.post(
+            f"{DEADLINES}{row.pk}/change/", {"channel": "12315", "working_days": "9", "effective_from": "2026-12-01"}
+        ).status_code
+        == 403
+    )
 
 
 # --- how the pages read (visual review) ------------------------------------------------------------------

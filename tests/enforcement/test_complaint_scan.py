@@ -28,9 +28,17 @@ def entity(make_entity, dept_a):
 
 def verified_on(day: dt.date, entity, actor, verdict=ComplaintVerdict.VERIFIED):
     with time_machine.travel(dt.datetime.combine(day, dt.time(10, 0), tzinfo=SHANGHAI), tick=False):
-        complaint, _ = services.complaint_file(actor="public:web", entity_name=entity.name, entity_uscc=entity.uscc, content="锅底反复使用。",
-                                               channel="web", contact_phone="13500001111")
-        return services.complaint_close(actor=actor, complaint=complaint, verdict=verdict, outcome="核查属实，已责令改正。")
+        complaint, _ = services.complaint_file(
+            actor="public:web",
+            entity_name=entity.name,
+            entity_uscc=entity.uscc,
+            content="锅底反复使用。",
+            channel="web",
+            contact_phone="13500001111",
+        )
+        return services.complaint_close(
+            actor=actor, complaint=complaint, verdict=verdict, outcome="核查属实，已责令改正。"
+        )
 
 
 def scan(day=TODAY) -> int:

@@ -42,8 +42,14 @@ def roster_entity(make_entity, dept_a):
 
 def file(entity=None, **kw):
     fields = {
-        "actor": "public:web", "entity_name": entity.name if entity else "某无名小吃摊", "entity_uscc": entity.uscc if entity else "",
-        "content": "该店后厨卫生状况差，使用过期食材。", "kind": "report", "channel": "web", "reporter_name": REPORTER, "contact_phone": PHONE,
+        "actor": "public:web",
+        "entity_name": entity.name if entity else "某无名小吃摊",
+        "entity_uscc": entity.uscc if entity else "",
+        "content": "该店后厨卫生状况差，使用过期食材。",
+        "kind": "report",
+        "channel": "web",
+        "reporter_name": REPORTER,
+        "contact_phone": PHONE,
         "contact_email": EMAIL,
     }
     fields.update(kw)
@@ -77,9 +83,17 @@ def test_deadline_past_the_calendar_data_is_provisional(roster_entity):
 
 
 @pytest.mark.django_db
-def test_channel_deadline_setting_applies_per_channel_from_its_effective_date(roster_entity, platform_admin, frozen_today):
+def test_channel_deadline_setting_applies_per_channel_from_its_effective_date(
+    roster_entity, platform_admin, frozen_today
+):
     # Given 12345 work orders get 10 working days from tomorrow (a new version; the old one stays)
-    services.channel_deadline_set(actor=platform_admin, channel="12345", working_days=10, effective_from=dt.date(2026, 11, 23), note="市政府办公厅通知")
+    services.channel_deadline_set(
+        actor=platform_admin,
+        channel="12345",
+        working_days=10,
+        effective_from=dt.date(2026, 11, 23),
+        note="市政府办公厅通知",
+    )
     assert ChannelDeadline.objects.filter(variant="12345").count() == 2
     # When a 12345 complaint is filed today, the old version is still in force
     today_complaint, _ = file(roster_entity, channel="12345", external_no="ZZ12345-0001")
@@ -97,10 +111,14 @@ def test_channel_deadline_setting_applies_per_channel_from_its_effective_date(ro
 @pytest.mark.django_db
 def test_channel_deadline_versions_are_validated(platform_admin, frozen_today):
     with pytest.raises(ValidationError) as err:
-        services.channel_deadline_set(actor=platform_admin, channel="12315", working_days=0, effective_from=dt.date(2026, 11, 1))
+        services.channel_deadline_set(
+            actor=platform_admin, channel="12315", working_days=0, effective_from=dt.date(2026, 11, 1)
+        )
     assert set(err.value.message_dict) == {"working_days", "effective_from"}
     with pytest.raises(ValidationError) as err:
-        services.channel_deadline_set(actor=platform_admin, channel="fax", working_days=10, effective_from=dt.date(2026, 12, 1))
+        services.channel_deadline_set(
+            actor=platform_admin, channel="fax", working_days=10, effective_from=dt.date(2026, 12, 1)
+        )
     assert "channel" in err.value.message_dict
 
 
@@ -112,13 +130,20 @@ def test_channel_deadlines_are_statutory_deadlines_and_never_longer_than_the_gen
     from supervision.choices import DeadlineKind
 
     with pytest.raises(ValidationError) as err:
-        services.channel_deadline_set(actor=platform_admin, channel="12315", working_days=20, effective_from=dt.date(2026, 12, 1))
+        services.channel_deadline_set(
+            actor=platform_admin, channel="12315", working_days=20, effective_from=dt.date(2026, 12, 1)
+        )
     assert "较短" in err.value.message_dict["working_days"][0]
-    row = services.channel_deadline_set(actor=platform_admin, channel="12315", working_days=7, effective_from=dt.date(2026, 12, 1))
+    row = services.channel_deadline_set(
+        actor=platform_admin, channel="12315", working_days=7, effective_from=dt.date(2026, 12, 1)
+    )
     assert (row.kind, row.variant, row.working_days) == (DeadlineKind.COMPLAINT, "12315", 7)
     assert deadlines.working_days(DeadlineKind.COMPLAINT, on=dt.date(2026, 12, 1), variant="12315") == 7
     assert deadlines.working_days(DeadlineKind.COMPLAINT, on=dt.date(2026, 12, 1), variant="web") == 15
-    assert {e.action for e in AuditEvent.objects.filter(target_id=str(row.pk))} == {"statutory_deadline.create", "channel_deadline.set"}
+    assert {e.action for e in AuditEvent.objects.filter(target_id=str(row.pk))} == {
+        "statutory_deadline.create",
+        "channel_deadline.set",
+    }
 
 
 # --- filing: validation and department ------------------------------------------------------------
@@ -178,7 +203,11 @@ def test_attachments_are_stored_with_the_complaint(roster_entity, frozen_today):
     photo = SimpleUploadedFile("后厨照片.png", b"\x89PNG\r\n\x1a\n....", content_type="image/png")
     complaint, _ = file(roster_entity, attachments=[photo])
     attachment = complaint.attachments.get()
-    assert attachment.original_name == "后厨照片.png" and attachment.size == photo.size and attachment.content_type == "image/png"
+    assert (
+        attachment.original_name == "后厨照片.png"
+        and attachment.size == photo.size
+        and attachment.content_type == "image/png"
+    )
 
 
 @pytest.mark.django_db
@@ -202,7 +231,9 @@ def test_only_the_assigned_department_acts_and_transfer_moves_it(roster_entity, 
         services.complaint_assign(actor=alice, complaint=complaint, department=dept_b, reason=" ")
     assert "reason" in err.value.message_dict
     services.complaint_accept(actor=alice, complaint=complaint)
-    moved = services.complaint_assign(actor=alice, complaint=complaint, department=dept_b, reason="涉及医疗机构，属卫生健康部门职责")
+    moved = services.complaint_assign(
+        actor=alice, complaint=complaint, department=dept_b, reason="涉及医疗机构，属卫生健康部门职责"
+    )
     assert moved.department == dept_b and moved.state == ComplaintState.RECEIVED and moved.due_on == complaint.due_on
     with pytest.raises(ValidationError):
         services.complaint_accept(actor=alice, complaint=moved)
@@ -217,12 +248,16 @@ def test_close_needs_the_outcome_and_never_the_reporters_data(roster_entity, ali
         services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome="")
     assert "outcome" in err.value.message_dict
     with pytest.raises(ValidationError) as err:
-        services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome=f"已电话联系{PHONE}告知")
+        services.complaint_close(
+            actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome=f"已电话联系{PHONE}告知"
+        )
     assert "不得包含投诉举报人" in err.value.message_dict["outcome"][0]
     with pytest.raises(ValidationError) as err:
         services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.CONVERTED, outcome="立案")
     assert "转立案" in err.value.message_dict["verdict"][0]
-    closed = services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome="经现场检查，未发现所反映问题。")
+    closed = services.complaint_close(
+        actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome="经现场检查，未发现所反映问题。"
+    )
     assert closed.state == ComplaintState.CLOSED and closed.closed_at and closed.credit_record is None
     assert not CreditRecord.objects.exists()
     with pytest.raises(ValidationError, match="已办结"):
@@ -233,12 +268,20 @@ def test_close_needs_the_outcome_and_never_the_reporters_data(roster_entity, ali
 def test_verified_complaint_becomes_a_credit_record_without_reporter_data(roster_entity, alice, frozen_today):
     complaint, _ = file(roster_entity)
     closed = services.complaint_close(
-        actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="经现场检查，后厨存放过期食材属实，已责令改正并立即下架销毁。",
+        actor=alice,
+        complaint=complaint,
+        verdict=ComplaintVerdict.VERIFIED,
+        outcome="经现场检查，后厨存放过期食材属实，已责令改正并立即下架销毁。",
     )
     record = closed.credit_record
     assert record is not None and record.source_ref == complaint.tracking_no
     assert (record.category, record.polarity, record.severity, record.entity_id, record.department) == (
-        "complaint", "negative", "minor", roster_entity.uscc, complaint.department)
+        "complaint",
+        "negative",
+        "minor",
+        roster_entity.uscc,
+        complaint.department,
+    )
     assert "属实" in record.title
     for secret in (PHONE, EMAIL, REPORTER, "过期食材。"):  # nor the reporter's own wording
         assert secret not in record.content
@@ -250,11 +293,15 @@ def test_partly_verified_complaint_without_uscc_makes_no_record(alice, frozen_to
     # Issue 12 §6: closing it would silently make no credit record, so it is refused until the entity is set
     complaint, _ = file(None)
     with pytest.raises(ValidationError) as exc:
-        services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.PARTLY, outcome="部分属实，已责令整改。")
+        services.complaint_close(
+            actor=alice, complaint=complaint, verdict=ComplaintVerdict.PARTLY, outcome="部分属实，已责令整改。"
+        )
     assert "须先设置被投诉举报对象的统一社会信用代码" in exc.value.message_dict["verdict"][0]
     assert not CreditRecord.objects.exists()
     # Unfounded needs no entity
-    closed = services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome="经核查不属实。")
+    closed = services.complaint_close(
+        actor=alice, complaint=complaint, verdict=ComplaintVerdict.UNFOUNDED, outcome="经核查不属实。"
+    )
     assert closed.credit_record is None and not CreditRecord.objects.exists()
 
 
@@ -263,7 +310,12 @@ def test_three_verified_complaints_make_the_grade_a_warning(roster_entity, alice
     # DOMAIN §3: ≥3 verified complaints in 12 months → 警示; the evaluation counts category 'complaint' records.
     for i in range(3):
         complaint, _ = file(roster_entity, content=f"第{i + 1}次反映：使用过期食材。")
-        services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome=f"第{i + 1}次核查属实，已责令改正。")
+        services.complaint_close(
+            actor=alice,
+            complaint=complaint,
+            verdict=ComplaintVerdict.VERIFIED,
+            outcome=f"第{i + 1}次核查属实，已责令改正。",
+        )
         evaluate([roster_entity.uscc])
         grade = EntityCredit.objects.get(entity=roster_entity).grade
         assert grade == ("WARNING" if i == 2 else "GOOD")
@@ -275,11 +327,19 @@ def test_three_verified_complaints_make_the_grade_a_warning(roster_entity, alice
 def test_convert_to_case_opens_a_complaint_case_and_tells_the_reporter(roster_entity, alice, officers, frozen_today):
     complaint, _code = file(roster_entity)
     with pytest.raises(ValidationError, match="至少2名"):
-        services.complaint_convert_to_case(actor=alice, complaint=complaint, handlers=officers[:1], title="涉嫌经营过期食品")
+        services.complaint_convert_to_case(
+            actor=alice, complaint=complaint, handlers=officers[:1], title="涉嫌经营过期食品"
+        )
     assert Complaint.objects.get(pk=complaint.pk).state == ComplaintState.RECEIVED
-    case = services.complaint_convert_to_case(actor=alice, complaint=complaint, handlers=officers, title="涉嫌经营过期食品")
+    case = services.complaint_convert_to_case(
+        actor=alice, complaint=complaint, handlers=officers, title="涉嫌经营过期食品"
+    )
     complaint.refresh_from_db()
-    assert case.source == CaseSource.COMPLAINT and case.source_complaint == complaint and case.entity_id == roster_entity.uscc
+    assert (
+        case.source == CaseSource.COMPLAINT
+        and case.source_complaint == complaint
+        and case.entity_id == roster_entity.uscc
+    )
     assert case.party_name == roster_entity.name and case.department == complaint.department
     assert complaint.state == ComplaintState.CLOSED and complaint.verdict == ComplaintVerdict.CONVERTED
     assert "已立案调查" in complaint.outcome
@@ -306,9 +366,16 @@ def test_status_lookup_shows_state_deadline_and_outcome_never_the_reporter(roste
     assert filing_model(complaint.tracking_no.lower()) is Complaint
     found = filing_lookup(Complaint, complaint.tracking_no, code)
     status = filing_status(found)
-    assert (status["kind"], status["status"], status["status_label"], status["deadline"]) == ("投诉举报", "received", "已登记", complaint.due_on)
+    assert (status["kind"], status["status"], status["status_label"], status["deadline"]) == (
+        "投诉举报",
+        "received",
+        "已登记",
+        complaint.due_on,
+    )
     assert status["outcome"] == ""
-    services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="核查属实，已责令改正。")
+    services.complaint_close(
+        actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="核查属实，已责令改正。"
+    )
     status = filing_status(Complaint.objects.get(pk=complaint.pk))
     assert status["deadline"] is None and status["outcome"] == "属实：核查属实，已责令改正。"
     text = str(status)
@@ -329,10 +396,16 @@ def test_wrong_code_finds_nothing_like_an_unknown_number(roster_entity, frozen_t
 def test_track_page_finds_a_complaint_without_the_reporter(client, roster_entity, frozen_today):
     complaint, code = file(roster_entity)
     page = client.post("/track/", {"tracking_no": complaint.tracking_no, "code": code}).content.decode()
-    assert "投诉举报" in page and "已登记" in page and f"{complaint.due_on.year}年{complaint.due_on.month}月{complaint.due_on.day}日" in page
+    assert (
+        "投诉举报" in page
+        and "已登记" in page
+        and f"{complaint.due_on.year}年{complaint.due_on.month}月{complaint.due_on.day}日" in page
+    )
     for secret in (PHONE, EMAIL, REPORTER):
         assert secret not in page
-    wrong = client.post("/track/", {"tracking_no": complaint.tracking_no, "code": "000000" if code != "000000" else "111111"}).content.decode()
+    wrong = client.post(
+        "/track/", {"tracking_no": complaint.tracking_no, "code": "000000" if code != "000000" else "111111"}
+    ).content.decode()
     assert "未找到" in wrong
 
 
@@ -340,8 +413,15 @@ def test_track_page_finds_a_complaint_without_the_reporter(client, roster_entity
 
 
 def form_data(**kw):
-    data = {"kind": "report", "entity_name": "郑州某烧烤店", "entity_uscc": "", "content": "夜间占道经营，油烟扰民。", "reporter_name": REPORTER,
-            "contact_phone": PHONE, "contact_email": EMAIL}
+    data = {
+        "kind": "report",
+        "entity_name": "郑州某烧烤店",
+        "entity_uscc": "",
+        "content": "夜间占道经营，油烟扰民。",
+        "reporter_name": REPORTER,
+        "contact_phone": PHONE,
+        "contact_email": EMAIL,
+    }
     data.update(kw)
     return data
 
@@ -351,7 +431,9 @@ def test_public_form_files_a_complaint_and_shows_number_and_code(client, roster_
     assert client.get("/complaints/new/").status_code == 200
     proof = SimpleUploadedFile("现场.jpg", b"\xff\xd8\xff\xe0 jpeg", content_type="image/jpeg")
     # Post/Redirect/Get (issue 12 §6): the answer is a 303 to the page that shows the number and code once.
-    response = client.post("/complaints/new/", form_data(entity_name="", entity_uscc=roster_entity.uscc, attachments=[proof]), follow=True)
+    response = client.post(
+        "/complaints/new/", form_data(entity_name="", entity_uscc=roster_entity.uscc, attachments=[proof]), follow=True
+    )
     page = response.content.decode()
     assert response.status_code == 200 and "no-store" in response["Cache-Control"]
     complaint = Complaint.objects.get()

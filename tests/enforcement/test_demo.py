@@ -72,7 +72,11 @@ def a_case_waiting_out_its_5_working_days_after_notice():
     from enforcement.case_rules import decision_wait_problem, earliest_decision_day
 
     today = timezone.localdate()
-    waiting = [c for c in Case.objects.filter(stage=CaseStage.NOTICE) if earliest_decision_day(c) and earliest_decision_day(c) > today]
+    waiting = [
+        c
+        for c in Case.objects.filter(stage=CaseStage.NOTICE)
+        if earliest_decision_day(c) and earliest_decision_day(c) > today
+    ]
     assert waiting and decision_wait_problem(waiting[0], today=today, decided_on=today)
     for decision in PenaltyDecision.objects.select_related("case").filter(replaces__isnull=True):
         case = decision.case
@@ -90,12 +94,16 @@ def cases_at_every_stage_with_every_outcome(demo_city):
     outcomes = set(cases.filter(stage=CaseStage.CLOSED).values_list("outcome", flat=True))
     assert outcomes == set(CaseOutcome.values)
     assert cases.filter(source=CaseSource.COMPLAINT).count() == 6
-    assert cases.filter(source=CaseSource.INSPECTION, source_result__needs_case=True).exists()  # from the 双随机 demo's results
+    assert cases.filter(
+        source=CaseSource.INSPECTION, source_result__needs_case=True
+    ).exists()  # from the 双随机 demo's results
     # 行政处罚法 第42条: every case has two certified handlers; 法制审核 by a 法制审核人员 who is not one of them
     assert not cases.annotate(n=Count("handler_links")).filter(n__lt=2).exists()
     for review in LegalReview.objects.select_related("case"):
         assert review.reviewer.groups.filter(name=Role.LEGAL_REVIEWER).exists()
-        assert not Inspector.objects.filter(user=review.reviewer, pk__in=review.case.handler_links.values("inspector")).exists()
+        assert not Inspector.objects.filter(
+            user=review.reviewer, pk__in=review.case.handler_links.values("inspector")
+        ).exists()
     assert LegalReview.objects.filter(result=ReviewResult.RETURNED).exists()
     for case in cases.filter(is_major=True, decisions__isnull=False).distinct():
         assert case.legal_reviews.filter(result=ReviewResult.PASSED).exists()
@@ -139,8 +147,12 @@ def disclosures_outlive_credit_windows_and_an_early_stop_waits():
     from enforcement.choices import EarlyStopState
     from enforcement.models import EarlyStopApplication
 
-    outliving = PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, department__code="ZZSJ", credit_record__severity="general",
-                                                 publicity_ends_on__gt=dt.date(2029, 1, 1))
+    outliving = PenaltyDisclosure.objects.filter(
+        state=DisclosureState.PUBLISHED,
+        department__code="ZZSJ",
+        credit_record__severity="general",
+        publicity_ends_on__gt=dt.date(2029, 1, 1),
+    )
     assert outliving.exists() and all(d.publicity_ends_on > d.credit_record.publicity_ends_on for d in outliving)
     assert PenaltyDisclosure.objects.filter(state=DisclosureState.PUBLISHED, decision__isnull=True).exists()
     states = sorted(EarlyStopApplication.objects.values_list("state", flat=True))
@@ -151,13 +163,18 @@ def complaints_in_every_state_and_channel():
     complaints = Complaint.objects.all()
     assert 55 <= complaints.count() <= 65
     assert set(complaints.values_list("state", flat=True)) == set(ComplaintState.values)
-    assert {ComplaintChannel.WEB, ComplaintChannel.HOTLINE_12345, ComplaintChannel.HOTLINE_12315} <= set(complaints.values_list("channel", flat=True))
+    assert {ComplaintChannel.WEB, ComplaintChannel.HOTLINE_12345, ComplaintChannel.HOTLINE_12315} <= set(
+        complaints.values_list("channel", flat=True)
+    )
     assert not complaints.filter(channel__in=["12345", "12315"], external_no="").exists()
     verdicts = set(complaints.exclude(verdict="").values_list("verdict", flat=True))
     assert verdicts == set(ComplaintVerdict.values)
     verified = complaints.filter(verdict=ComplaintVerdict.VERIFIED)
     assert all(c.credit_record_id for c in verified)
-    assert complaints.filter(verdict=ComplaintVerdict.CONVERTED).count() == Case.objects.filter(source=CaseSource.COMPLAINT).count()
+    assert (
+        complaints.filter(verdict=ComplaintVerdict.CONVERTED).count()
+        == Case.objects.filter(source=CaseSource.COMPLAINT).count()
+    )
     # one entity verified three times: the 投诉举报激增 warning (issue 6 §1)
     assert RiskWarning.objects.filter(rule_code="COMPLAINT_SPIKE").exists()
 
@@ -181,5 +198,11 @@ def test_enforcement_seeding_twice_adds_nothing(demo_city):
         later = seed_enforcement_demo(stdout=io.StringIO())
     # Then nothing is added or changed
     for run in (stats, later):
-        assert (run["cases_added"], run["decisions_added"], run["published"], run["complaints"]["added"], run["logins_added"]) == (0, 0, 0, 0, 0)
+        assert (
+            run["cases_added"],
+            run["decisions_added"],
+            run["published"],
+            run["complaints"]["added"],
+            run["logins_added"],
+        ) == (0, 0, 0, 0, 0)
     assert state() == before  # (how long a reseed takes is measured by bench/reseed.py, not here)

@@ -80,8 +80,13 @@ def _never_public(disclosure, client, enforcement_api, marker: str):
 
 def test_warning_only_not_published(waived, open_case, issue, frozen_today, client, enforcement_api):
     """DOMAIN §5: a penalty that is only a warning is not published."""
-    decision = issue(waived(open_case(stage=CaseStage.NOTICE)), penalty_types=["warning"], fine_amount=0, confiscation_amount=0,
-                     penalty_content="给予警告（仅警告标记）")
+    decision = issue(
+        waived(open_case(stage=CaseStage.NOTICE)),
+        penalty_types=["warning"],
+        fine_amount=0,
+        confiscation_amount=0,
+        penalty_content="给予警告（仅警告标记）",
+    )
     assert "仅给予警告" in decision.disclosure.not_public_reason
     _never_public(decision.disclosure, client, enforcement_api, "仅警告标记")
     # Whatever credit record it makes is never public (轻微, unpublished by the rule).
@@ -91,8 +96,12 @@ def test_warning_only_not_published(waived, open_case, issue, frozen_today, clie
 def test_simplified_procedure_not_published(waived, open_case, issue, frozen_today, client, enforcement_api):
     """DOMAIN §5: a penalty under the simplified procedure (简易程序) is not published."""
     decision = issue(
-        waived(open_case(stage=CaseStage.NOTICE, standard=None)), procedure=Procedure.SIMPLIFIED, penalty_types=["fine"], fine_amount=Decimal("200"),
-        confiscation_amount=0, penalty_content="当场罚款200元（简易程序标记）",
+        waived(open_case(stage=CaseStage.NOTICE, standard=None)),
+        procedure=Procedure.SIMPLIFIED,
+        penalty_types=["fine"],
+        fine_amount=Decimal("200"),
+        confiscation_amount=0,
+        penalty_content="当场罚款200元（简易程序标记）",
     )
     assert "简易程序" in decision.disclosure.not_public_reason
     _never_public(decision.disclosure, client, enforcement_api, "简易程序标记")
@@ -112,7 +121,9 @@ def test_minor_never_published(waived, open_case, issue, frozen_today, client, e
     assert not CreditRecord.objects.filter(title__contains="张小明").exists()
 
 
-def test_revoked_decision_withdrawn_within_3_working_days(waived, open_case, issue, entity, frozen_today, alice, client, enforcement_api):
+def test_revoked_decision_withdrawn_within_3_working_days(
+    waived, open_case, issue, entity, frozen_today, alice, client, enforcement_api
+):
     """DOMAIN §5: a revoked decision is withdrawn within 3 working days, with the reason; the credit
     record is revoked and the grade returns."""
     decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
@@ -146,8 +157,13 @@ def test_changed_decision_replaced(waived, open_case, issue, frozen_today, alice
     old = issue(waived(open_case(stage=CaseStage.NOTICE)))
     services.disclosures_publish(actor="test")
 
-    new = services.decision_change(actor=alice, decision=old, reason="行政复议变更：罚款数额调整为80000元", fine_amount=Decimal("80000"),
-                                   penalty_content="没收违法所得3200元，罚款80000元")
+    new = services.decision_change(
+        actor=alice,
+        decision=old,
+        reason="行政复议变更：罚款数额调整为80000元",
+        fine_amount=Decimal("80000"),
+        penalty_content="没收违法所得3200元，罚款80000元",
+    )
     assert new.number == "郑市监罚〔2026〕2号" and new.replaces_id == old.pk
     old_disclosure = PenaltyDisclosure.objects.get(decision=old)
     assert old_disclosure.state == DisclosureState.WITHDRAWN
@@ -169,24 +185,45 @@ def order_45(dept_a):
     from enforcement.disclosure_period import ORDER_45, disclosure_rule_save
     from enforcement.models import DisclosureRule
 
-    return disclosure_rule_save(actor="test", rule=DisclosureRule(department=dept_a, kind=DisclosureRuleKind.SAMR_ORDER_45, citation=ORDER_45,
-                                                                  effective_from=dt.date(2021, 9, 1)))
+    return disclosure_rule_save(
+        actor="test",
+        rule=DisclosureRule(
+            department=dept_a,
+            kind=DisclosureRuleKind.SAMR_ORDER_45,
+            citation=ORDER_45,
+            effective_from=dt.date(2021, 9, 1),
+        ),
+    )
 
 
-def test_publication_creates_credit_record_with_severity_and_window(order_45, waived, open_case, issue, entity, frozen_today, dept_a):
+def test_publication_creates_credit_record_with_severity_and_window(
+    order_45, waived, open_case, issue, entity, frozen_today, dept_a
+):
     """Each published decision is a 行政处罚 credit record through the credit service (DOMAIN §3): 一般
     for a fine (window 1 year at most), 严重 for 从重 (3 years at most). Issue 12 §1 changed the summary:
     its end is its own clock (总局令第45号 第十三条: 3 years from publication), not the record's window."""
     general = issue(waived(open_case(stage=CaseStage.NOTICE)))
-    heavier = issue(waived(open_case(stage=CaseStage.NOTICE)), circumstance=Circumstance.HEAVIER, fine_amount=Decimal("150000"),
-                    penalty_content="没收违法所得3200元，罚款150000元")
+    heavier = issue(
+        waived(open_case(stage=CaseStage.NOTICE)),
+        circumstance=Circumstance.HEAVIER,
+        fine_amount=Decimal("150000"),
+        penalty_content="没收违法所得3200元，罚款150000元",
+    )
     services.disclosures_publish(actor="test")
 
-    for decision, severity, ends in ((general, Severity.GENERAL, dt.date(2027, 11, 22)), (heavier, Severity.SERIOUS, dt.date(2029, 11, 22))):
+    for decision, severity, ends in (
+        (general, Severity.GENERAL, dt.date(2027, 11, 22)),
+        (heavier, Severity.SERIOUS, dt.date(2029, 11, 22)),
+    ):
         record = CreditRecord.objects.get(department=dept_a, source_ref=decision.number)
         disclosure = PenaltyDisclosure.objects.get(decision=decision)
         assert disclosure.credit_record_id == record.pk
-        assert (record.entity_id, record.category, record.polarity, record.severity) == (entity.uscc, "administrative_penalty", "negative", severity)
+        assert (record.entity_id, record.category, record.polarity, record.severity) == (
+            entity.uscc,
+            "administrative_penalty",
+            "negative",
+            severity,
+        )
         assert record.published is True and record.decided_on == frozen_today
         assert record.publicity_ends_on == ends  # the credit record keeps the NDRC window
         assert disclosure.publicity_ends_on == dt.date(2029, 11, 22)  # the disclosure: 3 years from publication
@@ -198,16 +235,29 @@ def test_publish_job_idempotent(waived, open_case, issue, frozen_today):
     """Run twice: the same state, no second record, no second publication event (DESIGN.md: idempotent jobs)."""
     decisions = [issue(waived(open_case(stage=CaseStage.NOTICE))) for _ in range(2)]
     assert services.disclosures_publish(actor="test") == {"published": 2, "withdrawn": 0}
-    state = list(PenaltyDisclosure.objects.order_by("pk").values_list("state", "published_at", "credit_record_id", "publicity_ends_on"))
+    state = list(
+        PenaltyDisclosure.objects.order_by("pk").values_list(
+            "state", "published_at", "credit_record_id", "publicity_ends_on"
+        )
+    )
 
     assert services.disclosures_publish(actor="test") == {"published": 0, "withdrawn": 0}
 
-    assert list(PenaltyDisclosure.objects.order_by("pk").values_list("state", "published_at", "credit_record_id", "publicity_ends_on")) == state
+    assert (
+        list(
+            PenaltyDisclosure.objects.order_by("pk").values_list(
+                "state", "published_at", "credit_record_id", "publicity_ends_on"
+            )
+        )
+        == state
+    )
     assert CreditRecord.objects.filter(source_ref__in=[d.number for d in decisions]).count() == 2
     assert AuditEvent.objects.filter(action="penalty_disclosure.publish").count() == 1
 
 
-def test_penalty_leaves_the_public_list_when_its_publicity_period_ends(order_45, waived, open_case, issue, frozen_today, client, enforcement_api):
+def test_penalty_leaves_the_public_list_when_its_publicity_period_ends(
+    order_45, waived, open_case, issue, frozen_today, client, enforcement_api
+):
     """DOMAIN §5: the summary carries the end of its publicity period; after it, the penalty is no
     longer public. Issue 12 §1: that period is the disclosure's (总局令第45号: 3 years from publication),
     not the credit record's 1-year window, so the penalty outlives the record's window."""
@@ -226,7 +276,9 @@ def test_penalty_leaves_the_public_list_when_its_publicity_period_ends(order_45,
         assert decision.number not in api_numbers(enforcement_api)
 
 
-def test_repaired_credit_record_stops_the_penalty_publication_early(waived, open_case, issue, alice, dept_a, client, enforcement_api):
+def test_repaired_credit_record_stops_the_penalty_publication_early(
+    waived, open_case, issue, alice, dept_a, client, enforcement_api
+):
     """信用修复 (DOMAIN §3) stops publication early: once the deciding department approves the repair,
     the penalty leaves /penalties/, its page and the API, like the credit record itself."""
     from credit import services as credit_services
@@ -238,7 +290,11 @@ def test_repaired_credit_record_stops_the_penalty_publication_early(waived, open
     with at(dt.date(2026, 11, 23)):  # the 3-month minimum for 一般 has passed
         assert decision.number in client.get("/penalties/").content.decode()
         application, _ = credit_services.repair_apply(
-            actor="public:web", record=disclosure.credit_record, applicant_name="张三", contact_phone="13800000000", reason="已缴纳罚没款并整改",
+            actor="public:web",
+            record=disclosure.credit_record,
+            applicant_name="张三",
+            contact_phone="13800000000",
+            reason="已缴纳罚没款并整改",
             commitment_accepted=True,
         )
         credit_services.repair_approve(actor=alice, application=application, reason="已履行处罚决定，整改到位")
@@ -255,8 +311,13 @@ def test_publication_deadline_is_the_deciding_departments_rule_in_force(waived, 
     from supervision.choices import DeadlineKind
     from supervision.models import StatutoryDeadline
 
-    StatutoryDeadline.objects.create(kind=DeadlineKind.PENALTY_DISCLOSURE, department=dept_a, working_days=5, citation="本市双公示规定（示例）",
-                                     effective_from=dt.date(2026, 1, 1))
+    StatutoryDeadline.objects.create(
+        kind=DeadlineKind.PENALTY_DISCLOSURE,
+        department=dept_a,
+        working_days=5,
+        citation="本市双公示规定（示例）",
+        effective_from=dt.date(2026, 1, 1),
+    )
     decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     assert decision.decided_on == dt.date(2026, 11, 22)  # Sunday: 11-23..27 are the 5 working days (7 would be 12-01)
     assert decision.disclosure.publish_due_on == dt.date(2026, 11, 27)

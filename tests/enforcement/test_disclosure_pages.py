@@ -19,8 +19,12 @@ def publish(waived, open_case, issue, frozen_today):
         case_kw = {k: kw.pop(k) for k in ("party_name", "entity_uscc", "standard") if k in kw}
         decided_on = kw.get("decided_on")
         if decided_on:  # a decision of the past: its 告知 was served more than 5 working days before it
-            case = open_case(stage=CaseStage.NOTICE, filed_on=decided_on - dt.timedelta(days=20), served_on=decided_on - dt.timedelta(days=10),
-                             **case_kw)
+            case = open_case(
+                stage=CaseStage.NOTICE,
+                filed_on=decided_on - dt.timedelta(days=20),
+                served_on=decided_on - dt.timedelta(days=10),
+                **case_kw,
+            )
         else:
             case = waived(open_case(stage=CaseStage.NOTICE, **case_kw))
         decision = issue(case, **kw)
@@ -75,7 +79,9 @@ def test_penalty_list_search_by_name_uscc_and_prefix(client, publish, make_entit
 
 def test_penalty_list_filters_department_year_and_type(client, publish, dept_a):
     fine = publish()
-    warning_and_revoke = publish(penalty_types=["fine", "suspend_licence"], penalty_content="罚款100000元，暂扣食品经营许可证一个月")
+    warning_and_revoke = publish(
+        penalty_types=["fine", "suspend_licence"], penalty_content="罚款100000元，暂扣食品经营许可证一个月"
+    )
     assert listed(html_of(client, "/penalties/", {"department": "ZZSJ"})) == [warning_and_revoke.pk, fine.pk]
     assert listed(html_of(client, "/penalties/", {"penalty_type": "suspend_licence"})) == [warning_and_revoke.pk]
     assert listed(html_of(client, "/penalties/", {"year": "2026"})) == [warning_and_revoke.pk, fine.pk]
@@ -102,8 +108,21 @@ def test_penalty_detail_has_the_domain_summary_fields(client, publish, entity, d
     d = publish(legal_representative="张三")
     html = html_of(client, f"/penalties/{d.pk}/")
     for text in (
-        "郑市监罚〔2026〕1号", entity.name, entity.uscc, "张三", "销售超过保质期的食品", "货值金额3200元", "第一百二十四条第一款第（五）项",
-        "罚款", "没收违法所得", "没收违法所得3200元，罚款100000元", "100,000.00 元", "3,200.00 元", "2026年11月22日", dept_a.name, dept_a.uscc,
+        "郑市监罚〔2026〕1号",
+        entity.name,
+        entity.uscc,
+        "张三",
+        "销售超过保质期的食品",
+        "货值金额3200元",
+        "第一百二十四条第一款第（五）项",
+        "罚款",
+        "没收违法所得",
+        "没收违法所得3200元，罚款100000元",
+        "100,000.00 元",
+        "3,200.00 元",
+        "2026年11月22日",
+        dept_a.name,
+        dept_a.uscc,
         "2027年11月22日",  # end of publicity (一般: 1 year)
     ):
         assert text in html, text
@@ -121,7 +140,12 @@ def test_unknown_or_unpublished_penalty_is_404(waived, client, open_case, issue,
 def test_exposure_shows_featured_cases_with_the_officials_note(client, publish, alice):
     featured = publish()
     other = publish()
-    services.disclosure_feature(actor=alice, disclosure=featured, featured=True, note="本案系典型的销售过期食品案件，提醒经营者落实进货查验制度。")
+    services.disclosure_feature(
+        actor=alice,
+        disclosure=featured,
+        featured=True,
+        note="本案系典型的销售过期食品案件，提醒经营者落实进货查验制度。",
+    )
     html = html_of(client, "/exposure/")
     assert listed(html) == [featured.pk]
     assert "落实进货查验制度" in html and other.number not in html
@@ -163,7 +187,10 @@ def test_penalties_api_returns_the_summary_fields(enforcement_api, publish, enti
     row = body["results"][0]
     assert row["number"] == d.number and row["uscc"] == entity.uscc and row["party_name"] == entity.name
     assert row["legal_representative"] == "张三"
-    assert row["penalty_types"] == [{"code": "fine", "label": "罚款"}, {"code": "confiscate_income", "label": "没收违法所得"}]
+    assert row["penalty_types"] == [
+        {"code": "fine", "label": "罚款"},
+        {"code": "confiscate_income", "label": "没收违法所得"},
+    ]
     assert (row["fine_amount"], row["confiscation_amount"]) == ("100000.00", "3200.00")
     assert (row["department"], row["department_uscc"], row["department_code"]) == (dept_a.name, dept_a.uscc, "ZZSJ")
     assert row["decided_on"] == "2026-11-22" and row["publicity_ends_on"] == "2027-11-22"

@@ -27,7 +27,12 @@ def at(day: dt.date, hour: int = 10):
 @pytest.fixture
 def order_45(dept_a):
     """郑州市市场监督管理局 follows Order 45 (a rule row, as the platform administrator enters it)."""
-    rule = DisclosureRule(department=dept_a, kind=DisclosureRuleKind.SAMR_ORDER_45, citation=disclosure_period.ORDER_45, effective_from=dt.date(2021, 9, 1))
+    rule = DisclosureRule(
+        department=dept_a,
+        kind=DisclosureRuleKind.SAMR_ORDER_45,
+        citation=disclosure_period.ORDER_45,
+        effective_from=dt.date(2021, 9, 1),
+    )
     return disclosure_period.disclosure_rule_save(actor="test", rule=rule)
 
 
@@ -73,7 +78,9 @@ def listed(client, number: str) -> bool:
     return number in client.get("/penalties/").content.decode()
 
 
-def test_50000_fine_stays_disclosed_3_years_while_credit_window_is_1_year(order_45, fine_only, frozen_today, dept_a, client, api, api_key):
+def test_50000_fine_stays_disclosed_3_years_while_credit_window_is_1_year(
+    order_45, fine_only, frozen_today, dept_a, client, api, api_key
+):
     """总局令第45号 第十三条第一款: a fine that is not low stays disclosed 3 years from publication; the
     credit record (一般) keeps its NDRC window of 1 year (what the grade counts and repair can end)."""
     decision = fine_only("50000")
@@ -93,7 +100,9 @@ def test_50000_fine_stays_disclosed_3_years_while_credit_window_is_1_year(order_
         assert not listed(client, decision.number)
 
 
-def test_fine_never_counts_as_low_until_the_province_threshold_is_set(order_45, fine_only, henan_threshold, frozen_today):
+def test_fine_never_counts_as_low_until_the_province_threshold_is_set(
+    order_45, fine_only, henan_threshold, frozen_today
+):
     """第十三条第二款: 较低数额罚款 is set by the provincial market regulator. Until a threshold is entered
     for the province (河南, 41), no fine counts as low: 3 years. Once set (at or below it), 3 months."""
     before = published(fine_only("50000"))
@@ -156,7 +165,11 @@ def test_other_departments_follow_their_own_rule_default_ndrc_window(fine_only, 
     first = published(fine_only("50000"))
     assert first.publicity_ends_on == first.credit_record.publicity_ends_on == dt.date(2027, 11, 22)
     rule = DisclosureRule(
-        department=dept_a, kind=DisclosureRuleKind.FIXED, months=24, citation="本部门处罚信息公示办法第五条", effective_from=dt.date(2026, 1, 1)
+        department=dept_a,
+        kind=DisclosureRuleKind.FIXED,
+        months=24,
+        citation="本部门处罚信息公示办法第五条",
+        effective_from=dt.date(2026, 1, 1),
     )
     disclosure_period.disclosure_rule_save(actor="test", rule=rule)
     assert published(fine_only("50000")).publicity_ends_on == dt.date(2028, 11, 22)
@@ -196,7 +209,10 @@ def test_pushed_penalty_shows_on_penalties_and_the_entity_penalty_section(dept_b
     the entity page's 行政处罚信息 (not "暂无"), for its department's rule (default: the record's window)."""
     record = pushed_penalty(dept_b, entity)
     mirror = PenaltyDisclosure.objects.get(credit_record=record, decision__isnull=True)
-    assert mirror.state == DisclosureState.PUBLISHED and mirror.publicity_ends_on == record.publicity_ends_on == dt.date(2029, 11, 1)
+    assert (
+        mirror.state == DisclosureState.PUBLISHED
+        and mirror.publicity_ends_on == record.publicity_ends_on == dt.date(2029, 11, 1)
+    )
     assert listed(client, record.source_ref)
     page = client.get(f"/entities/{entity.uscc}/").content.decode()
     section = page[page.index('id="penalties-title"') :]
@@ -208,7 +224,12 @@ def test_pushed_penalty_of_a_market_regulator_follows_order_45(dept_b, entity, f
     """The pushing department's rule decides: a market regulator's pushed 一般 fine stays 3 years."""
     disclosure_period.disclosure_rule_save(
         actor="test",
-        rule=DisclosureRule(department=dept_b, kind=DisclosureRuleKind.SAMR_ORDER_45, citation=disclosure_period.ORDER_45, effective_from=dt.date(2021, 9, 1)),
+        rule=DisclosureRule(
+            department=dept_b,
+            kind=DisclosureRuleKind.SAMR_ORDER_45,
+            citation=disclosure_period.ORDER_45,
+            effective_from=dt.date(2021, 9, 1),
+        ),
     )
     record = pushed_penalty(dept_b, entity, severity="general")
     assert record.publicity_ends_on == dt.date(2027, 11, 1)
@@ -237,7 +258,9 @@ def apply_form(client, disclosure, **data):
     return client.post(f"/penalties/{disclosure.pk}/early-stop/", fields)
 
 
-def test_early_stop_application_gets_a_tracking_number_and_redirects_after_post(order_45, fine_only, frozen_today, client):
+def test_early_stop_application_gets_a_tracking_number_and_redirects_after_post(
+    order_45, fine_only, frozen_today, client
+):
     """The public form works like the repair form: a tracking number and query code, shown once, after a
     redirect (a refresh never files twice); the status is found by number and code on /track/."""
     disclosure = published(fine_only("50000"))
@@ -246,13 +269,19 @@ def test_early_stop_application_gets_a_tracking_number_and_redirects_after_post(
         assert response.status_code == 302 and response["Location"].endswith("/penalties/early-stop/done/")
         receipt = client.get(response["Location"]).content.decode()
         application = EarlyStopApplication.objects.get()
-        assert application.tracking_no.startswith("TZ") and application.tracking_no in receipt and "data-query-code" in receipt
+        assert (
+            application.tracking_no.startswith("TZ")
+            and application.tracking_no in receipt
+            and "data-query-code" in receipt
+        )
         assert "data-query-code" not in client.get(response["Location"]).content.decode()  # shown once
         assert EarlyStopApplication.objects.count() == 1
         assert "13800000000" not in receipt
 
 
-def test_early_stop_refused_before_the_required_time_on_a_list_or_for_heavy_penalties(order_45, fine_only, frozen_today, client, dept_a, entity):
+def test_early_stop_refused_before_the_required_time_on_a_list_or_for_heavy_penalties(
+    order_45, fine_only, frozen_today, client, dept_a, entity
+):
     """总局令第45号: only once the disclosure has met the required time (the rule row: 12 months), never
     for 限制开展生产经营活动 and the like, and not while the party is on 经营异常名录/严重违法失信名单."""
     from credit.choices import ListGround, ListType
@@ -262,7 +291,9 @@ def test_early_stop_refused_before_the_required_time_on_a_list_or_for_heavy_pena
         assert any("公示未满12个月" in p for p in early_stop.early_stop_problems(disclosure))
         response = apply_form(client, disclosure)
         assert response.status_code == 200 and "公示未满12个月" in response.content.decode()
-    heavy = published(fine_only("60000", penalty_types=["fine", "restrict_business"], restriction_ends_on=dt.date(2027, 11, 21)))
+    heavy = published(
+        fine_only("60000", penalty_types=["fine", "restrict_business"], restriction_ends_on=dt.date(2027, 11, 21))
+    )
     with at(dt.date(2027, 12, 1)):
         assert any("不得提前停止公示" in p for p in early_stop.early_stop_problems(heavy))
         credit_services.list_entry_add(
@@ -288,7 +319,9 @@ def test_early_stop_refused_after_a_new_penalty_for_the_same_violation(order_45,
         assert "当事人此后因同一类违法行为再次受到行政处罚" in early_stop.early_stop_problems(first)
 
 
-def test_approved_early_stop_ends_the_disclosure_now_but_not_the_credit_record(order_45, fine_only, frozen_today, client, alice, bob):
+def test_approved_early_stop_ends_the_disclosure_now_but_not_the_credit_record(
+    order_45, fine_only, frozen_today, client, alice, bob
+):
     """The deciding department decides: approval ends the disclosure at once (audited); the credit record
     keeps its own window. Another department's official cannot decide."""
     from django.core.exceptions import ValidationError
@@ -312,11 +345,19 @@ def test_refused_early_stop_needs_reasons_and_the_applicant_sees_them(order_45, 
     disclosure = published(fine_only("50000"))
     with at(dt.date(2027, 12, 1)):
         application, _code = early_stop.early_stop_apply(
-            actor="test", disclosure=disclosure, applicant_name="张三", contact_phone="13800000000", reason="已履行", performed=True, harm_removed=True
+            actor="test",
+            disclosure=disclosure,
+            applicant_name="张三",
+            contact_phone="13800000000",
+            reason="已履行",
+            performed=True,
+            harm_removed=True,
         )
         with pytest.raises(ValidationError):
             early_stop.early_stop_refuse(actor=alice, application=application, reason=" ")
-        early_stop.early_stop_refuse(actor=alice, application=application, reason="整改报告未加盖公章，请补正后重新申请")
+        early_stop.early_stop_refuse(
+            actor=alice, application=application, reason="整改报告未加盖公章，请补正后重新申请"
+        )
     application.refresh_from_db()
     assert application.state == EarlyStopState.REFUSED
     assert "整改报告未加盖公章" in early_stop.early_stop_status(application)["outcome"]
@@ -330,7 +371,13 @@ def test_only_platform_admins_edit_the_disclosure_data(client, alice, platform_a
     client.force_login(platform_admin)
     response = client.post(
         "/admin/enforcement/lowfinethreshold/add/",
-        {"region_code": "41", "amount": "50000", "inclusive": "on", "citation": "豫市监〔2024〕示例号", "effective_from": "2024-01-01"},
+        {
+            "region_code": "41",
+            "amount": "50000",
+            "inclusive": "on",
+            "citation": "豫市监〔2024〕示例号",
+            "effective_from": "2024-01-01",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert LowFineThreshold.objects.get().amount == Decimal("50000")

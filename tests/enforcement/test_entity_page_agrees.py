@@ -45,7 +45,16 @@ def pushed(uscc: str) -> list[dict]:
         ("administrative_enforcement", "郑卫健强〔2026〕9号", "neutral", "", "2026-06-12", None),
     ]
     return [
-        {**base, "category": c, "source_ref": ref, "polarity": p, "severity": s, "decided_on": d, "title": f"测试{ref}", **({"amount": a} if a else {})}
+        {
+            **base,
+            "category": c,
+            "source_ref": ref,
+            "polarity": p,
+            "severity": s,
+            "decided_on": d,
+            "title": f"测试{ref}",
+            **({"amount": a} if a else {}),
+        }
         for c, ref, p, s, d, a in rows
     ]
 
@@ -73,7 +82,7 @@ def amount_in(li: str, label: str) -> Decimal:
 
 
 @pytest.fixture
-def world(entity, dept_a, dept_b, waived, open_case, issue, make_plan, officers, evaluate, frozen_today):  # noqa: F811 - make_plan is the imported fixture
+def world(entity, dept_a, dept_b, waived, open_case, issue, make_plan, officers, evaluate, frozen_today):
     """Facts from every source about ``entity``."""
     evaluate([entity.uscc])
     # 1. Another department's system pushes a record in every category (through the API's service).
@@ -85,7 +94,11 @@ def world(entity, dept_a, dept_b, waived, open_case, issue, make_plan, officers,
     draw = inspection_services.draw_run(actor="test", plan=make_plan(ratio_a=Decimal("1")))
     task = draw.tasks.get(entity=entity.uscc)
     result = inspection_services.result_submit(
-        actor="test", task=task, department=dept_a, categories=[ResultCategory.NO_PROBLEM], inspected_on=frozen_today - dt.timedelta(days=3)
+        actor="test",
+        task=task,
+        department=dept_a,
+        categories=[ResultCategory.NO_PROBLEM],
+        inspected_on=frozen_today - dt.timedelta(days=3),
     )
     inspection_services.result_approve(actor="test", result=result)
     inspection_services.results_publish(actor="test")
@@ -109,16 +122,29 @@ def world(entity, dept_a, dept_b, waived, open_case, issue, make_plan, officers,
         due_on=dt.date(2027, 5, 22),
     )
     evaluate([entity.uscc])
-    return {"decision": decision, "result": InspectionResult.objects.get(pk=result.pk), "entry": entry, "commitment": commitment}
+    return {
+        "decision": decision,
+        "result": InspectionResult.objects.get(pk=result.pk),
+        "entry": entry,
+        "commitment": commitment,
+    }
 
 
-def test_entity_page_sections_agree_field_by_field_whatever_the_source(client, entity, world, dept_a, dept_b, frozen_today):
+def test_entity_page_sections_agree_field_by_field_whatever_the_source(
+    client, entity, world, dept_a, dept_b, frozen_today
+):
     html = client.get(f"/entities/{entity.uscc}/").content.decode()
-    public = list(credit_selectors.public_records(frozen_today).filter(entity_id=entity.uscc).select_related("department"))
+    public = list(
+        credit_selectors.public_records(frozen_today).filter(entity_id=entity.uscc).select_related("department")
+    )
     by_category = {}
     for r in public:
         by_category.setdefault(r.category, []).append(r)
-    records, lists, commitments = section(html, "records-title"), section(html, "lists-title"), section(html, "commitments-title")
+    records, lists, commitments = (
+        section(html, "records-title"),
+        section(html, "lists-title"),
+        section(html, "commitments-title"),
+    )
     inspections, penalties = section(html, "inspections-title"), section(html, "penalties-title")
 
     # Every public record is in 公示中的信用信息 once (other administrative acts in 其他行政行为, issue
@@ -173,6 +199,8 @@ def test_entity_page_sections_agree_field_by_field_whatever_the_source(client, e
         if r.source_ref == decision.number:
             summary = PenaltyDisclosure.objects.get(decision=decision)
             assert amount_in(li, "罚款金额") == summary.fine_amount == decision.fine_amount
-            assert r.amount == decision.fine_amount + decision.confiscation_amount  # the record's amount: fine + confiscation
+            assert (
+                r.amount == decision.fine_amount + decision.confiscation_amount
+            )  # the record's amount: fine + confiscation
         else:
             assert amount_in(li, "罚款金额") == r.amount, f"PENALTY SECTION: {r.source_ref}"

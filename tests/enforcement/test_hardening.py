@@ -53,8 +53,16 @@ def publish(waived, open_case, issue, frozen_today):
 
 
 def form_data(**kw) -> dict:
-    return {"kind": "report", "entity_name": "郑州市金水区某某餐馆", "entity_uscc": "", "content": "后厨使用过期食材。", "reporter_name": REPORTER,
-            "contact_phone": PHONE, "contact_email": EMAIL, **kw}
+    return {
+        "kind": "report",
+        "entity_name": "郑州市金水区某某餐馆",
+        "entity_uscc": "",
+        "content": "后厨使用过期食材。",
+        "reporter_name": REPORTER,
+        "contact_phone": PHONE,
+        "contact_email": EMAIL,
+        **kw,
+    }
 
 
 def text_of(response) -> str:
@@ -82,7 +90,9 @@ def assert_no_contacts(response):
 @pytest.mark.parametrize("typed", ["%d", "%s%s", "9141%(x)s", "\uffef%\u00c3"])
 def test_api_complaint_uscc_with_percent_is_400_naming_the_field(api, dept_a, typed):
     # schemathesis: entity_uscc "...%\u00c3..." made validate_uscc's message fail to format → 500.
-    response = api.post("/api/v1/complaints/", {"entity_name": "某店", "content": "内容", "entity_uscc": typed}, format="json")
+    response = api.post(
+        "/api/v1/complaints/", {"entity_name": "某店", "content": "内容", "entity_uscc": typed}, format="json"
+    )
     assert response.status_code == 400, response.content
     errors = {e["attr"]: e["detail"] for e in response.json()["errors"]}
     assert "统一社会信用代码" in errors["entity_uscc"]
@@ -105,10 +115,20 @@ def test_api_complaint_body_over_the_upload_limit_is_400_not_500(api, dept_a, co
 
 def test_api_complaint_full_width_and_lower_case_uscc_are_normalised(api, make_entity, dept_a, frozen_today):
     shop = make_entity(name="郑州市金水区规范化超市", registration_authority=dept_a)
-    typed = shop.uscc.lower().translate({ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghijklmnopqrstuvwxyz"})  # full-width, lower case
-    response = api.post("/api/v1/complaints/", {"entity_name": "", "content": "内容", "entity_uscc": typed, "contact_phone": PHONE}, format="json")
+    typed = shop.uscc.lower().translate(
+        {ord(c): ord(c) + 0xFEE0 for c in "0123456789abcdefghijklmnopqrstuvwxyz"}
+    )  # full-width, lower case
+    response = api.post(
+        "/api/v1/complaints/",
+        {"entity_name": "", "content": "内容", "entity_uscc": typed, "contact_phone": PHONE},
+        format="json",
+    )
     assert response.status_code == 400  # entity_name is required by the API contract (blank refused)
-    response = api.post("/api/v1/complaints/", {"entity_name": shop.name, "content": "内容", "entity_uscc": typed, "contact_phone": PHONE}, format="json")
+    response = api.post(
+        "/api/v1/complaints/",
+        {"entity_name": shop.name, "content": "内容", "entity_uscc": typed, "contact_phone": PHONE},
+        format="json",
+    )
     assert response.status_code == 201, response.content
     assert Complaint.objects.get().entity_id == shop.uscc
     assert_no_contacts(response)
@@ -126,10 +146,23 @@ def test_api_penalties_uscc_with_percent_is_400(enforcement_api, db, uscc):
     assert error["attr"] == "uscc" and "统一社会信用代码" in error["detail"] and "%" in error["detail"]
 
 
-@pytest.mark.parametrize("params", [
-    {"q": "%"}, {"q": "%_\\.*[(|!&:"}, {"q": "x" * 100}, {"year": "5.3e+16"}, {"year": "abc"}, {"since": "9999-99-99"}, {"department": "%s"},
-    {"penalty_type": "nonsense"}, {"page": "0"}, {"page": "abc"}, {"page_size": "-1"}, {"\u00ae\u00fe": "x", "q": "\U000f1234"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "%"},
+        {"q": "%_\\.*[(|!&:"},
+        {"q": "x" * 100},
+        {"year": "5.3e+16"},
+        {"year": "abc"},
+        {"since": "9999-99-99"},
+        {"department": "%s"},
+        {"penalty_type": "nonsense"},
+        {"page": "0"},
+        {"page": "abc"},
+        {"page_size": "-1"},
+        {"\u00ae\u00fe": "x", "q": "\U000f1234"},
+    ],
+)
 def test_api_penalties_hostile_filters_are_200_400_or_404(enforcement_api, publish, params):
     publish()
     response = enforcement_api.get("/api/v1/penalties/", params)
@@ -163,19 +196,24 @@ def test_complaint_form_content_past_5000_chars_is_refused_naming_the_field(clie
     assert not Complaint.objects.exists()
 
 
-@pytest.mark.parametrize(("name", "data"), [
-    ("photo.pdf", b"\xff\xd8\xff\xe0\x00\x10JFIF"),  # a JPEG renamed .pdf
-    ("virus.pdf", b"MZ\x90\x00\x03\x00\x00\x00"),  # an executable renamed .pdf
-    ("notes.pdf", "这是一个文本文件".encode()),
-    ("empty.pdf", b""),
-    ("script.html", b"<script>alert(1)</script>"),
-])
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("photo.pdf", b"\xff\xd8\xff\xe0\x00\x10JFIF"),  # a JPEG renamed .pdf
+        ("virus.pdf", b"MZ\x90\x00\x03\x00\x00\x00"),  # an executable renamed .pdf
+        ("notes.pdf", "这是一个文本文件".encode()),
+        ("empty.pdf", b""),
+        ("script.html", b"<script>alert(1)</script>"),
+    ],
+)
 def test_complaint_form_wrong_file_types_are_refused(client, dept_a, name, data):
     upload = SimpleUploadedFile(name, data, content_type="application/pdf")
     response = client.post(FORM, {**form_data(), "attachments": [upload]})
     assert_safe(response, allowed=(200,))
     html = text_of(response)
-    assert "附件" in html and ("不符" in html or "不是允许的文件类型" in html or "为空" in html or "空文件" in html or "提交的文件为空" in html), html[:2000]
+    assert "附件" in html and (
+        "不符" in html or "不是允许的文件类型" in html or "为空" in html or "空文件" in html or "提交的文件为空" in html
+    ), html[:2000]
     assert not Complaint.objects.exists()
 
 
@@ -189,14 +227,18 @@ def test_complaint_form_six_files_are_refused(client, dept_a):
 
 def test_complaint_form_five_real_pdfs_are_taken_and_contacts_stay_off_the_answer(client, dept_a, frozen_today):
     uploads = [SimpleUploadedFile(f"证据{i}.pdf", PDF, content_type="application/pdf") for i in range(5)]
-    response = client.post(FORM, {**form_data(), "attachments": uploads}, follow=True)  # Post/Redirect/Get (issue 12 §6)
+    response = client.post(
+        FORM, {**form_data(), "attachments": uploads}, follow=True
+    )  # Post/Redirect/Get (issue 12 §6)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.tracking_no in text_of(response) and complaint.contact_phone == PHONE
     assert_no_contacts(response)
 
 
-@pytest.mark.parametrize("typed", ["91410100MA4XY12341", "%d%s", "91410100ma4xy1234", "ＩＯＳＶＺ", "<script>", "9" * 40])
+@pytest.mark.parametrize(
+    "typed", ["91410100MA4XY12341", "%d%s", "91410100ma4xy1234", "ＩＯＳＶＺ", "<script>", "9" * 40]
+)
 def test_complaint_form_invalid_uscc_is_refused_in_chinese(client, dept_a, typed):
     response = client.post(FORM, form_data(entity_uscc=typed))
     assert response.status_code == 200, text_of(response)[:400]
@@ -218,7 +260,9 @@ def test_complaint_form_lower_case_and_full_width_uscc_are_normalised(client, ma
     typed = shop.uscc.lower()
     if how == "full_width":
         typed = "".join(chr(ord(c) + 0xFEE0) for c in shop.uscc)
-    response = client.post(FORM, form_data(entity_name="", entity_uscc=f"  {typed} "), follow=True)  # Post/Redirect/Get (issue 12 §6)
+    response = client.post(
+        FORM, form_data(entity_name="", entity_uscc=f"  {typed} "), follow=True
+    )  # Post/Redirect/Get (issue 12 §6)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
     assert complaint.entity_id == shop.uscc and complaint.entity_name == shop.name
@@ -243,13 +287,32 @@ def test_complaint_form_get_with_hostile_uscc_prefill(client, db):
 # --- /penalties/ and /exposure/ ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("params", "status"), [
-    ({"page": "abc"}, 200), ({"page": "999999"}, 200), ({"page": "-1"}, 200), ({"page": "9" * 30}, 200),
-    ({"q": "郑州\x00市"}, 400), ({"q": "郑" * 500}, 400), ({"q": ".*[(\\|)!&:"}, 200), ({"q": "%"}, 200), ({"q": "%_"}, 200),
-    ({"q": "'; DROP TABLE x;--"}, 200), ({"q": "<script>alert(1)</script>"}, 200), ({"year": "abc"}, 400), ({"year": "9" * 30}, 400), ({"year": "1999"}, 400),
-    ({"department": "nonexistent"}, 400), ({"uscc": "bad"}, 400), ({"uscc": "%d"}, 400), ({"uscc": "%(x)s%"}, 400),
-    ({"penalty_type": "nonsense"}, 400), ({"penalty_type": "%s"}, 400), ({"since": "2026-13-45"}, 400),
-])
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"page": "abc"}, 200),
+        ({"page": "999999"}, 200),
+        ({"page": "-1"}, 200),
+        ({"page": "9" * 30}, 200),
+        ({"q": "郑州\x00市"}, 400),
+        ({"q": "郑" * 500}, 400),
+        ({"q": ".*[(\\|)!&:"}, 200),
+        ({"q": "%"}, 200),
+        ({"q": "%_"}, 200),
+        ({"q": "'; DROP TABLE x;--"}, 200),
+        ({"q": "<script>alert(1)</script>"}, 200),
+        ({"year": "abc"}, 400),
+        ({"year": "9" * 30}, 400),
+        ({"year": "1999"}, 400),
+        ({"department": "nonexistent"}, 400),
+        ({"uscc": "bad"}, 400),
+        ({"uscc": "%d"}, 400),
+        ({"uscc": "%(x)s%"}, 400),
+        ({"penalty_type": "nonsense"}, 400),
+        ({"penalty_type": "%s"}, 400),
+        ({"since": "2026-13-45"}, 400),
+    ],
+)
 def test_penalty_list_hostile_query_is_200_or_400_in_chinese(client, publish, params, status):
     publish()
     response = client.get("/penalties/", params)
@@ -265,8 +328,13 @@ def test_penalty_detail_shows_only_what_may_be_public(waived, client, publish, o
     withdrawn = publish(facts="经查，当事人销售过期食品（撤回标记）。")
     services.disclosure_withdraw(actor=alice, disclosure=withdrawn, reason="复议决定撤销")
     pending = issue(waived(open_case(stage=CaseStage.NOTICE))).disclosure
-    not_public = issue(waived(open_case(stage=CaseStage.NOTICE)), penalty_types=["warning"], fine_amount=0, confiscation_amount=0,
-                       penalty_content="给予警告").disclosure
+    not_public = issue(
+        waived(open_case(stage=CaseStage.NOTICE)),
+        penalty_types=["warning"],
+        fine_amount=0,
+        confiscation_amount=0,
+        penalty_content="给予警告",
+    ).disclosure
     assert (pending.state, not_public.state) == (DisclosureState.PENDING, DisclosureState.NOT_PUBLIC)
 
     assert client.get(f"/penalties/{published.pk}/").status_code == 200
@@ -290,12 +358,27 @@ def test_exposure_with_a_bad_page_is_not_an_error(client, db, page):
 
 
 def test_track_a_complaint_with_junk_codes_never_shows_it(client, dept_a, frozen_today):
-    complaint, code = services.complaint_file(actor="public:web", entity_name="某店", content="内容", reporter_name=REPORTER, contact_phone=PHONE,
-                                              contact_email=EMAIL)
+    complaint, code = services.complaint_file(
+        actor="public:web",
+        entity_name="某店",
+        content="内容",
+        reporter_name=REPORTER,
+        contact_phone=PHONE,
+        contact_email=EMAIL,
+    )
     number = complaint.tracking_no
     wrong = "000000" if code != "000000" else "111111"
-    for no, typed in [(number, wrong), (number, "%d"), (number, "' OR 1=1 --"), (number, "９" * 16), (number.lower(), "x" * 17),
-                      ("TS99999999-999999", code), ("TS", code), ("%s%s", code), ("TS" + "9" * 40, code)]:
+    for no, typed in [
+        (number, wrong),
+        (number, "%d"),
+        (number, "' OR 1=1 --"),
+        (number, "９" * 16),
+        (number.lower(), "x" * 17),
+        ("TS99999999-999999", code),
+        ("TS", code),
+        ("%s%s", code),
+        ("TS" + "9" * 40, code),
+    ]:
         response = client.post("/track/", {"tracking_no": no, "code": typed})
         assert response.status_code == 200, (no, typed)
         html = text_of(response)
@@ -313,10 +396,21 @@ def test_track_a_complaint_with_junk_codes_never_shows_it(client, dept_a, frozen
 
 
 def test_api_complaint_status_never_returns_contacts(api, dept_a, frozen_today):
-    complaint, code = services.complaint_file(actor="public:web", entity_name="某店", content="内容", reporter_name=REPORTER, contact_phone=PHONE,
-                                              contact_email=EMAIL)
-    for no, typed in [(complaint.tracking_no, code), (complaint.tracking_no, "000000" if code != "000000" else "1"), ("%d", code),
-                      ("TS" + "9" * 300, code), (complaint.tracking_no, "")]:
+    complaint, code = services.complaint_file(
+        actor="public:web",
+        entity_name="某店",
+        content="内容",
+        reporter_name=REPORTER,
+        contact_phone=PHONE,
+        contact_email=EMAIL,
+    )
+    for no, typed in [
+        (complaint.tracking_no, code),
+        (complaint.tracking_no, "000000" if code != "000000" else "1"),
+        ("%d", code),
+        ("TS" + "9" * 300, code),
+        (complaint.tracking_no, ""),
+    ]:
         response = api.get(f"/api/v1/complaints/{no}/", {"code": typed})
         assert response.status_code in (200, 400, 404), (no, response.status_code)
         assert_no_contacts(response)
@@ -331,7 +425,9 @@ def test_schema_documents_the_enforcement_endpoints_with_their_fields(api, db):
     import yaml
     from django.core.management import call_command
 
-    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null", stdout=StringIO(), stderr=StringIO()
+    )
     response = api.get("/api/schema/")
     assert response.status_code == 200, response.content[:300]
     schema = yaml.safe_load(response.content)
@@ -340,18 +436,55 @@ def test_schema_documents_the_enforcement_endpoints_with_their_fields(api, db):
     create = paths["/api/v1/complaints/"]["post"]
     assert "security" not in create and set(create["responses"]) >= {"201", "400", "429"}
     body = components[create["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
-    assert set(body["properties"]) == {"entity_name", "content", "entity_uscc", "channel", "kind", "contact_name", "contact_phone", "contact_email",
-                                       "whistleblower"}
+    assert set(body["properties"]) == {
+        "entity_name",
+        "content",
+        "entity_uscc",
+        "channel",
+        "kind",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "whistleblower",
+    }
     assert set(body["required"]) == {"entity_name", "content"}
 
     status = paths["/api/v1/complaints/{tracking_no}/"]["get"]
-    assert {p["name"] for p in status["parameters"]} == {"tracking_no", "code"} and set(status["responses"]) >= {"200", "400", "404"}
-    assert set(components["FilingStatus"]["properties"]) == {"tracking_no", "status", "status_label", "deadline", "outcome"}  # no contacts
+    assert {p["name"] for p in status["parameters"]} == {"tracking_no", "code"} and set(status["responses"]) >= {
+        "200",
+        "400",
+        "404",
+    }
+    assert set(components["FilingStatus"]["properties"]) == {
+        "tracking_no",
+        "status",
+        "status_label",
+        "deadline",
+        "outcome",
+    }  # no contacts
 
     penalties = paths["/api/v1/penalties/"]["get"]
-    assert {"uscc", "since", "department", "year", "penalty_type", "q", "page"} <= {p["name"] for p in penalties["parameters"]}
+    assert {"uscc", "since", "department", "year", "penalty_type", "q", "page"} <= {
+        p["name"] for p in penalties["parameters"]
+    }
     assert penalties["security"] and set(penalties["responses"]) >= {"200", "400"}
     assert set(components["Penalty"]["properties"]) == {
-        "id", "number", "party_name", "uscc", "legal_representative", "violation_type", "facts", "legal_basis", "penalty_types", "penalty_content",
-        "fine_amount", "confiscation_amount", "decided_on", "department", "department_code", "department_uscc", "publicity_ends_on", "published_at",
+        "id",
+        "number",
+        "party_name",
+        "uscc",
+        "legal_representative",
+        "violation_type",
+        "facts",
+        "legal_basis",
+        "penalty_types",
+        "penalty_content",
+        "fine_amount",
+        "confiscation_amount",
+        "decided_on",
+        "department",
+        "department_code",
+        "department_uscc",
+        "publicity_ends_on",
+        "published_at",
     }

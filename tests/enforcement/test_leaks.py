@@ -29,8 +29,21 @@ REPORTER_EMAIL = "qianduoduo@example.com"
 WHISTLEBLOWER = "孙吹哨"
 WHISTLEBLOWER_PHONE = "18637100001"
 
-SEEDS = (ID_NUMBER, ID_NUMBER_X, MOBILE, MOBILE_GROUPED, LANDLINE, BANK_CARD, HOME, HEALTH, REPORTER, REPORTER_PHONE, REPORTER_EMAIL,
-         WHISTLEBLOWER, WHISTLEBLOWER_PHONE)
+SEEDS = (
+    ID_NUMBER,
+    ID_NUMBER_X,
+    MOBILE,
+    MOBILE_GROUPED,
+    LANDLINE,
+    BANK_CARD,
+    HOME,
+    HEALTH,
+    REPORTER,
+    REPORTER_PHONE,
+    REPORTER_EMAIL,
+    WHISTLEBLOWER,
+    WHISTLEBLOWER_PHONE,
+)
 
 
 def digits(text: str) -> str:
@@ -42,36 +55,80 @@ def seeded(frozen_today, alice, officers, standard, entity, dept_a):
     """Complaints with reporters and contacts, a converted case, two published penalties with personal
     data typed into the facts and content, one of them on the 曝光台."""
     complaint, code = services.complaint_file(
-        actor="public", entity_name=entity.name, entity_uscc=entity.uscc, department=dept_a,
+        actor="public",
+        entity_name=entity.name,
+        entity_uscc=entity.uscc,
+        department=dept_a,
         content=f"我是{REPORTER}，身份证{ID_NUMBER}，电话{REPORTER_PHONE}，该超市销售过期食品，收款账户{BANK_CARD}。",
-        reporter_name=REPORTER, contact_phone=REPORTER_PHONE, contact_email=REPORTER_EMAIL,
+        reporter_name=REPORTER,
+        contact_phone=REPORTER_PHONE,
+        contact_email=REPORTER_EMAIL,
     )
     whistle, whistle_code = services.complaint_file(
-        actor="public", entity_name=entity.name, entity_uscc=entity.uscc, department=dept_a, kind="report", whistleblower=True,
-        content=f"内部员工举报：店长手机{MOBILE}，仓库在经三路68号院{HOME}。", reporter_name=WHISTLEBLOWER, contact_phone=WHISTLEBLOWER_PHONE,
+        actor="public",
+        entity_name=entity.name,
+        entity_uscc=entity.uscc,
+        department=dept_a,
+        kind="report",
+        whistleblower=True,
+        content=f"内部员工举报：店长手机{MOBILE}，仓库在经三路68号院{HOME}。",
+        reporter_name=WHISTLEBLOWER,
+        contact_phone=WHISTLEBLOWER_PHONE,
     )
     services.complaint_accept(actor=alice, complaint=complaint)
-    services.complaint_close(actor=alice, complaint=complaint, verdict=ComplaintVerdict.VERIFIED, outcome="经核查属实，已责令当事人下架过期食品。")
-    case = services.complaint_convert_to_case(actor=alice, complaint=whistle, handlers=officers, title="涉嫌销售超过保质期的食品", standard=standard)
+    services.complaint_close(
+        actor=alice,
+        complaint=complaint,
+        verdict=ComplaintVerdict.VERIFIED,
+        outcome="经核查属实，已责令当事人下架过期食品。",
+    )
+    case = services.complaint_convert_to_case(
+        actor=alice, complaint=whistle, handlers=officers, title="涉嫌销售超过保质期的食品", standard=standard
+    )
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
-        case = services.case_advance(actor=officers[0].user, case=case, to_stage=stage, note=f"询问证人，电话{MOBILE_GROUPED}")
+        case = services.case_advance(
+            actor=officers[0].user, case=case, to_stage=stage, note=f"询问证人，电话{MOBILE_GROUPED}"
+        )
     case = case_rights_waive(actor=officers[0].user, case=case, note="当事人书面放弃陈述申辩和听证权利")
-    first = services.penalty_decision_issue(actor=officers[0].user, case=case, **decision_fields(
-        facts=(f"经查，当事人店长（身份证号码{ID_NUMBER_X}，手机{MOBILE}，家住郑州市金水区经三路68号院{HOME}）销售超过保质期的食品；"
-               f"员工诊断为{HEALTH}仍从事接触直接入口食品的工作。固定电话{LANDLINE}。"),
-        penalty_content=f"没收违法所得3200元，罚款100000元，罚没款不得转入个人银行卡{BANK_CARD}。",
-    ))
-    second_case = services.case_open(actor=alice, department=dept_a, party_name=entity.name, entity_uscc=entity.uscc, title="未按规定明码标价",
-                                     source="monitoring", source_note=f"群众来电{REPORTER_PHONE}", handlers=officers, standard=standard)
+    first = services.penalty_decision_issue(
+        actor=officers[0].user,
+        case=case,
+        **decision_fields(
+            facts=(
+                f"经查，当事人店长（身份证号码{ID_NUMBER_X}，手机{MOBILE}，家住郑州市金水区经三路68号院{HOME}）销售超过保质期的食品；"
+                f"员工诊断为{HEALTH}仍从事接触直接入口食品的工作。固定电话{LANDLINE}。"
+            ),
+            penalty_content=f"没收违法所得3200元，罚款100000元，罚没款不得转入个人银行卡{BANK_CARD}。",
+        ),
+    )
+    second_case = services.case_open(
+        actor=alice,
+        department=dept_a,
+        party_name=entity.name,
+        entity_uscc=entity.uscc,
+        title="未按规定明码标价",
+        source="monitoring",
+        source_note=f"群众来电{REPORTER_PHONE}",
+        handlers=officers,
+        standard=standard,
+    )
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
         second_case = services.case_advance(actor=officers[0].user, case=second_case, to_stage=stage)
     second_case = case_rights_waive(actor=officers[0].user, case=second_case, note="当事人书面放弃陈述申辩和听证权利")
-    second = services.penalty_decision_issue(actor=officers[0].user, case=second_case, **decision_fields(
-        facts=f"经查，当事人收银员（{ID_NUMBER}）未明码标价，联系电话 {MOBILE_GROUPED}。"))
+    second = services.penalty_decision_issue(
+        actor=officers[0].user,
+        case=second_case,
+        **decision_fields(facts=f"经查，当事人收银员（{ID_NUMBER}）未明码标价，联系电话 {MOBILE_GROUPED}。"),
+    )
     assert services.disclosures_publish(actor="test")["published"] == 2
-    services.disclosure_feature(actor=alice, disclosure=first.disclosure, featured=True, note="典型案例：经营者应落实食品安全主体责任。")
-    return {"entity": entity, "complaints": [(complaint.tracking_no, code), (whistle.tracking_no, whistle_code)],
-            "disclosures": [first.disclosure, second.disclosure]}
+    services.disclosure_feature(
+        actor=alice, disclosure=first.disclosure, featured=True, note="典型案例：经营者应落实食品安全主体责任。"
+    )
+    return {
+        "entity": entity,
+        "complaints": [(complaint.tracking_no, code), (whistle.tracking_no, whistle_code)],
+        "disclosures": [first.disclosure, second.disclosure],
+    }
 
 
 def assert_clean(where: str, text: str):
@@ -90,10 +147,26 @@ def test_personal_data_never_leaks_to_public_pages_or_api(seeded, client, api, a
     assert first.decision.facts.count(ID_NUMBER_X) == 1 and BANK_CARD in first.decision.penalty_content
 
     pages = [
-        "/", "/entities/", f"/entities/?q={entity.name[:6]}", f"/entities/{entity.uscc}/", "/penalties/", f"/penalties/?q={entity.name[3:8]}",
-        f"/penalties/?q={entity.uscc}", f"/penalties/{first.pk}/", f"/penalties/{second.pk}/", "/exposure/", "/lists/", "/lists/abnormal/",
-        "/lists/serious/", "/credit/grades/", "/inspections/", "/track/", f"/track/?no={number}", "/complaints/new/",
-        "/acts/", f"/acts/?q={entity.uscc}",
+        "/",
+        "/entities/",
+        f"/entities/?q={entity.name[:6]}",
+        f"/entities/{entity.uscc}/",
+        "/penalties/",
+        f"/penalties/?q={entity.name[3:8]}",
+        f"/penalties/?q={entity.uscc}",
+        f"/penalties/{first.pk}/",
+        f"/penalties/{second.pk}/",
+        "/exposure/",
+        "/lists/",
+        "/lists/abnormal/",
+        "/lists/serious/",
+        "/credit/grades/",
+        "/inspections/",
+        "/track/",
+        f"/track/?no={number}",
+        "/complaints/new/",
+        "/acts/",
+        f"/acts/?q={entity.uscc}",
     ]
     for url in pages:
         response = client.get(url)
@@ -113,8 +186,12 @@ def test_personal_data_never_leaks_to_public_pages_or_api(seeded, client, api, a
         assert_clean(f"/api/v1/complaints/{no}/", response.content.decode())
     _, key = api_key(("enforcement:read", "credit:read"))
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    for url in ("/api/v1/penalties/", f"/api/v1/penalties/?uscc={entity.uscc}", f"/api/v1/entities/{entity.uscc}/",
-                f"/api/v1/entities/{entity.uscc}/credit-records/"):
+    for url in (
+        "/api/v1/penalties/",
+        f"/api/v1/penalties/?uscc={entity.uscc}",
+        f"/api/v1/entities/{entity.uscc}/",
+        f"/api/v1/entities/{entity.uscc}/credit-records/",
+    ):
         response = api.get(url)
         assert response.status_code == 200, (url, response.content)
         assert_clean(url, response.content.decode())

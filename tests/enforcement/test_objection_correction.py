@@ -42,7 +42,11 @@ def test_objection_correction_on_a_decision_record_goes_through_the_decision_cha
     # Credit refuses to correct the copy alone, and says where the correction is made.
     with pytest.raises(ValidationError) as refused:
         credit_services.objection_decide(
-            actor=handler, objection=objection, outcome=ObjectionOutcome.CORRECTED, reason="数额有误", corrections={"amount": "83200.00"}
+            actor=handler,
+            objection=objection,
+            outcome=ObjectionOutcome.CORRECTED,
+            reason="数额有误",
+            corrections={"amount": "83200.00"},
         )
     message = " ".join(refused.value.messages)
     assert "变更决定" in message and published.number in message and published.case.number in message
@@ -72,14 +76,22 @@ def test_objection_correction_on_a_decision_record_goes_through_the_decision_cha
     new_record = CreditRecord.objects.get(department=new.department, source_ref=new.number)
     assert summary.state == DisclosureState.PUBLISHED
     assert summary.fine_amount == new.fine_amount == Decimal("80000")
-    assert new_record.amount == summary.fine_amount + summary.confiscation_amount == new.fine_amount + new.confiscation_amount
+    assert (
+        new_record.amount
+        == summary.fine_amount + summary.confiscation_amount
+        == new.fine_amount + new.confiscation_amount
+    )
     assert new_record.decided_on == summary.decided_on == new.decided_on
 
 
-def test_objection_correction_through_the_decision_needs_an_accepted_objection_about_it(published, objection, handler, open_case, issue, waived):
+def test_objection_correction_through_the_decision_needs_an_accepted_objection_about_it(
+    published, objection, handler, open_case, issue, waived
+):
     other = issue(waived(open_case(stage=CaseStage.NOTICE, party_name="另一当事人", entity_uscc="")))
     with pytest.raises(ValidationError, match="针对的不是决定"):
-        decision_change_on_objection(actor=handler, decision=other, objection=objection, reason="x", fine_amount=Decimal("80000"))
+        decision_change_on_objection(
+            actor=handler, decision=other, objection=objection, reason="x", fine_amount=Decimal("80000")
+        )
     with pytest.raises(ValidationError, match="未找到受理编号"):
         decision_change_by_objection_no(actor=handler, decision=published, objection_no="YY20260101-000000", reason="x")
     assert PenaltyDisclosure.objects.get(decision=published).state == DisclosureState.PUBLISHED  # nothing changed
@@ -91,8 +103,16 @@ def test_a_pushed_record_is_still_corrected_in_credit(push, make_entity, dept_a,
     entity = make_entity(name="郑州市某推送处罚商行")
     push(record_data(entity.uscc, "郑卫健罚〔2026〕9号", decided_on="2026-06-01"))
     record = CreditRecord.objects.get(source_ref="郑卫健罚〔2026〕9号")
-    filed, _ = credit_services.objection_file(actor="public:web", applicant_name="某", contact_phone="13912345678", reason="数额有误", record=record)
+    filed, _ = credit_services.objection_file(
+        actor="public:web", applicant_name="某", contact_phone="13912345678", reason="数额有误", record=record
+    )
     credit_services.objection_accept(actor=handler, objection=filed)
-    credit_services.objection_decide(actor=handler, objection=filed, outcome=ObjectionOutcome.CORRECTED, reason="核实", corrections={"amount": "20000.00"})
+    credit_services.objection_decide(
+        actor=handler,
+        objection=filed,
+        outcome=ObjectionOutcome.CORRECTED,
+        reason="核实",
+        corrections={"amount": "20000.00"},
+    )
     record.refresh_from_db()
     assert record.amount == Decimal("20000.00")

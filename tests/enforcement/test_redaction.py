@@ -13,11 +13,18 @@ def redact(text, **kw):
     return redact_text(text, keep=(PARTY_USCC, NUMBER, "11410100MB0000017X"), **kw)
 
 
-@pytest.mark.parametrize("secret", [
-    "410105198803151234", "41010519880315123X", "41010519880315123x", "410105 19880315 1234", "410105-19880315-1234",
-    "４１０１０５１９８８０３１５１２３４",  # typed full-width
-    "410105880315123",  # the old 15-digit card
-])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "410105198803151234",
+        "41010519880315123X",
+        "41010519880315123x",
+        "410105 19880315 1234",
+        "410105-19880315-1234",
+        "４１０１０５１９８８０３１５１２３４",  # typed full-width
+        "410105880315123",  # the old 15-digit card
+    ],
+)
 def test_id_card_numbers_masked(secret):
     out = redact(f"经查，当事人雇佣的员工（身份证{secret}）")
     assert secret not in out and MASK in out
@@ -26,36 +33,53 @@ def test_id_card_numbers_masked(secret):
     assert redact(f"证人{secret}在场") == f"证人{MASK}在场"  # unlabelled too
 
 
-@pytest.mark.parametrize("secret", [
-    "13838012345", "138 3801 2345", "138-3801-2345", "1383 801 2345", "+86 138 3801 2345", "+8613838012345", "+86-138-3801-2345",
-    "0086 13838012345", "（+86）13838012345",
-])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "13838012345",
+        "138 3801 2345",
+        "138-3801-2345",
+        "1383 801 2345",
+        "+86 138 3801 2345",
+        "+8613838012345",
+        "+86-138-3801-2345",
+        "0086 13838012345",
+        "（+86）13838012345",
+    ],
+)
 def test_mobile_numbers_masked(secret):
     out = redact(f"举报人联系方式{secret}，已核实")
     assert "3801" not in out.replace(" ", "").replace("-", "") and "2345" not in out, out
     assert redact(f"当事人店员{secret}称").count(MASK) == 1
 
 
-@pytest.mark.parametrize("secret", ["0371-67881234", "0371-6788 1234", "(0371)67881234", "（0371）6788-1234", "010 8888 6666"])
+@pytest.mark.parametrize(
+    "secret", ["0371-67881234", "0371-6788 1234", "(0371)67881234", "（0371）6788-1234", "010 8888 6666"]
+)
 def test_landlines_masked(secret):
     out = redact(f"固定电话{secret}")
     assert not any(part in out for part in ("6788", "8888")), out
 
 
-@pytest.mark.parametrize("secret", ["6222021001123456789", "6222 0210 0112 3456 789", "6222-0210-0112-3456", "41050100123456789012"])
+@pytest.mark.parametrize(
+    "secret", ["6222021001123456789", "6222 0210 0112 3456 789", "6222-0210-0112-3456", "41050100123456789012"]
+)
 def test_bank_cards_and_accounts_masked(secret):
     out = redact(f"违法所得转入个人银行卡{secret}后提现")
     assert secret not in out and "0112" not in out and "3456" not in out
     assert redact(f"账号：{secret}") == f"账号：{MASK}"
 
 
-@pytest.mark.parametrize("text,leaked", [
-    ("其住址：郑州市金水区经三路68号院2号楼1单元302室。", "经三路"),
-    ("当事人家住郑州市二七区大学路12号，", "大学路"),
-    ("现住郑州市管城区紫荆山路3号院5号楼。", "紫荆山路"),
-    ("户籍地河南省周口市川汇区某村；", "川汇区"),
-    ("家庭住址为郑州市中原区桐柏路1号", "桐柏路"),
-])
+@pytest.mark.parametrize(
+    "text,leaked",
+    [
+        ("其住址：郑州市金水区经三路68号院2号楼1单元302室。", "经三路"),
+        ("当事人家住郑州市二七区大学路12号，", "大学路"),
+        ("现住郑州市管城区紫荆山路3号院5号楼。", "紫荆山路"),
+        ("户籍地河南省周口市川汇区某村；", "川汇区"),
+        ("家庭住址为郑州市中原区桐柏路1号", "桐柏路"),
+    ],
+)
 def test_labelled_home_addresses_masked(text, leaked):
     assert leaked not in redact(text)
 
@@ -68,9 +92,15 @@ def test_home_address_detected_by_its_shape():
     assert "302" not in redact("仓库设在金水区丰产路5栋1801")
 
 
-@pytest.mark.parametrize("text,leaked", [
-    ("诊断为乙型病毒性肝炎，", "肝炎"), ("病历记载其患有糖尿病", "糖尿病"), ("健康状况：高血压三级", "高血压"), ("经查该员工患有活动性肺结核", "肺结核"),
-])
+@pytest.mark.parametrize(
+    "text,leaked",
+    [
+        ("诊断为乙型病毒性肝炎，", "肝炎"),
+        ("病历记载其患有糖尿病", "糖尿病"),
+        ("健康状况：高血压三级", "高血压"),
+        ("经查该员工患有活动性肺结核", "肺结核"),
+    ],
+)
 def test_health_data_masked(text, leaked):
     assert leaked not in redact(text)
 
@@ -93,7 +123,7 @@ def test_public_facts_stay_readable():
 
 
 def test_number_labels_mask_only_numbers():
-    """"电话" in plain prose is not a phone number: the sentence stays."""
+    """ "电话" in plain prose is not a phone number: the sentence stays."""
     text = "执法人员通过电话告知当事人到场接受调查，当事人账户流水显示"
     assert redact(text) == text
 
@@ -112,14 +142,21 @@ def test_other_natural_persons_and_the_reporter_are_not_named_in_the_summary(ali
     from enforcement.services.case_steps import case_rights_waive
     from tests.enforcement.conftest import decision_fields
 
-    complaint, _ = services.complaint_file(actor="public:web", entity_name="某烧烤店", content="油烟扰民", reporter_name="钱多多",
-                                           department=alice.department)
+    complaint, _ = services.complaint_file(
+        actor="public:web",
+        entity_name="某烧烤店",
+        content="油烟扰民",
+        reporter_name="钱多多",
+        department=alice.department,
+    )
     case = services.complaint_convert_to_case(actor=alice, complaint=complaint, handlers=officers, title="无照经营")
     for stage in (CaseStage.INVESTIGATION, CaseStage.REVIEW, CaseStage.NOTICE):
         case = services.case_advance(actor=officers[0].user, case=case, to_stage=stage)
     case = case_rights_waive(actor=officers[0].user, case=case, note="当事人书面放弃陈述申辩和听证权利")
     facts = "经查，举报人钱多多反映属实；证人孙小美证实当事人雇用孙小美从事烧烤经营。"
-    decision = services.penalty_decision_issue(actor=officers[0].user, case=case, **decision_fields(facts=facts, other_persons="孙小美"))
+    decision = services.penalty_decision_issue(
+        actor=officers[0].user, case=case, **decision_fields(facts=facts, other_persons="孙小美")
+    )
     summary = decision.disclosure.facts
     assert "钱多多" not in summary and "孙小美" not in summary
     assert "钱某" in summary and "孙某" in summary

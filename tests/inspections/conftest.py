@@ -17,10 +17,24 @@ def make_item(db):
 
     def make(department, name="食品经营监督检查", is_key=False, is_random=True):
         counter["n"] += 1
-        item = sv.item_save(actor="test", catalogue_code=f"{41000000000000 + counter['n']}", name=f"{name}{counter['n']}", department=department)
-        sv.item_version_create(actor="test", item=item, effective_from=dt.date(2026, 1, 1), object_type="enterprise", method="on_site",
-                               legal_basis="《中华人民共和国食品安全法》第八十七条", supervision_level="city", is_random=is_random, is_key=is_key,
-                               default_ratio=Decimal("0.03"))
+        item = sv.item_save(
+            actor="test",
+            catalogue_code=f"{41000000000000 + counter['n']}",
+            name=f"{name}{counter['n']}",
+            department=department,
+        )
+        sv.item_version_create(
+            actor="test",
+            item=item,
+            effective_from=dt.date(2026, 1, 1),
+            object_type="enterprise",
+            method="on_site",
+            legal_basis="《中华人民共和国食品安全法》第八十七条",
+            supervision_level="city",
+            is_random=is_random,
+            is_key=is_key,
+            default_ratio=Decimal("0.03"),
+        )
         return item
 
     return make
@@ -32,9 +46,15 @@ def make_inspector(db):
 
     def make(department, valid_to=dt.date(2028, 12, 31), **kw):
         counter["n"] += 1
-        return sv.inspector_save(actor="test", name=kw.pop("name", f"检查员{counter['n']}"), department=department,
-                                 certificate_no=kw.pop("certificate_no", f"41010{counter['n']:05d}"), certificate_valid_from=dt.date(2024, 1, 1),
-                                 certificate_valid_to=valid_to, **kw)
+        return sv.inspector_save(
+            actor="test",
+            name=kw.pop("name", f"检查员{counter['n']}"),
+            department=department,
+            certificate_no=kw.pop("certificate_no", f"41010{counter['n']:05d}"),
+            certificate_valid_from=dt.date(2024, 1, 1),
+            certificate_valid_to=valid_to,
+            **kw,
+        )
 
     return make
 
@@ -43,7 +63,13 @@ def make_inspector(db):
 def make_plan(make_item, dept_a):
     def make(lead=None, items=None, joint=(), approve=True, **kw):
         lead = lead or dept_a
-        fields = {"name": kw.pop("name", "2026年食品经营者双随机抽查"), "year": 2026, "lead_department": lead, "starts_on": PLAN_START, "ends_on": PLAN_END}
+        fields = {
+            "name": kw.pop("name", "2026年食品经营者双随机抽查"),
+            "year": 2026,
+            "lead_department": lead,
+            "starts_on": PLAN_START,
+            "ends_on": PLAN_END,
+        }
         fields.update(kw)
         plan = services.plan_save(actor="test", departments=list(joint), **fields)
         for item in items or [make_item(lead)]:

@@ -87,7 +87,12 @@ def drawn(plans):
 def result_a(drawn, alice, dept_a):
     task = drawn.tasks.order_by("entity").first()
     return services.result_submit(
-        actor=alice, task=task, department=dept_a, categories=["not_published"], findings="未按规定公示年度报告。", inspected_on=TODAY
+        actor=alice,
+        task=task,
+        department=dept_a,
+        categories=["not_published"],
+        findings="未按规定公示年度报告。",
+        inspected_on=TODAY,
     )
 
 
@@ -106,7 +111,16 @@ def test_official_sees_plans_their_department_leads_or_takes_part_in(client, ali
 
 
 def test_anonymous_is_sent_to_login_everywhere(client, plans, drawn):
-    for url in (PLANS, f"{PLANS}{plans['a'].pk}/change/", DRAWS, f"{DRAWS}{drawn.pk}/population.csv", SELECTIONS, TASKS, RESULTS, CORRECTIONS):
+    for url in (
+        PLANS,
+        f"{PLANS}{plans['a'].pk}/change/",
+        DRAWS,
+        f"{DRAWS}{drawn.pk}/population.csv",
+        SELECTIONS,
+        TASKS,
+        RESULTS,
+        CORRECTIONS,
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], url
 
@@ -116,10 +130,14 @@ def test_official_changes_only_drafts_their_department_leads(client, alice, plan
     own = client.get(f"{PLANS}{plans['a'].pk}/change/").content.decode()
     assert 'name="_save"' in own
     joined = client.get(f"{PLANS}{plans['joint'].pk}/change/")
-    assert joined.status_code == 200 and 'name="_save"' not in joined.content.decode()  # view only: another department leads
+    assert (
+        joined.status_code == 200 and 'name="_save"' not in joined.content.decode()
+    )  # view only: another department leads
     assert client.post(f"{PLANS}{plans['joint'].pk}/change/", {"name": "改掉"}).status_code == 403
     services.plan_approve(actor="test", plan=plans["a"])
-    assert 'name="_save"' not in client.get(f"{PLANS}{plans['a'].pk}/change/").content.decode()  # approved: published as approved
+    assert (
+        'name="_save"' not in client.get(f"{PLANS}{plans['a'].pk}/change/").content.decode()
+    )  # approved: published as approved
 
 
 # --- plans: create, approve, draw -------------------------------------------------------------------
@@ -148,20 +166,33 @@ def plan_form(**overrides):
 def test_add_form_defaults_to_the_domain_ratios_and_the_officials_department(client, alice, dept_a, roster):
     client.force_login(alice)
     html = client.get(f"{PLANS}add/").content.decode()
-    for name, value in (("ratio_a", "0.01"), ("ratio_b", "0.03"), ("ratio_c", "0.10"), ("ratio_d", "0.30")):  # DOMAIN §4 (Henan)
+    for name, value in (
+        ("ratio_a", "0.01"),
+        ("ratio_b", "0.03"),
+        ("ratio_c", "0.10"),
+        ("ratio_d", "0.30"),
+    ):  # DOMAIN §4 (Henan)
         assert f'name="{name}" value="{value}"' in html
     assert f'<option value="{dept_a.pk}" selected>' in html
 
 
-def test_creating_a_plan_and_adding_items_via_the_admin_goes_through_the_services(client, alice, dept_a, dept_b, make_item, roster):
+def test_creating_a_plan_and_adding_items_via_the_admin_goes_through_the_services(
+    client, alice, dept_a, dept_b, make_item, roster
+):
     own_item, other_item = make_item(dept_a, name="餐饮服务食品安全检查"), make_item(dept_b, name="医疗机构检查")
     client.force_login(alice)
 
     response = client.post(f"{PLANS}add/", plan_form(lead_department=str(dept_b.pk), add_items=[str(own_item.pk)]))
-    assert response.status_code == 200 and not InspectionPlan.objects.exists()  # an official plans only for her own department
+    assert (
+        response.status_code == 200 and not InspectionPlan.objects.exists()
+    )  # an official plans only for her own department
 
-    response = client.post(f"{PLANS}add/", plan_form(lead_department=str(dept_a.pk), add_items=[str(own_item.pk), str(other_item.pk)]))
-    assert response.status_code == 200 and "不是本计划的牵头或参与部门" in response.content.decode()  # the service's own message
+    response = client.post(
+        f"{PLANS}add/", plan_form(lead_department=str(dept_a.pk), add_items=[str(own_item.pk), str(other_item.pk)])
+    )
+    assert (
+        response.status_code == 200 and "不是本计划的牵头或参与部门" in response.content.decode()
+    )  # the service's own message
     assert not InspectionPlan.objects.exists()  # all or nothing
 
     response = client.post(
@@ -187,12 +218,18 @@ def test_creating_a_plan_and_adding_items_via_the_admin_goes_through_the_service
 
 def test_changing_a_draft_in_the_admin_goes_through_the_service(client, alice, dept_a, plans):
     client.force_login(alice)
-    response = client.post(f"{PLANS}{plans['a'].pk}/change/", plan_form(lead_department=str(dept_a.pk), name="甲部门食品抽查（修订）"))
+    response = client.post(
+        f"{PLANS}{plans['a'].pk}/change/", plan_form(lead_department=str(dept_a.pk), name="甲部门食品抽查（修订）")
+    )
     assert response.status_code == 302
     assert InspectionPlan.objects.get(pk=plans["a"].pk).name == "甲部门食品抽查（修订）"
     assert AuditEvent.objects.filter(action="inspection_plan.update").exists()
-    response = client.post(f"{PLANS}{plans['a'].pk}/change/", plan_form(lead_department=str(dept_a.pk), min_team_size="1"))
-    assert response.status_code == 200 and InspectionPlan.objects.get(pk=plans["a"].pk).min_team_size == 2  # 行政处罚法 第42条
+    response = client.post(
+        f"{PLANS}{plans['a'].pk}/change/", plan_form(lead_department=str(dept_a.pk), min_team_size="1")
+    )
+    assert (
+        response.status_code == 200 and InspectionPlan.objects.get(pk=plans["a"].pk).min_team_size == 2
+    )  # 行政处罚法 第42条
 
 
 def test_approve_commit_reveal_then_redraw_only_with_a_reason_keeping_the_old_draw(client, alice, carol, plans):
@@ -202,15 +239,21 @@ def test_approve_commit_reveal_then_redraw_only_with_a_reason_keeping_the_old_dr
     client.force_login(alice)
 
     response = action(client, PLANS, "approve", [plan.pk])
-    assert response.status_code == 200 and "公开随机数公布日期" in response.content.decode()  # asks for the public value first
+    assert (
+        response.status_code == 200 and "公开随机数公布日期" in response.content.decode()
+    )  # asks for the public value first
     assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAFT
-    response = action(client, PLANS, "approve", [plan.pk], apply="1", public_value_date="2026-11-24", public_value_source="")
+    response = action(
+        client, PLANS, "approve", [plan.pk], apply="1", public_value_date="2026-11-24", public_value_source=""
+    )
     assert response.status_code == 302
     assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.APPROVED
     commitment = DrawCommitment.objects.get(plan=plan)
     assert "2026年11月24日开奖的中国福利彩票“双色球”开奖号码" in commitment.public_value_source
     assert any(commitment.seed_share_sha256 in m for m in messages_of(response))
-    assert not any(commitment.seed_share in m for m in messages_of(response))  # the share is never shown to the official
+    assert not any(
+        commitment.seed_share in m for m in messages_of(response)
+    )  # the share is never shown to the official
 
     assert "run_draw" not in str(InspectionPlanAdmin.actions)  # the platform never draws its own seed from the admin
     response = action(client, PLANS, "reveal", [plan.pk], apply="1", public_value="03 11 17 22 28 31 09")
@@ -218,15 +261,40 @@ def test_approve_commit_reveal_then_redraw_only_with_a_reason_keeping_the_old_dr
 
     with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
         client.force_login(carol)
-        response = action(client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09")
+        response = action(
+            client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09"
+        )
         first = Draw.objects.get(plan=plan)
         assert first.algorithm == "hmac-sha256-v2" and first.commitment == commitment
         assert first.seed == draw_algo.derive_seed(commitment.seed_share, "03 11 17 22 28 31 09")
-        assert InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAWN and first.tasks.count() == 3  # ceil(0.5 × 6)
+        assert (
+            InspectionPlan.objects.get(pk=plan.pk).state == PlanState.DRAWN and first.tasks.count() == 3
+        )  # ceil(0.5 × 6)
 
-        response = action(client, PLANS, "commit", [plan.pk], apply="1", public_value_date="2026-11-26", public_value_source="", reason="")
-        assert any("重新摇号须说明理由" in m for m in messages_of(response)) and DrawCommitment.objects.filter(plan=plan).count() == 1
-        action(client, PLANS, "commit", [plan.pk], apply="1", public_value_date="2026-11-26", public_value_source="", reason="原名录未包含新登记主体")
+        response = action(
+            client,
+            PLANS,
+            "commit",
+            [plan.pk],
+            apply="1",
+            public_value_date="2026-11-26",
+            public_value_source="",
+            reason="",
+        )
+        assert (
+            any("重新摇号须说明理由" in m for m in messages_of(response))
+            and DrawCommitment.objects.filter(plan=plan).count() == 1
+        )
+        action(
+            client,
+            PLANS,
+            "commit",
+            [plan.pk],
+            apply="1",
+            public_value_date="2026-11-26",
+            public_value_source="",
+            reason="原名录未包含新登记主体",
+        )
         assert DrawCommitment.objects.filter(plan=plan).count() == 2
 
     with time_machine.travel(dt.datetime(2026, 11, 26, 22, 0, tzinfo=SHANGHAI), tick=False):
@@ -247,8 +315,13 @@ def test_other_department_cannot_approve_or_draw_the_plan(client, alice, bob, pl
     commitments.plan_approve(actor="test", plan=plans["a"], public_value_date=dt.date(2026, 11, 24))
     with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
         action(client, PLANS, "reveal", [plans["a"].pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09")
-        action(client, PLANS, "commit", [plans["a"].pk], apply="1", public_value_date="2026-11-26", reason="试图重新摇号")
-    assert not Draw.objects.filter(plan=plans["a"]).exists() and DrawCommitment.objects.filter(plan=plans["a"]).count() == 1
+        action(
+            client, PLANS, "commit", [plans["a"].pk], apply="1", public_value_date="2026-11-26", reason="试图重新摇号"
+        )
+    assert (
+        not Draw.objects.filter(plan=plans["a"]).exists()
+        and DrawCommitment.objects.filter(plan=plans["a"]).count() == 1
+    )
 
     # A participating department sees a joint plan but only the lead department approves it.
     client.force_login(alice)
@@ -267,14 +340,20 @@ def test_verify_action_recomputes_the_current_draw(client, alice, drawn):
     assert any("校验未通过" in m and "摇中主体不一致" in m for m in messages_of(response))
 
 
-def test_unstaffed_tasks_are_shown_with_their_reason(client, alice, make_plan, make_item, dept_a, dept_b, roster, make_inspector):
+def test_unstaffed_tasks_are_shown_with_their_reason(
+    client, alice, make_plan, make_item, dept_a, dept_b, roster, make_inspector
+):
     # Bob's department has 3 inspectors; a team of 4 per department cannot be staffed.
-    plan = make_plan(lead=dept_a, joint=[dept_b], name="人员不足的联合计划", ratio_a=Decimal("0.2"), min_team_size=4, approve=False)
+    plan = make_plan(
+        lead=dept_a, joint=[dept_b], name="人员不足的联合计划", ratio_a=Decimal("0.2"), min_team_size=4, approve=False
+    )
     commitments.plan_approve(actor="test", plan=plan, public_value_date=dt.date(2026, 11, 24))
     make_inspector(dept_a)
     client.force_login(alice)
     with time_machine.travel(dt.datetime(2026, 11, 24, 22, 0, tzinfo=SHANGHAI), tick=False):
-        response = action(client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09")
+        response = action(
+            client, PLANS, "reveal", [plan.pk], apply="1", confirm="1", public_value="03 11 17 22 28 31 09"
+        )
     assert any("未能配齐检查人员" in m for m in messages_of(response))
     tasks = InspectionTask.objects.filter(plan=plan)
     assert tasks.count() == 2 and all(t.state == TaskState.UNSTAFFED for t in tasks)  # reported, never dropped
@@ -338,7 +417,9 @@ def result_form(task, department, **overrides):
     return data
 
 
-def test_official_enters_a_result_for_a_task_of_her_department(client, alice, bob, dept_a, dept_b, drawn, settings, tmp_path):
+def test_official_enters_a_result_for_a_task_of_her_department(
+    client, alice, bob, dept_a, dept_b, drawn, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     task = drawn.tasks.order_by("entity").first()
     client.force_login(bob)
@@ -347,8 +428,13 @@ def test_official_enters_a_result_for_a_task_of_her_department(client, alice, bo
 
     client.force_login(alice)
     response = client.post(f"{RESULTS}add/", result_form(task, dept_a, findings=""))
-    assert response.status_code == 200 and "发现问题或异常情况时须填写检查情况" in response.content.decode()  # the service's message
-    assert not InspectionResult.objects.exists() and not AuditEvent.objects.filter(action="inspection_result.submit").exists()
+    assert (
+        response.status_code == 200 and "发现问题或异常情况时须填写检查情况" in response.content.decode()
+    )  # the service's message
+    assert (
+        not InspectionResult.objects.exists()
+        and not AuditEvent.objects.filter(action="inspection_result.submit").exists()
+    )
 
     photo = SimpleUploadedFile("现场照片.png", PNG, content_type="image/png")
     response = client.post(f"{RESULTS}add/", {**result_form(task, dept_a), "evidence": photo})
@@ -388,7 +474,10 @@ def test_result_approval_and_publication_make_a_credit_record(client, alice, res
     assert result.state == ResultState.PUBLISHED and result.published_at is not None
     record = CreditRecord.objects.get(pk=result.credit_record_id)
     assert record.category == "inspection_result" and record.entity_id == result.task.entity_id
-    assert f"/admin/credit/creditrecord/{record.pk}/change/" in client.get(f"{RESULTS}{result.pk}/change/").content.decode()
+    assert (
+        f"/admin/credit/creditrecord/{record.pk}/change/"
+        in client.get(f"{RESULTS}{result.pk}/change/").content.decode()
+    )
 
 
 def test_publish_due_is_flagged_within_3_working_days_and_when_overdue(client, alice, result_a):
@@ -399,10 +488,14 @@ def test_publish_due_is_flagged_within_3_working_days_and_when_overdue(client, a
     due = dt.date(2026, 12, 18)
     assert result_a.publish_due_on == due
     assert "个工作日内到期" not in client.get(RESULTS).content.decode()
-    with time_machine.travel(dt.datetime.combine(due - dt.timedelta(days=1), dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+    with time_machine.travel(
+        dt.datetime.combine(due - dt.timedelta(days=1), dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ):
         client.force_login(alice)  # the session of a month ago has expired
         assert "3个工作日内到期" in client.get(RESULTS).content.decode()
-    with time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))):
+    with time_machine.travel(
+        dt.datetime.combine(due + dt.timedelta(days=1), dt.time(10, 0), tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    ):
         client.force_login(alice)
         assert "已逾期" in client.get(RESULTS).content.decode()
 

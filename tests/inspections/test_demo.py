@@ -28,7 +28,11 @@ def state():
         sorted(Draw.objects.values_list("plan__name", "seed", "population_sha256", "superseded")),
         sorted(InspectionTask.objects.values_list("plan__name", "entity", "state")),
         TeamMember.objects.count(),
-        sorted(InspectionResult.objects.values_list("task__entity", "department__code", "categories", "inspected_on", "state")),
+        sorted(
+            InspectionResult.objects.values_list(
+                "task__entity", "department__code", "categories", "inspected_on", "state"
+            )
+        ),
         sorted(CorrectionOrder.objects.values_list("entity", "due_on", "state")),
         sorted(ListProposal.objects.values_list("source_ref", "list_type")),
         CreditRecord.objects.count(),
@@ -56,7 +60,10 @@ def test_each_demo_plan_has_a_verifiable_draw_with_staffed_tasks(demo_city):
         assert tasks.count() == draw.selections.count() >= 6
         assert not tasks.filter(state=TaskState.UNSTAFFED).exists()
         for task in tasks:
-            by_department = {code: task.team.filter(department__code=code).count() for code in (d.code for d in plan.all_departments())}
+            by_department = {
+                code: task.team.filter(department__code=code).count()
+                for code in (d.code for d in plan.all_departments())
+            }
             assert all(n >= 2 for n in by_department.values()), by_department  # 行政处罚法 第42条
 
 
@@ -68,17 +75,30 @@ def test_demo_results_are_published_with_their_follow_ups(demo_city):
     assert all(r.credit_record and r.credit_record.category == "inspection_result" for r in published)
     # each department publishes its own results in the joint plan
     joint = InspectionPlan.objects.get(name=demo.PLANS[1].name)
-    assert set(published.filter(task__plan=joint).values_list("credit_record__department__code", flat=True)) == {"ZZSJ", "ZZYJ"}
+    assert set(published.filter(task__plan=joint).values_list("credit_record__department__code", flat=True)) == {
+        "ZZSJ",
+        "ZZYJ",
+    }
     categories = {c for cs in results.values_list("categories", flat=True) for c in cs}
-    assert {ResultCategory.NO_PROBLEM, ResultCategory.NOT_PUBLISHED, ResultCategory.UNREACHABLE, ResultCategory.FALSE_INFO,
-            ResultCategory.PROBLEM_PENDING, ResultCategory.PROBLEM_CORRECTED} <= categories
-    assert ListProposal.objects.filter(source_ref__startswith="抽查结果 #", list_type=ListType.ABNORMAL, ground=ListGround.UNREACHABLE).exists()
+    assert {
+        ResultCategory.NO_PROBLEM,
+        ResultCategory.NOT_PUBLISHED,
+        ResultCategory.UNREACHABLE,
+        ResultCategory.FALSE_INFO,
+        ResultCategory.PROBLEM_PENDING,
+        ResultCategory.PROBLEM_CORRECTED,
+    } <= categories
+    assert ListProposal.objects.filter(
+        source_ref__startswith="抽查结果 #", list_type=ListType.ABNORMAL, ground=ListGround.UNREACHABLE
+    ).exists()
     assert results.filter(needs_case=True).exists()
     # correction orders: one per plan corrected in time; the overdue ones were marked by the risk scan and proposed for listing
     assert CorrectionOrder.objects.filter(state=CorrectionState.CORRECTED).count() == len(demo.PLANS)
     overdue = CorrectionOrder.objects.filter(state=CorrectionState.OVERDUE)
     assert overdue.exists()
-    assert ListProposal.objects.filter(source_ref=f"责令改正 #{overdue.first().pk}", ground=ListGround.INFO_NOT_PUBLISHED).exists()
+    assert ListProposal.objects.filter(
+        source_ref=f"责令改正 #{overdue.first().pk}", ground=ListGround.INFO_NOT_PUBLISHED
+    ).exists()
     assert RiskWarning.objects.filter(rule_code="CORRECTION_OVERDUE").count() == overdue.count()
 
 
@@ -105,7 +125,11 @@ def test_demo_plan_is_drafted_and_approved_by_two_officials_and_has_a_key_item(d
     sampled = plan.items.get(item_version__item__name="对企业即时公示信息的抽查")
     assert key.item_version.is_key and not sampled.item_version.is_key
     tasks = draw.tasks.all()
-    assert draw.key_coverage_size == tasks.count() > draw.selections.count() >= 1  # every enterprise in scope, only a few drawn
-    assert set(tasks.filter(items=sampled).values_list("entity", flat=True)) == set(draw.selections.values_list("entity", flat=True))
+    assert (
+        draw.key_coverage_size == tasks.count() > draw.selections.count() >= 1
+    )  # every enterprise in scope, only a few drawn
+    assert set(tasks.filter(items=sampled).values_list("entity", flat=True)) == set(
+        draw.selections.values_list("entity", flat=True)
+    )
     assert tasks.filter(items=key).count() == tasks.count()
     assert not tasks.filter(drawn=False, items=sampled).exists()  # covered only: the key item alone

@@ -68,8 +68,16 @@ def world(make_entity, evaluate, push, make_inspector, dept_a, frozen_today):
 @pytest.fixture
 def drafted(make_item, alice, dept_a, world):
     """A plan drafted by alice (the drafter)."""
-    plan = services.plan_save(actor=alice, name="2026年商贸餐饮双随机抽查", year=2026, lead_department=dept_a, ratio_a=RATIO_A, ratio_d=RATIO_D,
-                              starts_on=dt.date(2026, 11, 30), ends_on=dt.date(2026, 12, 31))
+    plan = services.plan_save(
+        actor=alice,
+        name="2026年商贸餐饮双随机抽查",
+        year=2026,
+        lead_department=dept_a,
+        ratio_a=RATIO_A,
+        ratio_d=RATIO_D,
+        starts_on=dt.date(2026, 11, 30),
+        ends_on=dt.date(2026, 12, 31),
+    )
     services.plan_item_add(actor=alice, plan=plan, item=make_item(dept_a))
     return plan
 
@@ -89,7 +97,12 @@ def drawn(committed, carol):
 def public_pages(client, draw) -> str:
     """Everything an anonymous visitor can read about the plan and its draw."""
     html = ""
-    for url in ("/inspections/", f"/inspections/plans/{draw.plan_id}/", f"/inspections/draws/{draw.pk}/", f"/inspections/verify/?draw={draw.pk}"):
+    for url in (
+        "/inspections/",
+        f"/inspections/plans/{draw.plan_id}/",
+        f"/inspections/draws/{draw.pk}/",
+        f"/inspections/verify/?draw={draw.pk}",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         html += response.content.decode()
@@ -101,8 +114,14 @@ def recompute(seed: str, population: bytes, ratios: dict) -> set:
     strata = {}
     for line in population.decode("ascii").splitlines():
         uscc, stratum = line.split(",")
-        strata.setdefault(stratum, []).append((hmac.new(bytes.fromhex(seed), uscc.encode("ascii"), hashlib.sha256).hexdigest(), uscc))
-    return {uscc for stratum, ranked in strata.items() for _, uscc in sorted(ranked)[: math.ceil(Decimal(ratios[stratum]) * len(ranked))]}
+        strata.setdefault(stratum, []).append(
+            (hmac.new(bytes.fromhex(seed), uscc.encode("ascii"), hashlib.sha256).hexdigest(), uscc)
+        )
+    return {
+        uscc
+        for stratum, ranked in strata.items()
+        for _, uscc in sorted(ranked)[: math.ceil(Decimal(ratios[stratum]) * len(ranked))]
+    }
 
 
 # --- the leak ---------------------------------------------------------------------------------------
@@ -125,7 +144,14 @@ def test_public_plan_page_does_not_reveal_risk_class(client, api, drawn, world):
     assert 'class="strata"' not in html and "抽查比例</h2>" not in html
     for stratum in "ABCD":
         assert f"{stratum}类" not in html and f'"{stratum}":' not in html
-    for figure in ("25%", "50%", "0.25", "0.5000", str(math.ceil(RATIO_A * LOW)) + " 户", str(math.ceil(RATIO_D * HIGH)) + " 户"):
+    for figure in (
+        "25%",
+        "50%",
+        "0.25",
+        "0.5000",
+        str(math.ceil(RATIO_A * LOW)) + " 户",
+        str(math.ceil(RATIO_D * HIGH)) + " 户",
+    ):
         assert figure not in html, figure
     # The API (with the strata and the share) is not public.
     assert api.get(f"/api/v1/inspection-plans/{draw.plan_id}/").status_code == 401
@@ -139,7 +165,11 @@ def test_public_plan_page_does_not_reveal_risk_class(client, api, drawn, world):
     for key in keys:
         # With the real seed a selected entity whose HMAC fraction exceeds the class A ratio must be
         # of a higher class; with a value from the public pages the fraction is unrelated to the class.
-        flagged = {code for code in selected if int(hmac.new(key, code.encode(), hashlib.sha256).hexdigest(), 16) / 2**256 > RATIO_A}
+        flagged = {
+            code
+            for code in selected
+            if int(hmac.new(key, code.encode(), hashlib.sha256).hexdigest(), 16) / 2**256 > RATIO_A
+        }
         assert not flagged or not flagged <= world["high"], "public values single out class D entities"
     # Guessing from the selection alone is all that is left: the base rate of class D among the selected.
     assert len(selected & world["high"]) / len(selected) < 0.5
@@ -168,10 +198,16 @@ def test_commitment_published_at_approval(client, committed, world):
     assert commitment.public_value_source.startswith("2026年11月24日开奖的中国福利彩票“双色球”开奖号码")
     html = client.get(f"/inspections/plans/{commitment.plan_id}/").content.decode()
     assert commitment.seed_share_sha256 in html and commitment.population_sha256 in html
-    assert "2026年11月24日开奖的中国福利彩票“双色球”开奖号码" in html and "待公开随机数公布" in html and "2026年11月22日" in html
+    assert (
+        "2026年11月24日开奖的中国福利彩票“双色球”开奖号码" in html
+        and "待公开随机数公布" in html
+        and "2026年11月22日" in html
+    )
     assert commitment.seed_share not in html and "抽查比例</h2>" not in html
     event = AuditEvent.objects.get(action="draw.commit")
-    assert event.after["seed_share_sha256"] == commitment.seed_share_sha256 and commitment.seed_share not in str(event.after)
+    assert event.after["seed_share_sha256"] == commitment.seed_share_sha256 and commitment.seed_share not in str(
+        event.after
+    )
 
 
 def test_public_value_must_not_exist_yet(drafted, carol):
@@ -199,7 +235,10 @@ def test_public_value_entered_by_second_official(drawn, carol, world):
     commitment = DrawCommitment.objects.get(pk=drawn.commitment_id)
     assert commitment.public_value == PUBLIC_VALUE and commitment.public_value_by == carol
     assert drawn.algorithm == "hmac-sha256-v2" and drawn.drawn_by == carol
-    assert drawn.seed == hmac.new(bytes.fromhex(commitment.seed_share), PUBLIC_VALUE.encode("utf-8"), hashlib.sha256).hexdigest()
+    assert (
+        drawn.seed
+        == hmac.new(bytes.fromhex(commitment.seed_share), PUBLIC_VALUE.encode("utf-8"), hashlib.sha256).hexdigest()
+    )
     assert drawn.population_sha256 == commitment.population_sha256
     assert drawn.plan.state == "drawn" and drawn.tasks.count() == math.ceil(RATIO_A * LOW) + math.ceil(RATIO_D * HIGH)
     event = AuditEvent.objects.get(action="draw.run", target_id=str(drawn.pk))
@@ -211,9 +250,15 @@ def test_drafter_cannot_enter_public_value(committed, alice, client):
         with pytest.raises(ValidationError, match="计划起草人不能录入公开随机数"):
             commitments.commitment_reveal(actor=alice, plan=committed.plan, public_value=PUBLIC_VALUE)
         client.force_login(alice)
-        response = client.post("/admin/inspections/inspectionplan/", {
-            "action": "reveal", "_selected_action": [str(committed.plan_id)], "apply": "1", "public_value": PUBLIC_VALUE,
-        })
+        response = client.post(
+            "/admin/inspections/inspectionplan/",
+            {
+                "action": "reveal",
+                "_selected_action": [str(committed.plan_id)],
+                "apply": "1",
+                "public_value": PUBLIC_VALUE,
+            },
+        )
     assert any("计划起草人不能录入公开随机数" in str(m) for m in response.wsgi_request._messages)
     assert not Draw.objects.exists() and DrawCommitment.objects.get(pk=committed.pk).public_value == ""
 
@@ -286,7 +331,9 @@ def test_v2_draw_recomputable_from_seed_share_and_public_value(api, api_key, dra
     assert recompute(seed, population, ratios) == {s["uscc"] for s in got["selected"]}
     # The inspectors too: HMAC-SHA256(seed, USCC + ":" + certificate no.).
     for member in drawn.tasks.first().team.select_related("inspector", "task"):
-        expected = hmac.new(bytes.fromhex(seed), f"{member.task.entity_id}:{member.inspector.certificate_no}".encode(), hashlib.sha256).hexdigest()
+        expected = hmac.new(
+            bytes.fromhex(seed), f"{member.task.entity_id}:{member.inspector.certificate_no}".encode(), hashlib.sha256
+        ).hexdigest()
         assert member.digest == expected
     call_command("verify_draw", str(drawn.pk))
 
@@ -308,13 +355,24 @@ def test_auditor_sees_seed_share(client, auditor, alice, drawn):
     client.force_login(auditor)
     assert share in client.get(f"/admin/inspections/draw/{drawn.pk}/change/").content.decode()
     assert share in client.get(f"/admin/inspections/drawcommitment/{drawn.commitment_id}/change/").content.decode()
-    for url in (f"/admin/inspections/draw/{drawn.pk}/population.csv", f"/admin/inspections/drawcommitment/{drawn.commitment_id}/population.csv"):
+    for url in (
+        f"/admin/inspections/draw/{drawn.pk}/population.csv",
+        f"/admin/inspections/drawcommitment/{drawn.commitment_id}/population.csv",
+    ):
         response = client.get(url)
         assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == drawn.population_sha256
     assert drawn.plan.name in client.get("/admin/inspections/inspectionplan/").content.decode()
     # Read-only: the auditor cannot approve, commit or draw.
-    client.post("/admin/inspections/inspectionplan/", {"action": "commit", "_selected_action": [str(drawn.plan_id)], "apply": "1",
-                                                       "public_value_date": "2026-11-26", "reason": "监督人员试图重新摇号"})
+    client.post(
+        "/admin/inspections/inspectionplan/",
+        {
+            "action": "commit",
+            "_selected_action": [str(drawn.plan_id)],
+            "apply": "1",
+            "public_value_date": "2026-11-26",
+            "reason": "监督人员试图重新摇号",
+        },
+    )
     assert DrawCommitment.objects.count() == 1
 
     client.force_login(alice)
@@ -336,7 +394,19 @@ def test_v1_draws_still_verify(client, api, api_key, make_plan, world):
     _, key = api_key(("inspections:read",))
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     (got,) = api.get(f"/api/v1/inspection-plans/{plan.pk}/").json()["draws"]
-    assert list(got) == ["id", "algorithm", "seed", "drawn_at", "reason", "population_sha256", "population_url", "strata", "selected"]
+    assert list(got) == [
+        "id",
+        "algorithm",
+        "seed",
+        "drawn_at",
+        "reason",
+        "population_sha256",
+        "population_url",
+        "strata",
+        "selected",
+    ]
     population = api.get(got["population_url"]).content
-    assert recompute(got["seed"], population, {s["stratum"]: s["ratio"] for s in got["strata"]}) == {s["uscc"] for s in got["selected"]}
+    assert recompute(got["seed"], population, {s["stratum"]: s["ratio"] for s in got["strata"]}) == {
+        s["uscc"] for s in got["selected"]
+    }
     assert draw_algo.ALGORITHM == "hmac-sha256-v1"

@@ -102,7 +102,9 @@ def test_each_entity_is_selected_equally_often_in_its_stratum():
         scale = DRAWS * p * (1 - p) * size / (size - 1)
         statistic = sum((o - expected) ** 2 for o in observed) / scale
         p_value = chi2_sf(statistic, size - 1)
-        assert p_value > ALPHA, f"层 {stratum}：χ²={statistic:.2f}，df={size - 1}，p={p_value:.5f}，各主体被抽中次数 {observed}"
+        assert p_value > ALPHA, (
+            f"层 {stratum}：χ²={statistic:.2f}，df={size - 1}，p={p_value:.5f}，各主体被抽中次数 {observed}"
+        )
         if stratum == "A":
             assert statistic < 43.82  # χ²(0.999, 19), the same test by the table's critical value
 
@@ -123,7 +125,11 @@ def test_a_biased_selection_fails_the_same_test():
         (Decimal("0.01"), 101, 2),  # ceil(1.01)
         (Decimal("0.03"), 1000, 30),
         (Decimal("0.03"), 1001, 31),  # ceil(30.03)
-        (Decimal("0.07"), 100, 7),  # 0.07 × 100 in binary floating point is 7.000000000000001 → 8; exact decimal gives 7
+        (
+            Decimal("0.07"),
+            100,
+            7,
+        ),  # 0.07 × 100 in binary floating point is 7.000000000000001 → 8; exact decimal gives 7
         (Decimal("0.10"), 30, 3),
         (Decimal("0.3"), 250, 75),
         (Decimal("0.25"), 20, 5),
@@ -134,7 +140,9 @@ def test_a_biased_selection_fails_the_same_test():
 )
 def test_take_is_ceil_of_ratio_times_size(ratio, size, expected):
     assert algo.take(ratio, size) == expected
-    assert algo.take(str(ratio), size) == expected and algo.take(float(ratio), size) == expected  # never a float product
+    assert (
+        algo.take(str(ratio), size) == expected and algo.take(float(ratio), size) == expected
+    )  # never a float product
 
 
 def test_draw_takes_ceil_ratio_times_size_in_every_stratum_at_once():
@@ -149,7 +157,12 @@ def test_draw_takes_ceil_ratio_times_size_in_every_stratum_at_once():
     # When drawn
     outcome = algo.draw(seed_for(0), algo.population_file(rows), ratios)
     # Then each stratum takes exactly ceil(ratio × size), ranks 1..k, and nothing from another stratum
-    assert {s["stratum"]: (s["size"], s["selected"]) for s in outcome.strata} == {"A": (1001, 31), "B": (100, 7), "C": (30, 3), "D": (3, 1)}
+    assert {s["stratum"]: (s["size"], s["selected"]) for s in outcome.strata} == {
+        "A": (1001, 31),
+        "B": (100, 7),
+        "C": (30, 3),
+        "D": (3, 1),
+    }
     per_stratum = Counter(stratum for _code, stratum, _rank, _mac in outcome.selected)
     assert per_stratum == {"A": 31, "B": 7, "C": 3, "D": 1}
     for stratum in sizes:

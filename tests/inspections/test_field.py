@@ -38,13 +38,29 @@ def field_world(frozen_today, make_plan, make_item, graded_entities, make_inspec
     each task gets two of them, so each inspector is on exactly one task (balanced load)."""
     entities = graded_entities(2, industry_code="I6513")
     item = make_item(dept_a, name="食品经营许可事项监督检查")
-    sv.checklist_save(actor="test", item=item, department=dept_a, code=dept_a.uscc + "1", name="许可证件公示",
-                      content="查看食品经营许可证是否在经营场所显著位置悬挂", method="on_site")
-    sv.checklist_save(actor="test", item=item, department=dept_a, code=dept_a.uscc + "2", name="从业人员健康证明",
-                      content="抽查从业人员健康证明是否在有效期内", method="on_site")
+    sv.checklist_save(
+        actor="test",
+        item=item,
+        department=dept_a,
+        code=dept_a.uscc + "1",
+        name="许可证件公示",
+        content="查看食品经营许可证是否在经营场所显著位置悬挂",
+        method="on_site",
+    )
+    sv.checklist_save(
+        actor="test",
+        item=item,
+        department=dept_a,
+        code=dept_a.uscc + "2",
+        name="从业人员健康证明",
+        content="抽查从业人员健康证明是否在有效期内",
+        method="on_site",
+    )
     inspectors = []
     for n in range(4):
-        user = django_user_model.objects.create_user(username=f"inspector{n}", password="pw-Secret-123", first_name=f"检查员{n}")
+        user = django_user_model.objects.create_user(
+            username=f"inspector{n}", password="pw-Secret-123", first_name=f"检查员{n}"
+        )
         inspectors.append(make_inspector(dept_a, user=user, name=f"执法员{n}"))
     draw = services.draw_run(actor="test", plan=make_plan(items=[item], ratio_a=Decimal("1")))
     tasks = list(draw.tasks.order_by("entity"))
@@ -151,13 +167,20 @@ def test_task_page_shows_entity_team_and_checklist(client, field_world, dept_a):
     assert dept_a.name in html
     item = field_world["item"]
     assert item.name in html and "《中华人民共和国食品安全法》第八十七条" in html
-    assert "许可证件公示" in html and "查看食品经营许可证是否在经营场所显著位置悬挂" in html and dept_a.uscc + "1" in html
+    assert (
+        "许可证件公示" in html and "查看食品经营许可证是否在经营场所显著位置悬挂" in html and dept_a.uscc + "1" in html
+    )
     assert html.count('data-check="row-') == 2
     # the result form: every category of DOMAIN §4, today's date, evidence from the camera
     for _value, label in ResultCategory.choices:
         assert str(label) in html
     assert 'value="2026-11-22"' in html
-    assert 'type="file"' in html and 'accept="image/*,application/pdf"' in html and 'capture="environment"' in html and "multiple" in html
+    assert (
+        'type="file"' in html
+        and 'accept="image/*,application/pdf"' in html
+        and 'capture="environment"' in html
+        and "multiple" in html
+    )
 
 
 # --- entering a result --------------------------------------------------------------------------
@@ -169,16 +192,29 @@ def test_submit_unreachable_raises_an_abnormal_list_proposal(client, field_world
     me = members_of(task)[0]
     client.force_login(me.user)
     # When they record 无法联系 with findings and a photo
-    response = post_result(client, task, categories=[ResultCategory.UNREACHABLE], findings="两次到登记住所均无人，电话无法接通。",
-                           files=[SimpleUploadedFile("现场.jpg", JPG, content_type="image/jpeg")])
+    response = post_result(
+        client,
+        task,
+        categories=[ResultCategory.UNREACHABLE],
+        findings="两次到登记住所均无人，电话无法接通。",
+        files=[SimpleUploadedFile("现场.jpg", JPG, content_type="image/jpeg")],
+    )
     # Then the result is stored for department A, with the evidence, and a 经营异常名录 proposal is raised
     assert response.status_code == 302 and response["Location"] == task_url(task) + "#result"
     result = InspectionResult.objects.get(task=task)
-    assert (result.department, result.categories, result.submitted_by) == (dept_a, [ResultCategory.UNREACHABLE], me.user)
+    assert (result.department, result.categories, result.submitted_by) == (
+        dept_a,
+        [ResultCategory.UNREACHABLE],
+        me.user,
+    )
     assert result.inspected_on == dt.date(2026, 11, 22)
     assert ResultEvidence.objects.filter(result=result).count() == 1
     proposal = ListProposal.objects.get(entity_id=task.entity_id)
-    assert (proposal.list_type, proposal.ground, proposal.department) == (ListType.ABNORMAL, ListGround.UNREACHABLE, dept_a)
+    assert (proposal.list_type, proposal.ground, proposal.department) == (
+        ListType.ABNORMAL,
+        ListGround.UNREACHABLE,
+        dept_a,
+    )
     task.refresh_from_db()
     assert task.state == TaskState.SUBMITTED
     # And the page says so, with the follow-up
@@ -190,7 +226,12 @@ def test_submit_unreachable_raises_an_abnormal_list_proposal(client, field_world
 def test_submit_not_published_orders_correction_with_a_deadline(client, field_world, dept_a):
     task = field_world["tasks"][0]
     client.force_login(members_of(task)[0].user)
-    response = post_result(client, task, categories=[ResultCategory.NOT_PUBLISHED, ResultCategory.PROBLEM_PENDING], findings="未公示2025年度报告。")
+    response = post_result(
+        client,
+        task,
+        categories=[ResultCategory.NOT_PUBLISHED, ResultCategory.PROBLEM_PENDING],
+        findings="未公示2025年度报告。",
+    )
     assert response.status_code == 302
     order = CorrectionOrder.objects.get(entity_id=task.entity_id)
     # 10 working days after Sun 2026-11-22: 11-23..27 (5), 11-30..12-04 (10)
@@ -206,7 +247,9 @@ def test_submit_not_published_orders_correction_with_a_deadline(client, field_wo
 def test_no_problem_with_another_category_is_refused(client, field_world):
     task = field_world["tasks"][0]
     client.force_login(members_of(task)[0].user)
-    response = post_result(client, task, categories=[ResultCategory.NO_PROBLEM, ResultCategory.NOT_PUBLISHED], findings="情况")
+    response = post_result(
+        client, task, categories=[ResultCategory.NO_PROBLEM, ResultCategory.NOT_PUBLISHED], findings="情况"
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "“未发现问题”不能与其他结果同时选择" in html and "提交未成功" in html
@@ -232,7 +275,10 @@ def test_evidence_must_really_be_jpg_png_or_pdf(client, field_world):
     assert "“照片.jpg”不是 JPG、PNG 照片或 PDF 文件" in html
     assert not InspectionResult.objects.exists()
     # a camera file with any name is fine when its bytes are a photo; PDFs too
-    files = [SimpleUploadedFile("IMG_0001", PNG, content_type="image/png"), SimpleUploadedFile("笔录.pdf", PDF, content_type="application/pdf")]
+    files = [
+        SimpleUploadedFile("IMG_0001", PNG, content_type="image/png"),
+        SimpleUploadedFile("笔录.pdf", PDF, content_type="application/pdf"),
+    ]
     assert post_result(client, task, categories=[ResultCategory.NO_PROBLEM], files=files).status_code == 302
     assert ResultEvidence.objects.filter(result__task=task).count() == 2
 
@@ -241,9 +287,15 @@ def test_evidence_limits_size_and_count(client, field_world):
     task = field_world["tasks"][0]
     client.force_login(members_of(task)[0].user)
     big = SimpleUploadedFile("大图.jpg", JPG + b"\x00" * EVIDENCE_MAX_BYTES, content_type="image/jpeg")
-    assert "“大图.jpg”超过 10 MB" in post_result(client, task, categories=[ResultCategory.NO_PROBLEM], files=[big]).content.decode()
+    assert (
+        "“大图.jpg”超过 10 MB"
+        in post_result(client, task, categories=[ResultCategory.NO_PROBLEM], files=[big]).content.decode()
+    )
     many = [SimpleUploadedFile(f"{n}.jpg", JPG, content_type="image/jpeg") for n in range(11)]
-    assert "现场证据最多 10 个文件，本次选择了 11 个" in post_result(client, task, categories=[ResultCategory.NO_PROBLEM], files=many).content.decode()
+    assert (
+        "现场证据最多 10 个文件，本次选择了 11 个"
+        in post_result(client, task, categories=[ResultCategory.NO_PROBLEM], files=many).content.decode()
+    )
     assert not InspectionResult.objects.exists()
 
 
@@ -268,7 +320,9 @@ def test_co_inspector_confirms_the_result(client, field_world):
     submitter, co = members_of(task)
     client.force_login(submitter.user)
     post_result(client, task, categories=[ResultCategory.NO_PROBLEM])
-    assert "确认检查结果</button>" not in client.get(task_url(task)).content.decode()  # the submitter does not confirm their own entry
+    assert (
+        "确认检查结果</button>" not in client.get(task_url(task)).content.decode()
+    )  # the submitter does not confirm their own entry
     # When the other member opens the task, they see the button and confirm
     client.force_login(co.user)
     html = client.get(task_url(task)).content.decode()
@@ -295,8 +349,17 @@ def test_confirmation_before_a_result_is_refused(client, field_world):
 # --- query budgets (STYLE.md rule 14) -----------------------------------------------------------
 
 
-def test_task_list_query_budget(client, frozen_today, make_plan, make_item, graded_entities, make_inspector, django_user_model, dept_a,
-                                django_assert_max_num_queries):
+def test_task_list_query_budget(
+    client,
+    frozen_today,
+    make_plan,
+    make_item,
+    graded_entities,
+    make_inspector,
+    django_user_model,
+    dept_a,
+    django_assert_max_num_queries,
+):
     # Given one inspector on 8 tasks (team of two, two inspectors), some with results
     graded_entities(8, industry_code="I6513")
     users = [django_user_model.objects.create_user(username=f"u{n}", password="pw-Secret-123") for n in range(2)]
@@ -313,8 +376,13 @@ def test_task_list_query_budget(client, frozen_today, make_plan, make_item, grad
 def test_task_page_query_budget(client, field_world, dept_a, django_assert_max_num_queries):
     task = field_world["tasks"][0]
     submitter, co = members_of(task)
-    services.result_submit(actor=submitter.user, task=task, department=dept_a, categories=[ResultCategory.NOT_PUBLISHED, ResultCategory.UNREACHABLE],
-                           findings="未公示年报，住所无法联系。")
+    services.result_submit(
+        actor=submitter.user,
+        task=task,
+        department=dept_a,
+        categories=[ResultCategory.NOT_PUBLISHED, ResultCategory.UNREACHABLE],
+        findings="未公示年报，住所无法联系。",
+    )
     client.force_login(co.user)
     with django_assert_max_num_queries(12):
         response = client.get(task_url(task))

@@ -71,8 +71,16 @@ def world(make_entity, evaluate, push, make_inspector, dept_a, frozen_today):
 
 @pytest.fixture
 def drafted(alice, make_item, dept_a, world):
-    plan = services.plan_save(actor=alice, name="2026年商贸双随机抽查", year=2026, lead_department=dept_a, ratio_a=Decimal("0.5"),
-                              ratio_d=Decimal("1"), starts_on=dt.date(2026, 11, 16), ends_on=dt.date(2026, 12, 31))
+    plan = services.plan_save(
+        actor=alice,
+        name="2026年商贸双随机抽查",
+        year=2026,
+        lead_department=dept_a,
+        ratio_a=Decimal("0.5"),
+        ratio_d=Decimal("1"),
+        starts_on=dt.date(2026, 11, 16),
+        ends_on=dt.date(2026, 12, 31),
+    )
     services.plan_item_add(actor=alice, plan=plan, item=make_item(dept_a))
     return plan
 
@@ -88,7 +96,9 @@ def test_plan_drafter_cannot_approve_own_plan(drafted, alice, carol, dave, clien
     with pytest.raises(ValidationError, match="起草人以外"):
         commitments.plan_approve(actor=carol, plan=drafted)
     client.force_login(alice)  # the admin's 审批 refuses the drafter the same way
-    response = action(client, "approve", [drafted.pk], apply="1", public_value_date="2026-11-24", public_value_source="")
+    response = action(
+        client, "approve", [drafted.pk], apply="1", public_value_date="2026-11-24", public_value_source=""
+    )
     assert any("起草人以外" in m for m in messages_of(response))
     assert InspectionPlan.objects.get(pk=drafted.pk).state == PlanState.DRAFT
 
@@ -130,13 +140,22 @@ def test_draw_requires_confirmation(drafted, carol, client):
         client.force_login(carol)
         response = action(client, "reveal", [drafted.pk])  # 1: the public value
         assert response.status_code == 200 and 'name="public_value"' in response.content.decode()
-        response = action(client, "reveal", [drafted.pk], apply="1", public_value=PUBLIC_VALUE)  # 2: the confirmation page
+        response = action(
+            client, "reveal", [drafted.pk], apply="1", public_value=PUBLIC_VALUE
+        )  # 2: the confirmation page
         html = response.content.decode()
-        assert response.status_code == 200 and 'id="draw-confirm"' in html and PUBLIC_VALUE in html and 'name="confirm" value="1"' in html
+        assert (
+            response.status_code == 200
+            and 'id="draw-confirm"' in html
+            and PUBLIC_VALUE in html
+            and 'name="confirm" value="1"' in html
+        )
         assert not Draw.objects.filter(plan=drafted).exists()
         commitment.refresh_from_db()
         assert commitment.public_value == ""  # nothing entered until confirmed
-        response = action(client, "reveal", [drafted.pk], apply="1", confirm="1", public_value=PUBLIC_VALUE)  # 3: confirmed (POST)
+        response = action(
+            client, "reveal", [drafted.pk], apply="1", confirm="1", public_value=PUBLIC_VALUE
+        )  # 3: confirmed (POST)
         assert response.status_code == 302
         draw = Draw.objects.get(plan=drafted)
     assert draw.commitment == commitment and draw.drawn_by == carol
@@ -154,7 +173,9 @@ def test_drafter_is_refused_before_the_confirmation_page(drafted, alice, carol, 
 # --- results fall inside the window -----------------------------------------------------------------
 
 
-def test_result_outside_the_plan_window_needs_a_reason_published_with_it(make_plan, graded_entities, make_inspector, dept_a, api_key, client):
+def test_result_outside_the_plan_window_needs_a_reason_published_with_it(
+    make_plan, graded_entities, make_inspector, dept_a, api_key, client
+):
     graded_entities(2, industry_code="I6513")
     for _ in range(2):
         make_inspector(dept_a)
@@ -162,14 +183,32 @@ def test_result_outside_the_plan_window_needs_a_reason_published_with_it(make_pl
     first, second = services.draw_run(actor="test", plan=plan).tasks.order_by("entity")
     # Given a result dated before the window: refused without a reason, on its own field
     with pytest.raises(ValidationError) as exc:
-        services.result_submit(actor="test", task=first, department=dept_a, categories=[ResultCategory.NO_PROBLEM], inspected_on=dt.date(2026, 11, 10))
+        services.result_submit(
+            actor="test",
+            task=first,
+            department=dept_a,
+            categories=[ResultCategory.NO_PROBLEM],
+            inspected_on=dt.date(2026, 11, 10),
+        )
     assert "不在计划检查期间" in exc.value.message_dict["out_of_window_reason"][0]
     # With a reason it is accepted, and the reason is kept; inside the window a reason is not stored
     reason = "企业申请提前检查以便办理资质延续，经批准于计划期间前实施"
-    late = services.result_submit(actor="test", task=first, department=dept_a, categories=[ResultCategory.NO_PROBLEM],
-                                  inspected_on=dt.date(2026, 11, 10), out_of_window_reason=f"  {reason} ")
-    inside = services.result_submit(actor="test", task=second, department=dept_a, categories=[ResultCategory.NO_PROBLEM],
-                                    inspected_on=dt.date(2026, 11, 20), out_of_window_reason="无需填写")
+    late = services.result_submit(
+        actor="test",
+        task=first,
+        department=dept_a,
+        categories=[ResultCategory.NO_PROBLEM],
+        inspected_on=dt.date(2026, 11, 10),
+        out_of_window_reason=f"  {reason} ",
+    )
+    inside = services.result_submit(
+        actor="test",
+        task=second,
+        department=dept_a,
+        categories=[ResultCategory.NO_PROBLEM],
+        inspected_on=dt.date(2026, 11, 20),
+        out_of_window_reason="无需填写",
+    )
     assert late.out_of_window_reason == reason and inside.out_of_window_reason == ""
     for result in (late, inside):
         services.result_approve(actor="test", result=result)
@@ -181,7 +220,9 @@ def test_result_outside_the_plan_window_needs_a_reason_published_with_it(make_pl
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     rows = {r["uscc"]: r for r in api.get("/api/v1/inspection-results/").json()["results"]}
-    assert rows[first.entity_id]["out_of_window_reason"] == reason and rows[second.entity_id]["out_of_window_reason"] == ""
+    assert (
+        rows[first.entity_id]["out_of_window_reason"] == reason and rows[second.entity_id]["out_of_window_reason"] == ""
+    )
     late.refresh_from_db()
     assert reason in CreditRecord.objects.get(pk=late.credit_record_id).content
 
@@ -200,11 +241,19 @@ def test_plan_past_its_window_is_completed_and_unfinished_tasks_are_overdue_in_t
     graded_entities(3, industry_code="I6513")
     for _ in range(2):
         make_inspector(dept_a)
-    ended = make_plan(ratio_a=Decimal("1"), name="十一月上旬抽查", starts_on=dt.date(2026, 11, 2), ends_on=dt.date(2026, 11, 20))
+    ended = make_plan(
+        ratio_a=Decimal("1"), name="十一月上旬抽查", starts_on=dt.date(2026, 11, 2), ends_on=dt.date(2026, 11, 20)
+    )
     running = make_plan(ratio_a=Decimal("1"), name="年底抽查")
     done, *waiting = services.draw_run(actor="test", plan=ended).tasks.order_by("entity")
     services.draw_run(actor="test", plan=running)
-    services.result_submit(actor="test", task=done, department=dept_a, categories=[ResultCategory.NO_PROBLEM], inspected_on=dt.date(2026, 11, 19))
+    services.result_submit(
+        actor="test",
+        task=done,
+        department=dept_a,
+        categories=[ResultCategory.NO_PROBLEM],
+        inspected_on=dt.date(2026, 11, 19),
+    )
 
     # When the nightly scan runs (twice: it is idempotent)
     run_risk_scan(trigger="test")

@@ -38,7 +38,9 @@ def world(make_plan, make_entity, evaluate, make_inspector, dept_a, push, frozen
 
 
 def publish(task, department, categories=(ResultCategory.NO_PROBLEM,), findings=""):
-    result = services.result_submit(actor="test", task=task, department=department, categories=list(categories), findings=findings)
+    result = services.result_submit(
+        actor="test", task=task, department=department, categories=list(categories), findings=findings
+    )
     services.result_approve(actor="test", result=result)
     services.results_publish(actor="test")
     result.refresh_from_db()
@@ -131,7 +133,9 @@ def test_a_redraw_keeps_the_old_draw_visible_and_marked(client, world):
 def test_plan_page_lists_published_results_only(client, world, dept_a):
     tasks = list(world["draw"].tasks.order_by("entity"))
     published = publish(tasks[0], dept_a, [ResultCategory.NOT_PUBLISHED], findings="未按规定公示年度报告中的从业人数")
-    pending = services.result_submit(actor="test", task=tasks[1], department=dept_a, categories=[ResultCategory.NO_PROBLEM])
+    pending = services.result_submit(
+        actor="test", task=tasks[1], department=dept_a, categories=[ResultCategory.NO_PROBLEM]
+    )
     html = page(client, f"/inspections/plans/{world['plan'].pk}/")
     results = html[html.index('id="results-title"') :]
     assert published.task.entity_id in results and "未按规定公示应当公示的信息" in results and dept_a.name in results
@@ -198,7 +202,9 @@ def test_the_filled_in_snippet_recomputes_the_draw(world):
 def test_entity_page_shows_published_results_but_not_unpublished_ones(client, world, dept_a):
     tasks = list(world["draw"].tasks.order_by("entity"))
     published = publish(tasks[0], dept_a, [ResultCategory.UNREACHABLE], findings="登记住所无人办公，电话无法接通")
-    services.result_submit(actor="test", task=tasks[1], department=dept_a, categories=[ResultCategory.OBSTRUCTION], findings="拒不配合")
+    services.result_submit(
+        actor="test", task=tasks[1], department=dept_a, categories=[ResultCategory.OBSTRUCTION], findings="拒不配合"
+    )
     html = page(client, f"/entities/{published.task.entity_id}/")
     assert "双随机抽查结果" in html and world["plan"].name in html and "通过登记的住所（经营场所）无法联系" in html
     assert f'href="/inspections/plans/{world["plan"].pk}/"' in html
@@ -214,7 +220,9 @@ def test_nav_links_to_the_inspection_pages(client, db):
 # --- query budgets (STYLE.md 14) -------------------------------------------------------------------
 
 
-def test_query_budgets_do_not_grow_with_plans_draws_or_results(client, world, make_plan, dept_a, dept_b, django_assert_max_num_queries):
+def test_query_budgets_do_not_grow_with_plans_draws_or_results(
+    client, world, make_plan, dept_a, dept_b, django_assert_max_num_queries
+):
     for i in range(5):
         make_plan(name=f"预算测试计划{i}", joint=[dept_b])
     services.draw_run(actor="test", plan=world["plan"], reason="重新摇号：预算测试")
@@ -234,7 +242,9 @@ def test_query_budgets_do_not_grow_with_plans_draws_or_results(client, world, ma
     assert html.count("data-draw=") == 3
     with django_assert_max_num_queries(4):
         page(client, f"/inspections/draws/{current.pk}/")
-    with django_assert_max_num_queries(2):  # the draw, and its selection for the browser verifier (one query at any size)
+    with django_assert_max_num_queries(
+        2
+    ):  # the draw, and its selection for the browser verifier (one query at any size)
         page(client, "/inspections/verify/", draw=current.pk)
     entity = current.tasks.order_by("id").first().entity_id
     # Issue 12: +1 消费投诉公示 count; +1 inspection results pushed by other systems (issue 12 §7).

@@ -37,8 +37,14 @@ def drawn_tasks(make_plan, graded_entities, make_inspector, dept_a, frozen_today
 
 
 def submit(task, department, categories, findings="现场检查发现问题，详见检查记录。", **kw):
-    return services.result_submit(actor="test", task=task, department=department, categories=categories,
-                                  findings="" if categories == [C.NO_PROBLEM] else findings, **kw)
+    return services.result_submit(
+        actor="test",
+        task=task,
+        department=department,
+        categories=categories,
+        findings="" if categories == [C.NO_PROBLEM] else findings,
+        **kw,
+    )
 
 
 def approve_and_publish(*results):
@@ -49,7 +55,7 @@ def approve_and_publish(*results):
 
 def test_published_result_becomes_a_credit_record_of_category_inspection_result(drawn_tasks, dept_a):
     # Given a result entered and approved
-    task, = drawn_tasks(1)
+    (task,) = drawn_tasks(1)
     result = submit(task, dept_a, [C.NO_PROBLEM], inspected_on=dt.date(2026, 11, 20))
     services.result_approve(actor="test", result=result)
     assert not CreditRecord.objects.exists()  # approved is not yet published
@@ -68,7 +74,7 @@ def test_published_result_becomes_a_credit_record_of_category_inspection_result(
 
 
 def test_a_result_not_yet_approved_is_not_published(drawn_tasks, dept_a):
-    task, = drawn_tasks(1)
+    (task,) = drawn_tasks(1)
     result = submit(task, dept_a, [C.NO_PROBLEM])
     assert services.results_publish(actor="test") == 0
     result.refresh_from_db()
@@ -86,7 +92,11 @@ def test_severity_false_info_is_a_general_negative_record_and_no_problem_is_neut
     for result in results:
         result.refresh_from_db()
     records = [r.credit_record for r in results]
-    assert [(r.polarity, r.severity) for r in records] == [("neutral", ""), ("negative", "general"), ("negative", "minor")]
+    assert [(r.polarity, r.severity) for r in records] == [
+        ("neutral", ""),
+        ("negative", "general"),
+        ("negative", "minor"),
+    ]
     assert "公示信息隐瞒真实情况弄虚作假" in records[1].title
 
 
@@ -99,12 +109,17 @@ def test_unreachable_proposes_the_abnormal_list(drawn_tasks, dept_a):
     assert set(proposals) == {f"抽查结果 #{first.pk}", f"抽查结果 #{second.pk}"}
     one, two = proposals[f"抽查结果 #{first.pk}"], proposals[f"抽查结果 #{second.pk}"]
     assert (one.list_type, one.ground, one.entity_id, one.department_id, one.state) == (
-        ListType.ABNORMAL, ListGround.UNREACHABLE, unreachable.entity_id, dept_a.pk, ProposalState.PENDING)
+        ListType.ABNORMAL,
+        ListGround.UNREACHABLE,
+        unreachable.entity_id,
+        dept_a.pk,
+        ProposalState.PENDING,
+    )
     assert (two.list_type, two.ground) == (ListType.ABNORMAL, ListGround.FALSE_INFO)
 
 
 def test_no_problem_raises_no_follow_up(drawn_tasks, dept_a):
-    task, = drawn_tasks(1)
+    (task,) = drawn_tasks(1)
     result = submit(task, dept_a, [C.NO_PROBLEM])
     assert not ListProposal.objects.exists() and not CorrectionOrder.objects.exists() and not result.needs_case
 
@@ -113,7 +128,7 @@ def test_not_published_orders_correction_due_in_10_working_days(drawn_tasks, dep
     # 未按规定公示 → order correction with a deadline. Inspected Tue 2026-09-29: 09-30 is the 1st working
     # day, 10-01..10-07 are 国庆 holidays, 10-08/09 are the 2nd/3rd, Saturday 10-10 (调休) the 4th,
     # 10-12..16 the 5th–9th, so Monday 10-19 is the 10th.
-    task, = drawn_tasks(1, starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 30))
+    (task,) = drawn_tasks(1, starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 30))
     result = submit(task, dept_a, [C.NOT_PUBLISHED], inspected_on=dt.date(2026, 9, 29))
     order = CorrectionOrder.objects.get(result=result)
     assert (order.entity_id, order.department_id, order.state) == (task.entity_id, dept_a.pk, CorrectionState.OPEN)
@@ -131,7 +146,7 @@ def test_publication_due_within_20_working_days_on_the_holiday_calendar(drawn_ta
     # Inspected Tue 2026-09-29. Counted with chinese_calendar: 09-30 (1); 10-01..10-07 国庆 off;
     # 10-08, 10-09, Sat 10-10 (调休 make-up workday) (2–4); 10-12..16 (5–9); 10-19..23 (10–14);
     # 10-26..30 (15–19); Mon 11-02 (20). Monday–Friday alone would give 10-27.
-    task, = drawn_tasks(1, starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 30))
+    (task,) = drawn_tasks(1, starts_on=dt.date(2026, 9, 1), ends_on=dt.date(2026, 10, 30))
     result = submit(task, dept_a, [C.NO_PROBLEM], inspected_on=dt.date(2026, 9, 29))
     assert result.publish_due_on == dt.date(2026, 11, 2)
     assert not result.publish_due_provisional  # 2026 is inside chinese-calendar 1.11's data
@@ -141,7 +156,7 @@ def test_erqi_department_publishes_its_result_within_7_working_days(drawn_tasks,
     """Issue 12 §2, seed 004 §15: 二七区 (region 410103) puts 行政监督检查 information online within 7
     working days; the deadline is that of the department publishing the result (the shorter rule wins)."""
     erqi = make_department(name="郑州市二七区市场监督管理局", region_code="410103", level="county")
-    task, = drawn_tasks(1, joint=[erqi])
+    (task,) = drawn_tasks(1, joint=[erqi])
     ours = submit(task, dept_a, [C.NO_PROBLEM], inspected_on=dt.date(2026, 11, 20))
     theirs = submit(task, erqi, [C.NO_PROBLEM], inspected_on=dt.date(2026, 11, 20))
     # From Fri 2026-11-20: 11-23..27 (5), 11-30, 12-01 (7) … 12-18 (20)
@@ -153,7 +168,7 @@ def test_erqi_department_publishes_its_result_within_7_working_days(drawn_tasks,
 
 def test_joint_plan_each_department_publishes_its_own_result(drawn_tasks, dept_a, dept_b):
     # Given one visit of a joint plan (进一次门、查多项事): each department enters its own result
-    task, = drawn_tasks(1, joint=[dept_b])
+    (task,) = drawn_tasks(1, joint=[dept_b])
     ours = submit(task, dept_a, [C.NO_PROBLEM], inspected_on=dt.date(2026, 11, 20))
     theirs = submit(task, dept_b, [C.PROBLEM_CORRECTED], inspected_on=dt.date(2026, 11, 20))
     task.refresh_from_db()

@@ -38,7 +38,14 @@ def drawn_tasks(make_plan, graded_entities, make_inspector, dept_a, frozen_today
 
 def submit(task, department, categories, inspected_on):
     findings = "" if categories == [C.NO_PROBLEM] else "经核查，当事人未按规定公示行政许可信息。"
-    return services.result_submit(actor="test", task=task, department=department, categories=categories, findings=findings, inspected_on=inspected_on)
+    return services.result_submit(
+        actor="test",
+        task=task,
+        department=department,
+        categories=categories,
+        findings=findings,
+        inspected_on=inspected_on,
+    )
 
 
 def run(rule, today):
@@ -48,20 +55,30 @@ def run(rule, today):
 def test_rules_are_registered_with_the_risk_scan_and_described_in_chinese(drawn_tasks, dept_a):
     codes = {rule.code: rule for rule in scan.RULES}
     assert {"RESULT_PUBLICATION_DUE", "CORRECTION_OVERDUE"} <= set(codes)
-    assert "公示" in codes["RESULT_PUBLICATION_DUE"].description and "经营异常名录" in codes["CORRECTION_OVERDUE"].description
+    assert (
+        "公示" in codes["RESULT_PUBLICATION_DUE"].description
+        and "经营异常名录" in codes["CORRECTION_OVERDUE"].description
+    )
     # the nightly scan runs them (the job itself is tested in tests/jobs)
-    task, = drawn_tasks(1)
+    (task,) = drawn_tasks(1)
     submit(task, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12))
     result = scan.run_risk_scan(trigger="test", today=dt.date(2026, 11, 22))
     assert result.state == "succeeded", result.error
-    assert result.counts["warnings"]["RESULT_PUBLICATION_DUE"] == 1 and result.counts["warnings"]["CORRECTION_OVERDUE"] == 1
+    assert (
+        result.counts["warnings"]["RESULT_PUBLICATION_DUE"] == 1
+        and result.counts["warnings"]["CORRECTION_OVERDUE"] == 1
+    )
 
 
 def test_three_working_days_follow_the_holiday_calendar():
     # On Tue 2026-09-29 the next 3 working days are 09-30, 10-08 and 10-09 (国庆 10-01..10-07 off).
-    assert ResultPublicationDue().params(today=dt.date(2026, 9, 29), now=timezone.now())["due_by"] == dt.date(2026, 10, 9)
+    assert ResultPublicationDue().params(today=dt.date(2026, 9, 29), now=timezone.now())["due_by"] == dt.date(
+        2026, 10, 9
+    )
     # On Sun 2026-11-22: Mon 23, Tue 24, Wed 25.
-    assert ResultPublicationDue().params(today=dt.date(2026, 11, 22), now=timezone.now())["due_by"] == dt.date(2026, 11, 25)
+    assert ResultPublicationDue().params(today=dt.date(2026, 11, 22), now=timezone.now())["due_by"] == dt.date(
+        2026, 11, 25
+    )
 
 
 def test_result_publication_due_within_3_working_days_or_overdue_warns_the_department(drawn_tasks, dept_a):
@@ -77,7 +94,11 @@ def test_result_publication_due_within_3_working_days_or_overdue_warns_the_depar
         "published": submit(published, dept_a, [C.NO_PROBLEM], dt.date(2026, 10, 12)),
     }
     assert {k: r.publish_due_on for k, r in results.items()} == {
-        "soon": dt.date(2026, 11, 25), "later": dt.date(2026, 11, 26), "overdue": dt.date(2026, 11, 9), "published": dt.date(2026, 11, 9)}
+        "soon": dt.date(2026, 11, 25),
+        "later": dt.date(2026, 11, 26),
+        "overdue": dt.date(2026, 11, 9),
+        "published": dt.date(2026, 11, 9),
+    }
     services.result_approve(actor="test", result=results["published"])
     # published only "published": "overdue" was approved after the job ran
     services.results_publish(actor="test")
@@ -101,7 +122,7 @@ def test_result_publication_due_within_3_working_days_or_overdue_warns_the_depar
 
 def test_result_publication_due_warns_the_department_that_entered_the_result(drawn_tasks, dept_a, dept_b):
     # In a joint plan each department publishes its own result, so each is warned of its own.
-    task, = drawn_tasks(1, joint=[dept_b])
+    (task,) = drawn_tasks(1, joint=[dept_b])
     ours = submit(task, dept_a, [C.NO_PROBLEM], dt.date(2026, 10, 12))
     theirs = submit(task, dept_b, [C.NO_PROBLEM], dt.date(2026, 10, 12))
     services.result_approve(actor="test", result=ours)
@@ -117,8 +138,12 @@ def test_correction_overdue_marks_the_order_warns_and_proposes_the_abnormal_list
     late, not_due, corrected = drawn_tasks(3)
     orders = {
         "late": CorrectionOrder.objects.get(result=submit(late, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12))),
-        "not_due": CorrectionOrder.objects.get(result=submit(not_due, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 11, 20))),
-        "corrected": CorrectionOrder.objects.get(result=submit(corrected, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12))),
+        "not_due": CorrectionOrder.objects.get(
+            result=submit(not_due, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 11, 20))
+        ),
+        "corrected": CorrectionOrder.objects.get(
+            result=submit(corrected, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12))
+        ),
     }
     assert (orders["late"].due_on, orders["not_due"].due_on) == (dt.date(2026, 10, 26), dt.date(2026, 12, 4))
     services.correction_mark_corrected(actor="test", order=orders["corrected"], corrected_on=dt.date(2026, 10, 20))
@@ -127,13 +152,26 @@ def test_correction_overdue_marks_the_order_warns_and_proposes_the_abnormal_list
     for order in orders.values():
         order.refresh_from_db()
     # Then only the late one is marked 逾期未改正, its department warned, and listing proposed
-    assert [orders[k].state for k in ("late", "not_due", "corrected")] == [CorrectionState.OVERDUE, CorrectionState.OPEN, CorrectionState.CORRECTED]
+    assert [orders[k].state for k in ("late", "not_due", "corrected")] == [
+        CorrectionState.OVERDUE,
+        CorrectionState.OPEN,
+        CorrectionState.CORRECTED,
+    ]
     warning = RiskWarning.objects.get(rule_code="CORRECTION_OVERDUE")
-    assert (warning.entity_id, warning.department_id, warning.dedupe_key) == (late.entity_id, dept_a.pk, f"c{orders['late'].pk}")
+    assert (warning.entity_id, warning.department_id, warning.dedupe_key) == (
+        late.entity_id,
+        dept_a.pk,
+        f"c{orders['late'].pk}",
+    )
     assert "2026-10-26" in warning.message
     proposal = ListProposal.objects.get(source_ref=f"责令改正 #{orders['late'].pk}")
     assert (proposal.entity_id, proposal.list_type, proposal.ground, proposal.department_id, proposal.state) == (
-        late.entity_id, ListType.ABNORMAL, ListGround.INFO_NOT_PUBLISHED, dept_a.pk, ProposalState.PENDING)
+        late.entity_id,
+        ListType.ABNORMAL,
+        ListGround.INFO_NOT_PUBLISHED,
+        dept_a.pk,
+        ProposalState.PENDING,
+    )
     event = AuditEvent.objects.get(action="correction.overdue")
     assert event.after == {"overdue": [orders["late"].pk], "list_proposals": [proposal.pk]}
     # And a second run changes nothing
@@ -142,9 +180,11 @@ def test_correction_overdue_marks_the_order_warns_and_proposes_the_abnormal_list
 
 
 def test_a_correction_due_today_is_not_yet_overdue(drawn_tasks, dept_a):
-    task, = drawn_tasks(1)
+    (task,) = drawn_tasks(1)
     order = CorrectionOrder.objects.get(result=submit(task, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12)))
-    assert order.due_on == dt.date(2026, 10, 26)  # 10 working days from Mon 10-12: 10-13..16 (4), 10-19..23 (9), 10-26 (10)
+    assert order.due_on == dt.date(
+        2026, 10, 26
+    )  # 10 working days from Mon 10-12: 10-13..16 (4), 10-19..23 (9), 10-26 (10)
     run(CorrectionOverdue(), dt.date(2026, 10, 26))
     order.refresh_from_db()
     assert order.state == CorrectionState.OPEN and not RiskWarning.objects.exists()
@@ -155,11 +195,17 @@ def test_a_correction_due_today_is_not_yet_overdue(drawn_tasks, dept_a):
 
 def test_no_listing_proposal_while_the_entity_is_already_on_the_abnormal_list(drawn_tasks, dept_a):
     # One active entry per entity and list: a second proposal could never be confirmed. The warning still goes out.
-    task, = drawn_tasks(1)
+    (task,) = drawn_tasks(1)
     submit(task, dept_a, [C.NOT_PUBLISHED], dt.date(2026, 10, 12))
     credit_services.list_entry_add(
-        actor="test", entity_uscc=task.entity_id, list_type=ListType.ABNORMAL, ground=ListGround.NO_ANNUAL_REPORT, department=dept_a,
-        legal_basis="《企业信息公示暂行条例》第十七条", decided_on=dt.date(2026, 7, 10), ground_established_on=dt.date(2026, 7, 1),
+        actor="test",
+        entity_uscc=task.entity_id,
+        list_type=ListType.ABNORMAL,
+        ground=ListGround.NO_ANNUAL_REPORT,
+        department=dept_a,
+        legal_basis="《企业信息公示暂行条例》第十七条",
+        decided_on=dt.date(2026, 7, 10),
+        ground_established_on=dt.date(2026, 7, 1),
     )
     assert run(CorrectionOverdue(), dt.date(2026, 11, 22)) == 1
     assert not ListProposal.objects.exists()

@@ -47,5 +47,9 @@ def test_anchor_job_appends_head_through_worker(settings, tmp_path, frozen_today
     last = json.loads(lines[-1])
     assert (last["kind"], last["id"], last["hash"]) == ("hourly", head.pk, head.hash)
     # The same anchors are published for the public page, and the chain agrees with all of them.
-    assert list(AuditAnchor.objects.order_by("anchored_at").values_list("event_id", flat=True)) == [head.pk - 2, head.pk - 1, head.pk]
+    assert list(AuditAnchor.objects.order_by("anchored_at").values_list("event_id", flat=True)) == [
+        head.pk - 2,
+        head.pk - 1,
+        head.pk,
+    ]
     call_command("verify_audit")

@@ -78,7 +78,9 @@ def test_worker_runs_on_the_tests_frozen_clock(worker, frozen_today):
     assert abs(run.started_at - timezone.now()) < dt.timedelta(minutes=5)
 
 
-def test_penalty_pushed_over_the_api_re_grades_the_entity_within_a_minute(worker, frozen_today, live_server, make_entity, api_key):
+def test_penalty_pushed_over_the_api_re_grades_the_entity_within_a_minute(
+    worker, frozen_today, live_server, make_entity, api_key
+):
     # Given a 良好 entity (a new roster entity is graded by the worker on commit)
     entity = make_entity()
     if wait_for(lambda: EntityCredit.objects.filter(entity_id=entity.uscc, grade=Grade.GOOD).exists(), 60) is None:
@@ -90,7 +92,11 @@ def test_penalty_pushed_over_the_api_re_grades_the_entity_within_a_minute(worker
     started = time.monotonic()
     response = requests.post(
         f"{live_server.url}/api/v1/credit-records/",
-        json={"records": [record_data(entity.uscc, "郑市监罚〔2026〕88号", decided_on=decided_on.isoformat(), amount="50000.00")]},
+        json={
+            "records": [
+                record_data(entity.uscc, "郑市监罚〔2026〕88号", decided_on=decided_on.isoformat(), amount="50000.00")
+            ]
+        },
         headers={"Authorization": f"Bearer {key}"},
         timeout=30,
     )

@@ -34,13 +34,17 @@ def test_penalty_publication_is_scheduled_every_half_hour_in_the_database(db):
     assert str(task.crontab.timezone) == "Asia/Shanghai"
 
 
-def test_publication_job_publishes_a_due_decision_through_a_real_worker(waived, worker, open_case, issue, dept_a, frozen_today):  # noqa: F811
+def test_publication_job_publishes_a_due_decision_through_a_real_worker(
+    waived, worker, open_case, issue, dept_a, frozen_today
+):
     # Given a decision just issued (committed: the worker is another process)
     decision = issue(waived(open_case(stage=CaseStage.NOTICE)))
     assert decision.disclosure.state == DisclosureState.PENDING
     # When the job the schedule names is sent, as beat sends it, and a worker runs it
     periodic = PeriodicTask.objects.get(name="行政处罚公示与撤回")
-    async_result = app.send_task(periodic.task, args=json.loads(periodic.args or "[]"), kwargs=json.loads(periodic.kwargs or "{}"))
+    async_result = app.send_task(
+        periodic.task, args=json.loads(periodic.args or "[]"), kwargs=json.loads(periodic.kwargs or "{}")
+    )
     try:
         outcome = async_result.get(timeout=60)
     except Exception:

@@ -52,7 +52,19 @@ def redis_server_binary() -> str:
 
 def redis_start(port: int, workdir: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [redis_server_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        [
+            redis_server_binary(),
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -68,7 +80,6 @@ def _pings(client) -> bool:
         return client.ping()
     except redis.RedisError:
         return False
-
 
 
 def timed(call):
@@ -91,15 +102,22 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
     PeriodicTask.objects.filter(enabled=True).update(last_run_at=timezone.now())
     redis_port, web_port = free_port(), free_port()
     redis_url = f"redis://127.0.0.1:{redis_port}/0"
-    env = {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"faults-{uuid.uuid4().hex[:8]}", "WORKER_HEARTBEAT_SECONDS": "0.5",
-           "WORKER_STALE_SECONDS": str(STALE_SECONDS)}
+    env = {
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": f"faults-{uuid.uuid4().hex[:8]}",
+        "WORKER_HEARTBEAT_SECONDS": "0.5",
+        "WORKER_STALE_SECONDS": str(STALE_SECONDS),
+    }
     base = f"http://127.0.0.1:{web_port}"
     redis_proc = redis_start(redis_port, tmp_path)
     worker = worker_start(**env)
     web_log = (tmp_path / "web.log").open("wb")
     web = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "-b", f"127.0.0.1:{web_port}", "-w", "2", "--timeout", "60"],
-        cwd=BASE_DIR, env=child_env(DATABASE_URL=db_url_for_children(), **env), stdout=web_log, stderr=subprocess.STDOUT,
+        cwd=BASE_DIR,
+        env=child_env(DATABASE_URL=db_url_for_children(), **env),
+        stdout=web_log,
+        stderr=subprocess.STDOUT,
     )
     try:
         assert wait_for(lambda: _up(base), 60), (tmp_path / "web.log").read_text()[-3000:]
@@ -109,8 +127,16 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
         # And the official is signed in to the admin (before the outage)
         admin = requests.Session()
         admin.get(f"{base}/admin/login/", timeout=10)
-        response = admin.post(f"{base}/admin/login/", data={"username": "fault-official", "password": "pw-Secret-123", "next": "/admin/",
-                                                            "csrfmiddlewaretoken": admin.cookies["csrftoken"]}, timeout=10)
+        response = admin.post(
+            f"{base}/admin/login/",
+            data={
+                "username": "fault-official",
+                "password": "pw-Secret-123",
+                "next": "/admin/",
+                "csrfmiddlewaretoken": admin.cookies["csrftoken"],
+            },
+            timeout=10,
+        )
         assert response.status_code == 200 and "/admin/logout/" in response.text, response.text[:500]
         add_form = admin.get(f"{base}/admin/credit/creditrecord/add/", timeout=10)
         assert add_form.status_code == 200
@@ -120,13 +146,19 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
         redis_proc.wait(timeout=10)
 
         # Then a keyed API call answers (the client's throttle fails open), quickly
-        response, elapsed = timed(lambda: requests.get(f"{base}/api/v1/entities/{entity.uscc}/", headers={"Authorization": f"Bearer {key}"}, timeout=30))
+        response, elapsed = timed(
+            lambda: requests.get(
+                f"{base}/api/v1/entities/{entity.uscc}/", headers={"Authorization": f"Bearer {key}"}, timeout=30
+            )
+        )
         assert response.status_code == 200, response.text[:500]
         assert response.json()["uscc"] == entity.uscc
         assert elapsed < 10, elapsed
         print(f"Redis down: keyed API call {elapsed:.2f} s")
         # And an anonymous one too (per-IP throttle): an unknown objection is a 404, not a 500
-        response, elapsed = timed(lambda: requests.get(f"{base}/api/v1/objections/YY-NO-SUCH/", params={"code": "000000"}, timeout=30))
+        response, elapsed = timed(
+            lambda: requests.get(f"{base}/api/v1/objections/YY-NO-SUCH/", params={"code": "000000"}, timeout=30)
+        )
         assert response.status_code == 404, response.text[:500]
         assert elapsed < 10, elapsed
         print(f"Redis down: anonymous API call {elapsed:.2f} s")
@@ -140,11 +172,25 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
 
         # When the official adds a penalty in the admin while Redis is down
         decided_on = timezone.localdate() - dt.timedelta(days=5)
-        form = {"source_ref": "郑市监罚〔2026〕901号", "uscc": entity.uscc, "category": "administrative_penalty", "polarity": "negative",
-                "severity": "general", "title": "销售过期食品", "content": "经查，当事人销售超过保质期的食品。", "decided_on": decided_on.isoformat(),
-                "legal_basis": "《中华人民共和国食品安全法》第一百二十四条", "amount": "50000.00", "restriction_ends_on": "", "department": str(dept_a.pk),
-                "_save": "1", "csrfmiddlewaretoken": admin.cookies["csrftoken"]}
-        response, elapsed = timed(lambda: admin.post(f"{base}/admin/credit/creditrecord/add/", data=form, allow_redirects=False, timeout=60))
+        form = {
+            "source_ref": "郑市监罚〔2026〕901号",
+            "uscc": entity.uscc,
+            "category": "administrative_penalty",
+            "polarity": "negative",
+            "severity": "general",
+            "title": "销售过期食品",
+            "content": "经查，当事人销售超过保质期的食品。",
+            "decided_on": decided_on.isoformat(),
+            "legal_basis": "《中华人民共和国食品安全法》第一百二十四条",
+            "amount": "50000.00",
+            "restriction_ends_on": "",
+            "department": str(dept_a.pk),
+            "_save": "1",
+            "csrfmiddlewaretoken": admin.cookies["csrftoken"],
+        }
+        response, elapsed = timed(
+            lambda: admin.post(f"{base}/admin/credit/creditrecord/add/", data=form, allow_redirects=False, timeout=60)
+        )
         # Then it succeeds (no 500, no long wait for the broker) and the record is committed
         assert response.status_code == 302, response.text[:1000]
         assert elapsed < 10, f"adding a record with Redis down took {elapsed:.1f} s"
@@ -165,8 +211,9 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
             broker.send_task("credit.drain_regrade_marks").get(timeout=60)
         finally:
             broker.close()
-        assert wait_for(lambda: EntityCredit.objects.filter(entity_id=entity.uscc, grade="DISHONEST").exists(), 30), \
+        assert wait_for(lambda: EntityCredit.objects.filter(entity_id=entity.uscc, grade="DISHONEST").exists(), 30), (
             f"not re-graded: {list(EntityCredit.objects.filter(entity_id=entity.uscc).values())}"
+        )
         status, body = readyz(base)
         assert status == 200, body
 
@@ -177,7 +224,9 @@ def test_redis_and_worker_faults(tmp_path, make_official, dept_a, make_entity, a
         killed = time.monotonic()
         stale = wait_for(lambda: readyz(base)[1]["checks"]["worker"]["status"] == "stale", STALE_SECONDS + 10)
         assert stale, readyz(base)
-        print(f"worker killed: /readyz stale after {time.monotonic() - killed:.1f} s (WORKER_STALE_SECONDS={STALE_SECONDS})")
+        print(
+            f"worker killed: /readyz stale after {time.monotonic() - killed:.1f} s (WORKER_STALE_SECONDS={STALE_SECONDS})"
+        )
         status, body = readyz(base)
         assert status == 503 and body["down"] == ["worker"], body
         assert body["checks"]["worker"]["last_heartbeat"]

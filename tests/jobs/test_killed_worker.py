@@ -38,7 +38,6 @@ def raw_connection(autocommit=True):
     return conn
 
 
-
 def waiting_session(observer, wait_event_type="Lock", wait_event=None):
     """The pid of another session of the test database that waits for a lock, if any."""
     with observer.cursor() as cur:
@@ -59,7 +58,9 @@ def session_exists(observer, pid) -> bool:
 
 def session_state(observer, pid):
     with observer.cursor() as cur:
-        cur.execute("SELECT state, wait_event_type, wait_event, left(query, 200) FROM pg_stat_activity WHERE pid = %s", [pid])
+        cur.execute(
+            "SELECT state, wait_event_type, wait_event, left(query, 200) FROM pg_stat_activity WHERE pid = %s", [pid]
+        )
         return cur.fetchone()
 
 
@@ -69,7 +70,7 @@ def kill(proc, sig=signal.SIGKILL):
         proc.wait(timeout=10)
 
 
-def test_killed_worker_publication_rerun_publishes_everything_once(waived, frozen_today, open_case, issue):  # noqa: F811
+def test_killed_worker_publication_rerun_publishes_everything_once(waived, frozen_today, open_case, issue):
     # Given three decisions waiting for publication
     decisions = [issue(waived(open_case(stage=CaseStage.NOTICE))) for _ in range(3)]
     numbers = sorted(d.number for d in decisions)
@@ -101,7 +102,9 @@ def test_killed_worker_publication_rerun_publishes_everything_once(waived, froze
         assert outcome == {"published": 3, "withdrawn": 0}
         assert set(PenaltyDisclosure.objects.values_list("state", flat=True)) == {DisclosureState.PUBLISHED}
         assert sorted(CreditRecord.objects.values_list("source_ref", flat=True)) == numbers
-        published = [n for e in AuditEvent.objects.filter(action="penalty_disclosure.publish") for n in e.after["numbers"]]
+        published = [
+            n for e in AuditEvent.objects.filter(action="penalty_disclosure.publish") for n in e.after["numbers"]
+        ]
         assert sorted(published) == numbers
         for disclosure in PenaltyDisclosure.objects.select_related("credit_record"):
             assert disclosure.credit_record.source_ref == disclosure.number
@@ -127,8 +130,14 @@ def test_interrupted_risk_scan_marked_by_next_run(frozen_today, make_entity, pus
     second = None
     try:
         # (the worker first grades the new entities: queued when they were committed)
-        graded = wait_for(lambda: EntityCredit.objects.filter(entity_id=entities[0].uscc, grade="DISHONEST").exists()
-                          and EntityCredit.objects.count() == 2, 60, step=0.2)
+        graded = wait_for(
+            lambda: (
+                EntityCredit.objects.filter(entity_id=entities[0].uscc, grade="DISHONEST").exists()
+                and EntityCredit.objects.count() == 2
+            ),
+            60,
+            step=0.2,
+        )
         assert graded, worker_stop(first)
         # And a scan on a worker that waits for the evaluation lock (this test holds it)
         with holder.cursor() as cur:
@@ -153,10 +162,16 @@ def test_interrupted_risk_scan_marked_by_next_run(frozen_today, make_entity, pus
         assert killed.finished_at is not None and "工作进程已退出" in killed.error
         assert outcome["counts"]["interrupted_runs"] == [killed.pk]
         assert outcome["counts"]["evaluated"] == 2
-        assert dict(EntityCredit.objects.values_list("entity_id", "grade")) == {entities[0].uscc: "DISHONEST", entities[1].uscc: "GOOD"}
+        assert dict(EntityCredit.objects.values_list("entity_id", "grade")) == {
+            entities[0].uscc: "DISHONEST",
+            entities[1].uscc: "GOOD",
+        }
         assert AuditEvent.objects.filter(action="risk_scan.run").count() == 1  # the killed run's work was rolled back
         assert AuditEvent.objects.filter(action="risk_scan.interrupt", target_id=str(killed.pk)).count() == 1
-        assert list(RiskScanRun.objects.order_by("pk").values_list("state", flat=True)) == [RunState.INTERRUPTED, RunState.SUCCEEDED]
+        assert list(RiskScanRun.objects.order_by("pk").values_list("state", flat=True)) == [
+            RunState.INTERRUPTED,
+            RunState.SUCCEEDED,
+        ]
         # And a further run leaves the interrupted one alone
         assert app.send_task("credit.risk_scan").get(timeout=60)["counts"].get("interrupted_runs") is None
     finally:

@@ -16,8 +16,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def test_serious_list_entry_ends_after_3_years_through_the_worker(worker, make_entity, dept_a):
     # Given an entry listed 2023-11-01 (3 years on 2026-11-01) and the worker on 2026-11-22
     entry = services.list_entry_add(
-        actor="test", entity_uscc=make_entity().uscc, list_type=ListType.SERIOUS, ground=ListGround.HEAVY_FINE,
-        legal_basis="《市场监督管理严重违法失信名单管理办法》第二条", department=dept_a, decided_on=dt.date(2023, 11, 1), notice_on=dt.date(2023, 10, 20),
+        actor="test",
+        entity_uscc=make_entity().uscc,
+        list_type=ListType.SERIOUS,
+        ground=ListGround.HEAVY_FINE,
+        legal_basis="《市场监督管理严重违法失信名单管理办法》第二条",
+        department=dept_a,
+        decided_on=dt.date(2023, 11, 1),
+        notice_on=dt.date(2023, 10, 20),
     )
     # When the nightly task runs on the worker
     outcome = risk_scan.delay().get(timeout=90)

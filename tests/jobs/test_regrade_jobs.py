@@ -28,7 +28,9 @@ def test_drain_job_regrades_marked_entities_through_worker(frozen_today, make_en
         entity = make_entity()
         evaluate([entity.uscc])
         RegradeMark.objects.all().delete()
-        services.credit_records_push(actor="test", department=dept_a, records=[record_data(entity.uscc, "郑市监罚〔2026〕66号")])
+        services.credit_records_push(
+            actor="test", department=dept_a, records=[record_data(entity.uscc, "郑市监罚〔2026〕66号")]
+        )
     assert RegradeMark.objects.filter(uscc=entity.uscc).exists()
     assert EntityCredit.objects.get(entity_id=entity.uscc).grade == Grade.GOOD
     # When the beat job runs on a real worker, the broker being back (with nothing else queued: a

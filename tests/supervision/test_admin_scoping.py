@@ -23,7 +23,9 @@ def inspector_a(dept_a):
 
 @pytest.fixture
 def item_a(dept_a):
-    return services.item_save(actor="test", catalogue_code="11410100000001", name="食品经营许可事项监督检查", department=dept_a)
+    return services.item_save(
+        actor="test", catalogue_code="11410100000001", name="食品经营许可事项监督检查", department=dept_a
+    )
 
 
 def test_owner_can_change_own_inspector(client, alice, inspector_a):
@@ -117,7 +119,14 @@ def test_admin_pages_are_in_chinese(client, alice):
 
 def test_checklist_code_must_be_department_uscc_plus_digit(client, alice, item_a, dept_a):
     client.force_login(alice)
-    data = {"item": item_a.pk, "department": dept_a.pk, "code": dept_a.uscc + "7", "name": "检查表", "content": "检查内容", "method": "on_site"}
+    data = {
+        "item": item_a.pk,
+        "department": dept_a.pk,
+        "code": dept_a.uscc + "7",
+        "name": "检查表",
+        "content": "检查内容",
+        "method": "on_site",
+    }
     response = client.post("/admin/supervision/inspectionchecklist/add/", data)
     assert response.status_code == 200
     assert "加一位数字 1–5" in response.content.decode()

@@ -35,7 +35,9 @@ def test_an_official_sees_the_rules_in_force_for_an_erqi_department(client, make
     assert erqi.name in page
     for label in DeadlineKind.labels:
         assert str(label) in page
-    rows = {str(DeadlineKind(kind).label): (winner, rules) for kind, winner, rules in deadlines.rules_for_department(erqi)}
+    rows = {
+        str(DeadlineKind(kind).label): (winner, rules) for kind, winner, rules in deadlines.rules_for_department(erqi)
+    }
     winner, rules = rows["抽查检查结果公示"]
     assert winner.working_days == 7 and {r.working_days for r in rules} == {7, 20}
     assert "7个工作日" in page and "第15条" in page
@@ -66,38 +68,77 @@ def test_only_platform_admins_add_or_change_statutory_deadlines(client, alice, p
     rule = StatutoryDeadline.objects.filter(kind=DeadlineKind.COMPLAINT, variant="").first()
     assert client.post(f"{URL}{rule.pk}/change/", {"citation": "改写", "note": ""}).status_code == 403
     with pytest.raises(PermissionDenied):
-        statutory_deadline_save(actor=alice, kind=DeadlineKind.COMPLAINT, working_days=10, citation="x", effective_from=dt.date(2026, 12, 1))
+        statutory_deadline_save(
+            actor=alice, kind=DeadlineKind.COMPLAINT, working_days=10, citation="x", effective_from=dt.date(2026, 12, 1)
+        )
     # A platform admin adds a new version through the service: audited, and the open version ends the day before.
     client.force_login(platform_admin)
-    response = client.post(URL + "add/", {
-        "kind": DeadlineKind.CORRECTION_ORDER, "variant": "", "department": "", "region_code": "4101", "working_days": "8",
-        "citation": "郑州市规定（示例）", "effective_from": "2026-12-01", "effective_to": "", "note": "",
-    })
+    response = client.post(
+        URL + "add/",
+        {
+            "kind": DeadlineKind.CORRECTION_ORDER,
+            "variant": "",
+            "department": "",
+            "region_code": "4101",
+            "working_days": "8",
+            "citation": "郑州市规定（示例）",
+            "effective_from": "2026-12-01",
+            "effective_to": "",
+            "note": "",
+        },
+    )
     assert response.status_code == 302
     added = StatutoryDeadline.objects.get(kind=DeadlineKind.CORRECTION_ORDER, region_code="4101")
     assert added.working_days == 8
     assert AuditEvent.objects.get(action="statutory_deadline.create").actor_user == platform_admin
     # A bad entry keeps what was typed and names the field.
-    page = client.post(URL + "add/", {
-        "kind": DeadlineKind.CORRECTION_ORDER, "region_code": "4101", "working_days": "6", "citation": "郑州市规定（修订）", "effective_from": "2026-11-01",
-    }).content.decode()
+    page = client.post(
+        URL + "add/",
+        {
+            "kind": DeadlineKind.CORRECTION_ORDER,
+            "region_code": "4101",
+            "working_days": "6",
+            "citation": "郑州市规定（修订）",
+            "effective_from": "2026-11-01",
+        },
+    ).content.decode()
     assert "生效日期不能早于今天" in page and "郑州市规定（修订）" in page
     assert StatutoryDeadline.objects.filter(kind=DeadlineKind.CORRECTION_ORDER, region_code="4101").count() == 1
 
 
 def test_a_new_version_ends_the_previous_one_and_a_saved_rule_keeps_its_figure(platform_admin, frozen_today):
-    first = statutory_deadline_save(actor=platform_admin, kind=DeadlineKind.OTHER_ACT, region_code="4101", working_days=15, citation="v1",
-                                    effective_from=dt.date(2026, 12, 1))
-    second = statutory_deadline_save(actor=platform_admin, kind=DeadlineKind.OTHER_ACT, region_code="4101", working_days=10, citation="v2",
-                                     effective_from=dt.date(2027, 1, 1))
+    first = statutory_deadline_save(
+        actor=platform_admin,
+        kind=DeadlineKind.OTHER_ACT,
+        region_code="4101",
+        working_days=15,
+        citation="v1",
+        effective_from=dt.date(2026, 12, 1),
+    )
+    second = statutory_deadline_save(
+        actor=platform_admin,
+        kind=DeadlineKind.OTHER_ACT,
+        region_code="4101",
+        working_days=10,
+        citation="v2",
+        effective_from=dt.date(2027, 1, 1),
+    )
     first.refresh_from_db()
     assert first.effective_to == dt.date(2026, 12, 31) and second.effective_to is None
     with pytest.raises(ValidationError) as err:
-        statutory_deadline_save(actor=platform_admin, kind=DeadlineKind.OTHER_ACT, region_code="4101", working_days=9, citation="v0",
-                                effective_from=dt.date(2026, 12, 15))
+        statutory_deadline_save(
+            actor=platform_admin,
+            kind=DeadlineKind.OTHER_ACT,
+            region_code="4101",
+            working_days=9,
+            citation="v0",
+            effective_from=dt.date(2026, 12, 15),
+        )
     assert "effective_from" in err.value.message_dict
     # Correcting a rule changes only its citation, note and end date
-    statutory_deadline_save(actor=platform_admin, rule=second, citation="v2（更正文号）", note="", effective_to=dt.date(2027, 6, 30))
+    statutory_deadline_save(
+        actor=platform_admin, rule=second, citation="v2（更正文号）", note="", effective_to=dt.date(2027, 6, 30)
+    )
     second.refresh_from_db()
     assert (second.citation, second.working_days, second.effective_to) == ("v2（更正文号）", 10, dt.date(2027, 6, 30))
     assert AuditEvent.objects.filter(action="statutory_deadline.update", target_id=str(second.pk)).exists()

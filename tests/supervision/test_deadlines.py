@@ -33,11 +33,23 @@ def test_erqi_district_publishes_acts_and_results_within_7_working_days(make_dep
 def test_when_rules_overlap_the_shorter_deadline_applies(make_department):
     parent = make_department(region_code="410100")
     child = make_department(region_code="410105", parent=parent)
-    StatutoryDeadline.objects.create(kind=DeadlineKind.COMPLAINT, department=parent, working_days=12, citation="市级规定", effective_from=dt.date(2026, 1, 1))
     StatutoryDeadline.objects.create(
-        kind=DeadlineKind.COMPLAINT, region_code="4101", working_days=30, citation="较长的地方规定", effective_from=dt.date(2026, 1, 1)
+        kind=DeadlineKind.COMPLAINT,
+        department=parent,
+        working_days=12,
+        citation="市级规定",
+        effective_from=dt.date(2026, 1, 1),
     )
-    assert deadlines.working_days(DeadlineKind.COMPLAINT, department=child, on=dt.date(2026, 12, 7)) == 12  # subtree rule, shorter than 15
+    StatutoryDeadline.objects.create(
+        kind=DeadlineKind.COMPLAINT,
+        region_code="4101",
+        working_days=30,
+        citation="较长的地方规定",
+        effective_from=dt.date(2026, 1, 1),
+    )
+    assert (
+        deadlines.working_days(DeadlineKind.COMPLAINT, department=child, on=dt.date(2026, 12, 7)) == 12
+    )  # subtree rule, shorter than 15
     assert deadlines.working_days(DeadlineKind.COMPLAINT, department=None, on=dt.date(2026, 12, 7)) == 15
 
 
@@ -58,6 +70,8 @@ def test_a_rule_applies_only_while_in_force(make_department):
 
 def test_due_counts_working_days_from_the_start_and_names_its_rule(make_department):
     dept = make_department()
-    result = deadlines.due(DeadlineKind.ABNORMAL_REMOVAL, dt.date(2026, 9, 30), department=dept)  # 国庆 2026: 10-01..10-07
+    result = deadlines.due(
+        DeadlineKind.ABNORMAL_REMOVAL, dt.date(2026, 9, 30), department=dept
+    )  # 国庆 2026: 10-01..10-07
     assert result.rule.working_days == 5
     assert result.date > dt.date(2026, 10, 7)

@@ -25,9 +25,30 @@ from tests.conftest import BAOSTEEL, HUAWEI, SINOPEC
 # DOMAIN §1: a real pilot code that fails the check; the check character must be 3.
 BAD_CHECK = "91350100M000100Y4Z"
 
-ENTITY_HEADER = ["统一社会信用代码", "名称", "法定代表人", "住所", "行政区划代码", "行业代码", "注册资本（万元）", "成立日期", "登记状态"]
+ENTITY_HEADER = [
+    "统一社会信用代码",
+    "名称",
+    "法定代表人",
+    "住所",
+    "行政区划代码",
+    "行业代码",
+    "注册资本（万元）",
+    "成立日期",
+    "登记状态",
+]
 INSPECTOR_HEADER = ["姓名", "部门代码", "执法证号", "执法证有效期起", "执法证有效期至", "专业领域", "在岗"]
-ITEM_HEADER = ["事项编码", "事项名称", "主项编码", "部门代码", "生效日期", "监管对象", "监管方式", "设定依据", "监管层级", "默认抽查比例"]
+ITEM_HEADER = [
+    "事项编码",
+    "事项名称",
+    "主项编码",
+    "部门代码",
+    "生效日期",
+    "监管对象",
+    "监管方式",
+    "设定依据",
+    "监管层级",
+    "默认抽查比例",
+]
 
 
 def csv_bytes(header, *rows) -> bytes:
@@ -38,7 +59,14 @@ def csv_bytes(header, *rows) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def entity_row(code, name="郑州测试商贸有限公司", established="2019-05-20", region="410105", industry="F5211", status="存续（在营）"):
+def entity_row(
+    code,
+    name="郑州测试商贸有限公司",
+    established="2019-05-20",
+    region="410105",
+    industry="F5211",
+    status="存续（在营）",
+):
     return [code, name, "张三", "郑州市金水区花园路1号", region, industry, "100.5", established, status]
 
 
@@ -143,7 +171,19 @@ def test_xlsx_import_reads_typed_cells(platform_admin):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(ENTITY_HEADER)
-    sheet.append([SINOPEC, "中国石油化工股份有限公司", "张三", "北京市朝阳区", 110105, "B0711", 1218.75, dt.datetime(2000, 2, 25), "存续"])
+    sheet.append(
+        [
+            SINOPEC,
+            "中国石油化工股份有限公司",
+            "张三",
+            "北京市朝阳区",
+            110105,
+            "B0711",
+            1218.75,
+            dt.datetime(2000, 2, 25),
+            "存续",
+        ]
+    )
     sheet.append([HUAWEI, "华为技术有限公司", "赵明路", "深圳市龙岗区", "440307", "I6510", "", "1987-09-15", ""])
     sheet.append([None] * len(ENTITY_HEADER))  # Excel's trailing blank line
     buffer = io.BytesIO()
@@ -155,7 +195,11 @@ def test_xlsx_import_reads_typed_cells(platform_admin):
     # Then both rows are saved with their types, and the blank line is ignored
     assert ok, report
     sinopec = MarketEntity.objects.get(uscc=SINOPEC)
-    assert (sinopec.region_code, sinopec.registered_capital, sinopec.established_on) == ("110105", Decimal("1218.75"), dt.date(2000, 2, 25))
+    assert (sinopec.region_code, sinopec.registered_capital, sinopec.established_on) == (
+        "110105",
+        Decimal("1218.75"),
+        dt.date(2000, 2, 25),
+    )
     huawei = MarketEntity.objects.get(uscc=HUAWEI)
     assert (huawei.registered_capital, huawei.status) == (None, "active")
     assert MarketEntity.objects.count() == 2
@@ -168,7 +212,9 @@ def test_reimporting_the_same_file_updates_instead_of_duplicating(platform_admin
 
     # When the same file is imported again, then one with a changed name
     ok_again, report_again = import_file(MarketEntityResource, data, "csv", platform_admin)
-    changed = csv_bytes(ENTITY_HEADER, entity_row(SINOPEC, "中国石油化工股份有限公司"), entity_row(HUAWEI, "华为技术有限公司"))
+    changed = csv_bytes(
+        ENTITY_HEADER, entity_row(SINOPEC, "中国石油化工股份有限公司"), entity_row(HUAWEI, "华为技术有限公司")
+    )
     ok_changed, _report = import_file(MarketEntityResource, changed, "csv", platform_admin)
 
     # Then rows are matched by USCC: no duplicates, and only the real change is audited
@@ -273,7 +319,11 @@ def test_entity_export_imports_back_unchanged(platform_admin, make_entity, dept_
 
 
 def test_owning_official_imports_own_department_inspectors(alice, dept_a):
-    data = csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="郑州市市场监督管理局"))
+    data = csv_bytes(
+        INSPECTOR_HEADER,
+        inspector_row("41010023000001"),
+        inspector_row("41010023000002", department="郑州市市场监督管理局"),
+    )
 
     ok, report = import_file(InspectorResource, data, "csv", alice)
 
@@ -285,14 +335,18 @@ def test_owning_official_imports_own_department_inspectors(alice, dept_a):
 
 def test_official_importing_another_departments_inspectors_is_refused(alice, dept_b):
     # Given a file with a row of alice's department and one of another department
-    data = csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="ZZWJ"))
+    data = csv_bytes(
+        INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="ZZWJ")
+    )
 
     # When alice imports it
     ok, report = import_file(InspectorResource, data, "csv", alice)
 
     # Then the other department's row is named and nothing is saved
     assert not ok
-    assert report == ["第3行：部门代码：部门“郑州市卫生健康委员会”不是您所在的部门，只能导入本部门（郑州市市场监督管理局）的数据"]
+    assert report == [
+        "第3行：部门代码：部门“郑州市卫生健康委员会”不是您所在的部门，只能导入本部门（郑州市市场监督管理局）的数据"
+    ]
     assert Inspector.objects.count() == 0
 
 
@@ -301,16 +355,22 @@ def test_official_cannot_take_over_another_departments_inspector(alice, bob):
     assert import_file(InspectorResource, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001")), "csv", alice)[0]
 
     # When bob imports the same certificate number into his own department
-    ok, report = import_file(InspectorResource, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001", "ZZWJ", "王五")), "csv", bob)
+    ok, report = import_file(
+        InspectorResource, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001", "ZZWJ", "王五")), "csv", bob
+    )
 
     # Then he is refused and the inspector stays where it was
     assert not ok
-    assert report == ["第2行：执法证号“41010023000001”已登记在其他部门（郑州市市场监督管理局），只能导入本部门（郑州市卫生健康委员会）的数据"]
+    assert report == [
+        "第2行：执法证号“41010023000001”已登记在其他部门（郑州市市场监督管理局），只能导入本部门（郑州市卫生健康委员会）的数据"
+    ]
     assert Inspector.objects.get().name == "李明"
 
 
 def test_platform_admin_imports_inspectors_of_any_department(platform_admin, dept_b):
-    data = csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="zzwj"))
+    data = csv_bytes(
+        INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="zzwj")
+    )
 
     ok, report = import_file(InspectorResource, data, "csv", platform_admin)
 
@@ -330,7 +390,9 @@ def test_inspector_row_errors_name_their_columns(platform_admin):
 
 def test_inspector_export_is_scoped_to_the_officials_department(alice, bob, dept_a, dept_b):
     # Given inspectors in two departments
-    data = csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="ZZWJ"))
+    data = csv_bytes(
+        INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", department="ZZWJ")
+    )
     assert import_file(InspectorResource, data, "csv", None)[0]
 
     # Then each official exports only their own department's
@@ -342,7 +404,15 @@ def test_inspector_export_is_scoped_to_the_officials_department(alice, bob, dept
 # --- supervision items -----------------------------------------------------------------------------
 
 
-def item_row(code, name, parent="", department="ZZSJ", effective="2024-01-01", basis="《食品安全法》第八十七条", method="现场检查"):
+def item_row(
+    code,
+    name,
+    parent="",
+    department="ZZSJ",
+    effective="2024-01-01",
+    basis="《食品安全法》第八十七条",
+    method="现场检查",
+):
     return [code, name, parent, department, effective, "企业", method, basis, "市级", "3%"]
 
 
@@ -365,7 +435,12 @@ def test_items_import_with_versions_and_reimport_is_idempotent(alice):
     sub = SupervisionItem.objects.get(catalogue_code="11410100000002")
     assert sub.parent.catalogue_code == "11410100000001"
     version = sub.versions.get()
-    assert (version.version, version.method, version.default_ratio, version.object_type) == (1, "on_site", Decimal("0.03"), "enterprise")
+    assert (version.version, version.method, version.default_ratio, version.object_type) == (
+        1,
+        "on_site",
+        Decimal("0.03"),
+        "enterprise",
+    )
     assert SupervisionItemVersion.objects.count() == 2
     assert AuditEvent.objects.count() == events
 
@@ -374,7 +449,9 @@ def test_item_new_effective_date_adds_a_version_and_closes_the_old_one(alice):
     data = csv_bytes(ITEM_HEADER, item_row("11410100000001", "食品经营监督检查"))
     assert import_file(SupervisionItemResource, data, "csv", alice)[0]
 
-    later = csv_bytes(ITEM_HEADER, item_row("11410100000001", "食品经营监督检查", effective="2025-07-01", method="书面检查"))
+    later = csv_bytes(
+        ITEM_HEADER, item_row("11410100000001", "食品经营监督检查", effective="2025-07-01", method="书面检查")
+    )
     ok, report = import_file(SupervisionItemResource, later, "csv", alice)
 
     assert ok, report
@@ -383,13 +460,17 @@ def test_item_new_effective_date_adds_a_version_and_closes_the_old_one(alice):
 
 
 def test_item_changed_content_on_an_existing_effective_date_is_refused(alice):
-    assert import_file(SupervisionItemResource, csv_bytes(ITEM_HEADER, item_row("11410100000001", "食品经营监督检查")), "csv", alice)[0]
+    assert import_file(
+        SupervisionItemResource, csv_bytes(ITEM_HEADER, item_row("11410100000001", "食品经营监督检查")), "csv", alice
+    )[0]
 
     changed = csv_bytes(ITEM_HEADER, item_row("11410100000001", "食品经营监督检查", basis="《食品安全法》第一百一十条"))
     ok, report = import_file(SupervisionItemResource, changed, "csv", alice)
 
     assert not ok
-    assert report == ["第2行：生效日期：已有自 2024-01-01 起生效的 v1，内容与本行不同；已生效的版本不能修改，请填写新的生效日期"]
+    assert report == [
+        "第2行：生效日期：已有自 2024-01-01 起生效的 v1，内容与本行不同；已生效的版本不能修改，请填写新的生效日期"
+    ]
 
 
 def test_item_row_errors_name_their_columns(alice):
@@ -424,7 +505,12 @@ def test_item_export_shows_the_version_in_force(alice, dept_a, django_assert_max
 
     # Then each row carries its version's content, in the import's terms
     row = dict(zip(dataset.headers, dataset[0], strict=True))
-    assert (row["生效日期"], row["监管方式"], row["监管层级"], row["默认抽查比例"]) == ("2024-01-01", "现场检查", "市级", "0.03")
+    assert (row["生效日期"], row["监管方式"], row["监管层级"], row["默认抽查比例"]) == (
+        "2024-01-01",
+        "现场检查",
+        "市级",
+        "0.03",
+    )
 
 
 # --- through the admin (preview, then confirm) ----------------------------------------------------
@@ -438,16 +524,22 @@ def admin_format(model, fmt=base_formats.CSV, export=False) -> int:
 
 def admin_preview(client, data: bytes):
     upload = SimpleUploadedFile("人员.csv", data, content_type="text/csv")
-    return client.post("/admin/supervision/inspector/import/", {"format": admin_format(Inspector), "import_file": upload})
+    return client.post(
+        "/admin/supervision/inspector/import/", {"format": admin_format(Inspector), "import_file": upload}
+    )
 
 
 def test_admin_preview_lists_the_other_departments_row_and_offers_no_confirm(client, alice, dept_b):
     client.force_login(alice)
 
-    response = admin_preview(client, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", "ZZWJ")))
+    response = admin_preview(
+        client, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002", "ZZWJ"))
+    )
 
     [row] = response.context["result"].invalid_rows
-    assert row.field_specific_errors == {"部门代码": ["部门“郑州市卫生健康委员会”不是您所在的部门，只能导入本部门（郑州市市场监督管理局）的数据"]}
+    assert row.field_specific_errors == {
+        "部门代码": ["部门“郑州市卫生健康委员会”不是您所在的部门，只能导入本部门（郑州市市场监督管理局）的数据"]
+    }
     assert "confirm_form" not in response.context
     assert Inspector.objects.count() == 0
 
@@ -465,9 +557,13 @@ def test_admin_confirm_imports_with_the_official_as_audit_actor(client, alice):
 def test_admin_confirm_saves_nothing_when_a_row_went_bad_after_the_preview(client, alice, platform_admin, dept_b):
     # Given a clean preview of two rows
     client.force_login(alice)
-    preview = admin_preview(client, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002")))
+    preview = admin_preview(
+        client, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000001"), inspector_row("41010023000002"))
+    )
     # And, before alice confirms, the second certificate is registered in another department
-    assert import_file(InspectorResource, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000002", "ZZWJ")), "csv", platform_admin)[0]
+    assert import_file(
+        InspectorResource, csv_bytes(INSPECTOR_HEADER, inspector_row("41010023000002", "ZZWJ")), "csv", platform_admin
+    )[0]
 
     # When she confirms
     client.post("/admin/supervision/inspector/process_import/", preview.context["confirm_form"].initial)

@@ -57,7 +57,9 @@ def test_lower_case_uscc_redirects_to_canonical(client, make_entity):
 
 def test_no_public_response_carries_personal_data(client, make_entity, credit_api):
     """Quality bar: seed ID and phone numbers, then scan every public page and API answer."""
-    entity = make_entity(name="郑州隐私测试商行", legal_rep_id_number=ID_NUMBER, contact_phone=PHONE, entity_type="individual")
+    entity = make_entity(
+        name="郑州隐私测试商行", legal_rep_id_number=ID_NUMBER, contact_phone=PHONE, entity_type="individual"
+    )
     responses = [
         client.get("/"),
         client.get("/entities/", {"q": "隐私测试"}),

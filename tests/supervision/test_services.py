@@ -47,7 +47,9 @@ def test_version_cannot_start_before_an_existing_one(item):
 def test_database_allows_one_open_version_per_item(item):
     services.item_version_create(actor="test", item=item, effective_from=dt.date(2026, 1, 1), **_version_fields())
     with pytest.raises(IntegrityError), transaction.atomic():
-        SupervisionItemVersion.objects.create(item=item, version=9, effective_from=dt.date(2027, 1, 1), **_version_fields())
+        SupervisionItemVersion.objects.create(
+            item=item, version=9, effective_from=dt.date(2027, 1, 1), **_version_fields()
+        )
 
 
 def test_sub_item_of_a_sub_item_is_refused(item, dept_a):
@@ -71,17 +73,32 @@ def test_bad_uscc_on_entity_is_refused_with_reason(db):
 
 def test_conflict_declaration_validates_the_uscc(dept_a):
     inspector = services.inspector_save(
-        actor="test", name="赵强", department=dept_a, certificate_no="41010023000003",
-        certificate_valid_from=dt.date(2024, 1, 1), certificate_valid_to=dt.date(2028, 1, 1),
+        actor="test",
+        name="赵强",
+        department=dept_a,
+        certificate_no="41010023000003",
+        certificate_valid_from=dt.date(2024, 1, 1),
+        certificate_valid_to=dt.date(2028, 1, 1),
     )
     with pytest.raises(ValidationError):
-        services.inspector_conflict_declare(actor="test", inspector=inspector, entity_uscc="91350100M000100Y4Z", reason="亲属", declared_on=dt.date(2026, 1, 1))
+        services.inspector_conflict_declare(
+            actor="test",
+            inspector=inspector,
+            entity_uscc="91350100M000100Y4Z",
+            reason="亲属",
+            declared_on=dt.date(2026, 1, 1),
+        )
 
 
 def test_observation_period_applies_by_industry_prefix(make_entity, dept_a):
     entity = make_entity(industry_code="I6450")
     services.observation_period_save(
-        actor="test", department=dept_a, industry_code="I64", starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31), reason="新业态"
+        actor="test",
+        department=dept_a,
+        industry_code="I64",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        reason="新业态",
     )
     assert services.observation_period_applies(entity, dt.date(2026, 6, 1))
     assert not services.observation_period_applies(entity, dt.date(2027, 1, 1))

@@ -21,10 +21,15 @@ class Command(BaseCommand):
             raise CommandError(f"部门代码“{department}”不存在")
         try:
             client, key = services.api_client_create(
-                actor="system:create_api_client", name=name, department=dept, scopes=[s.strip() for s in scopes.split(",") if s.strip()]
+                actor="system:create_api_client",
+                name=name,
+                department=dept,
+                scopes=[s.strip() for s in scopes.split(",") if s.strip()],
             )
         except ValidationError as exc:
             raise CommandError("；".join(m for msgs in exc.message_dict.values() for m in msgs))
-        self.stdout.write(f"已创建接口客户端 #{client.pk} {client.name}（{dept.name}），权限：{', '.join(client.scopes)}")
+        self.stdout.write(
+            f"已创建接口客户端 #{client.pk} {client.name}（{dept.name}），权限：{', '.join(client.scopes)}"
+        )
         self.stdout.write("密钥（仅显示这一次，请妥善保存）：")
         self.stdout.write(key)

@@ -7,11 +7,15 @@ from core.dbroles import app_role_grant
 
 
 class Command(BaseCommand):
-    help = "以数据表所有者身份运行（migrate 之后）：创建应用数据库角色并授权；审计表仅 INSERT、SELECT / grant the app role"
+    help = (
+        "以数据表所有者身份运行（migrate 之后）：创建应用数据库角色并授权；审计表仅 INSERT、SELECT / grant the app role"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--role", default=settings.DATABASE_APP_ROLE, help="应用角色名（默认 DATABASE_APP_ROLE）")
-        parser.add_argument("--password", default=None, help="设置该角色的口令（默认取环境变量 DATABASE_APP_PASSWORD；未设则不改）")
+        parser.add_argument(
+            "--password", default=None, help="设置该角色的口令（默认取环境变量 DATABASE_APP_PASSWORD；未设则不改）"
+        )
 
     def handle(self, *args, role, password, **options):
         try:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
                 f"审计链校验未通过 / audit chain verification FAILED（已校验 {check.checked} 条事件、{check.anchors} 个锚点"
                 f" / {check.checked} events, {check.anchors} anchors checked）：\n{lines}"
             )
-        legacy = f"，其中 {check.legacy} 条为启用密钥前的旧事件（SHA-256）/ {check.legacy} legacy" if check.legacy else ""
+        legacy = (
+            f"，其中 {check.legacy} 条为启用密钥前的旧事件（SHA-256）/ {check.legacy} legacy" if check.legacy else ""
+        )
         anchors = f"{check.anchors} 个锚点一致（{anchor_path()}）" if check.anchors else f"尚无锚点（{anchor_path()}）"
         self.stdout.write(
             self.style.SUCCESS(

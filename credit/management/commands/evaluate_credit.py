@@ -11,11 +11,15 @@ from supervision.models import MarketEntity
 
 
 class Command(BaseCommand):
-    help = "重新评价市场主体的信用等级、信用分、评价理由和风险分类：--all 为全部市场主体，--uscc 为指定的统一社会信用代码"
+    help = (
+        "重新评价市场主体的信用等级、信用分、评价理由和风险分类：--all 为全部市场主体，--uscc 为指定的统一社会信用代码"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", dest="everyone", help="全量重新评价名录库中的全部市场主体")
-        parser.add_argument("--uscc", nargs="+", default=[], dest="codes", metavar="CODE", help="只评价这些统一社会信用代码（可填多个）")
+        parser.add_argument(
+            "--uscc", nargs="+", default=[], dest="codes", metavar="CODE", help="只评价这些统一社会信用代码（可填多个）"
+        )
 
     def handle(self, *args, everyone=False, codes=(), **options):
         if everyone == bool(codes):
@@ -31,18 +35,29 @@ class Command(BaseCommand):
             if not known:
                 return
             result = evaluate(sorted(known))
-        self.stdout.write(self.style.SUCCESS(
-            f"已评价 {result.evaluated:,} 个市场主体（评价模型 v{result.model_version}），"
-            f"等级或信用分变化 {result.changed:,} 个，更新 {result.updated:,} 个，用时 {result.seconds:.2f} 秒"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已评价 {result.evaluated:,} 个市场主体（评价模型 v{result.model_version}），"
+                f"等级或信用分变化 {result.changed:,} 个，更新 {result.updated:,} 个，用时 {result.seconds:.2f} 秒"
+            )
+        )
         if everyone:
             counts = self.grade_counts()
             total = sum(counts.values()) or 1
-            self.stdout.write("  " + "、".join(f"{Grade(g).label} {counts.get(g, 0):,}（{counts.get(g, 0) * 100 / total:.1f}%）" for g in Grade.values))
+            self.stdout.write(
+                "  "
+                + "、".join(
+                    f"{Grade(g).label} {counts.get(g, 0):,}（{counts.get(g, 0) * 100 / total:.1f}%）"
+                    for g in Grade.values
+                )
+            )
 
     @staticmethod
     def grade_counts() -> dict:
-        return {row["grade"]: row["n"] for row in EntityCredit.objects.values("grade").annotate(n=Count("entity")).order_by()}
+        return {
+            row["grade"]: row["n"]
+            for row in EntityCredit.objects.values("grade").annotate(n=Count("entity")).order_by()
+        }
 
     @staticmethod
     def clean(codes) -> list[str]:

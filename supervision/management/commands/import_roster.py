@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=sorted(RESOURCES), help="导入的名录")
         parser.add_argument("file", help="CSV（UTF-8 或 GB18030）或 XLSX 文件，第1行为列名")
-        parser.add_argument("--user", help="以该工作人员的身份导入（审计记录为此人，并按其部门限定）；不填则记为 task:import")
+        parser.add_argument(
+            "--user", help="以该工作人员的身份导入（审计记录为此人，并按其部门限定）；不填则记为 task:import"
+        )
         parser.add_argument("--format", choices=["csv", "xlsx"], help="文件格式；不填则按扩展名判断")
 
     def handle(self, *args, kind, file, user=None, format=None, **options):
