@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "credit",
     "inspections",
     "enforcement",
+    "enterprise",  # the entity side, /enterprise/ (issue 14)
     "demo",  # demo data and ``manage.py seed_demo`` (issue 13 §4)
 ]
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("audit/anchors/", anchor_views.audit_anchors, name="audit-anchors"),
     path("field/", include("inspections.field_urls")),
+    path("enterprise/", include("enterprise.urls")),
     path("", include("credit.urls")),
     path("", include("inspections.urls")),
     path("", include("enforcement.urls")),

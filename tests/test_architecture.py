@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The project's own top-level packages, lowest layer first. `demo` is the demo city (issue 13 §4) and
-# `portal` the project package (settings, root urls, celery app): both sit above every domain app.
-APPS = ("core", "supervision", "credit", "inspections", "enforcement", "demo", "portal")
-DOMAIN_APPS = ("supervision", "credit", "inspections", "enforcement", "demo")
+# `enterprise` the entity side (issue 14), `portal` the project package (settings, root urls, celery app): both sit above every domain app.
+APPS = ("core", "supervision", "credit", "inspections", "enforcement", "enterprise", "demo", "portal")
+DOMAIN_APPS = ("supervision", "credit", "inspections", "enforcement", "enterprise", "demo")
 
 # DESIGN.md "Imports point one way": the apps each app may import besides itself.
 ALLOWED = {
@@ -34,7 +34,9 @@ ALLOWED = {
     "credit": {"core", "supervision"},
     "inspections": {"core", "supervision", "credit"},
     "enforcement": {"core", "supervision", "credit", "inspections"},
-    "demo": {"core", "supervision", "credit", "inspections", "enforcement"},
+    # The entity side (issue 14) reads every domain app; none of them imports it.
+    "enterprise": {"core", "supervision", "credit", "inspections", "enforcement"},
+    "demo": {"core", "supervision", "credit", "inspections", "enforcement", "enterprise"},
     "portal": set(APPS) - {"portal"},
 }
 
