@@ -33,6 +33,10 @@ browser:
 # With DEBUG off the settings refuse the development SECRET_KEY (issue 11): the checks get their own.
 test: export SECRET_KEY ?= make-test-development-key-not-for-production-0123456789
 test: export AUDIT_KEY ?= make-test-development-audit-key-not-for-production-0123456789
+# The suite runs on TEST_WORKERS processes (pytest-xdist), each with its own test database and Redis
+# database (portal/settings.py), a test module's tests on one worker (its module fixtures are built once).
+TEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
 test: $(VENV)/.dev-installed browser
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

@@ -46,6 +46,7 @@ CREDIT_OFFICIAL = [
     "objection:view,change",
     "listexitapplication:view,change",
     "listremovalproposal:view,change",
+    "selfdeclaration:view,change",  # issue 14 §3: removed (with reasons) through an admin action only
     *[
         m
         for m in CREDIT_VIEW
@@ -281,5 +282,14 @@ def ensure_schedules(apps=global_apps) -> None:
             "task": "credit.drain_regrade_marks",
             "crontab": every_minute,
             "description": "每分钟：重新评价已标记待评价的市场主体（消息队列故障时未能入队的评价在此补做）",
+        },
+    )
+    # Issue 14 §2: the entity inbox follows the audit trail; each change also queues it on commit.
+    PeriodicTask.objects.get_or_create(
+        name="企业站内消息与邮件",
+        defaults={
+            "task": "enterprise.inbox_collect",
+            "crontab": every_minute,
+            "description": "每分钟：按审计日志和信用等级历史生成企业站内消息，发送待发和可重试的邮件",
         },
     )

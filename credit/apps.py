@@ -13,6 +13,9 @@ class CreditConfig(AppConfig):
 
         for rule in ACT_RULES:  # 其他行政行为超期公示 (issue 12 §2)
             register_rule(rule)
+        from credit.annual_report_rules import NoAnnualReport
+
+        register_rule(NoAnnualReport())  # 未按期报送年度报告 → 经营异常名录 proposal (issue 14 §3)
         from credit.filings import register_filing_kinds
 
         register_filing_kinds()  # CN XF YY YC: /track/ and the status endpoints (core.filings)

@@ -3,23 +3,24 @@ every change (issue 13 §2).
 
 The policy
 ----------
-1. **Every change a grade depends on marks its entities in its own transaction**, through this
-   module: ``enqueue_evaluation(usccs)`` (a record pushed, saved or corrected, a list entry added, a
-   serious-list entry ending after 3 years, a new roster entity) or ``regrade_mark_industries``
-   (an industry's risk level). The mark (``RegradeMark``, an outbox row) commits or rolls back with
-   the change, so the re-grade cannot be lost. On commit the fast path is queued
-   (``evaluate_entities``), one task per 1000 codes of the transaction.
-2. **A change that takes a fact off the public pages also re-grades at once**, in its own
-   transaction: revocation and repair (``credit.services.records._set_state``) and removal from a
-   list (``credit.services.lists.list_entry_remove``) call ``credit.evaluation.evaluate`` for the
-   one entity. The fact must leave the public grade's reasons at the moment it leaves the record
-   page; a grade written in the same transaction cannot be lost either.
-3. Nothing else re-grades: the drain below (every minute) and the nightly risk scan (which first
-   drains, then re-grades everyone) are the safety net for 1.
+Every change a grade depends on goes through this module, in its own transaction, by one of two
+calls, and nothing else re-grades:
 
-Discrepancy kept on purpose (issue 13 is moves only; tests observe it): the paths of rule 2 write no
-mark, since their grade is already current when they commit. If they ever stop re-grading
-synchronously, they must call ``enqueue_evaluation`` like every other change.
+1. ``enqueue_evaluation(usccs)``: the default. A record pushed, saved or corrected, a list entry
+   added, a serious-list entry ending after 3 years, a new roster entity (and
+   ``regrade_mark_industries`` for an industry's risk level). It marks the entities (``RegradeMark``,
+   an outbox row) in the change's transaction, so the mark commits or rolls back with the change and
+   the re-grade cannot be lost; on commit the fast path is queued (``evaluate_entities``), one task
+   per 1000 codes of the transaction.
+2. ``regrade_now(usccs)``: for a change that takes a fact off the public pages (revocation and
+   repair in ``credit.services.records._set_state``, removal from a list in
+   ``credit.services.lists.list_entry_remove``). The fact must leave the public grade's reasons at the
+   moment it leaves the record page, so the entity is re-graded inside the change's transaction. A
+   grade written in that transaction cannot be lost either, so no mark is needed: the mark is the
+   promise of a later re-grade, and here the re-grade has already happened.
+
+The safety net for 1 is the drain below (every minute) and the nightly risk scan (which first
+drains, then re-grades everyone).
 
 The outbox
 ----------
@@ -150,6 +151,14 @@ def _send_evaluations(codes: list[str]) -> None:
 def _flush_pending() -> None:
     codes, _pending.codes = sorted(getattr(_pending, "codes", None) or ()), None
     _send_evaluations(codes)
+
+
+def regrade_now(usccs) -> None:
+    """Re-grade these entities now, in the caller's transaction (policy 2 above: a fact leaves the
+    public pages, so it leaves the grade's reasons at the same moment). Set-based: milliseconds."""
+    codes = sorted({c for c in usccs if c})
+    if codes:
+        evaluate(codes)
 
 
 def enqueue_evaluation(usccs) -> None:

@@ -16,7 +16,7 @@ from credit import forms_public, selectors
 from credit.choices import ListType
 from credit.models import ListExitApplication
 from credit.services import list_exits
-from credit.views import PUBLIC_ACTOR, _entity_name, _no_target, _pk
+from credit.views_filings import PUBLIC_ACTOR, _entity_name, _no_target, _pk
 
 
 @never_cache

@@ -18,7 +18,7 @@ from supervision.selectors import public_entities
 
 
 def _unknown(request):
-    # The words of credit.views._no_target: an unknown record and one behind a bad link look the same.
+    # The words of credit.views_filings._no_target: an unknown record and one behind a bad link look the same.
     message = "未找到该信用记录，或该信息已不在公示中。请核对认定部门送达的告知书上的链接。"
     return render(request, "public/error.html", {"title": "未找到该信用记录", "message": message}, status=404)
 

@@ -2,7 +2,8 @@
 
 ``manage.py seed_demo`` (demo/) calls ``seed_enforcement_demo`` last, after the credit and
 inspections demos. Every write goes through ``enforcement.services`` as an official's would (benchmarks in
-demo/enforcement_standards.py, cases in demo/enforcement_cases.py, 公示 rules in demo/enforcement_disclosure.py):
+demo/enforcement_standards.py, cases planned in demo/enforcement_plans.py and seeded in demo/enforcement_cases.py,
+公示 rules in demo/enforcement_disclosure.py):
 
 - discretion benchmarks (自由裁量基准) of 郑州市市场监督管理局 (食品安全法, 广告法, 价格法, 电子商务法) and
   郑州市卫生健康委员会 (公共场所卫生, 医疗机构管理);
@@ -43,18 +44,8 @@ from credit.models import CreditRecord
 from credit.scan import run_risk_scan
 from demo import enforcement_disclosure as demo_disclosure
 from demo.city import person_name
-from demo.enforcement_cases import (
-    FEATURE_NOTES,
-    FEATURED_CODES,
-    Plan,
-    Roster,
-    _case_key,
-    _inspection_plans,
-    _plans,
-    _seed_case,
-    _working_day,
-    seed_logins,
-)
+from demo.enforcement_cases import FEATURE_NOTES, FEATURED_CODES, _seed_case
+from demo.enforcement_plans import Plan, Roster, _case_key, _inspection_plans, _plans, _working_day, seed_logins
 from demo.enforcement_standards import ACTOR, DEPARTMENTS, SEED, STANDARDS, seed_standards
 from enforcement import services
 from enforcement.choices import (

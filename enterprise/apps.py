@@ -9,3 +9,12 @@ class EnterpriseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "enterprise"
     verbose_name = "企业端"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from core.models import AuditEvent
+        from enterprise.inbox import on_audit_event
+
+        # The inbox follows the audit trail: a change that concerns an entity queues its collection on commit.
+        post_save.connect(on_audit_event, sender=AuditEvent, dispatch_uid="enterprise.inbox")

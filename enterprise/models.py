@@ -108,13 +108,21 @@ class Message(models.Model):
     link = models.CharField(_("链接"), max_length=300, blank=True, help_text=_("企业端内的相对地址"))
     created_at = models.DateTimeField(_("时间"), db_index=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
-    # The audit event it was made from (enterprise.inbox); unique, so a rerun never duplicates.
-    source_event_id = models.BigIntegerField(_("来源审计事件"), null=True, blank=True, unique=True)
+    # What it was made from (enterprise.inbox): an audit event, or a grade-history row (grades are
+    # written set-based, without an audit event per entity). One event may concern several entities
+    # (a pushed batch), so each source is unique per entity: a rerun never duplicates.
+    source_event_id = models.BigIntegerField(_("来源审计事件"), null=True, blank=True)
+    source_grade_id = models.BigIntegerField(_("来源等级历史"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("站内消息")
         verbose_name_plural = _("站内消息")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source_event_id", "entity"], name="inbox_message_one_per_event"),
+            models.UniqueConstraint(fields=["source_grade_id"], name="inbox_message_one_per_grade_change"),
+        ]
+        indexes = [models.Index(fields=["entity", "read_at"], name="inbox_message_unread_idx")]
 
     def __str__(self):
         return self.subject
@@ -150,6 +158,7 @@ class InboxCursor(models.Model):
     """How far ``enterprise.inbox`` has read the audit trail (one row)."""
 
     last_event_id = models.BigIntegerField(_("已处理至审计事件"), default=0)
+    last_grade_id = models.BigIntegerField(_("已处理至等级历史"), default=0)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -157,4 +166,4 @@ class InboxCursor(models.Model):
         verbose_name_plural = _("消息生成进度")
 
     def __str__(self):
-        return f"已处理至审计事件 {self.last_event_id}"
+        return f"已处理至审计事件 {self.last_event_id}、等级历史 {self.last_grade_id}"

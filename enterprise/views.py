@@ -8,12 +8,16 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from enterprise import selectors
 from enterprise.access import entity_required
 
 
 @entity_required
 def home(request):
-    return render(request, "enterprise/home.html", {"entity": request.entity, "account": request.account})
+    summary = selectors.home_summary(request.entity)
+    return render(
+        request, "enterprise/home.html", {"entity": request.entity, "account": request.account, "summary": summary}
+    )
 
 
 @require_POST

@@ -69,3 +69,11 @@ class CorrectionState(models.TextChoices):
     OPEN = "open", _("责令改正中")
     CORRECTED = "corrected", _("已改正")
     OVERDUE = "overdue", _("逾期未改正")
+
+
+class ResponseState(models.TextChoices):
+    """An entity's answer to a correction order (issue 14 §3)."""
+
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已接受")
+    RETURNED = "returned", _("已退回")

@@ -25,6 +25,7 @@ from inspections import selectors, services
 from inspections.choices import ResultCategory
 from inspections.field_forms import EVIDENCE_MAX_FILES, FieldLoginForm, ResultForm, apply_service_errors
 from inspections.models import CorrectionOrder, InspectionResult, PlanItem, TeamMember
+from supervision.annual_reports import latest_report, public_view
 from supervision.models import InspectionChecklist, Inspector
 
 LOGIN_URL = reverse_lazy("field:login")
@@ -198,6 +199,11 @@ def _task_context(request, inspector, task):
         "today": timezone.localdate(),
         "max_files": EVIDENCE_MAX_FILES,
     }
+    if task.plan.is_public_info_check:
+        # 公示信息抽查 (issue 14 §3): the inspectors check the entity's latest annual report, shown in full.
+        report = latest_report(task.entity_id)
+        context["annual_report"] = public_view(report, full=True) if report else None
+        context["public_info_check"] = True
     if my_result is not None:
         is_submitter = my_result.submitted_by_id == request.user.pk
         by = my_result.submitted_by

@@ -15,6 +15,7 @@ from inspections.choices import (
     MIN_TEAM_SIZE,
     CorrectionState,
     PlanState,
+    ResponseState,
     ResultCategory,
     ResultState,
     TaskState,
@@ -395,3 +396,74 @@ class CorrectionOrder(models.Model):
 
     def __str__(self):
         return f"责令改正 {self.entity_id}（至 {self.due_on}）"
+
+
+class CorrectionResponse(models.Model):
+    """The entity's answer to a 责令改正 (整改情况说明 and evidence), accepted or returned by the issuing
+    department (issue 14 §3). An order may have several over time; one at a time is under review."""
+
+    order = models.ForeignKey(
+        CorrectionOrder, verbose_name=_("责令改正"), on_delete=models.PROTECT, related_name="responses"
+    )
+    statement = models.TextField(_("整改情况说明"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("提交时间"))
+    state = models.CharField(_("状态"), max_length=16, choices=ResponseState.choices, default=ResponseState.SUBMITTED)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    return_reasons = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("整改材料")
+        verbose_name_plural = _("整改材料")
+        ordering = ["order", "submitted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(state="submitted"), name="correction_one_pending_response"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="submitted") | Q(reviewed_at__isnull=False),
+                name="correction_response_reviewed_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="returned") | ~Q(return_reasons=""), name="correction_response_returned_has_reasons"
+            ),
+        ]
+
+    def __str__(self):
+        return f"整改材料 #{self.pk}（{self.order}）"
+
+
+class CorrectionEvidence(models.Model):
+    """One rectification evidence file of an answer to a correction order."""
+
+    response = models.ForeignKey(
+        CorrectionResponse, verbose_name=_("整改材料"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("整改证明材料"), upload_to="corrections/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("整改证明材料")
+        verbose_name_plural = _("整改证明材料")
+
+    def __str__(self):
+        return self.file.name
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]

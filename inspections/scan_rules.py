@@ -63,10 +63,14 @@ class CorrectionOverdue(WarningRule):
         FROM inspections_correctionorder c LEFT JOIN supervision_marketentity e ON e.uscc = c.uscc
         WHERE c.state = 'overdue'
     """
+    # Issue 14 §3: an answer submitted in time (answers are accepted only up to the due date) and still
+    # under review keeps the order open until the department decides (inspections.services.corrections).
     overdue_sql = """
-        UPDATE inspections_correctionorder SET state = 'overdue'
-        WHERE state = 'open' AND due_on < %(today)s
-        RETURNING id
+        UPDATE inspections_correctionorder c SET state = 'overdue'
+        WHERE c.state = 'open' AND c.due_on < %(today)s
+          AND NOT EXISTS (SELECT 1 FROM inspections_correctionresponse r
+                           WHERE r.order_id = c.id AND r.state = 'submitted')
+        RETURNING c.id
     """
     proposal_sql = f"""
         INSERT INTO credit_listproposal (uscc, source_entry_id, source_ref, reason, list_type, ground, department_id, state, created_at)

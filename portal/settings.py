@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "pgtrigger",
+    "django_otp",  # TOTP two-factor sign-in of entity users (issue 14 §1)
+    "django_otp.plugins.otp_totp",
     "core",
     "supervision",
     "credit",
@@ -76,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -115,9 +119,33 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 
 
+def _redis_db_of_test_worker(url: str) -> str:
+    """Under pytest-xdist each test worker (gw0, gw1…) gets its own Redis database, since tests clear
+    the cache (FLUSHDB) and a Celery worker a test starts must read its own broker queue. The URL is
+    put back in the environment once, so the processes a test starts inherit it as it is."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not worker.startswith("gw") or os.environ.get("PORTAL_REDIS_DB_OF_WORKER"):
+        return url
+    parts = urllib.parse.urlsplit(url)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    if parts.scheme == "unix":
+        query["db"] = str((int(query.get("db", 0)) + 1 + int(worker[2:])) % 16)
+        url = url.split("?", 1)[0] + "?" + urllib.parse.urlencode(query)  # urlunsplit would drop the "//"
+    else:
+        db = (int(parts.path.strip("/") or 0) + 1 + int(worker[2:])) % 16
+        url = urllib.parse.urlunsplit(parts._replace(path=f"/{db}"))
+    os.environ["REDIS_URL"], os.environ["PORTAL_REDIS_DB_OF_WORKER"] = url, "1"
+    return url
+
+
+REDIS_URL = _redis_db_of_test_worker(REDIS_URL)
+
+
 def _celery_url(url: str) -> str:
-    # Celery/kombu name a unix socket "redis+socket://", redis-py "unix://".
-    return "redis+socket://" + url[len("unix://") :] if url.startswith("unix://") else url
+    # Celery/kombu name a unix socket "redis+socket://" (its database as ?virtual_host=), redis-py "unix://" (?db=).
+    if not url.startswith("unix://"):
+        return url
+    return "redis+socket://" + url[len("unix://") :].replace("?db=", "?virtual_host=")
 
 
 CACHES = {
@@ -188,6 +216,8 @@ AXES_HANDLER = "core.login_lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "core.login_lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# The name entity users see in their authenticator app (django-otp TOTP, issue 14 §1).
+OTP_TOTP_ISSUER = "综合监管平台"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,6 +250,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
+
+# E-mail (issue 14 §2, the entity inbox): the file backend under var/mail/ unless EMAIL_BACKEND names
+# another (production: django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.).
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="综合监管平台 <noreply@portal.example.cn>")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.auth.ApiKeyAuthentication"],

@@ -366,3 +366,7 @@ class StatutoryDeadline(models.Model):
         if self.region_code:
             return f"行政区划 {self.region_code}"
         return "全国"
+
+
+# The annual report lives in its own module (issue 14 §3); imported here so Django registers it.
+from supervision.models_reports import AnnualReport  # noqa: E402, F401

@@ -15,6 +15,7 @@ The generic toolkit is imported from ``core.admin_base``, never from here.
 from credit.admin import (
     checks,
     commitments,
+    declarations,
     evaluation,
     exits,
     lists,
@@ -82,6 +83,7 @@ __all__ = [
     "checks",
     "commitment_overdue_q",
     "commitments",
+    "declarations",
     "entity_name_column",
     "evaluation",
     "exits",

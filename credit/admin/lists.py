@@ -25,6 +25,7 @@ from credit.admin.common import (
     uscc_column,
     with_entity_name,
 )
+from credit.annual_report_rules import proposal_confirm_due
 from credit.forms import ListEntryAddForm, ListEntryRemoveForm, ProposalConfirmForm
 from credit.models import (
     ListEntry,
@@ -164,6 +165,7 @@ class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
         "department",
         "state",
         "created_at",
+        "confirm_due",
         "decided_by",
         "result_entry",
     )
@@ -179,12 +181,19 @@ class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
         "department",
         "state",
         "created_at",
+        "confirm_due",
         "decided_by",
         "decided_at",
         "result_entry",
     )
     fields = readonly_fields
     actions = ["confirm", "dismiss"]
+
+    @admin.display(description=_("确认期限"))
+    def confirm_due(self, obj):
+        # 经营异常名录: confirmed within the ABNORMAL_LISTING working days of the deadlines data (10 nationally).
+        deadline = proposal_confirm_due(obj)
+        return str(deadline) if deadline else "—"
 
     def get_queryset(self, request):
         return with_entity_name(super().get_queryset(request))

@@ -13,6 +13,7 @@ from credit.choices import Colour, Grade, ListType, MeasureKind, Polarity, Recor
 from credit.evaluation import grade_display
 from credit.models import CreditRecord, GradeHistory, ListEntry
 from credit.record_links import TOKEN_MAX_LENGTH
+from supervision import annual_reports
 from supervision.api.serializers import EntityDetailSerializer, EntityListSerializer
 
 # --- small shared shapes ------------------------------------------------------------------------
@@ -88,6 +89,16 @@ class EntityListEntrySerializer(serializers.ModelSerializer):
         )
 
 
+class AnnualReportStatusSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="报告年度")
+    filed_at = serializers.DateTimeField(allow_null=True, help_text="报送时间；未报送为 null")
+    late = serializers.BooleanField(help_text="6月30日后补报，或已逾期未报送")
+    state = serializers.ChoiceField(
+        choices=list(annual_reports.FilingState.LABELS.items()),
+        help_text="filed 已按期报送、filed_late 逾期补报、due 待报送、overdue 逾期未报送、not_open 未到报送期",
+    )
+
+
 class CreditEntityDetailSerializer(EntityDetailSerializer):
     """Base data, the current grade with its reasons, the internal risk class (credit:read clients
     only: this endpoint requires that scope), active list entries and public record counts."""
@@ -103,6 +114,7 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
     list_entries = serializers.SerializerMethodField()
     public_record_counts = serializers.SerializerMethodField()
     verified_complaint_count = serializers.SerializerMethodField()
+    annual_reports = serializers.SerializerMethodField()
 
     class Meta(EntityDetailSerializer.Meta):
         fields = (
@@ -118,6 +130,7 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
             "list_entries",
             "public_record_counts",
             "verified_complaint_count",
+            "annual_reports",
         )
 
     @extend_schema_field(GradeSerializer(allow_null=True))
@@ -194,6 +207,11 @@ class CreditEntityDetailSerializer(EntityDetailSerializer):
     )
     def get_verified_complaint_count(self, obj):
         return selectors.verified_complaint_count(obj.uscc)
+
+    @extend_schema_field(AnnualReportStatusSerializer(many=True))
+    def get_annual_reports(self, obj):
+        # Issue 14 §4: the filing status of the last years' annual reports (企业年度报告), no content.
+        return AnnualReportStatusSerializer(annual_reports.filing_status(obj), many=True).data
 
 
 # --- records, history, lists --------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """Credit models: records, publicity rules, the evaluation model and grades, lists, measures, checks,
-warnings and filings (``base``), list exits (``exits``) and the re-grade outbox (``outbox``).
+warnings (``base``), commitments, repair and objections (``remedies``), list exits (``exits``), the
+re-grade outbox (``outbox``) and the entities' self-declared information (``declarations``).
 
 Every module is imported here, so Django registers each model, and ``from credit.models import X`` works."""
 
 from credit.models.base import (
     ENTITY_LABEL,
     CreditCheck,
-    CreditCommitment,
     CreditRecord,
     CreditReport,
     EntityCredit,
@@ -17,17 +17,15 @@ from credit.models.base import (
     JointMeasure,
     ListEntry,
     ListProposal,
-    Objection,
-    PublicFiling,
     PublicityRule,
-    RepairApplication,
-    RepairEvidence,
     RiskScanRun,
     RiskWarning,
     entity_key,
 )
+from credit.models.declarations import DeclarationKind, DeclarationState, SelfDeclaration
 from credit.models.exits import ListExitApplication, ListExitEvidence, ListRemovalProposal
 from credit.models.outbox import RegradeMark
+from credit.models.remedies import CreditCommitment, Objection, PublicFiling, RepairApplication, RepairEvidence
 
 __all__ = [
     "ENTITY_LABEL",
@@ -35,6 +33,8 @@ __all__ = [
     "CreditCommitment",
     "CreditRecord",
     "CreditReport",
+    "DeclarationKind",
+    "DeclarationState",
     "EntityCredit",
     "EvaluationModel",
     "GradeBand",
@@ -54,5 +54,6 @@ __all__ = [
     "RepairEvidence",
     "RiskScanRun",
     "RiskWarning",
+    "SelfDeclaration",
     "entity_key",
 ]

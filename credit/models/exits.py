@@ -10,7 +10,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from credit.choices import ExitState, ListType, RemovalProposalState
-from credit.models.base import CreditRecord, ListEntry, PublicFiling, entity_key
+from credit.models.base import CreditRecord, ListEntry, entity_key
+from credit.models.remedies import PublicFiling
 from supervision.models import Department
 
 

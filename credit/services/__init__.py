@@ -6,7 +6,8 @@ writes its audit event.
 - ``list_exits``: leaving a list (applications, the serious list's 3-year end, removal proposals);
 - ``commitments``, ``repair``, ``objections``: the public filings of credit and their decisions;
 - ``filings``: what those filings share (required fields, the deciding department, snapshots);
-- ``checks``: 逢办必查 and the warnings' inbox; ``grading``: evaluation model versions and catalogues.
+- ``checks``: 逢办必查 and the warnings' inbox; ``grading``: evaluation model versions and catalogues;
+- ``declarations``: the entities' self-declared information (信用信息注册), which never changes a grade.
 
 Re-grading goes through ``credit.regrade`` (the evaluation queue; its docstring states the policy).
 Everything public is re-exported here, so ``from credit import services`` and ``services.x`` keep
@@ -25,6 +26,7 @@ from credit.services.commitments import (
     commitment_fulfil,
     commitment_make,
 )
+from credit.services.declarations import declaration_add, declaration_remove, declaration_withdraw
 from credit.services.filings import check_deciding_department, public_snapshot, require_fields
 from credit.services.grading import bands_problem, evaluation_model_create, simple_save
 from credit.services.list_exits import (
@@ -118,6 +120,9 @@ __all__ = [
     "credit_record_save",
     "credit_records_expire",
     "credit_records_push",
+    "declaration_add",
+    "declaration_remove",
+    "declaration_withdraw",
     "enqueue_evaluation",
     "entries_resting_on",
     "evaluation_model_create",

@@ -15,13 +15,12 @@ from credit.choices import (
     ProposalState,
     RemovalReason,
 )
-from credit.evaluation import evaluate
 from credit.models import (
     CreditRecord,
     ListEntry,
     ListProposal,
 )
-from credit.regrade import enqueue_evaluation
+from credit.regrade import enqueue_evaluation, regrade_now
 from supervision.choices import DeadlineKind
 from supervision.deadlines import due
 from supervision.models import MarketEntity
@@ -166,7 +165,7 @@ def list_entry_remove(
             removal_rule=deadline.rule.citation,
         )
     audit.record(actor=actor, action="list_entry.remove", target=entry, before=before, after=after)
-    evaluate([entry.entity_id])  # the listing leaves the public reasons at once
+    regrade_now([entry.entity_id])  # the listing leaves the public reasons at once (credit.regrade policy 2)
     return entry
 
 

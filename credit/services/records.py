@@ -25,13 +25,12 @@ from credit.choices import (
     RecordState,
     Severity,
 )
-from credit.evaluation import evaluate
 from credit.models import (
     CreditRecord,
     PublicityRule,
 )
 from credit.record_upsert import RecordsInvalid
-from credit.regrade import enqueue_evaluation
+from credit.regrade import enqueue_evaluation, regrade_now
 from credit.services.list_exits import removal_propose_for_record
 from credit.signals import record_state_changed, records_pushed
 
@@ -388,7 +387,7 @@ def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: 
     removal_propose_for_record(actor=actor, record=record, state=state, reason=reason)
     # A repaired or revoked record must leave every public page at once, the grade's reasons included:
     # re-grade this one entity now (set-based, milliseconds) rather than within the minute.
-    evaluate([record.entity_id])
+    regrade_now([record.entity_id])
     return record
 
 

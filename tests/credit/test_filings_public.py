@@ -662,7 +662,8 @@ def test_entity_page_query_budget_with_objections_and_commitments(
     # 8 for the credit section (the markers are columns of the records query, not queries of their own) + 1 for inspection results
     # +1 per section another app adds through entity_page_sections (inspections results, enforcement penalties).
     # Issue 12: +1 消费投诉公示 count; +1 inspection results pushed by other systems (issue 12 §7).
-    with django_assert_max_num_queries(12):
+    # Issue 14: +1 年度报告 (supervision's section, corrections included); +1 企业自主填报信息 (信用信息注册).
+    with django_assert_max_num_queries(14):
         html = page(client.get(f"/entities/{entity.uscc}/"))
     assert html.count('data-objection="record"') == 3
     assert html.count('data-commitment-state="in_progress"') == 5

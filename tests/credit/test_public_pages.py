@@ -453,7 +453,8 @@ def test_entity_page_query_budget_does_not_grow_with_records(
     # 8 for the credit sections + 1 for the sections other apps add (inspections: its published results).
     # +1 per section another app adds through entity_page_sections (inspections results, enforcement penalties).
     # Issue 12: +1 消费投诉公示 count; +1 inspection results pushed by other systems (issue 12 §7).
-    with django_assert_max_num_queries(12):
+    # Issue 14: +1 年度报告 (supervision's section, corrections included); +1 企业自主填报信息 (信用信息注册).
+    with django_assert_max_num_queries(14):
         html = page(client, f"/entities/{entity.uscc}/")
     # 14 records and 2 list entries, plus the 10 penalties' summaries under 行政处罚信息: a pushed penalty is
     # disclosed there on its own clock (issue 12 §1, §7), the one whose credit record expired included.

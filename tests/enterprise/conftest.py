@@ -26,3 +26,32 @@ def entity_client(client, make_entity_user, make_entity):
     client.force_login(account.user)
     client.account = account
     return client
+
+
+class MailDir:
+    """The file backend's directory of one test; ``messages()`` parses what was written (subject decoded)."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def messages(self):
+        import email
+        from email import policy
+
+        found = []
+        for file in sorted(self.path.glob("*.log")) if self.path.exists() else ():
+            for chunk in file.read_bytes().split(b"-" * 79):
+                if chunk.strip():
+                    found.append(email.message_from_bytes(chunk.lstrip(b"\n"), policy=policy.default))
+        return found
+
+    def subjects(self):
+        return [str(m["Subject"]).strip() for m in self.messages()]
+
+
+@pytest.fixture
+def mail_dir(settings, tmp_path):
+    """E-mail through Django's file backend into a fresh temporary directory (issue 14 §2: tests read it there)."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    return MailDir(tmp_path / "mail")

@@ -1,0 +1,333 @@
+"""Writes of 双随机、一公开: draws (摇号), their tasks and teams, and the verification of a draw."""
+
+import hashlib
+import heapq
+import hmac
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core import audit
+from inspections import coverage as coverage_rules
+from inspections import draw as draw_algo
+from inspections.choices import (
+    PUBLIC_INFO_FLOOR,
+    PlanState,
+    TaskState,
+)
+from inspections.models import (
+    Draw,
+    DrawCommitment,
+    DrawSelection,
+    InspectionPlan,
+    InspectionResult,
+    InspectionTask,
+    TeamMember,
+)
+from inspections.services.plans import population_rows, scope_sql
+from supervision.models import Inspector, InspectorConflict
+
+
+@transaction.atomic
+def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None = None) -> Draw:
+    """Draw entities (verifiable), create one task per entity with every department's items, and
+    draw each department's inspectors. A redraw needs a reason; the old draw stays visible."""
+    plan = InspectionPlan.objects.select_for_update().select_related("lead_department").get(pk=plan.pk)
+    previous = plan.draws.filter(superseded=False).first()
+    if plan.state not in (PlanState.APPROVED, PlanState.DRAWN):
+        raise ValidationError(f"计划须已审批且尚未开始实施才能摇号（当前：{plan.get_state_display()}）")
+    if previous is not None:
+        if not reason.strip():
+            raise ValidationError({"reason": "重新摇号须说明理由，原摇号记录保留并公开"})
+        if InspectionResult.objects.filter(task__draw=previous).exists():
+            raise ValidationError("已有检查结果录入，不能重新摇号")
+    if DrawCommitment.objects.filter(plan=plan).exists():
+        # A v2 plan: the platform may not draw its own seed (issue 11 §4); every draw of it is v2.
+        raise ValidationError(
+            "本计划采用 hmac-sha256-v2 摇号：须公布摇号承诺，待公开随机数公布后由起草人以外的工作人员录入并摇号"
+        )
+    rows = population_rows(plan)
+    coverage = key_coverage(plan)
+    if not rows and not coverage:
+        raise ValidationError("计划范围内没有市场主体")
+    population = draw_algo.population_file(rows)
+    seed = seed or draw_algo.new_seed()
+    outcome = draw_algo.draw(seed, population, plan.ratios())
+    check_public_info_floor(plan, outcome.strata)
+    return record_draw(
+        actor=actor,
+        plan=plan,
+        previous=previous,
+        algorithm=draw_algo.ALGORITHM,
+        seed=seed,
+        population=population,
+        outcome=outcome,
+        coverage=coverage,
+        reason=reason,
+        audit_after={"seed": seed},
+    )
+
+
+def key_coverage(plan: InspectionPlan) -> bytes:
+    """The key coverage file (inspections/draw.py, step 7): every entity in each key item's scope, now."""
+    where, params = scope_sql(plan)
+    return coverage_rules.key_coverage(coverage_rules.plan_items(plan)[1], where, params)
+
+
+def check_public_info_floor(plan: InspectionPlan, strata: list) -> None:
+    """公示信息抽查: at least 3% overall of the sampled population (DOMAIN §4), compared exactly
+    (a float share of exactly 3% is below Decimal("0.03")). Depends on sizes and ratios only."""
+    size = sum(s["size"] for s in strata)
+    selected = sum(s["selected"] for s in strata)
+    if plan.is_public_info_check and size and Decimal(selected) < PUBLIC_INFO_FLOOR * size:
+        raise ValidationError(f"公示信息抽查总体比例不得低于3%：按当前比例只抽取 {selected / size:.2%}，请调高各类比例")
+
+
+def record_draw(
+    *,
+    actor,
+    plan,
+    previous,
+    algorithm: str,
+    seed: str,
+    population: bytes,
+    outcome,
+    coverage: bytes,
+    reason: str,
+    audit_after: dict,
+    commitment=None,
+) -> Draw:
+    """Store a computed draw (v1 or v2) and its key coverage: supersede the previous one, create one
+    task per selected or covered entity with only its items, draw the teams (inspections/draw.py).
+    Called inside the caller's transaction, with the plan locked."""
+    sampled, key = coverage_rules.plan_items(plan)
+    if previous is not None:
+        InspectionTask.objects.filter(draw=previous).delete()
+        previous.superseded = True
+        previous.save(update_fields=["superseded"])
+    record = Draw.objects.create(
+        plan=plan,
+        algorithm=algorithm,
+        seed=seed,
+        population_sha256=outcome.population_sha256,
+        population=population.decode("ascii"),
+        population_size=sum(s["size"] for s in outcome.strata),
+        strata=outcome.strata,
+        reason=reason.strip(),
+        drawn_at=timezone.now(),
+        drawn_by=actor if getattr(actor, "is_authenticated", False) else None,
+        commitment=commitment,
+        key_supervision=bool(key),
+        key_coverage=coverage.decode("ascii"),
+        key_coverage_sha256=draw_algo.population_hash(coverage) if key else "",
+        key_coverage_size=len(draw_algo.parse_coverage(coverage)),
+    )
+    DrawSelection.objects.bulk_create(
+        [
+            DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac)
+            for code, stratum, rank, mac in outcome.selected
+        ],
+        batch_size=5000,
+    )
+    selected = [code for code, *_ in outcome.selected]
+    items = coverage_rules.task_items(selected=selected, coverage=coverage, sampled=sampled, key=key)
+    drawn = set(selected)
+    tasks = InspectionTask.objects.bulk_create(
+        [
+            InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on, drawn=code in drawn)
+            for code in sorted(items)
+        ],
+        batch_size=5000,
+    )
+    through = InspectionTask.items.through
+    through.objects.bulk_create(
+        [through(inspectiontask_id=t.pk, planitem_id=i.pk) for t in tasks for i in items[t.entity_id]], batch_size=5000
+    )
+    report = assign_teams(
+        plan=plan,
+        draw=record,
+        tasks=tasks,
+        departments_of={code: {i.department_id for i in its} for code, its in items.items()},
+    )
+    plan.state = PlanState.DRAWN
+    plan.save(update_fields=["state"])
+    audit.record(
+        actor=actor,
+        action="draw.run" if previous is None else "draw.redraw",
+        target=record,
+        after={
+            **audit_after,
+            "algorithm": algorithm,
+            "population_sha256": record.population_sha256,
+            "strata": outcome.strata,
+            "key_coverage_sha256": record.key_coverage_sha256,
+            "key_coverage_size": record.key_coverage_size,
+            "tasks": len(tasks),
+            "reason": record.reason,
+            "unstaffed": report["unstaffed"],
+            "superseded": previous.pk if previous else None,
+        },
+    )
+    return record
+
+
+def eligible_inspectors(plan: InspectionPlan) -> dict:
+    """Per department: active inspectors whose certificate is valid on every inspection date."""
+    by_department = defaultdict(list)
+    qs = Inspector.objects.filter(
+        active=True,
+        department__in=plan.all_departments(),
+        certificate_valid_from__lte=plan.starts_on,
+        certificate_valid_to__gte=plan.ends_on,
+    ).order_by("certificate_no")
+    for inspector in qs:
+        by_department[inspector.department_id].append(inspector)
+    return by_department
+
+
+def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_of: dict | None = None) -> dict:
+    """Each department draws its own inspectors for each task (DOMAIN §4, 行政处罚法 第42–43条):
+    at least ``min_team_size`` each, valid certificates, nobody with a declared conflict, nobody from
+    the entity's previous team unless no one else qualifies (then the reason is recorded), workload
+    balanced. Ranked by HMAC-SHA256(seed, USCC + ":" + certificate no.), so it can be verified.
+    An entity that cannot be staffed is reported with the reason, never dropped. Only the departments
+    of a task's items (``departments_of``: USCC → department ids; default every department) go."""
+    departments = plan.all_departments()
+    pool = eligible_inspectors(plan)
+    codes = [t.entity_id for t in tasks]
+    conflicts = set(
+        InspectorConflict.objects.filter(entity_uscc__in=codes, inspector__department__in=departments).values_list(
+            "inspector_id", "entity_uscc"
+        )
+    )
+    previous = defaultdict(set)
+    last_task = {}
+    for member in (
+        TeamMember.objects.filter(task__entity__in=codes, task__draw__superseded=False)
+        .exclude(task__plan=plan)
+        .values("task__entity", "task_id", "task__plan__starts_on", "inspector_id")
+        .order_by("task__plan__starts_on", "task_id")
+    ):
+        code = member["task__entity"]
+        if last_task.get(code) != member["task_id"]:
+            last_task[code], previous[code] = member["task_id"], set()
+        previous[code].add(member["inspector_id"])
+    load = Counter()
+    members, unstaffed = [], []
+    # Plain (pk, certificate no.) pairs; the HMAC key is set up once (copies of a keyed HMAC are cheap).
+    pools = {d.pk: [(i.pk, i.certificate_no) for i in pool.get(d.pk, [])] for d in departments}
+    conflicted = defaultdict(set)
+    for inspector_id, code in conflicts:
+        conflicted[code].add(inspector_id)
+    keyed = hmac.new(bytes.fromhex(draw.seed), digestmod=hashlib.sha256)
+    for task in sorted(tasks, key=lambda t: t.entity_id):
+        code = task.entity_id
+        prefix = keyed.copy()
+        prefix.update(f"{code}:".encode("ascii"))
+        reasons, chosen_for_task = [], []
+        for department in departments:
+            if departments_of is not None and department.pk not in departments_of.get(code, ()):
+                continue
+            eligible = (
+                [i for i in pools[department.pk] if i[0] not in conflicted[code]]
+                if conflicted[code]
+                else pools[department.pk]
+            )
+            fresh = [i for i in eligible if i[0] not in previous[code]] if previous[code] else eligible
+            n = plan.min_team_size
+            if len(eligible) < n:
+                reasons.append(
+                    f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）"
+                )
+                continue
+            # Fresh inspectors first; only the shortfall comes from the entity's previous team.
+            chosen = _lowest(fresh, n, load, prefix)
+            repeat_reason = ""
+            if len(chosen) < n:
+                repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
+                chosen += _lowest([i for i in eligible if i[0] in previous[code]], n - len(chosen), load, prefix)
+            for _load, mac, inspector_id in chosen:
+                load[inspector_id] += 1
+                chosen_for_task.append(
+                    TeamMember(
+                        task=task,
+                        inspector_id=inspector_id,
+                        department=department,
+                        digest=mac,
+                        repeat_reason=repeat_reason if inspector_id in previous[code] else "",
+                    )
+                )
+        if reasons:
+            task.state, task.unstaffed_reason = TaskState.UNSTAFFED, "；".join(reasons)[:500]
+            unstaffed.append({"uscc": code, "reason": task.unstaffed_reason})
+            for member in chosen_for_task:
+                load[member.inspector_id] -= 1
+        else:
+            members.extend(chosen_for_task)
+    TeamMember.objects.bulk_create(members, batch_size=5000)
+    if unstaffed:
+        InspectionTask.objects.bulk_update(
+            [t for t in tasks if t.state == TaskState.UNSTAFFED], ["state", "unstaffed_reason"], batch_size=5000
+        )
+    return {"members": len(members), "unstaffed": unstaffed}
+
+
+def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
+    """The ``k`` candidates with the lowest (workload, HMAC digest). Only those whose load is at most
+    the k-th lowest load can be chosen, so only they are hashed (same result, far fewer HMACs)."""
+    if k <= 0 or not candidates:
+        return []
+    threshold = heapq.nsmallest(k, (load[pk] for pk, _ in candidates))[-1]
+    ranked = []
+    for pk, certificate_no in candidates:
+        if load[pk] <= threshold:
+            mac = prefix.copy()
+            mac.update(
+                certificate_no.encode("utf-8")
+            )  # 执法证号 may carry a province character (豫A…); ASCII ones hash as before
+            ranked.append((load[pk], mac.hexdigest(), pk))
+    return heapq.nsmallest(k, ranked)
+
+
+def verify_draw(draw: Draw) -> dict:
+    """Recompute a draw from its seed and population file; report any difference."""
+    population = draw.population.encode("ascii")
+    problems = []
+    if draw_algo.population_hash(population) != draw.population_sha256:
+        problems.append("名录文件哈希与记录不一致")
+    commitment = draw.commitment if draw.commitment_id else None
+    if draw.algorithm == draw_algo.ALGORITHM_V2 and commitment is None:
+        problems.append("hmac-sha256-v2 摇号缺少摇号承诺")
+    if commitment is not None:
+        # v2 (DOMAIN §4): the commitment published at approval, then seed = HMAC(share, public value).
+        if draw_algo.share_commitment(commitment.seed_share) != commitment.seed_share_sha256:
+            problems.append("种子份额与公布的承诺值（SHA-256）不一致")
+        if commitment.population_sha256 != draw.population_sha256:
+            problems.append("摇号所用名录文件哈希与审批时承诺的不一致")
+        if draw_algo.derive_seed(commitment.seed_share, commitment.public_value) != draw.seed:
+            problems.append("摇号种子不等于 HMAC-SHA256(种子份额, 公开随机数)")
+    ratios = {s["stratum"]: s["ratio"] for s in draw.strata}
+    outcome = draw_algo.draw(draw.seed, population, ratios)
+    recorded = set(draw.selections.values_list("entity", "stratum"))
+    recomputed = {(code, stratum) for code, stratum, *_ in outcome.selected}
+    if recorded != recomputed:
+        problems.append(
+            f"摇中主体不一致：记录 {len(recorded)} 个，重算 {len(recomputed)} 个，差异 {len(recorded ^ recomputed)} 个"
+        )
+    if [dict(s) for s in outcome.strata] != [dict(s) for s in draw.strata]:
+        problems.append("各层数量与记录不一致")
+    # Key coverage (inspections/draw.py, step 7): a recorded addition; the tasks are the selection plus it.
+    coverage = draw.key_coverage.encode("ascii")
+    if draw.key_coverage_sha256 and draw_algo.population_hash(coverage) != draw.key_coverage_sha256:
+        problems.append("重点监管全覆盖名单哈希与记录不一致")
+    tasks = set(draw.tasks.values_list("entity", flat=True))
+    if tasks and tasks != {code for code, _ in recorded} | set(draw_algo.parse_coverage(coverage)):
+        problems.append("检查任务与摇中主体及重点监管全覆盖名单不一致")
+    for member in TeamMember.objects.filter(task__draw=draw).select_related("task", "inspector").iterator():
+        if draw_algo.digest(draw.seed, f"{member.task.entity_id}:{member.inspector.certificate_no}") != member.digest:
+            problems.append(f"检查人员 {member.inspector.certificate_no} 的 HMAC 值不一致")
+            break
+    return {"ok": not problems, "problems": problems, "selected": len(recomputed), "population": draw.population_size}
