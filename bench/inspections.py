@@ -47,6 +47,7 @@ from inspections import draw as draw_algo  # noqa: E402
 from inspections import services  # noqa: E402
 from inspections.choices import TaskState  # noqa: E402
 from inspections.models import InspectionPlan, InspectionTask, TeamMember  # noqa: E402
+from inspections.services import draws as draw_services  # noqa: E402  (draw_run looks its steps up here)
 from supervision.choices import EntityStatus  # noqa: E402
 from supervision.models import Department, Inspector, InspectorConflict, SupervisionItem  # noqa: E402
 
@@ -175,17 +176,17 @@ def measure(args) -> None:
     depts = {d.code: d for d in Department.objects.filter(code__in=ROSTER)}
     parts: dict[str, float] = {}
     captured = {}
-    originals = (services.population_rows, draw_algo.population_file, draw_algo.draw, services.assign_teams)
+    originals = (draw_services.population_rows, draw_algo.population_file, draw_algo.draw, draw_services.assign_teams)
 
     def capture_rows(plan):
         rows = originals[0](plan)
         captured["rows"] = rows
         return rows
 
-    services.population_rows = timer(parts, "population_rows", capture_rows)
+    draw_services.population_rows = timer(parts, "population_rows", capture_rows)
     draw_algo.population_file = timer(parts, "population_file", originals[1])
     draw_algo.draw = timer(parts, "draw (HMAC)", originals[2])
-    services.assign_teams = timer(parts, "assign_teams", originals[3])
+    draw_services.assign_teams = timer(parts, "assign_teams", originals[3])
     figures = []
     try:
         with transaction.atomic():
@@ -264,7 +265,7 @@ def measure(args) -> None:
     except Rollback:
         pass
     finally:
-        services.population_rows, draw_algo.population_file, draw_algo.draw, services.assign_teams = originals
+        draw_services.population_rows, draw_algo.population_file, draw_algo.draw, draw_services.assign_teams = originals
     rows = captured["rows"]
     ratios = dict.fromkeys(draw_algo.STRATA, RATIO)
     best_file = best_draw = float("inf")

@@ -113,6 +113,8 @@ ENFORCEMENT_VIEW = [
     "penaltydecision:view",
     "penaltydisclosure:view",
     "caseproposal:view",
+    "earlystopapplication:view",
+    "earlystopevidence:view",
 ]
 # 执法人员 handle complaints and cases; every state change goes through admin actions that call services.
 ENFORCEMENT_OFFICIAL = [
@@ -129,6 +131,9 @@ ENFORCEMENT_OFFICIAL = [
     "discretionstandard:view,add,change",
     "channeldeadline:view",
     "documentsequence:view",
+    # 提前停止公示 applications (issue 12 §1): the deciding department approves or refuses them.
+    "earlystopapplication:view,change",
+    "earlystopevidence:view",
 ]
 # 法制审核人员 record the 法制审核 of major decisions (DOMAIN §5).
 ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
@@ -140,7 +145,7 @@ ROLES = {
         "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
         "credit": CREDIT_MANAGER,
         "inspections": INSPECTIONS_OFFICIAL,
-        "enforcement": [*ENFORCEMENT_OFFICIAL, "channeldeadline"],
+        "enforcement": [*ENFORCEMENT_OFFICIAL, "channeldeadline", "disclosurerule", "lowfinethreshold"],
         # Login lockouts: see them and unlock by deleting the record (issue 11, core.login_lockout).
         "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
     },

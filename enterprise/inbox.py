@@ -287,8 +287,11 @@ def filing_changed(event) -> list[Note]:
     what = obj._meta.verbose_name
     number = getattr(obj, "tracking_no", "")
     body = f"贵单位的{what}（编号 {number}）状态：{label}。"
-    verb = event.action.split(".", 1)[1]
-    reason = "" if verb in FILED_VERBS else getattr(obj, REASON_FIELDS.get(verb, "decision_reason"), "")
+    verb = event.action.split(".", 1)[1].split(".")[0]  # objection.decide.<outcome> → decide
+    if getattr(obj, "outcome", ""):  # an objection's 处理结果 (维持、更正、撤销)
+        body += f"\n处理结果：{obj.get_outcome_display()}"
+    field = REASON_FIELDS.get(verb, "decision_reason")  # list exits and early stops refuse in decision_reason
+    reason = "" if verb in FILED_VERBS else getattr(obj, field, None) or getattr(obj, "decision_reason", "")
     if reason:
         body += f"\n理由：{reason}"
     slug = FILING_SLUGS.get(obj._meta.label_lower)
@@ -297,7 +300,7 @@ def filing_changed(event) -> list[Note]:
 
 
 FILED_VERBS = {"file", "apply", "make"}
-REASON_FIELDS = {"accept": "accept_reason", "refuse": "accept_reason"}  # an objection's 受理 step
+REASON_FIELDS = {"accept": "accept_reason", "refuse": "accept_reason", "decide": "outcome_reason"}  # objections
 
 # (action, or prefix ending in "."; kind; rule). Exact actions first, then prefixes, so a new verb of a
 # filing or a correction order (e.g. an answer to an order) is picked up without a change here.

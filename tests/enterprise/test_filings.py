@@ -460,12 +460,7 @@ def test_entity_filings_are_scoped_to_the_deciding_department_in_the_admin(
 
 
 def test_entity_early_stop_is_scoped_to_the_deciding_department_in_the_admin(liaison, penalty, alice, bob, client):
-    """No role grants the early-stop admin yet (core.roles); given the view permission, the scope still holds."""
-    from django.contrib.auth.models import Permission
-
-    view = Permission.objects.get(codename="view_earlystopapplication")
-    alice.user_permissions.add(view)
-    bob.user_permissions.add(view)
+    """部门监管人员 decide early-stop applications (core.roles), each department only its own."""
     with time_machine.travel(dt.datetime(2027, 12, 1, 10, tzinfo=SHANGHAI), tick=False):
         liaison.force_login(liaison.account.user)
         early_stop_post(liaison, penalty, pdf())
