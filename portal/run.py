@@ -114,6 +114,7 @@ def main() -> int:
         f"  公众门户   {url}/\n"
         f"  管理后台   {url}/admin/   演示账号 admin / admin12345（平台管理员）；zzsj / demo12345（市场监管局）\n"
         f"             执法演示账号 zfry / demo12345（执法人员）；fzsh / demo12345（法制审核人员）\n"
+        f"  企业端     {url}/enterprise/   演示账号 qiye1…qiye5 / demo12345（良好/警示/失信/严重失信/个体工商户）\n"
         f"  接口文档   {url}/api/docs/\n"
         f"  数据库     {'内嵌 PostgreSQL（var/pg）' if os.environ.get('PORTAL_EMBEDDED_PG') else '由 DATABASE_URL 指定'}\n"
         f"按 Ctrl-C 停止。\n",

@@ -9,6 +9,8 @@ from django.core.management.base import BaseCommand
 
 from demo.credit import seed_credit_demo
 from demo.enforcement import seed_enforcement_demo
+from demo.enterprise import seed_enterprise_demo
+from demo.enterprise_reports import seed_annual_reports
 from demo.inspections import seed_inspections_demo
 from demo.supervision import seed_supervision_demo
 
@@ -25,7 +27,10 @@ class Command(BaseCommand):
         for label, value in stats.items():
             text = f"新增 {value[0]}，共 {value[1]}" if isinstance(value, tuple) else f"共 {value}"
             self.stdout.write(f"  {label}：{text}")
+        # The annual reports before the first risk scan (the credit demo's), which proposes 经营异常名录 for a missing one.
+        seed_annual_reports(stdout=self.stdout)
         # Then the apps that build on supervision, in the order of their imports (credit before the others).
         seed_credit_demo(stdout=self.stdout)
         seed_inspections_demo(stdout=self.stdout)
         seed_enforcement_demo(stdout=self.stdout)
+        seed_enterprise_demo(stdout=self.stdout)  # the entity side (企业端 accounts, filings, inbox) last
