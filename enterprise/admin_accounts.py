@@ -27,6 +27,12 @@ from enterprise import accounts
 from enterprise.models import ActivationLetter, EntityAccount
 from supervision.models import MarketEntity
 
+
+@admin.display(description=_("统一社会信用代码"), ordering="entity_id")
+def uscc_column(obj):
+    return obj.entity_id
+
+
 LETTER_ISSUE_TEMPLATE = "enterprise/admin_letter_issue.html"
 
 
@@ -79,7 +85,7 @@ class OfficialOnly:
 
 @admin.register(EntityAccount)
 class EntityAccountAdmin(OfficialOnly, ObjectActionsMixin, UsccSearchMixin, admin.ModelAdmin):
-    list_display = ("full_name", "entity_id", "entity_name", "username", "is_first_liaison", "created_at", "state")
+    list_display = ("full_name", uscc_column, "entity_name", "username", "is_first_liaison", "created_at", "state")
     list_filter = ("is_first_liaison", ("revoked_at", admin.EmptyFieldListFilter))
     text_search_fields = ("full_name", "entity__name", "user__username")
     search_help_text = _("按统一社会信用代码（18位）、主体名称、联络员姓名或用户名查询")
@@ -166,7 +172,7 @@ class EntityAccountAdmin(OfficialOnly, ObjectActionsMixin, UsccSearchMixin, admi
 
 @admin.register(ActivationLetter)
 class ActivationLetterAdmin(OfficialOnly, UsccSearchMixin, admin.ModelAdmin):
-    list_display = ("entity_id", "entity_name", "department", "issued_by", "issued_at", "expires_at", "state")
+    list_display = (uscc_column, "entity_name", "department", "issued_by", "issued_at", "expires_at", "state")
     list_select_related = ("entity", "department", "issued_by")
     text_search_fields = ("entity__name",)
     search_help_text = _("按统一社会信用代码（18位）或主体名称查询")

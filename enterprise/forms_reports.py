@@ -7,7 +7,7 @@ form works on a phone; ``supervision.annual_reports`` validates their shapes and
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from supervision.annual_reports import FIELDS, LIST_SHAPES, MONEY_FIELDS, SOCIAL_INSURANCE, field_label
+from supervision.annual_reports import FIELDS, LIST_SHAPES, MONEY_FIELDS, REQUIRED, SOCIAL_INSURANCE, field_label
 from supervision.models_reports import AnnualReportKind, OperatingStatus
 
 SEPARATORS = ("｜", "|")
@@ -94,6 +94,9 @@ class AnnualReportForm(forms.Form):
         for name in LIST_SHAPES:
             if name in self.fields:
                 self.fields[name].help_text = list_help(name)
+        for name in REQUIRED & set(self.fields):  # marked * like a required field; the service checks them
+            self.fields[name].show_required = True
+            self.fields[name].widget.attrs["aria-required"] = "true"
 
     def report_data(self) -> dict:
         """The cleaned form as the service takes it (lists as rows, social insurance as a dict)."""

@@ -44,6 +44,7 @@ from enforcement.choices import ComplaintState, ComplaintVerdict, EarlyStopState
 from enforcement.models import Complaint, EarlyStopApplication
 from inspections.choices import CorrectionState, ResultState
 from inspections.models import CorrectionOrder, InspectionResult
+from supervision import annual_reports
 from supervision.choices import DeadlineKind
 from supervision.deadlines import rule_for
 
@@ -491,4 +492,6 @@ def home_summary(entity, today: dt.date | None = None) -> dict:
         "open_filings": sum(1 for f in all_filings if f["open"]),
         "complaints": credit_selectors.verified_complaint_count(entity.uscc, today),
         "checks": CreditCheck.objects.filter(entity_id=entity.uscc).count(),
+        # The annual report now due (or last due): missing it is what puts an entity on 经营异常名录.
+        "annual_report": next(iter(annual_reports.filing_status(entity, today=today)), None),
     }

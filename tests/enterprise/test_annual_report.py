@@ -147,3 +147,17 @@ def test_another_entitys_report_is_never_shown(entity_client, make_entity):
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get("/enterprise/annual-report/")
     assert response.status_code == 302 and response["Location"].startswith("/enterprise/login/")
+
+
+def test_home_page_warns_of_a_missing_report_after_30_june_and_shows_a_filed_one(entity_client):
+    # 条例第八条: the previous year's report is due by 30 June; from 1 July a missing one is 逾期未报送.
+    with at(dt.date(2026, 7, 1)):
+        html = entity_client.get("/enterprise/").content.decode()
+    card = html.split('id="home-annual-report"', 1)[1].split("</a>", 1)[0]
+    assert "2025年度报告" in card and "逾期未报送" in card and "报送期限 2026年6月30日" in card
+    assert "ent-card--alert" in html.split('id="home-annual-report"', 1)[0].rsplit("<a", 1)[1]
+    with at(dt.date(2026, 7, 2)):
+        assert entity_client.post("/enterprise/annual-report/2025/", form_post()).status_code == 302
+        html = entity_client.get("/enterprise/").content.decode()
+    card = html.split('id="home-annual-report"', 1)[1].split("</a>", 1)[0]
+    assert "逾期补报" in card and "2026年7月2日报送" in card
