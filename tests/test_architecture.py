@@ -441,7 +441,8 @@ def test_import_graph_has_no_cycle():
 def test_no_module_over_600_lines():
     """DESIGN.md: no module outside migrations and tests passes 600 lines."""
     offenders = []
-    for path in modules().values():
+    bench = sorted((ROOT / "bench").rglob("*.py"))  # the benchmark scripts are modules too
+    for path in [*modules().values(), *bench]:
         count = len(path.read_text(encoding="utf-8").splitlines())
         if count > MAX_LINES:
             offenders.append(f"{path.relative_to(ROOT)}: {count} 行")
