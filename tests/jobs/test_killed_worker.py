@@ -139,6 +139,10 @@ def test_interrupted_risk_scan_marked_by_next_run(frozen_today, make_entity, pus
             step=0.2,
         )
         assert graded, worker_stop(first)
+        # (and every task queued before now has run: the solo pool runs tasks in order, so this drain ends
+        # after them, e.g. after a second re-grade of the new entities that would otherwise wait for the
+        # lock below in the scan's place)
+        app.send_task("credit.drain_regrade_marks").get(timeout=60)
         # And a scan on a worker that waits for the evaluation lock (this test holds it)
         with holder.cursor() as cur:
             cur.execute("SELECT pg_advisory_lock(%s)", [_EVAL_LOCK])
