@@ -27,6 +27,8 @@ class Scope(models.TextChoices):
     RECORDS_WRITE = "records:write", _("信用记录推送")
     INSPECTIONS_READ = "inspections:read", _("抽查结果查询")
     ENFORCEMENT_READ = "enforcement:read", _("执法公示查询")
+    # 12345/12315 hotline systems push work orders (issue 15 §6).
+    COMPLAINTS_WRITE = "complaints:write", _("投诉举报工单推送")
 
 
 class Role(models.TextChoices):

@@ -184,5 +184,7 @@ class ApiClient(models.Model):
     is_anonymous = False
 
 
-# Idempotency-Key rows live next to their decorator (core.idempotency); imported here so Django registers the model.
+# Models that live next to their machinery, imported here so Django registers them: the
+# Idempotency-Key rows (core.idempotency) and the change feed (core.changes, issue 15 §3).
+from core.changes import ChangeEvent, ChangeFeedHorizon, FeedConsumer  # noqa: E402, F401
 from core.idempotency import IdempotencyKey  # noqa: E402, F401

@@ -298,3 +298,46 @@ def ensure_schedules(apps=global_apps) -> None:
             "description": "每分钟：按审计日志和信用等级历史生成企业站内消息，发送待发和可重试的邮件",
         },
     )
+    # Issue 15: open data. The nightly bulk files at 02:00 (§2), webhook delivery every minute (§4),
+    # the outbound exchange every 10 minutes (§6) and the change feed's 90-day retention (§3).
+    two_am, _ = Crontab.objects.get_or_create(
+        minute="0", hour="2", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="开放数据每日导出",
+        defaults={
+            "task": "opendata.dump_open_data",
+            "crontab": two_am,
+            "description": "每日 02:00：导出开放数据文件（主体信用等级、行政处罚、名单、行政行为、抽查结果、监管规则），保留 7 天",
+        },
+    )
+    PeriodicTask.objects.get_or_create(
+        name="推送订阅投递",
+        defaults={
+            "task": "opendata.deliver_webhooks",
+            "crontab": every_minute,
+            "description": "每分钟：按变更事件生成推送任务，投递到期的推送（失败按指数退避重试 24 小时）",
+        },
+    )
+    every_ten_minutes, _ = Crontab.objects.get_or_create(
+        minute="*/10", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="省级平台数据交换",
+        defaults={
+            "task": "opendata.exchange_push",
+            "crontab": every_ten_minutes,
+            "description": "每 10 分钟：把新增和变更的双公示数据按批次发送到省级平台，读取回执，失败重试",
+        },
+    )
+    prune_time, _ = Crontab.objects.get_or_create(
+        minute="40", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="变更事件清理",
+        defaults={
+            "task": "core.prune_change_events",
+            "crontab": prune_time,
+            "description": "每日 03:40：删除 90 天前的变更事件（早于保留期的游标将得到 410）",
+        },
+    )

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from core import changes
 from core.anchors import audit_anchor_create, audit_verify
 
 logger = logging.getLogger("core.tasks")
@@ -33,3 +34,9 @@ def anchor_audit_chain() -> dict:
     if anchor is None:
         return {"anchored": None}
     return {"anchored": anchor.event_id, "hash": anchor.event_hash, "at": anchor.anchored_at.isoformat()}
+
+
+@shared_task(name="core.prune_change_events", acks_late=True)
+def prune_change_events() -> dict:
+    """Nightly: drop change events past the 90-day retention (issue 15 §3)."""
+    return {"deleted": changes.prune()}

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "inspections",
     "enforcement",
     "enterprise",  # the entity side, /enterprise/ (issue 14)
+    "opendata",  # open API, bulk files, feeds, webhooks, rulebook, exchange files (issue 15)
     "demo",  # demo data and ``manage.py seed_demo`` (issue 13 §4)
 ]
 
@@ -253,6 +254,17 @@ MEDIA_URL = "/media/"
 
 # E-mail (issue 14 §2, the entity inbox): the file backend under var/mail/ unless EMAIL_BACKEND names
 # another (production: django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.).
+# Open data (issue 15): the nightly bulk files (§2) and the front-end-processor exchange folder (§6).
+OPEN_DATA_DIR = env("OPEN_DATA_DIR", default=str(BASE_DIR / "var" / "open-data"))
+OPEN_DATA_KEEP_DAYS = 7  # issue 15 §2: the last 7 days are kept
+# The outbound exchange to the provincial platform: "folder" (前置机, files in EXCHANGE_DIR) or "http".
+EXCHANGE_CONNECTOR = env("EXCHANGE_CONNECTOR", default="folder")
+EXCHANGE_DIR = env("EXCHANGE_DIR", default=str(BASE_DIR / "var" / "exchange"))
+EXCHANGE_HTTP_URL = env("EXCHANGE_HTTP_URL", default="")
+EXCHANGE_HTTP_KEY = env("EXCHANGE_HTTP_KEY", default="")
+# The open API (issue 15 §1): no key, throttled per IP.
+OPEN_API_RATE = env("OPEN_API_RATE", default="120/minute")
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")

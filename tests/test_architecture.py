@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The project's own top-level packages, lowest layer first. `demo` is the demo city (issue 13 §4) and
 # `enterprise` the entity side (issue 14), `portal` the project package (settings, root urls, celery app): both sit above every domain app.
-APPS = ("core", "supervision", "credit", "inspections", "enforcement", "enterprise", "demo", "portal")
-DOMAIN_APPS = ("supervision", "credit", "inspections", "enforcement", "enterprise", "demo")
+APPS = ("core", "supervision", "credit", "inspections", "enforcement", "enterprise", "opendata", "demo", "portal")
+DOMAIN_APPS = ("supervision", "credit", "inspections", "enforcement", "enterprise", "opendata", "demo")
 
 # DESIGN.md "Imports point one way": the apps each app may import besides itself.
 ALLOWED = {
@@ -36,7 +36,9 @@ ALLOWED = {
     "enforcement": {"core", "supervision", "credit", "inspections"},
     # The entity side (issue 14) reads every domain app; none of them imports it.
     "enterprise": {"core", "supervision", "credit", "inspections", "enforcement"},
-    "demo": {"core", "supervision", "credit", "inspections", "enforcement", "enterprise"},
+    # Open data (issue 15) publishes what every domain app holds; no domain app imports it.
+    "opendata": {"core", "supervision", "credit", "inspections", "enforcement"},
+    "demo": {"core", "supervision", "credit", "inspections", "enforcement", "enterprise", "opendata"},
     "portal": set(APPS) - {"portal"},
 }
 

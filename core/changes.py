@@ -1,0 +1,287 @@
+"""The change feed (issue 15 §3): every change to a public or shared fact is a ``ChangeEvent``.
+
+An event is written in the same transaction as the change it describes, by ``emit`` (one row) or
+``emit_select`` (set-based ``INSERT … SELECT``, for jobs over the whole population). Readers page
+through the feed with an opaque cursor (``read_after``); the change feed API, webhooks, the outbound
+exchange and the Atom feeds are all readers.
+
+**Why not a bare sequence.** Ids are handed out when a row is inserted, but transactions commit in
+another order: a reader that saw id 11 may later see id 10 appear, and a cursor "after 11" would
+miss it. Each event therefore also stores the 64-bit id of the transaction that wrote it
+(``pg_current_xact_id()``), and a reader returns only events of transactions older than its
+snapshot's ``xmin``: every such transaction has ended, so nothing can ever be inserted behind the
+cursor ``(txid, id)``. The horizon is taken from the same statement's snapshot
+(``pg_current_snapshot()`` is the active snapshot), so the rows and the horizon agree. The price: a
+long-running transaction anywhere on the server holds the feed back until it ends (events wait, they
+are never lost). All events of one transaction have one txid and keep their insertion order.
+
+Events are kept 90 days (issue 15 §3); ``prune`` deletes older ones and raises the horizon below
+which a cursor is refused (410 in the API).
+"""
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models.functions import Cast, Now
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.choices import Scope
+
+RETENTION_DAYS = 90  # issue 15 §3: events are kept 90 days
+
+
+class ChangeType(models.TextChoices):
+    RECORD_CREATED = "record.created", _("信用记录新增")
+    RECORD_UPDATED = "record.updated", _("信用记录更新")
+    RECORD_REVOKED = "record.revoked", _("信用记录撤销")
+    RECORD_EXPIRED = "record.expired", _("信用记录公示期满")
+    RECORD_REPAIRED = "record.repaired", _("信用记录修复")
+    GRADE_CHANGED = "grade.changed", _("信用等级变化")
+    LIST_ENTRY_ADDED = "list_entry.added", _("列入名单")
+    LIST_ENTRY_REMOVED = "list_entry.removed", _("移出名单")
+    PENALTY_PUBLISHED = "penalty.published", _("行政处罚公示")
+    PENALTY_WITHDRAWN = "penalty.withdrawn", _("行政处罚撤回")
+    INSPECTION_RESULT_PUBLISHED = "inspection_result.published", _("抽查结果公示")
+    # 一号响应 (issue 15 §6): a hotline work order's status, sent back only to the client that filed it.
+    COMPLAINT_STATUS_CHANGED = "complaint.status_changed", _("投诉举报办理状态变化")
+
+
+# "Clients see only the events their scopes allow" (issue 15 §3).
+SCOPE_OF_TYPE = {
+    ChangeType.RECORD_CREATED: Scope.CREDIT_READ,
+    ChangeType.RECORD_UPDATED: Scope.CREDIT_READ,
+    ChangeType.RECORD_REVOKED: Scope.CREDIT_READ,
+    ChangeType.RECORD_EXPIRED: Scope.CREDIT_READ,
+    ChangeType.RECORD_REPAIRED: Scope.CREDIT_READ,
+    ChangeType.GRADE_CHANGED: Scope.CREDIT_READ,
+    ChangeType.LIST_ENTRY_ADDED: Scope.CREDIT_READ,
+    ChangeType.LIST_ENTRY_REMOVED: Scope.CREDIT_READ,
+    ChangeType.PENALTY_PUBLISHED: Scope.ENFORCEMENT_READ,
+    ChangeType.PENALTY_WITHDRAWN: Scope.ENFORCEMENT_READ,
+    ChangeType.INSPECTION_RESULT_PUBLISHED: Scope.INSPECTIONS_READ,
+    ChangeType.COMPLAINT_STATUS_CHANGED: Scope.COMPLAINTS_WRITE,
+}
+
+
+def types_for_scopes(scopes) -> list[str]:
+    return [str(t) for t, scope in SCOPE_OF_TYPE.items() if scope in scopes]
+
+
+_TXID = Cast(
+    Cast(models.Func(function="pg_current_xact_id", output_field=models.TextField()), models.TextField()),
+    models.BigIntegerField(),
+)
+
+
+class ChangeEvent(models.Model):
+    """One change to a public or shared fact (变更事件), written in the change's own transaction."""
+
+    txid = models.BigIntegerField(_("事务号"), db_default=_TXID, editable=False)
+    occurred_at = models.DateTimeField(_("发生时间"), db_default=Now(), editable=False)
+    type = models.CharField(_("事件类型"), max_length=40, choices=ChangeType.choices)
+    uscc = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, db_collation="C")
+    # The changed object's public reference: a record's source_ref, a decision number, a list entry's id …
+    ref = models.CharField(_("公开编号"), max_length=200, blank=True)
+    object_id = models.BigIntegerField(_("对象编号"), null=True, blank=True)
+    # False for shared-but-not-public facts (an unpublished 轻微 record): keyed readers only, never a public feed.
+    public = models.BooleanField(_("公开"), default=True)
+    department = models.ForeignKey(
+        settings.DEPARTMENT_MODEL,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    # Set for events meant for one client only (a hotline work order's status); None means every client in scope.
+    audience = models.ForeignKey(
+        "core.ApiClient",
+        verbose_name=_("限定接收方"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    # Small public payload (e.g. {"from": "GOOD", "to": "WARNING"}); never personal data.
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("变更事件")
+        verbose_name_plural = _("变更事件")
+        indexes = [
+            models.Index(fields=["txid", "id"], name="change_cursor"),
+            models.Index(fields=["uscc", "txid", "id"], name="change_entity_cursor"),
+            models.Index(fields=["occurred_at"], name="change_occurred"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.uscc} {self.ref}"
+
+
+class FeedConsumer(models.Model):
+    """A server-side reader of the change feed (webhook fan-out, outbound exchange) and where it stands."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    cursor_txid = models.BigIntegerField(_("事务号"), default=0)
+    cursor_id = models.BigIntegerField(_("事件编号"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("变更订阅进度")
+        verbose_name_plural = _("变更订阅进度")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def cursor(self):
+        return Cursor(self.cursor_txid, self.cursor_id)
+
+
+class ChangeFeedHorizon(models.Model):
+    """The highest cursor position pruned so far (one row): a cursor below it has missed events (410)."""
+
+    txid = models.BigIntegerField(default=0)
+    event_id = models.BigIntegerField(default=0)
+    pruned_at = models.DateTimeField(null=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = _("变更事件保留边界")
+        verbose_name_plural = _("变更事件保留边界")
+
+    def __str__(self):
+        return f"{self.txid}:{self.event_id}"
+
+
+@dataclass(frozen=True, order=True)
+class Cursor:
+    txid: int = 0
+    event_id: int = 0
+
+    def encode(self) -> str:
+        raw = f"v1:{self.txid}:{self.event_id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str | None) -> "Cursor":
+        """The empty cursor is the start of the feed; anything unreadable raises ValueError."""
+        if not text:
+            return cls()
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
+            version, txid, event_id = raw.split(":")
+            if version != "v1":
+                raise ValueError(version)
+            cursor = cls(int(txid), int(event_id))
+        except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+            raise ValueError("游标无效") from exc
+        if cursor.txid < 0 or cursor.event_id < 0:
+            raise ValueError("游标无效")
+        return cursor
+
+
+class CursorExpired(Exception):
+    """The cursor points before the retention horizon: events after it were pruned."""
+
+
+def _require_transaction():
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("change events are written inside the change's own transaction")
+
+
+def emit(*, type, uscc="", ref="", object_id=None, public=True, department=None, audience=None, data=None):
+    """Write one event in the caller's transaction and return it."""
+    _require_transaction()
+    return ChangeEvent.objects.create(
+        type=type,
+        uscc=uscc or "",
+        ref=(ref or "")[:200],
+        object_id=object_id,
+        public=public,
+        department=department,
+        audience=audience,
+        data=data or {},
+    )
+
+
+EMIT_COLUMNS = ("type", "uscc", "ref", "object_id", "public", "department_id", "audience_id", "data")
+
+
+def emit_select(select_sql: str, params=()) -> int:
+    """Set-based emission: ``select_sql`` yields the columns of ``EMIT_COLUMNS``, in that order.
+
+    ``data`` is jsonb (``'{}'::jsonb`` or ``jsonb_build_object(…)``); txid and occurred_at come from
+    the database. Returns the number of events written.
+    """
+    _require_transaction()
+    table = ChangeEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(EMIT_COLUMNS)}) {select_sql}", params)
+        return cursor.rowcount
+
+
+def horizon() -> Cursor:
+    row = ChangeFeedHorizon.objects.order_by("pk").first()
+    return Cursor(row.txid, row.event_id) if row else Cursor()
+
+
+def read_after(cursor: Cursor, *, limit=500, types=None, audience=None, uscc=None, public_only=False):
+    """Events after ``cursor`` that no running transaction can still precede, in cursor order.
+
+    Returns ``(events, next_cursor)``; ``next_cursor`` equals ``cursor`` when nothing new is visible.
+    ``types`` limits the event types; ``audience`` is the reading client (events addressed to another
+    client are left out). Raises CursorExpired for a cursor below the retention horizon.
+    """
+    if cursor != Cursor() and cursor < horizon():
+        raise CursorExpired
+    where = ["(e.txid, e.id) > (%s, %s)", "e.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"]
+    params = [cursor.txid, cursor.event_id]
+    if types is not None:
+        where.append("e.type = ANY(%s)")
+        params.append(list(types))
+    if audience is not None:
+        where.append("(e.audience_id IS NULL OR e.audience_id = %s)")
+        params.append(audience.pk)
+    else:
+        where.append("e.audience_id IS NULL")
+    if uscc is not None:
+        where.append("e.uscc = %s")
+        params.append(uscc)
+    if public_only:
+        where.append("e.public")
+    table = ChangeEvent._meta.db_table
+    # The clauses are fixed strings above; every value is a parameter.
+    sql = f"SELECT e.* FROM {table} e WHERE {' AND '.join(where)} ORDER BY e.txid, e.id LIMIT %s"  # noqa: S608
+    params.append(limit)
+    events = list(ChangeEvent.objects.raw(sql, params))
+    if not events:
+        return events, cursor
+    last = events[-1]
+    return events, Cursor(last.txid, last.pk)
+
+
+@transaction.atomic
+def prune(*, now=None) -> int:
+    """Delete events older than the retention period and raise the horizon; returns the count deleted."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=RETENTION_DAYS)
+    last = ChangeEvent.objects.filter(occurred_at__lt=cutoff).order_by("-txid", "-id").values("txid", "id").first()
+    if last is None:
+        return 0
+    row, _created = ChangeFeedHorizon.objects.select_for_update().get_or_create(pk=1)
+    if (last["txid"], last["id"]) > (row.txid, row.event_id):
+        row.txid, row.event_id, row.pruned_at = last["txid"], last["id"], timezone.now()
+        row.save(update_fields=["txid", "event_id", "pruned_at"])
+    deleted, _ = ChangeEvent.objects.filter(
+        models.Q(txid__lt=row.txid) | models.Q(txid=row.txid, id__lte=row.event_id)
+    ).delete()
+    return deleted

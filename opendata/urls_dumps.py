@@ -1,0 +1,3 @@
+"""Public pages of issue 15 (owned by one part; see opendata/urls.py)."""
+
+urlpatterns = []
