@@ -46,7 +46,10 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
             "--measure",
             *small("--rounds", "5"),
         ],
+        # The nightly open-data dump (issue 15 §2) on everything loaded above.
+        ["bench/opendata.py"],
         ["bench/reseed.py", *small("--rounds", "1")],
+        ["bench/webhooks.py", *small("--smoke")],  # issue 15 §4: 10,000 events to a local receiver
     ]
 
 

@@ -16,15 +16,35 @@ long-running transaction anywhere on the server holds the feed back until it end
 are never lost). All events of one transaction have one txid and keep their insertion order.
 
 Events are kept 90 days (issue 15 §3); ``prune`` deletes older ones and raises the horizon below
-which a cursor is refused (410 in the API).
+which a cursor is refused (410 in the API). ``read_after`` checks the horizon *after* reading, in a
+later statement: a prune that committed between its check and its read would otherwise delete events
+under a reader that was told its cursor is fine (the prune moves the horizon in the same transaction
+as its delete, so a later statement sees both or neither). ``prune`` deletes only events of ended
+transactions (below the read horizon), so an event still being written can never land under the
+retention horizon.
+
+**Visibility.** ``public`` says whether the event may appear on public feeds (Atom): the fact was or
+becomes shown on public pages with this change. ``public=False`` marks a fact shared with keyed
+readers only (e.g. an aged-out 公示期满 record, still readable through ``credit:read``). Facts that are
+neither public nor shared (an unpublished 轻微 record: ``credit.selectors.shareable_records`` leaves it
+out of the keyed API too) are not emitted at all.
+
+**Waking the webhooks.** The first emission of a transaction registers one ``on_commit`` callback
+that sends the Celery task ``opendata.deliver_webhooks`` by name (core imports no app): deliveries
+go out seconds after the commit, one kick per second at most however many transactions commit
+(``_kick_deliveries``). A broker failure is logged and swallowed; the every-minute beat job is the
+safety net.
 """
 
 import base64
 import binascii
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
+from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.functions import Cast, Now
 from django.utils import timezone
@@ -33,6 +53,11 @@ from django.utils.translation import gettext_lazy as _
 from core.choices import Scope
 
 RETENTION_DAYS = 90  # issue 15 §3: events are kept 90 days
+DELIVER_TASK = "opendata.deliver_webhooks"
+KICK_WINDOW = 1  # seconds: at most one on-commit kick of the webhook fan-out per window
+KICK_CACHE_KEY = "core.changes.kick"
+
+logger = logging.getLogger(__name__)
 
 
 class ChangeType(models.TextChoices):
@@ -66,6 +91,11 @@ SCOPE_OF_TYPE = {
     ChangeType.INSPECTION_RESULT_PUBLISHED: Scope.INSPECTIONS_READ,
     ChangeType.COMPLAINT_STATUS_CHANGED: Scope.COMPLAINTS_WRITE,
 }
+
+
+# Events of these types are for their audience only (a hotline's own work orders): never read by anyone
+# else, even if one were ever written without an audience.
+ADDRESSED_TYPES = (ChangeType.COMPLAINT_STATUS_CHANGED,)
 
 
 def types_for_scopes(scopes) -> list[str]:
@@ -199,10 +229,32 @@ def _require_transaction():
         raise RuntimeError("change events are written inside the change's own transaction")
 
 
+def _kick_deliveries() -> None:
+    """On commit: wake the webhook fan-out within seconds; never raise (the beat job runs every minute anyway).
+
+    Under a stream of commits one kick serves them all: a kick is sent at most once per
+    ``KICK_WINDOW`` seconds (a cache key), and runs ``KICK_WINDOW`` seconds later, so every commit
+    of its window is in before the fan-out looks. A kick still queued after a minute is dropped by
+    the worker (``expires``): the beat job has run by then, and a worker coming back after an outage
+    does not replay thousands of them."""
+    try:
+        if cache.add(KICK_CACHE_KEY, 1, timeout=KICK_WINDOW):
+            current_app.send_task(DELIVER_TASK, ignore_result=True, countdown=KICK_WINDOW, expires=60)
+    except Exception:  # any broker or connection error: the committed change must not fail for it
+        logger.warning("变更事件推送任务未能入队（消息队列不可用）；由每分钟的定时任务兜底", exc_info=True)
+
+
+def _kick_on_commit() -> None:
+    """One callback per transaction, however many events it writes (a rolled-back savepoint drops its own)."""
+    conn = transaction.get_connection()
+    if not any(func is _kick_deliveries for _sids, func, _robust in conn.run_on_commit):
+        transaction.on_commit(_kick_deliveries)
+
+
 def emit(*, type, uscc="", ref="", object_id=None, public=True, department=None, audience=None, data=None):
     """Write one event in the caller's transaction and return it."""
     _require_transaction()
-    return ChangeEvent.objects.create(
+    event = ChangeEvent.objects.create(
         type=type,
         uscc=uscc or "",
         ref=(ref or "")[:200],
@@ -212,6 +264,8 @@ def emit(*, type, uscc="", ref="", object_id=None, public=True, department=None,
         audience=audience,
         data=data or {},
     )
+    _kick_on_commit()
+    return event
 
 
 EMIT_COLUMNS = ("type", "uscc", "ref", "object_id", "public", "department_id", "audience_id", "data")
@@ -221,18 +275,39 @@ def emit_select(select_sql: str, params=()) -> int:
     """Set-based emission: ``select_sql`` yields the columns of ``EMIT_COLUMNS``, in that order.
 
     ``data`` is jsonb (``'{}'::jsonb`` or ``jsonb_build_object(…)``); txid and occurred_at come from
-    the database. Returns the number of events written.
+    the database. Events come out in the SELECT's order (give it an ORDER BY when that matters).
+    Returns the number of events written.
     """
     _require_transaction()
     table = ChangeEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({', '.join(EMIT_COLUMNS)}) {select_sql}", params)
-        return cursor.rowcount
+        written = cursor.rowcount
+    if written:
+        _kick_on_commit()
+    return written
 
 
 def horizon() -> Cursor:
     row = ChangeFeedHorizon.objects.order_by("pk").first()
     return Cursor(row.txid, row.event_id) if row else Cursor()
+
+
+# Transactions older than the statement's snapshot xmin have all ended: nothing can appear below it.
+_READ_HORIZON = "(SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"
+
+
+def latest_cursor() -> Cursor:
+    """The position of the newest event a reader can see now (or the retention horizon, if later):
+    reading after it yields only what is committed from now on. For a client that has just synced
+    in full (the 410's advice)."""
+    table = ChangeEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT txid, id FROM {table} WHERE txid < {_READ_HORIZON} ORDER BY txid DESC, id DESC LIMIT 1"  # noqa: S608
+        )
+        row = cursor.fetchone()
+    return max(Cursor(*row) if row else Cursor(), horizon())
 
 
 def read_after(cursor: Cursor, *, limit=500, types=None, audience=None, uscc=None, public_only=False):
@@ -242,18 +317,20 @@ def read_after(cursor: Cursor, *, limit=500, types=None, audience=None, uscc=Non
     ``types`` limits the event types; ``audience`` is the reading client (events addressed to another
     client are left out). Raises CursorExpired for a cursor below the retention horizon.
     """
-    if cursor != Cursor() and cursor < horizon():
-        raise CursorExpired
-    where = ["(e.txid, e.id) > (%s, %s)", "e.txid < (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint)"]
+    where = ["(e.txid, e.id) > (%s, %s)", f"e.txid < {_READ_HORIZON}"]
     params = [cursor.txid, cursor.event_id]
     if types is not None:
         where.append("e.type = ANY(%s)")
         params.append(list(types))
+    addressed = [str(t) for t in ADDRESSED_TYPES]
     if audience is not None:
         where.append("(e.audience_id IS NULL OR e.audience_id = %s)")
-        params.append(audience.pk)
+        where.append("(e.type <> ALL(%s) OR e.audience_id = %s)")
+        params += [audience.pk, addressed, audience.pk]
     else:
         where.append("e.audience_id IS NULL")
+        where.append("e.type <> ALL(%s)")
+        params.append(addressed)
     if uscc is not None:
         where.append("e.uscc = %s")
         params.append(uscc)
@@ -264,6 +341,9 @@ def read_after(cursor: Cursor, *, limit=500, types=None, audience=None, uscc=Non
     sql = f"SELECT e.* FROM {table} e WHERE {' AND '.join(where)} ORDER BY e.txid, e.id LIMIT %s"  # noqa: S608
     params.append(limit)
     events = list(ChangeEvent.objects.raw(sql, params))
+    # Checked after the read, in a later statement: a prune that deleted under this read is seen here.
+    if cursor != Cursor() and cursor < horizon():
+        raise CursorExpired
     if not events:
         return events, cursor
     last = events[-1]
@@ -272,16 +352,27 @@ def read_after(cursor: Cursor, *, limit=500, types=None, audience=None, uscc=Non
 
 @transaction.atomic
 def prune(*, now=None) -> int:
-    """Delete events older than the retention period and raise the horizon; returns the count deleted."""
+    """Delete the events older than the retention period (exactly ``RETENTION_DAYS`` days: an event
+    ``occurred_at`` the cutoff itself is kept) and raise the horizon to the newest one deleted;
+    returns the count deleted.
+
+    Only events of ended transactions go (``txid`` below the read horizon), so nothing committed
+    later can sit under the new horizon. The horizon never goes down: a cursor below it has missed a
+    deleted event (410), a cursor at or above it has missed nothing."""
     cutoff = (now or timezone.now()) - dt.timedelta(days=RETENTION_DAYS)
-    last = ChangeEvent.objects.filter(occurred_at__lt=cutoff).order_by("-txid", "-id").values("txid", "id").first()
-    if last is None:
+    table = ChangeEvent._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH gone AS (DELETE FROM {table} WHERE occurred_at < %s AND txid < {_READ_HORIZON} RETURNING txid, id)
+                SELECT count(*), (SELECT txid FROM gone ORDER BY txid DESC, id DESC LIMIT 1),
+                       (SELECT id FROM gone ORDER BY txid DESC, id DESC LIMIT 1) FROM gone""",  # noqa: S608
+            [cutoff],
+        )
+        deleted, last_txid, last_id = cursor.fetchone()
+    if not deleted:
         return 0
     row, _created = ChangeFeedHorizon.objects.select_for_update().get_or_create(pk=1)
-    if (last["txid"], last["id"]) > (row.txid, row.event_id):
-        row.txid, row.event_id, row.pruned_at = last["txid"], last["id"], timezone.now()
+    if (last_txid, last_id) > (row.txid, row.event_id):
+        row.txid, row.event_id, row.pruned_at = last_txid, last_id, timezone.now()
         row.save(update_fields=["txid", "event_id", "pruned_at"])
-    deleted, _ = ChangeEvent.objects.filter(
-        models.Q(txid__lt=row.txid) | models.Q(txid=row.txid, id__lte=row.event_id)
-    ).delete()
     return deleted

@@ -138,6 +138,11 @@ ENFORCEMENT_OFFICIAL = [
 # 法制审核人员 record the 法制审核 of major decisions (DOMAIN §5).
 ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
 
+# Issue 15: webhook subscriptions of the department's API clients, with their delivery log; the 双公示
+# exchange batches; the nightly open-data files (read-only everywhere: the job writes them).
+OPENDATA_OFFICIAL = ["webhooksubscription:view,add,change", "webhookdelivery:view", "webhookattempt:view"]
+OPENDATA_ALL = [*OPENDATA_OFFICIAL, "exchangebatch:view", "opendatafile:view"]
+
 ROLES = {
     "平台管理员": {
         "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
@@ -148,6 +153,7 @@ ROLES = {
         "enforcement": [*ENFORCEMENT_OFFICIAL, "channeldeadline", "disclosurerule", "lowfinethreshold"],
         # Login lockouts: see them and unlock by deleting the record (issue 11, core.login_lockout).
         "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
+        "opendata": OPENDATA_ALL,
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
@@ -155,6 +161,7 @@ ROLES = {
         "credit": CREDIT_OFFICIAL,
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
+        "opendata": OPENDATA_OFFICIAL,
     },
     "执法人员": {
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
@@ -181,6 +188,7 @@ ROLES = {
         "credit": CREDIT_OFFICIAL,
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
+        "opendata": OPENDATA_OFFICIAL,
     },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
     "监督人员": {

@@ -45,6 +45,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from credit import change_events
 from credit.choices import GRADE_RANK, Grade, ListGround, ListType, RecordCategory, Severity
 from credit.models import EvaluationModel
 
@@ -294,6 +295,7 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
         evaluated = cursor.fetchone()[0]
         cursor.execute(_APPLY, params)
         changed = cursor.rowcount
+        change_events.grades_changed()  # issue 15 §3: before the old grades are overwritten
         cursor.execute(_UPSERT, params)
         updated = cursor.rowcount
         cursor.execute("DROP TABLE credit_eval_new")

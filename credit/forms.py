@@ -77,7 +77,7 @@ class CreditRecordForm(NoModelValidationMixin, forms.ModelForm):
         if self.errors:
             return cleaned
         fields = self.service_fields()
-        _records, errors = services.clean_records([fields])
+        _records, errors = services.clean_records([fields], screen_personal_data=True)
         for item in errors.items:
             name = item["attr"] if item["attr"] in self.fields else None
             if name is None or name not in self.errors:

@@ -117,7 +117,7 @@ def preview(parsed: ParsedFile, department, today: dt.date | None = None) -> Pre
     """Every row with its errors, by the rules of ``services.clean_records``; nothing is saved."""
     today = today or timezone.localdate()
     raws = [r["data"] for r in parsed.rows]
-    _cleaned, errors = services.clean_records(raws, today)
+    _cleaned, errors = services.clean_records(raws, today, screen_personal_data=True)
     refs = [str(r["data"].get("source_ref", "")).strip() for r in parsed.rows]
     bad_uscc = {e["index"] for e in errors.items if e["attr"] == "uscc"}
     moved = [e for e in subject_change_items(parsed.rows, department) if e["index"] not in bad_uscc]
@@ -162,7 +162,9 @@ def push(parsed_rows: list, *, actor, department) -> services.PushResult:
     """Save every row through ``credit_records_push`` (all or nothing). ``RecordsInvalid`` items
     keep their 0-based ``index``; ``errors_by_row`` turns them into “第N行” lines. Example rows are
     refused by the push's own validator, like every other bad row."""
-    return services.credit_records_push(actor=actor, department=department, records=[r["data"] for r in parsed_rows])
+    return services.credit_records_push(
+        actor=actor, department=department, records=[r["data"] for r in parsed_rows], screen_personal_data=True
+    )
 
 
 def errors_by_row(parsed_rows: list, items: list) -> list[str]:

@@ -24,6 +24,7 @@ from core.filings import new_tracking, query_code_digest
 from core.scoping import department_of, is_platform_admin
 from credit import selectors as credit_selectors
 from credit.choices import NON_REPAIRABLE_PENALTIES, ListType, PenaltyType
+from enforcement import change_events
 from enforcement.choices import DisclosureRuleKind, DisclosureState, EarlyStopState
 from enforcement.disclosure_period import rule_for
 from enforcement.models import EarlyStopApplication, EarlyStopEvidence, PenaltyDisclosure
@@ -156,6 +157,7 @@ def _decide(*, actor, application, approve: bool, reason: str):
             raise ValidationError({"reason": problems})
         disclosure.state, disclosure.featured = DisclosureState.EARLY_STOPPED, False
         disclosure.save(update_fields=["state", "featured"])
+        change_events.penalties_withdrawn([disclosure.pk])  # issue 15 §3: it leaves /penalties/
         audit.record(
             actor=actor,
             action="penalty_disclosure.early_stop",

@@ -12,8 +12,10 @@ never imports enforcement) and disclosed for as long as the pushing department's
 
 from django.utils import timezone
 
+from core.redaction import redact_text
 from credit.choices import RecordCategory, RecordState
 from credit.models import CreditRecord
+from enforcement import change_events
 from enforcement.choices import DisclosureState
 from enforcement.disclosure_period import period_for
 from enforcement.models import PenaltyDecision, PenaltyDisclosure
@@ -77,6 +79,7 @@ def mirror_pushed(sender=None, *, department, source_refs, **kwargs) -> int:
         for d in PenaltyDisclosure.objects.filter(decision__isnull=True, credit_record__in=records)
     }
     rules, new, changed = {}, [], []
+    republished, left_pages = [], []  # issue 15 §3: existing summaries that change while on the pages, or leave them
     for r in records:
         published_at = existing[r.pk].published_at if r.pk in existing and existing[r.pk].published_at else r.created_at
         period = period_for(
@@ -90,15 +93,17 @@ def mirror_pushed(sender=None, *, department, source_refs, **kwargs) -> int:
         )
         state, reason = _state(r)
         withdrawn = state == DisclosureState.WITHDRAWN
+        # DOMAIN §5: the push API refuses personal data; records stored before that are masked here.
+        keep = (r.source_ref, r.entity_id)
         values = {
             "number": r.source_ref[:64],
             "entity_id": r.entity_id,
             "party_name": names.get(r.entity_id, "")[:200],
-            "violation_type": r.title[:300],
-            "facts": r.content,
-            "legal_basis": r.legal_basis,
+            "violation_type": redact_text(r.title, keep=keep)[:300],
+            "facts": redact_text(r.content, keep=keep),
+            "legal_basis": redact_text(r.legal_basis, keep=keep),
             "penalty_types": list(r.penalty_types),
-            "penalty_content": r.title,
+            "penalty_content": redact_text(r.title, keep=keep),
             "fine_amount": r.amount or 0,
             "confiscation_amount": 0,
             "decided_on": r.decided_on,
@@ -124,9 +129,14 @@ def mirror_pushed(sender=None, *, department, source_refs, **kwargs) -> int:
             if withdrawn and row.withdrawn_at:
                 values.update(withdrawn_at=row.withdrawn_at)
             if any(getattr(row, name) != value for name, value in values.items()):
+                was_published = row.state == DisclosureState.PUBLISHED
                 for name, value in values.items():
                     setattr(row, name, value)
                 changed.append(row)
+                if row.state == DisclosureState.PUBLISHED:
+                    republished.append(row.pk)
+                elif was_published:
+                    left_pages.append(row.pk)
         else:
             new.append(PenaltyDisclosure(decision=None, credit_record=r, **values))
     if new:
@@ -135,4 +145,6 @@ def mirror_pushed(sender=None, *, department, source_refs, **kwargs) -> int:
         # Batches keep each UPDATE's CASE expressions short: one statement for 5,000 rows × 21 fields took
         # minutes (bench/credit.py --push), since PostgreSQL walks every WHEN for every row.
         PenaltyDisclosure.objects.bulk_update(changed, list(MIRROR_FIELDS), batch_size=200)
+    change_events.penalties_published([d.pk for d in new if d.state == DisclosureState.PUBLISHED] + republished)
+    change_events.penalties_withdrawn(left_pages)
     return len(new) + len(changed)

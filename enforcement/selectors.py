@@ -1,7 +1,7 @@
 """Reads that carry a rule: what the public sees of penalties (双公示) and the 曝光台.
 
 Public code reads ``PenaltyDisclosure`` only, and only its public columns: the redacted summary
-made by ``enforcement.redaction`` when the decision was issued. ``PenaltyDecision`` (facts as
+made by ``core.redaction`` when the decision was issued. ``PenaltyDecision`` (facts as
 typed, evidence, the party's address, the minor flag) is never loaded by a public page or the
 public API, so no template or serializer can show it by mistake.
 

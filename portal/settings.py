@@ -252,11 +252,13 @@ WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
-# E-mail (issue 14 §2, the entity inbox): the file backend under var/mail/ unless EMAIL_BACKEND names
-# another (production: django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.).
 # Open data (issue 15): the nightly bulk files (§2) and the front-end-processor exchange folder (§6).
 OPEN_DATA_DIR = env("OPEN_DATA_DIR", default=str(BASE_DIR / "var" / "open-data"))
 OPEN_DATA_KEEP_DAYS = 7  # issue 15 §2: the last 7 days are kept
+OPEN_DATA_WORKERS = env.int("OPEN_DATA_WORKERS", default=2)  # database sessions writing the files at once
+# The authority of the Atom entries' tag: ids (§5). Set once per deployment and never changed, or every
+# feed reader sees every entry again.
+FEED_TAG_AUTHORITY = env("FEED_TAG_AUTHORITY", default="supervision-platform")
 # The outbound exchange to the provincial platform: "folder" (前置机, files in EXCHANGE_DIR) or "http".
 EXCHANGE_CONNECTOR = env("EXCHANGE_CONNECTOR", default="folder")
 EXCHANGE_DIR = env("EXCHANGE_DIR", default=str(BASE_DIR / "var" / "exchange"))
@@ -264,7 +266,13 @@ EXCHANGE_HTTP_URL = env("EXCHANGE_HTTP_URL", default="")
 EXCHANGE_HTTP_KEY = env("EXCHANGE_HTTP_KEY", default="")
 # The open API (issue 15 §1): no key, throttled per IP.
 OPEN_API_RATE = env("OPEN_API_RATE", default="120/minute")
+# Webhooks (§4): an API key must not make the worker probe our own network, so loopback, private and
+# link-local receivers are refused unless this is on (tests and local demos only).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env.bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", default=False)
+WEBHOOK_THREADS = env.int("WEBHOOK_THREADS", default=16)  # concurrent POSTs of one worker
 
+# E-mail (issue 14 §2, the entity inbox): the file backend under var/mail/ unless EMAIL_BACKEND names
+# another (production: django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST etc.).
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -302,6 +310,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "综合监管平台 API",
     "DESCRIPTION": "供其他部门系统调用的接口（逢办必查、信用记录推送、公开结果）。契约见 API.md。",
     "VERSION": "1.0.0",
+    "ENUM_NAME_OVERRIDES": {
+        "EntityStatusEnum": "supervision.choices.EntityStatus",
+        "RuleStatusEnum": "opendata.api.open_rules_serializers.RULE_STATUS_CHOICES",
+    },
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

@@ -174,6 +174,7 @@ FIELDS = {
 }
 # 条例第九条第（七）项 / 个体工商户年度报告暂行办法第六条: public only when the entity chooses.
 CHOSEN_PUBLIC_FIELDS = {"employees", *MONEY_FIELDS, "guarantees"}
+PERSONAL_CONTACT_FIELDS = {"phone", "email"}
 REQUIRED = {"postal_address", "phone", "operating_status"}
 PHONE_RE = re.compile(r"^[0-9+()\- ]{5,32}$")
 POSTAL_CODE_RE = re.compile(r"^\d{6}$")
@@ -397,7 +398,10 @@ def annual_report_correct(*, actor, report: AnnualReport, data: dict, today: dt.
 def public_view(report: AnnualReport, *, full: bool = False) -> dict:
     """What the public sees of a report: everything but, unless chosen public, the 第（七）项 figures;
     each correction with its date (values of the private figures left out). ``full``: the entity's own view."""
-    hidden = set() if report.assets_public or full else CHOSEN_PUBLIC_FIELDS
+    hidden = set() if report.assets_public or full else set(CHOSEN_PUBLIC_FIELDS)
+    if report.kind == AnnualReportKind.INDIVIDUAL and not full:
+        # DESIGN.md quality bars: an individual business's phone and e-mail are a natural person's; never public.
+        hidden |= PERSONAL_CONTACT_FIELDS
     rows = []
     for name in FIELDS[report.kind]:
         if name in hidden or name == "assets_public":

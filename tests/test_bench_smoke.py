@@ -73,6 +73,8 @@ def test_every_bench_script_runs_end_to_end_at_a_small_size(bench_database, tmp_
         "disclosures_publish",
         "纯算法合计",
         "seed_demo",
+        "推送吞吐量",
+        "write_all（全部数据集",
     ):
         assert figure in output, f"missing {figure!r}\n{output[-3000:]}"
     assert "全部基准测试完成" in output

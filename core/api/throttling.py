@@ -11,6 +11,7 @@ The public forms (filings, tracking, reports) call ``form_throttled(request)`` b
 
 import logging
 
+from django.conf import settings
 from django.shortcuts import render
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -54,6 +55,19 @@ class AnonIpThrottle(FailOpenRateThrottle):
     def get_cache_key(self, request, view):
         if isinstance(request.auth, ApiClient):
             return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class OpenApiThrottle(FailOpenRateThrottle):
+    """Per IP, for the open API (/api/open/v1/, issue 15 §1) at ``settings.OPEN_API_RATE``: it needs no
+    key, so a key sent anyway changes nothing (never a per-client bucket, never a 401)."""
+
+    scope = "open_api"
+
+    def get_rate(self):
+        return settings.OPEN_API_RATE
+
+    def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 

@@ -302,7 +302,10 @@ class CreditRecordPushView(APIView):
             return invalid_items(nul)
         try:
             result = services.credit_records_push(
-                actor=request.auth, department=request.auth.department, records=data.get("records")
+                actor=request.auth,
+                department=request.auth.department,
+                records=data.get("records"),
+                screen_personal_data=True,
             )
         except services.RecordsInvalid as exc:
             return invalid_items(exc.items)

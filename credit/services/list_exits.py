@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from core import audit
 from core.filings import new_tracking, query_code_digest
+from credit import change_events
 from credit.choices import (
     ExitState,
     Grade,
@@ -251,6 +252,7 @@ def serious_list_entries_end(*, actor, today: dt.date | None = None) -> int:
             ],
         )
         rows = cursor.fetchall()
+    change_events.list_entries_changed(kind="list_entry.removed", ids=[pk for pk, _u in rows])  # issue 15 §3
     if rows:
         usccs = sorted({uscc for _pk, uscc in rows})
         audit.record(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core import audit, uscc
+from credit import change_events
 from credit.choices import (
     LIST_GROUNDS,
     ListGround,
@@ -100,6 +101,7 @@ def list_entry_add(
         source_entry=source_entry,
         basis_record=basis_record,
     )
+    change_events.list_entries_changed(kind="list_entry.added", ids=[entry.pk])  # issue 15 §3
     after = audit.snapshot(entry)
     if list_type == ListType.ABNORMAL:
         # DOMAIN §3: within the listing deadline (national default 10 working days) of the ground; a late listing is kept, and shown.
@@ -154,6 +156,7 @@ def list_entry_remove(
     before = audit.snapshot(entry)
     entry.removed_on, entry.removal_reason, entry.removal_note = removed_on, reason, note
     entry.save(update_fields=["removed_on", "removal_reason", "removal_note"])
+    change_events.list_entries_changed(kind="list_entry.removed", ids=[entry.pk])  # issue 15 §3
     after = audit.snapshot(entry)
     if entry.list_type == ListType.ABNORMAL and duty_fulfilled_on:
         # DOMAIN §3: removed within the removal deadline (national default 5 working days) after the duty is fulfilled.

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core import audit, uscc
-from credit import acts, record_upsert
+from core.redaction import contains_personal_data
+from credit import acts, change_events, record_upsert
 from credit.choices import (
     PenaltyType,
     Polarity,
@@ -261,7 +262,33 @@ def clean_record(raw: dict, index: int, errors: RecordErrors, today: dt.date) ->
 EXAMPLE_REF_PREFIX = "示例"
 
 
-def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], RecordErrors]:
+# Text another system or an official types becomes public on the entity page, /penalties/ and the open
+# data (DOMAIN §5: no ID number, phone, home address, bank account or health data of a natural person).
+# Such input is refused with the field named, not masked in silence: the sender keeps its own text.
+SCREENED_FIELDS = ("title", "content", "legal_basis")
+
+
+def _screen_personal_data(data: dict, index, errors: RecordErrors) -> None:
+    keep = tuple(v for v in (data.get("uscc"), data.get("source_ref")) if v)
+    for name in SCREENED_FIELDS:
+        text = data.get(name) or ""
+        for value in keep:
+            text = text.replace(value, "")
+        if contains_personal_data(text):
+            errors.add(
+                index,
+                name,
+                f"{RECORD_FIELD_LABELS.get(name, name)}含有自然人个人信息（身份证号码、电话号码、住址、银行账号或健康信息），"
+                "信用记录会公示，不得包含：请删去后重新提交",
+                "personal_data",
+            )
+
+
+def clean_records(
+    raws, today: dt.date | None = None, *, screen_personal_data: bool = False
+) -> tuple[list[dict], RecordErrors]:
+    """Validate pushed or imported rows. ``screen_personal_data`` refuses text with personal data:
+    set for input from outside the platform's own services (the API push, imports, the admin form)."""
     today = today or timezone.localdate()
     errors = RecordErrors()
     if not isinstance(raws, list) or not raws:
@@ -275,6 +302,11 @@ def clean_records(raws, today: dt.date | None = None) -> tuple[list[dict], Recor
         data = clean_record(raw, i, errors, today)
         if data is None:
             continue
+        if screen_personal_data:
+            before = len(errors.items)
+            _screen_personal_data(data, i, errors)
+            if len(errors.items) > before:
+                continue
         if data["source_ref"] in seen:
             # Both indexes are named: which of the two should win is not ours to guess (issue 11).
             errors.add(
@@ -311,7 +343,7 @@ class PushResult:
 
 
 @transaction.atomic
-def credit_records_push(*, actor, department, records: list) -> PushResult:
+def credit_records_push(*, actor, department, records: list, screen_personal_data: bool = False) -> PushResult:
     """Create or update records by ``(department, source_ref)``: all of them, or none.
 
     Raises ``ValidationError`` with ``RecordErrors.items`` (index, attr, detail) when any item is
@@ -322,7 +354,7 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
     before-values are exact under concurrent pushes (``record_upsert``).
     """
     today = timezone.localdate()
-    cleaned, errors = clean_records(records, today)
+    cleaned, errors = clean_records(records, today, screen_personal_data=screen_personal_data)
     if errors:
         raise RecordsInvalid(errors.items)
     now = timezone.now()
@@ -350,6 +382,7 @@ def credit_records_push(*, actor, department, records: list) -> PushResult:
             }
         )
     written = record_upsert.upsert(department=department, rows=rows, now=now, today=today)
+    change_events.records_pushed(department=department, written=written, today=today)  # issue 15 §3
     if written.created or written.updated:
         audit.record(
             actor=actor,
@@ -379,6 +412,7 @@ def _set_state(*, actor, record: CreditRecord, state: str, reason: str, action: 
     before = {"state": record.state, "state_reason": record.state_reason}
     record.state, record.state_reason = state, reason
     record.save(update_fields=["state", "state_reason", "updated_at"])
+    change_events.record_state_changed(record=record, before_state=before["state"], today=timezone.localdate())
     audit.record(
         actor=actor, action=action, target=record, before=before, after={"state": state, "state_reason": reason}
     )
@@ -411,10 +445,12 @@ def credit_records_expire(*, actor, today: dt.date | None = None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE credit_creditrecord SET state = 'expired', state_reason = '公示期满', updated_at = now() "
-            "WHERE state = 'active' AND publicity_ends_on < %s RETURNING uscc",
+            "WHERE state = 'active' AND publicity_ends_on < %s RETURNING id, uscc",
             [today],
         )
-        usccs = sorted({row[0] for row in cursor.fetchall()})
+        rows = cursor.fetchall()
+    change_events.records_expired(ids=[pk for pk, _code in rows], today=today)  # issue 15 §3, one INSERT … SELECT
+    usccs = sorted({code for _pk, code in rows})
     if usccs:
         audit.record(
             actor=actor,

@@ -202,6 +202,7 @@ COMPLAINT_VIEW_FIELDS = (
     "kind",
     "channel",
     "external_no",
+    "api_client",  # the hotline system that sent the work order (issue 15 §6), which gets each status back
     "entity_name",
     "uscc_display",
     "content",

@@ -8,6 +8,7 @@ from core.forms import validate_phone
 from credit.choices import PenaltyType
 from enforcement.forms import clean_optional_uscc
 from enforcement.models import PenaltyDisclosure
+from enforcement.services import HOTLINE_CHANNELS
 
 # --- complaints (投诉举报): API.md "Public filings" ------------------------------------------------
 
@@ -38,13 +39,18 @@ class ComplaintInputSerializer(serializers.Serializer):
         help_text="被投诉举报对象的统一社会信用代码（选填，校验位须正确）",
     )
     channel = serializers.ChoiceField(
-        choices=[("web", "网站"), ("api", "接口")],
+        choices=[("web", "网站"), ("api", "接口"), ("12345", "12345热线"), ("12315", "12315平台")],
         required=False,
         default="web",
-        error_messages={
-            "invalid_choice": "channel（渠道）只能是 web 或 api；12345、12315 转来的工单由承办部门在后台登记"
-        },
-        help_text="web（默认）或 api。12345/12315 工单带工单号在管理后台登记，不经此接口",
+        error_messages={"invalid_choice": "channel（渠道）只能是 web、api、12345 或 12315"},
+        help_text="web（默认）或 api。12345、12315 只限具有 complaints:write 权限的热线系统凭密钥报送工单，"
+        "须同时填写 external_order_no",
+    )
+    external_order_no = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="12345/12315 平台的工单号（热线渠道必填）。同一接口客户端重复报送同一工单号，返回首次登记的受理编号，不重复登记",
     )
     kind = serializers.ChoiceField(
         choices=[("complaint", "投诉"), ("report", "举报")],
@@ -74,6 +80,23 @@ class ComplaintInputSerializer(serializers.Serializer):
             return clean_optional_uscc(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages[0]) from None
+
+    def validate(self, attrs):
+        if attrs.get("channel") in HOTLINE_CHANNELS and not attrs.get("external_order_no", "").strip():
+            raise serializers.ValidationError(
+                {"external_order_no": "external_order_no（工单号）为必填项：12345/12315 工单须填写平台工单号"}
+            )
+        return attrs
+
+
+class ComplaintFiledSerializer(serializers.Serializer):
+    """201 of a filing; a hotline work order also echoes its number, and its resend answers 200 without the code."""
+
+    tracking_no = serializers.CharField(help_text="受理编号")
+    query_code = serializers.CharField(
+        allow_null=True, help_text="查询码（只返回这一次，平台只保存其加密摘要）；重复报送同一工单号时为 null"
+    )
+    external_order_no = serializers.CharField(required=False, help_text="12345/12315 工单号（仅热线工单返回）")
 
 
 # --- end complaints --------------------------------------------------------------------------------

@@ -87,6 +87,16 @@ class Complaint(QueryCodeFields):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # 12345/12315 work orders pushed through the API (issue 15 §6): the hotline system that filed the order
+    # gets every status change back (一号响应); (client, external_no) is the idempotency key of a resend.
+    api_client = models.ForeignKey(
+        "core.ApiClient",
+        verbose_name=_("报送工单的接口客户端"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     # Issue 12 §6 (DOMAIN §5): only these officials and the 部门负责人 see the complainant.
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("承办人员"), blank=True, related_name="+"
@@ -102,6 +112,15 @@ class Complaint(QueryCodeFields):
                 condition=Q(state=ComplaintState.CLOSED, closed_at__isnull=False)
                 | (~Q(state=ComplaintState.CLOSED) & Q(closed_at__isnull=True)),
                 name="complaint_closed_has_time",
+            ),
+            # One complaint per hotline work order and client: a resend finds it, never files it twice.
+            models.UniqueConstraint(
+                fields=["api_client", "external_no"],
+                condition=Q(api_client__isnull=False),
+                name="complaint_client_order_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(api_client__isnull=True) | ~Q(external_no=""), name="complaint_client_order_has_no"
             ),
         ]
 

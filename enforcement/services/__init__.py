@@ -10,6 +10,7 @@ services`` and ``services.case_open`` keep working (like netbox ``tenancy/models
 - ``decisions``: issue, revoke, change (变更), and correction on an objection (issue 12 §7);
 - ``disclosure``: 双公示 — publish, withdraw, follow the credit record, 曝光台;
 - ``complaints``: 投诉举报 — file, assign, accept, close, convert, channel deadlines, who sees the complainant;
+- ``hotline``: 12345/12315 work orders from the API — the resend lock, their status sent back (一号响应);
 - ``actors``: the official behind an actor (shared by the others).
 """
 
@@ -48,6 +49,7 @@ from enforcement.services.complaints import (
     complaint_default_department,
     complaint_entity_set,
     complaint_file,
+    complaint_file_hotline,
     complaint_handlers_set,
     sees_complainant,
 )
@@ -123,6 +125,7 @@ __all__ = [
     "complaint_default_department",
     "complaint_entity_set",
     "complaint_file",
+    "complaint_file_hotline",
     "complaint_handlers_set",
     "decision_change",
     "decision_change_by_objection_no",

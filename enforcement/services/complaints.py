@@ -23,13 +23,14 @@ from django.utils import timezone
 from core import audit
 from core import uscc as uscc_mod
 from core.filings import new_tracking, query_code_digest
+from core.redaction import redact_text
 from core.scoping import department_of, is_platform_admin
 from credit.choices import Severity
 from credit.services import credit_record_save, public_snapshot
 from enforcement.case_rules import is_department_head
 from enforcement.choices import CaseSource, ComplaintChannel, ComplaintKind, ComplaintState, ComplaintVerdict
 from enforcement.models import Complaint, ComplaintAttachment
-from enforcement.redaction import redact_text
+from enforcement.services import hotline
 from enforcement.services.actors import _user
 from enforcement.services.cases import case_open
 from supervision import deadlines
@@ -129,12 +130,14 @@ def complaint_file(
     whistleblower: bool = False,
     external_no: str = "",
     attachments=(),
+    api_client=None,
 ):
     """登记 a complaint or report. Returns ``(complaint, query_code)``; only the code's hash is kept.
 
     The department is the one given (admin entry, 12345 dispatch), else the entity's registration
     authority when the USCC is in the roster, else ``complaint_default_department()``. The deadline
-    counts the channel's working days from the filing date (DOMAIN §6 calendar, provisional past its data)."""
+    counts the channel's working days from the filing date (DOMAIN §6 calendar, provisional past its data).
+    ``api_client``: the hotline system filing its work order through the API (``complaint_file_hotline``)."""
 
     values = {
         "entity_name": str(entity_name or "").strip(),
@@ -151,6 +154,8 @@ def complaint_file(
         errors["channel"] = "渠道只能是：" + "、".join(f"{v}（{label}）" for v, label in ComplaintChannel.choices)
     elif channel in HOTLINE_CHANNELS and not values["external_no"]:
         errors["external_no"] = f"{ComplaintChannel(channel).label}转来的投诉举报须填写来源工单号"
+    if api_client is not None and channel not in HOTLINE_CHANNELS:
+        errors["channel"] = "接口客户端报送的工单渠道只能是 12345 或 12315"
     code = ""
     entity = None
     if str(entity_uscc or "").strip():
@@ -202,6 +207,7 @@ def complaint_file(
         working_days=working_days,
         due_on=due.date,
         due_provisional=due.provisional,
+        api_client=api_client,
     )
     if _user(actor) is not None and getattr(actor, "department_id", None) == department.pk:
         complaint.handlers.add(actor)  # the official who entered the work order (and the complainant) handles it
@@ -219,7 +225,47 @@ def complaint_file(
         target=complaint,
         after={**_complaint_snapshot(complaint), "attachments": len(attachments)},
     )
+    hotline.status_changed(complaint, hotline.FILED)
     return complaint, query_code
+
+
+@transaction.atomic
+def complaint_file_hotline(*, client, external_order_no: str, channel: str, entity_name: str, content: str, **fields):
+    """A 12345/12315 work order pushed by ``client`` (scope complaints:write, checked by the API). Returns
+    ``(complaint, query_code, created)``. (client, order number) is the idempotency key: a resend returns
+    the complaint first filed (``query_code`` is then "", as only its hash is kept) and files nothing; a
+    resend with another object or content is refused, so one number never stands for two complaints."""
+
+    order_no = str(external_order_no or "").strip()
+    if channel not in HOTLINE_CHANNELS:
+        raise ValidationError({"channel": "接口客户端报送的工单渠道只能是 12345 或 12315"})
+    if not order_no:
+        raise ValidationError({"external_order_no": "12345/12315 工单须填写工单号 external_order_no"})
+    if len(order_no) > _COMPLAINT_LIMITS["external_no"]:
+        raise ValidationError({"external_order_no": f"工单号不能超过{_COMPLAINT_LIMITS['external_no']}个字符"})
+    hotline.order_lock(client, order_no)
+    existing = hotline.existing_order(client, order_no)
+    if existing is not None:
+        same = (existing.channel, existing.entity_name, existing.content) == (
+            channel,
+            str(entity_name or "").strip() or existing.entity_name,
+            str(content or "").strip(),
+        )
+        if not same:
+            raise hotline.OrderNumberReused(
+                {"external_order_no": f"工单号 {order_no} 已登记为 {existing.tracking_no}，与本次报送的内容不同"}
+            )
+        return existing, "", False
+    complaint, code = complaint_file(
+        actor=client,
+        channel=channel,
+        external_no=order_no,
+        entity_name=entity_name,
+        content=content,
+        api_client=client,
+        **fields,
+    )
+    return complaint, code, True
 
 
 @transaction.atomic
@@ -246,6 +292,7 @@ def complaint_assign(*, actor, complaint, department, reason: str):
         before=before,
         after={"department": department.pk, "state": complaint.state, "reason": reason.strip()},
     )
+    hotline.status_changed(complaint, hotline.ASSIGNED)
     return complaint
 
 
@@ -267,6 +314,7 @@ def complaint_accept(*, actor, complaint, note: str = ""):
         before={"state": ComplaintState.RECEIVED},
         after={"state": complaint.state, "note": str(note or "").strip()},
     )
+    hotline.status_changed(complaint, hotline.ACCEPTED)
     return complaint
 
 
@@ -340,6 +388,7 @@ def complaint_close(*, actor, complaint, verdict: str, outcome: str):
     audit.record(
         actor=actor, action="complaint.close", target=complaint, before=before, after=_complaint_snapshot(complaint)
     )
+    hotline.status_changed(complaint, hotline.CLOSED)
     return complaint
 
 
@@ -398,6 +447,7 @@ def complaint_convert_to_case(
         before=before,
         after={**_complaint_snapshot(complaint), "case": case.number},
     )
+    hotline.status_changed(complaint, hotline.CONVERTED)
     return case
 
 

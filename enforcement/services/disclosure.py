@@ -12,13 +12,14 @@ from django.utils import timezone
 from psycopg2.extras import execute_values
 
 from core import audit
+from core.redaction import redact_text
 from credit.choices import PenaltyType, RecordState, Severity
 from credit.models import CreditRecord
 from credit.services import credit_record_revoke, credit_records_push, publicity_rule_in_force, publicity_window
+from enforcement import change_events
 from enforcement.choices import Circumstance, DecisionState, DisclosureState, Procedure
 from enforcement.disclosure_period import period_for
 from enforcement.models import PenaltyDecision, PenaltyDisclosure
-from enforcement.redaction import redact_text
 from supervision import deadlines
 from supervision.choices import DeadlineKind
 
@@ -239,6 +240,7 @@ def _publish_batch(*, actor, batch: int, today: dt.date) -> int:
             template="(%s::bigint, %s, %s::timestamptz, %s::date, %s::bigint, %s)",
             page_size=len(rows),
         )
+    change_events.penalties_published([d.pk for d in rows])  # issue 15 §3
     audit.record(
         actor=actor,
         action="penalty_disclosure.publish",
@@ -272,6 +274,8 @@ def disclosure_withdraw(*, actor, disclosure: PenaltyDisclosure, reason: str) ->
     ).date
     disclosure.featured = False
     disclosure.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "withdraw_due_on", "featured"])
+    if disclosure.published_at is not None:  # issue 15 §3: only a summary that was on the pages
+        change_events.penalties_withdrawn([disclosure.pk])
     record = (
         CreditRecord.objects.filter(pk=disclosure.credit_record_id).first() if disclosure.credit_record_id else None
     )
@@ -305,6 +309,7 @@ def disclosure_follow_record(sender=None, *, record, state: str, reason: str, ac
         elif state == RecordState.REPAIRED:
             disclosure.state, disclosure.featured = DisclosureState.ENDED, False
             disclosure.save(update_fields=["state", "featured"])
+            change_events.penalties_withdrawn([disclosure.pk])  # issue 15 §3: it leaves /penalties/
             audit.record(
                 actor=actor or "task:credit_record",
                 action="penalty_disclosure.end",

@@ -11,6 +11,7 @@ from core import audit
 from credit import services as credit_services
 from credit.choices import ListGround, ListType
 from credit.models import CreditRecord
+from inspections import change_events
 from inspections.choices import (
     RESULT_SEVERITY,
     PlanState,
@@ -199,6 +200,7 @@ def results_publish(*, actor, today: dt.date | None = None) -> int:
     for result in results:
         result.state, result.published_at = ResultState.PUBLISHED, now
     InspectionResult.objects.bulk_update(results, ["state", "published_at", "credit_record"])
+    change_events.results_published([r.pk for r in results])  # issue 15 §3
     # One statement: a submitted task whose results are all published is complete.
     InspectionTask.objects.filter(pk__in={r.task_id for r in results}, state=TaskState.SUBMITTED).exclude(
         results__state__in=[ResultState.SUBMITTED, ResultState.APPROVED]

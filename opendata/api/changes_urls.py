@@ -1,3 +1,9 @@
-"""API routes of issue 15 (owned by one part; see opendata/api/urls.py)."""
+"""API routes of issue 15 §3: the change feed (``GET /api/v1/changes/``)."""
 
-urlpatterns = []
+from django.urls import path
+
+from opendata.api.changes import ChangeFeedView
+
+urlpatterns = [
+    path("changes/", ChangeFeedView.as_view(), name="api-changes"),
+]

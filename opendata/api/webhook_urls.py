@@ -1,3 +1,12 @@
-"""API routes of issue 15 (owned by one part; see opendata/api/urls.py)."""
+"""Webhook subscriptions, /api/v1/webhooks/ (issue 15 §4); see opendata/api/urls.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from opendata.api import webhooks
+
+urlpatterns = [
+    path("webhooks/", webhooks.WebhookListView.as_view(), name="webhooks"),
+    path("webhooks/<int:pk>/", webhooks.WebhookDetailView.as_view(), name="webhook"),
+    path("webhooks/<int:pk>/rotate-secret/", webhooks.WebhookRotateSecretView.as_view(), name="webhook-rotate-secret"),
+    path("webhooks/<int:pk>/enable/", webhooks.WebhookEnableView.as_view(), name="webhook-enable"),
+]

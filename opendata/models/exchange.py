@@ -37,6 +37,18 @@ class ExchangeBatch(models.Model):
         verbose_name = _("数据交换批次")
         verbose_name_plural = _("数据交换批次")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="exchange_batch_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["sent", "acknowledged", "rejected"]) | models.Q(sent_at__isnull=False),
+                name="exchange_batch_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state__in=["acknowledged", "rejected"])
+                | (models.Q(receipt_at__isnull=False) & models.Q(receipt__isnull=False)),
+                name="exchange_batch_receipt_kept",
+            ),
+        ]
 
     def __str__(self):
         return self.batch_no

@@ -28,6 +28,8 @@ class WebhookSubscription(models.Model):
     last_success_at = models.DateTimeField(_("最近成功时间"), null=True, blank=True)
     disabled_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
     disabled_reason = models.CharField(_("停用原因"), max_length=200, blank=True)
+    # Deleted by its client (or an official): kept, disabled, with its delivery log (全程留痕); hidden from the API.
+    deleted_at = models.DateTimeField(_("删除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("推送订阅")
@@ -70,7 +72,13 @@ class WebhookDelivery(models.Model):
             models.UniqueConstraint(fields=["subscription", "event_id"], name="webhook_delivery_once_per_event")
         ]
         indexes = [
-            models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"), name="webhook_delivery_due")
+            models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"), name="webhook_delivery_due"),
+            # A failing subscription's one probe per round: its oldest due delivery (opendata.webhook_delivery).
+            models.Index(
+                fields=["subscription", "next_attempt_at", "id"],
+                condition=models.Q(state="pending"),
+                name="webhook_delivery_sub_due",
+            ),
         ]
 
     def __str__(self):

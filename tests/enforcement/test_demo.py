@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from core.choices import Role
+from core.redaction import contains_personal_data
 from credit.models import CreditRecord, ListProposal, RiskWarning
 from demo import enforcement_standards as demo
 from demo.enforcement import seed_enforcement_demo
@@ -27,7 +28,6 @@ from enforcement.choices import (
     ReviewResult,
 )
 from enforcement.models import Case, Complaint, DiscretionStandard, LegalReview, PenaltyDecision, PenaltyDisclosure
-from enforcement.redaction import contains_personal_data
 from supervision.models import Inspector
 
 pytestmark = pytest.mark.django_db

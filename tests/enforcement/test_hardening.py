@@ -446,6 +446,7 @@ def test_schema_documents_the_enforcement_endpoints_with_their_fields(api, db):
         "contact_phone",
         "contact_email",
         "whistleblower",
+        "external_order_no",  # 12345/12315 work orders from hotline systems (issue 15 §6)
     }
     assert set(body["required"]) == {"entity_name", "content"}
 

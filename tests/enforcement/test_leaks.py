@@ -199,3 +199,112 @@ def test_personal_data_never_leaks_to_public_pages_or_api(seeded, client, api, a
     assert body["count"] == 2
     facts = next(r["facts"] for r in body["results"] if r["number"] == first.number)
     assert "销售超过保质期的食品" in facts and "＊＊＊" in facts  # redacted, not dropped
+
+
+# --- issue 15: the open API, the feeds, the rulebook and the bulk files are public too ----------------
+
+# Every public surface of issue 15 the crawl covers (templates: "{uscc}", "{id}", "{list_type}"). The
+# list is asserted below: each one must resolve and answer 200, so none is skipped silently.
+OPEN_SURFACES = (
+    "/api/open/v1/entities/",
+    "/api/open/v1/entities/?q={name}",
+    "/api/open/v1/entities/?q={uscc}",
+    "/api/open/v1/entities/?cursor=",
+    "/api/open/v1/entities/{uscc}/",
+    "/api/open/v1/penalties/",
+    "/api/open/v1/penalties/?cursor=",
+    "/api/open/v1/penalties/?q={uscc}",
+    "/api/open/v1/penalties/{id}/",
+    "/api/open/v1/lists/",
+    "/api/open/v1/lists/{list_type}/",
+    "/api/open/v1/lists/{list_type}/?cursor=",
+    "/api/open/v1/acts/",
+    "/api/open/v1/acts/?cursor=",
+    "/api/open/v1/inspection-plans/",
+    "/api/open/v1/inspection-results/",
+    "/api/open/v1/rules/departments/",
+    "/api/open/v1/rules/items/",
+    "/api/open/v1/rules/benchmarks/",
+    "/api/open/v1/rules/measures/",
+    "/entities/{uscc}/feed.atom",
+    "/penalties/feed.atom",
+    "/lists/{list_type}/feed.atom",
+    "/rules/",
+    "/rules/measures/",
+    "/open-data/",
+    "/open-data/index.json",
+    "/open-data/dictionary/",
+    "/open-data/dictionary.json",
+)
+
+
+@pytest.fixture
+def listed(seeded, dept_a):
+    """The seeded entity on the 重点关注 list, personal data typed into the listing's facts (internal)."""
+    from credit.services import list_entry_add
+
+    return list_entry_add(
+        actor="test",
+        entity_uscc=seeded["entity"].uscc,
+        list_type="key_attention",
+        ground="dishonest_below_serious",
+        legal_basis="《郑州市社会信用条例》第二十九条",
+        department=dept_a,
+        decided_on=seeded["disclosures"][0].decided_on,
+        facts=f"店长身份证{ID_NUMBER}，手机{MOBILE}，住{HOME}。",
+    )
+
+
+def test_personal_data_never_leaks_to_the_open_api_feeds_rulebook_or_open_data(
+    seeded, listed, client, api_key, settings, tmp_path
+):
+    import gzip
+
+    from django.urls import Resolver404, resolve
+
+    from opendata import dumps
+
+    settings.OPEN_API_RATE = "100000/minute"  # one address crawls everything (the limit has its own test)
+    settings.OPEN_DATA_DIR = str(tmp_path)
+    entity = seeded["entity"]
+    first, second = seeded["disclosures"]
+    _, key = api_key(("credit:read",))
+    values = {"uscc": entity.uscc, "name": entity.name[3:8], "id": first.pk, "list_type": "key_attention"}
+    covered, missing = [], []
+    for template in OPEN_SURFACES:
+        url = template.format(**values)
+        try:
+            resolve(url.split("?")[0])
+        except Resolver404:
+            missing.append(url)
+            continue
+        # No key, and then a key: neither may add anything personal (the open API ignores keys).
+        for headers in ({}, {"HTTP_AUTHORIZATION": f"Bearer {key}"}):
+            response = client.get(url, **headers)
+            assert response.status_code == 200, (url, response.status_code)
+            assert_clean(url, response.content.decode())
+        covered.append(url)
+    assert not missing, f"这些公开地址尚不存在，泄露检查无法覆盖：{missing}"
+    assert len(covered) == len(OPEN_SURFACES)
+    for pk in (first.pk, second.pk):
+        assert_clean(f"/api/open/v1/penalties/{pk}/", client.get(f"/api/open/v1/penalties/{pk}/").content.decode())
+
+    # The seeded listing and penalties are really served (the crawl read the data it was meant to).
+    profile = client.get(f"/api/open/v1/entities/{entity.uscc}/").json()
+    assert {p["number"] for p in profile["penalties"]} == {first.number, second.number}
+    assert [e["list_type"] for e in profile["list_entries"]] == ["key_attention"]
+    assert profile["verified_complaints"]["count"] == 1  # a number only, never the complaint
+    assert client.get("/api/open/v1/lists/key_attention/").json()["count"] == 1
+    feed = client.get(f"/entities/{entity.uscc}/feed.atom").content.decode()
+    assert first.number in feed or entity.name in feed
+
+    # The nightly bulk files (issue 15 §2): written now, then every file the index lists is fetched and read.
+    dumps.write_all()
+    files = client.get("/open-data/index.json").json()
+    urls = sorted({f["url"] for f in files.get("files", [])} if isinstance(files, dict) else set())
+    assert urls, files
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert_clean(url, gzip.decompress(body).decode("utf-8-sig"))

@@ -3,7 +3,7 @@ data and other natural persons' names never reach a public summary; what is publ
 
 import pytest
 
-from enforcement.redaction import MASK, contains_personal_data, redact_text
+from core.redaction import MASK, contains_personal_data, redact_text
 
 PARTY_USCC = "914403001922038216"
 NUMBER = "郑市监罚〔2026〕12号"

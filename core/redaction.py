@@ -1,4 +1,4 @@
-"""The one redaction service for public penalty summaries (DOMAIN §5).
+"""The one redaction service for public text (DOMAIN §5): penalty summaries, pushed records, exchange files.
 
 ID-card numbers, phone numbers, home addresses, bank accounts and health data of natural persons
 are never published, even when an official typed them into the facts. Detection is by pattern and
