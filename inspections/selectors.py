@@ -11,11 +11,14 @@ Officials see the 双随机 plans their department leads or takes part in; a pla
 the lead department (or a platform administrator) acts on a plan; an auditor's role is read-only.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
 
 from core.scoping import department_of, is_platform_admin, scope_to_department
 from inspections.choices import PUBLIC_PLAN_STATES, ResultState, TaskState
 from inspections.models import Draw, DrawCommitment, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
+from supervision.models import MarketEntity
 
 
 def public_plans() -> QuerySet:
@@ -49,6 +52,27 @@ def public_commitments(plan: InspectionPlan) -> QuerySet:
 def public_selection(draw: Draw) -> QuerySet:
     """The selected entities of a draw without their strata."""
     return DrawSelection.objects.filter(draw=draw).values_list("entity", flat=True).order_by("entity")
+
+
+def selection_previews(draws, limit: int) -> dict[int, list[tuple[str, str]]]:
+    """The first ``limit`` selected entities of each draw, by USCC, as ``{draw_id: [(uscc, name)]}``, in one
+    query: the (draw, uscc) pairs of ``public_selection`` with the roster name, never the stratum or the rank.
+    The public plan page and the open API show the same preview."""
+    previews = {d.pk: [] for d in draws}
+    if not previews:
+        return previews
+    # Rows are keyed by USCC without a join constraint: the name comes by subquery ("" when not in the roster).
+    name = Subquery(MarketEntity.objects.filter(uscc=OuterRef("entity_id")).values("name")[:1])
+    rows = (
+        DrawSelection.objects.filter(draw__in=list(previews))
+        .annotate(n=Window(RowNumber(), partition_by=[F("draw_id")], order_by=[F("entity_id").asc()]), name=name)
+        .filter(n__lte=limit)
+        .order_by("draw_id", "entity_id")
+        .values_list("draw_id", "entity_id", "name")
+    )
+    for draw_id, code, entity_name in rows:
+        previews[draw_id].append((code, entity_name or ""))
+    return previews
 
 
 def public_results() -> QuerySet:

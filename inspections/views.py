@@ -14,9 +14,7 @@ import re
 from decimal import Decimal
 
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.expressions import Window
-from django.db.models.functions import RowNumber
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
 
 from core.http import PublicHttp404
@@ -24,7 +22,7 @@ from inspections import draw as draw_algo
 from inspections import selectors
 from inspections.choices import ResultCategory
 from inspections.filters import InspectionPlanFilter
-from inspections.models import Draw, DrawSelection
+from inspections.models import Draw
 from supervision.models import MarketEntity
 
 PAGE_SIZE = 20
@@ -164,21 +162,8 @@ def plan_detail(request, pk: int):
     views = [_draw_view(d, draws[i - 1] if i else None) for i, d in enumerate(draws)]
     commitments = list(selectors.public_commitments(plan))
     by_id = {v["id"]: v for v in views}
-    if draws:
-        # The first entities of every draw in one query (selectors.public_selection's rule: the
-        # (draw, uscc) pairs only, ordered by USCC, never the stratum or the rank).
-        rows = (
-            DrawSelection.objects.filter(draw__in=[d.pk for d in draws])
-            .annotate(
-                n=Window(RowNumber(), partition_by=[F("draw_id")], order_by=[F("entity_id").asc()]),
-                entity_name=entity_name_subquery(),
-            )
-            .filter(n__lte=SELECTION_PREVIEW)
-            .order_by("draw_id", "entity_id")
-            .values_list("draw_id", "entity_id", "entity_name")
-        )
-        for draw_id, code, name in rows:
-            by_id[draw_id]["selected"].append({"uscc": code, "name": name or ""})
+    for draw_id, preview in selectors.selection_previews(draws, SELECTION_PREVIEW).items():
+        by_id[draw_id]["selected"].extend({"uscc": code, "name": name} for code, name in preview)
     results = (
         selectors.public_results()
         .filter(task__plan=plan)

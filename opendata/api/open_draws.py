@@ -7,13 +7,11 @@ public value, the totals and the selection, and never the seed share, the derive
 per-class figures (API.md "Draws", DOMAIN §4). Selections are read as codes only, never with their stratum.
 """
 
-from django.db.models import F, OuterRef, Subquery, Value
-from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from inspections import selectors
-from inspections.models import DrawSelection
 from supervision.models import MarketEntity
 
 SELECTION_PREVIEW = 100  # the plan page's preview of each draw (inspections.views.SELECTION_PREVIEW)
@@ -86,19 +84,7 @@ def plan_detail_view(pk: int):
     # A v2 plan publishes no per-class ratios (with the selection they hint at risk classes, DOMAIN §4).
     plan.public_ratios = [] if commitments else [{"stratum": k, "ratio": str(v)} for k, v in plan.ratios().items()]
     by_id = {v["id"]: v for v in views}
-    if draws:
-        # The first entities of every draw in one query: (draw, uscc) pairs only, never the stratum.
-        rows = (
-            DrawSelection.objects.filter(draw__in=[d.pk for d in draws])
-            .annotate(
-                n=Window(RowNumber(), partition_by=[F("draw_id")], order_by=[F("entity_id").asc()]),
-                entity_name=entity_name(),
-            )
-            .filter(n__lte=SELECTION_PREVIEW)
-            .order_by("draw_id", "entity_id")
-            .values_list("draw_id", "entity_id", "entity_name")
-        )
-        for draw_id, code, name in rows:
-            by_id[draw_id]["selected"].append({"uscc": code, "name": name})
+    for draw_id, preview in selectors.selection_previews(draws, SELECTION_PREVIEW).items():
+        by_id[draw_id]["selected"].extend({"uscc": code, "name": name} for code, name in preview)
     plan.public_draws = views
     return plan
