@@ -137,6 +137,27 @@ def _audit_anchor_dir(tmp_path_factory):
     yield
 
 
+def _reseed_channel_deadlines(apps):
+    """The complaint channels' default deadlines, as enforcement migrations 0002 and 0007 leave them:
+    15 working days from 2020-01-01 for every channel (kind ``complaint``, variant = channel)."""
+    deadline = apps.get_model("supervision", "StatutoryDeadline")
+    labels = dict(apps.get_model("enforcement", "Complaint")._meta.get_field("channel").choices)
+    for channel in ("web", "api", "12345", "12315", "window"):
+        deadline.objects.get_or_create(
+            kind="complaint",
+            variant=channel,
+            department=None,
+            region_code="",
+            effective_from=dt.date(2020, 1, 1),
+            defaults={
+                "working_days": 15,
+                "effective_to": None,
+                "note": f"{labels.get(channel, channel)}渠道",
+                "citation": "默认办理时限：15个工作日",
+            },
+        )
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _flush_past_audit_truncate_guard():
     """Transactional tests end with TRUNCATE of every table; the audit trail refuses TRUNCATE
@@ -162,6 +183,7 @@ def _flush_past_audit_truncate_guard():
         importlib.import_module("credit.migrations.0002_seed_rules").seed(apps, None)
         importlib.import_module("supervision.migrations.0003_seed_statutory_deadlines").seed(apps, None)
         importlib.import_module("supervision.migrations.0004_party_answer_deadline").seed(apps, None)
+        _reseed_channel_deadlines(apps)
         return result
 
     flush.Command.handle = handle
