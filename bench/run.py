@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from support import goals
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -67,6 +69,7 @@ def main() -> None:
         records=size("RECORDS", 5_000_000, 100_000),
         penalties=size("PENALTIES", 500_000, 5_000),
     )
+    goals.reset()
     started = time.perf_counter()
     for command in plan:
         print(f"\n=== {' '.join(command)}", flush=True)
@@ -76,6 +79,7 @@ def main() -> None:
         if status:
             sys.exit(status)
     print(f"\n全部基准测试完成，用时 {time.perf_counter() - started:.1f} 秒", flush=True)
+    print(goals.report(), flush=True)
 
 
 if __name__ == "__main__":
