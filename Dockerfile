@@ -5,4 +5,6 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 EXPOSE 8000
-CMD ["gunicorn", "portal.wsgi", "-b", "0.0.0.0:8000"]
+# Static files are collected (hashed, gzip-compressed) when the container starts, before serving
+# (issue 16 §1): settings need the runtime environment (database, keys), which a build does not have.
+CMD ["sh", "-c", "python manage.py collectstatic --noinput && exec gunicorn portal.wsgi -b 0.0.0.0:8000"]

@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench browser clean-var
+.PHONY: run test lint bench browser wrk clean-var
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,15 @@ browser:
 	  else echo "未找到 chromium 且非 root：浏览器测试将被跳过（CI 下为失败）"; fi; \
 	fi
 
+# bench/load.py drives the load with Debian's wrk; install it when we can (root), else it uses its own generator.
+wrk:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "安装 Debian wrk（负载测试用）…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) || echo "wrk 安装失败：负载测试改用 Python 负载生成器"; \
+	  else echo "未找到 wrk 且非 root：负载测试改用 Python 负载生成器"; fi; \
+	fi
+
 # With DEBUG off the settings refuse the development SECRET_KEY (issue 11): the checks get their own.
 test: export SECRET_KEY ?= make-test-development-key-not-for-production-0123456789
 test: export AUDIT_KEY ?= make-test-development-audit-key-not-for-production-0123456789
@@ -37,7 +46,7 @@ test: export AUDIT_KEY ?= make-test-development-audit-key-not-for-production-012
 # database (portal/settings.py), a test module's tests on one worker (its module fixtures are built once).
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
-test: $(VENV)/.dev-installed browser
+test: $(VENV)/.dev-installed browser wrk
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
@@ -50,5 +59,5 @@ lint: $(VENV)/.dev-installed
 
 # Migrates first, then every script in bench/ (bench/run.py; ENTITIES, RECORDS, PENALTIES set the sizes).
 # `make test` runs the same steps at a small size (tests/test_bench_smoke.py).
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed wrk
 	$(PY) bench/run.py

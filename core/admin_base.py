@@ -18,6 +18,7 @@ core imports no domain app: anything domain-specific is a class attribute set by
 """
 
 import os
+import re
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -32,6 +33,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
+from core.counting import EstimatedCountPaginator
 from core.forms import add_service_errors
 from core.scoping import department_of, is_platform_admin, owns, scope_to_department
 from core.workdays import add_working_days
@@ -40,6 +42,8 @@ MAX_ACTION_ROWS = 500  # an action that asks for a reason applies it to at most 
 ACTION_FORM_TEMPLATE = "admin/core/action_form.html"  # multipart when the form has a file field
 OBJECT_ACTIONS_CHANGE_FORM = "admin/core/object_actions_change_form.html"
 TODO_PANEL_TEMPLATE = "admin/core/todo_panel.html"
+USCC_PREFIX = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2,17}$")  # 2–17 characters of the USCC alphabet (GB 32100)
+USCC_CODE_ONLY = 8  # a USCC-shaped query this long is searched as a code only (DOMAIN §1: 2 + 6 region digits)
 DUE_WITHIN_WORKING_DAYS = 1  # issue 4: deadlines due within 1 working day, or overdue, are flagged
 
 
@@ -277,21 +281,42 @@ class DeadlineFilter(admin.SimpleListFilter):
 
 
 class UsccSearchMixin:
-    """Search by USCC (exact, 18 characters, on ``entity_id``) and by the text fields in ``text_search_fields``."""
+    """Search by USCC on ``entity_id`` (exact on 18 characters, else a prefix of 2–17) and by the text
+    fields in ``text_search_fields`` (``text_search_lookup``: ``icontains``, or ``startswith`` where
+    a big table indexes them).
+
+    A query made only of USCC characters is a code and is looked up on the code's index alone; a
+    shorter one (``2026``) is read as text when no row has such a code. Read as both at once, a code
+    prefix that no text contains scanned every row's text (issue 16 §3: 3.2 s on 5,000,000 records).
+    """
 
     text_search_fields = ()
+    text_search_lookup = "icontains"
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
             return queryset, False
-        q = Q()
-        for name in self.text_search_fields:
-            q |= Q(**{f"{name}__icontains": term})
         code = uscc.normalize(term)
         if len(code) == 18:
-            q |= Q(entity_id=code)
-        return queryset.filter(q), False
+            return queryset.filter(entity_id=code), False
+        if USCC_PREFIX.match(code):
+            by_code = queryset.filter(entity__uscc__startswith=code)  # the key column itself: no join
+            # 8 characters and more (登记管理部门 + 行政区划码) is a code, never a text fragment.
+            if len(code) >= USCC_CODE_ONLY or not self.text_search_fields or by_code.exists():
+                return by_code, False
+        q = Q()
+        for name in self.text_search_fields:
+            q |= Q(**{f"{name}__{self.text_search_lookup}": term})
+        return (queryset.filter(q) if q else queryset.none()), False
+
+
+class LargeListMixin:
+    """The list of a big table (issue 16 §3): its count is bounded (``core.counting``: exact up to
+    10,000 rows, then “约 N 条”), and no second count of the whole table beside a search's."""
+
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
 
 class ViewOnceSavedMixin:

@@ -50,6 +50,7 @@ from django.db.models.functions import Cast, Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import pagecache
 from core.choices import Scope
 
 RETENTION_DAYS = 90  # issue 15 §3: events are kept 90 days
@@ -265,6 +266,7 @@ def emit(*, type, uscc="", ref="", object_id=None, public=True, department=None,
         data=data or {},
     )
     _kick_on_commit()
+    pagecache.note_event(uscc=event.uscc, type=event.type)  # retire the pages showing it, on commit (issue 16 §1)
     return event
 
 
@@ -285,6 +287,7 @@ def emit_select(select_sql: str, params=()) -> int:
         written = cursor.rowcount
     if written:
         _kick_on_commit()
+        pagecache.note_events_written()  # retire the pages showing them, on commit (issue 16 §1)
     return written
 
 

@@ -10,7 +10,8 @@ Four checks, each bounded to about a second, in JSON (keys English, labels Chine
   job's first scheduled time after its ``last_run_at`` is more than ``BEAT_GRACE_SECONDS`` (300 s)
   in the past.
 
-200 when all four are ``ok``; otherwise 503, and ``down`` names the failing checks.
+200 when all four are ``ok``; otherwise 503, and ``down`` names the failing checks. With a read replica
+(issue 16 §5) a fifth, ``replica``, reports its state and lag without counting towards ``down``.
 """
 
 import contextlib
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_celery_beat.models import PeriodicTask
 
-from core import heartbeat
+from core import dbrouting, heartbeat
 
 logger = logging.getLogger("core.health")
 
@@ -140,6 +141,21 @@ def check_beat(*, database_ok: bool, now: dt.datetime | None = None) -> dict:
     return {"status": OK, "label": f"定时调度正常（最频繁任务：{task.name}）", **info}
 
 
+def check_replica() -> dict:
+    """The read replica (issue 16 §5), asked now: reported, never a reason to be unready, since the
+    public pages read from the primary while the replica is down or lagging (core.dbrouting)."""
+    state = dbrouting.check_replica()
+    limit = float(getattr(settings, "REPLICA_MAX_LAG_SECONDS", 2))
+    info = {"lag_seconds": state.lag_seconds, "max_lag_seconds": limit, "replayed_at": state.replayed_at}
+    if state.status == dbrouting.OK:
+        return {"status": OK, "label": "只读副本正常，公开页面从副本读取", **info}
+    if state.status == dbrouting.DETACHED:
+        return {"status": "detached", "label": "只读副本未与主库保持流复制，主库可用时公开页面从主库读取", **info}
+    if state.status == dbrouting.LAGGING:
+        return {"status": "lagging", "label": f"只读副本延迟超过 {limit:g} 秒，公开页面改从主库读取", **info}
+    return {"status": DOWN, "label": "只读副本无法连接，公开页面改从主库读取", **info}
+
+
 def readiness() -> dict:
     database = check_database()
     redis_check = check_redis()
@@ -150,6 +166,8 @@ def readiness() -> dict:
         "beat": check_beat(database_ok=database["status"] == OK),
     }
     down = [name for name, check in checks.items() if check["status"] != OK]
+    if dbrouting.replica_configured():
+        checks["replica"] = check_replica()  # informational: not in ``down`` (see check_replica)
     return {
         "status": "ok" if not down else "unavailable",
         "label": "就绪" if not down else "未就绪",

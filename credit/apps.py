@@ -19,3 +19,19 @@ class CreditConfig(AppConfig):
         from credit.filings import register_filing_kinds
 
         register_filing_kinds()  # CN XF YY YC: /track/ and the status endpoints (core.filings)
+
+    def search_result_annotations(self, kind: str) -> dict:
+        """Search results show the grade badge (issue 18 §1.3): code, label and colour of the entity's
+        current grade as one JSON column (core.search.result_annotations; supervision's search page
+        cannot import credit). The risk class is internal and never part of it."""
+        if kind != "entity":
+            return {}
+        from django.db.models import F, OuterRef, Subquery
+        from django.db.models.functions import JSONObject
+
+        from credit.models import EntityCredit
+
+        badge = EntityCredit.objects.filter(entity_id=OuterRef("uscc"), model__bands__grade=F("grade")).values(
+            j=JSONObject(code="grade", label="model__bands__label", colour="model__bands__colour")
+        )[:1]
+        return {"grade_badge": Subquery(badge)}

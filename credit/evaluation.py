@@ -39,7 +39,8 @@ a fact decided exactly 12 months ago still counts, one decided a day earlier doe
 import datetime as dt
 import json
 import time
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
@@ -78,15 +79,19 @@ def _case(column: str, choices) -> str:
     return f"(CASE {column} {whens} ELSE {column} END)"
 
 
-def _sql(where_entities: str, where_records: str) -> str:
+def _sql(where_entities: str, where_records: str, *, select_only: bool = False) -> str:
     category = _case("r.category", RecordCategory.choices)
     severity = _case("r.severity", Severity.choices)
     list_label = _case("l.list_type", ListType.choices)
     ground = _case("l.ground", ListGround.choices)
     own = ", ".join(f"'{c}'" for c in OWN_RULE_CATEGORIES)
     # Built from constants (choice labels, fixed clauses); every value is a bound parameter.
+    # ``select_only``: the bare SELECT (bench/credit.py times it against the whole evaluation).
+    head = "" if select_only else "CREATE TEMP TABLE credit_eval_new ON COMMIT DROP AS"
+    # The writes below then fill the USCC indexes in order (bench/README.md, evaluation); not part of grading.
+    order = "" if select_only else "ORDER BY c.uscc"
     return f"""
-CREATE TEMP TABLE credit_eval_new ON COMMIT DROP AS
+{head}
 WITH ent AS (
     SELECT e.uscc, e.industry_code FROM supervision_marketentity e {where_entities}
 ),
@@ -152,7 +157,9 @@ ind AS (
         (SELECT ir.level FROM credit_industryrisk ir
           WHERE d.industry_code LIKE ir.industry_prefix || '%%'
           ORDER BY length(ir.industry_prefix) DESC LIMIT 1) AS level
-    FROM (SELECT DISTINCT industry_code FROM ent) d
+    -- Read from the table, not from ``ent``: a CTE read twice is materialised without statistics,
+    -- and the planner then misjudged every join by up to 10^5 (bench/README.md, evaluation).
+    FROM (SELECT DISTINCT e.industry_code FROM supervision_marketentity e {where_entities}) d
 ),
 -- Computed once: inlined, the planner joined it to the four bands in a nested loop, i.e. evaluated it 4 times.
 calc AS MATERIALIZED (
@@ -215,6 +222,7 @@ SELECT c.uscc, c.grade,
         ELSE 'A'
     END AS risk_class
 FROM calc c JOIN bands b ON b.grade = c.grade
+{order}
 """
 
 
@@ -224,9 +232,23 @@ SELECT n.uscc, n.grade, n.score, n.reasons, %(model)s, %(now)s
 FROM credit_eval_new n LEFT JOIN credit_entitycredit o ON o.uscc = n.uscc
 WHERE o.uscc IS NULL OR o.grade <> n.grade OR o.score <> n.score;
 """
-_UPSERT = """
+# The current rows: an UPDATE of the rows that differ, then an INSERT of the missing ones. One
+# INSERT … ON CONFLICT DO UPDATE … WHERE locked (so wrote) every existing row, changed or not.
+_UPDATE = """
+UPDATE credit_entitycredit o SET
+    grade = n.grade, score = n.score, reasons = n.reasons, improves_on = n.improves_on,
+    risk_class = n.risk_class, model_id = %(model)s,
+    changed_at = CASE WHEN o.grade <> n.grade OR o.score <> n.score THEN %(now)s ELSE o.changed_at END
+FROM credit_eval_new n
+WHERE o.uscc = n.uscc
+  AND (o.grade, o.score, o.reasons, o.improves_on, o.risk_class, o.model_id)
+      IS DISTINCT FROM (n.grade, n.score, n.reasons, n.improves_on, n.risk_class, %(model)s::bigint);
+"""
+# Evaluations are serialised (_EVAL_LOCK); ON CONFLICT only guards a row another writer inserted meanwhile.
+_INSERT = """
 INSERT INTO credit_entitycredit AS o (uscc, grade, score, reasons, improves_on, risk_class, model_id, changed_at)
 SELECT n.uscc, n.grade, n.score, n.reasons, n.improves_on, n.risk_class, %(model)s, %(now)s FROM credit_eval_new n
+WHERE NOT EXISTS (SELECT 1 FROM credit_entitycredit x WHERE x.uscc = n.uscc)
 ON CONFLICT (uscc) DO UPDATE SET
     grade = EXCLUDED.grade, score = EXCLUDED.score, reasons = EXCLUDED.reasons, improves_on = EXCLUDED.improves_on,
     risk_class = EXCLUDED.risk_class, model_id = EXCLUDED.model_id,
@@ -234,6 +256,13 @@ ON CONFLICT (uscc) DO UPDATE SET
 WHERE (o.grade, o.score, o.reasons, o.improves_on, o.risk_class, o.model_id)
       IS DISTINCT FROM (EXCLUDED.grade, EXCLUDED.score, EXCLUDED.reasons, EXCLUDED.improves_on, EXCLUDED.risk_class, EXCLUDED.model_id);
 """
+
+# Session settings of an evaluation, set for its statements only (and restored after them, since
+# the caller's transaction may go on, e.g. the nightly risk scan). Measured at 1,000,000 entities
+# (bench/README.md, evaluation): JIT spent seconds compiling a statement that runs once; the
+# whole-population pass sorts and hashes about 2 million records, which spilled to disk at 4 MB.
+SETTINGS = {"jit": "off"}
+FULL_PASS_SETTINGS = {**SETTINGS, "work_mem": "256MB"}
 
 
 @dataclass
@@ -243,6 +272,7 @@ class EvaluationResult:
     updated: int  # current rows written (any field changed)
     model_version: int
     seconds: float
+    steps: dict = field(default_factory=dict)  # seconds per statement, for bench/credit.py
 
 
 def model_in_force(day: dt.date):
@@ -269,9 +299,25 @@ def lookback_start(today: dt.date, months: int = LOOKBACK_MONTHS) -> dt.date:
     return start
 
 
-def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) -> EvaluationResult:
-    """Re-grade every entity (``usccs`` None) or just these; one transaction, set-based SQL."""
-    started = time.monotonic()
+@contextmanager
+def session_settings(cursor, values: dict):
+    """``SET LOCAL`` these for the statements inside, then put the previous values back. On an
+    error the enclosing atomic block rolls back, which undoes ``SET LOCAL`` by itself."""
+    names = list(values)
+    cursor.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(names)), names)
+    before = cursor.fetchone()
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)), [x for n in names for x in (n, values[n])]
+    )
+    yield
+    cursor.execute(
+        "SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+        [x for p in zip(names, before, strict=True) for x in p],
+    )
+
+
+def evaluation_sql(usccs: list[str] | None = None, *, today: dt.date | None = None, select_only: bool = False):
+    """``(model, sql, params)`` of an evaluation: every entity (``usccs`` None) or just these."""
     today = today or timezone.localdate()
     model = model_in_force(today)
     bands = list(model.bands.all())
@@ -283,23 +329,40 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
         for b in bands
     )
     if usccs is None:
-        sql = _sql("", "")
+        sql = _sql("", "", select_only=select_only)
     else:
         params["usccs"] = list(usccs)
-        sql = _sql("WHERE e.uscc = ANY(%(usccs)s)", "AND r.uscc = ANY(%(usccs)s)")
-    sql = sql.replace("%(bands)s", band_values.replace("%", "%%"))
+        sql = _sql("WHERE e.uscc = ANY(%(usccs)s)", "AND r.uscc = ANY(%(usccs)s)", select_only=select_only)
+    return model, sql.replace("%(bands)s", band_values.replace("%", "%%")), params
+
+
+def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) -> EvaluationResult:
+    """Re-grade every entity (``usccs`` None) or just these; one transaction, set-based SQL."""
+    started = time.monotonic()
+    model, sql, params = evaluation_sql(usccs, today=today)
+    steps = {}
+
+    def timed(name, statement, *args):
+        t = time.monotonic()
+        cursor.execute(statement, *args)
+        steps[name] = round(time.monotonic() - t, 3)
+        return cursor.rowcount
+
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_EVAL_LOCK])
-        cursor.execute(sql, params)
-        cursor.execute("SELECT count(*) FROM credit_eval_new")
-        evaluated = cursor.fetchone()[0]
-        cursor.execute(_APPLY, params)
-        changed = cursor.rowcount
-        change_events.grades_changed()  # issue 15 §3: before the old grades are overwritten
-        cursor.execute(_UPSERT, params)
-        updated = cursor.rowcount
+        timed("lock", "SELECT pg_advisory_xact_lock(%s)", [_EVAL_LOCK])  # waits for a running evaluation
+        with session_settings(cursor, FULL_PASS_SETTINGS if usccs is None else SETTINGS):
+            evaluated = timed("compute", sql, params)
+            changed = timed("history", _APPLY, params)
+            t = time.monotonic()
+            change_events.grades_changed()  # issue 15 §3: before the old grades are overwritten
+            steps["events"] = round(time.monotonic() - t, 3)
+            updated = timed("update", _UPDATE, params)
+            updated += timed("insert", _INSERT, params)
         cursor.execute("DROP TABLE credit_eval_new")
-    return EvaluationResult(evaluated, changed, updated, model.version, round(time.monotonic() - started, 3))
+        committing = time.monotonic()
+    # The commit runs the deferred foreign-key checks (model_id), one per row written.
+    steps["commit"] = round(time.monotonic() - committing, 3)
+    return EvaluationResult(evaluated, changed, updated, model.version, round(time.monotonic() - started, 3), steps)
 
 
 def grade_display(model, grade: str) -> dict:

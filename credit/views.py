@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core import pagecache
 from core import uscc as uscc_lib
 from core.api.throttling import form_throttled
 from core.http import PublicHttp404
@@ -224,6 +225,7 @@ def entity_page_sections(entity) -> list[dict]:
     return sections
 
 
+@pagecache.cached("entity", entity_arg="uscc")  # issue 16 §1
 def entity_detail(request, uscc: str):
     """An entity's page with its credit section: grade, reasons, public records, lists, history."""
     entity, response = _public_entity(request, uscc)
@@ -301,6 +303,7 @@ def entity_detail(request, uscc: str):
     return render(request, "credit/entity_detail.html", context)
 
 
+@pagecache.cached("lists")
 def list_index(request):
     """The public lists, with how many entities each holds now."""
     counts = dict(selectors.public_list_entries().order_by().values_list("list_type").annotate(n=Count("id")))
@@ -330,6 +333,7 @@ def _search_entries(entries, query: str):
     return entries.filter(entity__name__contains=name).filter(indexed)
 
 
+@pagecache.cached("lists")
 def list_detail(request, list_type: str):
     """One public list: search by name or USCC, 20 a page, newest listings first."""
     if list_type not in selectors.PUBLIC_LIST_TYPES:

@@ -7,19 +7,18 @@ filtered list can never show more than the selector does.
 import datetime as dt
 
 import django_filters
-from django.db.models import BooleanField, Exists, OuterRef
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc as uscc_lib
-from core.search import to_tsquery_text
+from core.search import in_order, name_candidates
 from credit.choices import PenaltyType
 from enforcement.choices import DisclosureState
 from enforcement.models import PenaltyDisclosure
 from inspections.filters import DepartmentCodeFilter, IntegerFilter, USCCFilter
 from supervision.models import Department
-from supervision.selectors import USCC_PREFIX, unicode_name
+from supervision.selectors import USCC_PREFIX, code_prefix, unicode_name
 
 # --- disclosure (双公示) ---------------------------------------------------------------------------
 
@@ -37,7 +36,7 @@ def party_search(queryset, query: str):
     (the bigram GIN ``disclosure_party_cjk_gin`` first, LIKE confirms; core.search's rule)."""
     code = uscc_lib.normalize(query)
     if USCC_PREFIX.match(code):
-        low, high = uscc_range(code)
+        low, high = uscc_range(code_prefix(code))  # 91410100: the city and its districts, as the entity search
         by_code = (
             queryset.filter(entity_id=code)
             if len(code) == 18
@@ -45,14 +44,14 @@ def party_search(queryset, query: str):
         )
         if by_code.exists():
             return by_code
+    # A bounded candidate set (issue 16 §2, core.search.name_candidates): at most 1,001 summaries,
+    # the same ones on every call, then newest decision first. The partial GIN
+    # ``disclosure_party_cjk_gin`` (state = 'published') serves the index path.
     name = unicode_name(query)
-    tsq = to_tsquery_text(name)
-    if not tsq:
-        return queryset.none()
-    table = PenaltyDisclosure._meta.db_table
-    # The expression of the partial GIN index (migration 0003), the query text a bound parameter.
-    indexed = RawSQL(f'cjk_tsvector("{table}"."party_name") @@ %s::tsquery', [tsq], output_field=BooleanField())  # noqa: S611
-    return queryset.filter(indexed).filter(party_name__contains=name)
+    found = name_candidates(
+        queryset, name, field="party_name", fields=("decided_on",), key=lambda r: (-r[1].toordinal(), -r[0])
+    )
+    return in_order(queryset, found.ids)
 
 
 def penalty_departments(request=None):
@@ -86,6 +85,15 @@ class PenaltyFilter(django_filters.FilterSet):
     class Meta:
         model = PenaltyDisclosure
         fields = ["q", "uscc", "department", "year", "penalty_type", "since"]
+
+    def filter_queryset(self, queryset):
+        # ``q`` goes last: a name search takes a bounded candidate set (issue 16 §2), drawn from the
+        # summaries the other filters allow, not narrowed by them afterwards.
+        data = dict(self.form.cleaned_data)
+        q = data.pop("q", None)
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, q) if "q" in self.form.cleaned_data else queryset
 
     def filter_q(self, queryset, name, value):
         value = value.strip().replace("\x00", "")

@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache  # complaints
 from django.views.decorators.http import require_http_methods  # complaints
 
+from core import pagecache
 from core.api.throttling import form_throttled as _throttled
 from core.filing_done import done_pop, done_redirect, shown_once
 from core.forms import add_service_errors
@@ -54,6 +55,7 @@ def penalty_type_labels(codes) -> list[str]:
     return [str(labels.get(c, c)) for c in codes]
 
 
+@pagecache.cached("penalties")  # issue 16 §1
 def penalty_list(request):
     """Published penalties: search by party name or USCC (prefix), filter by department, year and
     penalty type, 20 a page, newest decision first."""

@@ -61,6 +61,36 @@ class InspectionsConfig(AppConfig):
             }
         ]
 
+    def search_result_annotations(self, kind: str) -> dict:
+        """Search results show the last inspection date (issue 18 §1.3, as FHRS does): the newest
+        published result on the platform or pushed as a public 抽查检查结果 record, the facts of the
+        entity page's section (core.search.result_annotations; supervision cannot import inspections)."""
+        if kind != "entity":
+            return {}
+        from django.db.models import Exists, OuterRef, Subquery
+        from django.db.models.functions import Greatest
+
+        from credit.selectors import public_records
+        from inspections import selectors
+        from inspections.models import InspectionResult
+
+        own = (
+            selectors.public_results()
+            .select_related(None)
+            .filter(task__entity=OuterRef("uscc"))
+            .order_by("-inspected_on")
+            .values("inspected_on")[:1]
+        )
+        pushed = (
+            public_records()
+            .select_related(None)
+            .filter(entity_id=OuterRef("uscc"), category="inspection_result")
+            .filter(~Exists(InspectionResult.objects.filter(credit_record=OuterRef("pk"))))
+            .order_by("-decided_on")
+            .values("decided_on")[:1]
+        )
+        return {"last_inspected_on": Greatest(Subquery(own), Subquery(pushed))}
+
     def _pushed_results(self, entity) -> list[dict]:
         """Issue 12 §7: results other departments' systems pushed as 抽查检查结果 records are public
         facts of the same kind, so the section shows them too (a platform result's own record is

@@ -134,25 +134,33 @@ class DrawOutcome:
 
 
 def draw(seed_hex: str, population: bytes, ratios: dict) -> DrawOutcome:
-    """Select from the population: per stratum, the ``take(ratio, size)`` lowest HMAC digests."""
-    key = bytes.fromhex(seed_hex)
+    """Select from the population: per stratum, the ``take(ratio, size)`` lowest HMAC digests.
+
+    Ranked by the raw digest: hex is order-preserving, so the order is that of the hex digest (step
+    2); only the selected ones are written out in hex. The key is set up once and copied per code
+    (the same HMAC, without padding the key again a million times)."""
+    keyed = hmac.new(bytes.fromhex(seed_hex), digestmod=hashlib.sha256)
     by_stratum = defaultdict(list)
-    new = hmac.new
-    sha256 = hashlib.sha256
-    for line in population.split(b"\n"):
+    lines = population.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    for line in lines:
         if not line:
             continue
         code, stratum = line.split(b",", 1)
-        by_stratum[stratum.decode("ascii")].append((new(key, code, sha256).hexdigest(), code.decode("ascii")))
+        mac = keyed.copy()
+        mac.update(code)
+        by_stratum[stratum].append((mac.digest(), code))
     outcome = DrawOutcome(population_hash(population))
     for stratum in sorted(by_stratum):
         ranked = by_stratum[stratum]
-        ratio = Decimal(str(ratios.get(stratum, 0)))
+        ratio = Decimal(str(ratios.get(stratum.decode("ascii"), 0)))
         k = min(take(ratio, len(ranked)), len(ranked))
         chosen = heapq.nsmallest(k, ranked) if k < len(ranked) // 4 else sorted(ranked)[:k]
-        outcome.strata.append({"stratum": stratum, "size": len(ranked), "ratio": str(ratio), "selected": k})
+        name = stratum.decode("ascii")
+        outcome.strata.append({"stratum": name, "size": len(ranked), "ratio": str(ratio), "selected": k})
         outcome.selected.extend(
-            (code, stratum, rank, hexdigest) for rank, (hexdigest, code) in enumerate(chosen, start=1)
+            (code.decode("ascii"), name, rank, mac.hex()) for rank, (mac, code) in enumerate(chosen, start=1)
         )
     return outcome
 

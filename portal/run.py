@@ -1,4 +1,4 @@
-"""``make run``: embedded services, migrations, demo data once, then web + worker + beat.
+"""``make run``: embedded services, migrations, demo data once, static files, then web + worker + beat.
 
 Ctrl-C stops every process this started, the embedded servers included.
 """
@@ -57,6 +57,9 @@ def main() -> int:
         print("· 演示数据已存在，不重复载入", flush=True)
     app_database_url = _app_database_url(call_command)
     connections.close_all()
+    # Hashed, compressed static files (issue 16 §1): WhiteNoise serves them with long cache headers.
+    print("· 收集静态文件（加哈希、压缩）…", flush=True)
+    call_command("collectstatic", interactive=False, verbosity=0)
 
     env = dict(os.environ)
     # Migrations ran as the owner; web, worker and beat connect as the app role (issue 11 §3).

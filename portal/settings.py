@@ -72,9 +72,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.compression.PublicHtmlGZipMiddleware",  # public HTML without secrets only (BREACH; issue 16 §1)
     "core.middleware.RequestIdMiddleware",
     "core.middleware.RejectOversizedMiddleware",
     "core.middleware.RejectNulMiddleware",
+    "core.replica_middleware.ReplicaRoutingMiddleware",  # replica or primary; primary down: 503 (issue 16 §5)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,6 +117,21 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # A database that does not answer fails a request (and /readyz) in seconds, not minutes (issue 11 §2).
 DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=5))
 DATABASES["default"].setdefault("TEST", {})["NAME"] = env("TEST_DATABASE_NAME", default="test_portal")
+# The read replica (issue 16 §5, core.dbrouting, README "只读副本"): unset, one database as before.
+# Set, public pages and the open API read from it (core.replica_middleware); writes stay on default.
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    if "host" in DATABASES["replica"].get("OPTIONS", {}):
+        DATABASES["replica"]["HOST"] = DATABASES["replica"]["OPTIONS"].pop("host")
+    DATABASES["replica"].update(CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True)
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DB_REPLICA_CONNECT_TIMEOUT", default=2)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests never create a second test database
+    DATABASE_ROUTERS = ["core.dbrouting.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=2)  # the 2 s promise of §1's caching
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=5)  # read-your-writes after a write, per browser
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5)  # a replica found down is asked again after
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
@@ -163,6 +180,9 @@ CACHES = {
         },
     }
 }
+# The public pages' cache (core.pagecache, issue 16 §1): entries are retired by change events and audit
+# events on commit; this is only the longest an entry lives (a backstop). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 CELERY_BROKER_URL = _celery_url(REDIS_URL)
@@ -235,20 +255,30 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# collectstatic's output: `make run` and the docker web service collect before serving (issue 16 §1).
+STATIC_ROOT = Path(
+    env("STATIC_ROOT", default=str(Path(env("PORTAL_VAR_DIR", default=str(BASE_DIR / "var"))) / "static"))
+)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed, compressed static files by default (issue 16 §1): WhiteNoise serves the hashed names with a
+# 10-year `immutable` Cache-Control and the .gz copy to browsers that accept it. DEBUG keeps the plain
+# storage so edited CSS shows at once; the tests set STATIC_MANIFEST=0 (pyproject.toml) and check the
+# manifest path on its own (tests/core/test_static_files.py).
+STATIC_MANIFEST = env.bool("STATIC_MANIFEST", default=not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env.bool("STATIC_MANIFEST", default=False)
+            "portal.staticfiles.PortalStaticFilesStorage"
+            if STATIC_MANIFEST
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-# Without collectstatic (make run, tests), WhiteNoise serves straight from the finders.
-WHITENOISE_USE_FINDERS = not env.bool("STATIC_MANIFEST", default=False)
+# A name missing from the manifest falls back to its unhashed URL instead of a 500 (portal/staticfiles.py).
+WHITENOISE_MANIFEST_STRICT = False
+# Without collected files (runserver, tests), WhiteNoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = not (STATIC_MANIFEST and (STATIC_ROOT / "staticfiles.json").exists())
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 

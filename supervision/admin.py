@@ -69,6 +69,7 @@ class ImportForUser:
 class DepartmentAdmin(ServiceAdmin):
     save_service = (services.department_save, "department")
     list_display = ("code", "name", "short_name", "level", "uscc", "region_code", "parent", "active")
+    list_select_related = ("parent",)  # a nullable key: the admin's automatic select_related skips it
     list_filter = ("level", "active")
     search_fields = ("code", "name", "uscc")
     autocomplete_fields = ("parent",)
@@ -84,7 +85,7 @@ class DepartmentAdmin(ServiceAdmin):
 
 
 @admin.register(MarketEntity)
-class MarketEntityAdmin(ImportForUser, ImportExportMixin, ServiceAdmin):
+class MarketEntityAdmin(admin_base.LargeListMixin, ImportForUser, ImportExportMixin, ServiceAdmin):
     """Every official reads the roster; only platform administrators change it."""
 
     save_service = (services.entity_save, "entity")
@@ -142,6 +143,7 @@ class SupervisionItemAdmin(ImportForUser, ImportExportMixin, DepartmentScopedAdm
     resource_classes = [SupervisionItemResource]
     list_display = ("catalogue_code", "name", "parent", "department")
     list_filter = ("department",)
+    list_select_related = ("parent", "department")  # no query per row (issue 16 §3)
     search_fields = ("catalogue_code", "name")
     autocomplete_fields = ("parent",)
     inlines = [VersionInline]

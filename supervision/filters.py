@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from supervision.choices import EntityStatus, EntityType
 from supervision.models import Inspector, MarketEntity, SupervisionItem
-from supervision.selectors import entity_search
+from supervision.selectors import entity_search_full
 
 
 class MarketEntityFilter(django_filters.FilterSet):
@@ -23,8 +23,23 @@ class MarketEntityFilter(django_filters.FilterSet):
         model = MarketEntity
         fields = ["q", "region", "industry", "entity_type", "status"]
 
+    # What the last ``q`` search found (capped, broadened prefix) for the page that shows it.
+    outcome = None
+
+    def filter_queryset(self, queryset):
+        # ``q`` goes last: a name search takes a bounded candidate set (issue 16 §2), which must be
+        # drawn from the rows the other filters allow, not narrowed by them afterwards.
+        data = dict(self.form.cleaned_data)
+        q = data.pop("q", None)
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, q) if "q" in self.form.cleaned_data else queryset
+
     def search(self, queryset, name, value):
-        return entity_search(value, queryset)
+        if not value or not value.strip():
+            return queryset
+        self.outcome = entity_search_full(value, queryset)
+        return self.outcome.queryset
 
 
 class InspectorFilter(django_filters.FilterSet):

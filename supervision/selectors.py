@@ -2,11 +2,12 @@
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
 from core import uscc
-from core.search import name_matches
+from core.search import NAME_CANDIDATE_CAP, in_order, name_candidates, relevance_key
 from supervision.models import MarketEntity
 
 # Fields of an entity that any public page, the public API or a public export may show.
@@ -32,21 +33,57 @@ def public_entities() -> QuerySet:
     return MarketEntity.objects.only(*PUBLIC_ENTITY_FIELDS)
 
 
-def entity_search(query: str, queryset: QuerySet | None = None) -> QuerySet:
-    """Search by exact USCC, USCC prefix or name substring (DESIGN.md: bigram tsvector + LIKE).
+@dataclass
+class EntitySearch:
+    """What a search found: ``queryset`` (in display order), and for the page whether the name
+    search stopped at its cap and whether a city-level code prefix took in its districts."""
 
-    A query made only of USCC characters is tried as a code (exact when it is 18 long, else a
-    prefix on the text_pattern_ops index); when that finds nothing it is tried as a name.
+    queryset: QuerySet
+    kind: str = "name"  # "code" (exact USCC or prefix) or "name"
+    capped: bool = False
+    cap: int = NAME_CANDIDATE_CAP
+    prefix: str = ""  # the code prefix actually matched, when broadened ("91410100" → "914101")
+    ids: list | None = None  # a name search's candidates, in display order (at most cap + 1)
+
+
+def code_prefix(text: str) -> str:
+    """The prefix a USCC-shaped query matches. Positions 3–8 are the 登记管理机关行政区划码 (DOMAIN §1,
+    GB/T 2260): a query ending at a city-level code (``91410100``: 410100, the city) also matches the
+    codes of the districts under it (4101xx), as a citizen typing the city's code expects; a
+    province-level code (``91410000``) takes in the whole province (41xxxx)."""
+    if len(text) == 8 and text[2:8].isdigit() and text.endswith("00"):
+        region = text[2:8]
+        while len(region) > 2 and region.endswith("00"):
+            region = region[:-2]
+        return text[:2] + region
+    return text
+
+
+def entity_search_full(query: str, queryset: QuerySet | None = None) -> EntitySearch:
+    """Search by exact USCC, USCC prefix or name (DESIGN.md: bigram tsvector + LIKE), bounded.
+
+    A query made only of USCC characters is tried as a code (exact when it is 18 long, else a prefix
+    on the ``varchar_pattern_ops`` index, in code order); when that finds nothing it is tried as a
+    name. A name search reads at most ``NAME_CANDIDATE_CAP + 1`` matches (issue 16 §2), in a fixed
+    order: the exact name first, then names starting with the first word, shorter names, by name.
     """
     qs = queryset if queryset is not None else public_entities()
     text = uscc.normalize(query)
     if not text:
-        return qs.none()
+        return EntitySearch(qs.none())
     if USCC_PREFIX.match(text):
-        by_code = qs.filter(uscc=text) if len(text) == 18 else qs.filter(uscc__startswith=text)
+        prefix = text if len(text) == 18 else code_prefix(text)
+        by_code = qs.filter(uscc=text) if len(text) == 18 else qs.filter(uscc__startswith=prefix)
         if by_code.exists():
-            return by_code
-    return name_matches(qs, unicode_name(query))
+            return EntitySearch(by_code.order_by("uscc"), kind="code", prefix=prefix if prefix != text else "")
+    name = unicode_name(query)
+    found = name_candidates(qs, name, fields=("name", "uscc"), key=relevance_key(name))
+    return EntitySearch(in_order(qs, found.ids), capped=found.capped, cap=found.cap, ids=found.ids)
+
+
+def entity_search(query: str, queryset: QuerySet | None = None) -> QuerySet:
+    """``entity_search_full(...).queryset``: for the admin and the filters."""
+    return entity_search_full(query, queryset).queryset
 
 
 def unicode_name(query: str) -> str:

@@ -1,23 +1,35 @@
 """Public pages (no login): home with search, search results, an entity's page."""
 
+import re
+
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
 
+from core import search as core_search
 from core import uscc as uscc_lib
 from core.http import PublicHttp404
 from supervision.filters import MarketEntityFilter
 from supervision.selectors import public_entities
 
 PAGE_SIZE = 20
-# A broad name search over a million entities must not count every hit: past this, "1000+".
+# 18 letters and digits: meant as a code, so a wrong one is named rather than searched as a name.
+CODE_LIKE = re.compile(r"^[0-9A-Z]{18}$")
+# A broad code-prefix search over a million entities must not count every hit: past this, "1000+".
+# A name search is bounded before paging (core.search.NAME_CANDIDATE_CAP, issue 16 §2).
 COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):
+    """Counts at most ``COUNT_CAP + 1`` rows and pages through the first ``COUNT_CAP``."""
+
+    @cached_property
+    def found(self):
+        return len(self.object_list.values_list("pk", flat=True)[: COUNT_CAP + 1])
+
     @cached_property
     def count(self):
-        return len(self.object_list.values_list("pk", flat=True)[: COUNT_CAP + 1])
+        return min(self.found, COUNT_CAP)
 
     @property
     def cap(self):
@@ -25,35 +37,56 @@ class CappedPaginator(Paginator):
 
     @property
     def capped(self):
-        return self.count > COUNT_CAP
+        return self.found > COUNT_CAP
 
 
 def home(request):
     return render(request, "public/home.html", {"q": ""})
 
 
+def _error(request, q, form, errors):
+    return render(
+        request, "public/entity_list.html", {"q": q, "page": None, "form": form, "errors": errors}, status=400
+    )
+
+
 def entity_search(request):
+    """Search results (DESIGN.md ``/entities/?q=``): name words, USCC or USCC prefix, 20 a page, each
+    result with its grade badge and last inspection date (issue 18 §1.3)."""
     q = request.GET.get("q", "").strip()
     if not q:
         return render(request, "public/entity_list.html", {"q": q, "page": None, "form": MarketEntityFilter().form})
-    filterset = MarketEntityFilter(request.GET, queryset=public_entities().order_by("uscc"))
+    filterset = MarketEntityFilter(request.GET, queryset=public_entities())
     if not filterset.is_valid():
-        return render(
-            request,
-            "public/entity_list.html",
-            {"q": q, "page": None, "form": filterset.form, "errors": filterset.errors},
-            status=400,
-        )
-    results = filterset.qs
-    # An exact, valid USCC that matches one entity goes straight to its page.
+        return _error(request, q, filterset.form, filterset.errors)
     code = uscc_lib.normalize(q)
-    if len(code) == 18 and uscc_lib.problems(code) is None:
-        only = list(results[:2])
-        if len(only) == 1 and only[0].uscc == code:
+    if CODE_LIKE.match(code):
+        # An exact code goes straight to its entity; a wrong one is named with its expected check
+        # character (DOMAIN §1), unless it is registered as a verified exception and exists.
+        if public_entities().filter(uscc=code).exists():
             return redirect("entity-detail", uscc=code)
-    paginator = CappedPaginator(results, PAGE_SIZE, allow_empty_first_page=True)
-    page = paginator.get_page(request.GET.get("page"))
-    return render(request, "public/entity_list.html", {"q": q, "page": page, "form": filterset.form})
+        if (reason := uscc_lib.problems(code)) is not None:
+            return _error(request, q, filterset.form, {"q": [reason]})
+    results = filterset.qs
+    outcome = filterset.outcome
+    # The grade badge and the last inspection date come from the apps above supervision, as
+    # correlated subqueries of the page's one query (core.search.result_annotations), for its 20 rows.
+    extras = core_search.result_annotations("entity")
+    if outcome is not None and outcome.ids is not None:
+        # A name search pages through its bounded candidates (issue 16 §2) and loads only the page's rows.
+        page = Paginator(outcome.ids[: outcome.cap], PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(core_search.in_order(public_entities().annotate(**extras), list(page.object_list)))
+    else:
+        page = CappedPaginator(results.annotate(**extras), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "q": q,
+        "page": page,
+        "form": filterset.form,
+        "name_capped": bool(outcome and outcome.capped),
+        "cap": outcome.cap if outcome else COUNT_CAP,
+        "broadened_prefix": outcome.prefix if outcome else "",
+    }
+    return render(request, "public/entity_list.html", context)
 
 
 def entity_detail(request, uscc: str):

@@ -282,3 +282,34 @@ def seeded_demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+# --- static files as production serves them (issue 16 §1) ----------------------------------------
+# The suite renders with the plain storage (STATIC_MANIFEST=0 in pyproject.toml), so a clean clone
+# needs no collectstatic. These two fixtures give a test the production path: hashed, gzip-compressed
+# files in a temporary STATIC_ROOT, served by WhiteNoise, with the manifest strict.
+PRODUCTION_STATIC_STORAGE = "portal.staticfiles.PortalStaticFilesStorage"
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """``collectstatic`` once per test process into a temporary directory."""
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("static")
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STATIC_STORAGE}}
+    with override_settings(STATIC_ROOT=root, STORAGES=storages):
+        call_command("collectstatic", interactive=False, verbosity=0)
+    return root
+
+
+@pytest.fixture
+def production_static(collected_static, settings):
+    """Settings as in production after ``collectstatic``; a missing manifest entry raises here."""
+    settings.WHITENOISE_MANIFEST_STRICT = True
+    settings.WHITENOISE_USE_FINDERS = False
+    settings.STATIC_ROOT = collected_static
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STATIC_STORAGE}}
+    return collected_static

@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import set_rollback
 
+from core.dbrouting import database_unavailable
+
 logger = logging.getLogger("core.api")
 
 
@@ -53,6 +55,8 @@ def exception_handler(exc, context):
         exc = exceptions.ParseError("请求无效")
 
     if not isinstance(exc, exceptions.APIException):
+        if database_unavailable(exc):
+            return None  # the database is down: core.replica_middleware answers 503 (issue 16 §5)
         logger.exception("unhandled API error")
         set_rollback()
         body = error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}])

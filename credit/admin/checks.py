@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
+    LargeListMixin,
     ReadOnlyAdmin,
     UsccSearchMixin,
 )
@@ -60,7 +61,7 @@ class CreditCheckAdmin(UsccSearchMixin, ReadOnlyAdmin):
 
 
 @admin.register(EntityCredit)
-class EntityCreditAdmin(ReadOnlyAdmin):
+class EntityCreditAdmin(LargeListMixin, ReadOnlyAdmin):
     """Grade, score, reasons and the internal risk class (officials only; never public)."""
 
     list_display = (
@@ -78,7 +79,6 @@ class EntityCreditAdmin(ReadOnlyAdmin):
     search_fields = ("entity__uscc",)
     search_help_text = _("按统一社会信用代码（全部或前几位）或主体名称搜索")
     list_select_related = ("model",)
-    show_full_result_count = False
     list_per_page = 50
     fields = (
         "uscc_display",
@@ -117,14 +117,13 @@ class EntityCreditAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GradeHistory)
-class GradeHistoryAdmin(UsccSearchMixin, ReadOnlyAdmin):
+class GradeHistoryAdmin(LargeListMixin, UsccSearchMixin, ReadOnlyAdmin):
     list_display = (uscc_column, entity_name_column, "changed_at", "grade", "score", "model")
     ordering = ("-changed_at", "-id")
     list_filter = ("grade",)
     search_fields = ("model__note",)
-    search_help_text = _("按统一社会信用代码（18位）搜索")
+    search_help_text = _("按统一社会信用代码（全部或前几位）搜索")
     list_select_related = ("model",)
-    show_full_result_count = False
     list_per_page = 50
     fields = ("uscc_display", "changed_at", "grade", "score", "reasons_display", "model")
     readonly_fields = fields

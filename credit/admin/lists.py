@@ -192,8 +192,22 @@ class ListProposalAdmin(ViewOnceSavedMixin, ScopedAdmin):
     @admin.display(description=_("确认期限"))
     def confirm_due(self, obj):
         # 经营异常名录: confirmed within the ABNORMAL_LISTING working days of the deadlines data (10 nationally).
-        deadline = proposal_confirm_due(obj)
+        memo = getattr(obj, "_due_memo", None)
+        if memo is None:
+            deadline = proposal_confirm_due(obj)
+        else:  # one lookup per (day, department) on a list page, not three queries per row (issue 16 §3)
+            key = (obj.list_type, timezone.localtime(obj.created_at).date(), obj.department_id)
+            if key not in memo:
+                memo[key] = proposal_confirm_due(obj)
+            deadline = memo[key]
         return str(deadline) if deadline else "—"
+
+    def get_changelist_instance(self, request):
+        cl = super().get_changelist_instance(request)
+        memo = {}  # this request's page only: the deadlines data may change between requests
+        for obj in cl.result_list:
+            obj._due_memo = memo
+        return cl
 
     def get_queryset(self, request):
         return with_entity_name(super().get_queryset(request))

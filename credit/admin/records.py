@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
+    LargeListMixin,
     ScopedAdmin,
     ServiceFormAdmin,
     UsccSearchMixin,
@@ -62,7 +63,7 @@ RECORD_COMPUTED = (
 
 @admin.register(CreditRecord)
 class CreditRecordAdmin(
-    RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
+    LargeListMixin, RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
 ):
     form = CreditRecordForm
     list_display = (
@@ -81,10 +82,9 @@ class CreditRecordAdmin(
     )
     list_filter = ("category", "severity", "state", "polarity")
     search_fields = ("source_ref", "title")
-    search_help_text = _("按统一社会信用代码（18位）、来源编号或标题搜索")
+    search_help_text = _("按统一社会信用代码（全部或前几位）、来源编号或标题搜索")
     text_search_fields = ("source_ref", "title")
     list_select_related = ("department",)
-    show_full_result_count = False
     list_per_page = 50
     actions = ["revoke"]
 

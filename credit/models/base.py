@@ -166,6 +166,16 @@ class CreditRecord(models.Model):
                 name="credit_record_public_acts_idx",
                 condition=Q(category__in=[c.value for c in PUBLIC_ACT_CATEGORIES], state="active", published=True),
             ),
+            # The admin list in its order (issue 16 §3): all, one department's (an official's scope),
+            # and the filters with rare values (a category of other acts; 已修复, 已撤销).
+            models.Index(fields=["-decided_on", "-id"], name="credit_record_list_idx"),
+            models.Index(fields=["department", "-decided_on", "-id"], name="credit_record_dept_list_idx"),
+            models.Index(fields=["category", "-decided_on", "-id"], name="credit_record_cat_list_idx"),
+            models.Index(
+                fields=["state", "-decided_on", "-id"],
+                name="credit_record_closed_list_idx",
+                condition=Q(state__in=["repaired", "revoked"]),
+            ),
         ]
 
     def __str__(self):
@@ -293,7 +303,11 @@ class GradeHistory(models.Model):
         verbose_name = _("信用等级历史")
         verbose_name_plural = _("信用等级历史")
         ordering = ["entity", "changed_at", "id"]
-        indexes = [models.Index(fields=["entity", "changed_at"], name="grade_history_uscc_time_idx")]
+        indexes = [
+            models.Index(fields=["entity", "changed_at"], name="grade_history_uscc_time_idx"),
+            # The admin list, newest first (issue 16 §3).
+            models.Index(fields=["-changed_at", "-id"], name="grade_history_list_idx"),
+        ]
 
     def __str__(self):
         return f"{self.entity_id} {self.changed_at:%Y-%m-%d} {self.get_grade_display()} {self.score}"

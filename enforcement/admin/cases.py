@@ -18,6 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
+    LargeListMixin,
     ObjectActionsMixin,
     ScopedAdmin,
     ServiceFormAdmin,
@@ -102,7 +103,13 @@ class CaseStageFilter(admin.SimpleListFilter):
 
 @admin.register(Case)
 class CaseAdmin(
-    CaseDueProcessMixin, ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
+    LargeListMixin,
+    CaseDueProcessMixin,
+    ViewOnceSavedMixin,
+    ObjectActionsMixin,
+    UsccSearchMixin,
+    ServiceFormAdmin,
+    ScopedAdmin,
 ):
     """立案 through ``case_open``; every later step is an action on the case's page (全程记录 below it)."""
 

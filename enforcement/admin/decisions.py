@@ -9,7 +9,14 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
-from core.admin_base import ObjectActionsMixin, ScopedAdmin, UsccSearchMixin, ViewOnceSavedMixin, intermediate_action
+from core.admin_base import (
+    LargeListMixin,
+    ObjectActionsMixin,
+    ScopedAdmin,
+    UsccSearchMixin,
+    ViewOnceSavedMixin,
+    intermediate_action,
+)
 from enforcement import documents, services
 from enforcement.admin import forms as admin_forms
 from enforcement.admin.display import empty, penalty_labels, person
@@ -65,7 +72,9 @@ class PenaltyDisplayMixin:
 
 
 @admin.register(PenaltyDecision)
-class PenaltyDecisionAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin):
+class PenaltyDecisionAdmin(
+    LargeListMixin, ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin
+):
     """Issued from the case; here read-only, with 撤销, 变更 and the printed 行政处罚决定书."""
 
     list_display = (

@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
+    LargeListMixin,
     ObjectActionsMixin,
     ScopedAdmin,
     UsccSearchMixin,
@@ -32,7 +33,9 @@ from enforcement.models import DisclosureRule, EarlyStopApplication, LowFineThre
 
 
 @admin.register(PenaltyDisclosure)
-class PenaltyDisclosureAdmin(ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin):
+class PenaltyDisclosureAdmin(
+    LargeListMixin, ViewOnceSavedMixin, PenaltyDisplayMixin, ObjectActionsMixin, UsccSearchMixin, ScopedAdmin
+):
     """The public summaries: when each is due, published or withdrawn; 曝光台 choice and withdrawal are actions."""
 
     list_display = (

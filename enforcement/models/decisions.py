@@ -102,6 +102,11 @@ class PenaltyDecision(models.Model):
         verbose_name = _("行政处罚决定")
         verbose_name_plural = _("行政处罚决定")
         ordering = ["-decided_on", "-id"]
+        indexes = [
+            # The admin list in its order, all and one department's (issue 16 §3).
+            models.Index(fields=["-decided_on", "-id"], name="decision_list_idx"),
+            models.Index(fields=["department", "-decided_on", "-id"], name="decision_dept_list_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["department", "year", "sequence"], name="decision_sequence_unique"),
             # A changed decision is replaced by a new one on the same case; only one is in force.

@@ -81,6 +81,9 @@ class PenaltyDisclosure(models.Model):
             models.Index(
                 fields=["publicity_ends_on"], condition=Q(state="published"), name="disclosure_public_until_idx"
             ),
+            # The admin list in its order (every state), all and one department's (issue 16 §3).
+            models.Index(fields=["-decided_on", "-id"], name="disclosure_list_idx"),
+            models.Index(fields=["department", "-decided_on", "-id"], name="disclosure_dept_list_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -36,6 +36,7 @@ from inspections.services.plans import (
     plan_drafters,
     plan_item_add,
     plan_save,
+    population_bytes,
     population_rows,
     scope_sql,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "plan_drafters",
     "plan_item_add",
     "plan_save",
+    "population_bytes",
     "population_rows",
     "record_draw",
     "response_snapshot",

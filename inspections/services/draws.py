@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core import audit
@@ -27,7 +27,7 @@ from inspections.models import (
     InspectionTask,
     TeamMember,
 )
-from inspections.services.plans import population_rows, scope_sql
+from inspections.services.plans import population_bytes, scope_sql
 from supervision.models import Inspector, InspectorConflict
 
 
@@ -49,11 +49,10 @@ def draw_run(*, actor, plan: InspectionPlan, reason: str = "", seed: str | None 
         raise ValidationError(
             "本计划采用 hmac-sha256-v2 摇号：须公布摇号承诺，待公开随机数公布后由起草人以外的工作人员录入并摇号"
         )
-    rows = population_rows(plan)
+    population = population_bytes(plan)  # = draw_algo.population_file(population_rows(plan))
     coverage = key_coverage(plan)
-    if not rows and not coverage:
+    if not population and not coverage:
         raise ValidationError("计划范围内没有市场主体")
-    population = draw_algo.population_file(rows)
     seed = seed or draw_algo.new_seed()
     outcome = draw_algo.draw(seed, population, plan.ratios())
     check_public_info_floor(plan, outcome.strata)
@@ -125,26 +124,46 @@ def record_draw(
         key_coverage_sha256=draw_algo.population_hash(coverage) if key else "",
         key_coverage_size=len(draw_algo.parse_coverage(coverage)),
     )
-    DrawSelection.objects.bulk_create(
+    # Set-based writes: one INSERT … SELECT FROM unnest(arrays) per table (bulk_create built tens of
+    # thousands of model objects and VALUES rows; bench/README.md, the draw).
+    insert_rows(
+        DrawSelection,
+        ["draw", "entity", "stratum", "rank", "digest"],
         [
-            DrawSelection(draw=record, entity_id=code, stratum=stratum, rank=rank, digest=mac)
-            for code, stratum, rank, mac in outcome.selected
-        ],
-        batch_size=5000,
+            [record.pk] * len(outcome.selected),
+            *(list(column) for column in zip(*outcome.selected, strict=True)),
+        ]
+        if outcome.selected
+        else [[], [], [], [], []],
     )
     selected = [code for code, *_ in outcome.selected]
     items = coverage_rules.task_items(selected=selected, coverage=coverage, sampled=sampled, key=key)
     drawn = set(selected)
-    tasks = InspectionTask.objects.bulk_create(
+    codes = sorted(items)
+    ids = insert_rows(
+        InspectionTask,
+        ["plan", "draw", "entity", "due_on", "drawn", "state", "unstaffed_reason"],
         [
-            InspectionTask(plan=plan, draw=record, entity_id=code, due_on=plan.ends_on, drawn=code in drawn)
-            for code in sorted(items)
+            [plan.pk] * len(codes),
+            [record.pk] * len(codes),
+            codes,
+            [plan.ends_on] * len(codes),
+            [code in drawn for code in codes],
+            [TaskState.ASSIGNED.value] * len(codes),
+            [""] * len(codes),
         ],
-        batch_size=5000,
+        returning=("pk", "entity"),
     )
-    through = InspectionTask.items.through
-    through.objects.bulk_create(
-        [through(inspectiontask_id=t.pk, planitem_id=i.pk) for t in tasks for i in items[t.entity_id]], batch_size=5000
+    pk_of = {code: pk for pk, code in ids}
+    tasks = [
+        InspectionTask(pk=pk_of[code], plan=plan, draw=record, entity_id=code, due_on=plan.ends_on, drawn=code in drawn)
+        for code in codes
+    ]
+    pairs = [(t.pk, i.pk) for t in tasks for i in items[t.entity_id]]
+    insert_rows(
+        InspectionTask.items.through,
+        ["inspectiontask", "planitem"],
+        [[task for task, _ in pairs], [item for _, item in pairs]],
     )
     report = assign_teams(
         plan=plan,
@@ -172,6 +191,29 @@ def record_draw(
         },
     )
     return record
+
+
+def insert_rows(model, fields: list[str], columns: list[list], *, returning: tuple = ()) -> list:
+    """``INSERT INTO <model's table> (<fields' columns>) SELECT … FROM unnest(<one array per column>)``:
+    one statement for any number of rows, in the arrays' order. Returns the ``returning`` fields of
+    the new rows (e.g. ``("pk", "entity")``), as tuples."""
+    if not columns or not columns[0]:
+        return []
+    meta = model._meta
+    targets = [meta.get_field(name) for name in fields]
+    types = [(t.target_field if t.is_relation else t).db_type(connection).split("(")[0] for t in targets]
+    aliases = [f"c{i}" for i in range(len(targets))]
+    back = [meta.pk if name == "pk" else meta.get_field(name) for name in returning]
+    sql = (
+        f"INSERT INTO {meta.db_table} ({', '.join(t.column for t in targets)}) "  # noqa: S608 - names from the model
+        f"SELECT {', '.join(aliases)} FROM unnest({', '.join(f'%s::{db_type}[]' for db_type in types)}) "
+        f"WITH ORDINALITY AS u({', '.join(aliases)}, n) ORDER BY n"
+    )
+    if back:
+        sql += f" RETURNING {', '.join(f.column for f in back)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+        return cursor.fetchall() if back else []
 
 
 def eligible_inspectors(plan: InspectionPlan) -> dict:
@@ -215,10 +257,10 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
         if last_task.get(code) != member["task_id"]:
             last_task[code], previous[code] = member["task_id"], set()
         previous[code].add(member["inspector_id"])
-    load = Counter()
     members, unstaffed = [], []
-    # Plain (pk, certificate no.) pairs; the HMAC key is set up once (copies of a keyed HMAC are cheap).
-    pools = {d.pk: [(i.pk, i.certificate_no) for i in pool.get(d.pk, [])] for d in departments}
+    # Plain (pk, certificate no. bytes) pairs; the HMAC key is set up once (copies of a keyed HMAC are cheap).
+    pools = {d.pk: [(i.pk, i.certificate_no.encode("utf-8")) for i in pool.get(d.pk, [])] for d in departments}
+    loads = _Workload(pools)
     conflicted = defaultdict(set)
     for inspector_id, code in conflicts:
         conflicted[code].add(inspector_id)
@@ -231,43 +273,42 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
         for department in departments:
             if departments_of is not None and department.pk not in departments_of.get(code, ()):
                 continue
-            eligible = (
-                [i for i in pools[department.pk] if i[0] not in conflicted[code]]
-                if conflicted[code]
-                else pools[department.pk]
-            )
-            fresh = [i for i in eligible if i[0] not in previous[code]] if previous[code] else eligible
             n = plan.min_team_size
-            if len(eligible) < n:
-                reasons.append(
-                    f"{department.name}符合条件的执法人员仅 {len(eligible)} 名（需 {n} 名；已排除证件过期、回避申报）"
-                )
-                continue
-            # Fresh inspectors first; only the shortfall comes from the entity's previous team.
-            chosen = _lowest(fresh, n, load, prefix)
             repeat_reason = ""
-            if len(chosen) < n:
-                repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
-                chosen += _lowest([i for i in eligible if i[0] in previous[code]], n - len(chosen), load, prefix)
+            if not conflicted[code] and not previous[code]:
+                # Almost always: the whole pool is eligible and fresh.
+                if len(pools[department.pk]) < n:
+                    reasons.append(_short_of(department, len(pools[department.pk]), n))
+                    continue
+                chosen = loads.lowest(department.pk, n, prefix)
+            else:
+                eligible = [i for i in pools[department.pk] if i[0] not in conflicted[code]]
+                fresh = [i for i in eligible if i[0] not in previous[code]]
+                if len(eligible) < n:
+                    reasons.append(_short_of(department, len(eligible), n))
+                    continue
+                # Fresh inspectors first; only the shortfall comes from the entity's previous team.
+                chosen = _lowest(fresh, n, loads.load, prefix)
+                if len(chosen) < n:
+                    repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
+                    again = [i for i in eligible if i[0] in previous[code]]
+                    chosen += _lowest(again, n - len(chosen), loads.load, prefix)
             for _load, mac, inspector_id in chosen:
-                load[inspector_id] += 1
-                chosen_for_task.append(
-                    TeamMember(
-                        task=task,
-                        inspector_id=inspector_id,
-                        department=department,
-                        digest=mac,
-                        repeat_reason=repeat_reason if inspector_id in previous[code] else "",
-                    )
-                )
+                loads.move(inspector_id, 1)
+                reason = repeat_reason if inspector_id in previous[code] else ""
+                chosen_for_task.append((task.pk, inspector_id, department.pk, mac.hex(), reason))
         if reasons:
             task.state, task.unstaffed_reason = TaskState.UNSTAFFED, "；".join(reasons)[:500]
             unstaffed.append({"uscc": code, "reason": task.unstaffed_reason})
             for member in chosen_for_task:
-                load[member.inspector_id] -= 1
+                loads.move(member[1], -1)
         else:
             members.extend(chosen_for_task)
-    TeamMember.objects.bulk_create(members, batch_size=5000)
+    insert_rows(
+        TeamMember,
+        ["task", "inspector", "department", "digest", "repeat_reason"],
+        [list(column) for column in zip(*members, strict=True)],
+    )
     if unstaffed:
         InspectionTask.objects.bulk_update(
             [t for t in tasks if t.state == TaskState.UNSTAFFED], ["state", "unstaffed_reason"], batch_size=5000
@@ -275,9 +316,45 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
     return {"members": len(members), "unstaffed": unstaffed}
 
 
+def _short_of(department, eligible: int, n: int) -> str:
+    return f"{department.name}符合条件的执法人员仅 {eligible} 名（需 {n} 名；已排除证件过期、回避申报）"
+
+
+class _Workload:
+    """Each inspector's load (tasks drawn so far) and, per department, its inspectors grouped by load,
+    so that the lowest loads are found without scanning the whole pool for every task."""
+
+    def __init__(self, pools: dict):
+        self.load = Counter()
+        self.department_of = {pk: dept for dept, pairs in pools.items() for pk, _ in pairs}
+        self.levels = {dept: ({0: dict(pairs)} if pairs else {}) for dept, pairs in pools.items()}
+
+    def move(self, pk, delta: int) -> None:
+        levels, before = self.levels[self.department_of[pk]], self.load[pk]
+        certificate_no = levels[before].pop(pk)
+        if not levels[before]:
+            del levels[before]
+        levels.setdefault(before + delta, {})[pk] = certificate_no
+        self.load[pk] = before + delta
+
+    def lowest(self, department, k: int, prefix) -> list:
+        """``_lowest`` over the department's whole pool: hash the lowest load levels until they hold
+        ``k`` inspectors (exactly those with a load up to the ``k``-th lowest), then rank them."""
+        ranked, levels = [], self.levels[department]
+        for level in sorted(levels):
+            if len(ranked) >= k:
+                break
+            for pk, certificate_no in levels[level].items():
+                mac = prefix.copy()
+                mac.update(certificate_no)
+                ranked.append((level, mac.digest(), pk))
+        return heapq.nsmallest(k, ranked)
+
+
 def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
     """The ``k`` candidates with the lowest (workload, HMAC digest). Only those whose load is at most
-    the k-th lowest load can be chosen, so only they are hashed (same result, far fewer HMACs)."""
+    the k-th lowest load can be chosen, so only they are hashed (same result, far fewer HMACs). The raw
+    digest ranks as its hex does; 执法证号 may carry a province character (豫A…), hashed as UTF-8."""
     if k <= 0 or not candidates:
         return []
     threshold = heapq.nsmallest(k, (load[pk] for pk, _ in candidates))[-1]
@@ -285,10 +362,8 @@ def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
     for pk, certificate_no in candidates:
         if load[pk] <= threshold:
             mac = prefix.copy()
-            mac.update(
-                certificate_no.encode("utf-8")
-            )  # 执法证号 may carry a province character (豫A…); ASCII ones hash as before
-            ranked.append((load[pk], mac.hexdigest(), pk))
+            mac.update(certificate_no)
+            ranked.append((load[pk], mac.digest(), pk))
     return heapq.nsmallest(k, ranked)
 
 

@@ -151,25 +151,52 @@ def scope_sql(plan: InspectionPlan) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+def _population_scope(plan: InspectionPlan, cursor):
+    """``(where, params)`` of the population (entities in scope to whom a sampled item applies), after
+    grading the ungraded ones; None when the plan has no sampled item. Key items are not drawn
+    (inspections/draw.py, step 6)."""
+    sampled = coverage_rules.sampled_scope(coverage_rules.plan_items(plan)[0])
+    if sampled is None:
+        return None
+    where, params = scope_sql(plan)
+    where, params = where + sampled[0], [*params, *sampled[1]]
+    cursor.execute(
+        f"SELECT e.uscc FROM supervision_marketentity e LEFT JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where} AND c.uscc IS NULL",  # noqa: S608
+        params,
+    )
+    missing = [row[0] for row in cursor.fetchall()]
+    if missing:
+        evaluate(missing)
+    return where, params
+
+
 def population_rows(plan: InspectionPlan) -> list[tuple[str, str]]:
     """Everyone in scope now to whom a sampled item applies, with their stratum (risk class); ungraded
     entities are graded first. Key items are not drawn (inspections/draw.py, step 6)."""
-
-    sampled = coverage_rules.sampled_scope(coverage_rules.plan_items(plan)[0])
-    if sampled is None:
-        return []
-    where, params = scope_sql(plan)
-    where, params = where + sampled[0], [*params, *sampled[1]]
     with connection.cursor() as cursor:
+        scope = _population_scope(plan, cursor)
+        if scope is None:
+            return []
         cursor.execute(
-            f"SELECT e.uscc FROM supervision_marketentity e LEFT JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where} AND c.uscc IS NULL",  # noqa: S608
-            params,
-        )
-        missing = [row[0] for row in cursor.fetchall()]
-        if missing:
-            evaluate(missing)
-        cursor.execute(
-            f"SELECT e.uscc, c.risk_class FROM supervision_marketentity e JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {where}",  # noqa: S608
-            params,
+            f"SELECT e.uscc, c.risk_class FROM supervision_marketentity e JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {scope[0]}",  # noqa: S608
+            scope[1],
         )
         return cursor.fetchall()
+
+
+def population_bytes(plan: InspectionPlan) -> bytes:
+    """The population file of ``population_rows`` (inspections/draw.py, step 1), written by the
+    database: the same bytes as ``draw.population_file(population_rows(plan))``, one string instead
+    of a million rows to read, format and sort in Python (bench/README.md, the draw). The lines are
+    ordered by their bytes (``COLLATE "C"``), as step 1 says."""
+    with connection.cursor() as cursor:
+        scope = _population_scope(plan, cursor)
+        if scope is None:
+            return b""
+        cursor.execute(
+            "SELECT string_agg(line, '' ORDER BY line COLLATE \"C\") FROM ("  # noqa: S608
+            f"SELECT e.uscc || ',' || c.risk_class || E'\\n' AS line FROM supervision_marketentity e "
+            f"JOIN credit_entitycredit c ON c.uscc = e.uscc WHERE {scope[0]}) p",
+            scope[1],
+        )
+        return (cursor.fetchone()[0] or "").encode("ascii")

@@ -19,7 +19,7 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from core.api.pagination import PagePagination
+from core.api.pagination import PagePagination, count_is_estimate_schema
 
 CURSOR_PARAM = "cursor"
 MAX_PAGE_SIZE = 500
@@ -124,9 +124,10 @@ class OpenPagination(BasePagination):
                 {
                     "type": "object",
                     "title": "按页码",
-                    "required": ["count", "results"],
+                    "required": ["count", "count_is_estimate", "results"],
                     "properties": {
                         "count": {"type": "integer"},
+                        "count_is_estimate": count_is_estimate_schema(),
                         "next": {"type": "string", "nullable": True, "format": "uri"},
                         "previous": {"type": "string", "nullable": True, "format": "uri"},
                         "results": schema,

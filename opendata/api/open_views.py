@@ -8,11 +8,14 @@ limit). The limit is per IP (``core.api.throttling.OpenApiThrottle``, ``OPEN_API
 """
 
 from django.db.models import Count, F, OuterRef, Subquery
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core import pagecache
 from core import uscc as uscc_lib
 from core.api.filings import ERROR_400, THROTTLED_429, ApiErrorSerializer
 from core.api.throttling import OpenApiThrottle
@@ -132,10 +135,16 @@ class EntityProfileView(OpenView):
         reason = uscc_lib.problems(code)
         if reason and not uscc_lib.is_verified_exception(code):
             raise exceptions.ValidationError({"uscc": [reason]})
-        entity = public_entities().filter(uscc=code).first()
-        if entity is None:
-            raise exceptions.NotFound(f"未找到统一社会信用代码为 {code} 的市场主体")
-        return Response(self.get_serializer(entity_profile(entity)).data)
+
+        def build():
+            entity = public_entities().filter(uscc=code).first()
+            if entity is None:
+                raise exceptions.NotFound(f"未找到统一社会信用代码为 {code} 的市场主体")
+            body = JSONRenderer().render(self.get_serializer(entity_profile(entity)).data)
+            return HttpResponse(body, content_type="application/json")
+
+        # Cached after the throttle (issue 16 §1): the same bytes DRF's JSONRenderer gives (the only renderer).
+        return pagecache.serve(request, kind="profile", uscc=code, build=build)
 
 
 # --- penalties (双公示) ------------------------------------------------------------------------------

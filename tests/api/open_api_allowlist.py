@@ -49,7 +49,7 @@ def leaves(*names: str) -> dict:
 
 def paged(item: dict) -> dict:
     """``page``/``page_size`` (API.md) and ``cursor`` answers share these keys (open_paging)."""
-    return {**leaves("count", "next", "previous", "next_cursor"), "results": [item]}
+    return {**leaves("count", "count_is_estimate", "next", "previous", "next_cursor"), "results": [item]}
 
 
 GRADE = leaves("code", "label", "colour")

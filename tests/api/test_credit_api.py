@@ -404,7 +404,7 @@ def test_records_and_history_of_an_invalid_code_are_400_and_of_an_unknown_code_e
         assert bad.json()["errors"][0]["attr"] == "uscc"
         unknown = credit_api.get(f"/api/v1/entities/{UNKNOWN.lower()}/{suffix}/")
         assert unknown.status_code == 200
-        assert unknown.json() == {"count": 0, "next": None, "previous": None, "results": []}
+        assert unknown.json() == {"count": 0, "count_is_estimate": False, "next": None, "previous": None, "results": []}
 
 
 def test_records_query_budget(credit_api, push, django_assert_max_num_queries):

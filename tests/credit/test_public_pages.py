@@ -211,7 +211,8 @@ def test_record_past_its_publicity_window_not_on_page(client, frozen_today, make
 # --- the entity page: history chart and URL behaviour ---------------------------------------------
 
 
-def test_grade_history_chart_uses_vendored_echarts_and_json_script(client, frozen_today, make_entity, push, evaluate):
+def test_grade_history_is_an_inline_svg_with_its_table_and_no_script(client, frozen_today, make_entity, push, evaluate):
+    """Issue 16 §1: the history is drawn on the server; ECharts is not loaded on a public page."""
     entity = make_entity()
     evaluate([entity.uscc])
     push(record_data(entity.uscc))
@@ -219,12 +220,11 @@ def test_grade_history_chart_uses_vendored_echarts_and_json_script(client, froze
 
     html = page(client, f"/entities/{entity.uscc}/")
 
-    assert '<script src="/static/vendor/echarts/echarts.min.js"></script>' in html
-    assert not re.search(r"<script[^>]+src=\"(https?:)?//", html)  # offline: no CDN
-    data = json.loads(
-        re.search(r'<script id="grade-history-data" type="application/json">(.*?)</script>', html, re.S).group(1)
-    )
-    assert [p["label"] for p in data["points"]][:2] == ["良好", "失信"]
+    assert "echarts" not in html and "<script" not in html
+    svg = re.search(r'<figure id="grade-history-chart"[^>]*>(<svg .*?</svg>)', html, re.S).group(1)
+    assert 'role="img"' in svg and re.search(r'data-tick="2026-\d\d-\d\d"', svg)
+    rows = re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>(.*?)</td>", html)
+    assert [label for _, label in rows][:2] == ["良好", "失信"]
 
 
 def test_entity_page_keeps_the_uscc_rules(client, frozen_today, make_entity):

@@ -38,10 +38,9 @@ def test_entity_page_turns_red_when_the_worker_re_grades_after_a_penalty(
     assert "行政处罚（一般）郑市监罚〔2026〕12号，公示至 2027-11-01" in reasons
     assert "2027年11月2日 起将按其余信息重新评价" in page.locator(".change-hint").inner_text()
 
-    page.wait_for_selector("#grade-history-chart canvas", timeout=10_000)
-    assert page.evaluate(
-        "() => !!window.echarts && !!echarts.getInstanceByDom(document.getElementById('grade-history-chart'))"
-    )
+    # The history is an inline SVG drawn on the server (issue 16 §1), no ECharts on a public page.
+    assert page.locator("#grade-history-chart svg[role=img] circle").count() >= 2
+    assert page.evaluate("() => typeof window.echarts") == "undefined"
     page.screenshot(path=str(os.environ.get("E2E_CREDIT_SCREENSHOT", "/tmp/e2e-credit-entity.png")), full_page=True)
 
     # The grades page explains the same colour, from the model's data.
@@ -57,7 +56,7 @@ def test_entity_page_turns_red_when_the_worker_re_grades_after_a_penalty(
     # On a phone: nothing runs off the side of the screen, and the chart still draws.
     phone = browser.new_page(viewport={"width": 375, "height": 740})
     phone.goto(f"{live_server.url}/entities/{entity.uscc}/")
-    phone.wait_for_selector("#grade-history-chart canvas", timeout=10_000)
+    assert phone.locator("#grade-history-chart svg").bounding_box()["width"] <= 375
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 375
     phone.screenshot(path="/tmp/e2e-credit-entity-phone.png", full_page=True)
     phone.close()

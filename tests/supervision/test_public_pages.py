@@ -77,11 +77,11 @@ def test_no_public_response_carries_personal_data(client, make_entity, credit_ap
 
 
 def test_broad_search_count_is_capped(client, make_entity, monkeypatch):
-    from supervision import views
+    from core import search
 
-    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(search, "NAME_CANDIDATE_CAP", 3)
     for i in range(5):
         make_entity(name=f"郑州宽泛检索商行{i}")
     html = client.get("/entities/", {"q": "宽泛检索"}).content.decode()
-    assert "找到超过 3 个市场主体" in html
-    assert html.count("<li>") == 4  # browsing goes on up to the cap, one past it shown
+    assert "仅显示前 3 条匹配结果" in html
+    assert html.count("<li>") == 3  # issue 16 §2: the first 1,000 (here 3) matches, no more
