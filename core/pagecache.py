@@ -393,6 +393,20 @@ def note_events_written() -> None:
             pending.txid = cursor.fetchone()[0]
 
 
+def retire_entities(usccs) -> None:
+    """Facts of these entities changed in the current transaction without a change event of their own (a
+    first grade, a score or its reasons: credit.evaluation): retire their pages after the commit.
+    ``None`` means every entity (a full evaluation)."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return
+    pending = _pending()
+    codes = None if usccs is None else list(usccs)
+    if codes is None or len(codes) > MAX_ENTITY_BUMPS:
+        pending.keys.add(GLOBAL)
+    else:
+        pending.keys.update(entity_key(code) for code in codes)
+
+
 def _audit_written(sender, instance, created, raw=False, **kwargs):
     """A fact changed (DESIGN.md: every change writes an audit event): retire the pages that may show it."""
     if not created or raw or not settings.PAGE_CACHE_SECONDS:

@@ -46,6 +46,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core import pagecache
 from credit import change_events
 from credit.choices import GRADE_RANK, Grade, ListGround, ListType, RecordCategory, Severity
 from credit.models import EvaluationModel
@@ -358,6 +359,10 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
             steps["events"] = round(time.monotonic() - t, 3)
             updated = timed("update", _UPDATE, params)
             updated += timed("insert", _INSERT, params)
+            if updated:
+                # A first grade (no grade.changed event for a new entity graded 良好) or new reasons: the public
+                # pages of the entities written show them at once (issue 16 §1).
+                pagecache.retire_entities(usccs)
         cursor.execute("DROP TABLE credit_eval_new")
         committing = time.monotonic()
     # The commit runs the deferred foreign-key checks (model_id), one per row written.
