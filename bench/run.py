@@ -52,6 +52,7 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
         ["bench/opendata.py"],
         ["bench/reseed.py", *small("--rounds", "1")],
         ["bench/webhooks.py", *small("--smoke")],  # issue 15 §4: 10,000 events to a local receiver
+        ["bench/partitions.py", *small("--rows", "2000", "--runs", "1")],  # issue 16 §5: converting 100,000 rows
     ]
 
 

@@ -29,6 +29,7 @@ primary key is ``(id, <key>)``; Django keeps ``id`` as the model's primary key, 
 
 import datetime as dt
 import re
+from dataclasses import astuple
 
 from django.apps import apps
 from django.conf import settings
@@ -382,7 +383,7 @@ def partition_drop(*, policy: RetentionPolicy, table: str, key: str, month: dt.d
                 if last is None:  # an event of a transaction still running: not yet (next night)
                     transaction.set_rollback(True)
                     return None
-                summary["horizon"] = changes.horizon_raise(last)
+                summary["horizon"] = list(astuple(changes.horizon_raise(last)))
             cursor.execute("SELECT portal_partition_drop(%s::regclass, %s, %s)", [table, suffix(month), now])
         audit.record(
             actor=TASK_ACTOR,
@@ -395,7 +396,8 @@ def partition_drop(*, policy: RetentionPolicy, table: str, key: str, month: dt.d
 
 
 def default_prune(*, policy: RetentionPolicy, table: str, key: str, cutoff, now) -> int:
-    """Delete the default partition's rows older than the cutoff (the catch-all has no month to drop)."""
+    """Delete the default partition's rows older than ``cutoff`` (a month's start: the catch-all has no month
+    to drop)."""
     default = f"{table}_default"
     q = connection.ops.quote_name
     with transaction.atomic():
@@ -406,7 +408,7 @@ def default_prune(*, policy: RetentionPolicy, table: str, key: str, cutoff, now)
                 deleted, last = changes.delete_where(default, where, [cutoff])
                 summary = {"rows": deleted}
                 if deleted:
-                    summary["horizon"] = changes.horizon_raise(last)
+                    summary["horizon"] = list(astuple(changes.horizon_raise(last)))
             else:
                 summary = _drop_summary(cursor, default, key, where, [cutoff])
                 cursor.execute(f"DELETE FROM {q(default)} WHERE {where}", [cutoff])  # noqa: S608
@@ -440,7 +442,9 @@ def retention_apply(*, table: str, now=None) -> dict:
         if dropped:
             done["dropped"].append(dropped)
             done["rows"] += dropped["rows"]
-    done["rows"] += default_prune(policy=policy, table=table, key=key, cutoff=cutoff, now=now)
+    # The default partition's rows go by whole months too: a month is kept whole until all of it is past retention.
+    month_start = bounds(month_of(cutoff))[0]
+    done["rows"] += default_prune(policy=policy, table=table, key=key, cutoff=month_start, now=now)
     return done
 
 
