@@ -42,6 +42,7 @@ class RetentionPolicy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(keep_months__gte=1) | models.Q(keep_days__gte=MIN_DAYS),
                 name="retention_at_least_30_days",
+                violation_error_message="保留期限至少 30 天（或 1 个月）",
             )
         ]
 

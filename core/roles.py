@@ -145,7 +145,14 @@ OPENDATA_ALL = [*OPENDATA_OFFICIAL, "exchangebatch:view", "opendatafile:view"]
 
 ROLES = {
     "平台管理员": {
-        "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
+        "core": [
+            "user",
+            "usccexception",
+            "holidayoverride",
+            "apiclient",
+            "auditevent:view",
+            "retentionpolicy:view,change",  # 数据保留期限 (issue 16 §5)
+        ],
         "supervision": SUPERVISION_ALL,
         "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
         "credit": CREDIT_MANAGER,

@@ -62,8 +62,9 @@ def partition_change_events(apps, schema_editor):
 
 
 def add_schedules(apps, schema_editor):
-    from core.roles import ensure_schedules
+    from core.roles import ensure_roles, ensure_schedules
 
+    ensure_roles(apps)  # the 平台管理员 may read and change the 数据保留期限
     ensure_schedules(apps)
 
 
@@ -116,6 +117,7 @@ class Migration(migrations.Migration):
                     models.CheckConstraint(
                         condition=models.Q(("keep_months__gte", 1), ("keep_days__gte", 30), _connector="OR"),
                         name="retention_at_least_30_days",
+                        violation_error_message="保留期限至少 30 天（或 1 个月）",
                     )
                 ],
             },

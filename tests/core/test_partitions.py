@@ -259,3 +259,24 @@ def test_partition_maintenance_runs_through_a_real_worker(frozen_today):
     assert "core_changeevent_p202611" in result["created"]
     assert "core_changeevent_p202606" in result["dropped"]
     assert month(2026, 6) not in partitions.monthly_partitions("core_changeevent")
+
+
+def test_platform_admin_changes_a_policy_in_the_admin_in_chinese(client, platform_admin, alice, policies):
+    policy = policies["webhook_deliveries"]
+    url = f"/admin/core/retentionpolicy/{policy.pk}/change/"
+    client.force_login(platform_admin)
+    page = client.get("/admin/core/retentionpolicy/")
+    assert page.status_code == 200 and "数据保留期限" in page.content.decode() and "6 个月" in page.content.decode()
+    # a too-short period is refused with a Chinese message, nothing changes
+    client.post(url, {"keep_months": 0, "keep_days": 3, "reason": "试"}, follow=True)
+    policy.refresh_from_db()
+    assert policy.keep_months == 6
+    # a valid change is saved through the service (audited)
+    response = client.post(url, {"keep_months": 12, "keep_days": 0, "reason": "对账周期改为一年"})
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.keep_months == 12 and policy.reason == "对账周期改为一年"
+    assert AuditEvent.objects.filter(action="retention_policy.update", actor_label="root-admin").exists()
+    # a department official may not change it
+    client.force_login(alice)
+    assert client.get(url).status_code == 403
