@@ -5,7 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from core.retention import RetentionPolicy, retention_policy_update
+from core.partitions import retention_policy_update
+from core.retention import RetentionPolicy
 
 
 @admin.register(RetentionPolicy)

@@ -33,11 +33,12 @@ from dataclasses import astuple
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from core import audit, changes
-from core.retention import NEVER_DROPPED, RetentionPolicy
+from core.retention import MIN_DAYS, NEVER_DROPPED, RetentionPolicy
 
 AHEAD_MONTHS = 3  # partitions exist for this month and the next three
 TASK_ACTOR = "task:core.maintain_partitions"
@@ -471,3 +472,36 @@ def partitions_maintain(*, now=None, ahead: int = AHEAD_MONTHS) -> dict:
                 result["dropped"] += [d["partition"] for d in done["dropped"]]
                 result["rows"] += done["rows"]
     return result
+
+
+# --- the policies' service ------------------------------------------------------------------------
+
+
+def _snapshot(policy: RetentionPolicy) -> dict:
+    return {"keep_months": policy.keep_months, "keep_days": policy.keep_days, "reason": policy.reason}
+
+
+@transaction.atomic
+def retention_policy_update(*, actor, policy: RetentionPolicy, keep_months, keep_days, reason) -> RetentionPolicy:
+    """Change how long a kind of data is kept, with its reason (audited); takes effect at the next 分区维护."""
+    errors = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "请填写保留依据（引用的文件或规定）"
+    try:
+        keep_months, keep_days = int(keep_months or 0), int(keep_days or 0)
+    except (TypeError, ValueError):
+        errors["keep_months"] = "保留月数和保留天数须为非负整数"
+        keep_months = keep_days = 0
+    if keep_months < 0 or keep_days < 0:
+        errors["keep_months"] = "保留月数和保留天数须为非负整数"
+    elif keep_months < 1 and keep_days < MIN_DAYS:
+        errors["keep_days"] = f"保留期限至少 {MIN_DAYS} 天（或 1 个月）"
+    if errors:
+        raise ValidationError(errors)
+    row = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
+    before = _snapshot(row)
+    row.keep_months, row.keep_days, row.reason = keep_months, keep_days, reason
+    row.save(update_fields=["keep_months", "keep_days", "reason", "updated_at"])
+    audit.record(actor=actor, action="retention_policy.update", target=row, before=before, after=_snapshot(row))
+    return row

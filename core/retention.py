@@ -4,18 +4,15 @@ A ``RetentionPolicy`` names the tables it covers (monthly partitions, ``core.par
 are kept and why, citing the source. The nightly 分区维护 job drops a month's partition once the whole
 month is older than the policy; a table without a policy is never dropped (and the audit trail,
 ``core_auditevent``, is not partitioned and never named by a policy). Officials change a policy in the
-admin through ``retention_policy_update`` (audited); the rows are seeded by core/migrations/0010.
+admin through ``core.partitions.retention_policy_update`` (audited); the rows are seeded by core/migrations/0010.
 """
 
 import datetime as dt
 
 from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from core import audit
 
 MIN_DAYS = 30  # a policy keeps at least a month: a typo must not empty a table overnight
 NEVER_DROPPED = ("core_auditevent", "core_auditanchor")  # the audit trail (全程留痕) has no retention
@@ -73,33 +70,3 @@ class RetentionPolicy(models.Model):
 def _days_in_month(year: int, month: int) -> int:
     following = dt.date(year + month // 12, month % 12 + 1, 1)
     return (following - dt.timedelta(days=1)).day
-
-
-def _snapshot(policy: RetentionPolicy) -> dict:
-    return {"keep_months": policy.keep_months, "keep_days": policy.keep_days, "reason": policy.reason}
-
-
-@transaction.atomic
-def retention_policy_update(*, actor, policy: RetentionPolicy, keep_months, keep_days, reason) -> RetentionPolicy:
-    """Change how long a kind of data is kept, with its reason (audited); takes effect at the next 分区维护."""
-    errors = {}
-    reason = (reason or "").strip()
-    if not reason:
-        errors["reason"] = "请填写保留依据（引用的文件或规定）"
-    try:
-        keep_months, keep_days = int(keep_months or 0), int(keep_days or 0)
-    except (TypeError, ValueError):
-        errors["keep_months"] = "保留月数和保留天数须为非负整数"
-        keep_months = keep_days = 0
-    if keep_months < 0 or keep_days < 0:
-        errors["keep_months"] = "保留月数和保留天数须为非负整数"
-    elif keep_months < 1 and keep_days < MIN_DAYS:
-        errors["keep_days"] = f"保留期限至少 {MIN_DAYS} 天（或 1 个月）"
-    if errors:
-        raise ValidationError(errors)
-    row = RetentionPolicy.objects.select_for_update().get(pk=policy.pk)
-    before = _snapshot(row)
-    row.keep_months, row.keep_days, row.reason = keep_months, keep_days, reason
-    row.save(update_fields=["keep_months", "keep_days", "reason", "updated_at"])
-    audit.record(actor=actor, action="retention_policy.update", target=row, before=before, after=_snapshot(row))
-    return row

@@ -14,7 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from core import changes, partitions
 from core.changes import ChangeEvent, ChangeType, Cursor, CursorExpired, FeedConsumer
 from core.models import AuditEvent
-from core.retention import RetentionPolicy, retention_policy_update
+from core.partitions import retention_policy_update
+from core.retention import RetentionPolicy
 from core.tasks import maintain_partitions
 from credit import reports
 from credit.models import CreditCheck, CreditReport
