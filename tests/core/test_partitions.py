@@ -6,9 +6,12 @@ RetentionPolicy rows (audited, with row counts), a dropped change-event month ra
 import datetime as dt
 import importlib
 
+import psycopg2
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 
 from core import changes, partitions
@@ -281,3 +284,60 @@ def test_platform_admin_changes_a_policy_in_the_admin_in_chinese(client, platfor
     # a department official may not change it
     client.force_login(alice)
     assert client.get(url).status_code == 403
+
+
+APP_PASSWORD = "app-role-test-password"
+
+
+def connect_as_app_role():
+    s = connection.settings_dict
+    return psycopg2.connect(
+        dbname=s["NAME"],
+        user=django_settings.DATABASE_APP_ROLE,
+        password=APP_PASSWORD,
+        host=s["HOST"] or s["OPTIONS"].get("host") or None,
+        port=s["PORT"] or None,
+    )
+
+
+def test_the_app_role_maintains_partitions_only_through_the_guarded_functions():
+    # given the application's role, which owns no table
+    call_command("grant_app_role", password=APP_PASSWORD)
+    app = connect_as_app_role()
+    app.autocommit = True
+    try:
+        with app.cursor() as cursor:
+            # it cannot make or drop partitions itself
+            with pytest.raises(psycopg2.Error, match="must be owner"):
+                cursor.execute(
+                    "CREATE TABLE core_changeevent_p203101 PARTITION OF core_changeevent "
+                    "FOR VALUES FROM ('2031-01-01') TO ('2031-02-01')"
+                )
+            # through the function it makes a month's partition (idempotent: the second call does nothing)
+            lo, hi = partitions.bounds(month(2031, 1))
+            cursor.execute("SELECT portal_partition_create('core_changeevent', 'p203101', %s, %s)", [lo, hi])
+            assert cursor.fetchone()[0] == 0
+            cursor.execute("SELECT portal_partition_create('core_changeevent', 'p203101', %s, %s)", [lo, hi])
+            assert cursor.fetchone()[0] is None
+            # and it cannot drop a partition within its policy, nor touch the audit trail, nor pass a bad name
+            refusals = [
+                ("SELECT portal_partition_drop('core_changeevent', 'p203101', now())", "within the retention"),
+                ("SELECT portal_partition_drop('core_auditevent', 'p202001', now())", "refused"),
+                (
+                    "SELECT portal_partition_create('core_auditevent', 'p202001', now(), now() + interval '1 day')",
+                    "not a",
+                ),
+                ("SELECT portal_partition_drop('core_changeevent', 'p2031; DROP TABLE x', now())", "refused"),
+            ]
+            for statement, message in refusals:
+                with pytest.raises(psycopg2.Error, match=message):
+                    cursor.execute(statement)
+            # an expired month it may drop
+            lo, hi = partitions.bounds(month(2020, 1))
+            cursor.execute("SELECT portal_partition_create('credit_creditcheck', 'p202001', %s, %s)", [lo, hi])
+            cursor.execute("SELECT portal_partition_drop('credit_creditcheck', 'p202001', now())")
+            assert cursor.fetchone()[0] is True
+    finally:
+        app.close()
+    assert month(2031, 1) in partitions.monthly_partitions("core_changeevent")
+    assert month(2020, 1) not in partitions.monthly_partitions("credit_creditcheck")
