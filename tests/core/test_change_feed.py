@@ -8,6 +8,7 @@ until it ends (core/changes.py), so the waits below are generous, never fixed sl
 """
 
 import datetime as dt
+import importlib
 import random
 import threading
 
@@ -17,6 +18,7 @@ from django.db import connection, transaction
 
 from core import changes, partitions
 from core.changes import ChangeEvent, ChangeFeedHorizon, ChangeType, Cursor, CursorExpired
+from core.retention import RetentionPolicy
 from core.tasks import prune_change_events
 from portal.celery import app
 from tests.credit.test_regrade import broker_pointed_at_nothing
@@ -148,6 +150,13 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 11, 22, 2, 30, tzinfo=SHANGHAI)
 
 
+@pytest.fixture
+def retention_policies():
+    """The seeded retention policies (a transactional test's flush empties their table)."""
+    for policy in importlib.import_module("core.migrations.0010_g_partitions").POLICIES:
+        RetentionPolicy.objects.update_or_create(code=policy["code"], defaults=policy)
+
+
 def no_partition_for(*months):
     """Months whose events sit in the default partition (another test may have made their partitions)."""
     with connection.cursor() as cursor:
@@ -159,7 +168,7 @@ def prune(now):
     return partitions.retention_apply(table=ChangeEvent._meta.db_table, now=now)["rows"]
 
 
-def test_retention_keeps_events_at_least_90_days_and_a_stale_cursor_is_expired():
+def test_retention_keeps_events_at_least_90_days_and_a_stale_cursor_is_expired(retention_policies):
     # given events 90 days and a microsecond old in an expired month (July, no partition of its own: the
     # default partition's rows go by the exact cutoff), 90 days and a microsecond old in a month that is
     # not wholly expired (August: kept with its month, issue 16 §5), exactly 90 days old, and new
@@ -211,7 +220,7 @@ def test_latest_cursor_skips_what_is_there_and_reads_what_comes(frozen_today):
 
 
 @pytest.mark.slow
-def test_prune_beat_task_runs_through_a_real_worker(frozen_today):
+def test_prune_beat_task_runs_through_a_real_worker(frozen_today, retention_policies):
     # given an event of a month wholly older than 90 days (on the shared clock of the test and the worker:
     # 2026-11-22) and a new one
     no_partition_for("p202607")
