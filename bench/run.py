@@ -60,6 +60,7 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
         ["bench/load.py", *small("--duration", "3")],
         # Issue 16 §1: the busiest entity's page at 390 px on Fast 3G (chromium; skipped without it).
         ["bench/light_page.py", *small("--runs", "1")],
+        ["bench/partitions.py", *small("--rows", "2000", "--runs", "1")],  # issue 16 §5: converting 100,000 rows
     ]
 
 

@@ -233,3 +233,6 @@ class ApiClientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from core import admin_retention  # noqa: E402, F401  (数据保留期限, issue 16 §5)

@@ -15,8 +15,9 @@ cursor ``(txid, id)``. The horizon is taken from the same statement's snapshot
 long-running transaction anywhere on the server holds the feed back until it ends (events wait, they
 are never lost). All events of one transaction have one txid and keep their insertion order.
 
-Events are kept 90 days (issue 15 §3); ``prune`` deletes older ones and raises the horizon below
-which a cursor is refused (410 in the API). ``read_after`` checks the horizon *after* reading, in a
+Events are kept 90 days (issue 15 §3; a ``core.retention.RetentionPolicy`` since issue 16 §5): the
+table is partitioned by month of ``occurred_at`` and the nightly 分区维护 job (``core.partitions.retention_apply``) drops whole
+months past retention and raises the horizon below which a cursor is refused (410 in the API). ``read_after`` checks the horizon *after* reading, in a
 later statement: a prune that committed between its check and its read would otherwise delete events
 under a reader that was told its cursor is fine (the prune moves the horizon in the same transaction
 as its delete, so a later statement sees both or neither). ``prune`` deletes only events of ended
@@ -38,7 +39,6 @@ safety net.
 
 import base64
 import binascii
-import datetime as dt
 import logging
 from dataclasses import dataclass
 
@@ -53,7 +53,7 @@ from django.utils.translation import gettext_lazy as _
 from core import pagecache
 from core.choices import Scope
 
-RETENTION_DAYS = 90  # issue 15 §3: events are kept 90 days
+RETENTION_DAYS = 90  # issue 15 §3: events are kept 90 days (the seeded RetentionPolicy; core.partitions drops them)
 DELIVER_TASK = "opendata.deliver_webhooks"
 KICK_WINDOW = 1  # seconds: at most one on-commit kick of the webhook fan-out per window
 KICK_CACHE_KEY = "core.changes.kick"
@@ -353,29 +353,39 @@ def read_after(cursor: Cursor, *, limit=500, types=None, audience=None, uscc=Non
     return events, Cursor(last.txid, last.pk)
 
 
-@transaction.atomic
-def prune(*, now=None) -> int:
-    """Delete the events older than the retention period (exactly ``RETENTION_DAYS`` days: an event
-    ``occurred_at`` the cutoff itself is kept) and raise the horizon to the newest one deleted;
-    returns the count deleted.
-
-    Only events of ended transactions go (``txid`` below the read horizon), so nothing committed
-    later can sit under the new horizon. The horizon never goes down: a cursor below it has missed a
-    deleted event (410), a cursor at or above it has missed nothing."""
-    cutoff = (now or timezone.now()) - dt.timedelta(days=RETENTION_DAYS)
+def last_cursor_where(where: str, params) -> Cursor | None:
+    """The highest cursor among the events matching ``where`` (a fixed SQL condition on ``e``'s
+    columns), or None when one of them belongs to a transaction still running (it cannot go yet)."""
     table = ChangeEvent._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""WITH gone AS (DELETE FROM {table} WHERE occurred_at < %s AND txid < {_READ_HORIZON} RETURNING txid, id)
+            f"SELECT txid, id, txid < {_READ_HORIZON} FROM {table} WHERE {where} ORDER BY txid DESC, id DESC LIMIT 1",  # noqa: S608
+            params,
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return Cursor()
+    return Cursor(row[0], row[1]) if row[2] else None
+
+
+def delete_where(table: str, where: str, params) -> tuple[int, Cursor]:
+    """Delete the events of ended transactions matching ``where`` from ``table`` (the change events or one
+    of their partitions); returns the count and the highest cursor deleted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""WITH gone AS (DELETE FROM {table} WHERE {where} AND txid < {_READ_HORIZON} RETURNING txid, id)
                 SELECT count(*), (SELECT txid FROM gone ORDER BY txid DESC, id DESC LIMIT 1),
                        (SELECT id FROM gone ORDER BY txid DESC, id DESC LIMIT 1) FROM gone""",  # noqa: S608
-            [cutoff],
+            params,
         )
         deleted, last_txid, last_id = cursor.fetchone()
-    if not deleted:
-        return 0
+    return deleted, Cursor(last_txid or 0, last_id or 0)
+
+
+def horizon_raise(last: Cursor) -> Cursor:
+    """In the dropping transaction: the horizon becomes ``last`` if that is higher (it never goes down)."""
     row, _created = ChangeFeedHorizon.objects.select_for_update().get_or_create(pk=1)
-    if (last_txid, last_id) > (row.txid, row.event_id):
-        row.txid, row.event_id, row.pruned_at = last_txid, last_id, timezone.now()
+    if last > Cursor(row.txid, row.event_id):
+        row.txid, row.event_id, row.pruned_at = last.txid, last.event_id, timezone.now()
         row.save(update_fields=["txid", "event_id", "pruned_at"])
-    return deleted
+    return Cursor(row.txid, row.event_id)

@@ -57,6 +57,16 @@ def app_role_grant(*, role: str, password: str | None = None) -> dict:
         ]
         for statement in statements:
             cursor.execute(statement)
+        # The nightly 分区维护 runs its DDL through these SECURITY DEFINER functions (core/partitions.py).
+        cursor.execute(
+            "SELECT to_regprocedure(%s) IS NOT NULL",
+            ["portal_partition_create(regclass, text, timestamptz, timestamptz)"],
+        )
+        if cursor.fetchone()[0]:
+            cursor.execute(
+                f"GRANT EXECUTE ON FUNCTION portal_partition_create(regclass, text, timestamptz, timestamptz), "
+                f"portal_partition_lock(regclass, text), portal_partition_drop(regclass, text, timestamptz) TO {quoted}"
+            )
         cursor.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename = ANY(%s)",
             [schema, list(APPEND_ONLY_TABLES)],

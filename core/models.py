@@ -188,3 +188,4 @@ class ApiClient(models.Model):
 # Idempotency-Key rows (core.idempotency) and the change feed (core.changes, issue 15 §3).
 from core.changes import ChangeEvent, ChangeFeedHorizon, FeedConsumer  # noqa: E402, F401
 from core.idempotency import IdempotencyKey  # noqa: E402, F401
+from core.retention import RetentionPolicy  # noqa: E402, F401  (issue 16 §5)

@@ -145,7 +145,14 @@ OPENDATA_ALL = [*OPENDATA_OFFICIAL, "exchangebatch:view", "opendatafile:view"]
 
 ROLES = {
     "平台管理员": {
-        "core": ["user", "usccexception", "holidayoverride", "apiclient", "auditevent:view"],
+        "core": [
+            "user",
+            "usccexception",
+            "holidayoverride",
+            "apiclient",
+            "auditevent:view",
+            "retentionpolicy:view,change",  # 数据保留期限 (issue 16 §5)
+        ],
         "supervision": SUPERVISION_ALL,
         "django_celery_beat": ["periodictask", "crontabschedule", "intervalschedule"],
         "credit": CREDIT_MANAGER,
@@ -338,14 +345,18 @@ def ensure_schedules(apps=global_apps) -> None:
             "description": "每 10 分钟：把新增和变更的双公示数据按批次发送到省级平台，读取回执，失败重试",
         },
     )
-    prune_time, _ = Crontab.objects.get_or_create(
-        minute="40", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    # Issue 16 §5: monthly partitions with retention. It also applies the change feed's 90 days, so the
+    # row-deleting 变更事件清理 of issue 15 is gone (one mechanism, not two).
+    PeriodicTask.objects.filter(task="core.prune_change_events").delete()
+    partition_time, _ = Crontab.objects.get_or_create(
+        minute="50", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
     )
     PeriodicTask.objects.get_or_create(
-        name="变更事件清理",
+        name="分区维护",
         defaults={
-            "task": "core.prune_change_events",
-            "crontab": prune_time,
-            "description": "每日 03:40：删除 90 天前的变更事件（早于保留期的游标将得到 410）",
+            "task": "core.maintain_partitions",
+            "crontab": partition_time,
+            "description": "每日 03:50：为按月分区的数据表建好未来 3 个月的分区，按“数据保留期限”删除整月过期的分区"
+            "（逢办必查记录、信用报告、变更事件、推送任务；早于保留期的变更游标将得到 410）",
         },
     )

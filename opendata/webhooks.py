@@ -6,7 +6,8 @@
 - **Fan-out.** The ``FeedConsumer`` named ``webhooks`` walks the change feed. Each step is one transaction:
   one ``INSERT … SELECT`` makes a ``WebhookDelivery`` for every (event, subscription) that matches by type,
   USCC, audience and the client's current scopes, and the consumer's cursor moves past the step in the same
-  transaction. A crash re-does the step; the unique (subscription, event_id) makes the redo a no-op.
+  transaction. A crash re-does the step; the unique (subscription, event_id, event_occurred_at) makes the redo
+  a no-op (an event has one occurred_at, the deliveries' partition key: issue 16 §5).
   It uses the feed's own commit-safe horizon (events of transactions older than the snapshot's ``xmin``,
   see core/changes.py) but not ``read_after``: the fan-out must see events addressed to any client
   (``audience``), which ``read_after`` filters for one reader, and it never loads the events into Python.
@@ -300,8 +301,9 @@ WITH batch AS (
 ), kinds AS (
     SELECT * FROM unnest(%(types)s::text[], %(labels)s::text[], %(scopes)s::text[]) k(type, label, scope)
 ), ins AS (
-    INSERT INTO {deliveries} (subscription_id, event_id, event_type, payload, state, attempts, next_attempt_at, created_at)
-    SELECT s.id, b.id, b.type,
+    INSERT INTO {deliveries} (subscription_id, event_id, event_occurred_at, event_type, payload, state, attempts,
+                              next_attempt_at, created_at)
+    SELECT s.id, b.id, b.occurred_at, b.type,
            jsonb_build_object(
                'id', b.id, 'type', b.type, 'type_label', k.label,
                'occurred_at', to_char(b.occurred_at AT TIME ZONE %(tz)s, 'YYYY-MM-DD"T"HH24:MI:SS.US') || %(offset)s,
@@ -315,7 +317,7 @@ WITH batch AS (
      AND (b.audience_id IS NULL OR b.audience_id = s.client_id)
      AND (b.type <> ALL(%(addressed)s) OR b.audience_id = s.client_id)
     JOIN core_apiclient c ON c.id = s.client_id AND c.revoked_at IS NULL AND k.scope = ANY(c.scopes)
-    ON CONFLICT (subscription_id, event_id) DO NOTHING
+    ON CONFLICT (subscription_id, event_id, event_occurred_at) DO NOTHING
     RETURNING 1
 ), last AS (
     SELECT txid, id FROM batch ORDER BY txid DESC, id DESC LIMIT 1

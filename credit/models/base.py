@@ -543,7 +543,9 @@ class RiskScanRun(models.Model):
 class CreditReport(models.Model):
     """An issued credit report (信用报告): serial, the hash of its facts and of its PDF bytes."""
 
-    serial = models.CharField(_("报告编号"), max_length=32, unique=True)
+    # Unique per partition (by issued_at month, issue 16 §5): a database CHECK ties the serial's date to the
+    # issue date, so one serial can only ever sit in one partition, where its unique index holds.
+    serial = models.CharField(_("报告编号"), max_length=32, db_index=True)
     entity = entity_key("credit_reports")
     issued_at = models.DateTimeField(_("出具时间"))
     content_hash = models.CharField(_("内容哈希（SHA-256）"), max_length=64)

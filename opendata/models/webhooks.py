@@ -2,6 +2,7 @@
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from core.changes import ChangeType
@@ -57,6 +58,9 @@ class WebhookDelivery(models.Model):
     )
     # Not a foreign key: events are pruned after 90 days, the delivery log stays.
     event_id = models.BigIntegerField(_("事件编号"))
+    # The event's own time, and the partition key (issue 16 §5): fixed per event, so the redo of a crashed
+    # fan-out step lands in the same partition and (subscription, event, this) stays unique per event.
+    event_occurred_at = models.DateTimeField(_("事件发生时间"), db_default=Now(), editable=False)
     event_type = models.CharField(_("事件类型"), max_length=40, choices=ChangeType.choices)
     payload = models.JSONField(_("推送内容"))
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.PENDING)
@@ -69,7 +73,11 @@ class WebhookDelivery(models.Model):
         verbose_name = _("推送任务")
         verbose_name_plural = _("推送任务")
         constraints = [
-            models.UniqueConstraint(fields=["subscription", "event_id"], name="webhook_delivery_once_per_event")
+            # An event's occurred_at is one value, so this is "once per (subscription, event)"; the partition
+            # key must be in every unique key of a partitioned table (core.partitions).
+            models.UniqueConstraint(
+                fields=["subscription", "event_id", "event_occurred_at"], name="webhook_delivery_once_per_event"
+            )
         ]
         indexes = [
             models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"), name="webhook_delivery_due"),
@@ -88,8 +96,14 @@ class WebhookDelivery(models.Model):
 class WebhookAttempt(models.Model):
     """One HTTP attempt of a delivery (推送记录), with the receiver's answer."""
 
+    # No database constraint: the deliveries' key is (id, event_occurred_at) once partitioned; the attempts of
+    # a dropped delivery partition are deleted in the same transaction (core.partitions).
     delivery = models.ForeignKey(
-        WebhookDelivery, verbose_name=_("推送任务"), on_delete=models.CASCADE, related_name="attempt_log"
+        WebhookDelivery,
+        verbose_name=_("推送任务"),
+        on_delete=models.CASCADE,
+        related_name="attempt_log",
+        db_constraint=False,
     )
     attempted_at = models.DateTimeField(_("尝试时间"), auto_now_add=True)
     status_code = models.PositiveIntegerField(_("HTTP 状态码"), null=True, blank=True)
