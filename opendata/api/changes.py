@@ -24,18 +24,27 @@ from core import changes
 from core.api.filings import ERROR_400, THROTTLED_429, ApiErrorSerializer
 from core.choices import Scope
 from core.models import ApiClient
+from core.retention import RetentionPolicy
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 READ_SCOPES = (Scope.CREDIT_READ, Scope.INSPECTIONS_READ, Scope.ENFORCEMENT_READ, Scope.COMPLAINTS_WRITE)
 LATEST = "latest"
-EXPIRED_MESSAGE = f"游标已过保留期（{changes.RETENTION_DAYS} 天）：请重新全量同步后从最新游标读取（after={LATEST}）"
+EXPIRED_MESSAGE = "游标已过保留期（{period}）：请重新全量同步后从最新游标读取（after=" + LATEST + "）"
+
+
+def expired_message() -> str:
+    """The 410 text names the retention officials set (core.retention, issue 16 §5), not a constant."""
+    policy = RetentionPolicy.objects.filter(code="change_events").first()
+    return EXPIRED_MESSAGE.format(period=policy.period_text() if policy else f"{changes.RETENTION_DAYS} 天")
+
+
 TAG = "变更订阅"
 
 
 class CursorGone(exceptions.APIException):
     status_code = status.HTTP_410_GONE
-    default_detail = EXPIRED_MESSAGE
+    default_detail = EXPIRED_MESSAGE.format(period=f"{changes.RETENTION_DAYS} 天")
     default_code = "cursor_expired"
 
 
@@ -159,13 +168,13 @@ class ChangeFeedView(APIView):
             400: ERROR_400,
             401: OpenApiResponse(ApiErrorSerializer, description="未提供或无效的接口密钥"),
             403: OpenApiResponse(ApiErrorSerializer, description="没有任何读取权限，或请求了权限范围外的事件类型"),
-            410: OpenApiResponse(ApiErrorSerializer, description=EXPIRED_MESSAGE),
+            410: OpenApiResponse(ApiErrorSerializer, description=EXPIRED_MESSAGE.format(period="数据保留期限")),
             429: THROTTLED_429,
         },
         description="变更事件，按提交顺序（issue 15 §3）。信用记录新增、更新、撤销、公示期满、修复，信用等级变化，"
         "列入和移出名单，行政处罚公示和撤回，抽查结果公示；complaints:write 客户端只收到自己报送的工单的状态变化。"
         "客户端只看到其权限范围允许的事件类型。从上次的 next_cursor 继续读取，不会漏读，也不会重复，"
-        "即使写入方并发提交。事件保留 90 天，更早的游标返回 410。",
+        "即使写入方并发提交。事件保留期限见“数据保留期限”（默认 90 天），更早的游标返回 410。",
     )
     def get(self, request):
         client = request.auth
@@ -176,7 +185,7 @@ class ChangeFeedView(APIView):
         try:
             events, next_cursor = changes.read_after(cursor, limit=limit, types=types, audience=client)
         except changes.CursorExpired:
-            raise CursorGone() from None
+            raise CursorGone(expired_message()) from None
         prefetch_related_objects(events, "department")
         departments = {e.department_id: e.department for e in events if e.department_id}
         return Response(
