@@ -418,7 +418,10 @@ def test_a_disabled_subscriptions_pending_deliveries_are_given_up_and_enable_res
     assert fan_out_until(3) == 3
     webhooks.run()
     assert len(receiver.requests) == 1
-    assert [a.action for a in AuditEvent.objects.filter(target_id=str(sub.pk)).order_by("id")] == [
+    assert [
+        a.action
+        for a in AuditEvent.objects.filter(target_type=sub._meta.label_lower, target_id=str(sub.pk)).order_by("id")
+    ] == [
         "webhook_subscription.create",
         "webhook_subscription.disable",
         "webhook_subscription.enable",

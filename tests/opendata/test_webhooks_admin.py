@@ -103,7 +103,11 @@ def test_disable_and_enable_actions_go_through_the_services(client, alice, clien
     client.post(LIST, {"action": "enable", "_selected_action": [sub.pk]})
     sub.refresh_from_db()
     assert sub.disabled_at is None
-    actions = list(AuditEvent.objects.filter(target_id=str(sub.pk)).order_by("id").values_list("action", "actor_label"))
+    actions = list(
+        AuditEvent.objects.filter(target_type=sub._meta.label_lower, target_id=str(sub.pk))
+        .order_by("id")
+        .values_list("action", "actor_label")
+    )
     assert actions[1:] == [("webhook_subscription.disable", "alice"), ("webhook_subscription.enable", "alice")]
 
 
