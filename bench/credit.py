@@ -46,31 +46,12 @@ from django.utils import timezone  # noqa: E402
 from support import credit_rows, goals  # noqa: E402  (bench/ is on sys.path: the script's own folder)
 from support.credit_rows import BENCH_ENTITIES, CHUNK, COLUMNS, MARK, NULL, TABLE, chunk_csv  # noqa: E402
 
+from core import bulkload  # noqa: E402
 from core import services as core_services  # noqa: E402
 from credit import evaluation  # noqa: E402
 from credit.choices import Grade  # noqa: E402
 from credit.models import EntityCredit, PublicityRule  # noqa: E402
 from supervision.models import Department  # noqa: E402
-
-
-def table_ddl(cursor, table: str):
-    """Unique and foreign-key constraints (not the primary key) and plain indexes, to drop before COPY."""
-    cursor.execute(
-        """SELECT c.conname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c
-           WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'f')
-             AND NOT (c.contype = 'u' AND EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))
-           ORDER BY c.contype DESC, c.conname""",
-        [table],
-    )
-    constraints = cursor.fetchall()
-    cursor.execute(
-        """SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
-           WHERE i.indrelid = %s::regclass
-             AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
-           ORDER BY 1""",
-        [table],
-    )
-    return constraints, cursor.fetchall()
 
 
 def missing_columns(cursor) -> list[str]:
@@ -125,11 +106,8 @@ def load(total: int, workers: int) -> None:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor
-            constraints, indexes = table_ddl(cursor, TABLE)
-            for name, _definition, _kind in constraints:
-                cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
-            for name, _definition in indexes:
-                cursor.execute(f"DROP INDEX {name}")
+            constraints, indexes = bulkload.table_ddl(cursor, TABLE)
+            bulkload.drop(cursor, TABLE, constraints, indexes)
             print(f"已临时删除 {len(constraints)} 个约束、{len(indexes)} 个索引", flush=True)
             copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
             loaded, t = 0, time.perf_counter()
@@ -140,20 +118,7 @@ def load(total: int, workers: int) -> None:
                     elapsed = time.perf_counter() - t
                     print(f"  COPY {loaded:>10,} 行  {elapsed:6.1f} 秒  {loaded / elapsed:,.0f} 行/秒", flush=True)
             timings["COPY"] = time.perf_counter() - t
-            for name, definition, kind in constraints:
-                if kind == "u":
-                    t = time.perf_counter()
-                    cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
-                    timings[name] = time.perf_counter() - t
-            for name, definition in indexes:
-                t = time.perf_counter()
-                cursor.execute(definition)
-                timings[name] = time.perf_counter() - t
-            for name, definition, kind in constraints:
-                if kind == "f":
-                    t = time.perf_counter()
-                    cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
-                    timings[name] = time.perf_counter() - t
+            bulkload.recreate(cursor, TABLE, constraints, indexes, timings)
             t = time.perf_counter()
             lists = load_list_entries(cursor)
             timings["名单记录（INSERT … SELECT）"] = time.perf_counter() - t

@@ -36,6 +36,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from core import bulkload  # noqa: E402
 from demo.city import (  # noqa: E402
     BENCH_ORG_PREFIX,
     ORG_SPACE,
@@ -124,34 +125,6 @@ def reset() -> None:
         print(f"市场主体表现有 {total:,} 条，占用 {size}")
 
 
-def table_ddl(cursor):
-    """What to drop before COPY and recreate after it: constraints and plain indexes."""
-    cursor.execute(
-        """
-        SELECT c.conname, pg_get_constraintdef(c.oid), c.contype
-        FROM pg_constraint c
-        WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'f')
-          -- keep a unique constraint that a foreign key elsewhere depends on
-          AND NOT (c.contype = 'u' AND EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))
-        ORDER BY c.contype DESC, c.conname
-        """,
-        [TABLE],
-    )
-    constraints = cursor.fetchall()
-    cursor.execute(
-        """
-        SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
-        FROM pg_index i
-        WHERE i.indrelid = %s::regclass
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
-        ORDER BY 1
-        """,
-        [TABLE],
-    )
-    indexes = cursor.fetchall()
-    return constraints, indexes
-
-
 def load(total: int, workers: int) -> None:
     if total > ORG_SPACE:
         sys.exit(f"最多可生成 {ORG_SPACE:,} 条")
@@ -178,11 +151,8 @@ def load(total: int, workers: int) -> None:
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             raw = cursor.cursor  # psycopg2 cursor, for copy_expert
-            constraints, indexes = table_ddl(cursor)
-            for name, _definition, _kind in constraints:
-                cursor.execute(f'ALTER TABLE {TABLE} DROP CONSTRAINT "{name}"')
-            for name, _definition in indexes:
-                cursor.execute(f"DROP INDEX {name}")
+            constraints, indexes = bulkload.table_ddl(cursor, TABLE)
+            bulkload.drop(cursor, TABLE, constraints, indexes)
             print(f"已临时删除 {len(constraints)} 个约束、{len(indexes)} 个索引", flush=True)
 
             copy_sql = f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '{NULL}')"
@@ -196,21 +166,7 @@ def load(total: int, workers: int) -> None:
                     print(f"  COPY {loaded:>10,} 行  {elapsed:6.1f} 秒  {loaded / elapsed:,.0f} 行/秒", flush=True)
             timings["COPY"] = time.perf_counter() - t
 
-            # Unique constraints first (they build their index), then indexes, then foreign keys.
-            for name, definition, kind in constraints:
-                if kind == "u":
-                    t = time.perf_counter()
-                    cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
-                    timings[name] = time.perf_counter() - t
-            for name, definition in indexes:
-                t = time.perf_counter()
-                cursor.execute(definition)
-                timings[name] = time.perf_counter() - t
-            for name, definition, kind in constraints:
-                if kind == "f":
-                    t = time.perf_counter()
-                    cursor.execute(f'ALTER TABLE {TABLE} ADD CONSTRAINT "{name}" {definition}')
-                    timings[name] = time.perf_counter() - t
+            bulkload.recreate(cursor, TABLE, constraints, indexes, timings)
     finally:
         if pool:
             pool.close()

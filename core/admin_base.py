@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core import uscc
+from core import search, uscc
 from core.counting import EstimatedCountPaginator
 from core.forms import add_service_errors
 from core.scoping import department_of, is_platform_admin, owns, scope_to_department
@@ -292,6 +292,8 @@ class UsccSearchMixin:
 
     text_search_fields = ()
     text_search_lookup = "icontains"
+    text_search_lookups = {}  # a field's own lookup, e.g. {"source_ref": "startswith"} on its pattern index
+    text_search_cjk = ()  # fields with a cjk_tsvector GIN index (core.search): every word, through the index
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -307,7 +309,10 @@ class UsccSearchMixin:
                 return by_code, False
         q = Q()
         for name in self.text_search_fields:
-            q |= Q(**{f"{name}__{self.text_search_lookup}": term})
+            if name in self.text_search_cjk:
+                q |= search.matches_q(term, name) or Q(pk__in=[])
+            else:
+                q |= Q(**{f"{name}__{self.text_search_lookups.get(name, self.text_search_lookup)}": term})
         return (queryset.filter(q) if q else queryset.none()), False
 
 

@@ -97,6 +97,36 @@ def parse_population(population: bytes) -> list[tuple[str, str]]:
     return [tuple(line.split(",", 1)) for line in population.decode("ascii").splitlines()]
 
 
+class KeyedHmac:
+    """HMAC-SHA256 under one key (RFC 2104), kept as its two SHA-256 states with the key's pads already
+    hashed: ``mac(m)`` is ``hmac.new(key, m, sha256).digest()``, byte for byte (tested), at about
+    60% of the cost. The ``hmac`` module's copy/update/digest are Python methods around the same C
+    hashes; a draw of 1,000,000 entities spent 2.3 of its 2.9 seconds in them (issue 16 §4).
+    ``then(prefix)`` is the same key with ``prefix`` already fed (an inspector's ranking message starts
+    with the entity's USCC)."""
+
+    __slots__ = ("inner", "outer")
+
+    def __init__(self, key: bytes = b"", *, inner=None, outer=None):
+        if inner is None:
+            block = (hashlib.sha256(key).digest() if len(key) > 64 else key).ljust(64, b"\0")
+            inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+            outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self.inner, self.outer = inner, outer
+
+    def then(self, prefix: bytes) -> "KeyedHmac":
+        inner = self.inner.copy()
+        inner.update(prefix)
+        return KeyedHmac(inner=inner, outer=self.outer)
+
+    def mac(self, message: bytes) -> bytes:
+        inner = self.inner.copy()
+        inner.update(message)
+        outer = self.outer.copy()
+        outer.update(inner.digest())
+        return outer.digest()
+
+
 def digest(seed_hex: str, message: str) -> str:
     return hmac.new(bytes.fromhex(seed_hex), message.encode("utf-8"), hashlib.sha256).hexdigest()
 
@@ -138,8 +168,8 @@ def draw(seed_hex: str, population: bytes, ratios: dict) -> DrawOutcome:
 
     Ranked by the raw digest: hex is order-preserving, so the order is that of the hex digest (step
     2); only the selected ones are written out in hex. The key is set up once and copied per code
-    (the same HMAC, without padding the key again a million times)."""
-    keyed = hmac.new(bytes.fromhex(seed_hex), digestmod=hashlib.sha256)
+    (``KeyedHmac``: the same HMAC, without padding the key again a million times)."""
+    mac = KeyedHmac(bytes.fromhex(seed_hex)).mac
     by_stratum = defaultdict(list)
     lines = population.split(b"\n")
     if lines and not lines[-1]:
@@ -148,9 +178,7 @@ def draw(seed_hex: str, population: bytes, ratios: dict) -> DrawOutcome:
         if not line:
             continue
         code, stratum = line.split(b",", 1)
-        mac = keyed.copy()
-        mac.update(code)
-        by_stratum[stratum].append((mac.digest(), code))
+        by_stratum[stratum].append((mac(code), code))
     outcome = DrawOutcome(population_hash(population))
     for stratum in sorted(by_stratum):
         ranked = by_stratum[stratum]

@@ -6,7 +6,8 @@ import django.contrib.postgres.fields
 import django.utils.timezone
 from django.db import migrations, models
 
-from core.search import CREATE_FUNCTION, DROP_FUNCTION
+from core.search import CREATE_FUNCTION_V1 as CREATE_FUNCTION
+from core.search import DROP_FUNCTION
 
 
 class Migration(migrations.Migration):

@@ -8,11 +8,13 @@ of ``credit/evaluation.py`` on one join key.
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search import CjkTsvector
 from credit.choices import (
     OTHER_ACT_CATEGORIES,
     PUBLIC_ACT_CATEGORIES,
@@ -176,6 +178,10 @@ class CreditRecord(models.Model):
                 name="credit_record_closed_list_idx",
                 condition=Q(state__in=["repaired", "revoked"]),
             ),
+            # The admin's search (issue 16 §3): a fragment of the title through its bigram index
+            # (core.search), a source number by its beginning. A text scan of 5,000,000 titles took 4.7 s.
+            GinIndex(CjkTsvector("title"), name="credit_record_title_cjk_gin"),
+            models.Index(fields=["source_ref"], opclasses=["varchar_pattern_ops"], name="credit_record_source_like"),
         ]
 
     def __str__(self):

@@ -1,8 +1,6 @@
 """Writes of 双随机、一公开: draws (摇号), their tasks and teams, and the verification of a draw."""
 
-import hashlib
 import heapq
-import hmac
 from collections import Counter, defaultdict
 from decimal import Decimal
 
@@ -258,17 +256,16 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
             last_task[code], previous[code] = member["task_id"], set()
         previous[code].add(member["inspector_id"])
     members, unstaffed = [], []
-    # Plain (pk, certificate no. bytes) pairs; the HMAC key is set up once (copies of a keyed HMAC are cheap).
+    # Plain (pk, certificate no. bytes) pairs; the HMAC key is set up once (draw_algo.KeyedHmac).
     pools = {d.pk: [(i.pk, i.certificate_no.encode("utf-8")) for i in pool.get(d.pk, [])] for d in departments}
     loads = _Workload(pools)
     conflicted = defaultdict(set)
     for inspector_id, code in conflicts:
         conflicted[code].add(inspector_id)
-    keyed = hmac.new(bytes.fromhex(draw.seed), digestmod=hashlib.sha256)
+    keyed = draw_algo.KeyedHmac(bytes.fromhex(draw.seed))
     for task in sorted(tasks, key=lambda t: t.entity_id):
         code = task.entity_id
-        prefix = keyed.copy()
-        prefix.update(f"{code}:".encode("ascii"))
+        prefix = keyed.then(f"{code}:".encode("ascii"))
         reasons, chosen_for_task = [], []
         for department in departments:
             if departments_of is not None and department.pk not in departments_of.get(code, ()):
@@ -344,10 +341,9 @@ class _Workload:
         for level in sorted(levels):
             if len(ranked) >= k:
                 break
+            mac = prefix.mac
             for pk, certificate_no in levels[level].items():
-                mac = prefix.copy()
-                mac.update(certificate_no)
-                ranked.append((level, mac.digest(), pk))
+                ranked.append((level, mac(certificate_no), pk))
         return heapq.nsmallest(k, ranked)
 
 
@@ -361,9 +357,7 @@ def _lowest(candidates: list, k: int, load: Counter, prefix) -> list:
     ranked = []
     for pk, certificate_no in candidates:
         if load[pk] <= threshold:
-            mac = prefix.copy()
-            mac.update(certificate_no)
-            ranked.append((load[pk], mac.digest(), pk))
+            ranked.append((load[pk], prefix.mac(certificate_no), pk))
     return heapq.nsmallest(k, ranked)
 
 

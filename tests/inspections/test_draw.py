@@ -2,10 +2,13 @@
 
 import datetime as dt
 import hashlib
+import hmac
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from credit.models import EntityCredit
 from inspections import draw as algo
@@ -267,3 +270,14 @@ def test_three_percent_floor_accepted_at_exactly_3_percent(
         actor="test", plan=make_plan(is_public_info_check=True, ratio_a=Decimal("0.03"), name="公示信息抽查")
     )
     assert draw.selections.count() == 3  # 3 of 100
+
+
+@settings(max_examples=200, deadline=None)
+@given(key=st.binary(max_size=100), prefix=st.binary(max_size=40), message=st.binary(max_size=80))
+def test_keyed_hmac_is_hmac_sha256_byte_for_byte(key, prefix, message):
+    """algo.KeyedHmac (two SHA-256 states, issue 16 §4) gives RFC 2104's HMAC-SHA256, also for keys over
+    one block (64 bytes) and with a prefix fed first, as the inspectors' ranking uses it."""
+    keyed = algo.KeyedHmac(key)
+    assert keyed.mac(message) == hmac.new(key, message, hashlib.sha256).digest()
+    assert keyed.then(prefix).mac(message) == hmac.new(key, prefix + message, hashlib.sha256).digest()
+    assert keyed.mac(message) == keyed.mac(message)  # the states are copied, never consumed
