@@ -260,6 +260,13 @@ ON CONFLICT (uscc) DO UPDATE SET
 WHERE (o.grade, o.score, o.reasons, o.improves_on, o.risk_class, o.model_id)
       IS DISTINCT FROM (EXCLUDED.grade, EXCLUDED.score, EXCLUDED.reasons, EXCLUDED.improves_on, EXCLUDED.risk_class, EXCLUDED.model_id);
 """
+# A first evaluation (the tables locked, ``_mostly_new``): nobody else can write a row meanwhile, so a
+# plain INSERT, without ON CONFLICT's speculative insertion into the key's index for every row.
+_INSERT_BULK = """
+INSERT INTO credit_entitycredit (uscc, grade, score, reasons, improves_on, risk_class, model_id, changed_at)
+SELECT n.uscc, n.grade, n.score, n.reasons, n.improves_on, n.risk_class, %(model)s, %(now)s FROM credit_eval_new n
+WHERE NOT EXISTS (SELECT 1 FROM credit_entitycredit x WHERE x.uscc = n.uscc);
+"""
 
 # Session settings of an evaluation, set for its statements only (and restored after them, since
 # the caller's transaction may go on, e.g. the nightly risk scan). Measured at 1,000,000 entities
@@ -368,7 +375,7 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
             change_events.grades_changed()  # issue 15 §3: before the old grades are overwritten
             steps["events"] = round(time.monotonic() - t, 3)
             updated = timed("update", _UPDATE, params)
-            updated += timed("insert", _INSERT, params)
+            updated += timed("insert", _INSERT_BULK if "rebuild" in steps else _INSERT, params)
             if updated:
                 # A first grade (no grade.changed event for a new entity graded 良好) or new reasons: the public
                 # pages of the entities written show them at once (issue 16 §1).

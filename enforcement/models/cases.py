@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search import CjkTsvector
 from credit.choices import PenaltyType
 from credit.models import entity_key
 from enforcement.choices import CaseOutcome, CaseSource, CaseStage, Circumstance, ReviewResult
@@ -82,6 +84,11 @@ class Case(models.Model):
             # The admin list in its order, all and one department's (issue 16 §3).
             models.Index(fields=["-filed_on", "-id"], name="case_list_idx"),
             models.Index(fields=["department", "-filed_on", "-id"], name="case_dept_list_idx"),
+            # The admin's search: words of the number, the party or the cause, each through its bigram
+            # index (core.search). A scan of 500,000 cases for a word took 0.24 s, twice a page.
+            GinIndex(CjkTsvector("number"), name="case_number_cjk_gin"),
+            GinIndex(CjkTsvector("party_name"), name="case_party_cjk_gin"),
+            GinIndex(CjkTsvector("title"), name="case_title_cjk_gin"),
         ]
         constraints = [
             models.CheckConstraint(

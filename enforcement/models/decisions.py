@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search import CjkTsvector
 from credit.choices import PenaltyType
 from credit.models import entity_key
 from enforcement.choices import Circumstance, DecisionState, Procedure
@@ -106,6 +108,12 @@ class PenaltyDecision(models.Model):
             # The admin list in its order, all and one department's (issue 16 §3).
             models.Index(fields=["-decided_on", "-id"], name="decision_list_idx"),
             models.Index(fields=["department", "-decided_on", "-id"], name="decision_dept_list_idx"),
+            # The 年度 filter in the list's order (1.6 s over 500,000 decisions walking the list's index).
+            models.Index(fields=["year", "-decided_on", "-id"], name="decision_year_list_idx"),
+            models.Index(fields=["department", "year", "-decided_on", "-id"], name="decision_dept_year_list_idx"),
+            # The admin's search through bigram indexes (core.search), as for cases.
+            GinIndex(CjkTsvector("number"), name="decision_number_cjk_gin"),
+            GinIndex(CjkTsvector("party_name"), name="decision_party_cjk_gin"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["department", "year", "sequence"], name="decision_sequence_unique"),
