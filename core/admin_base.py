@@ -283,7 +283,9 @@ class DeadlineFilter(admin.SimpleListFilter):
 class UsccSearchMixin:
     """Search by USCC on ``entity_id`` (exact on 18 characters, else a prefix of 2–17) and by the text
     fields in ``text_search_fields`` (``text_search_lookup``: ``icontains``, or ``startswith`` where
-    a big table indexes them).
+    a big table indexes them). On a big table, the fields in ``text_search_cjk`` have a bigram GIN
+    index (core.search): every space-separated word must occur, found through the index (a word
+    in no row costs an index probe, not a scan of millions of rows).
 
     A query made only of USCC characters is a code and is looked up on the code's index alone; a
     shorter one (``2026``) is read as text when no row has such a code. Read as both at once, a code
@@ -292,7 +294,6 @@ class UsccSearchMixin:
 
     text_search_fields = ()
     text_search_lookup = "icontains"
-    text_search_lookups = {}  # a field's own lookup, e.g. {"source_ref": "startswith"} on its pattern index
     text_search_cjk = ()  # fields with a cjk_tsvector GIN index (core.search): every word, through the index
 
     def get_search_results(self, request, queryset, search_term):
@@ -312,7 +313,7 @@ class UsccSearchMixin:
             if name in self.text_search_cjk:
                 q |= search.matches_q(term, name) or Q(pk__in=[])
             else:
-                q |= Q(**{f"{name}__{self.text_search_lookups.get(name, self.text_search_lookup)}": term})
+                q |= Q(**{f"{name}__{self.text_search_lookup}": term})
         return (queryset.filter(q) if q else queryset.none()), False
 
 
