@@ -283,9 +283,9 @@ class DeadlineFilter(admin.SimpleListFilter):
 class UsccSearchMixin:
     """Search by USCC on ``entity_id`` (exact on 18 characters, else a prefix of 2–17) and by the text
     fields in ``text_search_fields`` (``text_search_lookup``: ``icontains``, or ``startswith`` where
-    a big table indexes them). On a big table, the fields in ``text_search_cjk`` have a bigram GIN
-    index (core.search): every space-separated word must occur, found through the index (a word
-    in no row costs an index probe, not a scan of millions of rows).
+    a big table indexes them). On a big table (``text_search_indexed``) each text field has a bigram
+    GIN index, and every space-separated word must occur in one field: at most 1,000 rows, the newest
+    first, found with bounded cost (``core.search.bounded_text_matches``; the page says when capped).
 
     A query made only of USCC characters is a code and is looked up on the code's index alone; a
     shorter one (``2026``) is read as text when no row has such a code. Read as both at once, a code
@@ -294,7 +294,7 @@ class UsccSearchMixin:
 
     text_search_fields = ()
     text_search_lookup = "icontains"
-    text_search_cjk = ()  # fields with a cjk_tsvector GIN index (core.search): every word, through the index
+    text_search_indexed = False  # True: every text field has a cjk_tsvector GIN index (core.search)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -308,12 +308,21 @@ class UsccSearchMixin:
             # 8 characters and more (登记管理部门 + 行政区划码) is a code, never a text fragment.
             if len(code) >= USCC_CODE_ONLY or not self.text_search_fields or by_code.exists():
                 return by_code, False
+        if self.text_search_indexed:
+            ordering = tuple(self.get_ordering(request) or queryset.model._meta.ordering or ("-pk",))
+            found = search.bounded_text_matches(queryset, term, tuple(self.text_search_fields), ordering)
+            if found.capped:
+                messages.warning(
+                    request,
+                    _(
+                        "匹配的记录超过 %(cap)s 条，只列出其中 %(cap)s 条（最新的在前）。请加上统一社会信用代码、更多关键词或筛选条件。"
+                    )
+                    % {"cap": f"{found.cap:,}"},
+                )
+            return queryset.filter(pk__in=found.ids[: found.cap]), False
         q = Q()
         for name in self.text_search_fields:
-            if name in self.text_search_cjk:
-                q |= search.matches_q(term, name) or Q(pk__in=[])
-            else:
-                q |= Q(**{f"{name}__{self.text_search_lookup}": term})
+            q |= Q(**{f"{name}__{self.text_search_lookup}": term})
         return (queryset.filter(q) if q else queryset.none()), False
 
 

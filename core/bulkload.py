@@ -8,8 +8,8 @@ bench/credit.py load with COPY the same way).
 ``rebuilt(cursor, table)`` runs inside the caller's transaction: DROP and CREATE are transactional in
 PostgreSQL, so an error restores every index and constraint with the rollback. The table is locked
 (ACCESS EXCLUSIVE) from the first DROP to the commit: readers wait, so it is meant for a first load or
-a nightly job, not for a busy table in the day. The primary key stays (ON CONFLICT needs it); a unique
-constraint that a foreign key depends on stays too.
+a nightly job, not for a busy table in the day. The primary key stays unless asked for (ON CONFLICT
+needs it); a key that a foreign key depends on always stays.
 """
 
 import time
@@ -21,17 +21,17 @@ from django.db import connection
 MAINTENANCE_WORK_MEM = "256MB"
 
 
-def table_ddl(cursor, table: str) -> tuple[list, list]:
+def table_ddl(cursor, table: str, *, primary_key: bool = False) -> tuple[list, list]:
     """``(constraints, indexes)`` of ``table`` to drop before a bulk write and to recreate after it:
-    constraints as ``(name, definition, kind)`` (unique ``u`` before foreign keys ``f``; not the
-    primary key, nor a unique constraint a foreign key depends on) and the indexes that belong to no
-    constraint as ``(name, CREATE INDEX statement)``."""
+    constraints as ``(name, definition, kind)`` (unique ``u`` and, with ``primary_key``, the primary
+    key ``p`` before foreign keys ``f``; never a key another table's foreign key depends on) and the
+    indexes that belong to no constraint as ``(name, CREATE INDEX statement)``."""
     cursor.execute(
         """SELECT c.conname, pg_get_constraintdef(c.oid), c.contype FROM pg_constraint c
-           WHERE c.conrelid = %s::regclass AND c.contype IN ('u', 'f')
-             AND NOT (c.contype = 'u' AND EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))
+           WHERE c.conrelid = %s::regclass AND c.contype = ANY(%s)
+             AND NOT (c.contype IN ('u', 'p') AND EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid))
            ORDER BY c.contype DESC, c.conname""",
-        [table],
+        [table, ["u", "f", "p"] if primary_key else ["u", "f"]],
     )
     constraints = cursor.fetchall()
     cursor.execute(
@@ -59,14 +59,14 @@ def drop(cursor, table: str, constraints: list, indexes: list) -> None:
 
 
 def recreate(cursor, table: str, constraints: list, indexes: list, timings: dict | None = None) -> None:
-    """Unique constraints first (they build their own index), then the indexes, then foreign keys
-    (each validated by one join over the table)."""
+    """Keys first (they build their own index), then the indexes, then foreign keys (each validated
+    by one join over the table)."""
     quoted = connection.ops.quote_name(table)
     steps = [
         *(
             (name, f"ALTER TABLE {quoted} ADD CONSTRAINT {connection.ops.quote_name(name)} {d}")
             for name, d, k in constraints
-            if k == "u"
+            if k in ("u", "p")
         ),
         *indexes,
         *(
@@ -84,10 +84,11 @@ def recreate(cursor, table: str, constraints: list, indexes: list, timings: dict
 
 
 @contextmanager
-def rebuilt(cursor, table: str, timings: dict | None = None):
-    """Inside: ``table`` without its secondary indexes and constraints; after: rebuilt as they were.
-    On an error inside, nothing is rebuilt: the caller's rollback restores them."""
-    constraints, indexes = table_ddl(cursor, table)
+def rebuilt(cursor, table: str, timings: dict | None = None, *, primary_key: bool = False):
+    """Inside: ``table`` without its secondary indexes and constraints (and its primary key, when
+    nothing inside needs it); after: rebuilt as they were. On an error inside, nothing is rebuilt:
+    the caller's rollback restores them."""
+    constraints, indexes = table_ddl(cursor, table, primary_key=primary_key)
     drop(cursor, table, constraints, indexes)
     yield
     recreate(cursor, table, constraints, indexes, timings)

@@ -72,7 +72,7 @@ OWN_RULE_CATEGORIES = (RecordCategory.COMMITMENT.value, RecordCategory.COMPLAINT
 BASE_SCORE = 900
 COMPLAINT_THRESHOLD = 3  # DOMAIN §3: ≥3 verified complaints in 12 months → 警示
 LOOKBACK_MONTHS = 12
-# A first evaluation of at least this many entities rebuilds the indexes after writing (_mostly_new);
+# A first evaluation of at least this many entities rebuilds the indexes after writing (_first_evaluation);
 # a small one (a new city's demo) writes through them.
 BULK_WRITE_MIN = 50_000
 
@@ -83,7 +83,7 @@ def _case(column: str, choices) -> str:
     return f"(CASE {column} {whens} ELSE {column} END)"
 
 
-def _sql(where_entities: str, where_records: str, *, select_only: bool = False) -> str:
+def _sql(where_entities: str, where_records: str, *, select_only: bool = False, ordered: bool = True) -> str:
     category = _case("r.category", RecordCategory.choices)
     severity = _case("r.severity", Severity.choices)
     list_label = _case("l.list_type", ListType.choices)
@@ -93,7 +93,8 @@ def _sql(where_entities: str, where_records: str, *, select_only: bool = False) 
     # ``select_only``: the bare SELECT (bench/credit.py times it against the whole evaluation).
     head = "" if select_only else "CREATE TEMP TABLE credit_eval_new ON COMMIT DROP AS"
     # The writes below then fill the USCC indexes in order (bench/README.md, evaluation); not part of grading.
-    order = "" if select_only else "ORDER BY c.uscc"
+    # A first evaluation rebuilds the indexes after writing (``_first_evaluation``): no order needed.
+    order = "ORDER BY c.uscc" if ordered and not select_only else ""
     return f"""
 {head}
 WITH ent AS (
@@ -260,7 +261,7 @@ ON CONFLICT (uscc) DO UPDATE SET
 WHERE (o.grade, o.score, o.reasons, o.improves_on, o.risk_class, o.model_id)
       IS DISTINCT FROM (EXCLUDED.grade, EXCLUDED.score, EXCLUDED.reasons, EXCLUDED.improves_on, EXCLUDED.risk_class, EXCLUDED.model_id);
 """
-# A first evaluation (the tables locked, ``_mostly_new``): nobody else can write a row meanwhile, so a
+# A first evaluation (the tables locked, ``_first_evaluation``): nobody else can write a row meanwhile, so a
 # plain INSERT, without ON CONFLICT's speculative insertion into the key's index for every row.
 _INSERT_BULK = """
 INSERT INTO credit_entitycredit (uscc, grade, score, reasons, improves_on, risk_class, model_id, changed_at)
@@ -327,7 +328,9 @@ def session_settings(cursor, values: dict):
     )
 
 
-def evaluation_sql(usccs: list[str] | None = None, *, today: dt.date | None = None, select_only: bool = False):
+def evaluation_sql(
+    usccs: list[str] | None = None, *, today: dt.date | None = None, select_only: bool = False, ordered: bool = True
+):
     """``(model, sql, params)`` of an evaluation: every entity (``usccs`` None) or just these."""
     today = today or timezone.localdate()
     model = model_in_force(today)
@@ -340,17 +343,18 @@ def evaluation_sql(usccs: list[str] | None = None, *, today: dt.date | None = No
         for b in bands
     )
     if usccs is None:
-        sql = _sql("", "", select_only=select_only)
+        sql = _sql("", "", select_only=select_only, ordered=ordered)
     else:
         params["usccs"] = list(usccs)
-        sql = _sql("WHERE e.uscc = ANY(%(usccs)s)", "AND r.uscc = ANY(%(usccs)s)", select_only=select_only)
+        sql = _sql(
+            "WHERE e.uscc = ANY(%(usccs)s)", "AND r.uscc = ANY(%(usccs)s)", select_only=select_only, ordered=ordered
+        )
     return model, sql.replace("%(bands)s", band_values.replace("%", "%%")), params
 
 
 def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) -> EvaluationResult:
     """Re-grade every entity (``usccs`` None) or just these; one transaction, set-based SQL."""
     started = time.monotonic()
-    model, sql, params = evaluation_sql(usccs, today=today)
     steps = {}
 
     def timed(name, statement, *args):
@@ -361,15 +365,17 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
 
     with transaction.atomic(), connection.cursor() as cursor, ExitStack() as bulk:
         timed("lock", "SELECT pg_advisory_xact_lock(%s)", [_EVAL_LOCK])  # waits for a running evaluation
+        first = usccs is None and _first_evaluation(cursor)
+        model, sql, params = evaluation_sql(usccs, today=today, ordered=not first)
         with session_settings(cursor, FULL_PASS_SETTINGS if usccs is None else SETTINGS):
-            evaluated = timed("compute", sql, params)
-            if usccs is None and _mostly_new(cursor, evaluated):
+            if first:
                 # The first full evaluation writes a grade and a history row for every entity: written
-                # without the tables' secondary indexes and foreign keys, which are then rebuilt in one
-                # pass each (core/bulkload.py; issue 16 §4). The tables are locked until the commit.
-                for table in ("credit_gradehistory", "credit_entitycredit"):
-                    bulk.enter_context(bulkload.rebuilt(cursor, table))
+                # without the tables' indexes, keys and foreign keys, which are then rebuilt in one pass
+                # each (core/bulkload.py; issue 16 §4). The tables are locked until the commit.
+                bulk.enter_context(bulkload.rebuilt(cursor, "credit_gradehistory"))
+                bulk.enter_context(bulkload.rebuilt(cursor, "credit_entitycredit", primary_key=True))
                 steps["rebuild"] = 0.0
+            evaluated = timed("compute", sql, params)
             changed = timed("history", _APPLY, params)
             t = time.monotonic()
             change_events.grades_changed()  # issue 15 §3: before the old grades are overwritten
@@ -392,10 +398,11 @@ def evaluate(usccs: list[str] | None = None, *, today: dt.date | None = None) ->
     return EvaluationResult(evaluated, changed, updated, model.version, round(time.monotonic() - started, 3), steps)
 
 
-def _mostly_new(cursor, evaluated: int) -> bool:
-    """True when fewer than half the entities evaluated have a current grade (a first evaluation):
-    counted up to that half only."""
-    half = evaluated // 2
+def _first_evaluation(cursor) -> bool:
+    """True when fewer than half the entities in the roster have a current grade (a first evaluation of
+    at least ``BULK_WRITE_MIN`` entities): graded rows are counted up to that half only."""
+    cursor.execute("SELECT count(*) FROM supervision_marketentity")
+    half = cursor.fetchone()[0] // 2
     if half < BULK_WRITE_MIN:
         return False
     cursor.execute("SELECT count(*) FROM (SELECT 1 FROM credit_entitycredit LIMIT %s) AS s", [half])
