@@ -183,7 +183,7 @@ def _physical_order(queryset):
             "SELECT current_setting('max_parallel_workers_per_gather'), current_setting('synchronize_seqscans'),"
             " current_setting('enable_seqscan'), set_config('max_parallel_workers_per_gather', '0', true),"
             " set_config('synchronize_seqscans', 'off', true), set_config('enable_seqscan', 'off', true),"
-            " (SELECT CASE WHEN reltuples > 0 AND relpages > 0 THEN ceil(%s * relpages / reltuples)::int END"
+            " (SELECT CASE WHEN reltuples > 0 AND relpages > 0 THEN ceil(%s::float8 * relpages / reltuples)::int END"
             "  FROM pg_class WHERE oid = %s::regclass)",
             [PROBE_ROWS, queryset.model._meta.db_table],
         )

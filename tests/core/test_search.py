@@ -92,3 +92,15 @@ def test_a_name_search_costs_a_bounded_number_of_queries(many):
     selects = [q["sql"] for q in queries.captured_queries if 'FROM "supervision_marketentity"' in q["sql"]]
     assert len(selects) == 1  # the probe of the first blocks found cap + 1: no index pass
     assert all("LIMIT 6" in s for s in selects)
+
+
+def test_the_probe_size_of_a_table_over_two_gigabytes_does_not_overflow(make_entity):
+    """10,000 × relpages overflowed a 32-bit integer once a table passed 214,748 pages (1.7 GB): the
+    credit records at 5,000,000 rows (the admin search), the roster at about 10,000,000 entities."""
+    make_entity(name="郑州小杨家常烩面馆")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_class SET relpages = 3000000, reltuples = 30000000 WHERE oid = 'supervision_marketentity'::regclass"
+        )
+    found = search.name_candidates(public_entities(), "烩面", fields=("name",))
+    assert len(found.ids) == 1
