@@ -23,8 +23,8 @@ Run it in its own database (it adds hundreds of thousands of rows), e.g.
   them (pending summary, already redacted), then runs the real service, ``disclosures_publish``: it
   claims batches of 2,000 with SKIP LOCKED, pushes each department's credit records through
   ``credit_records_push``, marks them published, and looks for decisions no longer in force.
-- **(b)** COPY drops ``disclosure_party_cjk_gin`` first and rebuilds it after; the btree indexes are
-  kept. Latency is measured through Django's test client (URL resolution, middleware, the view,
+- **(b)** A load of 100,000 or more drops the three tables' secondary indexes and constraints first
+  and rebuilds them after, each in one pass (core/bulkload.py). Latency is measured through Django's test client (URL resolution, middleware, the view,
   the template), one process, warm cache: p50/p95 over ``--rounds`` requests each.
 """
 

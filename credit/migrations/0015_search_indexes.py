@@ -30,4 +30,5 @@ class Migration(migrations.Migration):
                 core.search.CjkTsvector("source_ref"), name="credit_record_source_cjk_gin"
             ),
         ),
+        migrations.RunSQL("ANALYZE credit_creditrecord", migrations.RunSQL.noop),
     ]

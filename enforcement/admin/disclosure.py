@@ -51,6 +51,7 @@ class PenaltyDisclosureAdmin(
     list_filter = ("state", "featured", "publish_due_provisional")
     search_fields = ("number", "party_name")
     text_search_fields = ("number", "party_name")
+    text_search_indexed = True  # each field's bigram index, bounded (issue 16 §3)
     list_select_related = ("department",)
     actions = ["feature", "unfeature", "withdraw"]
     list_per_page = 50

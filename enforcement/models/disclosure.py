@@ -2,10 +2,12 @@
 provincial low-fine thresholds."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.search import CjkTsvector
 from credit.choices import PenaltyType
 from credit.models import entity_key
 from enforcement.choices import DisclosureRuleKind, DisclosureState
@@ -84,6 +86,9 @@ class PenaltyDisclosure(models.Model):
             # The admin list in its order (every state), all and one department's (issue 16 §3).
             models.Index(fields=["-decided_on", "-id"], name="disclosure_list_idx"),
             models.Index(fields=["department", "-decided_on", "-id"], name="disclosure_dept_list_idx"),
+            # The admin's search in every state (the public one reads disclosure_party_cjk_gin, published only).
+            GinIndex(CjkTsvector("number"), name="disclosure_number_cjk_gin"),
+            GinIndex(CjkTsvector("party_name"), name="disclosure_party_all_cjk_gin"),
         ]
         constraints = [
             models.CheckConstraint(
