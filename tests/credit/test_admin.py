@@ -740,3 +740,43 @@ def test_a_service_refusal_after_validation_is_a_message_not_a_500(client, alice
     assert response.status_code == 200
     assert any("该来源编号刚被他人占用" in str(m) for m in response.context["messages"])
     assert not CreditRecord.objects.exists()
+
+
+def test_a_common_word_lists_the_newest_matches_and_says_the_list_is_capped(
+    client, alice, push, make_entity, monkeypatch
+):
+    """Issue 16 §3 (core.search.bounded_text_matches): a word in many rows is found by the probe of the
+    newest rows in the list's order, and the list says it shows only the first ``cap``."""
+    from core import search
+
+    monkeypatch.setattr(search, "NAME_CANDIDATE_CAP", 3)
+    monkeypatch.setattr(search, "PROBE_ROWS", 6)
+    entity = make_entity()
+    for day in range(1, 9):
+        push(
+            record_data(
+                entity.uscc, f"郑市监罚〔2026〕{day}号", title=f"虚假宣传第{day}起", decided_on=f"2026-10-{day:02d}"
+            )
+        )
+    client.force_login(alice)
+    response = client.get(RECORDS, {"q": "虚假"})
+    html = response.content.decode()
+    shown = [day for day in range(1, 9) if f"虚假宣传第{day}起" in html]
+    assert shown == [6, 7, 8]  # the 3 newest, not 3 arbitrary ones
+    assert "只列出其中 3 条" in html
+
+
+def test_a_rare_word_outside_the_newest_rows_is_found_through_the_index(client, alice, push, make_entity, monkeypatch):
+    from core import search
+
+    monkeypatch.setattr(search, "PROBE_ROWS", 2)
+    entity = make_entity()
+    push(record_data(entity.uscc, "郑市监罚〔2026〕1号", title="无照经营", decided_on="2026-01-05"))
+    for day in range(2, 6):
+        push(record_data(entity.uscc, f"郑市监罚〔2026〕{day}号", title="虚假宣传", decided_on=f"2026-10-{day:02d}"))
+    client.force_login(alice)
+    html = client.get(RECORDS, {"q": "无照"}).content.decode()
+    assert "无照经营" in html and "虚假宣传" not in html and "只列出" not in html
+    html = client.get(RECORDS, {"q": "2026 1号"}).content.decode()  # words of the source number, in any order
+    assert "无照经营" in html
+    assert "虚假宣传" not in client.get(RECORDS, {"q": "不存在的词"}).content.decode()
