@@ -30,7 +30,7 @@ from supervision.selectors import entity_search
 
 
 @admin.register(CreditCheck)
-class CreditCheckAdmin(UsccSearchMixin, ReadOnlyAdmin):
+class CreditCheckAdmin(LargeListMixin, UsccSearchMixin, ReadOnlyAdmin):
     """逢办必查 log: checks by the official's own systems, and who checked their entities."""
 
     list_display = (
@@ -49,7 +49,6 @@ class CreditCheckAdmin(UsccSearchMixin, ReadOnlyAdmin):
     search_fields = ("purpose",)
     search_help_text = _("按统一社会信用代码（18位）或办理事项搜索")
     text_search_fields = ("purpose",)
-    show_full_result_count = False
     list_per_page = 50
 
     def get_queryset(self, request):
