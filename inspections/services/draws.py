@@ -1,7 +1,10 @@
 """Writes of 双随机、一公开: draws (摇号), their tasks and teams, and the verification of a draw."""
 
 import heapq
+import multiprocessing
+import os
 from collections import Counter, defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -264,52 +267,54 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
         if last_task.get(code) != member["task_id"]:
             last_task[code], previous[code] = member["task_id"], set()
         previous[code].add(member["inspector_id"])
-    members, unstaffed = [], []
     # Plain (pk, certificate no. bytes) pairs; the HMAC key is set up once (draw_algo.KeyedHmac).
     pools = {d.pk: [(i.pk, i.certificate_no.encode("utf-8")) for i in pool.get(d.pk, [])] for d in departments}
-    loads = _Workload(pools)
     conflicted = defaultdict(set)
     for inspector_id, code in conflicts:
         conflicted[code].add(inspector_id)
-    keyed = draw_algo.KeyedHmac(bytes.fromhex(draw.seed))
-    for task in sorted(tasks, key=lambda t: t.entity_id):
+    n = plan.min_team_size
+    ordered = sorted(tasks, key=lambda t: t.entity_id)
+
+    def goes(department, code) -> bool:
+        return departments_of is None or department.pk in departments_of.get(code, ())
+
+    # 1. Whether a task can be staffed depends on who is eligible, not on anyone's workload: so it is
+    #    known before anyone is drawn. A task that cannot be staffed takes nobody in any department.
+    unstaffed, staffed = [], []
+    for task in ordered:
         code = task.entity_id
-        prefix = keyed.then(f"{code}:".encode("ascii"))
-        reasons, chosen_for_task = [], []
+        reasons = []
         for department in departments:
-            if departments_of is not None and department.pk not in departments_of.get(code, ()):
-                continue
-            n = plan.min_team_size
-            repeat_reason = ""
-            if not conflicted[code] and not previous[code]:
-                # Almost always: the whole pool is eligible and fresh.
-                if len(pools[department.pk]) < n:
-                    reasons.append(_short_of(department, len(pools[department.pk]), n))
-                    continue
-                chosen = loads.lowest(department.pk, n, prefix)
-            else:
-                eligible = [i for i in pools[department.pk] if i[0] not in conflicted[code]]
-                fresh = [i for i in eligible if i[0] not in previous[code]]
-                if len(eligible) < n:
-                    reasons.append(_short_of(department, len(eligible), n))
-                    continue
-                # Fresh inspectors first; only the shortfall comes from the entity's previous team.
-                chosen = _lowest(fresh, n, loads.load, prefix)
-                if len(chosen) < n:
-                    repeat_reason = f"{department.name}除上次检查该主体的人员外，符合条件的执法人员不足 {n} 名"
-                    again = [i for i in eligible if i[0] in previous[code]]
-                    chosen += _lowest(again, n - len(chosen), loads.load, prefix)
-            for _load, mac, inspector_id in chosen:
-                loads.move(inspector_id, 1)
-                reason = repeat_reason if inspector_id in previous[code] else ""
-                chosen_for_task.append((task.pk, inspector_id, department.pk, mac.hex(), reason))
+            if goes(department, code):
+                pool_ = pools[department.pk]
+                eligible = sum(1 for pk, _ in pool_ if pk not in conflicted[code]) if code in conflicted else len(pool_)
+                if eligible < n:
+                    reasons.append(_short_of(department, eligible, n))
         if reasons:
             task.state, task.unstaffed_reason = TaskState.UNSTAFFED, "；".join(reasons)[:500]
             unstaffed.append({"uscc": code, "reason": task.unstaffed_reason})
-            for member in chosen_for_task:
-                loads.move(member[1], -1)
         else:
-            members.extend(chosen_for_task)
+            staffed.append(task)
+    # 2. Each department draws for its tasks in USCC order. Its inspectors are its own, so its workload
+    #    and choices do not depend on the other departments': they may draw at the same time.
+    jobs = [
+        _DepartmentDraw(
+            department=department.pk,
+            name=department.name,
+            pool=pools[department.pk],
+            tasks=[(t.pk, t.entity_id) for t in staffed if goes(department, t.entity_id)],
+            conflicted={c: conflicted[c] for c in codes if conflicted.get(c)},
+            previous={c: previous[c] for c in codes if previous.get(c)},
+            n=n,
+            seed=draw.seed,
+        )
+        for department in departments
+    ]
+    by_task = defaultdict(list)  # task pk → members, departments in plan order
+    for chosen in _run_department_draws(jobs):
+        for member in chosen:
+            by_task[member[0]].append(member)
+    members = [member for task in staffed for member in by_task[task.pk]]
     insert_rows(
         TeamMember,
         ["task", "inspector", "department", "digest", "repeat_reason"],
@@ -326,6 +331,68 @@ def assign_teams(*, plan: InspectionPlan, draw: Draw, tasks: list, departments_o
             batch_size=5000,
         )
     return {"members": len(members), "unstaffed": unstaffed}
+
+
+@dataclass(slots=True)
+class _DepartmentDraw:
+    """One department's share of ``assign_teams``: plain data, so that it can run in another process."""
+
+    department: int
+    name: str
+    pool: list  # (inspector pk, certificate no. bytes)
+    tasks: list  # (task pk, USCC), in USCC order, every one staffable
+    conflicted: dict  # USCC → inspector pks with a declared conflict
+    previous: dict  # USCC → inspector pks of the entity's previous team
+    n: int
+    seed: str
+
+
+# A draw at least this big (tasks × inspectors in the pools) is shared out among processes, one
+# department each (issue 16 §4: 30,000 tasks × 630 inspectors hashed about 11 million HMACs in 9 s).
+PARALLEL_MIN_WORK = 2_000_000
+
+
+def _run_department_draws(jobs: list) -> list:
+    work = sum(len(j.tasks) * len(j.pool) for j in jobs)
+    processes = min(len(jobs), os.cpu_count() or 1)
+    # A daemonic process (a Celery prefork child) may not start processes; there the draw runs here.
+    if work >= PARALLEL_MIN_WORK and processes > 1 and not multiprocessing.current_process().daemon:
+        # fork: the children only hash (no database, no cache); each exits with os._exit.
+        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as executor:
+            return list(executor.map(_department_draw, jobs))
+    return [_department_draw(job) for job in jobs]
+
+
+def _department_draw(job: _DepartmentDraw) -> list:
+    """The members one department draws, task by task: ``(task pk, inspector pk, department pk, digest
+    hex, repeat reason)``. Lowest workload first, then lowest HMAC; nobody with a conflict; the
+    entity's previous team only for a shortfall, with the reason."""
+    loads = _Workload({job.department: job.pool})
+    keyed = draw_algo.KeyedHmac(bytes.fromhex(job.seed))
+    none = frozenset()
+    members = []
+    for task_pk, code in job.tasks:
+        prefix = keyed.then(f"{code}:".encode("ascii"))
+        conflicted, previous = job.conflicted.get(code, none), job.previous.get(code, none)
+        repeat_reason = ""
+        if not conflicted and not previous:
+            # Almost always: the whole pool is eligible and fresh.
+            chosen = loads.lowest(job.department, job.n, prefix)
+        else:
+            eligible = [i for i in job.pool if i[0] not in conflicted]
+            fresh = [i for i in eligible if i[0] not in previous]
+            # Fresh inspectors first; only the shortfall comes from the entity's previous team.
+            chosen = _lowest(fresh, job.n, loads.load, prefix)
+            if len(chosen) < job.n:
+                repeat_reason = f"{job.name}除上次检查该主体的人员外，符合条件的执法人员不足 {job.n} 名"
+                again = [i for i in eligible if i[0] in previous]
+                chosen += _lowest(again, job.n - len(chosen), loads.load, prefix)
+        for _load, mac, inspector_id in chosen:
+            loads.move(inspector_id, 1)
+            members.append(
+                (task_pk, inspector_id, job.department, mac.hex(), repeat_reason if inspector_id in previous else "")
+            )
+    return members
 
 
 def _short_of(department, eligible: int, n: int) -> str:

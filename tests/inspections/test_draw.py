@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -281,3 +282,44 @@ def test_keyed_hmac_is_hmac_sha256_byte_for_byte(key, prefix, message):
     assert keyed.mac(message) == hmac.new(key, message, hashlib.sha256).digest()
     assert keyed.then(prefix).mac(message) == hmac.new(key, prefix + message, hashlib.sha256).digest()
     assert keyed.mac(message) == keyed.mac(message)  # the states are copied, never consumed
+
+
+def test_departments_drawing_in_parallel_choose_exactly_as_one_after_the_other(
+    make_plan, graded_entities, make_inspector, dept_a, dept_b, frozen_today, monkeypatch
+):
+    """Issue 16 §4: a big assignment is shared out among processes, one department each. Same seed,
+    same members (with a conflict, an unstaffable task and a previous team in play) either way."""
+    from inspections.services import draws
+
+    entities = graded_entities(12, industry_code="I6513")
+    a_team = [make_inspector(dept_a) for _ in range(4)]
+    b_team = [make_inspector(dept_b) for _ in range(2)]
+    for inspector in (b_team[0], a_team[0]):  # entity 0: dept_b is short (1 of 2); entity 1: one fewer in dept_a
+        sv.inspector_conflict_declare(
+            actor="test",
+            inspector=inspector,
+            entity_uscc=entities[0 if inspector is b_team[0] else 1].uscc,
+            reason="近亲属任职",
+            declared_on=dt.date(2026, 1, 1),
+        )
+    services.draw_run(actor="test", plan=make_plan(joint=[dept_b], ratio_a=Decimal("1"), name="上半年"))
+    plan = make_plan(joint=[dept_b], ratio_a=Decimal("1"), name="下半年")
+    seed = algo.new_seed()
+
+    def members(parallel: bool):
+        monkeypatch.setattr(draws, "PARALLEL_MIN_WORK", 0 if parallel else 10**12)
+        with transaction.atomic():
+            draw = services.draw_run(actor="test", plan=plan, seed=seed)
+            rows = list(
+                TeamMember.objects.filter(task__draw=draw)
+                .order_by("id")
+                .values_list("task__entity", "inspector", "department", "digest", "repeat_reason")
+            )
+            states = sorted(draw.tasks.values_list("entity", "state", "unstaffed_reason"))
+            transaction.set_rollback(True)
+        return rows, states
+
+    serial, parallel = members(False), members(True)
+    assert serial == parallel
+    assert any(state == TaskState.UNSTAFFED for _, state, _ in serial[1])  # the short department's task
+    assert any(reason for *_, reason in serial[0])  # someone of the previous team went again, with the reason
