@@ -32,51 +32,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from support import goals  # noqa: E402
+from support import fast3g, goals  # noqa: E402
+from support.entities import busiest_entity  # noqa: E402
 
 BUDGET_KB = 100
 BUDGET_MS = 2000
-FAST_3G = {
-    "offline": False,
-    "latency": 562.5,
-    "downloadThroughput": 1.6 * 1000 * 1000 / 8 * 0.9,
-    "uploadThroughput": 750 * 1000 / 8 * 0.9,
-}
-WATCH_SECTIONS = """
-window.__seen = {};
-(function tick() {
-  document.querySelectorAll("h2").forEach(function (h) {
-    var text = h.textContent.trim();
-    if (!(text in window.__seen) && h.getClientRects().length && h.checkVisibility({visibilityProperty: true})) {
-      window.__seen[text] = performance.now();
-    }
-  });
-  requestAnimationFrame(tick);
-})();
-"""
-BLOCKING_SCRIPTS = """() => Array.from(document.querySelectorAll("script")).filter(s => {
-  const type = (s.type || "text/javascript").toLowerCase();
-  const code = ["text/javascript", "application/javascript", "module", ""].includes(type);
-  return code && type !== "module" && !s.defer && !s.async && (s.src || s.closest("head"));
-}).length"""
-
-
-def busiest_entity() -> str | None:
-    """The entity with the most public records (from a sample of the records table), else any one."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT r.uscc FROM credit_creditrecord r TABLESAMPLE SYSTEM (1)
-               WHERE r.state = 'active' AND r.published
-               GROUP BY r.uscc ORDER BY count(*) DESC LIMIT 1"""
-        )
-        row = cursor.fetchone()
-        if row is None:
-            cursor.execute("SELECT uscc FROM supervision_marketentity ORDER BY uscc LIMIT 1")
-            row = cursor.fetchone()
-    connection.close()
-    return row[0] if row else None
 
 
 def free_port() -> int:
@@ -99,22 +60,11 @@ def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 90) -> None:
 
 
 def load_once(browser, url: str) -> dict:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Network.emulateNetworkConditions", FAST_3G)
-    sizes = {}
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
-    page.add_init_script(WATCH_SECTIONS)
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    seen = page.evaluate("() => window.__seen")
+    context, page, wire, seen = fast3g.load_on_fast_3g(browser, url)
     result = {
-        "bytes": sum(sizes.values()),
-        "requests": len(sizes),
-        "blocking": page.evaluate(BLOCKING_SCRIPTS),
+        "bytes": sum(size for size, _ in wire.values()),
+        "requests": len(wire),
+        "blocking": page.evaluate(fast3g.BLOCKING_SCRIPTS),
         "sections": len(seen),
         "visible_ms": max(seen.values()) if seen else float("inf"),
         "penalties_ms": seen.get("行政处罚信息"),

@@ -39,6 +39,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from support import goals  # noqa: E402
+from support.entities import busiest_entity  # noqa: E402
 
 from core import pagecache  # noqa: E402
 
@@ -51,21 +52,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def heavy_entity() -> str | None:
-    """The entity with the most published records (one scan of the records table: seconds at 5M), else any."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """SELECT r.uscc FROM credit_creditrecord r
-               WHERE r.state = 'active' AND r.published
-               GROUP BY r.uscc ORDER BY count(*) DESC LIMIT 1"""
-        )
-        row = cursor.fetchone()
-        if row is None:
-            cursor.execute("SELECT uscc FROM supervision_marketentity ORDER BY uscc LIMIT 1")
-            row = cursor.fetchone()
-    return row[0] if row else None
 
 
 def start_server(port: int, *, workers: int, page_cache: bool) -> subprocess.Popen:
@@ -172,7 +158,7 @@ def main() -> None:
     parser.add_argument("--no-page-cache", action="store_true", help="关闭页面缓存（对照）")
     args = parser.parse_args()
 
-    uscc = heavy_entity()
+    uscc = busiest_entity()
     pages = [("/healthz", "/healthz"), ("首页", "/"), ("行政处罚公示", "/penalties/")]
     if uscc:
         pages.append(("主体页面（记录最多的主体）", f"/entities/{uscc}/"))

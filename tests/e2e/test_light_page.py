@@ -13,6 +13,7 @@ import os
 import pytest
 from django.test.testcases import LiveServerThread
 
+from bench.support.fast3g import load_on_fast_3g
 from enforcement import services as enforcement_services
 from enforcement.choices import CaseStage
 from tests.conftest import record_data
@@ -28,31 +29,8 @@ from tests.enforcement.conftest import (  # noqa: F401  (fixtures: a case to pub
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-# DevTools' "Fast 3G" preset (front_end/core/sdk/NetworkManager.ts): 562.5 ms, 1.6 Mbps down and
-# 750 kbps up, each at 90 %.
-FAST_3G = {
-    "offline": False,
-    "latency": 562.5,
-    "downloadThroughput": 1.6 * 1000 * 1000 / 8 * 0.9,
-    "uploadThroughput": 750 * 1000 / 8 * 0.9,
-}
 BUDGET_BYTES = 100 * 1024
 BUDGET_MS = 2000
-
-# Every h2 of the page, stamped with the first animation frame in which it is laid out and visible.
-# Frames are not produced before the render-blocking CSS has arrived, so this is when it is seen.
-WATCH_SECTIONS = """
-window.__seen = {};
-(function tick() {
-  document.querySelectorAll("h2").forEach(function (h) {
-    var text = h.textContent.trim();
-    if (!(text in window.__seen) && h.getClientRects().length && h.checkVisibility({visibilityProperty: true})) {
-      window.__seen[text] = performance.now();
-    }
-  });
-  requestAnimationFrame(tick);
-})();
-"""
 
 
 @pytest.fixture
@@ -124,32 +102,13 @@ def _lower(headers: dict) -> dict:
     return {k.lower(): v for k, v in headers.items()}
 
 
-def _load_on_fast_3g(browser, url):
-    """One cold load (no HTTP cache) at 390 px on Fast 3G: the page, every response as it crossed
-    the wire ({url: (bytes, response)}), and when each h2 was first drawn (ms from navigation)."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
-    page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
-    cdp.send("Network.emulateNetworkConditions", FAST_3G)
-    responses, sizes = {}, {}
-    cdp.on("Network.responseReceived", lambda e: responses.__setitem__(e["requestId"], e["response"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
-    page.add_init_script(WATCH_SECTIONS)
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
-    wire = {responses[r]["url"]: (size, responses[r]) for r, size in sizes.items() if r in responses}
-    return context, page, wire, page.evaluate("() => window.__seen")
-
-
 def test_public_entity_page_is_light_on_fast_3g_at_390px(browser, production_server, busy_entity):
     url = f"{production_server}/entities/{busy_entity.uscc}/"
     warm = browser.new_page()
     assert warm.goto(url).status == 200  # warm the server up (a production server is warm)
     warm.close()
 
-    context, page, wire, seen = _load_on_fast_3g(browser, url)
+    context, page, wire, seen = load_on_fast_3g(browser, url)
 
     # The page is the busy one: every section is there, the penalties and the chart included.
     headings = page.locator("h2").all_inner_texts()
@@ -198,7 +157,7 @@ def test_public_entity_page_is_light_on_fast_3g_at_390px(browser, production_ser
     # is shared, so the best of three cold loads counts (bench/README: best of 3), each one complete.
     runs = [seen]
     while max(runs[-1].values()) > BUDGET_MS and len(runs) < 3:
-        context, _, _, again = _load_on_fast_3g(browser, url)
+        context, _, _, again = load_on_fast_3g(browser, url)
         context.close()
         runs.append(again)
     for run in runs:
