@@ -12,6 +12,7 @@ capped result continues page 1. Domain apps add result columns (grade badge, las
 through ``result_annotations``, so the lower app that owns a search page need not import them.
 """
 
+import math
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -60,9 +61,16 @@ NAME_CANDIDATE_CAP = 1000
 # or 公司 (80% of names) finds its 1,001 rows there in under a millisecond, where the GIN bitmap of
 # 800,000 postings costs 130–180 ms at 1,000,000 entities and grows with the table (bench/search.py).
 # The probe covers about this many rows (≈ 11 ms of LIKE at worst), as blocks from the table's own
-# density (pg_class): a fragment in fewer than one name in ten goes to the index, whose posting
-# lists are then at most a tenth of the table.
+# density (pg_class).
 PROBE_ROWS = 10_000
+# A fragment the probe finds, but fewer than cap + 1 times, has a share s of the names. The index
+# would read about s × N postings, the probe would need about cap / s rows: the probe reads further
+# when that costs less (at 10,000,000 entities a 4% fragment like 商贸 cost 300 ms through the index,
+# 25,000 rows of LIKE cost about 30 ms). Costs per row measured on the bench machine; the probe never
+# reads more than PROBE_MAX_ROWS rows, and falls back to the index if it still finds too few.
+PROBE_MAX_ROWS = 200_000
+LIKE_ROW_COST = 1.1  # µs per row of the probe (10,000 rows ≈ 11 ms)
+POSTING_COST = 0.75  # µs per posting of a GIN bitmap (bench/search.py at 10,000,000 entities)
 
 
 class CjkTsvector(models.Func):
@@ -169,6 +177,15 @@ class Candidates:
     cap: int = NAME_CANDIDATE_CAP
 
 
+@dataclass
+class _Extent:
+    rows: float  # pg_class.reltuples (0 before the first ANALYZE)
+    per_block: float  # rows per block; 30 (a guess) before the first ANALYZE
+
+    def blocks(self, rows: int) -> int:
+        return math.ceil(rows / self.per_block)
+
+
 @contextmanager
 def _physical_order(queryset):
     """Queries inside read the table in its physical order, the same on every call: parallel workers
@@ -176,20 +193,20 @@ def _physical_order(queryset):
     planner underrates ``cjk_tsvector`` per row, and a seq scan computing it for a rare pair of words
     ("中牟 合作") took 18 s at 1,000,000 entities where the GIN bitmap takes milliseconds. The
     settings hold for this block only and are put back (the caller may be inside a longer
-    transaction). Yields the number of blocks that hold about ``PROBE_ROWS`` rows."""
+    transaction). Yields the table's ``_Extent`` (its rows per block, from pg_class)."""
     using = queryset.db
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
         cursor.execute(
             "SELECT current_setting('max_parallel_workers_per_gather'), current_setting('synchronize_seqscans'),"
             " current_setting('enable_seqscan'), set_config('max_parallel_workers_per_gather', '0', true),"
             " set_config('synchronize_seqscans', 'off', true), set_config('enable_seqscan', 'off', true),"
-            " (SELECT CASE WHEN reltuples > 0 AND relpages > 0 THEN ceil(%s::float8 * relpages / reltuples)::int END"
-            "  FROM pg_class WHERE oid = %s::regclass)",
-            [PROBE_ROWS, queryset.model._meta.db_table],
+            " (SELECT reltuples::float8 FROM pg_class WHERE oid = %s::regclass),"
+            " (SELECT relpages::float8 FROM pg_class WHERE oid = %s::regclass)",
+            [queryset.model._meta.db_table] * 2,
         )
-        workers, synchronise, seqscan, _, _, _, blocks = cursor.fetchone()
+        workers, synchronise, seqscan, _, _, _, rows, pages = cursor.fetchone()
         try:
-            yield blocks if blocks is not None else PROBE_ROWS // 30  # never analysed: a guess
+            yield _Extent(rows=max(rows or 0, 0), per_block=rows / pages if rows and rows > 0 and pages else 30.0)
         finally:
             cursor.execute(
                 "SELECT set_config('max_parallel_workers_per_gather', %s, true),"
@@ -198,13 +215,26 @@ def _physical_order(queryset):
             )
 
 
+def further_probe(found: int, cap: int, table_rows: float) -> int | None:
+    """How many rows a second probe should read, when the first (``PROBE_ROWS``) found ``found`` of the
+    ``cap + 1`` it needs and reading on costs less than the fragment's posting lists; else None."""
+    if not 0 < found <= cap or PROBE_ROWS <= 0:
+        return None
+    share = found / PROBE_ROWS
+    further = math.ceil((cap + 1) / share * 1.25)  # a margin: names are not spread evenly
+    if further <= PROBE_MAX_ROWS and further * LIKE_ROW_COST < share * table_rows * POSTING_COST:
+        return further
+    return None
+
+
 def name_candidates(
     queryset, query: str, *, field: str = "name", fields: tuple = (), key=None, cap: int | None = None
 ) -> Candidates:
     """The first ``cap + 1`` rows of ``queryset`` whose ``field`` contains every word of ``query``.
 
     Cost is bounded: a probe of the table's first blocks (about ``PROBE_ROWS`` rows, LIKE only) serves
-    a very common fragment; otherwise the GIN index gives the candidates, LIKE confirms, and the scan
+    a very common fragment, and reads further for a fragment whose posting lists would cost more
+    (``PROBE_MAX_ROWS``); otherwise the GIN index gives the candidates, LIKE confirms, and the scan
     stops at ``cap + 1``. Both read the table in physical order, so the set is the same on every call
     and the probe's rows are the index path's first rows. ``key(row)`` orders the set (rows are
     ``(pk, *fields)``); ``ids`` are the pks in that order.
@@ -213,9 +243,16 @@ def name_candidates(
     if not to_tsquery_text(query):
         return Candidates(cap=cap)
     columns = ("pk", *fields)
-    with _physical_order(queryset) as blocks:
-        probe = _contains_all(queryset.filter(_CtidBelow(blocks)), query, field)
-        rows = list(probe.order_by().values_list(*columns)[: cap + 1])
+    with _physical_order(queryset) as extent:
+
+        def probe(n: int) -> list:
+            first = _contains_all(queryset.filter(_CtidBelow(extent.blocks(n))), query, field)
+            return list(first.order_by().values_list(*columns)[: cap + 1])
+
+        rows = probe(PROBE_ROWS)
+        further = further_probe(len(rows), cap, extent.rows)
+        if further:
+            rows = probe(further)
         if len(rows) <= cap:
             indexed = name_matches(queryset, query, field)
             rows = list(indexed.order_by().values_list(*columns)[: cap + 1])

@@ -104,3 +104,16 @@ def test_the_probe_size_of_a_table_over_two_gigabytes_does_not_overflow(make_ent
         )
     found = search.name_candidates(public_entities(), "烩面", fields=("name",))
     assert len(found.ids) == 1
+
+
+def test_a_fragment_the_probe_finds_too_rarely_is_read_further_when_that_costs_less_than_the_index():
+    """Issue 16 §2 at 10,000,000 entities: a 4% fragment (商贸) cost 300 ms through its posting lists."""
+    assert search.PROBE_ROWS == 10_000 and search.NAME_CANDIDATE_CAP == 1000
+    # 400 of 10,000 (4%): 1,001 / 4% × 1.25 ≈ 31,282 rows of LIKE, against 400,000 postings at 10M.
+    assert search.further_probe(400, 1000, 10_000_000) == 31282
+    # The same share at 100,000 entities: 4,000 postings are cheaper than 31,282 rows of LIKE.
+    assert search.further_probe(400, 1000, 100_000) is None
+    # A rare fragment (3 in 10,000) would need a million rows: the index.
+    assert search.further_probe(3, 1000, 10_000_000) is None
+    assert search.further_probe(0, 1000, 10_000_000) is None  # not in the probe at all: the index
+    assert search.further_probe(1001, 1000, 10_000_000) is None  # the probe had enough
