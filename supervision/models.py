@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from core.search import CjkTsvector
@@ -86,6 +87,10 @@ class MarketEntity(models.Model):
         indexes = [
             # Chinese substring search: characters and bigrams of the name (DESIGN.md), confirmed by LIKE.
             GinIndex(CjkTsvector("name"), name="entity_name_cjk_gin"),
+            # A code prefix in code order, whatever the database's collation: LIKE 'prefix%' and ORDER BY
+            # on the same byte-ordered ("C") key, so a page of a broad prefix reads 20 rows, not every match
+            # (10,000,000 entities: 821 ms for a prefix of 30,000 sorted; supervision.selectors).
+            models.Index(Collate("uscc", "C"), name="entity_uscc_c_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(region_code__regex=r"^\d{6}$"), name="entity_region_6_digits"),

@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.functions import Collate
 
 from core import uscc
 from core.search import NAME_CANDIDATE_CAP, in_order, name_candidates, relevance_key
@@ -63,8 +64,8 @@ def entity_search_full(query: str, queryset: QuerySet | None = None) -> EntitySe
     """Search by exact USCC, USCC prefix or name (DESIGN.md: bigram tsvector + LIKE), bounded.
 
     A query made only of USCC characters is tried as a code (exact when it is 18 long, else a prefix
-    on the ``varchar_pattern_ops`` index, in code order); when that finds nothing it is tried as a
-    name. A name search reads at most ``NAME_CANDIDATE_CAP + 1`` matches (issue 16 §2), in a fixed
+    in code order, both on the byte-ordered index ``entity_uscc_c_idx``); when that finds nothing it
+    is tried as a name. A name search reads at most ``NAME_CANDIDATE_CAP + 1`` matches (issue 16 §2), in a fixed
     order: the exact name first, then names starting with the first word, shorter names, by name.
     """
     qs = queryset if queryset is not None else public_entities()
@@ -73,9 +74,10 @@ def entity_search_full(query: str, queryset: QuerySet | None = None) -> EntitySe
         return EntitySearch(qs.none())
     if USCC_PREFIX.match(text):
         prefix = text if len(text) == 18 else code_prefix(text)
-        by_code = qs.filter(uscc=text) if len(text) == 18 else qs.filter(uscc__startswith=prefix)
+        code_order = Collate("uscc", "C")
+        by_code = qs.filter(uscc=text) if len(text) == 18 else qs.alias(code=code_order).filter(code__startswith=prefix)
         if by_code.exists():
-            return EntitySearch(by_code.order_by("uscc"), kind="code", prefix=prefix if prefix != text else "")
+            return EntitySearch(by_code.order_by(code_order), kind="code", prefix=prefix if prefix != text else "")
     name = unicode_name(query)
     found = name_candidates(qs, name, fields=("name", "uscc"), key=relevance_key(name))
     return EntitySearch(in_order(qs, found.ids), capped=found.capped, cap=found.cap, ids=found.ids)

@@ -124,3 +124,22 @@ def test_a_results_page_costs_a_few_queries_whatever_its_size(client, make_entit
     with django_assert_max_num_queries(8):
         html = get(client, q="查询预算")
     assert len(names_on(html)) == views.PAGE_SIZE
+
+
+def test_a_code_prefix_pages_in_code_order_from_the_byte_ordered_index(client, make_entity):
+    """10,000,000 entities: a prefix of 30,000 was read whole and sorted (821 ms). Filter and order use
+    one byte-ordered key (entity_uscc_c_idx), so a page reads its 20 rows, in code order."""
+    from django.db import connection
+
+    from supervision.selectors import entity_search
+
+    codes = [valid_uscc(f"91410105MA0000{c}B") for c in ("Y1", "A1", "92", "1X")]
+    for code in codes:
+        make_entity(uscc_code=code)
+    found = entity_search("91410105")
+    assert list(found.values_list("uscc", flat=True)) == sorted(codes)
+    with connection.cursor() as cursor:
+        # On a tiny table only forbidding the other paths shows which index can serve both.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off")
+        plan = found[:20].explain()
+    assert "entity_uscc_c_idx" in plan and "Sort" not in plan
