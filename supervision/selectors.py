@@ -75,7 +75,15 @@ def entity_search_full(query: str, queryset: QuerySet | None = None) -> EntitySe
     if USCC_PREFIX.match(text):
         prefix = text if len(text) == 18 else code_prefix(text)
         code_order = Collate("uscc", "C")
-        by_code = qs.filter(uscc=text) if len(text) == 18 else qs.alias(code=code_order).filter(code__startswith=prefix)
+        # A prefix as a range of the byte-ordered key (the same rows for USCC characters): the planner
+        # walks entity_uscc_c_idx in order and stops after a page. With LIKE it misjudged a district's
+        # prefix as 1,000 rows and read all 64,775 from disk to sort them (1.4 s at 10,000,000 entities).
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        by_code = (
+            qs.filter(uscc=text)
+            if len(text) == 18
+            else qs.alias(code=code_order).filter(code__gte=prefix, code__lt=after)
+        )
         if by_code.exists():
             return EntitySearch(by_code.order_by(code_order), kind="code", prefix=prefix if prefix != text else "")
     name = unicode_name(query)
