@@ -84,6 +84,8 @@ def test_settings_changed_for_the_candidate_query_are_put_back(many):
         assert cursor.fetchone()[0] == before
         cursor.execute("SHOW synchronize_seqscans")
         assert cursor.fetchone()[0] == "on"
+        cursor.execute("SHOW work_mem")  # 64MB for the bitmap inside only (search.BITMAP_WORK_MEM)
+        assert cursor.fetchone()[0] != search.BITMAP_WORK_MEM
 
 
 def test_a_name_search_costs_a_bounded_number_of_queries(many):
