@@ -7,6 +7,11 @@ class CreditConfig(AppConfig):
     verbose_name = "信用监管"
 
     def ready(self):
+        from core.deadline_items import register as register_deadline
+        from credit.deadline_specs import SPECS as DEADLINE_SPECS
+
+        for deadline_spec in DEADLINE_SPECS:  # issue 17: timeliness, one rule for aggregates and lists
+            register_deadline(deadline_spec)
         from credit import receivers  # noqa: F401  (a new roster entity is graded on commit)
         from credit.acts import RULES as ACT_RULES
         from credit.scan import register_rule

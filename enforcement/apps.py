@@ -7,6 +7,11 @@ class EnforcementConfig(AppConfig):
     verbose_name = "执法监管"
 
     def ready(self):
+        from core.deadline_items import register as register_deadline
+        from enforcement.deadline_specs import SPECS as DEADLINE_SPECS
+
+        for deadline_spec in DEADLINE_SPECS:  # issue 17: timeliness, one rule for aggregates and lists
+            register_deadline(deadline_spec)
         from credit.scan import register_rule
         from enforcement.scan_rules import RULES
 

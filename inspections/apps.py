@@ -7,6 +7,11 @@ class InspectionsConfig(AppConfig):
     verbose_name = "双随机、一公开"
 
     def ready(self):
+        from core.deadline_items import register as register_deadline
+        from inspections.deadline_specs import SPECS as DEADLINE_SPECS
+
+        for deadline_spec in DEADLINE_SPECS:  # issue 17: timeliness, one rule for aggregates and lists
+            register_deadline(deadline_spec)
         from credit.scan import register_rule
         from inspections.scan_rules import RULES
 

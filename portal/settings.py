@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "credit",
     "inspections",
     "enforcement",
+    "oversight",  # daily figures, dashboard, 履职评估, 督办 (issue 17)
     "enterprise",  # the entity side, /enterprise/ (issue 14)
     "opendata",  # open API, bulk files, feeds, webhooks, rulebook, exchange files (issue 15)
     "demo",  # demo data and ``manage.py seed_demo`` (issue 13 §4)

@@ -4,6 +4,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.functions import Collate
 
@@ -100,3 +101,43 @@ def unicode_name(query: str) -> str:
     """Names are matched as written, after trimming and full-width folding."""
 
     return unicodedata.normalize("NFKC", query).strip()
+
+
+def department_subtree_ids(department_id: int | None) -> list[int]:
+    """The department and every department under it (issue 17: an official sees their subtree).
+    One recursive query; a cycle in the tree stops at the first repeat."""
+    if department_id is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE tree(id) AS (
+                SELECT id FROM supervision_department WHERE id = %s
+                UNION
+                SELECT d.id FROM supervision_department d JOIN tree ON d.parent_id = tree.id
+            )
+            SELECT id FROM tree ORDER BY id
+            """,
+            [department_id],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def department_ancestor_ids(department_id: int | None) -> list[int]:
+    """The departments above ``department_id`` (parent first), for "a parent department may press"."""
+    if department_id is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH RECURSIVE up(id, parent_id, depth) AS (
+                SELECT id, parent_id, 0 FROM supervision_department WHERE id = %s
+                UNION
+                SELECT d.id, d.parent_id, up.depth + 1 FROM supervision_department d JOIN up ON d.id = up.parent_id
+                WHERE up.depth < 50
+            )
+            SELECT id FROM up WHERE depth > 0 ORDER BY depth
+            """,
+            [department_id],
+        )
+        return [row[0] for row in cursor.fetchall()]

@@ -24,8 +24,19 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The project's own top-level packages, lowest layer first. `demo` is the demo city (issue 13 §4) and
 # `enterprise` the entity side (issue 14), `portal` the project package (settings, root urls, celery app): both sit above every domain app.
-APPS = ("core", "supervision", "credit", "inspections", "enforcement", "enterprise", "opendata", "demo", "portal")
-DOMAIN_APPS = ("supervision", "credit", "inspections", "enforcement", "enterprise", "opendata", "demo")
+APPS = (
+    "core",
+    "supervision",
+    "credit",
+    "inspections",
+    "enforcement",
+    "oversight",
+    "enterprise",
+    "opendata",
+    "demo",
+    "portal",
+)
+DOMAIN_APPS = ("supervision", "credit", "inspections", "enforcement", "oversight", "enterprise", "opendata", "demo")
 
 # DESIGN.md "Imports point one way": the apps each app may import besides itself.
 ALLOWED = {
@@ -34,11 +45,13 @@ ALLOWED = {
     "credit": {"core", "supervision"},
     "inspections": {"core", "supervision", "credit"},
     "enforcement": {"core", "supervision", "credit", "inspections"},
+    # Oversight (issue 17: figures, dashboard, 履职评估, 督办) reads every domain app; none imports it.
+    "oversight": {"core", "supervision", "credit", "inspections", "enforcement"},
     # The entity side (issue 14) reads every domain app; none of them imports it.
     "enterprise": {"core", "supervision", "credit", "inspections", "enforcement"},
     # Open data (issue 15) publishes what every domain app holds; no domain app imports it.
     "opendata": {"core", "supervision", "credit", "inspections", "enforcement"},
-    "demo": {"core", "supervision", "credit", "inspections", "enforcement", "enterprise", "opendata"},
+    "demo": {"core", "supervision", "credit", "inspections", "enforcement", "oversight", "enterprise", "opendata"},
     "portal": set(APPS) - {"portal"},
 }
 

@@ -28,6 +28,7 @@ from core.admin_base import (
     intermediate_action,
     link,
 )
+from core.deadline_items import TimelinessFilter
 from core.forms import DecisionReasonForm, ReasonForm
 from credit.admin.common import entity_name_column, uscc_column, with_entity_name
 from credit.choices import ExitState, RemovalProposalState
@@ -98,7 +99,7 @@ class ListExitApplicationAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearc
         "deadline_display",
         "decided_at",
     )
-    list_filter = (PendingExitFilter, ExitDeadlineFilter, "list_type")
+    list_filter = (PendingExitFilter, ExitDeadlineFilter, "list_type", TimelinessFilter)
     search_fields = ("tracking_no", "applicant_name")
     search_help_text = _("按统一社会信用代码（18位）、受理编号或申请人搜索")
     text_search_fields = ("tracking_no", "applicant_name")

@@ -20,6 +20,7 @@ from core.admin_base import (
     intermediate_action,
     link,
 )
+from core.deadline_items import TimelinessFilter
 from core.workdays import working_days_between
 from credit import services
 from credit.admin.common import (
@@ -103,7 +104,7 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
         "decide_due_display",
         "outcome",
     )
-    list_filter = (ObjectionStateFilter, ObjectionDeadlineFilter, "outcome")
+    list_filter = (ObjectionStateFilter, ObjectionDeadlineFilter, "outcome", TimelinessFilter)
     search_fields = ("tracking_no", "applicant_name")
     search_help_text = _("按统一社会信用代码（18位）、受理编号或申请人搜索")
     text_search_fields = ("tracking_no", "applicant_name")

@@ -34,6 +34,7 @@ from core.admin_base import (
     file_response,
     intermediate_action,
 )
+from core.deadline_items import TimelinessFilter
 from core.forms import UsccField
 from core.scoping import department_of, is_platform_admin
 from core.workdays import working_day_map, working_days_between
@@ -230,7 +231,15 @@ class ComplaintAdmin(
         "due_display",
         "time_left",
     )
-    list_filter = (ComplaintStateFilter, ComplaintDeadlineFilter, "channel", "kind", "verdict", "filed_at")
+    list_filter = (
+        ComplaintStateFilter,
+        ComplaintDeadlineFilter,
+        "channel",
+        "kind",
+        "verdict",
+        "filed_at",
+        TimelinessFilter,
+    )
     search_fields = ("tracking_no", "entity_name", "external_no")
     search_help_text = _("按统一社会信用代码（18位）、受理编号、被投诉举报对象名称或来源工单号搜索")
     text_search_fields = ("tracking_no", "entity_name", "external_no")

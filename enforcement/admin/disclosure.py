@@ -23,6 +23,7 @@ from core.admin_base import (
     intermediate_action,
     show_refusal,
 )
+from core.deadline_items import TimelinessFilter
 from core.forms import DecisionReasonForm
 from core.scoping import is_platform_admin
 from enforcement import disclosure_period, early_stop, services
@@ -48,7 +49,7 @@ class PenaltyDisclosureAdmin(
         "withdraw_due_on",
         "withdrawn_at",
     )
-    list_filter = ("state", "featured", "publish_due_provisional")
+    list_filter = ("state", "featured", "publish_due_provisional", TimelinessFilter)
     search_fields = ("number", "party_name")
     text_search_fields = ("number", "party_name")
     text_search_indexed = True  # each field's bigram index, bounded (issue 16 §3)

@@ -26,6 +26,7 @@ from core.admin_base import (
     file_response,
     intermediate_action,
 )
+from core.deadline_items import TimelinessFilter
 from inspections import services
 from inspections.admin.scope import EntityColumns, admin_link, entity_name_of
 from inspections.choices import CorrectionState, ResponseState
@@ -67,7 +68,7 @@ class CorrectionOrderAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin
         "pending_display",
         "result_link",
     )
-    list_filter = ("state",)
+    list_filter = ("state", TimelinessFilter)
     search_fields = ("=entity__uscc",)
     list_select_related = ("department",)
     actions = ["accept_response", "return_response", "mark_corrected"]

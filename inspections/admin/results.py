@@ -24,6 +24,7 @@ from core.admin_base import (
     file_response,
     show_refusal,
 )
+from core.deadline_items import TimelinessFilter
 from core.workdays import add_working_days
 from inspections import services
 from inspections.admin.scope import EntityColumns, admin_link, entity_name_of
@@ -86,7 +87,7 @@ class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixi
         "needs_case",
         "credit_record_link",
     )
-    list_filter = ("state", "needs_case")
+    list_filter = ("state", "needs_case", TimelinessFilter)
     search_fields = ("=task__entity__uscc",)
     list_select_related = ("task__plan", "department")
     actions = ["approve", "publish_now"]

@@ -1,0 +1,109 @@
+"""Oversight data (issue 17). Every figure here is derived from the stored facts or entered through a
+service in ``oversight.services``; nothing is edited in place."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from supervision.models import Department
+
+
+class DailyFigure(models.Model):
+    """One day's figure of one metric (每日统计快照), per department, region and industry where they apply.
+
+    Written set-based by ``oversight.aggregates`` for a day (the 03:00 job) or a range (backfill). A run
+    replaces the day's rows of the metrics it computes, so a rerun gives the same rows. ``key`` holds
+    the metric's own dimension, e.g. a grade, ``category|severity`` or a deadline kind.
+    """
+
+    day = models.DateField(_("统计日期"))
+    metric = models.CharField(_("指标"), max_length=40)
+    department = models.ForeignKey(
+        Department, verbose_name=_("部门"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    region_code = models.CharField(_("行政区划代码"), max_length=6, blank=True, default="")
+    industry = models.CharField(_("行业"), max_length=5, blank=True, default="")
+    key = models.CharField(_("分项"), max_length=80, blank=True, default="")
+    value = models.BigIntegerField(_("数值"))
+
+    class Meta:
+        verbose_name = _("每日统计")
+        verbose_name_plural = _("每日统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "metric", "department", "region_code", "industry", "key"],
+                name="daily_figure_once",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["metric", "day"], name="daily_figure_metric_day_idx")]
+
+    def __str__(self):
+        return f"{self.day} {self.metric} {self.key} = {self.value}"
+
+
+class ExemptionState(models.TextChoices):
+    SUBMITTED = "submitted", _("待上级审核")
+    ACCEPTED = "accepted", _("已认可")
+    REJECTED = "rejected", _("不予认可")
+
+
+class ExemptionReason(models.TextChoices):
+    HOLIDAY_NOTICE = "holiday_notice", _("节假日调休或放假通知")
+    FORCE_MAJEURE = "force_majeure", _("不可抗力")
+    PARTY_CAUSE = "party_cause", _("当事人原因")
+    SYSTEM_OUTAGE = "system_outage", _("系统故障")
+    OTHER = "other", _("其他")
+
+
+class DutyExemption(models.Model):
+    """A documented reason (尽职免责) attached to a late deadline item, accepted or rejected by a superior.
+
+    The item is ``(kind, object_id)`` of core.deadline_items. An accepted reason takes the item out of
+    the on-time rate of 履职评估 and is listed in the report (seed 001/002: 尽职免责).
+    """
+
+    kind = models.CharField(_("事项类型"), max_length=40)
+    object_id = models.BigIntegerField(_("事项编号"))
+    department = models.ForeignKey(
+        Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="duty_exemptions"
+    )
+    reason_kind = models.CharField(_("免责事由"), max_length=20, choices=ExemptionReason.choices)
+    reason = models.TextField(_("情况说明"))
+    evidence = models.FileField(_("证明材料"), upload_to="exemptions/%Y/%m/", blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("提交时间"))
+    state = models.CharField(_("状态"), max_length=16, choices=ExemptionState.choices, default=ExemptionState.SUBMITTED)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decision_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("尽职免责说明")
+        verbose_name_plural = _("尽职免责说明")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            # One live reason per item: a rejected one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=Q(state__in=["submitted", "accepted"]),
+                name="duty_exemption_one_live",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="submitted") | Q(decided_at__isnull=False), name="duty_exemption_decided_has_time"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "object_id"], name="duty_exemption_item_idx")]
+
+    def __str__(self):
+        return f"尽职免责 {self.kind}#{self.object_id}（{self.get_state_display()}）"
