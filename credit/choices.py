@@ -158,6 +158,18 @@ class WarningState(models.TextChoices):
     HANDLED = "handled", _("已处理")
 
 
+class WarningDisposition(models.TextChoices):
+    """How a warning was disposed of (issue 17 §5): closing a warning needs one, with a note."""
+
+    CASE_OPENED = "case_opened", _("已立案")
+    ADDED_TO_INSPECTION = "added_to_inspection", _("纳入抽查")
+    INTERVIEWED = "interviewed", _("已约谈或提醒")
+    TRANSFERRED = "transferred", _("转交其他部门")
+    NO_ISSUE = "no_issue", _("核实无问题")
+    # Warnings closed before dispositions existed; the migration marks them, no service sets it.
+    UNRECORDED = "unrecorded", _("未记录处置方式（此前关闭）")
+
+
 class ProposalState(models.TextChoices):
     PENDING = "pending", _("待确认")
     CONFIRMED = "confirmed", _("已确认列入")

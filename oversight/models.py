@@ -107,3 +107,71 @@ class DutyExemption(models.Model):
 
     def __str__(self):
         return f"尽职免责 {self.kind}#{self.object_id}（{self.get_state_display()}）"
+
+
+class DirectiveState(models.TextChoices):
+    OPEN = "open", _("待答复")
+    ANSWERED = "answered", _("已答复待审核")
+    RETURNED = "returned", _("已退回重办")
+    CLOSED = "closed", _("已办结")
+
+
+class Directive(models.Model):
+    """A 督办: a superior presses a department on an overdue or at-risk item (issue 17 §4).
+
+    The item is ``(kind, object_id)``: a kind of core.deadline_items, or ``warning`` for a risk
+    warning. Issued by a platform administrator or an official of a parent department, answered by
+    the responsible department within ``answer_due_on``, then closed or sent back by the issuer.
+    """
+
+    kind = models.CharField(_("督办事项类型"), max_length=40)
+    object_id = models.BigIntegerField(_("事项编号"))
+    department = models.ForeignKey(
+        Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="directives"
+    )
+    issuing_department = models.ForeignKey(
+        Department,
+        verbose_name=_("督办部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_directives",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("督办人"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("督办时间"))
+    reason = models.TextField(_("督办事由"))
+    answer_working_days = models.PositiveSmallIntegerField(_("答复期限（工作日）"))
+    answer_due_on = models.DateField(_("答复期限"))
+    state = models.CharField(_("状态"), max_length=16, choices=DirectiveState.choices, default=DirectiveState.OPEN)
+    answer = models.TextField(_("办理情况"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    close_note = models.CharField(_("审核意见"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            # One live 督办 per item; a closed one may be followed by a new one.
+            models.UniqueConstraint(
+                fields=["kind", "object_id"],
+                condition=~Q(state="closed"),
+                name="directive_one_live",
+            ),
+            models.CheckConstraint(condition=Q(answer_working_days__gte=1), name="directive_days_positive"),
+        ]
+        indexes = [models.Index(fields=["department", "state"], name="directive_inbox_idx")]
+
+    def __str__(self):
+        return f"督办 {self.kind}#{self.object_id}（{self.get_state_display()}）"

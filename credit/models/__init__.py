@@ -18,14 +18,13 @@ from credit.models.base import (
     ListEntry,
     ListProposal,
     PublicityRule,
-    RiskScanRun,
-    RiskWarning,
     entity_key,
 )
 from credit.models.declarations import DeclarationKind, DeclarationState, SelfDeclaration
 from credit.models.exits import ListExitApplication, ListExitEvidence, ListRemovalProposal
 from credit.models.outbox import RegradeMark
 from credit.models.remedies import CreditCommitment, Objection, PublicFiling, RepairApplication, RepairEvidence
+from credit.models.warnings import RiskScanRun, RiskWarning
 
 __all__ = [
     "ENTITY_LABEL",

@@ -31,9 +31,7 @@ from credit.choices import (
     RecordState,
     RemovalReason,
     RiskClass,
-    RunState,
     Severity,
-    WarningState,
 )
 from supervision.models import Department, MarketEntity
 
@@ -502,61 +500,6 @@ class CreditCheck(models.Model):
 
     def __str__(self):
         return f"{self.checked_at:%Y-%m-%d %H:%M} {self.entity_id} {self.purpose}"
-
-
-class RiskWarning(models.Model):
-    """A warning (预警) raised by a risk-scan rule into a department's inbox."""
-
-    rule_code = models.CharField(_("规则代码"), max_length=40)
-    dedupe_key = models.CharField(_("去重键"), max_length=120)
-    entity = entity_key("risk_warnings")
-    department = models.ForeignKey(
-        Department, verbose_name=_("责任部门"), on_delete=models.PROTECT, related_name="risk_warnings"
-    )
-    message = models.CharField(_("预警内容"), max_length=500)
-    state = models.CharField(_("状态"), max_length=16, choices=WarningState.choices, default=WarningState.OPEN)
-    created_at = models.DateTimeField(_("预警时间"))
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True, blank=True, on_delete=models.PROTECT
-    )
-    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
-    handling_note = models.CharField(_("处理说明"), max_length=300, blank=True)
-
-    class Meta:
-        verbose_name = _("风险预警")
-        verbose_name_plural = _("风险预警（收件箱）")
-        ordering = ["-created_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["rule_code", "dedupe_key"], name="risk_warning_once")]
-        indexes = [models.Index(fields=["department", "state"], name="risk_warning_inbox_idx")]
-
-    def __str__(self):
-        return self.message
-
-
-class RiskScanRun(models.Model):
-    """One run of the scheduled risk scan: start, end, counts and any error."""
-
-    started_at = models.DateTimeField(_("开始时间"))
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    state = models.CharField(_("状态"), max_length=16, choices=RunState.choices, default=RunState.RUNNING)
-    trigger = models.CharField(_("触发方式"), max_length=40, default="schedule")
-    counts = models.JSONField(_("计数"), default=dict)
-    error = models.TextField(_("错误"), blank=True)
-    # The database session that runs the scan: once it is gone, an unfinished run is dead (credit/scan.py).
-    session_pid = models.IntegerField(_("数据库会话进程号"), null=True, blank=True, editable=False)
-    session_started_at = models.DateTimeField(_("数据库会话开始时间"), null=True, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("风险扫描运行记录")
-        verbose_name_plural = _("风险扫描运行记录")
-        ordering = ["-started_at"]
-
-    def __str__(self):
-        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_state_display()}"
-
-    @property
-    def duration(self):
-        return (self.finished_at - self.started_at) if self.finished_at else None
 
 
 class CreditReport(models.Model):
