@@ -2,11 +2,10 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from core.api.errors import error_body
+from core.api.errors import error_response
 from core.audit import client_ip_var, request_id_var
 from core.net import client_ip
 
@@ -110,9 +109,7 @@ class RejectNulMiddleware:
     @staticmethod
     def _refuse(request, message: str, *, status: int, code: str = "invalid"):
         if request.path.startswith("/api/"):
-            return JsonResponse(
-                error_body("validation_error", [{"code": code, "detail": message, "attr": None}]), status=status
-            )
+            return error_response("validation_error", code, message, status=status)
 
         return render(request, "public/error.html", {"title": "请求无效", "message": message}, status=status)
 

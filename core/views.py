@@ -5,10 +5,9 @@ so no page shows an exception's text. A view that wants to tell the public *what
 raises ``PublicHttp404`` with a message written for people; that message, and only that one, is shown.
 """
 
-from django.http import JsonResponse
 from django.shortcuts import render
 
-from core.api.errors import error_body, json_404, json_500
+from core.api.errors import error_response, json_404, json_500
 from core.http import PublicHttp404
 
 NOT_FOUND = "您访问的页面不存在。"
@@ -20,9 +19,7 @@ def _is_api(request) -> bool:
 
 def bad_request(request, exception=None):
     if _is_api(request):
-        return JsonResponse(
-            error_body("client_error", [{"code": "bad_request", "detail": "请求无效", "attr": None}]), status=400
-        )
+        return error_response("client_error", "bad_request", "请求无效", status=400)
     return render(
         request, "public/error.html", {"title": "请求无效", "message": "请求无效，请检查地址或输入后重试。"}, status=400
     )
@@ -38,10 +35,7 @@ def not_found(request, exception=None):
 def forbidden(request, exception=None):
     """A permission refused, in Chinese (the admin and the field pages raise PermissionDenied)."""
     if _is_api(request):
-        return JsonResponse(
-            error_body("client_error", [{"code": "permission_denied", "detail": "没有权限执行此操作", "attr": None}]),
-            status=403,
-        )
+        return error_response("client_error", "permission_denied", "没有权限执行此操作", status=403)
     message = "您的账号没有访问此页面或执行此操作的权限。如需开通，请联系本部门的平台管理员。"
     return render(request, "public/error.html", {"title": "没有权限", "message": message}, status=403)
 
@@ -49,12 +43,7 @@ def forbidden(request, exception=None):
 def csrf_failure(request, reason=""):
     """CSRF_FAILURE_VIEW: Django's own page is English and names the reason; ours says what to do."""
     if _is_api(request):
-        return JsonResponse(
-            error_body(
-                "client_error", [{"code": "csrf_failed", "detail": "请求校验失败，请刷新页面后重试", "attr": None}]
-            ),
-            status=403,
-        )
+        return error_response("client_error", "csrf_failed", "请求校验失败，请刷新页面后重试", status=403)
     message = "表单已过期或浏览器未保存 Cookie，请刷新页面后重新提交。"
     return render(request, "public/error.html", {"title": "请求校验失败", "message": message}, status=403)
 

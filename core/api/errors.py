@@ -84,14 +84,19 @@ def exception_handler(exc, context):
     return Response(error_body(kind, errors), status=exc.status_code, headers=headers)
 
 
-def json_404(request, exception=None):
+def error_response(kind: str, code: str, detail: str, *, status: int) -> JsonResponse:
+    """An error body outside DRF (Django's handlers, middleware) in UTF-8, as DRF writes its own:
+    Chinese stays readable, never ``\\u…`` escapes (issue 18 §1.7)."""
     return JsonResponse(
-        error_body("client_error", [{"code": "not_found", "detail": "未找到", "attr": None}]), status=404
+        error_body(kind, [{"code": code, "detail": detail, "attr": None}]),
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
     )
+
+
+def json_404(request, exception=None):
+    return error_response("client_error", "not_found", "未找到", status=404)
 
 
 def json_500(request):
-    return JsonResponse(
-        error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}]),
-        status=500,
-    )
+    return error_response("server_error", "error", "服务器内部错误，请稍后重试", status=500)

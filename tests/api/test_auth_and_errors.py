@@ -103,3 +103,18 @@ def test_rate_limit_gives_429_with_retry_after(credit_api, settings):
     assert last.status_code == 429
     assert int(last["Retry-After"]) > 0
     assert "请求过于频繁" in last.json()["errors"][0]["detail"]
+
+
+def test_api_errors_outside_drf_are_utf8_not_escaped(client, db):
+    """Issue 18 §1.7: Django's own 404 for an unknown API path is UTF-8, as DRF's errors are."""
+    response = client.get("/api/v1/no-such-endpoint/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "未找到".encode() in response.content and b"\\u" not in response.content
+    assert response.json()["errors"][0]["code"] == "not_found"
+
+
+def test_api_request_with_nul_is_refused_in_utf8(client, db):
+    response = client.get("/api/v1/entities/?q=a%00b")
+    assert response.status_code == 400
+    assert "请求".encode() in response.content and response.json()["type"] == "validation_error"
