@@ -102,7 +102,8 @@ class InspectionPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.year} {self.name}"
+        # A name that already says its year ("2026年12月…") is not prefixed again (issue 18 §1.9).
+        return self.name if str(self.year) in self.name else f"{self.year}年度 {self.name}"
 
     def ratios(self) -> dict:
         return {"A": self.ratio_a, "B": self.ratio_b, "C": self.ratio_c, "D": self.ratio_d}

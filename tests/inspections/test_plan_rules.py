@@ -274,3 +274,12 @@ def test_plan_past_its_window_is_completed_and_unfinished_tasks_are_overdue_in_t
     assert {t.state for t in waiting} == {TaskState.ASSIGNED}
     client.force_login(bob)  # another department's plans are not its work
     assert _count(client.get("/admin/").content.decode(), "overdue-tasks") == 0
+
+
+def test_a_plan_named_with_its_year_is_not_prefixed_again(make_plan):
+    """Issue 18 §1.9: admin messages read "2026 2026年12月…" because the year was put before a name
+    that already had it."""
+    plan = make_plan(name="2026年12月食品销售专项抽查", approve=False)
+    assert str(plan) == "2026年12月食品销售专项抽查"
+    plan.name = "食品销售专项抽查"
+    assert str(plan) == "2026年度 食品销售专项抽查"
