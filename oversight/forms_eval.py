@@ -13,7 +13,14 @@ from core.forms import NoModelValidationMixin, add_service_errors, dry_run
 from oversight import metrics, services
 from oversight.evaluation_models import Half, PeriodKind
 from oversight.models import DutyExemption, HalfYearReport, Indicator, IndicatorSet
+from oversight.services.halfyear import SECTIONS
+from oversight.services.indicators import INDICATOR_FIELDS
 from supervision.models import Department
+
+# The fields each service takes (the admin adds its read-only fields to a form's Meta.fields).
+SET_FIELDS = ("version", "name", "effective_from", "source", "note")
+EXEMPTION_FIELDS = ("kind", "object_id", "reason_kind", "reason", "evidence")
+HALF_YEAR_CREATE_FIELDS = ("department", "year", "half", "include_subtree")
 
 
 class ServiceModelForm(NoModelValidationMixin, forms.ModelForm):
@@ -40,12 +47,12 @@ class IndicatorSetForm(ServiceModelForm):
 
     class Meta:
         model = IndicatorSet
-        fields = ("version", "name", "effective_from", "source", "note")
+        fields = SET_FIELDS
 
     def service_kwargs(self):
         data = self.cleaned_data
         existing = self.instance if self.instance.pk else None
-        return {"actor": self.actor, "indicator_set": existing, **{f: data.get(f) for f in self.Meta.fields}}
+        return {"actor": self.actor, "indicator_set": existing, **{f: data.get(f) for f in SET_FIELDS}}
 
 
 class IndicatorForm(ServiceModelForm):
@@ -57,29 +64,20 @@ class IndicatorForm(ServiceModelForm):
 
     class Meta:
         model = Indicator
-        fields = (
-            "indicator_set",
-            "code",
-            "name",
-            "metric",
-            "weight",
-            "direction",
-            "target",
-            "zero_at",
-            "period_kinds",
-            "source",
-            "order",
-        )
+        fields = ("indicator_set", *INDICATOR_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["metric"].choices = metrics.choices()
-        self.fields["indicator_set"].queryset = IndicatorSet.objects.filter(frozen_at__isnull=True)
+        if "metric" in self.fields:  # a used version's indicator is shown read-only, without fields
+            self.fields["metric"].choices = metrics.choices()
+        if "indicator_set" in self.fields:
+            self.fields["indicator_set"].queryset = IndicatorSet.objects.filter(frozen_at__isnull=True)
 
     def service_kwargs(self):
         data = self.cleaned_data
         existing = Indicator.objects.get(pk=self.instance.pk) if self.instance.pk else None
-        return {"actor": self.actor, "indicator": existing, **{f: data.get(f) for f in self.Meta.fields}}
+        fields = {f: data.get(f) for f in INDICATOR_FIELDS}
+        return {"actor": self.actor, "indicator": existing, "indicator_set": data.get("indicator_set"), **fields}
 
 
 class NewVersionForm(forms.Form):
@@ -149,14 +147,15 @@ class ExemptionFileForm(ServiceModelForm):
 
     class Meta:
         model = DutyExemption
-        fields = ("kind", "object_id", "reason_kind", "reason", "evidence")
+        fields = EXEMPTION_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices()
+        if "kind" in self.fields:
+            self.fields["kind"].choices = kind_choices()
 
     def service_kwargs(self):
-        return {"actor": self.actor, **{f: self.cleaned_data.get(f) for f in self.Meta.fields}}
+        return {"actor": self.actor, **{f: self.cleaned_data.get(f) for f in EXEMPTION_FIELDS}}
 
     def clean(self):
         # The dry run stores no file: it names one (the service only asks that there is one).
@@ -179,7 +178,7 @@ class HalfYearCreateForm(ServiceModelForm):
 
     class Meta:
         model = HalfYearReport
-        fields = ("department", "year", "half", "include_subtree")
+        fields = HALF_YEAR_CREATE_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -189,7 +188,7 @@ class HalfYearCreateForm(ServiceModelForm):
             self.initial.setdefault("half", Half.FIRST if today.month <= 6 else Half.SECOND)
 
     def service_kwargs(self):
-        return {"actor": self.actor, **{f: self.cleaned_data.get(f) for f in self.Meta.fields}}
+        return {"actor": self.actor, **{f: self.cleaned_data.get(f) for f in HALF_YEAR_CREATE_FIELDS}}
 
 
 class HalfYearEditForm(ServiceModelForm):
@@ -197,9 +196,9 @@ class HalfYearEditForm(ServiceModelForm):
 
     class Meta:
         model = HalfYearReport
-        fields = ("summary", "problems", "next_steps")
-        widgets = {f: forms.Textarea(attrs={"rows": 8, "cols": 90}) for f in fields}
+        fields = SECTIONS
+        widgets = {f: forms.Textarea(attrs={"rows": 8, "cols": 90}) for f in SECTIONS}
 
     def service_kwargs(self):
         report = HalfYearReport.objects.get(pk=self.instance.pk)
-        return {"actor": self.actor, "report": report, **{f: self.cleaned_data.get(f) or "" for f in self.Meta.fields}}
+        return {"actor": self.actor, "report": report, **{f: self.cleaned_data.get(f) or "" for f in SECTIONS}}
