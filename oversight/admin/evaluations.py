@@ -111,7 +111,12 @@ class EvaluationAdmin(admin.ModelAdmin):
         indicators, cells = [], {}
         for r in results:
             spec = metrics.REGISTRY.get(r.indicator.metric)
-            r.unit = "件" if spec and spec.unit == metrics.COUNT else "%"
+            if r.value is None:
+                r.shown = None
+            elif spec and spec.unit == metrics.COUNT:
+                r.shown = f"{int(r.value)} 件"
+            else:
+                r.shown = f"{r.value}%"
             if r.indicator not in indicators:
                 indicators.append(r.indicator)
             cells[(r.department_id, r.indicator_id)] = r

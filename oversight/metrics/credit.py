@@ -26,7 +26,7 @@ from django.urls import reverse
 
 from credit.choices import CommitmentType, RecordCategory, WarningDisposition, WarningState
 from credit.models import CreditCheck, CreditCommitment, CreditRecord, RiskWarning
-from oversight.metrics import RATE, Figure, MetricSpec, members_of, rate, register, scope_arrays
+from oversight.metrics.base import RATE, Figure, MetricSpec, members_of, rate, register, scope_arrays
 
 CHECK_WINDOW_DAYS = 30
 DISPOSED = [d.value for d in WarningDisposition if d != WarningDisposition.UNRECORDED]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
 
-from oversight.metrics import COUNT, Figure, MetricSpec, register, scope_arrays
+from oversight.metrics.base import COUNT, Figure, MetricSpec, register, scope_arrays
 from oversight.models import Directive, DirectiveState
 
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from inspections.choices import PlanState
 from inspections.models import Draw, InspectionPlan, InspectionResult, InspectionTask, PlanItem
-from oversight.metrics import RATE, Figure, MetricSpec, members_of, rate, register, scope_arrays
+from oversight.metrics.base import RATE, Figure, MetricSpec, members_of, rate, register, scope_arrays
 
 
 def _ids(ids) -> str:

@@ -18,7 +18,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 
 from core.deadline_items import Status, spec
-from oversight.metrics import COUNT, RATE, Figure, MetricSpec, members_of, rate, register, roots_of
+from oversight.metrics.base import COUNT, RATE, Figure, MetricSpec, members_of, rate, register, roots_of
 from oversight.models import DutyExemption
 from oversight.models import ExemptionState as State
 
