@@ -377,6 +377,18 @@ def ensure_schedules(apps=global_apps) -> None:
             "description": "每 10 分钟：把新增和变更的双公示数据按批次发送到省级平台，读取回执，失败重试",
         },
     )
+    # Issue 17 §3: the half-year reports (seed 004: 25 June, 25 December) are drafted, pre-filled, 5 working days before.
+    six_am, _ = Crontab.objects.get_or_create(
+        minute="0", hour="6", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="半年报告草稿",
+        defaults={
+            "task": "oversight.prepare_half_year_reports",
+            "crontab": six_am,
+            "description": "每日 06:00：6月25日、12月25日前5个工作日内，为尚无半年报告的部门生成预填数据的报告草稿",
+        },
+    )
     # Issue 16 §5: monthly partitions with retention. It also applies the change feed's 90 days, so the
     # row-deleting 变更事件清理 of issue 15 is gone (one mechanism, not two).
     PeriodicTask.objects.filter(task="core.prune_change_events").delete()

@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('oversight', '0001_initial'),
         ('supervision', '0008_uscc_code_order'),
+        ('django_celery_beat', '0019_alter_periodictasks_options'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -315,9 +316,10 @@ def seed_indicators(apps, schema_editor):
 
 
 def grant_roles(apps, schema_editor):
-    from core.roles import ensure_roles
+    from core.roles import ensure_roles, ensure_schedules
 
     ensure_roles(apps)
+    ensure_schedules(apps)  # 半年报告草稿 (oversight.prepare_half_year_reports)
 
 
 Migration.operations += [

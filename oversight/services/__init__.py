@@ -8,6 +8,7 @@ from oversight.scoring import period_bounds, score_of
 from oversight.services.evaluation import evaluation_run
 from oversight.services.exemptions import duty_exemption_decide, duty_exemption_file, item_of
 from oversight.services.halfyear import (
+    half_year_drafts_prepare,
     half_year_report_create,
     half_year_report_edit,
     half_year_report_refresh,
@@ -24,6 +25,7 @@ __all__ = [
     "duty_exemption_decide",
     "duty_exemption_file",
     "evaluation_run",
+    "half_year_drafts_prepare",
     "half_year_report_create",
     "half_year_report_edit",
     "half_year_report_refresh",

@@ -11,19 +11,24 @@ import hashlib
 import json
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core import audit
 from core.scoping import is_platform_admin
+from core.workdays import working_days_between
 from oversight.evaluation_models import Half, PeriodKind, ReportState
 from oversight.models import HalfYearReport
 from oversight.report_data import live_facts
+from supervision.models import Department
 
 # seed 004: the half-year reports are due on 25 June and 25 December.
 DUE_DAY = {Half.FIRST: (6, 25), Half.SECOND: (12, 25)}
 SECTIONS = ("summary", "problems", "next_steps")
 SECTION_MAX = 20000
+# The drafts are made this many working days before the due day, so the figures are in before officials
+# write (issue 17 §3: pre-filled from the same data).
+DRAFT_LEAD_WORKING_DAYS = 5
 
 
 def half_period(year: int, half: str) -> tuple[dt.date, dt.date]:
@@ -38,6 +43,8 @@ def due_on(year: int, half: str) -> dt.date:
 
 
 def _may_write(actor, department_id) -> bool:
+    if isinstance(actor, str):  # the platform itself ("task:…"): the scheduled drafts
+        return True
     return is_platform_admin(actor) or (
         getattr(actor, "department_id", None) is not None and actor.department_id == department_id
     )
@@ -170,3 +177,32 @@ def half_year_report_sign(*, actor, report: HalfYearReport) -> HalfYearReport:
         after={"signed_at": report.signed_at, "content_sha256": content_hash(report)},
     )
     return report
+
+
+def half_due_soon(today: dt.date) -> tuple[int, str] | None:
+    """``(year, half)`` whose report is due within ``DRAFT_LEAD_WORKING_DAYS`` working days of ``today``
+    (the due day included), or None."""
+    half = Half.FIRST if today.month <= 6 else Half.SECOND
+    due = due_on(today.year, half)
+    if today <= due and working_days_between(today, due) <= DRAFT_LEAD_WORKING_DAYS:
+        return today.year, half
+    return None
+
+
+def half_year_drafts_prepare(*, actor, today: dt.date | None = None) -> dict:
+    """The scheduled job: a draft for every active department lacking one, in the days before the due
+    day; nothing otherwise. Running it again creates nothing new (one report per department and half)."""
+    today = today or timezone.localdate()
+    due = half_due_soon(today)
+    if due is None:
+        return {"created": 0, "existing": 0}
+    year, half = due
+    have = set(HalfYearReport.objects.filter(year=year, half=half).values_list("department_id", flat=True))
+    created = 0
+    for department in Department.objects.filter(active=True).exclude(pk__in=have).order_by("code"):
+        try:
+            half_year_report_create(actor=actor, department=department, year=year, half=half)
+        except IntegrityError:  # made meanwhile by an official or another run
+            continue
+        created += 1
+    return {"created": created, "existing": len(have)}

@@ -160,3 +160,17 @@ def test_officials_only_read_the_indicator_system(tree, client):
     response = client.get(reverse("admin:oversight_indicatorset_change", args=[seeded.pk]))
     assert response.status_code == 200 and not response.context["has_change_permission"]
     assert client.get(reverse("admin:oversight_indicatorset_add")).status_code == 403
+
+
+def test_result_page_query_budget_does_not_grow_with_departments(
+    tree, make_department, client, django_assert_max_num_queries
+):
+    # Given an evaluation of 24 departments
+    for n in range(20):
+        make_department(name=f"测试县市场监督管理局{n}", code=f"T{n:03d}", level="county", parent=tree.c)
+    with time_machine.travel(DECEMBER_10):
+        evaluation = services.evaluation_run(period_kind="month", start=dt.date(2026, 11, 1), actor=tree.admin)
+    client.force_login(tree.admin)
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("admin:oversight_evaluation_change", args=[evaluation.pk]))
+    assert len(response.context["matrix"]) == 24
