@@ -31,22 +31,31 @@ def _num(value) -> str:
     return f"{Decimal(value):.2f}" if not isinstance(value, int) else str(value)
 
 
+def _plain(value) -> str:
+    """A weight or a count as people write it: 15, 0, 7.5 (no trailing zeros)."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _row(indicator, *, numerator, denominator, value, score, weighted, exempted, links) -> dict:
     spec = metrics.REGISTRY.get(indicator.metric)
     unit = spec.unit if spec else metrics.RATE
+    shown = _plain if unit == metrics.COUNT else _num
     return {
         "code": indicator.code,
         "name": indicator.name,
         "metric": indicator.metric,
-        "unit": "%" if unit == metrics.RATE else "件",
-        "weight": _num(indicator.weight),
-        "target": _num(indicator.target),
+        "unit": "%" if unit == metrics.RATE else " 件",
+        "weight": _plain(indicator.weight),
+        "target": shown(indicator.target),
         "direction": indicator.get_direction_display(),
         "source": indicator.source,
         "definition": spec.definition if spec else "",
         "numerator": numerator,
         "denominator": denominator,
-        "value": _num(value),
+        "value": shown(value),
         "score": _num(score),
         "weighted": _num(weighted),
         "exempted": exempted,

@@ -70,7 +70,7 @@ def evaluation_workbook(evaluation, departments) -> bytes:
                     facts["department"],
                     r["code"],
                     r["name"],
-                    r["unit"],
+                    r["unit"].strip(),
                     r["numerator"],
                     r["denominator"],
                     _number(r["value"]),

@@ -3,7 +3,7 @@ place; once used it is only viewed, and “复制为新版本” starts the next
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -52,7 +52,7 @@ class IndicatorSetAdmin(ServiceFormAdmin):
     readonly_fields = ("frozen_at",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n=Count("indicators"))
+        return super().get_queryset(request).annotate(n=Count("indicators"), weights=Sum("indicators__weight"))
 
     @admin.display(description=_("指标数"))
     def indicator_count(self, obj):
@@ -60,7 +60,7 @@ class IndicatorSetAdmin(ServiceFormAdmin):
 
     @admin.display(description=_("权重合计"))
     def weight_total(self, obj):
-        return sum(i.weight for i in obj.indicators.all())
+        return obj.weights
 
     @admin.display(description=_("已使用（不可修改）"), boolean=True)
     def frozen(self, obj):

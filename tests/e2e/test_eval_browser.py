@@ -70,6 +70,16 @@ def test_evaluation_result_page_drill_down_and_downloads(browser, live_server, t
     assert response.status == 200 and response.body().startswith(b"%PDF")
     with open(os.path.join(SHOTS, "eval-report.pdf"), "wb") as handle:
         handle.write(response.body())
+    # And C's half-year report as a draft PDF (marked 草稿)
+    with time_machine.travel(at(dt.date(2026, 12, 10))):
+        report = services.half_year_report_create(actor=tree.admin, department=tree.c, year=2026, half="second")
+    services.half_year_report_edit(
+        actor=tree.admin, report=report, summary="下半年开展双随机抽查。\n投诉举报按时办结。"
+    )
+    response = page.request.get(f"{live_server.url}/admin/oversight/halfyearreport/{report.pk}/pdf/")
+    assert response.status == 200 and response.body().startswith(b"%PDF")
+    with open(os.path.join(SHOTS, "eval-halfyear-draft.pdf"), "wb") as handle:
+        handle.write(response.body())
     page.close()
 
     # And on a phone the page stays inside the screen (the tables scroll on their own)
