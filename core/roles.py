@@ -143,6 +143,34 @@ ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
 OPENDATA_OFFICIAL = ["webhooksubscription:view,add,change", "webhookdelivery:view", "webhookattempt:view"]
 OPENDATA_ALL = [*OPENDATA_OFFICIAL, "exchangebatch:view", "opendatafile:view"]
 
+# Issue 17 §3: 履职评估 and 尽职免责. The platform administrator keeps the indicator system (versions and
+# indicators) and runs evaluations; officials read their subtree's results, keep their department's
+# half-year reports (a signer signs them) and file or decide 尽职免责 reasons (the service checks that
+# the decider is a superior department); 监督人员 read every department's results, reports and reasons.
+OVERSIGHT_EVAL_VIEW = [
+    "indicatorset:view",
+    "indicator:view",
+    "evaluation:view",
+    "evaluationresult:view",
+    "evaluationtotal:view",
+    "halfyearreport:view",
+    "dutyexemption:view",
+]
+OVERSIGHT_EVAL_OFFICIAL = [
+    *[m for m in OVERSIGHT_EVAL_VIEW if not m.startswith(("halfyearreport", "dutyexemption"))],
+    "halfyearreport:view,add,change,sign",
+    "dutyexemption:view,add,change",
+]
+OVERSIGHT_EVAL_ADMIN = [
+    "indicatorset:view,add,change",
+    "indicator",
+    "evaluation:view,add",
+    "evaluationresult:view",
+    "evaluationtotal:view",
+    "halfyearreport:view,add,change",
+    "dutyexemption:view,change",
+]
+
 ROLES = {
     "平台管理员": {
         "core": [
@@ -161,6 +189,7 @@ ROLES = {
         # Login lockouts: see them and unlock by deleting the record (issue 11, core.login_lockout).
         "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
         "opendata": OPENDATA_ALL,
+        "oversight": OVERSIGHT_EVAL_ADMIN,
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
@@ -169,6 +198,7 @@ ROLES = {
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
         "opendata": OPENDATA_OFFICIAL,
+        "oversight": OVERSIGHT_EVAL_OFFICIAL,
     },
     "执法人员": {
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
@@ -196,11 +226,13 @@ ROLES = {
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
         "opendata": OPENDATA_OFFICIAL,
+        "oversight": OVERSIGHT_EVAL_OFFICIAL,
     },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
     "监督人员": {
         "supervision": ["department:view", "marketentity:view", "inspector:view"],
         "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"],
+        "oversight": OVERSIGHT_EVAL_VIEW,
     },
 }
 
@@ -343,6 +375,18 @@ def ensure_schedules(apps=global_apps) -> None:
             "task": "opendata.exchange_push",
             "crontab": every_ten_minutes,
             "description": "每 10 分钟：把新增和变更的双公示数据按批次发送到省级平台，读取回执，失败重试",
+        },
+    )
+    # Issue 17 §3: the half-year reports (seed 004: 25 June, 25 December) are drafted, pre-filled, 5 working days before.
+    six_am, _ = Crontab.objects.get_or_create(
+        minute="0", hour="6", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="半年报告草稿",
+        defaults={
+            "task": "oversight.prepare_half_year_reports",
+            "crontab": six_am,
+            "description": "每日 06:00：6月25日、12月25日前5个工作日内，为尚无半年报告的部门生成预填数据的报告草稿",
         },
     )
     # Issue 16 §5: monthly partitions with retention. It also applies the change feed's 90 days, so the

@@ -175,3 +175,26 @@ class Directive(models.Model):
 
     def __str__(self):
         return f"督办 {self.kind}#{self.object_id}（{self.get_state_display()}）"
+
+
+# 履职评估 (issue 17 §3): indicator sets, evaluations and half-year reports live in their own module.
+from oversight.evaluation_models import (  # noqa: E402
+    Evaluation,
+    EvaluationResult,
+    EvaluationTotal,
+    HalfYearReport,
+    Indicator,
+    IndicatorSet,
+)
+
+__all__ = [
+    "DailyFigure",
+    "Directive",
+    "DutyExemption",
+    "Evaluation",
+    "EvaluationResult",
+    "EvaluationTotal",
+    "HalfYearReport",
+    "Indicator",
+    "IndicatorSet",
+]

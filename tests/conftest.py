@@ -184,6 +184,7 @@ def _flush_past_audit_truncate_guard():
         importlib.import_module("supervision.migrations.0003_seed_statutory_deadlines").seed(apps, None)
         importlib.import_module("supervision.migrations.0004_party_answer_deadline").seed(apps, None)
         _reseed_channel_deadlines(apps)
+        importlib.import_module("oversight.migrations.0003_i17_eval").seed_indicators(apps, None)
         return result
 
     flush.Command.handle = handle

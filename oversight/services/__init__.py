@@ -1,0 +1,40 @@
+"""Every write of the oversight app (STYLE.md rule 1): keyword-only services, each atomic and audited.
+
+One module per sub-domain: ``indicators`` (indicator sets), ``evaluation`` (履职评估 runs),
+``exemptions`` (尽职免责), ``halfyear`` (half-year reports).
+"""
+
+from oversight.scoring import period_bounds, score_of
+from oversight.services.evaluation import evaluation_run
+from oversight.services.exemptions import duty_exemption_decide, duty_exemption_file, item_of
+from oversight.services.halfyear import (
+    half_year_drafts_prepare,
+    half_year_report_create,
+    half_year_report_edit,
+    half_year_report_refresh,
+    half_year_report_sign,
+)
+from oversight.services.indicators import (
+    indicator_delete,
+    indicator_save,
+    indicator_set_new_version,
+    indicator_set_save,
+)
+
+__all__ = [
+    "duty_exemption_decide",
+    "duty_exemption_file",
+    "evaluation_run",
+    "half_year_drafts_prepare",
+    "half_year_report_create",
+    "half_year_report_edit",
+    "half_year_report_refresh",
+    "half_year_report_sign",
+    "indicator_delete",
+    "indicator_save",
+    "indicator_set_new_version",
+    "indicator_set_save",
+    "item_of",
+    "period_bounds",
+    "score_of",
+]
