@@ -211,9 +211,7 @@ def load() -> None:
                 "outcome": "''",
                 "closed_at": f"CASE WHEN (s.i * 31) %% 100 < 88 AND {closed} < %(today)s THEN {local(closed, '(s.i * 13) %% 36000')} END",
             }
-            source = (
-                "FROM generate_series(0, %(n)s * 3 / 10 - 1) AS s(i) JOIN ov_ents e ON e.rn = (s.i::bigint * 7919) %% %(n)s"
-            )
+            source = "FROM generate_series(0, %(n)s * 3 / 10 - 1) AS s(i) JOIN ov_ents e ON e.rn = (s.i::bigint * 7919) %% %(n)s"
             return insert(cursor, Complaint, exprs, source, p)
 
         def exemptions():
