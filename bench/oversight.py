@@ -23,7 +23,9 @@ the last year, every row set-based in SQL (deterministic: md5 of the USCC or of 
 Marks, for ``--reset``: plan names ``OVBENCH-`` (not ``BENCH-``: bench/inspections.py resets those),
 complaint and objection tracking numbers and list decision numbers ``OVBENCH-``, credit checks with
 measures ``["OVBENCH"]``, grade history with ``{"bench": "oversight"}`` in its reasons, exemptions whose
-reason starts ``基准测试``. The daily figures themselves are derived and replaced by every run.
+reason starts ``基准测试``. The daily figures themselves are derived and replaced by every run. Run
+``--reset`` here before the other scripts' resets (bench/run.py does): the objections hold bench
+records that ``credit.py --reset`` deletes.
 """
 
 import argparse
