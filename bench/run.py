@@ -31,6 +31,7 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
     return [
         ["manage.py", "migrate", "--no-input"],
         # Earlier bench rows go first (in this order: the scripts' own --reset, see bench/README.md).
+        ["bench/oversight.py", "--reset"],  # its facts point at plans, records and entities the others delete
         ["bench/enforcement.py", "--reset"],
         ["bench/credit_report.py", "--reset"],
         ["bench/inspections.py", "--reset"],
@@ -52,6 +53,8 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
         ],
         # The nightly open-data dump (issue 15 §2) on everything loaded above.
         ["bench/opendata.py"],
+        # Issue 17 §1: a year of the facts the daily figures read, then one day's figures and a 365-day backfill.
+        ["bench/oversight.py", "--load", "--measure", *small("--days", "60")],
         ["bench/reseed.py", *small("--rounds", "1")],
         ["bench/webhooks.py", *small("--smoke")],  # issue 15 §4: 10,000 events to a local receiver
         # Issue 16 §3: every admin list (its search and filters) for each role, and every API list.

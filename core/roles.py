@@ -389,6 +389,19 @@ def ensure_schedules(apps=global_apps) -> None:
             "description": "每日 06:00：6月25日、12月25日前5个工作日内，为尚无半年报告的部门生成预填数据的报告草稿",
         },
     )
+    # Issue 17 §1: the daily figures of the day that ended (the 01:00 scan's re-grading counts on its own day).
+    three_am, _ = Crontab.objects.get_or_create(
+        minute="0", hour="3", day_of_week="*", day_of_month="*", month_of_year="*", timezone="Asia/Shanghai"
+    )
+    PeriodicTask.objects.get_or_create(
+        name="每日统计快照",
+        defaults={
+            "task": "oversight.daily_figures",
+            "crontab": three_am,
+            "description": "每日 03:00：按部门、行政区划和行业统计前一日的信用、办理时限、双随机抽查、投诉举报和信用核查数据，"
+            "写入每日统计快照（重算同一日得到相同结果；补算历史日期用 manage.py backfill_figures）",
+        },
+    )
     # Issue 16 §5: monthly partitions with retention. It also applies the change feed's 90 days, so the
     # row-deleting 变更事件清理 of issue 15 is gone (one mechanism, not two).
     PeriodicTask.objects.filter(task="core.prune_change_events").delete()

@@ -76,6 +76,8 @@ def test_every_bench_script_runs_end_to_end_at_a_small_size(bench_database, tmp_
         "seed_demo",
         "推送吞吐量",
         "write_all（全部数据集",
+        "每日统计快照（1天",
+        "补算 60 天用时",
     ):
         assert figure in output, f"missing {figure!r}\n{output[-3000:]}"
     assert "全部基准测试完成" in output

@@ -1,12 +1,13 @@
 """Every write of the oversight app (STYLE.md rule 1): keyword-only services, each atomic and audited.
 
-One module per sub-domain: ``indicators`` (indicator sets), ``evaluation`` (履职评估 runs),
+One module per sub-domain: ``figures`` (the daily figures), ``indicators`` (indicator sets), ``evaluation`` (履职评估 runs),
 ``exemptions`` (尽职免责), ``halfyear`` (half-year reports).
 """
 
 from oversight.scoring import period_bounds, score_of
 from oversight.services.evaluation import evaluation_run
 from oversight.services.exemptions import duty_exemption_decide, duty_exemption_file, item_of
+from oversight.services.figures import daily_figures_compute
 from oversight.services.halfyear import (
     half_year_drafts_prepare,
     half_year_report_create,
@@ -22,6 +23,7 @@ from oversight.services.indicators import (
 )
 
 __all__ = [
+    "daily_figures_compute",
     "duty_exemption_decide",
     "duty_exemption_file",
     "evaluation_run",
