@@ -175,3 +175,28 @@ class Directive(models.Model):
 
     def __str__(self):
         return f"督办 {self.kind}#{self.object_id}（{self.get_state_display()}）"
+
+
+class DirectiveEvidence(models.Model):
+    """A file the responsible department attaches to its answer to a 督办 (证明材料)."""
+
+    directive = models.ForeignKey(Directive, verbose_name=_("督办"), on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="directives/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("督办答复证明材料")
+        verbose_name_plural = _("督办答复证明材料")
+        ordering = ["directive", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
