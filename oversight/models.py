@@ -144,6 +144,8 @@ class Directive(models.Model):
     reason = models.TextField(_("督办事由"))
     answer_working_days = models.PositiveSmallIntegerField(_("答复期限（工作日）"))
     answer_due_on = models.DateField(_("答复期限"))
+    # DOMAIN §6: a deadline counted past the holiday data is provisional until the 调休 are entered.
+    answer_due_provisional = models.BooleanField(_("答复期限为暂定"), default=False)
     state = models.CharField(_("状态"), max_length=16, choices=DirectiveState.choices, default=DirectiveState.OPEN)
     answer = models.TextField(_("办理情况"), blank=True)
     answered_by = models.ForeignKey(

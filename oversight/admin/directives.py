@@ -170,7 +170,7 @@ class DirectiveAdmin(WarningDisposeMixin, ViewOnceSavedMixin, ObjectActionsMixin
 
     @admin.display(description=_("答复期限"), ordering="answer_due_on")
     def due_display(self, obj):
-        text = f"{obj.answer_due_on:%Y-%m-%d}"
+        text = f"{obj.answer_due_on:%Y-%m-%d}{'（暂定）' if obj.answer_due_provisional else ''}"
         if obj.state in AWAITING_ANSWER and obj.answer_due_on < timezone.localdate():
             return coloured(f"{text}（已逾期）", "overdue")
         return text

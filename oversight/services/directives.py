@@ -52,9 +52,9 @@ def _text(value, field, label, limit=TEXT_MAX) -> str:
     return text
 
 
-def _due(days: int, today: dt.date) -> dt.date:
-    # DOMAIN §6: working days with 调休; a deadline past the holiday data is provisional (logged).
-    return add_working_days(today, days).date
+def _due(days: int, today: dt.date):
+    # DOMAIN §6: working days with 调休; a deadline past the holiday data is provisional (logged, shown).
+    return add_working_days(today, days)
 
 
 @transaction.atomic
@@ -68,6 +68,7 @@ def directive_issue(*, actor, kind: str, object_id, reason: str, answer_working_
     if Directive.objects.filter(kind=kind, object_id=item.object_id, state__in=LIVE_STATES).exists():
         raise ValidationError({"object_id": "该事项已有未办结的督办"})
     now = timezone.now()
+    due = _due(days, timezone.localdate())
     try:
         with transaction.atomic():
             directive = Directive.objects.create(
@@ -79,7 +80,8 @@ def directive_issue(*, actor, kind: str, object_id, reason: str, answer_working_
                 issued_at=now,
                 reason=reason,
                 answer_working_days=days,
-                answer_due_on=_due(days, timezone.localdate()),
+                answer_due_on=due.date,
+                answer_due_provisional=due.provisional,
             )
     except IntegrityError as exc:  # pressed at the same moment by someone else
         raise ValidationError({"object_id": "该事项已有未办结的督办"}) from exc
@@ -166,8 +168,9 @@ def directive_return(*, actor, directive: Directive, note: str, answer_working_d
     days = directive.answer_working_days if answer_working_days in (None, "") else _days(answer_working_days)
     before = {"state": directive.state, "answer_due_on": directive.answer_due_on}
     directive.state, directive.close_note = DirectiveState.RETURNED, note
-    directive.answer_due_on = _due(days, timezone.localdate())
-    directive.save(update_fields=["state", "close_note", "answer_due_on"])
+    due = _due(days, timezone.localdate())
+    directive.answer_due_on, directive.answer_due_provisional = due.date, due.provisional
+    directive.save(update_fields=["state", "close_note", "answer_due_on", "answer_due_provisional"])
     audit.record(
         actor=actor,
         action="directive.return",
