@@ -87,6 +87,7 @@ class WarningDisposeForm(forms.Form):
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("做了什么、结论是什么（必填，将记入预警和审计日志）"),
+        error_messages={"required": _("请填写处置说明（做了什么、结论是什么）")},
     )
 
     def __init__(self, *args, warning, disposition, **kwargs):
