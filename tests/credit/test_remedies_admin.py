@@ -595,3 +595,32 @@ def test_dashboard_panel_keeps_to_a_few_queries(rf, alice, objection, applicatio
     with django_assert_max_num_queries(7):
         html = template.render(Context({"request": request}))
     assert _count(html, "repairs") == 1
+
+
+def test_every_open_objection_shows_at_once_in_its_deadline_group(client, alice, bob, push, entity, dept_a):
+    """Issue 17 §6: on Sun 11-22 the next working day is Mon 11-23, the third Wed 11-25."""
+    from credit.models import Objection
+    from tests.oversight.panels import assert_lists_agree
+
+    groups = {
+        "overdue": dt.date(2026, 11, 20),
+        "d1": dt.date(2026, 11, 23),
+        "d3": dt.date(2026, 11, 25),
+        "later": dt.date(2026, 11, 26),
+    }
+    for n, due in enumerate(groups.values()):
+        push(record_data(entity.uscc, f"郑市监罚〔2026〕{40 + n}号", decided_on="2026-03-02"))
+        filed, _code = services.objection_file(
+            actor="public:web",
+            applicant_name="王五",
+            contact_phone="13800002222",
+            reason="处罚金额登记有误",
+            record=CreditRecord.objects.get(source_ref=f"郑市监罚〔2026〕{40 + n}号"),
+        )
+        Objection.objects.filter(pk=filed.pk).update(accept_due_on=due, decide_due_on=due + dt.timedelta(days=30))
+    client.force_login(alice)
+    numbers = assert_lists_agree(client, client.get("/admin/").content.decode())
+    assert {g: numbers[("objections", g)][0] for g in groups} == dict.fromkeys(groups, 1)
+    assert numbers[("objections", "total")][0] == 4
+    client.force_login(bob)
+    assert ("objections", "total") not in assert_lists_agree(client, client.get("/admin/").content.decode())

@@ -52,3 +52,35 @@ def test_todo_panel_counts_the_departments_enforcement_work(
     client.force_login(bob)  # another department sees none of it
     html = client.get("/admin/").content.decode()
     assert _count(html, "legal-review") == 0 and _count(html, "complaints") == 0
+
+
+def test_my_cases_my_reviews_and_the_departments_queue_agree_with_their_lists(
+    client, handler, reviewer, alice, bob, open_case, issue, waived, officers, frozen_today
+):
+    from enforcement.models import PenaltyDisclosure
+    from tests.oversight.panels import assert_lists_agree
+
+    # Given two open cases handled by 王晓 (one in 法制审核), one closed-out decision waiting for publication
+    open_case()
+    case = open_case(stage=CaseStage.REVIEW, is_major=True, title="重大案件")
+    services.case_advance(actor=handler, case=case, to_stage=CaseStage.LEGAL_REVIEW)
+    decision = issue(waived(open_case(stage=CaseStage.NOTICE, title="第三件")))
+    disclosure = PenaltyDisclosure.objects.get(decision=decision)
+
+    # The handler: "我的" holds the cases they handle; the reviewer: the case waiting for their review
+    client.force_login(handler)
+    html = client.get("/admin/").content.decode()
+    numbers = assert_lists_agree(client, html)
+    assert numbers[("my-cases", "total")][0] == 3 and ("my-reviews", "total") not in numbers
+    client.force_login(reviewer)
+    numbers = assert_lists_agree(client, client.get("/admin/").content.decode())
+    assert numbers[("my-reviews", "total")][0] == 1 and ("my-cases", "total") not in numbers
+
+    # The department's official: the queue, with the disclosure in its group at once
+    client.force_login(alice)
+    numbers = assert_lists_agree(client, client.get("/admin/").content.decode())
+    assert numbers[("legal-review", "total")][0] == 1
+    assert numbers[("late-disclosures", "total")][0] == 1 and disclosure.publish_due_on > frozen_today
+    client.force_login(bob)
+    numbers = assert_lists_agree(client, client.get("/admin/").content.decode())
+    assert ("late-disclosures", "total") not in numbers and ("legal-review", "total") not in numbers

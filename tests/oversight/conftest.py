@@ -22,6 +22,11 @@ def at(day, hour=10):
     return dt.datetime(day.year, day.month, day.day, hour, 0, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # evidence files never land in the checkout
+
+
 @pytest.fixture
 def today():
     with time_machine.travel(at(TODAY), tick=True):

@@ -165,9 +165,10 @@ def test_transferred_warning_reaches_the_other_departments_inbox(client, alice, 
     inbox = client.get("/admin/credit/riskwarning/")
     assert [w.pk for w in inbox.context["cl"].result_list] == [handed.pk]
     assert f"预警 #{warning.pk}" not in inbox.content.decode()
-    assert f"/admin/credit/riskwarning/{warning.pk}/change/" in client.get(
-        f"/admin/credit/riskwarning/{handed.pk}/change/"
-    ).content.decode()
+    assert (
+        f"/admin/credit/riskwarning/{warning.pk}/change/"
+        in client.get(f"/admin/credit/riskwarning/{handed.pk}/change/").content.decode()
+    )
 
 
 @pytest.mark.parametrize("disposition", [WarningDisposition.INTERVIEWED, WarningDisposition.NO_ISSUE])
