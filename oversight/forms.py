@@ -5,7 +5,7 @@ from django.contrib.admin.widgets import AdminDateWidget
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import EvidenceField
-from credit.choices import WarningDisposition
+from credit.choices import DISPOSITION_ACTIONS, WarningDisposition
 from credit.services.warnings import NOTE_MAX
 from oversight.directives import DEFAULT_ANSWER_WORKING_DAYS, MAX_ANSWER_WORKING_DAYS
 from supervision.models import Department, Inspector
@@ -53,7 +53,7 @@ class DirectiveReturnForm(forms.Form):
     )
 
 
-DISPOSITIONS = [(d.value, d.label) for d in WarningDisposition if d != WarningDisposition.UNRECORDED]
+DISPOSITIONS = [(d.value, label) for d, label in DISPOSITION_ACTIONS.items()]
 # The fields each disposition asks for besides the note (the page shows only those).
 DISPOSITION_FIELDS = {
     WarningDisposition.CASE_OPENED: ("title", "handlers", "lead", "is_major"),
@@ -68,7 +68,13 @@ class WarningDisposeForm(forms.Form):
     """One form for every disposition; the service says what is missing for the one chosen."""
 
     disposition = forms.ChoiceField(label=_("处置方式"), choices=DISPOSITIONS, widget=forms.HiddenInput)
-    title = forms.CharField(label=_("案由"), max_length=300, required=False)
+    title = forms.CharField(
+        label=_("案由"),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"size": 60}),
+        help_text=_("如：涉嫌销售超过保质期的食品（预警内容已作为案件来源说明记入案件）"),
+    )
     handlers = forms.ModelMultipleChoiceField(
         label=_("承办人员"),
         queryset=Inspector.objects.none(),
@@ -101,5 +107,3 @@ class WarningDisposeForm(forms.Form):
         for name in [n for names in DISPOSITION_FIELDS.values() for n in names]:
             if name not in shown:
                 del self.fields[name]
-        if "title" in self.fields:
-            self.fields["title"].initial = warning.message[:300]

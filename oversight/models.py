@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import deadline_items
 from supervision.models import Department
 
 
@@ -176,7 +177,8 @@ class Directive(models.Model):
         indexes = [models.Index(fields=["department", "state"], name="directive_inbox_idx")]
 
     def __str__(self):
-        return f"督办 {self.kind}#{self.object_id}（{self.get_state_display()}）"
+        labels = {s.kind: s.label for s in deadline_items.specs()} | {"warning": "风险预警"}
+        return f"督办：{labels.get(self.kind, self.kind)} #{self.object_id}（{self.get_state_display()}）"
 
 
 class DirectiveEvidence(models.Model):

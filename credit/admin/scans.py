@@ -31,7 +31,7 @@ from credit.admin.common import (
     with_entity_name,
 )
 from credit.admin.warning_effectiveness import RaisedFilter, WarningEffectivenessMixin
-from credit.choices import WarningDisposition, WarningState
+from credit.choices import DISPOSITION_ACTIONS, WarningState
 from credit.models import (
     RiskScanRun,
     RiskWarning,
@@ -245,7 +245,7 @@ def _disposition_links(obj) -> list:
         url = reverse("admin:oversight_warning_dispose", args=[obj.pk])
     except NoReverseMatch:
         return []
-    return [(f"{url}?disposition={d.value}", d.label) for d in WarningDisposition if d != WarningDisposition.UNRECORDED]
+    return [(f"{url}?disposition={d.value}", label) for d, label in DISPOSITION_ACTIONS.items()]
 
 
 def _directive_link(obj) -> str:

@@ -50,6 +50,12 @@ from oversight.forms import DirectiveAnswerForm, DirectiveCloseForm, DirectiveIs
 from oversight.models import Directive, DirectiveEvidence, DirectiveState
 from supervision.selectors import may_press
 
+
+def person(user) -> str:
+    """Staff by full name, else by login name ("" for none)."""
+    return (user.get_full_name() or user.get_username()) if user is not None else ""
+
+
 SIDES = {
     "inbox": ("待本部门答复的督办", inbox_q),
     "issued": ("本部门发出的督办", issued_q),
@@ -120,17 +126,17 @@ class DirectiveAdmin(WarningDisposeMixin, ViewOnceSavedMixin, ObjectActionsMixin
     list_filter = (DirectiveSideFilter, DirectiveStateFilter, DirectiveDeadlineFilter, DirectiveKindFilter)
     list_select_related = ("department", "issuing_department", "issued_by")
     fields = (
-        "item_display",
+        "item_detail",
         "department",
         "issuing_department",
-        "issued_by",
+        "issuer_display",
         "issued_at",
         "reason",
         "answer_working_days",
         "due_display",
         "state",
         "answer",
-        "answered_by",
+        "answerer_display",
         "answered_at",
         "evidence_display",
         "close_note",
@@ -168,6 +174,25 @@ class DirectiveAdmin(WarningDisposeMixin, ViewOnceSavedMixin, ObjectActionsMixin
         except Exception:  # a kind no longer registered: its label, without a link
             return label
 
+    @admin.display(description=_("督办事项"))
+    def item_detail(self, obj):
+        """The item itself on the 督办's page (one lookup): what it is, its department's deadline."""
+        item = find_item(obj.kind, obj.object_id)
+        if item is None:
+            return self.item_display(obj)
+        due = ""
+        if item.due:
+            due = f"；办理期限 {item.due:%Y-%m-%d}" + ("（已逾期）" if item.overdue and item.issuable else "")
+        return format_html('{}：<a href="{}">{}</a>{}', item.kind_label, item.url, item.label, due)
+
+    @admin.display(description=_("督办人"))
+    def issuer_display(self, obj):
+        return person(obj.issued_by)
+
+    @admin.display(description=_("答复人"))
+    def answerer_display(self, obj):
+        return person(obj.answered_by) or "-"
+
     @admin.display(description=_("答复期限"), ordering="answer_due_on")
     def due_display(self, obj):
         text = f"{obj.answer_due_on:%Y-%m-%d}{'（暂定）' if obj.answer_due_provisional else ''}"
@@ -188,12 +213,16 @@ class DirectiveAdmin(WarningDisposeMixin, ViewOnceSavedMixin, ObjectActionsMixin
 
     @admin.display(description=_("办理经过"))
     def history(self, obj):
-        events = AuditEvent.objects.filter(target_type="oversight.directive", target_id=str(obj.pk)).order_by("id")
+        events = (
+            AuditEvent.objects.filter(target_type="oversight.directive", target_id=str(obj.pk))
+            .select_related("actor_user")
+            .order_by("id")
+        )
         rows = [
             (
                 timezone.localtime(e.occurred_at).strftime("%Y-%m-%d %H:%M"),
                 STEP_LABELS.get(e.action, e.action),
-                e.actor_label,
+                person(e.actor_user) or e.actor_label,
                 (e.after or {}).get("note") or (e.after or {}).get("answer") or (e.after or {}).get("reason") or "",
             )
             for e in events
@@ -201,9 +230,13 @@ class DirectiveAdmin(WarningDisposeMixin, ViewOnceSavedMixin, ObjectActionsMixin
         if not rows:
             return "-"
         return format_html(
-            "<table><thead><tr><th>时间</th><th>环节</th><th>操作人</th><th>说明</th></tr></thead><tbody>{}</tbody></table>",
+            '<table><thead><tr><th>时间</th><th style="white-space:nowrap">环节</th><th style="white-space:nowrap">操作人</th>'
+            "<th>说明</th></tr></thead><tbody>{}</tbody></table>",
             format_html_join(
-                "", '<tr><td style="white-space:nowrap">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>', rows
+                "",
+                '<tr><td style="white-space:nowrap">{}</td><td style="white-space:nowrap">{}</td>'
+                '<td style="white-space:nowrap">{}</td><td style="white-space:pre-wrap">{}</td></tr>',
+                rows,
             ),
         )
 

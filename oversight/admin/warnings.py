@@ -18,6 +18,7 @@ from credit.services.warnings import may_dispose
 from oversight import services
 from oversight.forms import DISPOSITION_FIELDS, DISPOSITIONS, WarningDisposeForm
 from oversight.services.warnings import rule_description
+from supervision.models import MarketEntity
 
 DONE = {
     WarningDisposition.CASE_OPENED: "已立案，预警已关闭并关联该案件。",
@@ -25,6 +26,16 @@ DONE = {
     WarningDisposition.TRANSFERRED: "已转交，接收部门的预警收件箱中已有该预警。",
     WarningDisposition.INTERVIEWED: "预警已处置（已约谈或提醒）。",
     WarningDisposition.NO_ISSUE: "预警已处置（核实无问题）。",
+}
+
+
+EXPLAIN = {
+    WarningDisposition.CASE_OPENED: "以{department}名义立案：当事人为{party}，案件来源为“风险预警”并关联本预警。"
+    "立案后本预警关闭，并链接到该案件。",
+    WarningDisposition.ADDED_TO_INSPECTION: "将{party}列入{department}的专项检查对象名单（待检查）。本预警关闭，并链接到该专项检查。",
+    WarningDisposition.TRANSFERRED: "接收部门的预警收件箱中将出现该预警（注明转交自本预警）。本预警关闭，并链接到转交后的预警。",
+    WarningDisposition.INTERVIEWED: "记录约谈或提醒的情况，不新建其他事项。",
+    WarningDisposition.NO_ISSUE: "记录核实经过和结论，不新建其他事项。",
 }
 
 
@@ -66,6 +77,8 @@ class WarningDisposeMixin:
                 messages.success(request, DONE[chosen])
                 return HttpResponseRedirect(back)
         here = reverse("admin:oversight_warning_dispose", args=[warning.pk])
+        name = MarketEntity.objects.filter(uscc=warning.entity_id).values_list("name", flat=True).first()
+        party = f"{name or '（名录库中暂无）'}（{warning.entity_id}）"
         context = {
             **self.admin_site.each_context(request),
             "title": "处置预警",
@@ -76,6 +89,7 @@ class WarningDisposeMixin:
             "chosen": chosen,
             "tabs": [(code, label, f"{here}?disposition={code}") for code, label in DISPOSITIONS],
             "back": back,
+            "explain": EXPLAIN[chosen].format(department=warning.department, party=party),
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/oversight/warning_dispose.html", context)
