@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core import search, todo, uscc
+from core import deadline_items, search, todo, uscc
 from core.counting import EstimatedCountPaginator
 from core.forms import add_service_errors
 from core.scoping import department_of, is_platform_admin, owns, scope_to_department
@@ -215,15 +215,14 @@ class ObjectActionsMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
-        extra = {}
+        extra = {"item_links": deadline_items.item_links(request, obj) if obj is not None else []}
         if obj is not None and self.owns(request, obj) and self.has_change_permission(request):
             opts = self.model._meta
-            extra = {
-                "remedy_actions": self.object_actions(request, obj),
-                "remedy_action_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-                + self.action_query,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            }
+            extra.update(
+                remedy_actions=self.object_actions(request, obj),
+                remedy_action_url=reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + self.action_query,
+                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+            )
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
 

@@ -26,7 +26,7 @@ from core.workdays import add_working_days
 from credit.choices import WarningState
 from credit.models import RiskWarning
 from oversight.models import Directive, DirectiveState
-from supervision.selectors import department_subtree_ids
+from supervision.selectors import department_subtree_ids, may_press
 
 WARNING_KIND = "warning"
 AT_RISK_WORKING_DAYS = 3
@@ -245,3 +245,19 @@ def may_review(user, directive: Directive) -> bool:
         return True
     own = getattr(user, "department_id", None)
     return own is not None and own == directive.issuing_department_id
+
+
+def directive_entry_link(request, spec, obj) -> list[tuple[str, str]]:
+    """督办 on a deadline item's admin page, for those who may press it while it may be pressed (a
+    parent department's officials do not see another department's item pages: they press from
+    可督办事项; a platform administrator sees both)."""
+    user = request.user
+    department_id = getattr(obj, f"{spec.department}_id", None)
+    if not user.has_perm("oversight.add_directive") or not may_press(user, department_id):
+        return []
+    item = find_item(spec.kind, obj.pk)
+    if item is None or not item.issuable:
+        return []
+    if Directive.objects.filter(kind=spec.kind, object_id=obj.pk, state__in=LIVE_STATES).exists():
+        return []
+    return [("督办", f"{reverse('admin:oversight_directive_issue')}?kind={spec.kind}&object_id={obj.pk}")]

@@ -142,3 +142,12 @@ def test_the_warning_page_offers_督办_only_to_those_who_may_press(
     assert link not in html and "处置本预警" in html
     client.force_login(outsider)
     assert client.get(url).status_code == 302  # not in its list: the admin says it does not exist
+
+
+def test_an_items_page_offers_督办_to_a_platform_admin_only(client, today, root, responsible, overdue_complaint):
+    url = f"/admin/enforcement/complaint/{overdue_complaint.pk}/change/"
+    link = f"{ISSUE}?kind=complaint&amp;object_id={overdue_complaint.pk}"
+    client.force_login(root)
+    assert link in client.get(url).content.decode()
+    client.force_login(responsible)  # the department itself never presses its own item
+    assert link not in client.get(url).content.decode()

@@ -78,3 +78,27 @@ def test_complaints_show_at_once_in_their_group(client, today, responsible, comp
     numbers = assert_lists_agree(client, client.get("/admin/").content.decode())
     assert {g: numbers[("complaints", g)][0] for g in GROUP_DUE} == dict.fromkeys(GROUP_DUE, 1)
     assert numbers[("complaints", "total")][0] == 4
+
+
+def test_the_panels_cost_the_same_queries_for_more_items(
+    client, pressed, superior, responsible, complaint_at, district
+):
+    """One aggregate query per line, never one per item (issue 17 §6: keep the panel fast)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(responsible)
+    client.get("/admin/")  # the session and permissions warmed up
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/admin/").status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(5):
+        complaint = complaint_at(district, dt.date(2026, 9, 3), name=f"又一家{n}")
+        services.directive_issue(
+            actor=superior, kind="complaint", object_id=complaint.pk, reason="请办理", answer_working_days=3
+        )
+    assert queries() == before
