@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from core.scoping import is_platform_admin
 from core.workdays import working_day_map
 
 GROUPS = (("overdue", "已逾期"), ("d1", "1个工作日内"), ("d3", "3个工作日内"), ("later", "更晚"))
@@ -74,6 +75,11 @@ def group_counts(queryset: QuerySet, deadline_q, b: Bounds) -> dict:
         **{code: Count("pk", filter=group_q(deadline_q, code, b)) for code, _label in GROUPS},
         **{OPEN: Count("pk", filter=group_q(deadline_q, OPEN, b))},
     )
+
+
+def department_title(user) -> str:
+    """The "本部门" section's title: a platform administrator's panels count every department."""
+    return "全部部门" if is_platform_admin(user) else "本部门"
 
 
 def grouped_item(*, key: str, label: str, counts: dict, url: str, param: str = "deadline") -> dict:

@@ -31,6 +31,15 @@ from credit.selectors import (
 # has warned enough entities for the share to mean something (a product choice, shown on the page).
 LOW_HIT_RATE = 0.10
 MIN_ENTITIES_FOR_RATE = 5
+# Column headers of the dispositions, short enough for the table to fit beside the admin's navigation.
+SHORT_LABELS = {
+    WarningDisposition.CASE_OPENED: "已立案",
+    WarningDisposition.ADDED_TO_INSPECTION: "纳入抽查",
+    WarningDisposition.INTERVIEWED: "约谈提醒",
+    WarningDisposition.TRANSFERRED: "转交",
+    WarningDisposition.NO_ISSUE: "核实无问题",
+    WarningDisposition.UNRECORDED: "未记录（此前关闭）",
+}
 OUTCOMES = {
     "raised": "全部预警",
     "open": "待处理",
@@ -124,7 +133,7 @@ class WarningEffectivenessMixin:
             "end": request.GET.get("end") or end.isoformat(),
             "errors": errors,
             "rows": rows,
-            "dispositions": [d for d in WarningDisposition],
+            "dispositions": [SHORT_LABELS[d] for d in WarningDisposition],
             "window_months": FINDING_WINDOW_MONTHS,
             "low_rate": f"{LOW_HIT_RATE:.0%}",
             "min_entities": MIN_ENTITIES_FOR_RATE,

@@ -48,7 +48,7 @@ def credit_todo(context):
         url = reverse("admin:credit_riskwarning_changelist") + "?scope=mine&state=open"
         items.append(todo.plain_item(key="warnings", label="风险预警：待处置", count=n, url=url))
     return {
-        "sections": [{"key": "department", "title": "本部门", "items": items}],
+        "sections": [{"key": "department", "title": todo.department_title(user), "items": items}],
         "groups": todo.GROUPS,
         "today": b.today,
         "caption": "待办：信用监管",

@@ -66,7 +66,7 @@ def enforcement_todo(context):
     return {
         "sections": [
             {"key": "mine", "title": "我的", "items": mine},
-            {"key": "department", "title": "本部门", "items": department},
+            {"key": "department", "title": todo.department_title(user), "items": department},
         ],
         "groups": todo.GROUPS,
         "today": b.today,

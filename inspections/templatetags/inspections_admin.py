@@ -44,7 +44,7 @@ def inspections_todo(context):
         url = reverse("admin:inspections_targetedcheck_changelist")
         items.append(todo.grouped_item(key="targeted-checks", label="专项检查对象：待检查", counts=counts, url=url))
     return {
-        "sections": [{"key": "department", "title": "本部门", "items": items}],
+        "sections": [{"key": "department", "title": todo.department_title(user), "items": items}],
         "groups": todo.GROUPS,
         "today": b.today,
         "caption": "待办：双随机抽查",

@@ -134,6 +134,12 @@ def test_district_official_opens_a_case_from_a_warning_in_one_step(browser, live
     page.wait_for_url(f"**/admin/enforcement/case/{case.pk}/change/")
     assert case.number in page.content() and f"风险预警 #{warning.pk}" in page.content()
     shot(page, "case-from-warning-1280")
+
+    # The rule-effectiveness report counts it under its rule, as 已立案
+    page.goto(f"{live_server.url}/admin/credit/riskwarning/effectiveness/?start=2026-11-01&end=2026-11-30")
+    row = page.locator("tr.rule-NEGATIVE_RECORD_BURST")
+    assert row.locator("[data-count]").first.inner_text() == "1"
+    shot(page, "effectiveness-1280")
     page.context.close()
 
 
