@@ -76,15 +76,15 @@ def test_only_overdue_or_at_risk_open_items_may_be_pressed(
     with pytest.raises(ValidationError) as exc:
         services.directive_issue(actor=superior, kind="complaint", object_id=999999, reason="x", answer_working_days=3)
     assert "object_id" in exc.value.message_dict
-    closed = complaint_at(district, dt.date(2026, 9, 2))
+    another = complaint_at(district, dt.date(2026, 9, 2))
     with pytest.raises(ValidationError) as exc:
         services.directive_issue(
-            actor=superior, kind="complaint", object_id=closed.pk, reason="x", answer_working_days=0
+            actor=superior, kind="complaint", object_id=another.pk, reason="x", answer_working_days=0
         )
     assert "answer_working_days" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         services.directive_issue(
-            actor=superior, kind="complaint", object_id=closed.pk, reason=" ", answer_working_days=3
+            actor=superior, kind="complaint", object_id=another.pk, reason=" ", answer_working_days=3
         )
     assert "reason" in exc.value.message_dict
 
