@@ -253,7 +253,11 @@ def warnings_raised(start: dt.date, end: dt.date, queryset: QuerySet | None = No
     """Warnings raised by the scan on the local days ``start``–``end``. A warning handed to another
     department (``transferred_from``) is the same warning, not a new one, so only originals count."""
     queryset = RiskWarning.objects.all() if queryset is None else queryset
-    return queryset.filter(transferred_from__isnull=True, created_at__date__gte=start, created_at__date__lte=end)
+    # Local midnights as bounds (not ``created_at__date``), so the index on created_at serves the range.
+    tz = timezone.get_default_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return queryset.filter(transferred_from__isnull=True, created_at__gte=since, created_at__lt=until)
 
 
 def with_later_finding(queryset: QuerySet) -> QuerySet:
