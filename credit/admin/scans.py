@@ -91,12 +91,26 @@ class DispositionForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=_("立案、纳入抽查和转交请在预警页面办理，并关联所建事项"),
     )
-    note = forms.CharField(label=_("处置说明"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("处置说明"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写处置说明（做了什么、结论是什么）")},
+    )
 
 
 class TransferForm(forms.Form):
-    department = forms.ModelChoiceField(label=_("接收部门"), queryset=Department.objects.order_by("code"))
-    note = forms.CharField(label=_("转交说明"), max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+    department = forms.ModelChoiceField(
+        label=_("接收部门"),
+        queryset=Department.objects.order_by("code"),
+        error_messages={"required": _("请选择接收部门")},
+    )
+    note = forms.CharField(
+        label=_("转交说明"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写转交说明")},
+    )
 
 
 def led_to_url(warning) -> str:

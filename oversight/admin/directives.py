@@ -171,7 +171,7 @@ class DirectiveAdmin(WarningDisposeMixin, ViewOnceSavedMixin, ObjectActionsMixin
         label = f"{kind_labels().get(obj.kind, obj.kind)} #{obj.object_id}"
         try:
             return format_html('<a href="{}">{}</a>', item_url(obj.kind, obj.object_id), label)
-        except Exception:  # a kind no longer registered: its label, without a link
+        except KeyError:  # a kind no longer registered: its label, without a link
             return label
 
     @admin.display(description=_("督办事项"))

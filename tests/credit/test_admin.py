@@ -586,7 +586,7 @@ def test_closing_a_warning_needs_a_disposition_and_a_note(client, alice, bob, wa
     response = action(
         client, "/admin/credit/riskwarning/", "dispose", [warning_a.pk], apply="1", disposition="no_issue"
     )
-    assert response.status_code == 200 and "处置说明" in response.content.decode()
+    assert response.status_code == 200 and "请填写处置说明" in response.content.decode()
     warning_a.refresh_from_db()
     assert warning_a.state == WarningState.OPEN
 
