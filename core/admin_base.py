@@ -32,7 +32,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core import search, uscc
+from core import deadline_items, search, todo, uscc
 from core.counting import EstimatedCountPaginator
 from core.forms import add_service_errors
 from core.scoping import department_of, is_platform_admin, owns, scope_to_department
@@ -215,15 +215,14 @@ class ObjectActionsMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, unquote(object_id)) if request.method == "GET" else None
-        extra = {}
+        extra = {"item_links": deadline_items.item_links(request, obj) if obj is not None else []}
         if obj is not None and self.owns(request, obj) and self.has_change_permission(request):
             opts = self.model._meta
-            extra = {
-                "remedy_actions": self.object_actions(request, obj),
-                "remedy_action_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-                + self.action_query,
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            }
+            extra.update(
+                remedy_actions=self.object_actions(request, obj),
+                remedy_action_url=reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist") + self.action_query,
+                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+            )
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
 
@@ -258,22 +257,30 @@ class StateFilter(admin.SimpleListFilter):
 
 
 class DeadlineFilter(admin.SimpleListFilter):
-    """期限: due within 1 working day (or overdue), or overdue. ``deadline_q(lookup, day)`` selects the
-    open rows whose deadline is ``lookup`` ``day`` (the 待办 panel counts with the same function)."""
+    """期限: due within 1 working day (or overdue), or overdue; and the 待办 panel's groups (core.todo:
+    已逾期, 1个工作日内, 3个工作日内, 更晚, and every open row). ``deadline_q(lookup, day)`` selects the open
+    rows whose deadline is ``lookup`` ``day`` (the 待办 panel counts with the same function)."""
 
     title = _("期限")
     parameter_name = "deadline"
     deadline_q = None
 
     def lookups(self, request, model_admin):
-        return [("due", _("1个工作日内到期或已逾期")), ("overdue", _("已逾期"))]
+        return [
+            ("due", _("1个工作日内到期或已逾期")),
+            ("overdue", _("已逾期")),
+            ("d1", _("1个工作日内到期")),
+            ("d3", _("2至3个工作日内到期")),
+            ("later", _("3个工作日后到期")),
+            (todo.OPEN, _("全部未办结")),
+        ]
 
     def queryset(self, request, queryset):
-        today, until = due_window(request)
         if self.value() == "due":
+            _today, until = due_window(request)
             return queryset.filter(self.deadline_q("lte", until))
-        if self.value() == "overdue":
-            return queryset.filter(self.deadline_q("lt", today))
+        if self.value() in ("overdue", "d1", "d3", "later", todo.OPEN):
+            return queryset.filter(todo.group_q(self.deadline_q, self.value(), todo.bounds(request)))
         return queryset
 
 

@@ -179,6 +179,24 @@ def spec_for_model(model) -> DeadlineSpec | None:
     return next((s for s in _REGISTRY.values() if s.model is model), None)
 
 
+# Links an app above offers on an item's admin page (e.g. oversight's 督办), registered in its ready():
+# ``fn(request, spec, obj) -> [(label, url)]``. core calls them without importing the app.
+_ITEM_LINKS: list = []
+
+
+def register_item_link(fn) -> None:
+    if fn not in _ITEM_LINKS:
+        _ITEM_LINKS.append(fn)
+
+
+def item_links(request, obj) -> list[tuple[str, str]]:
+    """The registered links for ``obj``'s admin page, if its model carries a deadline."""
+    found = spec_for_model(type(obj))
+    if found is None:
+        return []
+    return [link for fn in _ITEM_LINKS for link in fn(request, found, obj)]
+
+
 def items_sql(kinds=None) -> tuple[str, list]:
     """Every registered kind's items as one UNION ALL (columns: kind, object_id, department_id,
     opened_on, due_on, closed_on), for set-based aggregation."""

@@ -85,6 +85,7 @@ INSPECTIONS_VIEW = [
     "inspectionresult:view",
     "resultevidence:view",
     "correctionorder:view",
+    "targetedcheck:view",
 ]
 INSPECTIONS_OFFICIAL = [
     "inspectionplan:view,add,change",
@@ -97,6 +98,7 @@ INSPECTIONS_OFFICIAL = [
     "inspectionresult:view,add,change",
     "resultevidence:view,add",
     "correctionorder:view,change",
+    "targetedcheck:view,change",  # 专项检查对象 (issue 17 §5): added from a warning, completed by an action
 ]
 
 ENFORCEMENT_VIEW = [
@@ -171,6 +173,10 @@ OVERSIGHT_EVAL_ADMIN = [
     "dutyexemption:view,change",
 ]
 
+# 督办 (issue 17 §4): issued by a superior department, answered by the department pressed; every step is
+# an admin action calling a service (oversight.services.directives).
+OVERSIGHT_DIRECTIVES = ["directive:view,add,change", "directiveevidence:view"]
+
 ROLES = {
     "平台管理员": {
         "core": [
@@ -189,7 +195,7 @@ ROLES = {
         # Login lockouts: see them and unlock by deleting the record (issue 11, core.login_lockout).
         "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
         "opendata": OPENDATA_ALL,
-        "oversight": OVERSIGHT_EVAL_ADMIN,
+        "oversight": [*OVERSIGHT_EVAL_ADMIN, *OVERSIGHT_DIRECTIVES],
     },
     "部门监管人员": {
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
@@ -198,7 +204,7 @@ ROLES = {
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
         "opendata": OPENDATA_OFFICIAL,
-        "oversight": OVERSIGHT_EVAL_OFFICIAL,
+        "oversight": [*OVERSIGHT_EVAL_OFFICIAL, *OVERSIGHT_DIRECTIVES],
     },
     "执法人员": {
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
@@ -226,13 +232,13 @@ ROLES = {
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
         "opendata": OPENDATA_OFFICIAL,
-        "oversight": OVERSIGHT_EVAL_OFFICIAL,
+        "oversight": [*OVERSIGHT_EVAL_OFFICIAL, *OVERSIGHT_DIRECTIVES],
     },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
     "监督人员": {
         "supervision": ["department:view", "marketentity:view", "inspector:view"],
         "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"],
-        "oversight": OVERSIGHT_EVAL_VIEW,
+        "oversight": [*OVERSIGHT_EVAL_VIEW, *OVERSIGHT_DIRECTIVES],
     },
 }
 

@@ -170,6 +170,16 @@ class WarningDisposition(models.TextChoices):
     UNRECORDED = "unrecorded", _("未记录处置方式（此前关闭）")
 
 
+# What a button that records each disposition says (the labels above say what was done).
+DISPOSITION_ACTIONS = {
+    WarningDisposition.CASE_OPENED: _("立案"),
+    WarningDisposition.ADDED_TO_INSPECTION: _("纳入抽查"),
+    WarningDisposition.INTERVIEWED: _("已约谈或提醒"),
+    WarningDisposition.TRANSFERRED: _("转交其他部门"),
+    WarningDisposition.NO_ISSUE: _("核实无问题"),
+}
+
+
 class ProposalState(models.TextChoices):
     PENDING = "pending", _("待确认")
     CONFIRMED = "confirmed", _("已确认列入")

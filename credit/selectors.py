@@ -6,7 +6,8 @@ show more than the others. Risk classes are never read here: they are internal.
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, DateField, Exists, Func, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from core.scoping import department_of, is_platform_admin
@@ -20,6 +21,8 @@ from credit.choices import (
     Polarity,
     RecordCategory,
     RecordState,
+    WarningDisposition,
+    WarningState,
 )
 from credit.evaluation import lookback_start, model_in_force
 from credit.models import (
@@ -32,7 +35,9 @@ from credit.models import (
     GradeHistory,
     ListEntry,
     Objection,
+    RiskWarning,
 )
+from supervision.selectors import department_subtree_ids
 
 # Lists shown on public pages. All four are published (DOMAIN §3 names none of them internal).
 PUBLIC_LIST_TYPES = (ListType.ABNORMAL, ListType.SERIOUS, ListType.KEY_ATTENTION, ListType.RED)
@@ -213,3 +218,78 @@ def exit_deadline_q(lookup: str, day) -> Q:
     """Open list-exit applications whose decision deadline is ``lookup`` ``day`` (the admin's 期限 filter;
     the scan rules use the same rule)."""
     return Q(state=ExitState.SUBMITTED, **{f"decide_due_on__{lookup}": day})
+
+
+# --- risk warnings (issue 17 §5) ----------------------------------------------------------------
+
+# A warning is "right" when its entity gets a confirmed negative finding within this many months
+# after the warning's day (issue 17 §5: 6 months).
+FINDING_WINDOW_MONTHS = 6
+
+
+class _PlusMonths(Func):
+    """``day + n months`` as a date (PostgreSQL's calendar arithmetic: 08-31 + 6 months = 02-28)."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months: int):
+        super().__init__(expression)
+        self.template = f"((%(expressions)s) + interval '{int(months)} months')::date"
+
+
+def warnings_visible_to(user) -> QuerySet:
+    """Warnings an official may read: their department's subtree (a parent department oversees, and
+    presses with a 督办, its subordinates' warnings); a platform administrator all. Only the warning's
+    own department disposes of it (credit.services.warnings.may_dispose)."""
+    if is_platform_admin(user):
+        return RiskWarning.objects.all()
+    dept = department_of(user)
+    if dept is None:
+        return RiskWarning.objects.none()
+    return RiskWarning.objects.filter(department_id__in=department_subtree_ids(dept.pk))
+
+
+def warnings_raised(start: dt.date, end: dt.date, queryset: QuerySet | None = None) -> QuerySet:
+    """Warnings raised by the scan on the local days ``start``–``end``. A warning handed to another
+    department (``transferred_from``) is the same warning, not a new one, so only originals count."""
+    queryset = RiskWarning.objects.all() if queryset is None else queryset
+    # Local midnights as bounds (not ``created_at__date``), so the index on created_at serves the range.
+    tz = timezone.get_default_timezone()
+    since = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return queryset.filter(transferred_from__isnull=True, created_at__gte=since, created_at__lt=until)
+
+
+def with_later_finding(queryset: QuerySet) -> QuerySet:
+    """Annotate ``later_finding``: the warned entity got a confirmed negative finding (a negative
+    credit record, not revoked) decided after the warning's day and at most 6 months after it."""
+    day = TruncDate("created_at", tzinfo=timezone.get_default_timezone())
+    return queryset.annotate(warned_on=day).annotate(
+        later_finding=Exists(
+            CreditRecord.objects.filter(
+                entity_id=OuterRef("entity_id"),
+                polarity=Polarity.NEGATIVE,
+                decided_on__gt=OuterRef("warned_on"),
+                decided_on__lte=_PlusMonths(OuterRef("warned_on"), FINDING_WINDOW_MONTHS),
+            ).exclude(state=RecordState.REVOKED)
+        )
+    )
+
+
+def rule_effectiveness(start: dt.date, end: dt.date, queryset: QuerySet | None = None) -> dict[str, dict]:
+    """Per warning rule over ``start``–``end``: warnings raised, still open, per disposition, warned
+    entities and entities with a later finding. One grouped query (``queryset`` scopes it)."""
+    dispositions = {f"d_{code}": Count("id", filter=Q(disposition=code)) for code in WarningDisposition.values}
+    rows = (
+        with_later_finding(warnings_raised(start, end, queryset))
+        .order_by()
+        .values("rule_code")
+        .annotate(
+            raised=Count("id"),
+            open=Count("id", filter=Q(state=WarningState.OPEN)),
+            entities=Count("entity_id", distinct=True),
+            hit_entities=Count("entity_id", distinct=True, filter=Q(later_finding=True)),
+            **dispositions,
+        )
+    )
+    return {row.pop("rule_code"): row for row in rows}

@@ -40,6 +40,7 @@ class CaseSource(models.TextChoices):
     INSPECTION = "inspection", _("监督检查发现")
     MONITORING = "monitoring", _("监测发现")
     TRANSFER_IN = "transfer_in", _("其他机关移送")
+    WARNING = "warning", _("风险预警")  # issue 17 §5: 立案 from a warning's page, the warning linked
     OTHER = "other", _("其他")
 
 

@@ -9,11 +9,11 @@ Officials' reads with a rule: which complaints are open and which are due or ove
 deadline filter, its 办理期限 colours and the dashboard's 待办 count use the same expressions).
 """
 
-from django.db.models import Case, CharField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 
-from enforcement.choices import ComplaintState, DisclosureState
-from enforcement.models import PenaltyDisclosure
+from enforcement.choices import CaseStage, ComplaintState, DisclosureState
+from enforcement.models import CaseHandler, PenaltyDisclosure
 
 # --- disclosure (双公示) ---------------------------------------------------------------------------
 
@@ -135,3 +135,26 @@ def complaint_urgency(today, until) -> Case:
         default=Value(""),
         output_field=CharField(),
     )
+
+
+# --- the 待办 panel (issue 17 §6) ----------------------------------------------------------------
+
+
+def disclosure_deadline_q(lookup: str, day) -> Q:
+    """Penalty decisions still waiting for publication whose deadline (7 working days, 国办发〔2018〕118号)
+    is ``lookup`` ``day``."""
+    return Q(state=DisclosureState.PENDING, **{f"publish_due_on__{lookup}": day})
+
+
+def _handles(user):
+    return Exists(CaseHandler.objects.filter(case=OuterRef("pk"), inspector__user_id=getattr(user, "pk", None)))
+
+
+def cases_handled_by_q(user) -> Q:
+    """Open cases ``user`` handles (承办), as the lead or a co-handler: the "我的案件" of the panel."""
+    return ~Q(stage=CaseStage.CLOSED) & Q(_handles(user))
+
+
+def cases_for_review_q(user) -> Q:
+    """Cases waiting for 法制审核 that ``user`` does not handle (a handler never reviews their own case)."""
+    return Q(stage=CaseStage.LEGAL_REVIEW) & ~Q(_handles(user))

@@ -77,3 +77,10 @@ class ResponseState(models.TextChoices):
     SUBMITTED = "submitted", _("待审核")
     ACCEPTED = "accepted", _("已接受")
     RETURNED = "returned", _("已退回")
+
+
+class TargetedCheckState(models.TextChoices):
+    """A targeted inspection (专项检查) of one entity (issue 17 §5)."""
+
+    PENDING = "pending", _("待检查")
+    DONE = "done", _("已检查")

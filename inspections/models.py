@@ -18,6 +18,7 @@ from inspections.choices import (
     ResponseState,
     ResultCategory,
     ResultState,
+    TargetedCheckState,
     TaskState,
 )
 from supervision.choices import EntityStatus, EntityType
@@ -468,3 +469,59 @@ class CorrectionEvidence(models.Model):
     @property
     def filename(self) -> str:
         return self.file.name.rsplit("/", 1)[-1]
+
+
+class TargetedCheck(models.Model):
+    """An entity put on its department's targeted inspection list (专项检查对象), outside the random draw.
+
+    Issue 17 §5: a risk warning disposed of as 纳入抽查 adds its entity here, linked both ways. The
+    department inspects it and records when and what it found; a problem found goes on through the
+    usual paths (立案, 责令改正).
+    """
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("检查部门"), on_delete=models.PROTECT, related_name="targeted_checks"
+    )
+    entity = entity_key("targeted_checks", _("检查对象统一社会信用代码"))
+    reason = models.CharField(_("纳入专项检查的原因"), max_length=500)
+    source_warning = models.ForeignKey(
+        "credit.RiskWarning",
+        verbose_name=_("来源风险预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targeted_checks",
+    )
+    due_on = models.DateField(_("检查期限"), null=True, blank=True)
+    state = models.CharField(
+        _("状态"), max_length=16, choices=TargetedCheckState.choices, default=TargetedCheckState.PENDING
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("纳入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("纳入时间"))
+    inspected_on = models.DateField(_("检查日期"), null=True, blank=True)
+    outcome_note = models.CharField(_("检查情况"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("专项检查对象")
+        verbose_name_plural = _("专项检查对象")
+        ordering = ["-added_at", "-id"]
+        constraints = [
+            # One pending targeted check of an entity per department: adding it again adds nothing new.
+            models.UniqueConstraint(
+                fields=["department", "entity"], condition=Q(state="pending"), name="targeted_check_one_pending"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(inspected_on__isnull=False), name="targeted_check_done_has_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["department", "state"], name="targeted_check_inbox_idx")]
+
+    def __str__(self):
+        return f"专项检查 {self.entity_id}（{self.get_state_display()}）"

@@ -16,7 +16,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
 from core.scoping import department_of, is_platform_admin, scope_to_department
-from inspections.choices import PUBLIC_PLAN_STATES, ResultState, TaskState
+from inspections.choices import PUBLIC_PLAN_STATES, CorrectionState, ResultState, TargetedCheckState, TaskState
 from inspections.models import Draw, DrawCommitment, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
 from supervision.models import MarketEntity
 
@@ -114,3 +114,18 @@ def plans_visible_to(user) -> QuerySet:
 def plans_led_by(user, queryset: QuerySet) -> QuerySet:
     """Of ``queryset``, the plans the official's department leads (only the lead approves and draws)."""
     return scope_to_department(queryset, user, field="lead_department")
+
+
+def targeted_check_deadline_q(lookup: str, day) -> Q:
+    """Pending targeted checks (专项检查对象) whose deadline is ``lookup`` ``day``. A check without a
+    deadline counts as later than any: it is in the 待办 panel's 更晚 group (core.todo)."""
+    pending = Q(state=TargetedCheckState.PENDING)
+    if lookup in ("gt", "gte"):
+        return pending & (Q(**{f"due_on__{lookup}": day}) | Q(due_on__isnull=True))
+    return pending & Q(**{f"due_on__{lookup}": day})
+
+
+def correction_deadline_q(lookup: str, day) -> Q:
+    """Correction orders (责令改正) not yet corrected (open, or marked 逾期未改正 by the scan) whose
+    correction period ends ``lookup`` ``day``."""
+    return Q(state__in=[CorrectionState.OPEN, CorrectionState.OVERDUE], **{f"due_on__{lookup}": day})

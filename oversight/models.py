@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import deadline_items
 from supervision.models import Department
 
 
@@ -144,6 +145,8 @@ class Directive(models.Model):
     reason = models.TextField(_("督办事由"))
     answer_working_days = models.PositiveSmallIntegerField(_("答复期限（工作日）"))
     answer_due_on = models.DateField(_("答复期限"))
+    # DOMAIN §6: a deadline counted past the holiday data is provisional until the 调休 are entered.
+    answer_due_provisional = models.BooleanField(_("答复期限为暂定"), default=False)
     state = models.CharField(_("状态"), max_length=16, choices=DirectiveState.choices, default=DirectiveState.OPEN)
     answer = models.TextField(_("办理情况"), blank=True)
     answered_by = models.ForeignKey(
@@ -174,7 +177,33 @@ class Directive(models.Model):
         indexes = [models.Index(fields=["department", "state"], name="directive_inbox_idx")]
 
     def __str__(self):
-        return f"督办 {self.kind}#{self.object_id}（{self.get_state_display()}）"
+        labels = {s.kind: s.label for s in deadline_items.specs()} | {"warning": "风险预警"}
+        return f"督办：{labels.get(self.kind, self.kind)} #{self.object_id}（{self.get_state_display()}）"
+
+
+class DirectiveEvidence(models.Model):
+    """A file the responsible department attaches to its answer to a 督办 (证明材料)."""
+
+    directive = models.ForeignKey(Directive, verbose_name=_("督办"), on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("文件"), upload_to="directives/%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"))
+
+    class Meta:
+        verbose_name = _("督办答复证明材料")
+        verbose_name_plural = _("督办答复证明材料")
+        ordering = ["directive", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 # 履职评估 (issue 17 §3): indicator sets, evaluations and half-year reports live in their own module.
@@ -190,6 +219,7 @@ from oversight.evaluation_models import (  # noqa: E402
 __all__ = [
     "DailyFigure",
     "Directive",
+    "DirectiveEvidence",
     "DutyExemption",
     "Evaluation",
     "EvaluationResult",

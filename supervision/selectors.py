@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Collate
 
 from core import uscc
+from core.scoping import is_platform_admin
 from core.search import NAME_CANDIDATE_CAP, in_order, name_candidates, relevance_key
 from supervision.models import MarketEntity
 
@@ -141,3 +142,15 @@ def department_ancestor_ids(department_id: int | None) -> list[int]:
             [department_id],
         )
         return [row[0] for row in cursor.fetchall()]
+
+
+def may_press(user, department_id: int | None) -> bool:
+    """Who may press a department with a 督办 (issue 17 §4): a platform administrator, or an official
+    of a department above it; never the department itself. The one rule for the 督办 services and
+    every page that offers the entry point."""
+    if department_id is None:
+        return False
+    if is_platform_admin(user):
+        return True
+    own = getattr(user, "department_id", None)
+    return own is not None and own != department_id and own in department_ancestor_ids(department_id)

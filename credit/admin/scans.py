@@ -3,11 +3,13 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +18,9 @@ from core.admin_base import (
     ScopedAdmin,
     UsccSearchMixin,
     ViewOnceSavedMixin,
+    intermediate_action,
 )
+from core.scoping import is_platform_admin
 from credit import services
 from credit.admin.common import (
     OpenWarningFilter,
@@ -26,15 +30,18 @@ from credit.admin.common import (
     uscc_column,
     with_entity_name,
 )
-from credit.choices import (
-    WarningState,
-)
+from credit.admin.warning_effectiveness import RaisedFilter, WarningEffectivenessMixin
+from credit.choices import DISPOSITION_ACTIONS, WarningState
 from credit.models import (
     RiskScanRun,
     RiskWarning,
 )
 from credit.regrade import publish
 from credit.scan import RULES, risk_scan
+from credit.selectors import warnings_visible_to
+from credit.services.warnings import NOTE_MAX, NOTE_ONLY, may_dispose
+from supervision.models import Department
+from supervision.selectors import may_press
 
 # --- inbox and scans ---------------------------------------------------------------------------------
 
@@ -44,8 +51,88 @@ def _rule_descriptions() -> dict:
     return {rule.code: rule.description for rule in RULES}
 
 
+class WarningScopeFilter(admin.SimpleListFilter):
+    """本部门 (the inbox) or 本部门及下级部门 (what a parent department oversees and may press with a
+    督办). An official's list opens on their own inbox; a platform administrator's on everything."""
+
+    title = _("范围")
+    parameter_name = "scope"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("本部门")), ("subtree", _("本部门及下级部门"))]
+
+    def value(self):
+        return super().value() or ("subtree" if is_platform_admin(self.request.user) else "mine")
+
+    def __init__(self, request, params, model, model_admin):
+        self.request = request
+        super().__init__(request, params, model, model_admin)
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine" and not is_platform_admin(request.user):
+            return queryset.filter(department_id=request.user.department_id)
+        return queryset
+
+
+class DispositionForm(forms.Form):
+    """约谈提醒 or 核实无问题 for the selected warnings: a note is required (issue 17 §5)."""
+
+    disposition = forms.ChoiceField(
+        label=_("处置方式"),
+        choices=[(d.value, d.label) for d in NOTE_ONLY],
+        widget=forms.RadioSelect,
+        help_text=_("立案、纳入抽查和转交请在预警页面办理，并关联所建事项"),
+    )
+    note = forms.CharField(
+        label=_("处置说明"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写处置说明（做了什么、结论是什么）")},
+    )
+
+
+class TransferForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("接收部门"),
+        queryset=Department.objects.order_by("code"),
+        error_messages={"required": _("请选择接收部门")},
+    )
+    note = forms.CharField(
+        label=_("转交说明"),
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写转交说明")},
+    )
+
+
+def led_to_url(warning) -> str:
+    """The admin page of what the warning led to (by URL name: credit imports no app above it)."""
+    if not warning.led_to_model or warning.led_to_id is None:
+        return ""
+    app_label, _dot, model = warning.led_to_model.partition(".")
+    try:
+        return reverse(f"admin:{app_label}_{model}_change", args=[warning.led_to_id])
+    except NoReverseMatch:
+        return ""
+
+
+LED_TO_LABELS = {
+    "enforcement.case": "执法案件",
+    "inspections.targetedcheck": "专项检查",
+    "credit.riskwarning": "转交后的预警",
+}
+
+
 @admin.register(RiskWarning)
-class RiskWarningAdmin(ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
+class RiskWarningAdmin(WarningEffectivenessMixin, ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
     list_display = (
         "created_at",
         "rule",
@@ -54,10 +141,12 @@ class RiskWarningAdmin(ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
         "message",
         "department",
         "state",
+        "disposition",
+        "led_to_display",
         "handled_by",
         "handled_at",
     )
-    list_filter = (OpenWarningFilter, "rule_code")
+    list_filter = (WarningScopeFilter, OpenWarningFilter, "rule_code", "disposition", RaisedFilter)
     search_fields = ("message",)
     search_help_text = _("按统一社会信用代码（18位）或预警内容搜索")
     text_search_fields = ("message",)
@@ -69,35 +158,115 @@ class RiskWarningAdmin(ViewOnceSavedMixin, UsccSearchMixin, ScopedAdmin):
         "message",
         "state",
         "created_at",
+        "transferred_from_display",
+        "disposition",
+        "handling_note",
+        "led_to_display",
         "handled_by",
         "handled_at",
-        "handling_note",
     )
     fields = readonly_fields
-    actions = ["handle"]
+    actions = ["dispose", "transfer"]
+    change_form_template = "admin/credit/riskwarning/change_form.html"
 
     def get_queryset(self, request):
-        return with_entity_name(super().get_queryset(request))
+        # A parent department reads its subordinates' warnings (the scope filter narrows to the inbox).
+        return with_entity_name(warnings_visible_to(request.user)).select_related("department", "handled_by")
 
     @admin.display(description=_("预警规则"))
     def rule(self, obj):
         return _rule_descriptions().get(obj.rule_code, obj.rule_code)
 
+    @admin.display(description=_("处置结果"))
+    def led_to_display(self, obj):
+        url = led_to_url(obj)
+        if not url:
+            return "-"
+        return format_html(
+            '<a href="{}">{} #{}</a>', url, LED_TO_LABELS.get(obj.led_to_model, "处置结果"), obj.led_to_id
+        )
+
+    @admin.display(description=_("转交自"))
+    def transferred_from_display(self, obj):
+        if obj.transferred_from_id is None:
+            return "-"
+        url = reverse("admin:credit_riskwarning_change", args=[obj.transferred_from_id])
+        return format_html(
+            '<a href="{}">预警 #{}</a>（{}）', url, obj.transferred_from_id, obj.transferred_from.department
+        )
+
     def has_add_permission(self, request):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        open_count = self.get_queryset(request).filter(state=WarningState.OPEN).count()
-        title = _("风险预警（待处理 %(n)s 条）") % {"n": open_count}
+        mine = self.get_queryset(request).filter(state=WarningState.OPEN)
+        if not is_platform_admin(request.user):
+            mine = mine.filter(department_id=request.user.department_id)
+        title = _("风险预警（待处理 %(n)s 条）") % {"n": mine.count()}
         return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
-    @admin.action(description=_("标记为已处理"), permissions=["change"])
-    def handle(self, request, queryset):
-        done = 0
-        for warning in queryset.filter(state=WarningState.OPEN):
-            services.risk_warning_handle(actor=request.user, warning=warning)
-            done += 1
-        messages.success(request, _("已将 %(n)s 条预警标记为已处理。") % {"n": done})
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        extra = {}
+        if obj is not None:
+            extra["may_dispose"] = obj.state == WarningState.OPEN and may_dispose(request.user, obj)
+            extra["dispositions"] = _disposition_links(obj) if extra["may_dispose"] else []
+            pressable = obj.state == WarningState.OPEN and may_press(request.user, obj.department_id)
+            extra["directive_url"] = _directive_link(obj) if pressable else ""
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def _own_open(self, request, queryset):
+        queryset = queryset.filter(state=WarningState.OPEN)
+        return (
+            queryset if is_platform_admin(request.user) else queryset.filter(department_id=request.user.department_id)
+        )
+
+    @admin.action(description=_("处置：已约谈或提醒 / 核实无问题（须填写说明）"), permissions=["change"])
+    def dispose(self, request, queryset):
+        return intermediate_action(
+            self,
+            request,
+            self._own_open(request, queryset),
+            form_class=DispositionForm,
+            title=_("处置预警"),
+            apply=lambda w, data: services.risk_warning_dispose(
+                actor=request.user, warning=w, disposition=data["disposition"], note=data["note"]
+            ),
+            done=_("已处置预警"),
+            submit=_("确认处置"),
+        )
+
+    @admin.action(description=_("转交其他部门"), permissions=["change"])
+    def transfer(self, request, queryset):
+        return intermediate_action(
+            self,
+            request,
+            self._own_open(request, queryset),
+            form_class=TransferForm,
+            title=_("转交其他部门"),
+            apply=lambda w, data: services.risk_warning_transfer(
+                actor=request.user, warning=w, department=data["department"], note=data["note"]
+            ),
+            done=_("已转交预警"),
+            submit=_("确认转交"),
+        )
+
+
+def _disposition_links(obj) -> list:
+    """The one-step dispositions on the warning's page: each opens the disposition form of the
+    oversight app (which may open cases and inspections), by URL name; without it, the list actions."""
+    try:
+        url = reverse("admin:oversight_warning_dispose", args=[obj.pk])
+    except NoReverseMatch:
+        return []
+    return [(f"{url}?disposition={d.value}", label) for d, label in DISPOSITION_ACTIONS.items()]
+
+
+def _directive_link(obj) -> str:
+    try:
+        return reverse("admin:oversight_directive_issue") + f"?kind=warning&object_id={obj.pk}"
+    except NoReverseMatch:
+        return ""
 
 
 @admin.register(RiskScanRun)

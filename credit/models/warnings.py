@@ -54,7 +54,11 @@ class RiskWarning(models.Model):
                 condition=Q(state="open") | ~Q(disposition=""), name="risk_warning_closed_has_disposition"
             ),
         ]
-        indexes = [models.Index(fields=["department", "state"], name="risk_warning_inbox_idx")]
+        indexes = [
+            models.Index(fields=["department", "state"], name="risk_warning_inbox_idx"),
+            # Issue 17 §5: the rule-effectiveness report reads a period of warnings.
+            models.Index(fields=["created_at"], name="risk_warning_created_idx"),
+        ]
 
     def __str__(self):
         return self.message

@@ -6,7 +6,7 @@ writes its audit event.
 - ``list_exits``: leaving a list (applications, the serious list's 3-year end, removal proposals);
 - ``commitments``, ``repair``, ``objections``: the public filings of credit and their decisions;
 - ``filings``: what those filings share (required fields, the deciding department, snapshots);
-- ``checks``: 逢办必查 and the warnings' inbox; ``grading``: evaluation model versions and catalogues;
+- ``checks``: 逢办必查; ``warnings``: closing a warning with its disposition (issue 17 §5); ``grading``: evaluation model versions and catalogues;
 - ``declarations``: the entities' self-declared information (信用信息注册), which never changes a grade.
 
 Re-grading goes through ``credit.regrade`` (the evaluation queue; its docstring states the policy).
@@ -18,7 +18,7 @@ working. To patch a name a sub-module calls, patch it in that sub-module (e.g.
 from core.filings import filing_lookup
 from credit.record_upsert import RecordsInvalid
 from credit.regrade import enqueue_evaluation
-from credit.services.checks import MAX_CHECK, CheckResult, credit_check, risk_warning_handle
+from credit.services.checks import MAX_CHECK, CheckResult, credit_check
 from credit.services.commitments import (
     COMMITMENT_RULES,
     COMMITMENT_TEMPLATES,
@@ -87,6 +87,7 @@ from credit.services.repair import (
     repair_problems,
     repair_reject,
 )
+from credit.services.warnings import risk_warning_dispose, risk_warning_transfer
 
 __all__ = [
     "ABNORMAL_TO_SERIOUS_YEARS",
@@ -155,7 +156,8 @@ __all__ = [
     "repair_problems",
     "repair_reject",
     "require_fields",
-    "risk_warning_handle",
+    "risk_warning_dispose",
+    "risk_warning_transfer",
     "serious_list_entries_end",
     "simple_save",
 ]

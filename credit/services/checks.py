@@ -1,23 +1,18 @@
-"""逢办必查 (credit checks before doing business) and the risk warnings' inbox."""
+"""逢办必查 (credit checks before doing business). The warnings' inbox is ``credit.services.warnings``."""
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from core import audit, uscc
-from credit.choices import (
-    WarningState,
-)
+from core import uscc
 from credit.evaluation import evaluate, grade_display
 from credit.models import (
     CreditCheck,
     EntityCredit,
     JointMeasure,
     ListEntry,
-    RiskWarning,
 )
 from credit.record_upsert import RecordsInvalid
 from credit.services.records import (
@@ -122,20 +117,3 @@ def credit_check(*, department, usccs, purpose, client=None, user=None) -> Check
         )
     CreditCheck.objects.bulk_create(logs, batch_size=1000)
     return CheckResult(now, results)
-
-
-# --- warnings -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def risk_warning_handle(*, actor, warning: RiskWarning, note: str = "") -> RiskWarning:
-    warning = RiskWarning.objects.select_for_update().get(pk=warning.pk)
-    if warning.state == WarningState.HANDLED:
-        return warning
-    warning.state, warning.handled_at, warning.handling_note = WarningState.HANDLED, timezone.now(), note[:300]
-    warning.handled_by = actor if getattr(actor, "is_authenticated", False) else None
-    warning.save(update_fields=["state", "handled_at", "handling_note", "handled_by"])
-    audit.record(
-        actor=actor, action="risk_warning.handle", target=warning, after={"state": warning.state, "note": note}
-    )
-    return warning

@@ -1,16 +1,19 @@
-"""The admin dashboard's 待办 panel: what the official's department has to do now.
+"""The admin home's 待办 panel, credit part (issue 17 §6): every open objection and list-exit application
+by how close its deadline is, repairs to review, overdue commitments and open warnings.
 
-Counted with the same filters as the lists the panel links to, so a number and its list agree.
+Each count is made with the same selector as the list it links to (``objection_deadline_q`` and
+``exit_deadline_q`` through core.todo, the warnings inbox's own filter), so a number and its list agree;
+one aggregate query per line.
 """
 
 from django import template
-from django.db.models import Count, Q
 from django.urls import reverse
 
-from core.admin_base import due_window, todo_scope
+from core import todo
+from core.admin_base import todo_scope
 from credit.choices import RepairState, WarningState
-from credit.models import CreditCommitment, Objection, RepairApplication, RiskWarning
-from credit.selectors import commitment_overdue_q, objection_deadline_q
+from credit.models import CreditCommitment, ListExitApplication, Objection, RepairApplication, RiskWarning
+from credit.selectors import commitment_overdue_q, exit_deadline_q, objection_deadline_q
 
 register = template.Library()
 
@@ -19,58 +22,35 @@ register = template.Library()
 def credit_todo(context):
     """Counts for ``request.user``'s department (a platform administrator: all departments)."""
     if (found := todo_scope(context)) is None:
-        return {"items": []}
+        return {"sections": []}
     request, user, scope = found
-    today, until = due_window(request)
+    b = todo.bounds(request)
     items = []
     if user.has_perm("credit.view_objection"):
-        counts = scope(Objection.objects.filter(objection_deadline_q("lte", until))).aggregate(
-            due=Count("id"), overdue=Count("id", filter=objection_deadline_q("lt", today))
-        )
-        items.append(
-            {
-                "label": "异议申诉：1个工作日内到期或已逾期",
-                "count": counts["due"],
-                "key": "objections",
-                "detail": f"其中已逾期 {counts['overdue']} 件" if counts["overdue"] else "",
-                "url": reverse("admin:credit_objection_changelist") + "?deadline=due",
-                "urgent": counts["overdue"] > 0,
-            }
-        )
+        counts = todo.group_counts(scope(Objection.objects.all()), objection_deadline_q, b)
+        url = reverse("admin:credit_objection_changelist")
+        items.append(todo.grouped_item(key="objections", label="异议申诉：待受理或待办结", counts=counts, url=url))
+    if user.has_perm("credit.view_listexitapplication"):
+        counts = todo.group_counts(scope(ListExitApplication.objects.all()), exit_deadline_q, b)
+        url = reverse("admin:credit_listexitapplication_changelist")
+        items.append(todo.grouped_item(key="list-exits", label="移出名单申请：待决定", counts=counts, url=url))
     if user.has_perm("credit.view_repairapplication"):
         n = scope(RepairApplication.objects.filter(state=RepairState.SUBMITTED)).count()
-        items.append(
-            {
-                "label": "信用修复申请：待审核",
-                "count": n,
-                "key": "repairs",
-                "detail": "",
-                "url": reverse("admin:credit_repairapplication_changelist"),
-                "urgent": False,
-            }
-        )
+        url = reverse("admin:credit_repairapplication_changelist")
+        items.append(todo.plain_item(key="repairs", label="信用修复申请：待审核", count=n, url=url))
     if user.has_perm("credit.view_creditcommitment"):
-        n = scope(CreditCommitment.objects.filter(commitment_overdue_q(today))).count()
-        items.append(
-            {
-                "label": "信用承诺：已过履约期限仍在履约中",
-                "count": n,
-                "key": "commitments",
-                "detail": "",
-                "url": reverse("admin:credit_creditcommitment_changelist") + "?overdue=yes",
-                "urgent": False,
-            }
-        )
+        n = scope(CreditCommitment.objects.filter(commitment_overdue_q(b.today))).count()
+        url = reverse("admin:credit_creditcommitment_changelist") + "?overdue=yes"
+        items.append(todo.plain_item(key="commitments", label="信用承诺：已过履约期限仍在履约中", count=n, url=url))
     if user.has_perm("credit.view_riskwarning"):
-        n = scope(RiskWarning.objects.filter(Q(state=WarningState.OPEN))).count()
-        items.append(
-            {
-                "label": "风险预警：待处理",
-                "count": n,
-                "key": "warnings",
-                "detail": "",
-                "url": reverse("admin:credit_riskwarning_changelist"),
-                "urgent": False,
-            }
-        )
-    return {"items": items, "today": today}
+        # The inbox's default view: the department's own open warnings (credit.admin.scans).
+        n = scope(RiskWarning.objects.filter(state=WarningState.OPEN)).count()
+        url = reverse("admin:credit_riskwarning_changelist") + "?scope=mine&state=open"
+        items.append(todo.plain_item(key="warnings", label="风险预警：待处置", count=n, url=url))
+    return {
+        "sections": [{"key": "department", "title": todo.department_title(user), "items": items}],
+        "groups": todo.GROUPS,
+        "today": b.today,
+        "caption": "待办：信用监管",
+        "panel_id": "credit-todo",
+    }

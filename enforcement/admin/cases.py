@@ -36,6 +36,7 @@ from enforcement.admin.due_process import CaseDueProcessMixin, proposal_html
 from enforcement.case_rules import may_move_case
 from enforcement.choices import CaseStage
 from enforcement.models import Case, CaseDocument
+from enforcement.selectors import cases_for_review_q, cases_handled_by_q
 from supervision.models import MarketEntity
 from supervision.services import observation_period_applies
 
@@ -101,6 +102,23 @@ class CaseStageFilter(admin.SimpleListFilter):
         return queryset
 
 
+class CaseMineFilter(admin.SimpleListFilter):
+    """我的: the open cases I handle, or the cases waiting for my 法制审核 (the 待办 panel links here)."""
+
+    title = _("我的")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("handler", _("我承办的未结案件")), ("review", _("待法制审核（非本人承办）"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "handler":
+            return queryset.filter(cases_handled_by_q(request.user))
+        if self.value() == "review":
+            return queryset.filter(cases_for_review_q(request.user))
+        return queryset
+
+
 @admin.register(Case)
 class CaseAdmin(
     LargeListMixin,
@@ -126,7 +144,7 @@ class CaseAdmin(
         "filed_on",
         "outcome",
     )
-    list_filter = (CaseStageFilter, "source", "is_major", "outcome")
+    list_filter = (CaseMineFilter, CaseStageFilter, "source", "is_major", "outcome")
     search_fields = ("number", "party_name", "title")
     search_help_text = _("按统一社会信用代码（全部或前几位）、案件编号、当事人或案由中的词搜索；多个词用空格分开")
     text_search_fields = ("number", "party_name", "title")
@@ -230,6 +248,9 @@ class CaseAdmin(
         if obj.source_result_id:
             url = reverse("admin:inspections_inspectionresult_change", args=[obj.source_result_id])
             return format_html('{}：<a href="{}">检查结果 #{}</a>', label, url, obj.source_result_id)
+        if obj.source_warning_id:
+            url = reverse("admin:credit_riskwarning_change", args=[obj.source_warning_id])
+            return format_html('{}：<a href="{}">风险预警 #{}</a>', label, url, obj.source_warning_id)
         if obj.source_complaint_id:
             url = reverse("admin:enforcement_complaint_change", args=[obj.source_complaint_id])
             return format_html('{}：<a href="{}">{}</a>', label, url, obj.source_complaint.tracking_no)

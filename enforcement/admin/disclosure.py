@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
+    DeadlineFilter,
     LargeListMixin,
     ObjectActionsMixin,
     ScopedAdmin,
@@ -31,6 +32,12 @@ from enforcement.admin import forms as admin_forms
 from enforcement.admin.decisions import PenaltyDisplayMixin
 from enforcement.choices import DisclosureState, EarlyStopState
 from enforcement.models import DisclosureRule, EarlyStopApplication, LowFineThreshold, PenaltyDisclosure
+from enforcement.selectors import disclosure_deadline_q
+
+
+class DisclosureDeadlineFilter(DeadlineFilter):
+    title = _("公示期限")
+    deadline_q = staticmethod(disclosure_deadline_q)
 
 
 @admin.register(PenaltyDisclosure)
@@ -49,7 +56,7 @@ class PenaltyDisclosureAdmin(
         "withdraw_due_on",
         "withdrawn_at",
     )
-    list_filter = ("state", "featured", "publish_due_provisional", TimelinessFilter)
+    list_filter = ("state", DisclosureDeadlineFilter, "featured", "publish_due_provisional", TimelinessFilter)
     search_fields = ("number", "party_name")
     text_search_fields = ("number", "party_name")
     text_search_indexed = True  # each field's bigram index, bounded (issue 16 §3)

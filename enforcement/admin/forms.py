@@ -94,8 +94,13 @@ class CaseOpenForm(NoModelValidationMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         dept = self.department_fixed
-        self.fields["source"].choices = [(v, label) for v, label in CaseSource.choices if v != CaseSource.COMPLAINT]
-        self.fields["source"].help_text = _("来源为投诉举报的案件请在“投诉举报”中使用“转立案”")
+        # Complaints and warnings open their cases from their own pages (转立案; 预警的“已立案”处置).
+        self.fields["source"].choices = [
+            (v, label) for v, label in CaseSource.choices if v not in (CaseSource.COMPLAINT, CaseSource.WARNING)
+        ]
+        self.fields["source"].help_text = _(
+            "来源为投诉举报的案件请在“投诉举报”中使用“转立案”；来源为风险预警的请在预警页面处置"
+        )
         results = (
             InspectionResult.objects.filter(needs_case=True, cases__isnull=True)
             .select_related("task", "department")

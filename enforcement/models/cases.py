@@ -41,6 +41,14 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
+    source_warning = models.ForeignKey(
+        "credit.RiskWarning",
+        verbose_name=_("来源风险预警"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
     source_note = models.CharField(
         _("来源说明"), max_length=300, blank=True, help_text=_("监测发现的线索、移送机关及文号等")
     )

@@ -101,6 +101,7 @@ def case_open(
     filed_on: dt.date | None = None,
     source_complaint=None,
     source_result=None,
+    source_warning=None,
     source_note: str = "",
     standard=None,
     is_major: bool = False,
@@ -129,6 +130,10 @@ def case_open(
         errors["source_result"] = "该检查结果未建议立案查处（发现问题待后续处理）"
     elif source == CaseSource.INSPECTION and Case.objects.filter(source_result=source_result).exists():
         errors["source_result"] = "该检查结果已立案"
+    elif source == CaseSource.WARNING and source_warning is None:
+        errors["source_warning"] = "来源为风险预警的案件须关联该预警"
+    elif source == CaseSource.WARNING and source_warning.department_id != department.pk:
+        errors["source_warning"] = "只能依据本部门的风险预警立案"
     elif source in (CaseSource.MONITORING, CaseSource.TRANSFER_IN) and not source_note.strip():
         errors["source_note"] = "请说明监测线索或移送机关及文号"
     code = ""
@@ -156,6 +161,7 @@ def case_open(
         source=source,
         source_complaint=source_complaint,
         source_result=source_result,
+        source_warning=source_warning,
         source_note=source_note.strip(),
         standard=standard,
         is_major=is_major,

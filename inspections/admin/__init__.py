@@ -16,7 +16,8 @@ One module per sub-domain; importing each registers its admins:
 - ``draws``: draws and their selections, read-only;
 - ``tasks``: tasks, their teams and results, and the overdue filter;
 - ``results``: results (审核, 公示);
-- ``corrections``: correction orders (已改正).
+- ``corrections``: correction orders (已改正);
+- ``targeted``: 专项检查对象 (issue 17 §5: from a risk warning's 纳入抽查).
 """
 
 from inspections.admin.commitments import DrawCommitmentAdmin, commitment_state, commitment_summary
@@ -33,6 +34,7 @@ from inspections.admin.scope import (
     entity_name_of,
     strata_text,
 )
+from inspections.admin.targeted import TargetedCheckAdmin
 from inspections.admin.tasks import InspectionTaskAdmin, OverdueTaskFilter, ResultInline, TeamInline
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "ResultInline",
     "ScopedDrawFilter",
     "ScopedPlanFilter",
+    "TargetedCheckAdmin",
     "TeamInline",
     "admin_link",
     "commitment_state",

@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join, linebreaks
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
+    DeadlineFilter,
     ObjectActionsMixin,
     ScopedAdmin,
     ViewOnceSavedMixin,
@@ -32,6 +33,7 @@ from inspections.admin.scope import EntityColumns, admin_link, entity_name_of
 from inspections.choices import CorrectionState, ResponseState
 from inspections.forms import CorrectedForm
 from inspections.models import CorrectionEvidence, CorrectionOrder, CorrectionResponse
+from inspections.selectors import correction_deadline_q
 
 
 class AcceptResponseForm(forms.Form):
@@ -54,6 +56,11 @@ def pending_response(order: CorrectionOrder) -> CorrectionResponse:
     return response
 
 
+class CorrectionDeadlineFilter(DeadlineFilter):
+    title = _("改正期限")
+    deadline_q = staticmethod(correction_deadline_q)
+
+
 @admin.register(CorrectionOrder)
 class CorrectionOrderAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin, ScopedAdmin):
     """责令改正: made by ``result_submit``; 已改正 only through the action."""
@@ -68,7 +75,7 @@ class CorrectionOrderAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin
         "pending_display",
         "result_link",
     )
-    list_filter = ("state", TimelinessFilter)
+    list_filter = ("state", CorrectionDeadlineFilter, TimelinessFilter)
     search_fields = ("=entity__uscc",)
     list_select_related = ("department",)
     actions = ["accept_response", "return_response", "mark_corrected"]

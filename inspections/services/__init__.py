@@ -4,7 +4,8 @@ its audit event.
 - ``plans``: drafting, items, approval (two-person rule) and the population a plan's scope defines;
 - ``draws``: draws (摇号) with their tasks and teams, and the verification of a draw;
 - ``results``: field work and results (co-inspector confirmation, entry, approval, publication);
-- ``corrections``: correction orders (责令改正) and the entity's answers to them (issue 14 §3).
+- ``corrections``: correction orders (责令改正) and the entity's answers to them (issue 14 §3);
+- ``targeted``: targeted inspections (专项检查) of single entities, e.g. from a risk warning (issue 17 §5).
 
 Everything public is re-exported here, so ``from inspections import services`` and ``services.x`` keep
 working. To patch a name a sub-module calls, patch it in that sub-module.
@@ -48,6 +49,7 @@ from inspections.services.results import (
     results_publish,
     team_confirm,
 )
+from inspections.services.targeted import targeted_check_add, targeted_check_complete
 
 __all__ = [
     "DRAFT_ACTIONS",
@@ -78,6 +80,8 @@ __all__ = [
     "result_submit",
     "results_publish",
     "scope_sql",
+    "targeted_check_add",
+    "targeted_check_complete",
     "team_confirm",
     "verify_draw",
 ]

@@ -9,6 +9,7 @@ import json
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from core.choices import Role
 from core.models import AuditEvent
@@ -573,20 +574,51 @@ def test_warnings_are_scoped_and_open_ones_shown_by_default(client, alice, bob, 
     assert warning_a.message not in client.get("/admin/credit/riskwarning/").content.decode()
 
 
-def test_marking_a_warning_handled(client, alice, bob, warning_a):
+def test_closing_a_warning_needs_a_disposition_and_a_note(client, alice, bob, warning_a):
+    # Given another department's official: the action finds nothing of theirs to dispose of
     client.force_login(bob)
-    action(client, "/admin/credit/riskwarning/", "handle", [warning_a.pk])
+    action(client, "/admin/credit/riskwarning/", "dispose", [warning_a.pk], apply="1", disposition="no_issue", note="x")
     warning_a.refresh_from_db()
     assert warning_a.state == WarningState.OPEN
 
+    # When the owning official applies it without a note, nothing is closed and the field is named
     client.force_login(alice)
-    action(client, "/admin/credit/riskwarning/", "handle", [warning_a.pk])
+    response = action(
+        client, "/admin/credit/riskwarning/", "dispose", [warning_a.pk], apply="1", disposition="no_issue"
+    )
+    assert response.status_code == 200 and "请填写处置说明" in response.content.decode()
+    warning_a.refresh_from_db()
+    assert warning_a.state == WarningState.OPEN
+
+    # Then with a disposition and a note it is closed, with both recorded and audited
+    action(
+        client,
+        "/admin/credit/riskwarning/",
+        "dispose",
+        [warning_a.pk],
+        apply="1",
+        disposition="interviewed",
+        note="已约谈法定代表人，提醒依法经营",
+    )
     warning_a.refresh_from_db()
     assert warning_a.state == WarningState.HANDLED and warning_a.handled_by == alice
-    assert AuditEvent.objects.get(action="risk_warning.handle").actor_user == alice
+    assert (warning_a.disposition, warning_a.handling_note) == ("interviewed", "已约谈法定代表人，提醒依法经营")
+    assert AuditEvent.objects.get(action="risk_warning.dispose").actor_user == alice
     # handled ones leave the default view, and come back under “全部”
     assert warning_a.message not in client.get("/admin/credit/riskwarning/").content.decode()
     assert warning_a.message in client.get("/admin/credit/riskwarning/", {"state": "all"}).content.decode()
+
+
+def test_the_one_click_close_is_gone(client, alice, warning_a):
+    # Issue 17 §5: a work-creating disposition cannot be recorded without what it created
+    from credit.services import risk_warning_dispose
+
+    with pytest.raises(ValidationError):
+        risk_warning_dispose(actor=alice, warning=warning_a, disposition="case_opened", note="已立案")
+    client.force_login(alice)
+    action(client, "/admin/credit/riskwarning/", "handle", [warning_a.pk])
+    warning_a.refresh_from_db()
+    assert warning_a.state == WarningState.OPEN
 
 
 def test_run_scan_now_enqueues_the_task(client, manager, alice, django_capture_on_commit_callbacks):

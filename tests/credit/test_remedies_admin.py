@@ -567,14 +567,15 @@ def test_dashboard_shows_the_departments_todo(client, alice, bob, objection, app
     client.force_login(alice)
     html = client.get("/admin/").content.decode()
     assert "待办" in html
-    assert _count(html, "objections") == 0  # filed today: 受理 due in 5 working days
+    # Issue 17 §6: filed today, it shows at once (受理 due in 5 working days: 更晚)
+    assert _count(html, "objections") == 1 and f"{OBJECTIONS}?deadline=later" in html
     assert _count(html, "repairs") == 1
     assert _count(html, "commitments") == 1
 
     with time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)):
         html = client.get("/admin/").content.decode()
     assert _count(html, "objections") == 1
-    assert f"{OBJECTIONS}?deadline=due" in html
+    assert f"{OBJECTIONS}?deadline=d1" in html  # 受理 due on Fri 11-27: the next working day
 
     client.force_login(bob)
     with time_machine.travel(dt.datetime(2026, 11, 26, 10, 0, tzinfo=SHANGHAI)):
@@ -589,7 +590,37 @@ def test_dashboard_panel_keeps_to_a_few_queries(rf, alice, objection, applicatio
     request.user = alice
     alice.has_perm("credit.view_objection")  # the admin page has loaded the permissions already
     template = Template("{% load credit_admin %}{% credit_todo %}")
-    # the platform-admin check, the holiday overrides, and one count per line
-    with django_assert_max_num_queries(6):
+    # the platform-admin check, the holiday overrides (once for every deadline group), and one count per
+    # line (objections, list exits, repairs, commitments, warnings)
+    with django_assert_max_num_queries(7):
         html = template.render(Context({"request": request}))
     assert _count(html, "repairs") == 1
+
+
+def test_every_open_objection_shows_at_once_in_its_deadline_group(client, alice, bob, push, entity, dept_a):
+    """Issue 17 §6: on Sun 11-22 the next working day is Mon 11-23, the third Wed 11-25."""
+    from credit.models import Objection
+    from tests.oversight.panels import assert_lists_agree
+
+    groups = {
+        "overdue": dt.date(2026, 11, 20),
+        "d1": dt.date(2026, 11, 23),
+        "d3": dt.date(2026, 11, 25),
+        "later": dt.date(2026, 11, 26),
+    }
+    for n, due in enumerate(groups.values()):
+        push(record_data(entity.uscc, f"郑市监罚〔2026〕{40 + n}号", decided_on="2026-03-02"))
+        filed, _code = services.objection_file(
+            actor="public:web",
+            applicant_name="王五",
+            contact_phone="13800002222",
+            reason="处罚金额登记有误",
+            record=CreditRecord.objects.get(source_ref=f"郑市监罚〔2026〕{40 + n}号"),
+        )
+        Objection.objects.filter(pk=filed.pk).update(accept_due_on=due, decide_due_on=due + dt.timedelta(days=30))
+    client.force_login(alice)
+    numbers = assert_lists_agree(client, client.get("/admin/").content.decode())
+    assert {g: numbers[("objections", g)][0] for g in groups} == dict.fromkeys(groups, 1)
+    assert numbers[("objections", "total")][0] == 4
+    client.force_login(bob)
+    assert ("objections", "total") not in assert_lists_agree(client, client.get("/admin/").content.decode())
