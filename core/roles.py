@@ -143,8 +143,13 @@ ENFORCEMENT_REVIEWER = [*ENFORCEMENT_VIEW, "legalreview:view,add"]
 OPENDATA_OFFICIAL = ["webhooksubscription:view,add,change", "webhookdelivery:view", "webhookattempt:view"]
 OPENDATA_ALL = [*OPENDATA_OFFICIAL, "exchangebatch:view", "opendatafile:view"]
 
+# Issue 17 §2: the dashboard (/admin/dashboard/) reads the daily figures; every official role may open it
+# (oversight.views: each sees their department's subtree, the platform administrator everything).
+DASHBOARD = ["dailyfigure:view"]
+
 ROLES = {
     "平台管理员": {
+        "oversight": DASHBOARD,
         "core": [
             "user",
             "usccexception",
@@ -163,6 +168,7 @@ ROLES = {
         "opendata": OPENDATA_ALL,
     },
     "部门监管人员": {
+        "oversight": DASHBOARD,
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
@@ -171,18 +177,21 @@ ROLES = {
         "opendata": OPENDATA_OFFICIAL,
     },
     "执法人员": {
+        "oversight": DASHBOARD,
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
         "credit": CREDIT_VIEW,
         "inspections": INSPECTIONS_VIEW,
         "enforcement": ENFORCEMENT_OFFICIAL,
     },
     "法制审核人员": {
+        "oversight": DASHBOARD,
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
         "credit": CREDIT_VIEW,
         "inspections": INSPECTIONS_VIEW,
         "enforcement": ENFORCEMENT_REVIEWER,
     },
     "信用管理人员": {
+        "oversight": DASHBOARD,
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
         "core": ["usccexception:view"],
         "credit": CREDIT_MANAGER,
@@ -190,6 +199,7 @@ ROLES = {
     # 部门负责人 (issue 12 §6, DOMAIN §5): besides the handlers, the one who may move any case of the
     # department, and who sees complainants; otherwise the powers of a 部门监管人员.
     "部门负责人": {
+        "oversight": DASHBOARD,
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
@@ -199,6 +209,7 @@ ROLES = {
     },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
     "监督人员": {
+        "oversight": DASHBOARD,
         "supervision": ["department:view", "marketentity:view", "inspector:view"],
         "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"],
     },

@@ -16,7 +16,7 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
 from core.scoping import department_of, is_platform_admin, scope_to_department
-from inspections.choices import PUBLIC_PLAN_STATES, ResultState, TaskState
+from inspections.choices import PUBLIC_PLAN_STATES, RESULT_SEVERITY, ResultState, TaskState
 from inspections.models import Draw, DrawCommitment, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
 from supervision.models import MarketEntity
 
@@ -114,3 +114,13 @@ def plans_visible_to(user) -> QuerySet:
 def plans_led_by(user, queryset: QuerySet) -> QuerySet:
     """Of ``queryset``, the plans the official's department leads (only the lead approves and draws)."""
     return scope_to_department(queryset, user, field="lead_department")
+
+
+# Issue 17: a result "with findings" (发现问题) has a category that weighs as a credit record
+# (RESULT_SEVERITY); the findings rate of the daily figures and the admin's 发现问题 filter both use it.
+FINDING_CATEGORIES = tuple(str(c) for c in RESULT_SEVERITY)
+
+
+def finding_q(prefix: str = "") -> Q:
+    """Results with findings (``prefix`` the path to the result, e.g. ``"results__"``)."""
+    return Q(**{f"{prefix}categories__overlap": list(FINDING_CATEGORIES)})

@@ -1,0 +1,77 @@
+/* The dashboard's charts (issue 17 §2): each reads its series from the page's json_script
+   ("dashboard-data") and draws into its [data-chart] box; the table beside it has the same numbers.
+   A static file, no inline script (the CSP allows none). */
+(function () {
+  "use strict";
+
+  var GRADE_COLOURS = { "良好": "#2e7d32", "警示": "#ef8f00", "失信": "#d32f2f", "严重失信": "#7b1113" };
+  var HORIZONTAL = { coverage: true, findings: true, checks: true };
+
+  function option(spec, narrow) {
+    var horizontal = HORIZONTAL[spec.id];
+    var many = spec.categories.length > 6;
+    var category = {
+      type: "category",
+      data: spec.categories,
+      axisLabel: horizontal
+        ? { width: narrow ? 90 : 180, overflow: "truncate" }
+        : { rotate: narrow || many ? 40 : 0, width: 90, overflow: "truncate", hideOverlap: true },
+    };
+    if (horizontal) {
+      category.inverse = true;
+    }
+    var value = { type: "value", minInterval: 1 };
+    return {
+      animation: false,
+      tooltip: { trigger: "axis", confine: true },
+      legend: { type: "scroll", top: 0, left: 0, right: 0 },
+      grid: { left: 8, right: 24, top: 48, bottom: 8, containLabel: true },
+      xAxis: horizontal ? value : category,
+      yAxis: horizontal ? category : value,
+      series: spec.series.map(function (s) {
+        return {
+          name: s.name,
+          type: spec.kind === "line" ? "line" : "bar",
+          stack: s.stack,
+          data: s.data,
+          connectNulls: false,
+          itemStyle: GRADE_COLOURS[s.name] && spec.id === "grades" ? { color: GRADE_COLOURS[s.name] } : undefined,
+          lineStyle: GRADE_COLOURS[s.name] && spec.id === "grades" ? { color: GRADE_COLOURS[s.name] } : undefined,
+        };
+      }),
+    };
+  }
+
+  function draw() {
+    var node = document.getElementById("dashboard-data");
+    if (!node || !window.echarts) {
+      return;
+    }
+    var narrow = window.innerWidth < 600;
+    var drawn = [];
+    JSON.parse(node.textContent).forEach(function (spec) {
+      var box = document.querySelector('[data-chart="' + spec.id + '"]');
+      if (!box) {
+        return;
+      }
+      if (HORIZONTAL[spec.id]) {
+        box.style.height = Math.max(240, 90 + 30 * spec.categories.length) + "px";
+      }
+      var chart = window.echarts.init(box, null, { renderer: "svg" });
+      chart.setOption(option(spec, narrow));
+      box.setAttribute("data-drawn", "1");
+      drawn.push(chart);
+    });
+    window.addEventListener("resize", function () {
+      drawn.forEach(function (chart) {
+        chart.resize();
+      });
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", draw);
+  } else {
+    draw();
+  }
+})();
