@@ -28,6 +28,12 @@ from supervision.models import Department, SupervisionItem
 
 CHART_SERIES_MAX = 8  # more departments or purposes than this: the rest drawn as one “其他” (the table has all)
 CUT_LABELS = {"region": "行政区划", "industry": "行业门类"}
+GRADE_COLOURS = {
+    Grade.GOOD: "#2e7d32",
+    Grade.WARNING: "#ef8f00",
+    Grade.DISHONEST: "#d32f2f",
+    Grade.SERIOUSLY_DISHONEST: "#6a1b1b",
+}
 
 
 @dataclass
@@ -137,7 +143,10 @@ def grades_chart(f, linker) -> Chart:
         cells.append(Cell(total, linker.list_url(GRADE_LIST, department_ids=linker.departments()) if live else None))
         label = bucket_end.isoformat() + (f"（{read.isoformat()}数据）" if read and read != bucket_end else "")
         table.rows.append((label, cells))
-    notes = ["期末存量：每周（期间不超过3个月）或每月最后一日的主体数；最近一日的数字链接到当前的主体信用评价列表。"]
+    notes = [
+        "期末存量：每周（期间不超过3个月）或每月最后一日的主体数；“良好”按右侧坐标轴，其他等级按左侧坐标轴。",
+        "最近一日的数字链接到当前的主体信用评价列表。",
+    ]
     if latest is None or latest < f.start:
         notes.append("所选期间没有统计数据。")
     return Chart(
@@ -145,7 +154,11 @@ def grades_chart(f, linker) -> Chart:
         "各信用等级主体数（按期末）",
         "line",
         [d.isoformat() for d, _ in data["days"]],
-        [{"name": labels[k], "data": series[k]} for k in keys],
+        [
+            # 良好 is most entities: on its own (right) axis, so the other grades' trends stay readable
+            {"name": labels[k], "data": series[k], "color": GRADE_COLOURS.get(k), "axis": 1 if k == Grade.GOOD else 0}
+            for k in keys
+        ],
         [table],
         notes,
     )
@@ -235,15 +248,12 @@ def timeliness_chart(f, linker) -> Chart:
     def column(metric):
         return [values.get((metric, k), 0) for k in kinds]
 
+    not_yet_due = [o - d for o, d in zip(column("deadline_open"), column("deadline_overdue"), strict=True)]
     series = [
-        {"name": "按时办结", "data": column("deadline_on_time"), "stack": "closed"},
-        {"name": "超期办结", "data": column("deadline_late"), "stack": "closed"},
-        {"name": "期末逾期未办结", "data": column("deadline_overdue"), "stack": "open"},
-        {
-            "name": "期末未逾期未办结",
-            "data": [o - d for o, d in zip(column("deadline_open"), column("deadline_overdue"), strict=True)],
-            "stack": "open",
-        },
+        {"name": "按时办结", "data": column("deadline_on_time"), "stack": "closed", "color": "#2e7d32"},
+        {"name": "超期办结", "data": column("deadline_late"), "stack": "closed", "color": "#ef8f00"},
+        {"name": "期末未到期未办结", "data": not_yet_due, "stack": "open", "color": "#8fa9c4"},
+        {"name": "期末逾期未办结", "data": column("deadline_overdue"), "stack": "open", "color": "#c62828"},
     ]
     notes = [
         "按时办结率 = 按时办结 ÷（按时办结 + 超期办结 − 已认可尽职免责的超期办结）。",

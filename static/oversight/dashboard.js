@@ -4,7 +4,6 @@
 (function () {
   "use strict";
 
-  var GRADE_COLOURS = { "良好": "#2e7d32", "警示": "#ef8f00", "失信": "#d32f2f", "严重失信": "#7b1113" };
   var HORIZONTAL = { coverage: true, findings: true, checks: true };
 
   function option(spec, narrow) {
@@ -14,29 +13,40 @@
       type: "category",
       data: spec.categories,
       axisLabel: horizontal
-        ? { width: narrow ? 90 : 180, overflow: "truncate" }
-        : { rotate: narrow || many ? 40 : 0, width: 90, overflow: "truncate", hideOverlap: true },
+        ? { interval: 0, width: narrow ? 90 : 180, overflow: "truncate" }
+        : { interval: 0, rotate: narrow || many ? 40 : 0, width: 90, overflow: "truncate" },
     };
     if (horizontal) {
       category.inverse = true;
     }
     var value = { type: "value", minInterval: 1 };
+    // A series with "axis": 1 is drawn against a second value axis (e.g. 良好 beside the other grades).
+    var twoAxes = spec.series.some(function (s) {
+      return s.axis === 1;
+    });
+    var values = twoAxes
+      ? [
+          { type: "value", minInterval: 1 },
+          { type: "value", minInterval: 1, splitLine: { show: false } },
+        ]
+      : value;
     return {
       animation: false,
       tooltip: { trigger: "axis", confine: true },
       legend: { type: "scroll", top: 0, left: 0, right: 0 },
       grid: { left: 8, right: 24, top: 48, bottom: 8, containLabel: true },
       xAxis: horizontal ? value : category,
-      yAxis: horizontal ? category : value,
+      yAxis: horizontal ? category : values,
       series: spec.series.map(function (s) {
         return {
           name: s.name,
           type: spec.kind === "line" ? "line" : "bar",
           stack: s.stack,
           data: s.data,
+          yAxisIndex: twoAxes ? s.axis || 0 : 0,
           connectNulls: false,
-          itemStyle: GRADE_COLOURS[s.name] && spec.id === "grades" ? { color: GRADE_COLOURS[s.name] } : undefined,
-          lineStyle: GRADE_COLOURS[s.name] && spec.id === "grades" ? { color: GRADE_COLOURS[s.name] } : undefined,
+          itemStyle: s.color ? { color: s.color } : undefined,
+          lineStyle: s.color ? { color: s.color } : undefined,
         };
       }),
     };
