@@ -315,6 +315,8 @@ def main() -> None:
     finally:
         if not args.keep:
             reset()
+    if not times:
+        raise SystemExit("没有可用的登录账号（平台管理员、区县部门工作人员），未计时：请先运行 manage.py seed_demo")
     p50, p95 = statistics.median(times), percentile(times, 0.95)
     print(f"全部请求 {len(times)} 次：p50 {p50:.1f} ms，p95 {p95:.1f} ms", flush=True)
     goals.record("监管数据看板 p95（平台管理员与区县部门，含筛选）", p95, LIMIT_MS, "ms")

@@ -156,7 +156,12 @@ def grades_chart(f, linker) -> Chart:
         [d.isoformat() for d, _ in data["days"]],
         [
             # 良好 is most entities: on its own (right) axis, so the other grades' trends stay readable
-            {"name": labels[k], "data": series[k], "color": GRADE_COLOURS.get(k), "axis": 1 if k == Grade.GOOD else 0}
+            {
+                "name": f"{labels[k]}（右轴）" if k == Grade.GOOD else labels[k],
+                "data": series[k],
+                "color": GRADE_COLOURS.get(k),
+                "axis": 1 if k == Grade.GOOD else 0,
+            }
             for k in keys
         ],
         [table],

@@ -9,12 +9,15 @@
   function option(spec, narrow) {
     var horizontal = HORIZONTAL[spec.id];
     var many = spec.categories.length > 6;
+    var long = spec.categories.length > 3 && spec.categories.some(function (c) {
+      return c.length > 7;
+    });
     var category = {
       type: "category",
       data: spec.categories,
       axisLabel: horizontal
         ? { interval: 0, width: narrow ? 90 : 180, overflow: "truncate" }
-        : { interval: 0, rotate: narrow || many ? 40 : 0, width: 90, overflow: "truncate" },
+        : { interval: 0, rotate: narrow || many || long ? 40 : 0, width: 90, overflow: "truncate" },
     };
     if (horizontal) {
       category.inverse = true;
@@ -46,7 +49,7 @@
           yAxisIndex: twoAxes ? s.axis || 0 : 0,
           connectNulls: false,
           itemStyle: s.color ? { color: s.color } : undefined,
-          lineStyle: s.color ? { color: s.color } : undefined,
+          lineStyle: s.color ? { color: s.color, type: s.axis === 1 ? "dashed" : "solid" } : undefined,
         };
       }),
     };
