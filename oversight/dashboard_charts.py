@@ -10,7 +10,7 @@ from core.deadline_items import Status
 from credit.choices import Grade
 from enforcement.choices import ComplaintChannel, ComplaintVerdict
 from oversight import dashboard as figures
-from oversight.dashboard_filters import INDUSTRY_SECTIONS
+from oversight.dashboard_filters import INDUSTRY_SECTIONS, yesterday
 from oversight.dashboard_links import (
     CHECK_LIST,
     COMPLAINT_CLOSED_LIST,
@@ -132,7 +132,7 @@ def grades_chart(f, linker) -> Chart:
     for bucket_end, read in data["days"]:
         day = data["values"].get(read) if read else None  # None: no figures that day
         # Today's grades are the list's: only the latest day's figures can link to it.
-        live = read is not None and read == latest and read >= f.end - dt.timedelta(days=1)
+        live = read is not None and read == latest and read >= yesterday()
         cells = []
         for k in keys:
             n = day.get(k, 0) if day is not None else None
@@ -245,7 +245,8 @@ def timeliness_chart(f, linker) -> Chart:
             stock = metric in figures.DEADLINE_STOCKS
             n = values.get((metric, kind), 0) if (as_of or not stock) else None
             end = as_of if stock else None
-            url = linker.deadline_url(kind, status, end=end, department_ids=linker.departments()) if status else None
+            linked = status is not None and n is not None
+            url = linker.deadline_url(kind, status, end=end, department_ids=linker.departments()) if linked else None
             cells.append(Cell(n, url))
         table.rows.append((labels.get(kind, kind), cells))
     categories = [labels.get(k, k) for k in kinds]

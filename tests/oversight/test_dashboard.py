@@ -358,3 +358,14 @@ def test_without_dates_the_page_shows_the_last_twelve_months(client, officials, 
     assert "start=2026-07-01" in shortcuts["本半年"] and "end=2026-11-30" in shortcuts["本半年"]
     assert "start=2026-01-01&end=2026-06-30" in shortcuts["上半年度"]
     assert "start=2026-07-01&end=2026-09-30" in shortcuts["上季度"]
+
+
+def test_only_the_latest_grade_figures_link_to_todays_grade_list(client, figures, officials, december_first):
+    """The grade list shows today's grades: a past month's end has no list to link to."""
+    client.force_login(officials["jinshui"])
+    rows = cells(client.get(URL, HALF_YEAR), "grades")
+    assert all(c.url is None for c in rows["2026-10-31"])
+    assert all(c.url and "grade" in c.url for c in rows["2026-11-30"][:4])
+    # A period ending in the past: its last day is not today's state either
+    past = cells(client.get(URL, {"start": "2026-06-01", "end": "2026-10-31"}), "grades")
+    assert all(c.url is None for c in past["2026-10-31"])
