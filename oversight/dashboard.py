@@ -71,6 +71,17 @@ def last_day_with_figures(metric: str, on_or_before: dt.date) -> dt.date | None:
     return DailyFigure.objects.filter(metric=metric, day__lte=on_or_before).aggregate(d=Max("day"))["d"]
 
 
+def regions_with_figures(on_or_before: dt.date, department_ids) -> set:
+    """The region codes of the latest day's grade figures in scope (the entities' regions, for the filter)."""
+    last = last_day_with_figures(GRADES, on_or_before)
+    if last is None:
+        return set()
+    qs = DailyFigure.objects.filter(metric=GRADES, day=last)
+    if department_ids is not None:
+        qs = qs.filter(department_id__in=department_ids)
+    return set(qs.exclude(region_code="").values_list("region_code", flat=True).distinct())
+
+
 # --- the charts -------------------------------------------------------------------------------------
 
 

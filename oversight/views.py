@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from oversight.dashboard import regions_with_figures
 from oversight.dashboard_charts import all_charts
 from oversight.dashboard_filters import (
     INDUSTRY_SECTIONS,
@@ -32,15 +33,17 @@ def _query(request, **changes) -> str:
     return "?" + urlencode({k: v for k, v in params.items() if v})
 
 
-def _regions(departments) -> list:
-    """The region filter's choices: the codes of the departments in scope, each with its departments' names."""
-    regions = {}
+def _regions(departments, scope, last) -> list:
+    """The region filter's choices: the entities' regions in the figures and the departments' regions, each
+    code with the names of the departments there."""
+    regions = {code: [] for code in regions_with_figures(last, scope.ids)}
     for d in departments:
         regions.setdefault(d.region_code, []).append(d.short_name or d.name)
-    return [
-        (code, f"{code}（{'、'.join(names[:2])}{'等' if len(names) > 2 else ''}）")
-        for code, names in sorted(regions.items())
-    ]
+
+    def label(code, names):
+        return f"{code}（{'、'.join(names[:2])}{'等' if len(names) > 2 else ''}）" if names else code
+
+    return [(code, label(code, names)) for code, names in sorted(regions.items())]
 
 
 @require_GET
@@ -59,7 +62,7 @@ def dashboard(request):
         "form": form,
         "scope": scope,
         "departments": departments,
-        "regions": _regions(departments),
+        "regions": _regions(departments, scope, last),
         "industries": sorted(INDUSTRY_SECTIONS.items()),
         "values": {
             k: request.GET.get(k, "") for k in ("start", "end", "department", "region", "industry", "findings_by")

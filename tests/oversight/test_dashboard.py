@@ -369,3 +369,10 @@ def test_only_the_latest_grade_figures_link_to_todays_grade_list(client, figures
     # A period ending in the past: its last day is not today's state either
     past = cells(client.get(URL, {"start": "2026-06-01", "end": "2026-10-31"}), "grades")
     assert all(c.url is None for c in past["2026-10-31"])
+
+
+def test_the_region_filter_offers_the_regions_of_the_entities_in_scope(client, figures, officials, december_first):
+    client.force_login(officials["city"])
+    codes = [code for code, _ in client.get(URL).context["regions"]]
+    # the city's and its districts' regions; not 洛阳's (410300), which is outside the subtree
+    assert codes == ["410100", "410103", "410105"]
