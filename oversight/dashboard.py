@@ -152,13 +152,15 @@ def inspection_coverage(f) -> dict:
 
 
 def findings(f) -> dict:
-    """``{(metric, group): n}``: inspected and with findings, grouped by supervision item code or by
-    industry section (``f.findings_by``)."""
+    """``{(metric, group, department_id): n}``: inspected and with findings, grouped by supervision item
+    code or by industry section (``f.findings_by``), per department (the drill-down needs which ones)."""
     group = "key" if f.findings_by == "item" else "industry"
     rows = (
-        _figures(f, (INSPECTED_BY_ITEM, FINDINGS_BY_ITEM), _period(f)).values("metric", group).annotate(n=Sum("value"))
+        _figures(f, (INSPECTED_BY_ITEM, FINDINGS_BY_ITEM), _period(f))
+        .values("metric", group, "department_id")
+        .annotate(n=Sum("value"))
     )
-    return {(r["metric"], r[group]): r["n"] for r in rows}
+    return {(r["metric"], r[group], r["department_id"]): r["n"] for r in rows}
 
 
 def complaints(f) -> dict:

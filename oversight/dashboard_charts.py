@@ -15,7 +15,9 @@ from oversight.dashboard_links import (
     CHECK_LIST,
     COMPLAINT_CLOSED_LIST,
     COMPLAINT_FILED_LIST,
+    FINDINGS_LIST,
     GRADE_LIST,
+    ITEM_DEPARTMENT_LOOKUP,
     ITEM_LOOKUP,
     NEGATIVE_LIST,
     PLAN_LIST,
@@ -332,7 +334,11 @@ def coverage_chart(f, linker) -> Chart:
 
 
 def findings_chart(f, linker) -> Chart:
-    data = figures.findings(f)
+    per_department = figures.findings(f)
+    data, departments = {}, {}
+    for (metric, g, d), n in per_department.items():
+        data[(metric, g)] = data.get((metric, g), 0) + n
+        departments.setdefault(g, set()).add(d)
     groups = sorted({g for _, g in data}, key=lambda g: (-data.get((figures.INSPECTED_BY_ITEM, g), 0), g))
     by_item = f.findings_by == "item"
     if by_item:
@@ -342,21 +348,29 @@ def findings_chart(f, linker) -> Chart:
         label = {g: f"{g} {INDUSTRY_SECTIONS.get(g, '')}".strip() if g else "未登记行业" for g in groups}
     table = Table(
         "检查发现问题率（按监管事项）" if by_item else "检查发现问题率（按行业门类）",
-        ["监管事项" if by_item else "行业门类", "完成检查", "发现问题", "发现问题率"],
+        ["监管事项" if by_item else "行业门类", "事项检查（次）", "发现问题（次）", "发现问题率"],
     )
-    ids = linker.departments()
     for g in groups:
-        extra = {(ITEM_LOOKUP if by_item else RESULT_LIST.industry): g} if g else None
+        # The departments with figures for the group: the figure counts a result under the items its own
+        # department checks in the task (the plan item's department), so the list takes the results of
+        # those departments whose task has the item for one of them (both lookups join one task item).
+        ids = tuple(sorted(departments[g], key=lambda d: (d is None, d or 0)))
+        lookups = (
+            {ITEM_LOOKUP: g, ITEM_DEPARTMENT_LOOKUP: ",".join(map(str, ids))}
+            if by_item
+            else {FINDINGS_LIST.industry: g}
+        )
+        extra = lookups if g else None
         inspected = data.get((figures.INSPECTED_BY_ITEM, g), 0)
         found = data.get((figures.FINDINGS_BY_ITEM, g), 0)
         table.rows.append(
             (
                 label[g],
                 [
-                    Cell(inspected, linker.list_url(RESULT_LIST, department_ids=ids, **extra) if extra else None),
+                    Cell(inspected, linker.list_url(FINDINGS_LIST, department_ids=ids, **extra) if extra else None),
                     Cell(
                         found,
-                        linker.list_url(RESULT_LIST, department_ids=ids, finding="yes", **extra) if extra else None,
+                        linker.list_url(FINDINGS_LIST, department_ids=ids, finding="yes", **extra) if extra else None,
                     ),
                     Cell(_ratio(found, inspected), rate=True),
                 ],
@@ -381,6 +395,7 @@ def findings_chart(f, linker) -> Chart:
     ]
     notes = [
         "发现问题：检查结果含须记入信用记录的情形（发现问题待后续处理、经责令已改正、未按规定公示、弄虚作假、无法联系、不配合检查、违反其他部门规定）。",
+        "一户检查多个事项的，每个事项各计1次；按行业汇总时，点击数字列出的是这些检查结果（一户一条）。",
         *(["图中为完成检查最多的15项，表中为全部。"] if len(groups) > 15 else []),
         *_uncut_notes([figures.INSPECTED_BY_ITEM], f),
     ]

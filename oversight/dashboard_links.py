@@ -11,15 +11,17 @@ link assumes of the 03:00 job (``oversight.aggregates``), i.e. which fact a metr
 | negative_records | 信用记录, 性质=负面, by category and severity | decided_on | 来源部门 |
 | plans_started | 抽查计划 (joint: with participating departments) | starts_on | 牵头部门 |
 | entities_drawn | 检查任务 | the draw's drawn_at (local day) | the plan's 牵头部门 |
-| entities_inspected, *_by_item | 检查结果 (findings: a category of ``inspections.selectors.FINDING_CATEGORIES``) | inspected_on | 检查部门 |
+| entities_inspected | 检查结果 | inspected_on | 检查部门 |
+| *_by_item | 检查结果 whose task has the item for the result's department (findings: FINDING_CATEGORIES) | inspected_on | 检查部门 |
 | results_published | 检查结果 | published_at (local day) | 检查部门 |
 | complaints_filed / _closed | 投诉举报 by channel (and verdict) | filed_at / closed_at (local day) | 承办部门 |
 | credit_checks | 信用核查记录 by purpose | checked_at (local day) | 查询部门 |
 
-A link is shown only where the list will show exactly those rows: the admin lists show an official
-their own department's rows (``core.scoping``), so a figure of a department below the viewer's own is
-shown without a link (the platform administrator gets a link everywhere); and a viewer without the
-list's view permission gets the number alone.
+Findings are the categories of ``inspections.selectors.FINDING_CATEGORIES``. A link is shown only where
+the list will show exactly those rows: the admin lists show an official their own department's rows
+(``core.scoping``), so a figure of a department below the viewer's own is shown without a link (the
+platform administrator gets a link everywhere); and a viewer without the list's view permission gets the
+number alone.
 """
 
 import datetime as dt
@@ -91,6 +93,14 @@ PUBLISHED_LIST = ListTarget(
     region=RESULT_LIST.region,
     industry=RESULT_LIST.industry,
 )
+# The findings by item are not cut by region (oversight.figures): their list takes no region filter either.
+FINDINGS_LIST = ListTarget(
+    RESULT_LIST.changelist,
+    RESULT_LIST.permission,
+    department="department",
+    day="inspected_on",
+    industry=RESULT_LIST.industry,
+)
 COMPLAINT_FILED_LIST = ListTarget(
     "admin:enforcement_complaint_changelist",
     "enforcement.view_complaint",
@@ -112,6 +122,7 @@ CHECK_LIST = ListTarget(
     day="checked_at__date",
 )
 ITEM_LOOKUP = "task__items__item_version__item__catalogue_code"
+ITEM_DEPARTMENT_LOOKUP = "task__items__department__id__in"
 
 
 class Linker:

@@ -115,6 +115,7 @@ class InspectionResultAdmin(
         "task__entity__region_code",
         "task__entity__industry_code__startswith",
         "task__items__item_version__item__catalogue_code",
+        "task__items__department__id__in",
     )
     search_fields = ("=task__entity__uscc",)
     list_select_related = ("task__plan", "department")
