@@ -287,6 +287,33 @@ def measure(label: str, end: dt.date, requests: int) -> list[float]:
     return everything
 
 
+def check_links(end: dt.date) -> None:
+    """Every linked figure of the platform administrator's page for the month up to ``end`` against the
+    count of its admin list (on real figures: the job and the links must count the same rows)."""
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()  # the test client keeps each response's context
+    client = Client()
+    client.force_login(platform_admin())
+    start = end.replace(day=1)
+    response = client.get(URL, {"start": start.isoformat(), "end": end.isoformat()})
+    checked, mismatched = 0, []
+    for chart in response.context["charts"]:
+        for table in chart.tables:
+            for label, cells in table.rows:
+                for column, cell in zip(table.head[1:], cells, strict=True):
+                    if not cell.url:
+                        continue
+                    listed = client.get(cell.url)
+                    n = listed.context["cl"].queryset.count() if listed.status_code == 200 else None
+                    checked += 1
+                    if n != cell.value:
+                        mismatched.append(f"{chart.title} · {label} · {column}: 图表 {cell.value}，列表 {n}")
+    print(f"下钻核对（{start}–{end}，平台管理员）：{checked} 个数字，{len(mismatched)} 个与列表不一致", flush=True)
+    for line in mismatched[:20]:
+        print("  " + line, flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="监管数据看板（/admin/dashboard/）按角色和筛选条件计时")
     parser.add_argument("--days", type=int, default=365, help="合成快照的天数（默认 365）")
@@ -297,6 +324,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="保留合成快照")
     parser.add_argument("--reset", action="store_true", help="只删除合成快照")
     parser.add_argument("--reuse", action="store_true", help="使用上次 --keep 留下的合成快照（不重新生成）")
+    parser.add_argument(
+        "--check-links", action="store_true", help="有实际快照时，核对最近一个月每个可点击数字与其后台列表的条数"
+    )
     args = parser.parse_args()
     if args.reset:
         print(f"已删除合成快照 {reset():,} 行", flush=True)
@@ -312,6 +342,8 @@ def main() -> None:
         real_end = DailyFigure.objects.filter(day__gt=BENCH_END).order_by("-day").values_list("day", flat=True).first()
         if real_end is not None:
             times += measure("实际快照", real_end, args.requests)
+            if args.check_links:
+                check_links(real_end)
     finally:
         if not args.keep:
             reset()
