@@ -60,6 +60,8 @@ def steps(*, smoke: bool, entities: int, records: int, penalties: int) -> list[l
         # Issue 16 §3: every admin list (its search and filters) for each role, and every API list.
         ["bench/admin_lists.py", *small("--runs", "1")],
         ["bench/api_lists.py", *small("--calls", "5")],
+        # Issue 17 §2: the dashboard on a year of snapshots shaped on the entities loaded above.
+        ["bench/dashboard.py", *small("--days", "60", "--requests", "3")],
         # Issue 16 §1: public pages under wrk -t2 -c20 (gunicorn, 2 workers), on everything loaded above.
         ["bench/load.py", *small("--duration", "3")],
         # Issue 16 §1: the busiest entity's page at 390 px on Fast 3G (chromium; skipped without it).

@@ -177,8 +177,13 @@ OVERSIGHT_EVAL_ADMIN = [
 # an admin action calling a service (oversight.services.directives).
 OVERSIGHT_DIRECTIVES = ["directive:view,add,change", "directiveevidence:view"]
 
+# Issue 17 §2: the dashboard (/admin/dashboard/) reads the daily figures; every official role may open it
+# (oversight.views: each sees their department's subtree, the platform administrator everything).
+DASHBOARD = ["dailyfigure:view"]
+
 ROLES = {
     "平台管理员": {
+        "oversight": [*DASHBOARD, *OVERSIGHT_EVAL_ADMIN, *OVERSIGHT_DIRECTIVES],
         "core": [
             "user",
             "usccexception",
@@ -195,30 +200,32 @@ ROLES = {
         # Login lockouts: see them and unlock by deleting the record (issue 11, core.login_lockout).
         "axes": ["accessattempt:view,delete", "accessfailurelog:view", "accesslog:view"],
         "opendata": OPENDATA_ALL,
-        "oversight": [*OVERSIGHT_EVAL_ADMIN, *OVERSIGHT_DIRECTIVES],
     },
     "部门监管人员": {
+        "oversight": [*DASHBOARD, *OVERSIGHT_EVAL_OFFICIAL, *OVERSIGHT_DIRECTIVES],
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
         "opendata": OPENDATA_OFFICIAL,
-        "oversight": [*OVERSIGHT_EVAL_OFFICIAL, *OVERSIGHT_DIRECTIVES],
     },
     "执法人员": {
+        "oversight": DASHBOARD,
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
         "credit": CREDIT_VIEW,
         "inspections": INSPECTIONS_VIEW,
         "enforcement": ENFORCEMENT_OFFICIAL,
     },
     "法制审核人员": {
+        "oversight": DASHBOARD,
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
         "credit": CREDIT_VIEW,
         "inspections": INSPECTIONS_VIEW,
         "enforcement": ENFORCEMENT_REVIEWER,
     },
     "信用管理人员": {
+        "oversight": DASHBOARD,
         "supervision": [f"{m}:view" for m in SUPERVISION_ALL],
         "core": ["usccexception:view"],
         "credit": CREDIT_MANAGER,
@@ -226,19 +233,19 @@ ROLES = {
     # 部门负责人 (issue 12 §6, DOMAIN §5): besides the handlers, the one who may move any case of the
     # department, and who sees complainants; otherwise the powers of a 部门监管人员.
     "部门负责人": {
+        "oversight": [*DASHBOARD, *OVERSIGHT_EVAL_OFFICIAL, *OVERSIGHT_DIRECTIVES],
         "supervision": [*SUPERVISION_WRITE, "department:view", "marketentity:view", "statutorydeadline:view"],
         "core": ["holidayoverride:view"],
         "credit": CREDIT_OFFICIAL,
         "inspections": INSPECTIONS_OFFICIAL,
         "enforcement": ENFORCEMENT_OFFICIAL,
         "opendata": OPENDATA_OFFICIAL,
-        "oversight": [*OVERSIGHT_EVAL_OFFICIAL, *OVERSIGHT_DIRECTIVES],
     },
     # 监督人员 (issue 11 §4, DOMAIN §4): every plan's draws read-only, with the v2 seed share and population.csv.
     "监督人员": {
+        "oversight": [*DASHBOARD, *OVERSIGHT_EVAL_VIEW, *OVERSIGHT_DIRECTIVES],
         "supervision": ["department:view", "marketentity:view", "inspector:view"],
         "inspections": [*INSPECTIONS_VIEW, "drawcommitment:view,audit"],
-        "oversight": [*OVERSIGHT_EVAL_VIEW, *OVERSIGHT_DIRECTIVES],
     },
 }
 

@@ -16,7 +16,14 @@ from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
 from core.scoping import department_of, is_platform_admin, scope_to_department
-from inspections.choices import PUBLIC_PLAN_STATES, CorrectionState, ResultState, TargetedCheckState, TaskState
+from inspections.choices import (
+    PUBLIC_PLAN_STATES,
+    RESULT_SEVERITY,
+    CorrectionState,
+    ResultState,
+    TargetedCheckState,
+    TaskState,
+)
 from inspections.models import Draw, DrawCommitment, DrawSelection, InspectionPlan, InspectionResult, InspectionTask
 from supervision.models import MarketEntity
 
@@ -129,3 +136,13 @@ def correction_deadline_q(lookup: str, day) -> Q:
     """Correction orders (责令改正) not yet corrected (open, or marked 逾期未改正 by the scan) whose
     correction period ends ``lookup`` ``day``."""
     return Q(state__in=[CorrectionState.OPEN, CorrectionState.OVERDUE], **{f"due_on__{lookup}": day})
+
+
+# Issue 17: a result "with findings" (发现问题) has a category that weighs as a credit record
+# (RESULT_SEVERITY); the findings rate of the daily figures and the admin's 发现问题 filter both use it.
+FINDING_CATEGORIES = tuple(str(c) for c in RESULT_SEVERITY)
+
+
+def finding_q(prefix: str = "") -> Q:
+    """Results with findings (``prefix`` the path to the result, e.g. ``"results__"``)."""
+    return Q(**{f"{prefix}categories__overlap": list(FINDING_CATEGORIES)})

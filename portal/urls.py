@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import anchor_views, health
+from oversight import views as oversight_views
 
 
 def healthz(request):
@@ -14,6 +15,8 @@ def healthz(request):
 
 
 urlpatterns = [
+    # Issue 17 §2: the dashboard lives inside the admin (its templates and login), before the admin's own URLs.
+    path("admin/dashboard/", oversight_views.dashboard, name="admin-dashboard"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script (issue 11).

@@ -15,6 +15,7 @@ from core.admin_base import (
     adopt,
     intermediate_action,
 )
+from core.admin_drill import DrillLookupsMixin
 from core.file_import import DepartmentFileImportMixin, truncated
 from core.forms import ImportFileForm
 from core.scoping import department_of, is_platform_admin
@@ -63,7 +64,13 @@ RECORD_COMPUTED = (
 
 @admin.register(CreditRecord)
 class CreditRecordAdmin(
-    LargeListMixin, RecordNoticeLinkMixin, DepartmentFileImportMixin, UsccSearchMixin, ServiceFormAdmin, ScopedAdmin
+    DrillLookupsMixin,
+    LargeListMixin,
+    RecordNoticeLinkMixin,
+    DepartmentFileImportMixin,
+    UsccSearchMixin,
+    ServiceFormAdmin,
+    ScopedAdmin,
 ):
     form = CreditRecordForm
     list_display = (
@@ -81,6 +88,8 @@ class CreditRecordAdmin(
         "department",
     )
     list_filter = ("category", "severity", "state", "polarity")
+    # Issue 17 §2: the dashboard's drill-down filters on the entity's region and industry.
+    drill_lookups = ("entity__region_code", "entity__industry_code__startswith")
     search_fields = ("source_ref", "title")
     search_help_text = _("按统一社会信用代码（全部或前几位）、来源编号或标题中的词搜索；多个词用空格分开")
     text_search_fields = ("source_ref", "title")

@@ -24,6 +24,7 @@ from core.admin_base import (
     file_response,
     show_refusal,
 )
+from core.admin_drill import DrillLookupsMixin
 from core.deadline_items import TimelinessFilter
 from core.workdays import add_working_days
 from inspections import services
@@ -31,6 +32,25 @@ from inspections.admin.scope import EntityColumns, admin_link, entity_name_of
 from inspections.choices import ResultState
 from inspections.forms import ResultEntryForm
 from inspections.models import CorrectionOrder, InspectionResult
+from inspections.selectors import finding_q
+
+
+class FindingFilter(admin.SimpleListFilter):
+    """发现问题: the results the findings rate counts (inspections.selectors.FINDING_CATEGORIES)."""
+
+    title = _("发现问题")
+    parameter_name = "finding"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("发现问题")), ("no", _("未发现问题"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(finding_q())
+        if self.value() == "no":
+            return queryset.exclude(finding_q())
+        return queryset
+
 
 PUBLISH_DUE_SOON_WORKING_DAYS = 3  # results due for publication within 3 working days are flagged
 
@@ -70,7 +90,9 @@ RESULT_STATE_FIELDS = (
 
 
 @admin.register(InspectionResult)
-class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin, ServiceFormAdmin, ScopedAdmin):
+class InspectionResultAdmin(
+    DrillLookupsMixin, ViewOnceSavedMixin, EntityColumns, ObjectActionsMixin, ServiceFormAdmin, ScopedAdmin
+):
     """Entered through ``result_submit``; 审核 and 公示 only through the actions."""
 
     form = ResultEntryForm
@@ -87,7 +109,14 @@ class InspectionResultAdmin(ViewOnceSavedMixin, EntityColumns, ObjectActionsMixi
         "needs_case",
         "credit_record_link",
     )
-    list_filter = ("state", "needs_case", TimelinessFilter)
+    list_filter = ("state", "needs_case", FindingFilter, TimelinessFilter)
+    # Issue 17 §2: the dashboard's drill-down (per region, industry and supervision item).
+    drill_lookups = (
+        "task__entity__region_code",
+        "task__entity__industry_code__startswith",
+        "task__items__item_version__item__catalogue_code",
+        "task__items__department__id__in",
+    )
     search_fields = ("=task__entity__uscc",)
     list_select_related = ("task__plan", "department")
     actions = ["approve", "publish_now"]

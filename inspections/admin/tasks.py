@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import ReadOnlyAdmin, coloured
+from core.admin_drill import DrillLookupsMixin
 from core.scoping import department_of
 from inspections.admin.scope import EntityColumns, ScopedPlanFilter, admin_link, entity_name_of
 from inspections.choices import TaskState
@@ -91,7 +92,7 @@ class ResultInline(admin.TabularInline):
 
 
 @admin.register(InspectionTask)
-class InspectionTaskAdmin(EntityColumns, ReadOnlyAdmin):
+class InspectionTaskAdmin(DrillLookupsMixin, EntityColumns, ReadOnlyAdmin):
     """Tasks are made by the draw; results are entered through “录入检查结果”."""
 
     list_display = (
@@ -104,6 +105,14 @@ class InspectionTaskAdmin(EntityColumns, ReadOnlyAdmin):
         "unstaffed_reason",
     )
     list_filter = (ScopedPlanFilter, "state", OverdueTaskFilter, "drawn")
+    # Issue 17 §2: the dashboard's drill-down (entities drawn, per lead department, draw day, region, industry).
+    drill_lookups = (
+        "plan__lead_department__id__in",
+        "draw__drawn_at__date__gte",
+        "draw__drawn_at__date__lte",
+        "entity__region_code",
+        "entity__industry_code__startswith",
+    )
     search_fields = ("=entity__uscc",)
     list_select_related = ("plan",)
     inlines = [TeamInline, ResultInline]
