@@ -34,6 +34,8 @@ def test_daily_figures_are_scheduled_at_3_am_shanghai_in_the_database(db):
     assert task.enabled
     assert (task.crontab.minute, task.crontab.hour, task.crontab.day_of_week) == ("0", "3", "*")
     assert str(task.crontab.timezone) == "Asia/Shanghai"
+    # the day that ended and the 30 days before it, so facts recorded late enter their own day
+    assert json.loads(task.kwargs) == {"days": 31}
 
 
 def test_the_job_writes_the_figures_of_the_day_that_ended_through_a_real_worker(worker, dept_a, frozen_today):
@@ -56,8 +58,9 @@ def test_the_job_writes_the_figures_of_the_day_that_ended_through_a_real_worker(
         except Exception:
             print(worker_output(worker))
             raise
-    # Then yesterday's figures are there once (today's complaint is not counted yet)
-    assert outcomes[0] == outcomes[1] == {"start": "2026-11-21", "end": "2026-11-21", "rows": 3}
+    # Then yesterday's figures are there once (today's complaint is not counted yet), and the 30 days
+    # before yesterday were recomputed with it (nothing happened on them)
+    assert outcomes[0] == outcomes[1] == {"start": "2026-10-22", "end": "2026-11-21", "rows": 3}
     rows = set(DailyFigure.objects.values_list("day", "metric", "department_id", "key", "value"))
     assert rows == {
         (dt.date(2026, 11, 21), "complaints_filed", dept_a.pk, "web", 2),
