@@ -12,6 +12,7 @@ from demo.enforcement import seed_enforcement_demo
 from demo.enterprise import seed_enterprise_demo
 from demo.enterprise_reports import seed_annual_reports
 from demo.inspections import seed_inspections_demo
+from demo.oversight import seed_oversight_demo
 from demo.supervision import seed_supervision_demo
 
 
@@ -33,4 +34,6 @@ class Command(BaseCommand):
         seed_credit_demo(stdout=self.stdout)
         seed_inspections_demo(stdout=self.stdout)
         seed_enforcement_demo(stdout=self.stdout)
-        seed_enterprise_demo(stdout=self.stdout)  # the entity side (企业端 accounts, filings, inbox) last
+        seed_enterprise_demo(stdout=self.stdout)  # the entity side (企业端 accounts, filings, inbox)
+        # Last, over everything above: the daily figures behind the dashboard, and 履职评估 (issue 17).
+        seed_oversight_demo(stdout=self.stdout)
