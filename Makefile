@@ -49,6 +49,7 @@ PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
 test: $(VENV)/.dev-installed browser wrk
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py compile_catalogues
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -25,5 +25,6 @@ urlpatterns = [
     path("repairs/new/done/", views_done.repair_done, name="repair-done"),
     path("objections/new/done/", views_done.objection_done, name="objection-done"),
     path("track/", views_filings.track, name="filing-track"),
+    path("reports/verify/", views.report_verify_entry, name="report-verify-entry"),
     path("reports/verify/<str:serial>/", views.report_verify, name="report-verify"),
 ]

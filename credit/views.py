@@ -440,6 +440,14 @@ def credit_report_download(request, uscc: str):
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+def report_verify_entry(request):
+    """The form to type a report's serial into (issue 18 §1.1); a serial goes to its verify page."""
+    serial = (request.GET.get("serial") or "").strip().upper()
+    if serial:
+        return redirect("report-verify", serial=serial[:64])
+    return render(request, "credit/report_verify_entry.html", {})
+
+
 def report_verify(request, serial: str):
     """Is this report genuine and current? With an uploaded PDF: is this file the one issued?"""
     pdf_bytes, upload_error = None, ""

@@ -46,6 +46,7 @@ def main() -> int:
     from django.core.management import call_command
     from django.db import connections
 
+    call_command("compile_catalogues", verbosity=0)  # the English catalogue (issue 18 §2)
     print("· 数据库迁移 …", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     from supervision.models import Department

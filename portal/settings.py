@@ -250,7 +250,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The English catalogue (issue 18 §2): locale/en/LC_MESSAGES/django.po, compiled by
+# `manage.py compile_catalogues` in `make run` and `make test` (*.mo files are not committed).
+# ISSUE18-PARTS: while issue 18 is built in parallel, each part keeps its own catalogue under
+# locale_parts/<part>/; they are folded into locale/ at merge and this glob goes.
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted(p for p in (BASE_DIR / "locale_parts").glob("*") if p.is_dir())]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -431,3 +435,22 @@ QUERY_CODE_KEY = env("QUERY_CODE_KEY", default="")
 # The role web, worker and beat connect as: no ownership, INSERT/SELECT only on the audit table
 # (core.dbroles; `manage.py grant_app_role` runs as the owner after migrate).
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="portal_app")
+
+# --- issue 18 §1.1: report and decision signing, public base URL (part "reports") -----------------
+
+# (end of the reports part's settings)
+
+
+# --- issue 18 §1.2: site identity (part "site") ---------------------------------------------------
+
+# (end of the site part's settings)
+
+
+# --- issue 18 §1.5-1.8: admin, API (part "adminapi") ----------------------------------------------
+
+# (end of the adminapi part's settings)
+
+
+# --- issue 18 §2: languages (part "i18n") ----------------------------------------------------------
+
+# (end of the i18n part's settings)

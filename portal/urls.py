@@ -27,6 +27,8 @@ urlpatterns = [
     path("api/v1/", include("enforcement.api.urls")),
     path("api/v1/", include("opendata.api.urls")),
     path("api/open/v1/", include("opendata.api.open_urls")),
+    # The language switch (issue 18 §2): Django's set_language, remembered by the django_language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("audit/anchors/", anchor_views.audit_anchors, name="audit-anchors"),
