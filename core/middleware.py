@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from core.api.errors import error_response
 from core.audit import client_ip_var, request_id_var
@@ -32,24 +34,51 @@ class RequestIdMiddleware:
 
 
 class ChineseFirstLocaleMiddleware:
-    """Chinese unless the person chose another language (the ``django_language`` cookie).
+    """The language of a request (issue 18 §2): Chinese first, English on request.
 
-    A browser's Accept-Language is ignored on purpose: officials on English-language systems
-    would otherwise get an admin half in English and half in Chinese.
+    Public pages, the entity portal (``/enterprise/``) and the API: the ``django_language`` cookie (the
+    header's language switch, Django's ``set_language``) first, then the browser's Accept-Language (its
+    most preferred ``zh*`` or ``en*`` tag: zh → Chinese, en → English, anything else → Chinese), and
+    Chinese by default. Such answers say ``Vary: Accept-Language, Cookie`` and ``Content-Language``.
+
+    The admin (``/admin/``) and the inspectors' field app (``/field/``) are always Chinese, whatever the
+    cookie or the browser says: they are used by officials, whose records, forms and instructions are in
+    Chinese (the Chinese text is the authoritative one), and an official on an English-language browser
+    or one who looked at the public site in English would otherwise get a half-English workplace.
     """
+
+    OFFICIAL_PREFIXES = ("/admin/", "/field/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
 
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        official = request.path_info.startswith(self.OFFICIAL_PREFIXES)
+        language = settings.LANGUAGE_CODE if official else self.chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        if not official:
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+    @staticmethod
+    def chosen_language(request) -> str:
+        supported = dict(settings.LANGUAGES)
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in supported:
+            return chosen
+        header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+        # Sorted by preference (q), the malformed header gives ().
+        for tag, _q in parse_accept_lang_header(header[:255]) or ():
+            primary = tag.lower().split("-", 1)[0]
+            if primary == "zh":
+                return "zh-hans"
+            if primary == "en" and "en" in supported:
+                return "en"
+        return settings.LANGUAGE_CODE
 
 
 class RejectOversizedMiddleware:

@@ -7,8 +7,9 @@ the open API's entity profile. A request with a session cookie is served uncache
 or says ``private``/``no-store`` is never stored. A request inside an open transaction (a test's, or a
 view under ``atomic``) bypasses the cache: what it sees may never commit.
 
-**Keys.** Kind, language (the ``django_language`` cookie), today's date (records leave the pages by
-date, without an event) and the path with its sorted query string (search and page number).
+**Keys.** Kind, the active language (``request.LANGUAGE_CODE``, from the cookie or Accept-Language:
+``core.middleware.ChineseFirstLocaleMiddleware``), today's date (records leave the pages by date, without
+an event) and the path with its sorted query string (search and page number).
 
 **Freshness: generations, checked on every hit.** Each entry stores the generation tokens of what it
 was built from, read *before* it was built: the global one (``pc:g``), the entity's (``pc:e:<USCC>``) for
