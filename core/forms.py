@@ -13,6 +13,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc
@@ -34,7 +35,7 @@ NAME_MAX = 100
 PHONE_MAX = 32
 EMAIL_MAX = 100
 PHONE_RE = re.compile(r"^\+?[0-9()\-\s]{7,24}((转|分机|ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
-PHONE_MESSAGE = "请填写有效的联系电话（手机号或固定电话，如 13800000000、0371-12345678）"
+PHONE_MESSAGE = _("请填写有效的联系电话（手机号或固定电话，如 13800000000、0371-12345678）")
 
 
 def validate_phone(value: str) -> None:
@@ -125,16 +126,19 @@ class FilingContactMixin(forms.Form):
     """Applicant and confidential contact details, as every filing takes them."""
 
     applicant_name = forms.CharField(
-        label="申请人", max_length=NAME_MAX, widget=TextInput(autocomplete="name"), help_text="企业名称或经办人姓名"
+        label=_("申请人"),
+        max_length=NAME_MAX,
+        widget=TextInput(autocomplete="name"),
+        help_text=_("企业名称或经办人姓名"),
     )
     contact_phone = forms.CharField(
-        label="联系电话",
+        label=_("联系电话"),
         max_length=PHONE_MAX,
         validators=[validate_phone],
         widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
-        help_text="仅供办理部门联系，保密，不予公开",
+        help_text=_("仅供办理部门联系，保密，不予公开"),
     )
-    reason = forms.CharField(label="理由", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
+    reason = forms.CharField(label=_("理由"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class EvidenceInput(forms.ClearableFileInput):
@@ -157,22 +161,30 @@ class EvidenceField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         if len(files) > EVIDENCE_MAX_FILES:
-            raise ValidationError(f"证明材料最多 {EVIDENCE_MAX_FILES} 个文件，本次选择了 {len(files)} 个")
+            raise ValidationError(
+                gettext("证明材料最多 %(max)s 个文件，本次选择了 %(n)s 个")
+                % {"max": EVIDENCE_MAX_FILES, "n": len(files)}
+            )
         errors = []
         for upload in files:
-            name = upload.name or "（未命名）"
+            name = upload.name or gettext("（未命名）")
             ext = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
             if ext not in EVIDENCE_TYPES:
-                errors.append(f"“{name}”不是允许的文件类型（仅限 PDF、JPG、PNG）")
+                errors.append(gettext("“%(name)s”不是允许的文件类型（仅限 PDF、JPG、PNG）") % {"name": name})
                 continue
             if upload.size > EVIDENCE_MAX_BYTES:
-                errors.append(f"“{name}”超过 10 MB（{upload.size / 1024 / 1024:.1f} MB）")
+                errors.append(
+                    gettext("“%(name)s”超过 10 MB（%(size).1f MB）") % {"name": name, "size": upload.size / 1024 / 1024}
+                )
                 continue
             upload.seek(0)
             head = upload.read(16)
             upload.seek(0)
             if not head.startswith(EVIDENCE_TYPES[ext]):
-                errors.append(f"“{name}”的内容与文件类型不符（应为 {ext[1:].upper()} 文件）")
+                errors.append(
+                    gettext("“%(name)s”的内容与文件类型不符（应为 %(type)s 文件）")
+                    % {"name": name, "type": ext[1:].upper()}
+                )
         if errors:
             raise ValidationError(errors)
         return files

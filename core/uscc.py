@@ -11,6 +11,7 @@ import warnings
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.models import UsccException
@@ -73,17 +74,25 @@ def org_code_ok(org9: str) -> bool:
 
 
 def problems(code: str) -> str | None:
-    """The reason a normalised code is invalid, in Chinese, or None if it is valid."""
+    """The reason a normalised code is invalid, in the active language (Chinese unless a public reader chose
+    English, issue 18 §2), or None if it is valid."""
     if len(code) != 18:
-        return f"统一社会信用代码应为18位，“{code}”为{len(code)}位。"
+        return gettext("统一社会信用代码应为18位，“%(code)s”为%(n)s位。") % {"code": code, "n": len(code)}
     bad = [c for c in code[:17] if c not in ALPHABET]
     if bad:
-        return f"统一社会信用代码“{code}”含有不允许的字符“{bad[0]}”（不使用 I、O、S、V、Z）。"
+        return gettext("统一社会信用代码“%(code)s”含有不允许的字符“%(char)s”（不使用 I、O、S、V、Z）。") % {
+            "code": code,
+            "char": bad[0],
+        }
     if not FORMAT.match(code[:17] + "0"):
-        return f"统一社会信用代码“{code}”第3至8位（登记管理机关行政区划码）应为数字。"
+        return gettext("统一社会信用代码“%(code)s”第3至8位（登记管理机关行政区划码）应为数字。") % {"code": code}
     expected = check_character(code[:17])
     if code[17] != expected:
-        return f"统一社会信用代码“{code}”校验位错误：第18位应为“{expected}”，而不是“{code[17]}”。"
+        return gettext("统一社会信用代码“%(code)s”校验位错误：第18位应为“%(expected)s”，而不是“%(got)s”。") % {
+            "code": code,
+            "expected": expected,
+            "got": code[17],
+        }
     return None
 
 

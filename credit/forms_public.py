@@ -12,6 +12,9 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import uscc as uscc_lib
 from core.forms import (
@@ -49,28 +52,36 @@ class CommitmentForm(forms.Form):
     """信用承诺 made from the public site (DOMAIN §3); the service checks each type's rules."""
 
     uscc = forms.CharField(
-        label="统一社会信用代码", max_length=40, widget=TextInput(autocomplete="off", spellcheck="false")
+        label=gettext_lazy("统一社会信用代码"), max_length=40, widget=TextInput(autocomplete="off", spellcheck="false")
     )
-    commitment_type = forms.ChoiceField(label="承诺类型", choices=PUBLIC_COMMITMENT_TYPES)
+    commitment_type = forms.ChoiceField(label=gettext_lazy("承诺类型"), choices=PUBLIC_COMMITMENT_TYPES)
     department = forms.ModelChoiceField(
-        label="受理（监管）部门", queryset=Department.objects.none(), empty_label="请选择部门"
+        label=gettext_lazy("受理（监管）部门"),
+        queryset=Department.objects.none(),
+        empty_label=gettext_lazy("请选择部门"),
     )
     matter = forms.CharField(
-        label="涉及事项",
+        label=gettext_lazy("涉及事项"),
         max_length=200,
         required=False,
-        help_text="审批替代型：所办理的审批事项；行业自律型：行业组织名称",
+        help_text=gettext_lazy("审批替代型：所办理的审批事项；行业自律型：行业组织名称"),
     )
-    due_on = forms.DateField(label="履约期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    content = forms.CharField(label="承诺内容", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 7}))
-    signatory = forms.CharField(label="承诺人（签署人）", max_length=NAME_MAX, widget=TextInput(autocomplete="name"))
+    due_on = forms.DateField(
+        label=gettext_lazy("履约期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    content = forms.CharField(
+        label=gettext_lazy("承诺内容"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 7})
+    )
+    signatory = forms.CharField(
+        label=gettext_lazy("承诺人（签署人）"), max_length=NAME_MAX, widget=TextInput(autocomplete="name")
+    )
     contact_phone = forms.CharField(
-        label="联系电话（选填）",
+        label=gettext_lazy("联系电话（选填）"),
         max_length=PHONE_MAX,
         required=False,
         validators=[validate_phone],
         widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
-        help_text="保密，不予公开",
+        help_text=gettext_lazy("保密，不予公开"),
     )
 
     field_order = ["uscc", "commitment_type", "department", "matter", "due_on", "content", "signatory", "contact_phone"]
@@ -87,13 +98,13 @@ class CommitmentForm(forms.Form):
             raise ValidationError(reason)
         self.entity = public_entities().filter(uscc=code).first()
         if self.entity is None:
-            raise ValidationError(f"名录库中没有统一社会信用代码为 {code} 的市场主体")
+            raise ValidationError(_("名录库中没有统一社会信用代码为 %(code)s 的市场主体") % {"code": code})
         return code
 
     def clean_content(self):
         content = self.cleaned_data["content"].strip()
         if PLACEHOLDER in content:
-            raise ValidationError(f"请将承诺内容中的“{PLACEHOLDER}”替换为实际内容")
+            raise ValidationError(_("请将承诺内容中的“%(placeholder)s”替换为实际内容") % {"placeholder": PLACEHOLDER})
         return content
 
 
@@ -135,27 +146,34 @@ class ListExitForm(FilingContactMixin):
     """移出名单申请: the entry comes from the page's address. 经营异常名录 needs evidence of the duty fulfilled."""
 
     evidence = EvidenceField(
-        label="证明材料",
+        label=gettext_lazy("证明材料"),
         required=False,
-        help_text="已履行相关义务的证明（如补报的年度报告、更正后的公示信息、住所可联系的证明）："
-        f"PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
+        help_text=format_lazy(
+            gettext_lazy(
+                "已履行相关义务的证明（如补报的年度报告、更正后的公示信息、住所可联系的证明）："
+                "PDF、JPG 或 PNG，每个不超过 10 MB，最多 {n} 个"
+            ),
+            n=EVIDENCE_MAX_FILES,
+        ),
     )
 
     field_order = ["applicant_name", "contact_phone", "reason", "evidence"]
 
     def __init__(self, *args, evidence_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = "申请理由（履行相关义务的情况）"
+        self.fields["reason"].label = _("申请理由（履行相关义务的情况）")
         self.fields["evidence"].required = evidence_required
-        self.fields["evidence"].error_messages["required"] = "申请移出经营异常名录须上传已履行相关义务的证明材料"
+        self.fields["evidence"].error_messages["required"] = _("申请移出经营异常名录须上传已履行相关义务的证明材料")
 
 
 class TrackForm(forms.Form):
     tracking_no = forms.CharField(
-        label="受理编号",
+        label=gettext_lazy("受理编号"),
         max_length=32,
-        widget=TextInput(autocomplete="off", spellcheck="false", placeholder="如 YY20261122-123456"),
+        widget=TextInput(autocomplete="off", spellcheck="false", placeholder=gettext_lazy("如 YY20261122-123456")),
     )
     code = forms.CharField(
-        label="查询码", max_length=16, widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"})
+        label=gettext_lazy("查询码"),
+        max_length=16,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
     )

@@ -14,6 +14,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -33,6 +36,7 @@ from credit.choices import (
     Polarity,
     RecordCategory,
 )
+from credit.display_text import data_text, reason_text
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, lookback_start
 from credit.models import EntityCredit, Objection, SelfDeclaration
 from credit.services import list_exits, publicity_rule_in_force
@@ -47,26 +51,35 @@ COLOUR_HEX = {Colour.GREEN: "#2e7d32", Colour.YELLOW: "#f0b400", Colour.RED: "#c
 
 # The default rules of DOMAIN §3, in the order they are applied; labels come from the model in force.
 GRADE_RULES = {
-    Grade.SERIOUSLY_DISHONEST: "列入严重违法失信名单，或有公示期内的严重失信信息。",
-    Grade.DISHONEST: "列入经营异常名录，或有公示期内的一般失信信息，或近12个月内违反信用承诺。",
-    Grade.WARNING: f"有公示中的轻微失信信息，或列入重点关注对象名单，或近12个月经核实的投诉举报达到{COMPLAINT_THRESHOLD}件。",
-    Grade.GOOD: "不属于以上任何一种情形。",
+    Grade.SERIOUSLY_DISHONEST: gettext_lazy("列入严重违法失信名单，或有公示期内的严重失信信息。"),
+    Grade.DISHONEST: gettext_lazy("列入经营异常名录，或有公示期内的一般失信信息，或近12个月内违反信用承诺。"),
+    Grade.WARNING: format_lazy(
+        gettext_lazy("有公示中的轻微失信信息，或列入重点关注对象名单，或近12个月经核实的投诉举报达到{n}件。"),
+        n=COMPLAINT_THRESHOLD,
+    ),
+    Grade.GOOD: gettext_lazy("不属于以上任何一种情形。"),
 }
 
 LIST_DESCRIPTIONS = {
-    ListType.ABNORMAL: "未按期报送年度报告、未按责令期限公示有关信息、公示信息弄虚作假，或通过登记的住所（经营场所）无法联系的市场主体。",
-    ListType.SERIOUS: "实施严重违法行为且受到较重行政处罚的市场主体，列入前已事先告知并听取陈述、申辩。",
-    ListType.KEY_ATTENTION: "存在失信行为但尚未达到严重失信认定标准、需加强监管的市场主体。",
-    ListType.RED: "信用状况良好、符合守信激励条件的市场主体，可享受绿色通道、容缺受理等便利。",
+    ListType.ABNORMAL: gettext_lazy(
+        "未按期报送年度报告、未按责令期限公示有关信息、公示信息弄虚作假，或通过登记的住所（经营场所）无法联系的市场主体。"
+    ),
+    ListType.SERIOUS: gettext_lazy("实施严重违法行为且受到较重行政处罚的市场主体，列入前已事先告知并听取陈述、申辩。"),
+    ListType.KEY_ATTENTION: gettext_lazy("存在失信行为但尚未达到严重失信认定标准、需加强监管的市场主体。"),
+    ListType.RED: gettext_lazy("信用状况良好、符合守信激励条件的市场主体，可享受绿色通道、容缺受理等便利。"),
 }
 
 # How an entity leaves each negative list (DOMAIN §3), in plain words for the entity itself.
 LIST_EXIT_HINTS = {
-    ListType.ABNORMAL: (
+    ListType.ABNORMAL: gettext_lazy(
         "履行相关义务（如补报年度报告、公示有关信息、更正虚假信息或恢复可联系状态）后，可在线提交证明材料申请移出，作出决定的部门应在5个工作日内作出决定。"
     ),
-    ListType.SERIOUS: "列入满1年、已履行相关义务且未再发生违法行为的，可申请提前移出；否则列入满3年后移出。",
-    ListType.KEY_ATTENTION: "纠正失信行为、履行相关义务后，由作出决定的部门依职权移出；对列入有异议的，可以提出异议。",
+    ListType.SERIOUS: gettext_lazy(
+        "列入满1年、已履行相关义务且未再发生违法行为的，可申请提前移出；否则列入满3年后移出。"
+    ),
+    ListType.KEY_ATTENTION: gettext_lazy(
+        "纠正失信行为、履行相关义务后，由作出决定的部门依职权移出；对列入有异议的，可以提出异议。"
+    ),
 }
 
 # The grade each negative list holds an entity at while the entry is active (DOMAIN §3 rules 1–3).
@@ -77,35 +90,37 @@ LIST_HOLDS = {
 }
 
 WEIGHT_LABELS = {
-    "serious_record": "每条严重失信信息",
-    "general_record": "每条一般失信信息",
-    "minor_record": "每条轻微失信信息",
-    "serious_list": "列入严重违法失信名单",
-    "abnormal_list": "列入经营异常名录",
-    "key_attention_list": "列入重点关注对象名单",
-    "broken_commitment": "每次违反信用承诺（12个月内）",
-    "verified_complaint": "每件经核实的投诉举报（12个月内）",
-    "positive_record": "每条正面信息",
-    "positive_cap": "正面信息加分上限",
-    "red_list": "列入守信激励对象名单",
+    "serious_record": gettext_lazy("每条严重失信信息"),
+    "general_record": gettext_lazy("每条一般失信信息"),
+    "minor_record": gettext_lazy("每条轻微失信信息"),
+    "serious_list": gettext_lazy("列入严重违法失信名单"),
+    "abnormal_list": gettext_lazy("列入经营异常名录"),
+    "key_attention_list": gettext_lazy("列入重点关注对象名单"),
+    "broken_commitment": gettext_lazy("每次违反信用承诺（12个月内）"),
+    "verified_complaint": gettext_lazy("每件经核实的投诉举报（12个月内）"),
+    "positive_record": gettext_lazy("每条正面信息"),
+    "positive_cap": gettext_lazy("正面信息加分上限"),
+    "red_list": gettext_lazy("列入守信激励对象名单"),
 }
 BONUS_WEIGHTS = ("positive_record", "positive_cap", "red_list")
 
 
 def _months(n: int) -> str:
-    return f"{n // 12}年" if n and n % 12 == 0 else f"{n}个月"
+    if n and n % 12 == 0:
+        return ngettext("%(n)s年", "%(n)s年", n // 12) % {"n": n // 12}
+    return ngettext("%(n)s个月", "%(n)s个月", n) % {"n": n}
 
 
 def _band_view(band) -> dict:
     return {
         "code": band.grade,
-        "label": band.label,
+        "label": data_text(band.label),
         "colour": band.colour,
         "colour_label": Colour(band.colour).label if band.colour in Colour.values else "",
         "hex": COLOUR_HEX.get(band.colour, "#616e7c"),
         "score_min": band.score_min,
         "score_max": band.score_max,
-        "description": band.description,
+        "description": data_text(band.description),
     }
 
 
@@ -118,11 +133,11 @@ def _public_entity(request, uscc: str):
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
         return None, render(
-            request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400
+            request, "public/error.html", {"title": _("统一社会信用代码有误"), "message": reason}, status=400
         )
     entity = public_entities().filter(uscc=code).first()
     if entity is None:
-        raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
+        raise PublicHttp404(_("未找到统一社会信用代码为 %(code)s 的市场主体") % {"code": code})
     return entity, None
 
 
@@ -155,14 +170,14 @@ def _credit_view(credit: EntityCredit | None) -> dict | None:
         band = bands.get(reason.get("level"))
         reasons.append(
             {
-                "text": reason.get("text", ""),
+                "text": reason_text(reason.get("text", "")),
                 "label": band["label"] if band else "",
                 "colour": band["colour"] if band else "",
             }
         )
     return {
         "grade": credit.grade,
-        "label": badge["label"],
+        "label": data_text(badge["label"]),
         "colour": badge["colour"],
         "colour_label": Colour(badge["colour"]).label if badge["colour"] in Colour.values else "",
         "score": badge["score"],
@@ -179,7 +194,7 @@ def _history_view(rows: list, credit: dict | None, today) -> dict:
     points = []
     for row in rows:
         band = next((b for b in row.model.bands.all() if b.grade == row.grade), None)
-        label = band.label if band else Grade(row.grade).label
+        label = data_text(band.label) if band else Grade(row.grade).label
         points.append(
             {
                 "date": timezone.localtime(row.changed_at).date().isoformat(),
@@ -337,7 +352,7 @@ def _search_entries(entries, query: str):
 def list_detail(request, list_type: str):
     """One public list: search by name or USCC, 20 a page, newest listings first."""
     if list_type not in selectors.PUBLIC_LIST_TYPES:
-        raise PublicHttp404("未找到该名单")
+        raise PublicHttp404(_("未找到该名单"))
     kind = ListType(list_type)
     q = request.GET.get("q", "").strip()[:100]
     entries = (

@@ -6,6 +6,7 @@ nothing and shows no code.
 """
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +23,7 @@ def _entity_name(code: str) -> str:
 @require_http_methods(["GET"])
 def commitment_done(request):
     if (payload := done_pop(request, "commitment")) is None:
-        return shown_once(request, title="信用承诺已提交")
+        return shown_once(request, title=_("信用承诺已提交"))
     commitment = CreditCommitment.objects.select_related("department").get(pk=payload["pk"])
     context = {
         "commitment": commitment,
@@ -37,7 +38,7 @@ def commitment_done(request):
 @require_http_methods(["GET"])
 def repair_done(request):
     if (payload := done_pop(request, "repair")) is None:
-        return shown_once(request, title="信用修复申请已提交")
+        return shown_once(request, title=_("信用修复申请已提交"))
     application = RepairApplication.objects.select_related("department", "record").get(pk=payload["pk"])
     context = {
         "application": application,
@@ -52,7 +53,7 @@ def repair_done(request):
 @require_http_methods(["GET"])
 def objection_done(request):
     if (payload := done_pop(request, "objection")) is None:
-        return shown_once(request, title="异议已提交")
+        return shown_once(request, title=_("异议已提交"))
     objection = Objection.objects.select_related("department", "record", "list_entry").get(pk=payload["pk"])
     context = {
         "objection": objection,

@@ -5,6 +5,7 @@ signed-in entity side files through the same services (enterprise.views_filings)
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -34,8 +35,10 @@ def _entity_name(code: str) -> str:
 
 
 def _no_target(request, what: str, how: str):
-    message = f"未找到该{what}，或该信息已不在公示中。{how}"
-    return render(request, "public/error.html", {"title": f"未找到该{what}", "message": message}, status=404)
+    message = _("未找到该%(what)s，或该信息已不在公示中。%(how)s") % {"what": what, "how": how}
+    return render(
+        request, "public/error.html", {"title": _("未找到该%(what)s") % {"what": what}, "message": message}, status=404
+    )
 
 
 # Every filing page is never_cache: a form may hold the applicant's contact details, a success page
@@ -98,7 +101,7 @@ def repair_new(request):
     credit.record_links). The service's exact reasons are shown when it refuses."""
     record, target_query = record_links.filing_record(request.GET)
     if record is None:
-        return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“申请信用修复”。")
+        return _no_target(request, _("信用记录"), _("请在主体信用信息页面，点击该条记录下的“申请信用修复”。"))
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:
             return limited
@@ -153,13 +156,13 @@ def objection_new(request):
         pk = _pk(request.GET.get("list_entry"))
         entry = selectors.public_list_entries().filter(pk=pk).first() if pk else None
         if entry is None:
-            return _no_target(request, "名单记录", "请在主体信用信息页面，点击该条名单记录下的“提出异议”。")
+            return _no_target(request, _("名单记录"), _("请在主体信用信息页面，点击该条名单记录下的“提出异议”。"))
         target_query = f"list_entry={entry.pk}"
     else:
         # A public record by id, or any record about the entity through its party link (credit.record_links).
         record, target_query = record_links.filing_record(request.GET)
         if record is None:
-            return _no_target(request, "信用记录", "请在主体信用信息页面，点击该条记录下的“提出异议”。")
+            return _no_target(request, _("信用记录"), _("请在主体信用信息页面，点击该条记录下的“提出异议”。"))
     target = record or entry
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:
@@ -211,7 +214,7 @@ def track(request):
             number = form.cleaned_data["tracking_no"].strip().upper()
             found = filing_find(number, form.cleaned_data["code"])  # any registered kind (core.filings)
             if found is None:
-                form.add_error(None, "未找到：受理编号或查询码有误，请核对后重试。")
+                form.add_error(None, _("未找到：受理编号或查询码有误，请核对后重试。"))
             else:
                 status = filing_status(found)
     else:

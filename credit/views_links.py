@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -19,8 +20,8 @@ from supervision.selectors import public_entities
 
 def _unknown(request):
     # The words of credit.views_filings._no_target: an unknown record and one behind a bad link look the same.
-    message = "未找到该信用记录，或该信息已不在公示中。请核对认定部门送达的告知书上的链接。"
-    return render(request, "public/error.html", {"title": "未找到该信用记录", "message": message}, status=404)
+    message = _("未找到该信用记录，或该信息已不在公示中。请核对认定部门送达的告知书上的链接。")
+    return render(request, "public/error.html", {"title": _("未找到该信用记录"), "message": message}, status=404)
 
 
 @never_cache

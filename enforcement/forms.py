@@ -7,6 +7,8 @@ evidence upload (real PDF/JPG/PNG by their leading bytes, at most 5 files of 10 
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import uscc as uscc_lib
@@ -30,7 +32,9 @@ from supervision.models import Department, Inspector
 
 # --- complaints (投诉举报) ---------------------------------------------------------------------------
 
-ATTACHMENT_HELP = f"现场照片、票据、合同等：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个"
+ATTACHMENT_HELP = format_lazy(
+    _("现场照片、票据、合同等：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {n} 个"), n=EVIDENCE_MAX_FILES
+)
 # Channels an official enters from the admin: the public ones (web, api) come in by themselves.
 ADMIN_ENTRY_CHANNELS = [
     (v, label) for v, label in ComplaintChannel.choices if v not in services.PUBLIC_COMPLAINT_CHANNELS
@@ -55,56 +59,56 @@ class ComplaintForm(forms.Form):
     """投诉举报 from the public site: the entity by name or USCC, the content, optional confidential contacts."""
 
     kind = forms.ChoiceField(
-        label="类别",
+        label=_("类别"),
         choices=ComplaintKind.choices,
         initial=ComplaintKind.COMPLAINT,
         widget=forms.RadioSelect,
-        help_text="投诉：您与经营者之间的消费纠纷；举报：反映经营者涉嫌违法的线索",
+        help_text=_("投诉：您与经营者之间的消费纠纷；举报：反映经营者涉嫌违法的线索"),
     )
     entity_name = forms.CharField(
-        label="被投诉举报对象名称",
+        label=_("被投诉举报对象名称"),
         max_length=200,
         required=False,
         widget=TextInput(autocomplete="off"),
-        help_text="企业、个体工商户的名称；名称和统一社会信用代码至少填一项",
+        help_text=_("企业、个体工商户的名称；名称和统一社会信用代码至少填一项"),
     )
     entity_uscc = forms.CharField(
-        label="统一社会信用代码（选填）",
+        label=_("统一社会信用代码（选填）"),
         max_length=40,
         required=False,
         widget=TextInput(autocomplete="off", spellcheck="false"),
-        help_text="18位，可在营业执照上找到",
+        help_text=_("18位，可在营业执照上找到"),
     )
     content = forms.CharField(
-        label="投诉举报内容",
+        label=_("投诉举报内容"),
         max_length=REASON_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="时间、地点、经过和诉求，越具体越便于核查",
+        help_text=_("时间、地点、经过和诉求，越具体越便于核查"),
     )
-    attachments = EvidenceField(label="附件（选填）", required=False, help_text=ATTACHMENT_HELP)
+    attachments = EvidenceField(label=_("附件（选填）"), required=False, help_text=ATTACHMENT_HELP)
     reporter_name = forms.CharField(
-        label="您的姓名（选填）",
+        label=_("您的姓名（选填）"),
         max_length=NAME_MAX,
         required=False,
         widget=TextInput(autocomplete="name"),
-        help_text="保密，仅承办部门可见",
+        help_text=_("保密，仅承办部门可见"),
     )
     contact_phone = forms.CharField(
-        label="联系电话（选填）",
+        label=_("联系电话（选填）"),
         max_length=PHONE_MAX,
         required=False,
         validators=[validate_phone],
         widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
-        help_text="保密，仅供承办部门核实情况、告知结果",
+        help_text=_("保密，仅供承办部门核实情况、告知结果"),
     )
     contact_email = forms.EmailField(
-        label="电子邮箱（选填）",
+        label=_("电子邮箱（选填）"),
         max_length=EMAIL_MAX,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="保密，不予公开",
+        help_text=_("保密，不予公开"),
     )
-    whistleblower = forms.BooleanField(label="我是被举报单位的内部人员（内部举报人，身份严格保密）", required=False)
+    whistleblower = forms.BooleanField(label=_("我是被举报单位的内部人员（内部举报人，身份严格保密）"), required=False)
 
     def clean_entity_uscc(self):
         return clean_optional_uscc(self.cleaned_data["entity_uscc"])
@@ -116,7 +120,7 @@ class ComplaintForm(forms.Form):
             and not cleaned.get("entity_uscc")
             and "entity_uscc" not in self.errors
         ):
-            self.add_error("entity_name", "请填写被投诉举报对象名称或统一社会信用代码")
+            self.add_error("entity_name", gettext("请填写被投诉举报对象名称或统一社会信用代码"))
         return cleaned
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache  # complaints
 from django.views.decorators.http import require_http_methods  # complaints
 
@@ -88,7 +89,7 @@ def penalty_detail(request, pk: int):
 
     disclosure = selectors.public_penalty(pk)
     if disclosure is None:
-        raise PublicHttp404("未找到该行政处罚公示信息")
+        raise PublicHttp404(_("未找到该行政处罚公示信息"))
     withdrawn = disclosure.state == DisclosureState.WITHDRAWN
     context = {
         "d": disclosure,
@@ -166,7 +167,7 @@ def complaint_done(request):
     """Where a filed complaint lands: its number and query code, shown once (core.filing_done)."""
 
     if (payload := done_pop(request, "complaint")) is None:
-        return shown_once(request, title="投诉举报已提交")
+        return shown_once(request, title=_("投诉举报已提交"))
     complaint = Complaint.objects.select_related("department").get(pk=payload["pk"])
     context = {
         "complaint": complaint,

@@ -6,6 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,21 +29,31 @@ def throttled(request):
         return None
     wait = max(int(throttle.wait() or 1), 1)
     response = render(
-        request, "public/error.html", {"title": "请求过于频繁", "message": f"请在 {wait} 秒后重试。"}, status=429
+        request,
+        "public/error.html",
+        {"title": _("请求过于频繁"), "message": _("请在 %(n)s 秒后重试。") % {"n": wait}},
+        status=429,
     )
     response["Retry-After"] = str(wait)
     return response
 
 
 class EarlyStopForm(FilingContactMixin):
-    contact_email = forms.EmailField(label="电子邮箱", required=False, help_text="选填，保密，不予公开")
-    evidence = EvidenceField(
-        label="证明材料",
-        required=False,
-        help_text=f"已履行处罚决定（缴款凭证等）、消除危害后果和不良影响（整改报告等）的证明：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个",
+    contact_email = forms.EmailField(
+        label=gettext_lazy("电子邮箱"), required=False, help_text=gettext_lazy("选填，保密，不予公开")
     )
-    performed = forms.BooleanField(label="已经自觉履行行政处罚决定中规定的义务", required=False)
-    harm_removed = forms.BooleanField(label="已经主动消除危害后果和不良影响", required=False)
+    evidence = EvidenceField(
+        label=gettext_lazy("证明材料"),
+        required=False,
+        help_text=format_lazy(
+            gettext_lazy(
+                "已履行处罚决定（缴款凭证等）、消除危害后果和不良影响（整改报告等）的证明：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {n} 个"
+            ),
+            n=EVIDENCE_MAX_FILES,
+        ),
+    )
+    performed = forms.BooleanField(label=gettext_lazy("已经自觉履行行政处罚决定中规定的义务"), required=False)
+    harm_removed = forms.BooleanField(label=gettext_lazy("已经主动消除危害后果和不良影响"), required=False)
 
     field_order = [
         "applicant_name",
@@ -54,7 +67,7 @@ class EarlyStopForm(FilingContactMixin):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = "申请理由（履行处罚决定、消除危害后果和不良影响的情况）"
+        self.fields["reason"].label = _("申请理由（履行处罚决定、消除危害后果和不良影响的情况）")
 
 
 @never_cache
@@ -63,7 +76,7 @@ def early_stop_new(request, pk: int):
 
     disclosure = selectors.public_penalties().filter(pk=pk).first()
     if disclosure is None:
-        raise PublicHttp404("未找到该行政处罚公示信息，或该信息已不在公示中")
+        raise PublicHttp404(_("未找到该行政处罚公示信息，或该信息已不在公示中"))
     if request.method == "POST":
         if (limited := throttled(request)) is not None:
             return limited
@@ -112,7 +125,7 @@ def early_stop_done(request):
         .first()
     )
     if application is None:
-        raise PublicHttp404("没有可显示的申请回执，请凭受理编号和查询码查询办理进度")
+        raise PublicHttp404(_("没有可显示的申请回执，请凭受理编号和查询码查询办理进度"))
     code = receipt.pop("query_code", None)
     request.session[SESSION_KEY] = receipt
     context = {"application": application, "query_code": code, "evidence_count": application.evidence.count()}

@@ -8,14 +8,16 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import uscc as uscc_mod
 from core.forms import validate_phone
 from enterprise.access import account_of
 from supervision.models import MarketEntity
 
-STAFF_REFUSED = "工作人员账号不能在企业端登录，请从管理后台 /admin/ 登录。"
-NOT_ENTITY = "该账号不是企业端账号，或已被注销。如需开通，请联系登记机关出具开通函。"
+STAFF_REFUSED = gettext_lazy("工作人员账号不能在企业端登录，请从管理后台 /admin/ 登录。")
+NOT_ENTITY = gettext_lazy("该账号不是企业端账号，或已被注销。如需开通，请联系登记机关出具开通函。")
 
 
 def _phone_attrs(field):
@@ -27,9 +29,9 @@ class UsernameField(forms.CharField):
 
     def __init__(self, **kwargs):
         super().__init__(
-            label="登录用户名",
+            label=_("登录用户名"),
             max_length=150,
-            help_text="用于登录企业端，可使用字母、数字和 @.+-_，区分大小写。",
+            help_text=_("用于登录企业端，可使用字母、数字和 @.+-_，区分大小写。"),
             validators=[get_user_model().username_validator],
             **kwargs,
         )
@@ -38,14 +40,16 @@ class UsernameField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         if value and get_user_model().objects.filter(username__iexact=value).exists():
-            raise ValidationError("该用户名已被使用，请换一个。")
+            raise ValidationError(_("该用户名已被使用，请换一个。"))
         return value
 
 
 class LiaisonFields(forms.Form):
-    full_name = forms.CharField(label="联络员姓名", max_length=100)
-    mobile = forms.CharField(label="手机号码", max_length=32, validators=[validate_phone])
-    email = forms.EmailField(label="电子邮箱（选填）", required=False, help_text="站内消息同时发送到该邮箱。")
+    full_name = forms.CharField(label=gettext_lazy("联络员姓名"), max_length=100)
+    mobile = forms.CharField(label=gettext_lazy("手机号码"), max_length=32, validators=[validate_phone])
+    email = forms.EmailField(
+        label=gettext_lazy("电子邮箱（选填）"), required=False, help_text=gettext_lazy("站内消息同时发送到该邮箱。")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,14 +59,16 @@ class LiaisonFields(forms.Form):
 class ActivationForm(LiaisonFields):
     """USCC and code of the letter, then the first liaison's sign-in and contact details."""
 
-    uscc = forms.CharField(label="统一社会信用代码", max_length=40)
-    code = forms.CharField(label="开通码", max_length=40, help_text="开通函上的开通码，如 K7QM-3WXR-HN5T-PD2A")
+    uscc = forms.CharField(label=gettext_lazy("统一社会信用代码"), max_length=40)
+    code = forms.CharField(
+        label=gettext_lazy("开通码"), max_length=40, help_text=gettext_lazy("开通函上的开通码，如 K7QM-3WXR-HN5T-PD2A")
+    )
     username = UsernameField()
     password1 = forms.CharField(
-        label="密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password2 = forms.CharField(
-        label="确认密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=gettext_lazy("确认密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     field_order = ["uscc", "code", "username", "full_name", "password1", "password2", "mobile", "email"]
@@ -80,14 +86,16 @@ class ActivationForm(LiaisonFields):
             raise ValidationError(reason)
         self.entity = MarketEntity.objects.filter(uscc=code).first()
         if self.entity is None:
-            raise ValidationError(f"名录库中没有统一社会信用代码为“{code}”的市场主体，请核对开通函。")
+            raise ValidationError(
+                _("名录库中没有统一社会信用代码为“%(code)s”的市场主体，请核对开通函。") % {"code": code}
+            )
         return code
 
     def clean(self):
         data = super().clean()
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "两次输入的密码不一致。")
+            self.add_error("password2", _("两次输入的密码不一致。"))
         elif p1:
             user = get_user_model()(username=data.get("username") or "", email=data.get("email") or "")
             try:
@@ -101,17 +109,17 @@ class EntityLoginForm(AuthenticationForm):
     """Django's sign-in (django-axes counts the failures), for entity users only."""
 
     error_messages = {
-        "invalid_login": "用户名或密码不正确，请重新输入（注意区分大小写）。",
+        "invalid_login": gettext_lazy("用户名或密码不正确，请重新输入（注意区分大小写）。"),
         "inactive": NOT_ENTITY,
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].label = "用户名"
+        self.fields["username"].label = _("用户名")
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
-        self.fields["username"].error_messages["required"] = "请输入用户名"
-        self.fields["password"].label = "密码"
-        self.fields["password"].error_messages["required"] = "请输入密码"
+        self.fields["username"].error_messages["required"] = _("请输入用户名")
+        self.fields["password"].label = _("密码")
+        self.fields["password"].error_messages["required"] = _("请输入密码")
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
@@ -123,16 +131,16 @@ class EntityLoginForm(AuthenticationForm):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="验证码",
+        label=gettext_lazy("验证码"),
         max_length=8,
-        help_text="身份验证器应用中显示的6位数字",
+        help_text=gettext_lazy("身份验证器应用中显示的6位数字"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]*"}),
     )
 
     def clean_token(self):
         token = "".join(self.cleaned_data["token"].split())
         if not token.isdigit() or len(token) != 6:
-            raise ValidationError("请输入6位数字验证码。")
+            raise ValidationError(_("请输入6位数字验证码。"))
         return token
 
 
@@ -147,7 +155,9 @@ class LiaisonAddForm(LiaisonFields):
 
 class PasswordCheckForm(forms.Form):
     password = forms.CharField(
-        label="当前密码", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=gettext_lazy("当前密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, user, *args, **kwargs):
@@ -157,5 +167,5 @@ class PasswordCheckForm(forms.Form):
     def clean_password(self):
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
-            raise ValidationError("当前密码不正确。")
+            raise ValidationError(_("当前密码不正确。"))
         return password

@@ -8,6 +8,9 @@ typed, with the public forms' field kit (``core.forms``: contact fields, the evi
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.forms import (
     EMAIL_MAX,
@@ -24,7 +27,7 @@ from credit.choices import CommitmentType, ListType
 from credit.services import COMMITMENT_TEMPLATES
 from supervision.models import Department
 
-EVIDENCE_HELP = f"PDF、JPG 或 PNG，每个不超过 10 MB，最多 {EVIDENCE_MAX_FILES} 个"
+EVIDENCE_HELP = format_lazy(gettext_lazy("PDF、JPG 或 PNG，每个不超过 10 MB，最多 {n} 个"), n=EVIDENCE_MAX_FILES)
 PLACEHOLDER = "＿＿＿＿"
 
 # The commitments an entity makes on its own (issue 14 §3): 主动型 and 行业自律型. 信用修复型 comes with a
@@ -51,8 +54,10 @@ class TargetChoiceField(forms.ModelChoiceField):
 
     def __init__(self, *args, label_of=str, **kwargs):
         self.label_of = label_of
-        kwargs.setdefault("empty_label", "请选择")
-        kwargs.setdefault("error_messages", {"invalid_choice": "请从列表中选择本主体的一项", "required": "请选择"})
+        kwargs.setdefault("empty_label", _("请选择"))
+        kwargs.setdefault(
+            "error_messages", {"invalid_choice": _("请从列表中选择本主体的一项"), "required": _("请选择")}
+        )
         super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
@@ -64,7 +69,11 @@ def record_label(record) -> str:
 
 
 def entry_label(entry) -> str:
-    return f"{entry.get_list_type_display()}（{entry.get_ground_display()}，{entry.listed_on:%Y-%m-%d} 列入）"
+    return _("%(list)s（%(ground)s，%(date)s 列入）") % {
+        "list": entry.get_list_type_display(),
+        "ground": entry.get_ground_display(),
+        "date": f"{entry.listed_on:%Y-%m-%d}",
+    }
 
 
 def penalty_label(disclosure) -> str:
@@ -73,19 +82,23 @@ def penalty_label(disclosure) -> str:
 
 class EmailMixin(forms.Form):
     contact_email = forms.EmailField(
-        label="电子邮箱（选填）",
+        label=gettext_lazy("电子邮箱（选填）"),
         max_length=EMAIL_MAX,
         required=False,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="保密，不予公开",
+        help_text=gettext_lazy("保密，不予公开"),
     )
 
 
 class ObjectionForm(FilingContactMixin):
     """异议: to one record (published or not) or one list entry of the entity."""
 
-    record = TargetChoiceField(label="异议的信用记录", queryset=None, required=False, label_of=record_label)
-    list_entry = TargetChoiceField(label="或：异议的名单记录", queryset=None, required=False, label_of=entry_label)
+    record = TargetChoiceField(
+        label=gettext_lazy("异议的信用记录"), queryset=None, required=False, label_of=record_label
+    )
+    list_entry = TargetChoiceField(
+        label=gettext_lazy("或：异议的名单记录"), queryset=None, required=False, label_of=entry_label
+    )
 
     field_order = ["record", "list_entry", "applicant_name", "contact_phone", "reason"]
 
@@ -93,28 +106,30 @@ class ObjectionForm(FilingContactMixin):
         super().__init__(*args, **kwargs)
         self.fields["record"].queryset = records
         self.fields["list_entry"].queryset = entries
-        self.fields["reason"].label = "异议理由（哪些信息有误，事实和依据）"
+        self.fields["reason"].label = _("异议理由（哪些信息有误，事实和依据）")
 
     def clean(self):
         data = super().clean()
         if "record" in data and "list_entry" in data and (data["record"] is None) == (data["list_entry"] is None):
-            raise ValidationError("请选择一条信用记录或一条名单记录（二者选一）")
+            raise ValidationError(_("请选择一条信用记录或一条名单记录（二者选一）"))
         return data
 
 
 class RepairForm(EmailMixin, FilingContactMixin):
     """信用修复申请 for one record of the entity."""
 
-    record = TargetChoiceField(label="申请修复的信用记录", queryset=None, label_of=record_label)
+    record = TargetChoiceField(label=gettext_lazy("申请修复的信用记录"), queryset=None, label_of=record_label)
     evidence = EvidenceField(
-        label="证明材料",
+        label=gettext_lazy("证明材料"),
         required=False,
-        help_text=f"已履行义务、纠正失信行为的证明（缴款凭证、整改报告等）：{EVIDENCE_HELP}",
+        help_text=format_lazy(
+            gettext_lazy("已履行义务、纠正失信行为的证明（缴款凭证、整改报告等）：{help}"), help=EVIDENCE_HELP
+        ),
     )
     commitment_accepted = forms.BooleanField(
-        label="本单位已阅读并同意作出上述信用修复承诺",
+        label=gettext_lazy("本单位已阅读并同意作出上述信用修复承诺"),
         required=True,
-        error_messages={"required": "申请信用修复须作出信用修复承诺，请勾选同意"},
+        error_messages={"required": gettext_lazy("申请信用修复须作出信用修复承诺，请勾选同意")},
     )
 
     field_order = [
@@ -130,18 +145,23 @@ class RepairForm(EmailMixin, FilingContactMixin):
     def __init__(self, *args, records, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["record"].queryset = records
-        self.fields["reason"].label = "申请理由（履行义务、纠正失信行为情况）"
+        self.fields["reason"].label = _("申请理由（履行义务、纠正失信行为情况）")
 
 
 class ListExitForm(FilingContactMixin):
     """移出名单申请; 经营异常名录 needs evidence of the duty fulfilled (as the public form)."""
 
-    list_entry = TargetChoiceField(label="申请移出的名单记录", queryset=None, label_of=entry_label)
+    list_entry = TargetChoiceField(label=gettext_lazy("申请移出的名单记录"), queryset=None, label_of=entry_label)
     evidence = EvidenceField(
-        label="证明材料",
+        label=gettext_lazy("证明材料"),
         required=False,
-        help_text="已履行相关义务的证明（如补报的年度报告、更正后的公示信息、住所可联系的证明）；"
-        f"申请移出经营异常名录的必须上传：{EVIDENCE_HELP}",
+        help_text=format_lazy(
+            gettext_lazy(
+                "已履行相关义务的证明（如补报的年度报告、更正后的公示信息、住所可联系的证明）；"
+                "申请移出经营异常名录的必须上传：{help}"
+            ),
+            help=EVIDENCE_HELP,
+        ),
     )
 
     field_order = ["list_entry", "applicant_name", "contact_phone", "reason", "evidence"]
@@ -149,28 +169,33 @@ class ListExitForm(FilingContactMixin):
     def __init__(self, *args, entries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["list_entry"].queryset = entries
-        self.fields["reason"].label = "申请理由（履行相关义务的情况）"
+        self.fields["reason"].label = _("申请理由（履行相关义务的情况）")
 
     def clean(self):
         data = super().clean()
         entry = data.get("list_entry")
         abnormal = entry is not None and entry.list_type == ListType.ABNORMAL
         if abnormal and not data.get("evidence") and "evidence" not in self.errors:
-            self.add_error("evidence", "申请移出经营异常名录须上传已履行相关义务的证明材料")
+            self.add_error("evidence", _("申请移出经营异常名录须上传已履行相关义务的证明材料"))
         return data
 
 
 class EarlyStopForm(EmailMixin, FilingContactMixin):
     """提前停止公示 (总局令第45号) of one of the entity's published penalties."""
 
-    disclosure = TargetChoiceField(label="申请提前停止公示的行政处罚", queryset=None, label_of=penalty_label)
-    evidence = EvidenceField(
-        label="证明材料",
-        required=False,
-        help_text=f"已履行处罚决定（缴款凭证等）、消除危害后果和不良影响（整改报告等）的证明：{EVIDENCE_HELP}",
+    disclosure = TargetChoiceField(
+        label=gettext_lazy("申请提前停止公示的行政处罚"), queryset=None, label_of=penalty_label
     )
-    performed = forms.BooleanField(label="已经自觉履行行政处罚决定中规定的义务", required=False)
-    harm_removed = forms.BooleanField(label="已经主动消除危害后果和不良影响", required=False)
+    evidence = EvidenceField(
+        label=gettext_lazy("证明材料"),
+        required=False,
+        help_text=format_lazy(
+            gettext_lazy("已履行处罚决定（缴款凭证等）、消除危害后果和不良影响（整改报告等）的证明：{help}"),
+            help=EVIDENCE_HELP,
+        ),
+    )
+    performed = forms.BooleanField(label=gettext_lazy("已经自觉履行行政处罚决定中规定的义务"), required=False)
+    harm_removed = forms.BooleanField(label=gettext_lazy("已经主动消除危害后果和不良影响"), required=False)
 
     field_order = [
         "disclosure",
@@ -186,27 +211,40 @@ class EarlyStopForm(EmailMixin, FilingContactMixin):
     def __init__(self, *args, disclosures, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["disclosure"].queryset = disclosures
-        self.fields["reason"].label = "申请理由（履行处罚决定、消除危害后果和不良影响的情况）"
+        self.fields["reason"].label = _("申请理由（履行处罚决定、消除危害后果和不良影响的情况）")
 
 
 class CommitmentForm(forms.Form):
     """主动型 or 行业自律型 信用承诺 of the signed-in entity (the entity is not a field: it is the account's)."""
 
-    commitment_type = forms.ChoiceField(label="承诺类型", choices=ENTITY_COMMITMENT_TYPES)
+    commitment_type = forms.ChoiceField(label=gettext_lazy("承诺类型"), choices=ENTITY_COMMITMENT_TYPES)
     department = forms.ModelChoiceField(
-        label="受理（监管）部门", queryset=Department.objects.none(), empty_label="请选择部门"
+        label=gettext_lazy("受理（监管）部门"),
+        queryset=Department.objects.none(),
+        empty_label=gettext_lazy("请选择部门"),
     )
-    matter = forms.CharField(label="涉及事项", max_length=200, required=False, help_text="行业自律型：行业组织名称")
-    due_on = forms.DateField(label="履约期限", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    content = forms.CharField(label="承诺内容", max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 7}))
-    signatory = forms.CharField(label="承诺人（签署人）", max_length=NAME_MAX, widget=TextInput(autocomplete="name"))
+    matter = forms.CharField(
+        label=gettext_lazy("涉及事项"),
+        max_length=200,
+        required=False,
+        help_text=gettext_lazy("行业自律型：行业组织名称"),
+    )
+    due_on = forms.DateField(
+        label=gettext_lazy("履约期限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    content = forms.CharField(
+        label=gettext_lazy("承诺内容"), max_length=REASON_MAX_CHARS, widget=forms.Textarea(attrs={"rows": 7})
+    )
+    signatory = forms.CharField(
+        label=gettext_lazy("承诺人（签署人）"), max_length=NAME_MAX, widget=TextInput(autocomplete="name")
+    )
     contact_phone = forms.CharField(
-        label="联系电话（选填）",
+        label=gettext_lazy("联系电话（选填）"),
         max_length=PHONE_MAX,
         required=False,
         validators=[validate_phone],
         widget=TextInput(type="tel", autocomplete="tel", inputmode="tel"),
-        help_text="保密，不予公开",
+        help_text=gettext_lazy("保密，不予公开"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -216,5 +254,5 @@ class CommitmentForm(forms.Form):
     def clean_content(self):
         content = self.cleaned_data["content"].strip()
         if PLACEHOLDER in content:
-            raise ValidationError(f"请将承诺内容中的“{PLACEHOLDER}”替换为实际内容")
+            raise ValidationError(_("请将承诺内容中的“%(placeholder)s”替换为实际内容") % {"placeholder": PLACEHOLDER})
         return content

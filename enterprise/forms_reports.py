@@ -5,6 +5,7 @@ form works on a phone; ``supervision.annual_reports`` validates their shapes and
 """
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from supervision.annual_reports import FIELDS, LIST_SHAPES, MONEY_FIELDS, REQUIRED, SOCIAL_INSURANCE, field_label
@@ -33,9 +34,9 @@ def rows_to_lines(name: str, rows) -> str:
 
 def list_help(name: str) -> str:
     columns = " | ".join(
-        f"{label}{'' if required else '（选填）'}" for _key, label, _kind, required in LIST_SHAPES[name]
+        f"{label}{'' if required else gettext('（选填）')}" for _key, label, _kind, required in LIST_SHAPES[name]
     )
-    return f"每行一条，各项以“|”分隔：{columns}；日期格式如 2025-03-01"
+    return gettext("每行一条，各项以“|”分隔：%(columns)s；日期格式如 2025-03-01") % {"columns": columns}
 
 
 class AnnualReportForm(forms.Form):
@@ -75,7 +76,7 @@ class AnnualReportForm(forms.Form):
         self.kind = kind
         for name in MONEY_FIELDS:
             label = (
-                "营业额或营业收入（万元）"
+                gettext("营业额或营业收入（万元）")
                 if kind == AnnualReportKind.INDIVIDUAL and name == "revenue"
                 else field_label(name)
             )
@@ -84,7 +85,9 @@ class AnnualReportForm(forms.Form):
             )
         for key, label in SOCIAL_INSURANCE:
             self.fields[f"si_{key}"] = forms.CharField(
-                label=f"{label}参保人数", required=False, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+                label=gettext("%(label)s参保人数") % {"label": label},
+                required=False,
+                widget=forms.TextInput(attrs={"inputmode": "numeric"}),
             )
         allowed = set(FIELDS[kind])
         for name in list(self.fields):

@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -115,7 +116,7 @@ def activate(request):
                     _counted_failure(request, name)
             else:
                 login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, "账号开通成功。建议在“账号设置”中开启两步验证。")
+                messages.success(request, _("账号开通成功。建议在“账号设置”中开启两步验证。"))
                 return redirect("enterprise:home")
     return render(request, "enterprise/activate.html", {"form": form})
 
@@ -165,9 +166,9 @@ def login_token(request):
         if (locked := _locked(request, user.get_username())) is not None:
             return locked
         if form.is_valid():
-            allowed, _ = device.verify_is_allowed()
+            allowed, _details = device.verify_is_allowed()
             if not allowed:
-                form.add_error("token", "验证码错误次数过多，请稍后再试。")
+                form.add_error("token", _("验证码错误次数过多，请稍后再试。"))
             elif device.verify_token(form.cleaned_data["token"]):
                 backend = request.session.pop(PENDING_BACKEND, "django.contrib.auth.backends.ModelBackend")
                 target = request.session.pop(PENDING_NEXT, reverse("enterprise:home"))
@@ -217,7 +218,7 @@ def account(request):
         form = AccountForm(request.POST)
         if form.is_valid():
             accounts.account_update(account=request.account, **form.cleaned_data)
-            messages.success(request, "联络员信息已保存。")
+            messages.success(request, _("联络员信息已保存。"))
             return redirect("enterprise:account")
         return _account_page(request, details_form=form)
     return _account_page(request)
@@ -232,7 +233,7 @@ def password_change(request):
         return _account_page(request, password_form=form)
     accounts.account_password_set(account=request.account, password=form.cleaned_data["new_password1"])
     update_session_auth_hash(request, request.account.user)
-    messages.success(request, "密码已修改。")
+    messages.success(request, _("密码已修改。"))
     return redirect("enterprise:account")
 
 
@@ -240,7 +241,7 @@ def password_change(request):
 @entity_required
 def totp_start(request):
     accounts.totp_start(account=request.account)
-    messages.info(request, "请用身份验证器应用扫描二维码，再输入其中显示的6位验证码完成开启。")
+    messages.info(request, _("请用身份验证器应用扫描二维码，再输入其中显示的6位验证码完成开启。"))
     return HttpResponseRedirect(reverse("enterprise:account") + "#totp")
 
 
@@ -250,7 +251,7 @@ def totp_confirm(request):
     form = TokenForm(request.POST)
     device = accounts.totp_pending(request.account)
     if device is None:
-        messages.error(request, "两步验证设置已失效，请重新开始设置。")
+        messages.error(request, _("两步验证设置已失效，请重新开始设置。"))
         return redirect("enterprise:account")
     if form.is_valid():
         try:
@@ -258,7 +259,7 @@ def totp_confirm(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "两步验证已开启，今后登录时需输入验证码。")
+            messages.success(request, _("两步验证已开启，今后登录时需输入验证码。"))
             return redirect("enterprise:account")
     return _account_page(request, token_form=form)
 
@@ -271,7 +272,7 @@ def totp_disable(request):
     if not form.is_valid():
         return _account_page(request, off_form=form)
     accounts.totp_disable(account=request.account)
-    messages.success(request, "两步验证已关闭。")
+    messages.success(request, _("两步验证已关闭。"))
     return redirect("enterprise:account")
 
 
@@ -286,7 +287,7 @@ def liaison_add(request):
             add_service_errors(form, exc)
         else:
             request.session[TEMP_PASSWORD_SHOWN] = {"username": new.user.username, "password": password}
-            messages.success(request, f"已添加联络员{new.full_name}。")
+            messages.success(request, _("已添加联络员%(name)s。") % {"name": new.full_name})
             return HttpResponseRedirect(reverse("enterprise:account") + "#liaisons")
     return _account_page(request, liaison_form=form)
 
@@ -302,5 +303,5 @@ def liaison_remove(request, pk):
         for message in exc.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"已删除联络员{target.full_name}。")
+        messages.success(request, _("已删除联络员%(name)s。") % {"name": target.full_name})
     return HttpResponseRedirect(reverse("enterprise:account") + "#liaisons")

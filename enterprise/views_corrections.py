@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from core.forms import EVIDENCE_MAX_FILES, EvidenceField, add_service_errors
 from enterprise.access import entity_required
@@ -19,14 +21,14 @@ from inspections.models import CorrectionOrder
 
 class CorrectionAnswerForm(forms.Form):
     statement = forms.CharField(
-        label="整改情况说明",
+        label=gettext_lazy("整改情况说明"),
         max_length=services.STATEMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="说明已按要求改正的情况，例如已在国家企业信用信息公示系统补充公示的信息及日期",
+        help_text=gettext_lazy("说明已按要求改正的情况，例如已在国家企业信用信息公示系统补充公示的信息及日期"),
     )
     evidence = EvidenceField(
-        label="整改证明材料",
-        help_text=f"PDF、JPG 或 PNG，最多 {EVIDENCE_MAX_FILES} 个文件，每个不超过 10 MB",
+        label=gettext_lazy("整改证明材料"),
+        help_text=format_lazy(gettext_lazy("PDF、JPG 或 PNG，最多 {n} 个文件，每个不超过 10 MB"), n=EVIDENCE_MAX_FILES),
     )
 
 
@@ -59,7 +61,10 @@ def correction_detail(request, pk):
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"files": "evidence", "order": None})
             else:
-                messages.success(request, f"整改材料已提交，请等待{order.department.name}审核。")
+                messages.success(
+                    request,
+                    gettext("整改材料已提交，请等待%(department)s审核。") % {"department": order.department.name},
+                )
                 return redirect("enterprise:correction", pk=order.pk)
     else:
         form = CorrectionAnswerForm()

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from core.admin_base import file_response
@@ -60,7 +61,7 @@ def declaration_new(request):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, "已发布。该信息将以“企业自主填报，未经核实”的名义在本主体信用信息页面公示。")
+            messages.success(request, _("已发布。该信息将以“企业自主填报，未经核实”的名义在本主体信用信息页面公示。"))
             return redirect("enterprise:declarations")
     return render(
         request,
@@ -84,7 +85,7 @@ def declaration_withdraw(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已撤回“{declaration.title}”，该信息不再公示。")
+        messages.success(request, _("已撤回“%(title)s”，该信息不再公示。") % {"title": declaration.title})
     return redirect("enterprise:declarations")
 
 

@@ -7,6 +7,7 @@ of another entity is a 404, like one that does not exist.
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from enterprise import selectors
@@ -68,7 +69,7 @@ def filings(request):
 def filing_detail(request, kind: str, pk: int):
     filing = selectors.filing(request.entity, kind, pk)
     if filing is None:
-        raise Http404("未找到该申请")
+        raise Http404(_("未找到该申请"))
     return _page(request, "filing_detail", "filings", filing=filing)
 
 

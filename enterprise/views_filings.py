@@ -19,6 +19,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -35,11 +37,11 @@ from enterprise.access import entity_required
 ACTOR_CHANNEL = "enterprise"
 
 KINDS = {
-    "objection": "异议申诉",
-    "repair": "信用修复申请",
-    "list-exit": "移出名单申请",
-    "early-stop": "提前停止公示申请",
-    "commitment": "信用承诺",
+    "objection": gettext_lazy("异议申诉"),
+    "repair": gettext_lazy("信用修复申请"),
+    "list-exit": gettext_lazy("移出名单申请"),
+    "early-stop": gettext_lazy("提前停止公示申请"),
+    "commitment": gettext_lazy("信用承诺"),
 }
 
 
@@ -87,10 +89,10 @@ def _preselected(request, param: str, queryset):
     try:
         pk = int(str(raw).strip())
     except ValueError:
-        raise Http404("未找到该信息") from None
+        raise Http404(_("未找到该信息")) from None
     obj = queryset.filter(pk=pk).first() if 0 < pk < 2**63 else None
     if obj is None:
-        raise Http404("未找到该信息")
+        raise Http404(_("未找到该信息"))
     return obj
 
 
@@ -98,7 +100,8 @@ def _done(request, kind: str, filing):
     """PRG: to the filing's own page (under 我的申请), with its tracking number; no query code."""
     messages.success(
         request,
-        f"{KINDS[kind]}已提交，受理编号 {filing.tracking_no}。办理进度可在“我的申请”中查看，无需查询码。",
+        _("%(kind)s已提交，受理编号 %(no)s。办理进度可在“我的申请”中查看，无需查询码。")
+        % {"kind": KINDS[kind], "no": filing.tracking_no},
     )
     try:
         to = reverse("enterprise:filing-detail", kwargs={"kind": kind, "pk": filing.pk})
@@ -150,11 +153,13 @@ def objection_new(request):
         request,
         "filing_form",
         form=form,
-        title="提出异议",
-        intro="认为有关本主体的信用记录（无论是否公示）或名单记录有误的，可以提出异议。处理部门在5个工作日内决定是否受理，"
-        "并在20个工作日内办结，处理结果为维持、更正或撤销。",
+        title=_("提出异议"),
+        intro=_(
+            "认为有关本主体的信用记录（无论是否公示）或名单记录有误的，可以提出异议。处理部门在5个工作日内决定是否受理，"
+            "并在20个工作日内办结，处理结果为维持、更正或撤销。"
+        ),
         action=reverse("enterprise:filing-new-objection"),
-        submit="提交异议",
+        submit=_("提交异议"),
     )
 
 
@@ -197,12 +202,14 @@ def repair_new(request):
         "filing_form",
         form=form,
         problems=problems,
-        title="申请信用修复",
-        intro="已履行法定义务、纠正失信行为并作出信用修复承诺的，可在最短公示期满后向认定该信息的部门（谁认定、谁修复）申请信用修复。"
-        "修复通过后，该信息不再公示，信用等级随之重新评价。",
+        title=_("申请信用修复"),
+        intro=_(
+            "已履行法定义务、纠正失信行为并作出信用修复承诺的，可在最短公示期满后向认定该信息的部门（谁认定、谁修复）申请信用修复。"
+            "修复通过后，该信息不再公示，信用等级随之重新评价。"
+        ),
         commitment_text=services.COMMITMENT_TEMPLATES["repair"],
         action=reverse("enterprise:filing-new-repair"),
-        submit="提交申请",
+        submit=_("提交申请"),
         multipart=True,
     )
 
@@ -245,10 +252,10 @@ def list_exit_new(request):
         "filing_form",
         form=form,
         problems=problems,
-        title="申请移出名单",
+        title=_("申请移出名单"),
         rules=[str(rule) for rule in list_exits.EXIT_RULES.values()],
         action=reverse("enterprise:filing-new-list-exit"),
-        submit="提交申请",
+        submit=_("提交申请"),
         multipart=True,
     )
 
@@ -294,12 +301,14 @@ def early_stop_new(request):
         "filing_form",
         form=form,
         problems=problems,
-        title="申请提前停止公示行政处罚信息",
-        intro="依据《市场监督管理行政处罚信息公示规定》（国家市场监督管理总局令第45号），行政处罚信息公示达到规定时限要求，"
-        "且已经自觉履行行政处罚决定中规定的义务、已经主动消除危害后果和不良影响、未因同一类违法行为再次受到行政处罚、"
-        "未在经营异常名录和严重违法失信名单中的，可以向作出行政处罚决定的部门申请提前停止公示。",
+        title=_("申请提前停止公示行政处罚信息"),
+        intro=_(
+            "依据《市场监督管理行政处罚信息公示规定》（国家市场监督管理总局令第45号），行政处罚信息公示达到规定时限要求，"
+            "且已经自觉履行行政处罚决定中规定的义务、已经主动消除危害后果和不良影响、未因同一类违法行为再次受到行政处罚、"
+            "未在经营异常名录和严重违法失信名单中的，可以向作出行政处罚决定的部门申请提前停止公示。"
+        ),
         action=reverse("enterprise:filing-new-early-stop"),
-        submit="提交申请",
+        submit=_("提交申请"),
         multipart=True,
     )
 
@@ -347,13 +356,15 @@ def commitment_new(request):
         request,
         "filing_form",
         form=form,
-        title="作出信用承诺",
+        title=_("作出信用承诺"),
         type_links=[
             (value, label, reverse("enterprise:filing-new-commitment") + f"?type={value}")
             for value, label in forms_filings.ENTITY_COMMITMENT_TYPES
         ],
-        intro="主动型承诺：自愿向社会作出诚信经营承诺，履约期限最长36个月；行业自律型承诺：作为行业组织会员作出的自律承诺，"
-        "须写明行业组织名称。承诺内容在本主体信用信息页面公示；违反承诺的，记入信用记录。",
+        intro=_(
+            "主动型承诺：自愿向社会作出诚信经营承诺，履约期限最长36个月；行业自律型承诺：作为行业组织会员作出的自律承诺，"
+            "须写明行业组织名称。承诺内容在本主体信用信息页面公示；违反承诺的，记入信用记录。"
+        ),
         action=reverse("enterprise:filing-new-commitment"),
-        submit="作出承诺",
+        submit=_("作出承诺"),
     )

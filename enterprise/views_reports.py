@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from enterprise.access import entity_required
 from enterprise.forms_reports import AnnualReportForm, initial_from
@@ -39,7 +40,7 @@ def report_form(request, year: int):
     report = AnnualReport.objects.filter(entity=entity, year=year).first()
     kind = report.kind if report else ar.report_kind(entity)
     if report is None and year not in ar.open_years(entity, today):
-        raise Http404("该年度不可报送")
+        raise Http404(_("该年度不可报送"))
     correcting = report is not None
     if correcting and not ar.correction_open(report, today):
         return render(
@@ -57,7 +58,9 @@ def report_form(request, year: int):
             try:
                 if correcting:
                     ar.annual_report_correct(actor=request.user, report=report, data=form.report_data(), today=today)
-                    messages.success(request, f"{year}年度报告已更正，更正内容及日期将向社会公示。")
+                    messages.success(
+                        request, _("%(year)s年度报告已更正，更正内容及日期将向社会公示。") % {"year": year}
+                    )
                 else:
                     filed = ar.annual_report_file(
                         actor=request.user,
@@ -67,8 +70,11 @@ def report_form(request, year: int):
                         filed_by=request.account.full_name,
                         today=today,
                     )
-                    note = "（逾期补报）" if filed.late else ""
-                    messages.success(request, f"{year}年度报告已报送{note}，将在本主体的公示页面公示。")
+                    note = _("（逾期补报）") if filed.late else ""
+                    messages.success(
+                        request,
+                        _("%(year)s年度报告已报送%(note)s，将在本主体的公示页面公示。") % {"year": year, "note": note},
+                    )
                 return redirect("enterprise:annual-reports")
             except ValidationError as error:
                 form.add_service_errors(error)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from core.http import PublicHttp404
 from inspections import draw as draw_algo
@@ -79,7 +80,7 @@ def plan_list(request):
 def _public_plan(pk: int):
     plan = selectors.public_plans().prefetch_related("departments").filter(pk=pk).first()
     if plan is None:
-        raise PublicHttp404("未找到该抽查计划，或该计划尚未公布")
+        raise PublicHttp404(_("未找到该抽查计划，或该计划尚未公布"))
     plan.other_departments = [d for d in plan.departments.all() if d.pk != plan.lead_department_id]
     return plan
 
@@ -192,7 +193,7 @@ def draw_selection(request, pk: int):
     """Every entity a draw selected, paged, without strata (the plan page lists the first ones)."""
     draw = _public_draw(pk)
     if draw is None:
-        raise PublicHttp404("未找到该摇号记录")
+        raise PublicHttp404(_("未找到该摇号记录"))
     codes = selectors.public_selection(draw)
     page = Paginator(codes, SELECTION_PAGE_SIZE, allow_empty_first_page=True).get_page(request.GET.get("page"))
     codes_here = list(page.object_list)

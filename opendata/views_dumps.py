@@ -8,6 +8,7 @@ A download is served only for a name listed in ``OpenDataFile`` (written by ``op
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from core.http import PublicHttp404
@@ -105,7 +106,7 @@ def open_data_file(request, filename: str):
     row = OpenDataFile.objects.filter(filename=filename).first()
     path = dumps.file_path(filename) if row is not None else None
     if path is None or not path.is_file():
-        raise PublicHttp404("未找到该开放数据文件。文件只保留最近7天，请从开放数据页面重新选择。")
+        raise PublicHttp404(_("未找到该开放数据文件。文件只保留最近7天，请从开放数据页面重新选择。"))
     response = FileResponse(
         path.open("rb"),
         as_attachment=True,
@@ -124,5 +125,5 @@ def open_data_latest(request, dataset: str, fmt: str):
     """``/open-data/latest/<dataset>.<format>``: the newest file of a dataset (a stable link for scripts)."""
     row = OpenDataFile.objects.filter(dataset=dataset, format=fmt).order_by("-day").first()
     if row is None:
-        raise PublicHttp404("未找到该数据集的开放数据文件。")
+        raise PublicHttp404(_("未找到该数据集的开放数据文件。"))
     return redirect("open-data-file", filename=row.filename)

@@ -5,6 +5,7 @@ import re
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from core import search as core_search
 from core import uscc as uscc_lib
@@ -95,8 +96,8 @@ def entity_detail(request, uscc: str):
         return redirect("entity-detail", uscc=code)
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
-        return render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
+        return render(request, "public/error.html", {"title": _("统一社会信用代码有误"), "message": reason}, status=400)
     entity = public_entities().select_related(None).filter(uscc=code).first()
     if entity is None:
-        raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
+        raise PublicHttp404(_("未找到统一社会信用代码为 %(code)s 的市场主体") % {"code": code})
     return render(request, "public/entity_detail.html", {"entity": entity})
