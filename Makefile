@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint bench browser wrk clean-var
+.PHONY: run test lint bench browser gettext wrk clean-var
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,16 @@ browser:
 	  else echo "未找到 chromium 且非 root：浏览器测试将被跳过（CI 下为失败）"; fi; \
 	fi
 
+# The untranslated-string test (tests/core/test_translations.py) runs makemessages, which needs GNU gettext's
+# xgettext; install Debian's when we can (root). The catalogues themselves compile without it (compile_catalogues).
+gettext:
+	@if ! command -v xgettext >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "安装 Debian gettext（翻译检查用）…"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null) || echo "gettext 安装失败：未翻译检查将被跳过（CI 下为失败）"; \
+	  else echo "未找到 xgettext 且非 root：未翻译检查将被跳过（CI 下为失败）"; fi; \
+	fi
+
 # bench/load.py drives the load with Debian's wrk; install it when we can (root), else it uses its own generator.
 wrk:
 	@if ! command -v wrk >/dev/null 2>&1; then \
@@ -46,7 +56,7 @@ test: export AUDIT_KEY ?= make-test-development-audit-key-not-for-production-012
 # database (portal/settings.py), a test module's tests on one worker (its module fixtures are built once).
 TEST_WORKERS ?= 2
 PYTEST_ARGS ?= -n $(TEST_WORKERS) --dist loadfile
-test: $(VENV)/.dev-installed browser wrk
+test: $(VENV)/.dev-installed browser gettext wrk
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py compile_catalogues

@@ -43,8 +43,9 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core import bulkload, pagecache
 from credit import change_events
@@ -78,8 +79,11 @@ BULK_WRITE_MIN = 50_000
 
 
 def _case(column: str, choices) -> str:
-    """A SQL CASE mapping a code column to its Chinese label (labels come from choices)."""
-    whens = " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in choices)
+    """A SQL CASE mapping a code column to its Chinese label (labels come from choices). Always Chinese,
+    whatever language the request that triggered an evaluation reads: reasons are stored data, shown in the
+    reader's language by ``credit.display_text.reason_text`` (issue 18 §2)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        whens = " ".join(f"WHEN '{value}' THEN '{label}'" for value, label in choices)
     return f"(CASE {column} {whens} ELSE {column} END)"
 
 

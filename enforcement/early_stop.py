@@ -18,6 +18,8 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from core import audit
 from core.filings import new_tracking, query_code_digest
@@ -39,24 +41,27 @@ def early_stop_problems(disclosure: PenaltyDisclosure, today=None) -> list[str]:
     if disclosure.state != DisclosureState.PUBLISHED or (
         disclosure.publicity_ends_on and disclosure.publicity_ends_on < today
     ):
-        return ["该处罚信息不在公示中"]
+        return [_("该处罚信息不在公示中")]
     problems = []
     rule = rule_for(disclosure.department, today)
     if rule.kind != DisclosureRuleKind.SAMR_ORDER_45:
-        problems.append("该部门的处罚信息不适用市场监管总局令第45号的提前停止公示，可对相应信用记录申请信用修复")
+        problems.append(_("该部门的处罚信息不适用市场监管总局令第45号的提前停止公示，可对相应信用记录申请信用修复"))
     else:
         published_on = timezone.localdate(disclosure.published_at) if disclosure.published_at else today
         earliest = published_on + relativedelta(months=rule.early_stop_min_months)
         if today < earliest:
-            problems.append(f"公示未满{rule.early_stop_min_months}个月，{earliest:%Y年%m月%d日}起可以申请")
+            problems.append(
+                _("公示未满%(months)s个月，%(date)s起可以申请")
+                % {"months": rule.early_stop_min_months, "date": date_format(earliest, _("Y年n月j日"))}
+            )
     heavy = [str(PenaltyType(k).label) for k in disclosure.penalty_types if k in NON_REPAIRABLE_PENALTIES]
     if heavy:
-        problems.append(f"受到{'、'.join(heavy)}处罚的，不得提前停止公示")
+        problems.append(_("受到%(kinds)s处罚的，不得提前停止公示") % {"kinds": _("、").join(heavy)})
     lists = credit_selectors.active_list_entries(today).filter(
         entity_id=disclosure.entity_id, list_type__in=[ListType.ABNORMAL, ListType.SERIOUS]
     )
     for label in sorted({str(ListType(t).label) for t in lists.values_list("list_type", flat=True)}):
-        problems.append(f"当事人仍在{label}中")
+        problems.append(_("当事人仍在%(list)s中") % {"list": label})
     again = (
         PenaltyDisclosure.objects.filter(
             entity_id=disclosure.entity_id,
@@ -67,7 +72,7 @@ def early_stop_problems(disclosure: PenaltyDisclosure, today=None) -> list[str]:
         .exclude(state=DisclosureState.WITHDRAWN)
     )
     if disclosure.entity_id and again.exists():
-        problems.append("当事人此后因同一类违法行为再次受到行政处罚")
+        problems.append(_("当事人此后因同一类违法行为再次受到行政处罚"))
     return problems
 
 
@@ -96,15 +101,15 @@ def early_stop_apply(
         if not str(value or "").strip():
             errors[name] = f"{label}为必填项"
     if performed is not True:
-        errors["performed"] = "须已经自觉履行行政处罚决定中规定的义务（总局令第45号）"
+        errors["performed"] = _("须已经自觉履行行政处罚决定中规定的义务（总局令第45号）")
     if harm_removed is not True:
-        errors["harm_removed"] = "须已经主动消除危害后果和不良影响（总局令第45号）"
+        errors["harm_removed"] = _("须已经主动消除危害后果和不良影响（总局令第45号）")
     if errors:
         raise ValidationError(errors)
     if problems := early_stop_problems(disclosure):
         raise ValidationError({"disclosure": problems})
     if EarlyStopApplication.objects.filter(disclosure=disclosure, state=EarlyStopState.SUBMITTED).exists():
-        raise ValidationError({"disclosure": "该处罚信息已有待决定的提前停止公示申请"})
+        raise ValidationError({"disclosure": _("该处罚信息已有待决定的提前停止公示申请")})
     number, code = new_tracking(EarlyStopApplication, TRACKING_PREFIX)
     application = EarlyStopApplication.objects.create(
         tracking_no=number,

@@ -25,6 +25,7 @@ from credit.choices import (
     RecordState,
     RepairState,
 )
+from credit.display_text import data_text, reason_text
 from credit.evaluation import lookback_start
 from credit.models import (
     CreditCheck,
@@ -99,10 +100,10 @@ def file_credit(entity) -> dict | None:
     for reason in credit.reasons or []:
         reason = reason if isinstance(reason, dict) else {"text": str(reason)}
         level = bands.get(reason.get("level"))
-        reasons.append({"text": reason.get("text", ""), "label": level.label if level else ""})
+        reasons.append({"text": reason_text(reason.get("text", "")), "label": data_text(level.label) if level else ""})
     return {
         "grade": credit.grade,
-        "label": band.label if band else credit.get_grade_display(),
+        "label": data_text(band.label) if band else credit.get_grade_display(),
         "colour": band.colour if band else "",
         "score": credit.score,
         "reasons": reasons,
@@ -126,10 +127,12 @@ def file_grade_history(entity) -> list[dict]:
         history.append(
             {
                 "changed_at": row.changed_at,
-                "label": band.label if band else row.get_grade_display(),
+                "label": data_text(band.label) if band else row.get_grade_display(),
                 "colour": band.colour if band else "",
                 "score": row.score,
-                "reasons": [r.get("text", "") if isinstance(r, dict) else str(r) for r in row.reasons or []],
+                "reasons": [
+                    reason_text(r.get("text", "")) if isinstance(r, dict) else str(r) for r in row.reasons or []
+                ],
             }
         )
     return history

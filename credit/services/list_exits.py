@@ -21,6 +21,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from core.filings import new_tracking, query_code_digest
@@ -54,16 +56,22 @@ TRACKING_PREFIX = "YC"  # 移出
 SERIOUS_EARLY_BASIS = "《市场监督管理严重违法失信名单管理办法》第十六条"
 SERIOUS_END_BASIS = "《市场监督管理严重违法失信名单管理办法》第二十条"
 NO_EXIT_APPLICATION = {
-    ListType.KEY_ATTENTION: "重点关注对象名单不适用移出申请：由作出列入决定的部门在失信行为纠正、列入期满后依职权移出；对列入有异议的，可以提出异议。",
-    ListType.RED: "守信激励对象名单是激励措施，不适用移出申请；如需退出，请联系作出决定的部门。",
+    ListType.KEY_ATTENTION: gettext_lazy(
+        "重点关注对象名单不适用移出申请：由作出列入决定的部门在失信行为纠正、列入期满后依职权移出；对列入有异议的，可以提出异议。"
+    ),
+    ListType.RED: gettext_lazy("守信激励对象名单是激励措施，不适用移出申请；如需退出，请联系作出决定的部门。"),
 }
 
 # What the applicant reads before applying (public form and list pages), per list that takes applications.
 EXIT_RULES = {
-    ListType.ABNORMAL: "履行相关义务（补报年度报告、公示有关信息、更正虚假信息或恢复可联系状态）后，上传证明材料申请移出；"
-    "作出列入决定的部门应在5个工作日内作出决定（《企业经营异常名录管理暂行办法》）。",
-    ListType.SERIOUS: "列入满1年，已自觉履行行政处罚决定规定的义务、主动消除危害后果和不良影响，且未再受到较重行政处罚的，可申请提前移出"
-    "（《市场监督管理严重违法失信名单管理办法》第十六条）；未申请或不符合条件的，列入满3年后期满移出。",
+    ListType.ABNORMAL: gettext_lazy(
+        "履行相关义务（补报年度报告、公示有关信息、更正虚假信息或恢复可联系状态）后，上传证明材料申请移出；"
+        "作出列入决定的部门应在5个工作日内作出决定（《企业经营异常名录管理暂行办法》）。"
+    ),
+    ListType.SERIOUS: gettext_lazy(
+        "列入满1年，已自觉履行行政处罚决定规定的义务、主动消除危害后果和不良影响，且未再受到较重行政处罚的，可申请提前移出"
+        "（《市场监督管理严重违法失信名单管理办法》第十六条）；未申请或不符合条件的，列入满3年后期满移出。"
+    ),
 }
 
 
@@ -98,7 +106,7 @@ def exit_problems(entry: ListEntry, *, today: dt.date | None = None) -> list[str
     """Why an application to leave ``entry`` cannot succeed now, as exact Chinese reasons."""
     today = today or timezone.localdate()
     if entry.removed_on is not None:
-        return [f"该名单记录已于 {entry.removed_on} 移出，无需申请"]
+        return [_("该名单记录已于 %(date)s 移出，无需申请") % {"date": entry.removed_on}]
     if entry.list_type in NO_EXIT_APPLICATION:
         return [NO_EXIT_APPLICATION[entry.list_type]]
     problems = []
@@ -106,7 +114,10 @@ def exit_problems(entry: ListEntry, *, today: dt.date | None = None) -> list[str
         earliest = entry.listed_on + relativedelta(years=SERIOUS_EARLY_REMOVAL_YEARS)
         if today < earliest:
             problems.append(
-                f"严重违法失信名单列入满1年后方可申请提前移出：该主体于 {entry.listed_on} 列入，{earliest} 起方可申请（{SERIOUS_EARLY_BASIS}）"
+                _(
+                    "严重违法失信名单列入满1年后方可申请提前移出：该主体于 %(listed)s 列入，%(earliest)s 起方可申请（%(basis)s）"
+                )
+                % {"listed": entry.listed_on, "earliest": earliest, "basis": SERIOUS_EARLY_BASIS}
             )
         later = CreditRecord.objects.filter(
             entity_id=entry.entity_id,
@@ -118,10 +129,11 @@ def exit_problems(entry: ListEntry, *, today: dt.date | None = None) -> list[str
         )
         if later.exists():
             problems.append(
-                f"列入后又有公示中的严重失信信息，不符合“未再受到较重行政处罚”的提前移出条件（{SERIOUS_EARLY_BASIS}）"
+                _("列入后又有公示中的严重失信信息，不符合“未再受到较重行政处罚”的提前移出条件（%(basis)s）")
+                % {"basis": SERIOUS_EARLY_BASIS}
             )
     if ListExitApplication.objects.filter(list_entry=entry, state=ExitState.SUBMITTED).exists():
-        problems.append("该名单记录已有待决定的移出申请，请凭原受理编号和查询码查询进度")
+        problems.append(_("该名单记录已有待决定的移出申请，请凭原受理编号和查询码查询进度"))
     return problems
 
 
