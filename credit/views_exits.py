@@ -7,6 +7,7 @@ shows the number and query code once; a refresh never files again and shows no c
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -27,7 +28,11 @@ def list_exit_new(request):
     pk = _pk(request.GET.get("entry"))
     entry = selectors.public_list_entries().filter(pk=pk).select_related("department").first() if pk else None
     if entry is None:
-        return _no_target(request, _("名单记录"), _("请在主体信用信息页面或名单页面，点击该条名单记录下的“申请移出”。"))
+        return _no_target(
+            request,
+            pgettext("in a sentence", "名单记录"),
+            _("请在主体信用信息页面或名单页面，点击该条名单记录下的“申请移出”。"),
+        )
     abnormal = entry.list_type == ListType.ABNORMAL
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:

@@ -6,6 +6,7 @@ signed-in entity side files through the same services (enterprise.views_filings)
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -101,7 +102,9 @@ def repair_new(request):
     credit.record_links). The service's exact reasons are shown when it refuses."""
     record, target_query = record_links.filing_record(request.GET)
     if record is None:
-        return _no_target(request, _("信用记录"), _("请在主体信用信息页面，点击该条记录下的“申请信用修复”。"))
+        return _no_target(
+            request, pgettext("in a sentence", "信用记录"), _("请在主体信用信息页面，点击该条记录下的“申请信用修复”。")
+        )
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:
             return limited
@@ -156,13 +159,19 @@ def objection_new(request):
         pk = _pk(request.GET.get("list_entry"))
         entry = selectors.public_list_entries().filter(pk=pk).first() if pk else None
         if entry is None:
-            return _no_target(request, _("名单记录"), _("请在主体信用信息页面，点击该条名单记录下的“提出异议”。"))
+            return _no_target(
+                request,
+                pgettext("in a sentence", "名单记录"),
+                _("请在主体信用信息页面，点击该条名单记录下的“提出异议”。"),
+            )
         target_query = f"list_entry={entry.pk}"
     else:
         # A public record by id, or any record about the entity through its party link (credit.record_links).
         record, target_query = record_links.filing_record(request.GET)
         if record is None:
-            return _no_target(request, _("信用记录"), _("请在主体信用信息页面，点击该条记录下的“提出异议”。"))
+            return _no_target(
+                request, pgettext("in a sentence", "信用记录"), _("请在主体信用信息页面，点击该条记录下的“提出异议”。")
+            )
     target = record or entry
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:

@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from core import audit
 from supervision.choices import EntityStatus, EntityType
@@ -444,11 +445,11 @@ class FilingState:
     OVERDUE = "overdue"
     NOT_OPEN = "not_open"
     LABELS = {
-        "filed": "已按期报送",
-        "filed_late": "逾期补报",
-        "due": "待报送",
-        "overdue": "逾期未报送",
-        "not_open": "未到报送期",
+        "filed": gettext_lazy("已按期报送"),
+        "filed_late": gettext_lazy("逾期补报"),
+        "due": gettext_lazy("待报送"),
+        "overdue": gettext_lazy("逾期未报送"),
+        "not_open": gettext_lazy("未到报送期"),
     }
 
 

@@ -30,6 +30,7 @@ PUBLIC_MODULES = (
     "core/views.py",
     "credit/choices.py",
     "credit/display_text.py",
+    "credit/filters.py",
     "credit/filings.py",
     "credit/forms_public.py",
     "credit/services/list_exits.py",
@@ -41,6 +42,7 @@ PUBLIC_MODULES = (
     "credit/views_links.py",
     "enforcement/choices.py",
     "enforcement/early_stop.py",
+    "enforcement/filters.py",
     "enforcement/forms.py",
     "enforcement/views.py",
     "enforcement/views_early_stop.py",
@@ -59,6 +61,7 @@ PUBLIC_MODULES = (
     "inspections/choices.py",
     "inspections/views.py",
     "opendata/views_dumps.py",
+    "supervision/annual_reports.py",
     "supervision/views.py",
 )
 # Extraction skips what is not the portal's (the virtualenv is a symlink, never followed) and the tests.
