@@ -238,3 +238,30 @@ def test_entity_page_cache_per_language_with_english_reasons(client, make_entity
     assert "郑市监罚〔2026〕91号" in zh and "郑市监罚〔2026〕91号" in en
     assert "公示至" in zh and "published until" in en
     assert "公示至" not in en
+
+
+@pytest.mark.django_db
+def test_entity_portal_in_english_by_accept_language(client, make_entity, django_user_model):
+    from enterprise.models import EntityAccount
+
+    entity = make_entity(name="郑州自贸区外资测试有限公司")
+    user = django_user_model.objects.create_user(username="liaison-i18n", password="Entity-Secret-123")
+    EntityAccount.objects.create(user=user, entity=entity, full_name="Anna Smith", mobile="13800000000", email="")
+    login = client.get("/enterprise/login/", **EN)
+    assert lang(login) == "en" and "Entity portal sign-in" in login.content.decode()
+    client.force_login(user)
+    for url, english in [
+        ("/enterprise/", "Services"),
+        ("/enterprise/file/", "Credit grade"),
+        ("/enterprise/filings/", "My applications"),
+        ("/enterprise/annual-report/", "Annual reports"),
+        ("/enterprise/account/", "Two-step verification"),
+    ]:
+        response = client.get(url, **EN)
+        assert response.status_code == 200, url
+        body = response.content.decode()
+        assert english in body, url
+        assert "the Chinese text is legally authoritative" in body
+        assert entity.name in body  # the registered name stays as registered
+    chinese = client.get("/enterprise/").content.decode()
+    assert "以中文文本为准" not in chinese and "我要办理" in chinese
