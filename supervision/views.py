@@ -44,6 +44,16 @@ def home(request):
     return render(request, "public/home.html", {"q": ""})
 
 
+def help_page(request):
+    """帮助 (issue 18 §1.2): searching, the grades, verifying a report, objections and repair, contact."""
+    return render(request, "public/help.html")
+
+
+def about_page(request):
+    """关于本站: who runs the site, its legal basis and where its data come from."""
+    return render(request, "public/about.html")
+
+
 def _error(request, q, form, errors):
     return render(
         request, "public/entity_list.html", {"q": q, "page": None, "form": form, "errors": errors}, status=400
