@@ -37,7 +37,7 @@ from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, 
 from credit.models import EntityCredit, Objection, SelfDeclaration
 from credit.services import list_exits, publicity_rule_in_force
 from supervision.models import MarketEntity
-from supervision.selectors import USCC_PREFIX, public_entities, unicode_name
+from supervision.selectors import USCC_PREFIX, public_entity_detail, unicode_name
 
 PAGE_SIZE = 20
 HISTORY_POINTS = 120  # the chart shows the latest changes; older ones stay in the database
@@ -120,7 +120,7 @@ def _public_entity(request, uscc: str):
         return None, render(
             request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400
         )
-    entity = public_entities().filter(uscc=code).first()
+    entity = public_entity_detail().filter(uscc=code).first()
     if entity is None:
         raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
     return entity, None

@@ -10,7 +10,7 @@ from core import search as core_search
 from core import uscc as uscc_lib
 from core.http import PublicHttp404
 from supervision.filters import MarketEntityFilter
-from supervision.selectors import public_entities
+from supervision.selectors import public_entities, public_entity_detail
 
 PAGE_SIZE = 20
 # 18 letters and digits: meant as a code, so a wrong one is named rather than searched as a name.
@@ -106,7 +106,7 @@ def entity_detail(request, uscc: str):
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
         return render(request, "public/error.html", {"title": "统一社会信用代码有误", "message": reason}, status=400)
-    entity = public_entities().select_related(None).filter(uscc=code).first()
+    entity = public_entity_detail().filter(uscc=code).first()
     if entity is None:
         raise PublicHttp404(f"未找到统一社会信用代码为 {code} 的市场主体")
     return render(request, "public/entity_detail.html", {"entity": entity})
