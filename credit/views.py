@@ -280,6 +280,7 @@ def entity_detail(request, uscc: str):
         "other_acts": other_acts,
         "record_count": len(records),
         "list_entries": entries,
+        "list_history": list(selectors.public_list_history(code)),  # 列入/移出 history (issue 18 §1.4)
         "pushed_list_records": pushed_list_records,
         "commitments": commitments,
         "pushed_commitments": pushed_commitments,
