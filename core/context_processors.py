@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 # The two filing registries' public look-ups (政府网站发展指引: the numbers link to them).
@@ -14,12 +15,17 @@ PSB_URL = "https://beian.mps.gov.cn/#/query/webSearch?code={code}"
 
 def site_identity(request) -> dict:
     psb_code = "".join(re.findall(r"\d", settings.SITE_PSB))
+    english = (translation.get_language() or "").startswith("en")
+
+    def named(chinese: str, english_name: str) -> str:
+        return english_name if english and english_name and chinese else chinese
+
     return {
         "site": {
-            "city": settings.SITE_CITY,
+            "city": named(settings.SITE_CITY, settings.SITE_CITY_EN),
             "name": settings.SITE_NAME,
-            "host_org": settings.SITE_HOST_ORG,
-            "operator_org": settings.SITE_OPERATOR_ORG,
+            "host_org": named(settings.SITE_HOST_ORG, settings.SITE_HOST_ORG_EN),
+            "operator_org": named(settings.SITE_OPERATOR_ORG, settings.SITE_OPERATOR_ORG_EN),
             "phone": settings.SITE_CONTACT_PHONE,
             "email": settings.SITE_CONTACT_EMAIL,
             "address": settings.SITE_CONTACT_ADDRESS,

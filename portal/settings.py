@@ -454,6 +454,10 @@ SITE_OPERATOR_ORG = env("SITE_OPERATOR_ORG", default=f"{SITE_CITY}大数据管�
 SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE", default="0371-12315")
 SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="xyjg@scjg.zhengzhou.gov.cn.example")
 SITE_CONTACT_ADDRESS = env("SITE_CONTACT_ADDRESS", default="郑州市郑东新区心怡路与商务外环路交叉口")
+# Their official English names, shown on the English pages (empty: the Chinese name is shown).
+SITE_CITY_EN = env("SITE_CITY_EN", default="Zhengzhou")
+SITE_HOST_ORG_EN = env("SITE_HOST_ORG_EN", default="Zhengzhou Administration for Market Regulation")
+SITE_OPERATOR_ORG_EN = env("SITE_OPERATOR_ORG_EN", default="Zhengzhou Big Data Administration")
 SITE_GOV_ID = env("SITE_GOV_ID", default="4101000099")  # 网站标识码: 10 characters, assigned by the 国务院办公厅
 SITE_ICP = env("SITE_ICP", default="豫ICP备00000000号")  # ICP备案号, links to beian.miit.gov.cn
 SITE_PSB = env("SITE_PSB", default="豫公网安备41010002000000号")  # 公安机关备案号, links to beian.mps.gov.cn
