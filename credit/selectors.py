@@ -21,6 +21,7 @@ from credit.choices import (
     Polarity,
     RecordCategory,
     RecordState,
+    RemovalReason,
     WarningDisposition,
     WarningState,
 )
@@ -95,6 +96,24 @@ def active_list_entries(today: dt.date | None = None) -> QuerySet:
 def public_list_entries(list_type: str | None = None, today: dt.date | None = None) -> QuerySet:
     qs = active_list_entries(today).filter(list_type__in=PUBLIC_LIST_TYPES)
     return qs.filter(list_type=list_type) if list_type else qs
+
+
+# Removals not shown in an entity's list history: an entry revoked as wrong was never a fact about the
+# entity, and one whose basis was repaired or revoked is no longer published (市场监督管理信用修复管理办法:
+# repaired information stops being publicised).
+HIDDEN_REMOVAL_REASONS = (RemovalReason.DECISION_REVOKED, RemovalReason.BASIS_WITHDRAWN)
+
+
+def public_list_history(code: str) -> QuerySet:
+    """An entity's past entries on the public lists, with when and why they ended, as the
+    国家企业信用信息公示系统 shows 列入/移出 (issue 18 §1.4). Newest removal first."""
+    return (
+        ListEntry.objects.filter(entity_id=code, list_type__in=PUBLIC_LIST_TYPES, removed_on__isnull=False)
+        .exclude(removal_reason__in=HIDDEN_REMOVAL_REASONS)
+        .select_related("department")
+        .only("list_type", "ground", "listed_on", "removed_on", "removal_reason", "decision_no", "department__name")
+        .order_by("-removed_on", "-id")
+    )
 
 
 def entity_credit(code: str) -> EntityCredit | None:

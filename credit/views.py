@@ -41,7 +41,7 @@ from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, 
 from credit.models import EntityCredit, Objection, SelfDeclaration
 from credit.services import list_exits, publicity_rule_in_force
 from supervision.models import MarketEntity
-from supervision.selectors import USCC_PREFIX, public_entities, unicode_name
+from supervision.selectors import USCC_PREFIX, public_entity_detail, unicode_name
 
 PAGE_SIZE = 20
 HISTORY_POINTS = 120  # the chart shows the latest changes; older ones stay in the database
@@ -135,7 +135,7 @@ def _public_entity(request, uscc: str):
         return None, render(
             request, "public/error.html", {"title": _("统一社会信用代码有误"), "message": reason}, status=400
         )
-    entity = public_entities().filter(uscc=code).first()
+    entity = public_entity_detail().filter(uscc=code).first()
     if entity is None:
         raise PublicHttp404(_("未找到统一社会信用代码为 %(code)s 的市场主体") % {"code": code})
     return entity, None
@@ -295,6 +295,7 @@ def entity_detail(request, uscc: str):
         "other_acts": other_acts,
         "record_count": len(records),
         "list_entries": entries,
+        "list_history": list(selectors.public_list_history(code)),  # 列入/移出 history (issue 18 §1.4)
         "pushed_list_records": pushed_list_records,
         "commitments": commitments,
         "pushed_commitments": pushed_commitments,

@@ -26,6 +26,7 @@ from demo.city import (
     build_entity,
     department_uscc,
     person_name,
+    registration_facts,
 )
 from demo.supervision_items import ITEMS, PROCEDURE, catalogue_code
 from supervision import services
@@ -137,7 +138,7 @@ def seed_entities(stats, depts, count: int) -> list[dict]:
     before = MarketEntity.objects.filter(uscc__in=codes).count()
     authority = {region: depts[REGISTRATION_DEPARTMENT.get(region, "ZZSJ")] for region in REGION_CODES}
     MarketEntity.objects.bulk_create(
-        [MarketEntity(registration_authority=authority[r["region_code"]], **r) for r in rows],
+        [MarketEntity(registration_authority=authority[r["region_code"]], **r, **registration_facts(r)) for r in rows],
         batch_size=1000,
         ignore_conflicts=True,
     )

@@ -443,6 +443,29 @@ DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="portal_app")
 
 # --- issue 18 §1.2: site identity (part "site") ---------------------------------------------------
 
+# Who runs the site (issue 18 §1.2; 政府网站发展指引 (国办发〔2017〕47号) 第四部分: every page names its
+# 主办单位, contact, 网站标识码 and ICP备案号, and a 公安机关备案号 with its link). Shown in the public header and
+# footer and on /help/ and /about/ (core.context_processors.site_identity). The defaults describe the
+# demo city; a deployment sets its own.
+SITE_CITY = env("SITE_CITY", default="郑州市")
+SITE_NAME = env("SITE_NAME", default=f"{SITE_CITY}事中事后综合监管平台")
+SITE_HOST_ORG = env("SITE_HOST_ORG", default=f"{SITE_CITY}市场监督管理局")  # 主办单位
+SITE_OPERATOR_ORG = env("SITE_OPERATOR_ORG", default=f"{SITE_CITY}大数据管理局")  # 承办单位; empty: not shown
+SITE_CONTACT_PHONE = env("SITE_CONTACT_PHONE", default="0371-12315")
+SITE_CONTACT_EMAIL = env("SITE_CONTACT_EMAIL", default="xyjg@scjg.zhengzhou.gov.cn.example")
+SITE_CONTACT_ADDRESS = env("SITE_CONTACT_ADDRESS", default="郑州市郑东新区心怡路与商务外环路交叉口")
+# Their official English names, shown on the English pages (empty: the Chinese name is shown).
+SITE_CITY_EN = env("SITE_CITY_EN", default="Zhengzhou")
+SITE_HOST_ORG_EN = env("SITE_HOST_ORG_EN", default="Zhengzhou Administration for Market Regulation")
+SITE_OPERATOR_ORG_EN = env("SITE_OPERATOR_ORG_EN", default="Zhengzhou Big Data Administration")
+SITE_GOV_ID = env("SITE_GOV_ID", default="4101000099")  # 网站标识码: 10 characters, assigned by the 国务院办公厅
+SITE_ICP = env("SITE_ICP", default="豫ICP备00000000号")  # ICP备案号, links to beian.miit.gov.cn
+SITE_PSB = env("SITE_PSB", default="豫公网安备41010002000000号")  # 公安机关备案号, links to beian.mps.gov.cn
+TEMPLATES[0]["OPTIONS"]["context_processors"] += [
+    "core.context_processors.site_identity",
+    "core.context_processors.public_menu",
+]
+
 # (end of the site part's settings)
 
 

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.db import connection
 from django.http import JsonResponse
 from django.urls import include, path
+from django.views import i18n as i18n_views
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import anchor_views, health
@@ -28,7 +30,10 @@ urlpatterns = [
     path("api/v1/", include("opendata.api.urls")),
     path("api/open/v1/", include("opendata.api.open_urls")),
     # The language switch (issue 18 §2): Django's set_language, remembered by the django_language cookie.
-    path("i18n/", include("django.conf.urls.i18n")),
+    # CSRF-exempt: the switch sits in the header of cached public pages (core/pagecache.py stores no page
+    # that used a CSRF token), and a forged switch only changes a visitor's language; ``next`` is still
+    # checked against ALLOWED_HOSTS by the view.
+    path("i18n/setlang/", csrf_exempt(i18n_views.set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("audit/anchors/", anchor_views.audit_anchors, name="audit-anchors"),

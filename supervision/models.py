@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,16 @@ class MarketEntity(models.Model):
         on_delete=models.PROTECT,
         related_name="registered_entities",
     )
+    # Registration facts the 国家企业信用信息公示系统 shows (issue 18 §1.4): public, no personal data.
+    name_en = models.CharField(
+        _("英文名称"),
+        max_length=300,
+        blank=True,
+        help_text=_("登记（备案）的英文名称，如外商投资企业的英文名称；没有则留空，平台不作翻译"),
+    )
+    operating_from = models.DateField(_("营业期限自"), null=True, blank=True, help_text=_("空：自成立日期起"))
+    operating_to = models.DateField(_("营业期限至"), null=True, blank=True, help_text=_("空：长期"))
+    business_scope = models.TextField(_("经营范围"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -101,6 +111,13 @@ class MarketEntity(models.Model):
             models.CheckConstraint(
                 condition=Q(registered_capital__isnull=True) | Q(registered_capital__gte=0),
                 name="entity_capital_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(operating_to__isnull=True)
+                | Q(operating_from__isnull=True)
+                | Q(operating_to__gte=F("operating_from")),
+                name="entity_operating_term_ordered",
+                violation_error_message=_("营业期限至不能早于营业期限自"),
             ),
         ]
 

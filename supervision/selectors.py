@@ -27,6 +27,12 @@ PUBLIC_ENTITY_FIELDS = (
     "registered_capital",
     "established_on",
     "status",
+    # Registration facts as the 国家企业信用信息公示系统 shows them (issue 18 §1.4), and the registered
+    # English name: public registration data, no personal data.
+    "name_en",
+    "operating_from",
+    "operating_to",
+    "business_scope",
 )
 USCC_PREFIX = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2,18}$")
 
@@ -34,6 +40,14 @@ USCC_PREFIX = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2,18}$")
 def public_entities() -> QuerySet:
     """Entities as the public sees them: only public columns are loaded."""
     return MarketEntity.objects.only(*PUBLIC_ENTITY_FIELDS)
+
+
+def public_entity_detail() -> QuerySet:
+    """Entities for their public page: the public columns and the name of the 登记机关 (a department,
+    public like every department's name), in one query."""
+    return MarketEntity.objects.select_related("registration_authority").only(
+        *PUBLIC_ENTITY_FIELDS, "registration_authority__name"
+    )
 
 
 @dataclass

@@ -11,7 +11,7 @@ from core import search as core_search
 from core import uscc as uscc_lib
 from core.http import PublicHttp404
 from supervision.filters import MarketEntityFilter
-from supervision.selectors import public_entities
+from supervision.selectors import public_entities, public_entity_detail
 
 PAGE_SIZE = 20
 # 18 letters and digits: meant as a code, so a wrong one is named rather than searched as a name.
@@ -43,6 +43,16 @@ class CappedPaginator(Paginator):
 
 def home(request):
     return render(request, "public/home.html", {"q": ""})
+
+
+def help_page(request):
+    """帮助 (issue 18 §1.2): searching, the grades, verifying a report, objections and repair, contact."""
+    return render(request, "public/help.html")
+
+
+def about_page(request):
+    """关于本站: who runs the site, its legal basis and where its data come from."""
+    return render(request, "public/about.html")
 
 
 def _error(request, q, form, errors):
@@ -97,7 +107,7 @@ def entity_detail(request, uscc: str):
     reason = uscc_lib.problems(code)
     if reason and not uscc_lib.is_verified_exception(code):
         return render(request, "public/error.html", {"title": _("统一社会信用代码有误"), "message": reason}, status=400)
-    entity = public_entities().select_related(None).filter(uscc=code).first()
+    entity = public_entity_detail().filter(uscc=code).first()
     if entity is None:
         raise PublicHttp404(_("未找到统一社会信用代码为 %(code)s 的市场主体") % {"code": code})
     return render(request, "public/entity_detail.html", {"entity": entity})

@@ -54,6 +54,11 @@ class MarketEntityResource(RosterResource):
         column_name="登记机关",
         widget=DepartmentWidget(active_only=False),
     )
+    # Issue 18 §1.4: the registration facts the 国家企业信用信息公示系统 shows, and the registered English name.
+    name_en = Field(attribute="name_en", column_name="英文名称", widget=TextWidget())
+    operating_from = Field(attribute="operating_from", column_name="营业期限自", widget=DateWidget())
+    operating_to = Field(attribute="operating_to", column_name="营业期限至", widget=DateWidget())
+    business_scope = Field(attribute="business_scope", column_name="经营范围", widget=TextWidget())
 
     class Meta:
         model = MarketEntity
@@ -70,6 +75,10 @@ class MarketEntityResource(RosterResource):
             "established_on",
             "status",
             "registration_authority",
+            "name_en",
+            "operating_from",
+            "operating_to",
+            "business_scope",
         )
         import_order = export_order = fields
 
@@ -106,6 +115,13 @@ class MarketEntityResource(RosterResource):
             _add(
                 errors, "established_on", _("成立日期“%(day)s”晚于今天") % {"day": instance.established_on.isoformat()}
             )
+        if (
+            instance.operating_from
+            and instance.operating_to
+            and instance.operating_to < instance.operating_from
+            and "operating_to" not in errors
+        ):
+            _add(errors, "operating_to", _("营业期限至不能早于营业期限自"))
         if not instance.entity_type and instance.uscc:
             # As services.entity_save does: derive the type from the code where it says one.
             instance.entity_type = uscc.entity_type_from_code(instance.uscc) or EntityType.OTHER

@@ -83,7 +83,7 @@ def test_list_page_search_leads_to_the_entity(browser, live_server, worker, make
     page.click("text=经营异常名录")
     page.wait_for_url("**/lists/abnormal/")
     page.fill("input[name=q]", "失联")
-    page.click("button[type=submit]")
+    page.click("form.search button[type=submit]")
     page.wait_for_url("**/lists/abnormal/?q=*")
     assert page.locator("ul.results li").count() == 1
     page.screenshot(path="/tmp/e2e-credit-list.png", full_page=True)

@@ -13,7 +13,7 @@ def test_search_from_home_and_open_entity(browser, live_server, make_entity):
     page = browser.new_page()
     page.goto(live_server.url + "/")
     page.fill("input[name=q]", "老王烩面")
-    page.click("button[type=submit]")
+    page.click("form.search button[type=submit]")
     page.wait_for_url("**/entities/?q=*")
     assert page.locator("ul.results li").count() == 1
     page.click("text=郑州市金水区老王烩面馆")
