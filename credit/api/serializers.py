@@ -318,7 +318,9 @@ class CheckItemSerializer(serializers.Serializer):
     reasons = serializers.ListField(
         child=serializers.CharField(), help_text="等级理由（中文），与主体档案的 reasons 相同；不在名录库时为空"
     )
-    reason_items = ReasonSerializer(many=True, help_text="等级理由及其对应等级、影响期限，与主体档案的 reason_items 相同")
+    reason_items = ReasonSerializer(
+        many=True, help_text="等级理由及其对应等级、影响期限，与主体档案的 reason_items 相同"
+    )
     lists = CheckListSerializer(many=True)
     measures = CheckMeasureSerializer(many=True)
 

@@ -90,7 +90,8 @@ def credit_check(*, department, usccs, purpose, client=None, user=None) -> Check
                 # issue 18 §1.8: the grade's reasons, in the entity profile's two shapes (additive).
                 "reasons": [r.get("text", "") for r in credit.reasons] if credit else [],
                 "reason_items": [
-                    {"level": r.get("level"), "text": r.get("text", ""), "until": r.get("until")} for r in credit.reasons
+                    {"level": r.get("level"), "text": r.get("text", ""), "until": r.get("until")}
+                    for r in credit.reasons
                 ]
                 if credit
                 else [],
