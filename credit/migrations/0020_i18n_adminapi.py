@@ -1,4 +1,4 @@
-"""Correct the joint-measures catalogue's list mapping and cite each mapping's source (issue 18 §1.8).
+"""Objections take proposed corrections and evidence files (issue 18 §1.9); and correct the joint-measures catalogue's list mapping and cite each mapping's source (issue 18 §1.8).
 
 - 限制高消费（失信被执行人） is a court measure: 人民法院 restrict the spending of a 失信被执行人 under the
   Supreme People's Court's rules. It does not follow from any list this platform keeps (经营异常名录,
@@ -7,7 +7,8 @@
   list), not the management measures: the measures cite the measures provision of the same rules.
 """
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
 
 SERIOUS = "《市场监督管理严重违法失信名单管理办法》（国家市场监督管理总局令第44号）"
 OLD_SERIOUS = SERIOUS + "第十二条"
@@ -39,4 +40,29 @@ def restore(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [("credit", "0019_i17_duban")]
-    operations = [migrations.RunPython(correct, restore)]
+    operations = [
+        migrations.RunPython(correct, restore),
+        migrations.AddField(
+            model_name="objection",
+            name="proposed_corrections",
+            field=models.JSONField(blank=True, default=dict, verbose_name="申请人提出的更正内容"),
+        ),
+        migrations.CreateModel(
+            name="ObjectionEvidence",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("file", models.FileField(upload_to="objections/%Y/%m/", verbose_name="证明材料")),
+                ("uploaded_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "objection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evidence",
+                        to="credit.objection",
+                        verbose_name="异议申诉",
+                    ),
+                ),
+            ],
+            options={"verbose_name": "异议证明材料", "verbose_name_plural": "异议证明材料"},
+        ),
+    ]
