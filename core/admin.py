@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from core import accounts, services
+from core.admin_base import clip_column
 from core.models import ApiClient, AuditEvent, HolidayOverride, UsccException, User
 
 admin.site.site_header = "综合监管平台"
@@ -129,7 +130,16 @@ class RoleAdmin(GroupAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("occurred_at", "actor_label", "action", "target_type", "target_label", "client_ip", "request_id")
+    # issue 18 §1.5: the long labels clipped (full text in the tooltip), so the list fits at 1280 px.
+    list_display = (
+        "occurred_at",
+        clip_column("actor_label", _("操作者"), width_em=8),
+        clip_column("action", _("动作代码"), width_em=12),
+        "target_type",
+        clip_column("target_label", _("对象"), width_em=12),
+        "client_ip",
+        clip_column("request_id", _("请求编号"), width_em=6),
+    )
     list_filter = ("actor_type", "action")
     search_fields = ("actor_label", "action", "target_id", "target_label", "request_id", "client_ip")
     date_hierarchy = "occurred_at"

@@ -8,4 +8,8 @@ class CoreConfig(AppConfig):
     def ready(self):
         # After the admin's autodiscover (django.contrib.admin is the first app): replace
         # django-axes' English admin pages with the Chinese ones (issue 11, unlock by 平台管理员).
-        from core import login_lockout_admin  # noqa: F401
+        # The scheduled tasks' admin in Chinese (issue 18 §1.6).
+        from core import (
+            beat_admin,  # noqa: F401
+            login_lockout_admin,  # noqa: F401
+        )

@@ -108,6 +108,15 @@ def _record_unlock(request, attempts) -> None:
         )
 
 
+def _access_log_label(log) -> str:
+    # axes' own "Access Log for <user> @ <time>" is English; the admin names each row (the action
+    # checkbox's label) with str(obj) (issue 18 §1.6).
+    return f"{log.username} 的登录记录（{log.attempt_time:%Y-%m-%d %H:%M}）"
+
+
+AccessLog.__str__ = _access_log_label
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(AxesAccessLogAdmin):
     list_display = ("attempt_time", "logout_time", "username", "ip_address", "path_info")

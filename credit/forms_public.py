@@ -137,9 +137,57 @@ class RepairForm(FilingContactMixin):
 
 
 class ObjectionForm(FilingContactMixin):
-    def __init__(self, *args, **kwargs):
+    """异议申诉. For a credit record, the 更正 fields start with the record's current values (issue 18
+    §1.9): the applicant changes what is wrong, and only the changed fields are kept. Evidence files as
+    a repair application's."""
+
+    correct_title = forms.CharField(label=gettext_lazy("更正：标题"), max_length=200, required=False)
+    correct_content = forms.CharField(
+        label=gettext_lazy("更正：内容"),
+        max_length=REASON_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    correct_decided_on = forms.DateField(
+        label=gettext_lazy("更正：决定（认定）日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    correct_legal_basis = forms.CharField(
+        label=gettext_lazy("更正：依据"),
+        max_length=REASON_MAX_CHARS,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    correct_amount = forms.DecimalField(
+        label=gettext_lazy("更正：金额（元）"), max_digits=16, decimal_places=2, min_value=0, required=False
+    )
+    evidence = EvidenceField(
+        label=gettext_lazy("证明材料"),
+        required=False,
+        help_text=format_lazy(
+            gettext_lazy(
+                "证明信息有误的材料（决定书、缴款凭证、登记证明等）：PDF、JPG 或 PNG，每个不超过 10 MB，最多 {n} 个"
+            ),
+            n=EVIDENCE_MAX_FILES,
+        ),
+    )
+
+    CORRECTIONS = ("title", "content", "decided_on", "legal_basis", "amount")
+
+    def __init__(self, *args, record=None, **kwargs):
+        if record is not None and not args and "data" not in kwargs:
+            kwargs.setdefault("initial", {f"correct_{name}": getattr(record, name) for name in self.CORRECTIONS})
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = "异议理由（哪些信息有误，事实和依据）"
+        self.fields["reason"].label = _("异议理由（哪些信息有误，事实和依据）")
+        if record is None:  # a list entry: nothing to correct field by field
+            for name in self.CORRECTIONS:
+                del self.fields[f"correct_{name}"]
+
+    def corrections(self) -> dict:
+        return {
+            name: self.cleaned_data[f"correct_{name}"] for name in self.CORRECTIONS if f"correct_{name}" in self.fields
+        }
 
 
 class ListExitForm(FilingContactMixin):

@@ -5,6 +5,7 @@ signed-in entity side files through the same services (enterprise.views_filings)
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
@@ -16,7 +17,8 @@ from core.filing_done import done_redirect
 from core.filings import filing_find, filing_status
 from core.forms import EVIDENCE_MAX_FILES, add_service_errors
 from credit import forms_public, record_links, selectors, services
-from credit.models import Objection
+from credit.choices import RecordState
+from credit.models import Objection, RepairApplication
 from supervision.selectors import public_entities
 
 PUBLIC_ACTOR = "public:web"
@@ -95,6 +97,16 @@ def commitment_new(request):
     return render(request, "credit/commitment_form.html", context)
 
 
+def repair_advice(record, target_query: str) -> dict:
+    """What to do instead of a repair application that cannot succeed (DOMAIN §3)."""
+    today = timezone.localdate()
+    return {
+        "wait_until": record.repairable_from if record.repairable_from and record.repairable_from > today else None,
+        "objection_query": target_query if record.state == RecordState.ACTIVE else "",
+        "open_application": RepairApplication.objects.filter(record=record, state="submitted").exists(),
+    }
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def repair_new(request):
@@ -105,11 +117,18 @@ def repair_new(request):
         return _no_target(
             request, pgettext("in a sentence", "信用记录"), _("请在主体信用信息页面，点击该条记录下的“申请信用修复”。")
         )
+    # issue 18 §1.9: an application that cannot succeed is not taken at all (it used to be typed in,
+    # with its files, and then refused): the page says why and what to do instead.
+    problems = services.repair_problems(record, commitment_accepted=True)
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:
             return limited
-        form = forms_public.RepairForm(request.POST, request.FILES)
-        if form.is_valid():
+        if problems:
+            form = forms_public.RepairForm(request.POST)  # the typed text stays on the page; no file is read
+            form.add_error(None, _("该记录目前不能申请信用修复，本次申请未提交。请按下方说明办理。"))
+        else:
+            form = forms_public.RepairForm(request.POST, request.FILES)
+        if not problems and form.is_valid():
             data = form.cleaned_data
             try:
                 application, code = services.repair_apply(
@@ -134,15 +153,14 @@ def repair_new(request):
                     query_code=code,
                     evidence_count=len(data["evidence"]),
                 )
-        problems = []  # the errors on the form say it
     else:
         form = forms_public.RepairForm()
-        problems = services.repair_problems(record, commitment_accepted=True)
     context = {
         "form": form,
         "record": record,
         "entity_name": _entity_name(record.entity_id),
         "problems": problems,
+        "advice": repair_advice(record, target_query) if problems else None,
         "commitment_text": services.COMMITMENT_TEMPLATES["repair"],
         "target_query": target_query,
         "max_files": EVIDENCE_MAX_FILES,
@@ -176,7 +194,7 @@ def objection_new(request):
     if request.method == "POST":
         if (limited := form_throttled(request)) is not None:
             return limited
-        form = forms_public.ObjectionForm(request.POST)
+        form = forms_public.ObjectionForm(request.POST, request.FILES, record=record)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -188,13 +206,15 @@ def objection_new(request):
                     record=record,
                     list_entry=entry,
                     channel="web",
+                    corrections=form.corrections(),
+                    evidence_files=data["evidence"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc, rename={"record_id": None, "list_entry_id": None})
             else:
                 return done_redirect(request, kind="objection", to="objection-done", pk=objection.pk, query_code=code)
     else:
-        form = forms_public.ObjectionForm()
+        form = forms_public.ObjectionForm(record=record)
     open_objection = Objection.objects.filter(
         **{"record" if record else "list_entry": target}, state__in=["submitted", "accepted"]
     ).exists()
@@ -206,6 +226,7 @@ def objection_new(request):
         "entity_uscc": target.entity_id,
         "target_query": target_query,
         "open_objection": open_objection,
+        "max_files": EVIDENCE_MAX_FILES,
     }
     return render(request, "credit/objection_form.html", context)
 

@@ -471,6 +471,16 @@ TEMPLATES[0]["OPTIONS"]["context_processors"] += [
 
 # --- issue 18 §1.5-1.8: admin, API (part "adminapi") ----------------------------------------------
 
+# The API schema as people read it (core.api.schema): 401/403/429 on every operation that can answer
+# them, Chinese tags with descriptions, real examples, the info text linking /api/guide/.
+# `/api/schema/?lang=en` and `/api/docs/?lang=en` give the English (drf-spectacular's lang).
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "core.api.schema.PortalAutoSchema"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "core.api.schema.postprocess",
+]
+SPECTACULAR_SETTINGS["DESCRIPTION"] = "供其他部门系统调用的接口。使用指南见 /api/guide/。"
+
 # (end of the adminapi part's settings)
 
 

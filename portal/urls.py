@@ -7,6 +7,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core import anchor_views, health
+from core.api import guide as api_guide
 from oversight import views as oversight_views
 
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script (issue 11).
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # The API guide (issue 18 §1.7): authentication, scopes, conventions, errors, endpoints, curl examples.
+    path("api/guide/", api_guide.api_guide, name="api-guide"),
     path("api/v1/", include("credit.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
     path("api/v1/", include("inspections.api.urls")),

@@ -181,6 +181,7 @@ def _flush_past_audit_truncate_guard():
         from django.apps import apps
 
         importlib.import_module("credit.migrations.0002_seed_rules").seed(apps, None)
+        importlib.import_module("credit.migrations.0020_i18n_adminapi").correct(apps, None)
         importlib.import_module("supervision.migrations.0003_seed_statutory_deadlines").seed(apps, None)
         importlib.import_module("supervision.migrations.0004_party_answer_deadline").seed(apps, None)
         _reseed_channel_deadlines(apps)

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -22,12 +23,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         parts = header.split()
         if len(parts) != 2 or parts[0] != self.keyword:
-            raise exceptions.AuthenticationFailed("认证格式应为：Authorization: Bearer <密钥>")
+            raise exceptions.AuthenticationFailed(_("认证格式应为：Authorization: Bearer <密钥>"))
         client = ApiClient.objects.select_related("department").filter(key_hash=hash_key(parts[1])).first()
         if client is None:
-            raise exceptions.AuthenticationFailed("接口密钥无效")
+            raise exceptions.AuthenticationFailed(_("接口密钥无效"))
         if client.revoked_at is not None:
-            raise exceptions.AuthenticationFailed("接口密钥已吊销")
+            raise exceptions.AuthenticationFailed(_("接口密钥已吊销"))
         now = timezone.now()
         if client.last_used_at is None or now - client.last_used_at > _TOUCH_EVERY:
             ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

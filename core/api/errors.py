@@ -7,6 +7,7 @@ import logging
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -43,23 +44,24 @@ def error_body(exc_type: str, errors: list[dict]) -> dict:
 
 
 def exception_handler(exc, context):
+    # Details follow the request's language (issue 18 §2: Accept-Language on /api/); Chinese by default.
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
-        exc = exceptions.NotFound("未找到")
+        exc = exceptions.NotFound(_("未找到"))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     elif isinstance(exc, RequestDataTooBig):
-        exc = exceptions.ParseError("请求体过大：请减少内容或附件后重试")
+        exc = exceptions.ParseError(_("请求体过大：请减少内容或附件后重试"))
     elif isinstance(exc, SuspiciousOperation):
-        exc = exceptions.ParseError("请求无效")
+        exc = exceptions.ParseError(_("请求无效"))
 
     if not isinstance(exc, exceptions.APIException):
         if database_unavailable(exc):
             return None  # the database is down: core.replica_middleware answers 503 (issue 16 §5)
         logger.exception("unhandled API error")
         set_rollback()
-        body = error_body("server_error", [{"code": "error", "detail": "服务器内部错误，请稍后重试", "attr": None}])
+        body = error_body("server_error", [{"code": "error", "detail": _("服务器内部错误，请稍后重试"), "attr": None}])
         return Response(body, status=500)
 
     headers = {}
@@ -68,7 +70,9 @@ def exception_handler(exc, context):
     if getattr(exc, "wait", None):
         headers["Retry-After"] = str(int(exc.wait))
     if isinstance(exc, exceptions.Throttled):
-        exc.detail = exceptions.ErrorDetail(f"请求过于频繁，请在 {int(exc.wait or 1)} 秒后重试", code="throttled")
+        exc.detail = exceptions.ErrorDetail(
+            _("请求过于频繁，请在 %(n)s 秒后重试") % {"n": int(exc.wait or 1)}, code="throttled"
+        )
     kind = "validation_error" if isinstance(exc, exceptions.ValidationError) else "client_error"
     if isinstance(exc.detail, dict | list):
         errors = list(_flatten(exc.detail))
@@ -95,8 +99,8 @@ def error_response(kind: str, code: str, detail: str, *, status: int) -> JsonRes
 
 
 def json_404(request, exception=None):
-    return error_response("client_error", "not_found", "未找到", status=404)
+    return error_response("client_error", "not_found", _("未找到"), status=404)
 
 
 def json_500(request):
-    return error_response("server_error", "error", "服务器内部错误，请稍后重试", status=500)
+    return error_response("server_error", "error", _("服务器内部错误，请稍后重试"), status=500)

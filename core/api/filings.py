@@ -9,6 +9,8 @@ A service's refusal becomes the one error shape with ``service_errors``.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_noop
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema_serializer
 from rest_framework import exceptions, serializers, status
@@ -59,7 +61,7 @@ class FilingStatusSerializer(serializers.Serializer):
 
 ERROR_400 = OpenApiResponse(ApiErrorSerializer, description="请求无效：每个错误的 attr、detail（批量接口另有 index）")
 THROTTLED_429 = OpenApiResponse(ApiErrorSerializer, description="请求过于频繁（Retry-After）")
-NOT_FOUND_FILING = "未找到：受理编号或查询码有误"
+NOT_FOUND_FILING = gettext_noop("未找到：受理编号或查询码有误")  # translated where raised
 FILING_404 = OpenApiResponse(ApiErrorSerializer, description="受理编号不存在或查询码错误（二者答复相同）")
 CODE_PARAM = OpenApiParameter(
     "code", OpenApiTypes.STR, OpenApiParameter.QUERY, required=True, description="提交时返回的查询码"
@@ -77,11 +79,11 @@ def json_body(request) -> dict:
     except JsonRefused:
         raise  # too deep or a lone surrogate: its own message (core.api.parsers)
     except exceptions.ParseError:
-        raise exceptions.ParseError("请求体不是有效的 JSON")
+        raise exceptions.ParseError(_t("请求体不是有效的 JSON"))
     except exceptions.UnsupportedMediaType:
-        raise exceptions.ParseError("请求体应为 JSON（Content-Type: application/json）")
+        raise exceptions.ParseError(_t("请求体应为 JSON（Content-Type: application/json）"))
     if not isinstance(data, dict):
-        raise exceptions.ParseError("请求体应为 JSON 对象")
+        raise exceptions.ParseError(_t("请求体应为 JSON 对象"))
     return data
 
 
@@ -134,10 +136,10 @@ class FilingStatusView(PublicFilingView):
     def get(self, request, tracking_no):
         code = request.query_params.get("code", "")
         if not code.strip():
-            raise exceptions.ValidationError({"code": "须提供查询码 code"})
+            raise exceptions.ValidationError({"code": _t("须提供查询码 code")})
         found = filing_lookup(self.model, tracking_no, code)
         if found is None:
-            raise exceptions.NotFound(NOT_FOUND_FILING)
+            raise exceptions.NotFound(_t(NOT_FOUND_FILING))
         data = filing_status(found)
         body = {k: data[k] for k in ("tracking_no", "status", "status_label", "deadline")}
         body["outcome"] = data["outcome"] or None

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, permissions
 
 from core.models import ApiClient
@@ -12,7 +13,7 @@ class HasScope(permissions.BasePermission):
             return True
         client = request.auth
         if not isinstance(client, ApiClient):
-            raise exceptions.NotAuthenticated("需要接口密钥：Authorization: Bearer <密钥>")
+            raise exceptions.NotAuthenticated(_("需要接口密钥：Authorization: Bearer <密钥>"))
         if scope not in client.scopes:
-            raise exceptions.PermissionDenied(f"该接口客户端没有“{scope}”权限")
+            raise exceptions.PermissionDenied(_("该接口客户端没有“%(scope)s”权限") % {"scope": scope})
         return True

@@ -3,9 +3,14 @@
 Part of the ``credit.admin`` package (issue 13 §3); the toolkit is ``core.admin_base``.
 """
 
+import os
+
 from django.contrib import admin
 from django.db.models import Case, CharField, Value, When
+from django.http import Http404
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
@@ -15,8 +20,11 @@ from core.admin_base import (
     StateFilter,
     UsccSearchMixin,
     ViewOnceSavedMixin,
+    clip,
+    clip_column,
     coloured,
     due_window,
+    file_response,
     intermediate_action,
     link,
 )
@@ -62,6 +70,14 @@ class ObjectionDeadlineFilter(DeadlineFilter):
     deadline_q = staticmethod(objection_deadline_q)
 
 
+CORRECTION_LABELS = [
+    ("title", _("标题")),
+    ("content", _("内容")),
+    ("decided_on", _("决定（认定）日期")),
+    ("legal_basis", _("依据")),
+    ("amount", _("金额（元）")),
+]
+
 OBJECTION_FIELDSETS = [
     (
         None,
@@ -74,6 +90,8 @@ OBJECTION_FIELDSETS = [
                 "entity_name_display",
                 "department",
                 "reason",
+                "proposed_display",
+                "evidence_links",
                 "filed_at",
                 "channel",
             )
@@ -96,7 +114,7 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
         "tracking_no",
         "target_display",
         uscc_column,
-        entity_name_column,
+        clip_column(entity_name_column, _("主体名称"), width_em=12),
         "department",
         "filed_at",
         "state",
@@ -128,13 +146,63 @@ class ObjectionAdmin(ViewOnceSavedMixin, ObjectActionsMixin, UsccSearchMixin, Sc
     def has_add_permission(self, request):
         return False  # objections come from the public site and the API
 
+    def get_urls(self):
+        evidence = path(
+            "<int:pk>/evidence/<int:evidence_id>/",
+            self.admin_site.admin_view(self.evidence_view),
+            name="credit_objection_evidence",
+        )
+        return [evidence, *super().get_urls()]
+
+    def evidence_view(self, request, pk, evidence_id):
+        obj = self.get_queryset(request).filter(pk=pk).first()  # scoped: another department's file is not found
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404
+        evidence = obj.evidence.filter(pk=evidence_id).first()
+        if evidence is None:
+            raise Http404
+        return file_response(evidence.file)
+
+    @admin.display(description=_("申请人提出的更正"))
+    def proposed_display(self, obj):
+        if not obj.proposed_corrections:
+            return _("（未提出逐项更正）")
+        labels = dict(CORRECTION_LABELS)
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{}：{}（现为：{}）</li>",
+                (
+                    (labels.get(name, name), value, getattr(obj.record, name, "") if obj.record_id else "")
+                    for name, value in obj.proposed_corrections.items()
+                ),
+            ),
+        )
+
+    @admin.display(description=_("证明材料"))
+    def evidence_links(self, obj):
+        files = list(obj.evidence.all())
+        if not files:
+            return _("（未提交）")
+        return format_html(
+            "<ul style='margin:0;padding-left:1.2em'>{}</ul>",
+            format_html_join(
+                "",
+                '<li><a href="{}">{}</a></li>',
+                (
+                    (reverse("admin:credit_objection_evidence", args=[obj.pk, e.pk]), os.path.basename(e.file.name))
+                    for e in files
+                ),
+            ),
+        )
+
     # display
 
     @admin.display(description=_("异议对象"))
     def target_display(self, obj):
-        if obj.record_id:
-            return f"{obj.record.source_ref} {obj.record.title}"
-        return str(obj.list_entry)
+        text = f"{obj.record.source_ref} {obj.record.title}" if obj.record_id else str(obj.list_entry)
+        return clip(text, 14)  # issue 18 §1.5
 
     @admin.display(description=_("异议对象"))
     def target_link(self, obj):

@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin_base import (
     LargeListMixin,
+    RoleListDisplayMixin,
     ScopedAdmin,
     ServiceFormAdmin,
     UsccSearchMixin,
     adopt,
+    clip_column,
     intermediate_action,
 )
 from core.admin_drill import DrillLookupsMixin
+from core.choices import Role
 from core.file_import import DepartmentFileImportMixin, truncated
 from core.forms import ImportFileForm
 from core.scoping import department_of, is_platform_admin
@@ -64,6 +67,7 @@ RECORD_COMPUTED = (
 
 @admin.register(CreditRecord)
 class CreditRecordAdmin(
+    RoleListDisplayMixin,
     DrillLookupsMixin,
     LargeListMixin,
     RecordNoticeLinkMixin,
@@ -73,20 +77,35 @@ class CreditRecordAdmin(
     ScopedAdmin,
 ):
     form = CreditRecordForm
+    # issue 18 §1.5: 12 columns did not fit at 1280 px (names wrapped a character a line, the right-hand
+    # columns were cut off). Long text is clipped with its tooltip; officials see their own department's
+    # records, so the department and the polarity (shown by the severity) go.
     list_display = (
-        "source_ref",
+        clip_column("source_ref", _("来源编号"), width_em=10),
         uscc_column,
-        entity_name_column,
+        clip_column(entity_name_column, _("主体名称"), width_em=12),
         "category",
-        "polarity",
         "severity",
-        "title",
+        clip_column("title", _("标题"), width_em=12),
         "decided_on",
         "publicity_ends_on",
-        "published",
         "state",
-        "department",
+        clip_column(lambda obj: obj.department.short_name or obj.department.name, _("认定部门"), width_em=7),
     )
+    list_display_by_role = {
+        role: (
+            clip_column("source_ref", _("来源编号"), width_em=10),
+            uscc_column,
+            clip_column(entity_name_column, _("主体名称"), width_em=14),
+            "category",
+            "severity",
+            clip_column("title", _("标题"), width_em=14),
+            "decided_on",
+            "publicity_ends_on",
+            "state",
+        )
+        for role in (Role.CREDIT_MANAGER, Role.DEPARTMENT_OFFICIAL, Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_HEAD)
+    }
     list_filter = ("category", "severity", "state", "polarity")
     # Issue 17 §2: the dashboard's drill-down filters on the entity's region and industry.
     drill_lookups = ("entity__region_code", "entity__industry_code__startswith")

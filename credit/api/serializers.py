@@ -315,6 +315,12 @@ class CheckItemSerializer(serializers.Serializer):
     found = serializers.BooleanField(help_text="名录库中是否有该主体")
     name = serializers.CharField(allow_null=True)
     grade = GradeSerializer(allow_null=True)
+    reasons = serializers.ListField(
+        child=serializers.CharField(), help_text="等级理由（中文），与主体档案的 reasons 相同；不在名录库时为空"
+    )
+    reason_items = ReasonSerializer(
+        many=True, help_text="等级理由及其对应等级、影响期限，与主体档案的 reason_items 相同"
+    )
     lists = CheckListSerializer(many=True)
     measures = CheckMeasureSerializer(many=True)
 

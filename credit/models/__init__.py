@@ -23,7 +23,14 @@ from credit.models.base import (
 from credit.models.declarations import DeclarationKind, DeclarationState, SelfDeclaration
 from credit.models.exits import ListExitApplication, ListExitEvidence, ListRemovalProposal
 from credit.models.outbox import RegradeMark
-from credit.models.remedies import CreditCommitment, Objection, PublicFiling, RepairApplication, RepairEvidence
+from credit.models.remedies import (
+    CreditCommitment,
+    Objection,
+    ObjectionEvidence,
+    PublicFiling,
+    RepairApplication,
+    RepairEvidence,
+)
 from credit.models.warnings import RiskScanRun, RiskWarning
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
     "ListProposal",
     "ListRemovalProposal",
     "Objection",
+    "ObjectionEvidence",
     "PublicFiling",
     "PublicityRule",
     "RegradeMark",

@@ -182,6 +182,8 @@ class Objection(PublicFiling):
         Department, verbose_name=_("处理部门"), on_delete=models.PROTECT, related_name="objections"
     )
     reason = models.TextField(_("异议理由"))
+    # issue 18 §1.9: what the applicant says the record should read, only the fields they changed.
+    proposed_corrections = models.JSONField(_("申请人提出的更正内容"), default=dict, blank=True)
     state = models.CharField(_("状态"), max_length=16, choices=ObjectionState.choices, default=ObjectionState.SUBMITTED)
     accept_due_on = models.DateField(_("受理期限"))
     decide_due_on = models.DateField(_("办结期限"))
@@ -221,3 +223,20 @@ class Objection(PublicFiling):
 
     def __str__(self):
         return f"异议 {self.tracking_no}"
+
+
+class ObjectionEvidence(models.Model):
+    """One evidence file of an objection (issue 18 §1.9), as a repair application's (RepairEvidence)."""
+
+    objection = models.ForeignKey(
+        Objection, verbose_name=_("异议申诉"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("证明材料"), upload_to="objections/%Y/%m/")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("异议证明材料")
+        verbose_name_plural = _("异议证明材料")
+
+    def __str__(self):
+        return self.file.name

@@ -87,6 +87,14 @@ def credit_check(*, department, usccs, purpose, client=None, user=None) -> Check
                 "found": found,
                 "name": names.get(code),
                 "grade": grade_display(bands[credit.model_id], credit.grade) if credit else None,
+                # issue 18 §1.8: the grade's reasons, in the entity profile's two shapes (additive).
+                "reasons": [r.get("text", "") for r in credit.reasons] if credit else [],
+                "reason_items": [
+                    {"level": r.get("level"), "text": r.get("text", ""), "until": r.get("until")}
+                    for r in credit.reasons
+                ]
+                if credit
+                else [],
                 "lists": [
                     {"list_type": e.list_type, "since": e.listed_on, "reason": e.get_ground_display()} for e in entries
                 ],

@@ -17,6 +17,7 @@ from credit.models import (
     CreditRecord,
     ListEntry,
     Objection,
+    ObjectionEvidence,
 )
 from credit.services.filings import check_deciding_department, public_snapshot, require_fields
 from credit.services.lists import list_entry_remove
@@ -54,8 +55,13 @@ def objection_file(
     list_entry: ListEntry | None = None,
     contact_email: str = "",
     channel: str = "web",
+    corrections: dict | None = None,
+    evidence_files=(),
 ):
-    """File an objection; the record shows 异议处理中 at once. Returns ``(objection, query_code)``."""
+    """File an objection; the record shows 异议处理中 at once. Returns ``(objection, query_code)``.
+
+    ``corrections``: what the applicant says the record should read (issue 18 §1.9); only the fields
+    that differ from the record are kept. ``evidence_files``: checked uploads (core.forms.EvidenceField)."""
     errors = {}
     require_fields(errors, applicant_name=applicant_name, contact_phone=contact_phone, reason=reason)
     if (record is None) == (list_entry is None):
@@ -92,12 +98,36 @@ def objection_file(
         entity_id=target.entity_id,
         department=target.department,
         reason=reason.strip(),
+        proposed_corrections=proposed_changes(record, corrections),
         accept_due_on=accept_due.date,
         decide_due_on=decide_due.date,
         deadline_provisional=accept_due.provisional or decide_due.provisional,
     )
+    for upload in evidence_files:
+        ObjectionEvidence.objects.create(objection=objection, file=upload)
     audit.record(actor=actor, action="objection.file", target=objection, after=public_snapshot(objection))
     return objection, code
+
+
+CORRECTABLE = ("title", "content", "decided_on", "legal_basis", "amount")  # what an applicant may propose
+
+
+def proposed_changes(record, corrections: dict | None) -> dict:
+    """The proposed values that differ from the record's, as JSON text (dates ISO, amounts in yuan)."""
+    if record is None or not corrections:
+        return {}
+    changed = {}
+    for name in CORRECTABLE:
+        if name not in corrections:
+            continue
+        value, current = corrections[name], getattr(record, name)
+        if isinstance(value, str):
+            value, current = value.strip(), (current or "").strip()
+        if value in ("", None) and current in ("", None):
+            continue
+        if value != current:
+            changed[name] = "" if value is None else str(value)
+    return changed
 
 
 def _objection_for_update(actor, objection):

@@ -42,7 +42,7 @@ from enforcement import services
 from enforcement.admin.display import empty, nowrap, person
 from enforcement.admin.forms import TEXTAREA
 from enforcement.case_rules import is_department_head
-from enforcement.choices import ComplaintState
+from enforcement.choices import ComplaintChannel, ComplaintState
 from enforcement.forms import (
     ChannelDeadlineForm,
     ComplaintAcceptForm,
@@ -54,6 +54,8 @@ from enforcement.forms import (
 from enforcement.models import ChannelDeadline, Complaint
 from enforcement.selectors import OPEN_COMPLAINT_STATES, complaint_deadline_q, complaint_urgency
 from enforcement.services.complaints import sees_complainant
+from supervision import admin_deadlines
+from supervision.choices import DeadlineKind
 
 
 def handles_complaint(request, complaint) -> bool:
@@ -519,6 +521,22 @@ class ComplaintAdmin(
         )
 
 
+admin_deadlines.VARIANT_LABELS[DeadlineKind.COMPLAINT] = dict(ComplaintChannel.choices)
+
+
+class ChannelFilter(admin.SimpleListFilter):
+    """渠道, by its Chinese name (the variant field holds the channel's code)."""
+
+    title = _("渠道")
+    parameter_name = "variant"
+
+    def lookups(self, request, model_admin):
+        return ComplaintChannel.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(variant=self.value()) if self.value() else queryset
+
+
 @admin.register(ChannelDeadline)
 class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
     """Versions of each channel's deadline: add a new version, never edit one (filed complaints keep theirs).
@@ -526,7 +544,7 @@ class ChannelDeadlineAdmin(ViewOnceSavedMixin, ServiceFormAdmin):
 
     form = ChannelDeadlineForm
     list_display = ("channel_label", "working_days", "effective_from", "effective_to", "citation", "in_force")
-    list_filter = ("variant",)
+    list_filter = (ChannelFilter,)
     VIEW_FIELDS = ("channel_label", "working_days", "effective_from", "effective_to", "citation")
 
     def get_fields(self, request, obj=None):

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -176,7 +177,7 @@ class ComplaintStatusView(FilingStatusView):
         number = str(tracking_no or "").strip().upper()
         complaint = Complaint.objects.select_related("department").filter(tracking_no=number, api_client=client).first()
         if complaint is None:
-            raise exceptions.NotFound(NOT_FOUND_FILING)
+            raise exceptions.NotFound(gettext(NOT_FOUND_FILING))
         data = filing_status(complaint)
         body = {k: data[k] for k in ("tracking_no", "status", "status_label", "deadline")}
         body["outcome"] = data["outcome"] or None

@@ -246,7 +246,16 @@ def test_check_gives_grade_lists_and_measures_in_request_order(credit_api, make_
     assert "P-ABNORMAL-RESTRICT" in measures and "P-GOV-PROCUREMENT" not in measures
     assert set(measures["P-ABNORMAL-RESTRICT"]) == {"code", "name", "kind", "legal_basis", "department"}
     assert measures["P-ABNORMAL-RESTRICT"]["kind"] == "punish"
-    assert unknown == {"uscc": UNKNOWN, "found": False, "name": None, "grade": None, "lists": [], "measures": []}
+    assert unknown == {
+        "uscc": UNKNOWN,
+        "found": False,
+        "name": None,
+        "grade": None,
+        "reasons": [],
+        "reason_items": [],
+        "lists": [],
+        "measures": [],
+    }
     assert clean["grade"] == {"code": "GOOD", "label": "良好", "colour": "green"}
     assert clean["lists"] == [] and clean["measures"] == []
 
