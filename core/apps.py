@@ -6,6 +6,7 @@ class CoreConfig(AppConfig):
     verbose_name = "平台基础"
 
     def ready(self):
-        # After the admin's autodiscover (django.contrib.admin is the first app): replace
-        # django-axes' English admin pages with the Chinese ones (issue 11, unlock by 平台管理员).
-        from core import login_lockout_admin  # noqa: F401
+        # checks: the signing certificate and PUBLIC_BASE_URL (issue 18 §1.1). login_lockout_admin: after
+        # the admin's autodiscover (django.contrib.admin is the first app), replace django-axes' English
+        # admin pages with the Chinese ones (issue 11, unlock by 平台管理员).
+        from core import checks, login_lockout_admin  # noqa: F401
