@@ -300,6 +300,11 @@ def render_pdf(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash
 def _render(*, facts: dict, serial: str, issued_at: dt.datetime, content_hash: str) -> bytes:
     register_font()
     styles = pdf_styles()
+    if _english():
+        # Western line breaking: at spaces, and a Chinese name or title with none is split where it must
+        # be (reportlab's splitLongWords). The CJK mode would break English words anywhere.
+        for style in styles.values():
+            style.wordWrap, style.splitLongWords = None, 1
     entity = facts["entity"]
     url = verification_url(serial)
     buffer = io.BytesIO()

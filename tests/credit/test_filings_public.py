@@ -627,7 +627,7 @@ def test_report_verification_genuine_then_expired_and_file_check(client, record,
     assert 'data-file-verdict="mismatch"' in html
 
     push(record_data(entity.uscc, "郑市监罚〔2026〕30号", decided_on="2026-11-20"))  # the facts change
-    assert "已过期（所载信息已发生变化）" in page(client.get(f"/reports/verify/{serial}/"))
+    assert "报告真实，但已过期" in page(client.get(f"/reports/verify/{serial}/"))
 
 
 def test_report_verification_of_an_unknown_serial(client, db):
