@@ -15,10 +15,12 @@ need another signer; README (报告签名) says where it would replace this modu
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import io
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from pyhanko.keys import load_cert_from_pemder
+from pyhanko.keys import load_certs_from_pemder
 from pyhanko.keys.internal import translate_pyca_cryptography_key_to_asn1
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -67,6 +69,17 @@ class _Signer(signers.SimpleSigner):
         return super().sign_raw(data, digest_algorithm)
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """pyHanko's synchronous calls use ``asyncio.run``, which refuses to run in a thread whose event loop is
+    running (an ASGI server's, a browser test's): there, run them in a thread of their own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def key_and_cert_paths() -> tuple[Path, Path, bool]:
     """The configured key and certificate paths, and whether they are the development certificate."""
     key, cert = settings.REPORT_SIGNING_KEY, settings.REPORT_SIGNING_CERT
@@ -87,8 +100,8 @@ def _read_key(data: bytes, passphrase: bytes | None):
 def _load(key_path: str, cert_path: str, passphrase: str, mtime: float) -> _Signer:
     try:
         pyca_key = _read_key(Path(key_path).read_bytes(), passphrase.encode() or None)
-        cert = load_cert_from_pemder(cert_path)
-    except (OSError, ValueError, TypeError) as exc:
+        cert, *chain = load_certs_from_pemder([cert_path])  # the signer's, then its CA chain if given
+    except (OSError, ValueError, TypeError) as exc:  # unpacking an empty file is a ValueError too
         raise ImproperlyConfigured(
             f"无法载入签名私钥或证书（{key_path}，{cert_path}）：{exc}。"
             "请检查文件格式（PEM/DER）与私钥口令 REPORT_SIGNING_KEY_PASSPHRASE。"
@@ -97,7 +110,7 @@ def _load(key_path: str, cert_path: str, passphrase: str, mtime: float) -> _Sign
         pyca_key=pyca_key,
         signing_key=translate_pyca_cryptography_key_to_asn1(pyca_key),
         signing_cert=cert,
-        cert_registry=SimpleCertificateStore(),
+        cert_registry=SimpleCertificateStore.from_certs(chain),
     )
 
 
@@ -118,8 +131,13 @@ def certificate_fingerprint() -> str:
     return signer().signing_cert.sha256.hex()
 
 
-def signer_name() -> str:
-    return signer().signing_cert.subject.human_friendly
+def subject_name(cert) -> str:
+    """The certificate's organisation and common name, as people read them ("郑州市市场监督管理局 某某"),
+    without asn1crypto's English field labels."""
+    native = cert.subject.native
+    parts = [native.get("organization_name"), native.get("common_name")]
+    parts = [p if isinstance(p, str) else " ".join(p) for p in parts if p]
+    return " ".join(dict.fromkeys(parts)) or cert.subject.human_friendly
 
 
 def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
@@ -135,7 +153,7 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str = "") -> bytes:
     )
     signing = signer()  # a configuration error first, before the document is read
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    output = signers.sign_pdf(writer, meta, signer=signing, bytes_reserved=BYTES_RESERVED)
+    output = _outside_event_loop(signers.sign_pdf, writer, meta, signer=signing, bytes_reserved=BYTES_RESERVED)
     return output.getvalue()
 
 
@@ -179,7 +197,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     signature = embedded[-1]
     try:
         cert = signature.signer_cert
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[cert]))
+        status = _outside_event_loop(validate_pdf_signature, signature, ValidationContext(trust_roots=[cert]))
     except Exception as exc:
         logger.info("上传的 PDF 签名无法验证：%s: %s", type(exc).__name__, exc)
         return SignatureCheck(SignatureState.INVALID)
@@ -187,7 +205,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     ok = status.intact and status.valid and whole
     return SignatureCheck(
         SignatureState.VALID if ok else SignatureState.INVALID,
-        signer=cert.subject.human_friendly,
+        signer=subject_name(cert),
         fingerprint=cert.sha256.hex(),
         signed_at=getattr(status, "signer_reported_dt", None),
     )

@@ -153,3 +153,60 @@ def test_check_deploy_warns_about_the_development_certificate_and_a_missing_publ
         [sys.executable, "manage.py", "check", "--deploy"], cwd=BASE_DIR, env=env, capture_output=True, text=True
     )
     assert "portal.W181" in result.stdout + result.stderr and "portal.W182" in result.stdout + result.stderr
+
+
+def usage(**on) -> x509.KeyUsage:
+    names = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement")
+    names += ("key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+    return x509.KeyUsage(**{name: on.get(name, False) for name in names})
+
+
+def test_a_ca_issued_certificate_with_its_chain_validates_up_to_the_ca(settings, tmp_path, full_entity):
+    """Production's shape (README, 报告签名): a leaf issued by the government CA, its chain after it in the
+    certificate file; the signature embeds the chain and validates with the CA as the only trust root."""
+    import datetime as dt
+
+    now = dt.datetime.now(dt.UTC)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "某省政务CA（测试）")])
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=365))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "郑州市市场监督管理局")]))
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(usage(digital_signature=True, content_commitment=True), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key_path, cert_path = tmp_path / "key.pem", tmp_path / "chain.pem"
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    cert_path.write_bytes(b"".join(c.public_bytes(serialization.Encoding.PEM) for c in (leaf, ca)))
+    settings.REPORT_SIGNING_KEY, settings.REPORT_SIGNING_CERT = str(key_path), str(cert_path)
+
+    report, pdf = report_issue(entity=full_entity)
+
+    from asn1crypto import x509 as asn1_x509
+
+    ca_asn1 = asn1_x509.Certificate.load(ca.public_bytes(serialization.Encoding.DER))
+    [signature] = PdfFileReader(io.BytesIO(pdf)).embedded_signatures
+    assert ca_asn1.sha256 in {c.sha256 for c in signature.other_embedded_certs}
+    status = validate_pdf_signature(signature, ValidationContext(trust_roots=[ca_asn1]))
+    assert status.intact and status.valid and status.trusted
+    assert report_verify(serial=report.serial, pdf_bytes=pdf).verdict == "file_current"
