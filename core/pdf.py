@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, Table, TableStyle, paragraph
+from reportlab.platypus import Flowable, Paragraph, Table, TableStyle, paragraph
 
 FONT = "STSong-Light"
 MM = 2.8346  # points per millimetre (reportlab.lib.units.mm)
@@ -94,8 +94,12 @@ def table(rows, widths, styles, header=True):
 
 
 def kv_table(pairs, width, styles):
-    """Label / value rows (the label column shaded, a quarter of ``width``)."""
-    cells = [[Paragraph(esc(k), styles["cell"]), Paragraph(esc(v), styles["cell"])] for k, v in pairs]
+    """Label / value rows (the label column shaded, a quarter of ``width``); a value may be a flowable
+    (e.g. a paragraph with a link)."""
+    cells = [
+        [Paragraph(esc(k), styles["cell"]), v if isinstance(v, Flowable) else Paragraph(esc(v), styles["cell"])]
+        for k, v in pairs
+    ]
     result = Table(cells, colWidths=[width * 0.24, width * 0.76])
     result.setStyle(
         TableStyle(
@@ -109,8 +113,9 @@ def kv_table(pairs, width, styles):
     return result
 
 
-def numbered_canvas(footer: str):
-    """A canvas that holds its pages until the end, so each can say 第 N 页 共 M 页 under ``footer``."""
+def numbered_canvas(footer: str, page_label: str = "第 %(number)s 页 共 %(total)s 页"):
+    """A canvas that holds its pages until the end, so each can say 第 N 页 共 M 页 under ``footer``
+    (``page_label`` with ``%(number)s`` and ``%(total)s``, e.g. the English report's "Page 1 of 3")."""
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args, **kwargs):
@@ -129,7 +134,7 @@ def numbered_canvas(footer: str):
                 self.setFont(FONT, 7.5)
                 self.setFillColor(colors.HexColor("#52606d"))
                 self.drawString(18 * MM, 12 * MM, footer)
-                self.drawRightString(width - 18 * MM, 12 * MM, f"第 {number} 页 共 {total} 页")
+                self.drawRightString(width - 18 * MM, 12 * MM, page_label % {"number": number, "total": total})
                 super().showPage()
             super().save()
 

@@ -12,12 +12,12 @@ from django.db.models import BooleanField, Count, Exists, OuterRef, prefetch_rel
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core import pagecache
@@ -25,7 +25,7 @@ from core import uscc as uscc_lib
 from core.api.throttling import form_throttled
 from core.http import PublicHttp404
 from core.search import to_tsquery_text
-from credit import reports, selectors
+from credit import report_pdf, reports, selectors
 from credit.choices import (
     GRADE_ORDER,
     OPEN_OBJECTION_STATES,
@@ -40,6 +40,7 @@ from credit.display_text import data_text, reason_text
 from credit.evaluation import BASE_SCORE, COMPLAINT_THRESHOLD, DEFAULT_WEIGHTS, lookback_start
 from credit.models import EntityCredit, Objection, SelfDeclaration
 from credit.services import list_exits, publicity_rule_in_force
+from credit.views_reports import report_verify, report_verify_entry  # noqa: F401  (urls.py names them here)
 from supervision.models import MarketEntity
 from supervision.selectors import USCC_PREFIX, public_entity_detail, unicode_name
 
@@ -420,12 +421,13 @@ def grades(request):
     return render(request, "credit/grades.html", context)
 
 
-# --- credit reports (issue 4 §4) ---------------------------------------------------------------------
-
-VERIFY_UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# --- credit reports (issue 4 §4, issue 18 §1.1) -------------------------------------------------------
+# The verification pages are in ``views_reports``; their names stay importable from here (urls.py).
 
 
 def report_download_name(report) -> str:
+    if report.language == "en":
+        return f"credit_report_{report.entity_id}_{report.serial}.pdf"
     return f"信用报告_{report.entity_id}_{report.serial}.pdf"
 
 
@@ -436,7 +438,17 @@ def pdf_response(report, pdf: bytes) -> HttpResponse:
     )
     response["Cache-Control"] = "no-store"
     response["X-Report-Serial"] = report.serial
+    response["Content-Language"] = "en" if report.language == "en" else "zh-Hans"
     return response
+
+
+def report_language(request) -> str | None:
+    """``?lang=en`` or ``?lang=zh-hans`` (issue 18 §2); none: the page's language. None when invalid."""
+    wanted = request.GET.get("lang")
+    if wanted is None:
+        return "en" if translation.get_language() == "en" else "zh-hans"
+    wanted = wanted.strip().lower()
+    return wanted if wanted in report_pdf.LANGUAGES else None
 
 
 @require_http_methods(["GET"])
@@ -444,47 +456,16 @@ def credit_report_download(request, uscc: str):
     """Issue a credit report for an entity now and download it (the serial is printed in it)."""
     code = uscc_lib.normalize(uscc)
     if code and code != uscc:  # blank after normalising (" ", "\u3000"): no canonical URL, a 400 below
-        return redirect("credit-report-pdf", uscc=code)
+        target = reverse("credit-report-pdf", args=[code])
+        return redirect(f"{target}?{request.GET.urlencode()}" if request.GET else target)
+    language = report_language(request)
+    if language is None:
+        message = _("报告语言参数 lang 只能是 zh-hans（中文）或 en（英文）。")
+        return render(request, "public/error.html", {"title": _("参数有误"), "message": message}, status=400)
     entity, response = _public_entity(request, code)
     if response is not None:
         return response
     if (limited := form_throttled(request)) is not None:
         return limited
-    report, pdf = reports.report_issue(entity=entity, requested_via="web")
+    report, pdf = reports.report_issue(entity=entity, requested_via="web", language=language)
     return pdf_response(report, pdf)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def report_verify_entry(request):
-    """The form to type a report's serial into (issue 18 §1.1); a serial goes to its verify page."""
-    serial = (request.GET.get("serial") or "").strip().upper()
-    if serial:
-        return redirect("report-verify", serial=serial[:64])
-    return render(request, "credit/report_verify_entry.html", {})
-
-
-def report_verify(request, serial: str):
-    """Is this report genuine and current? With an uploaded PDF: is this file the one issued?"""
-    pdf_bytes, upload_error = None, ""
-    if request.method == "POST":
-        if (limited := form_throttled(request)) is not None:
-            return limited
-        upload = request.FILES.get("file")
-        if upload is None:
-            upload_error = "请选择要核验的报告 PDF 文件"
-        elif upload.size > VERIFY_UPLOAD_MAX_BYTES:
-            upload_error = "文件过大：平台出具的信用报告不超过 20 MB"
-        else:
-            pdf_bytes = upload.read()
-    result = reports.report_verify(serial=serial[:64], pdf_bytes=pdf_bytes)
-    report = result.report
-    context = {
-        "serial": serial[:64].strip().upper(),
-        "result": result,
-        "report": report,
-        "entity": (report.facts or {}).get("entity", {}) if report else {},
-        "upload_error": upload_error,
-        "posted": request.method == "POST",
-    }
-    return render(request, "credit/report_verify.html", context, status=200 if result.found else 404)

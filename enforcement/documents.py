@@ -4,7 +4,9 @@ Its contents follow 行政处罚法 第59条: the party (name, USCC, address, le
 facts and evidence, the penalty type and legal basis, the penalty, how and when to perform it, the
 review and litigation rights and deadlines, the authority and the date. This is the internal
 document with the full data (the admin prints it for its own department); the public sees only the
-redacted summary (``PenaltyDisclosure``). The PDF helpers are the portal's (``core.pdf``).
+redacted summary (``PenaltyDisclosure``). The PDF helpers are the portal's (``core.pdf``). The
+printed document is signed (PAdES, ``core.pdf_signing``; issue 18 §1.1), so the party's PDF reader
+shows who issued it and that it is unchanged.
 """
 
 import datetime as dt
@@ -18,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
+from core import pdf_signing
 from core.pdf import esc, kv_table, numbered_canvas, register_font
 from core.pdf import styles as pdf_styles
 from credit.choices import PenaltyType
@@ -176,3 +179,10 @@ def decision_pdf(decision: PenaltyDecision) -> bytes:
     ]
     doc.build(story, canvasmaker=numbered_canvas(f"{TITLE}　{facts['number']}"))
     return buffer.getvalue()
+
+
+def signed_decision_pdf(decision: PenaltyDecision) -> bytes:
+    """The 行政处罚决定书 as served: ``decision_pdf`` with the portal's PAdES signature appended."""
+    return pdf_signing.sign_pdf(
+        decision_pdf(decision), reason=f"{TITLE} {decision.number}", location=decision.department.name
+    )

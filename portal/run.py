@@ -40,6 +40,9 @@ def main() -> int:
     os.environ.setdefault("AUDIT_KEY", embedded.local_secret("audit_key"))
     # Likewise SECRET_KEY: the settings refuse their development default with DEBUG off (issue 11).
     os.environ.setdefault("SECRET_KEY", embedded.local_secret("secret_key"))
+    # Printed credit reports carry absolute 核验地址 and QR codes (issue 18 §1.1): this run's own address
+    # unless PUBLIC_BASE_URL says otherwise (e.g. the address others reach this machine at).
+    os.environ.setdefault("PUBLIC_BASE_URL", f"http://{host}:{port}")
     import django
 
     django.setup()  # settings start (or attach to) the embedded PostgreSQL and Redis
@@ -47,6 +50,7 @@ def main() -> int:
     from django.db import connections
 
     call_command("compile_catalogues", verbosity=0)  # the English catalogue (issue 18 §2)
+    _signing_certificate()
     print("· 数据库迁移 …", flush=True)
     call_command("migrate", interactive=False, verbosity=0)
     from supervision.models import Department
@@ -120,6 +124,7 @@ def main() -> int:
         f"             执法演示账号 zfry / demo12345（执法人员）；fzsh / demo12345（法制审核人员）\n"
         f"  企业端     {url}/enterprise/   演示账号 qiye1…qiye5 / demo12345（良好/警示/失信/严重失信/个体工商户）\n"
         f"  接口文档   {url}/api/docs/\n"
+        f"  报告核验   {url}/reports/verify/   报告上的核验地址以 PUBLIC_BASE_URL={os.environ['PUBLIC_BASE_URL']} 开头\n"
         f"  数据库     {'内嵌 PostgreSQL（var/pg）' if os.environ.get('PORTAL_EMBEDDED_PG') else '由 DATABASE_URL 指定'}\n"
         f"按 Ctrl-C 停止。\n",
         flush=True,
@@ -156,6 +161,24 @@ def main() -> int:
     embedded.stop_services(force=True)
     print("已停止。", flush=True)
     return code
+
+
+def _signing_certificate() -> None:
+    """Reports and decisions are signed (issue 18 §1.1): without a configured certificate, a self-signed
+    development one is created under var/ on the first start, and said so."""
+    from django.conf import settings
+
+    from core import dev_certificate
+
+    if settings.REPORT_SIGNING_KEY and settings.REPORT_SIGNING_CERT:
+        print(f"· 报告签名证书：{settings.REPORT_SIGNING_CERT}", flush=True)
+        return
+    _key, cert = dev_certificate.dev_paths(settings.REPORT_SIGNING_DEV_DIR)
+    if dev_certificate.ensure_dev_certificate(settings.REPORT_SIGNING_DEV_DIR):
+        print(f"· 首次运行：已生成自签名的开发用签名证书 {cert}（信用报告与行政处罚决定书以它签名；", flush=True)
+        print("  仅供开发演示，生产环境请配置政务 CA 签发的证书：REPORT_SIGNING_KEY、REPORT_SIGNING_CERT）", flush=True)
+    else:
+        print(f"· 报告签名：开发用自签名证书 {cert}", flush=True)
 
 
 def _app_database_url(call_command) -> str:

@@ -3,6 +3,7 @@
 import datetime
 import os
 import urllib.parse
+import warnings
 from pathlib import Path
 
 import environ
@@ -437,6 +438,29 @@ QUERY_CODE_KEY = env("QUERY_CODE_KEY", default="")
 DATABASE_APP_ROLE = env("DATABASE_APP_ROLE", default="portal_app")
 
 # --- issue 18 §1.1: report and decision signing, public base URL (part "reports") -----------------
+
+# The portal's public address, e.g. https://xy.zhengzhou.gov.cn (no trailing slash needed): printed
+# reports carry absolute 核验地址 and QR codes, and the party's record links and activation letters
+# are absolute with it. `make run` sets it to its own address when unset. Empty: site-relative paths
+# (a printed report then cannot be verified from paper; `check --deploy` warns).
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="").strip().rstrip("/")
+# pyHanko imports cryptography's DSA module, which warns on import; the portal never signs with DSA.
+warnings.filterwarnings("ignore", message="DSA is deprecated", module="pyhanko")
+# PAdES signatures of the credit report and the 行政处罚决定书 (core.pdf_signing). Production: the key
+# and certificate issued by the government CA (README, 报告签名), PEM or DER, the key outside the
+# repository (ideally in an HSM). Both unset: a self-signed development certificate under
+# REPORT_SIGNING_DEV_DIR, created on first use (`make run` says so; `check --deploy` warns).
+REPORT_SIGNING_KEY = env("REPORT_SIGNING_KEY", default="")
+REPORT_SIGNING_CERT = env("REPORT_SIGNING_CERT", default="")
+REPORT_SIGNING_KEY_PASSPHRASE = env("REPORT_SIGNING_KEY_PASSPHRASE", default="")
+REPORT_SIGNING_DEV_DIR = env(
+    "REPORT_SIGNING_DEV_DIR", default=str(Path(env("PORTAL_VAR_DIR", default=str(BASE_DIR / "var"))) / "signing")
+)
+if bool(REPORT_SIGNING_KEY) != bool(REPORT_SIGNING_CERT):
+    raise ImproperlyConfigured(
+        "REPORT_SIGNING_KEY 与 REPORT_SIGNING_CERT 须同时设置（签名私钥与证书，见 README“报告签名”）。"
+        " / Set both REPORT_SIGNING_KEY and REPORT_SIGNING_CERT, or neither."
+    )
 
 # (end of the reports part's settings)
 

@@ -521,6 +521,10 @@ class CreditReport(models.Model):
     pdf_sha256 = models.CharField(_("文件哈希（SHA-256）"), max_length=64)
     facts = models.JSONField(_("报告所载信息"))
     requested_via = models.CharField(_("获取渠道"), max_length=40, default="web")
+    # Issue 18 §1.1, §2: the language the PDF was printed in (the facts and their hash are the same in
+    # both), and the SHA-256 of the certificate that signed it (empty: issued before reports were signed).
+    language = models.CharField(_("报告语言"), max_length=10, default="zh-hans")
+    signer_fingerprint = models.CharField(_("签名证书指纹（SHA-256）"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("信用报告")

@@ -110,7 +110,7 @@ class PenaltyDecisionAdmin(
         decision = self.get_queryset(request).select_related("case__standard", "department").filter(pk=pk).first()
         if decision is None or not self.has_view_permission(request, decision):
             raise Http404
-        response = HttpResponse(documents.decision_pdf(decision), content_type="application/pdf")
+        response = HttpResponse(documents.signed_decision_pdf(decision), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(False, f"行政处罚决定书-{decision.number}.pdf")
         return response
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 from django.test import override_settings
 
+from core import dev_certificate
 from tests.helpers import BASE_DIR, child_env
 
 TEMPLATES = BASE_DIR / "templates"
@@ -26,6 +27,7 @@ PRODUCTION = {
     "SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
     "SECURE_HSTS_PRELOAD": "1",
     "TRUSTED_PROXY_COUNT": "1",
+    "PUBLIC_BASE_URL": "https://portal.example.gov.cn",
 }
 
 
@@ -42,7 +44,11 @@ def _production_keys() -> dict:
     return {name: secrets.token_urlsafe(48) for name in ("SECRET_KEY", "AUDIT_KEY", "QUERY_CODE_KEY")}
 
 
-def test_check_deploy_is_clean_with_the_documented_production_variables():
+def test_check_deploy_is_clean_with_the_documented_production_variables(tmp_path):
+    # The signing key and certificate (issue 18 §1.1): production's come from the government CA; any
+    # readable pair satisfies the check.
+    dev_certificate.ensure_dev_certificate(tmp_path / "signing")
+    key, cert = dev_certificate.dev_paths(tmp_path / "signing")
     # DJANGO_ALLOW_ASYNC_UNSAFE is the browser tests' (tests/e2e/conftest.py), never production's
     result = _manage(
         "check",
@@ -51,6 +57,8 @@ def test_check_deploy_is_clean_with_the_documented_production_variables():
         "WARNING",
         **PRODUCTION,
         **_production_keys(),
+        REPORT_SIGNING_KEY=str(key),
+        REPORT_SIGNING_CERT=str(cert),
         DJANGO_ALLOW_ASYNC_UNSAFE=None,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -619,15 +619,16 @@ def test_report_verification_genuine_then_expired_and_file_check(client, record,
     genuine = page(
         client.post(f"/reports/verify/{serial}/", {"file": SimpleUploadedFile("r.pdf", pdf, "application/pdf")})
     )
-    assert 'data-file-verdict="match"' in genuine
+    assert 'data-verdict="file_current"' in genuine and genuine.count("data-verdict=") == 1
     tampered = pdf.replace(b"%%EOF", b"%%EOF ", 1)
     html = page(
         client.post(f"/reports/verify/{serial}/", {"file": SimpleUploadedFile("r.pdf", tampered, "application/pdf")})
     )
-    assert 'data-file-verdict="mismatch"' in html
+    # one verdict, and never the green one (issue 18 §1.1); which red one is test_report_verification's
+    assert html.count("data-verdict=") == 1 and "verdict--bad" in html and "真实有效" not in html
 
     push(record_data(entity.uscc, "郑市监罚〔2026〕30号", decided_on="2026-11-20"))  # the facts change
-    assert "已过期（所载信息已发生变化）" in page(client.get(f"/reports/verify/{serial}/"))
+    assert "报告真实，但已过期" in page(client.get(f"/reports/verify/{serial}/"))
 
 
 def test_report_verification_of_an_unknown_serial(client, db):

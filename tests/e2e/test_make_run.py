@@ -3,6 +3,7 @@ web + worker + beat; then Ctrl-C stops every process, the embedded servers inclu
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -13,6 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from tests.credit.test_reports import pdf_text
 from tests.helpers import BASE_DIR, free_port
 
 pytestmark = pytest.mark.slow
@@ -70,6 +72,13 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
             results.find("<main") :
         ][:1500]
         print(f"fresh clone path: first page served after {served_after:.1f} s")
+        # A printed report can be verified (issue 18 §1.1): make run's own address in the 核验地址, signed
+        # with the development certificate it created under var/.
+        uscc = re.search(r'href="/entities/([0-9A-Z]{18})/"', results).group(1)
+        with urllib.request.urlopen(f"{base}/entities/{uscc}/credit-report.pdf", timeout=30) as response:
+            serial, pdf = response.headers["X-Report-Serial"], response.read()
+        assert f"{base}/reports/verify/{serial}/" in pdf_text(pdf)
+        assert (var_dir / "signing" / "dev-signing-cert.pem").exists()
         # Web, worker and beat connect as the app role, not as the owner (issue 11 §3).
         assert _get(base + "/audit/anchors/")[0] == 200
         children = psutil.Process(proc.pid).children(recursive=True)
@@ -93,6 +102,7 @@ def test_make_run_serves_and_stops_cleanly(tmp_path):
     # Migrated as the owner; web, worker and beat connect as the app role (issue 11 §3).
     assert "应用角色 portal_app 已创建并授权" in text, text[-3000:]
     assert "已停止" in text, text[-3000:]
+    assert "已生成自签名的开发用签名证书" in text and f"PUBLIC_BASE_URL=http://127.0.0.1:{port}" in text, text[-3000:]
     time.sleep(1)
     leftovers = [p for p in _procs_under(var_dir) if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert leftovers == [], [p.info["cmdline"] for p in leftovers]

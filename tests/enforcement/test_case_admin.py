@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core import pdf_signing
 from core.models import AuditEvent
 from enforcement import services
 from enforcement.choices import CaseOutcome, CaseSource, CaseStage, DecisionState, DisclosureState, ReviewResult
@@ -289,6 +290,9 @@ def test_issue_decision_form_shows_the_benchmark_and_prints_the_pdf(
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pdf = response.content
     assert pdf.startswith(b"%PDF-") and b"/BaseFont /STSong-Light" in pdf
+    # signed (PAdES, issue 18 §1.1): pyHanko finds it intact, covering the file, by the portal's certificate
+    signature = pdf_signing.check_signature(pdf)
+    assert signature.valid and signature.fingerprint == pdf_signing.certificate_fingerprint()
     for text in (
         "行政处罚决定书",
         decision.number,
