@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('credit', '0019_i17_duban'),
+        ('credit', '0020_i18n_adminapi'),
     ]
 
     operations = [
