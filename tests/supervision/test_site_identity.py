@@ -129,3 +129,14 @@ def test_home_page_is_fully_english_with_the_cookie(client, settings):
     for value in identity:
         text = text.replace(value, "")
     assert not re.findall(r"[\u4e00-\u9fff]+", text)
+
+
+def test_search_results_are_english_but_names_stay_as_registered(client, settings, make_entity):
+    entity = make_entity(name="郑州英文检索商贸有限公司")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = html_of(client, "/entities/?q=英文检索")
+    main = html.split('<main class="wrap" id="main">')[1].split("</main>")[0]
+    assert "1 entity found" in main and ("Not yet evaluated" in main or ">Good<" in main)
+    assert "Last inspected: no published inspection result" in main and "Company" in main
+    text = re.sub(r"<[^>]+>", " ", main).replace(entity.name, "").replace("英文检索", "")
+    assert not re.findall(r"[\u4e00-\u9fff]+", text)
