@@ -4,9 +4,19 @@ help and an about page, and a language switch that keeps the public pages cachea
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese_after():
+    """An English request leaves English active in this thread (the locale middleware does not reset it),
+    which would turn the next test's Chinese texts English; back to the default after each test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True, scope="module")
