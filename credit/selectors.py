@@ -104,15 +104,17 @@ def public_list_entries(list_type: str | None = None, today: dt.date | None = No
 HIDDEN_REMOVAL_REASONS = (RemovalReason.DECISION_REVOKED, RemovalReason.BASIS_WITHDRAWN)
 
 
-def public_list_history(code: str) -> QuerySet:
-    """An entity's past entries on the public lists, with when and why they ended, as the
-    国家企业信用信息公示系统 shows 列入/移出 (issue 18 §1.4). Newest removal first."""
+def entity_list_file(code: str, today: dt.date | None = None) -> QuerySet:
+    """An entity's public list entries in one query: those in force (as ``public_list_entries``) and
+    its past ones with when and why they ended, as the 国家企业信用信息公示系统 shows 列入/移出 (issue 18
+    §1.4). Split them by ``removed_on``."""
+    today = today or timezone.localdate()
+    in_force = Q(removed_on__isnull=True, listed_on__lte=today)
+    past = Q(removed_on__isnull=False) & ~Q(removal_reason__in=HIDDEN_REMOVAL_REASONS)
     return (
-        ListEntry.objects.filter(entity_id=code, list_type__in=PUBLIC_LIST_TYPES, removed_on__isnull=False)
-        .exclude(removal_reason__in=HIDDEN_REMOVAL_REASONS)
+        ListEntry.objects.filter(entity_id=code, list_type__in=PUBLIC_LIST_TYPES)
+        .filter(in_force | past)
         .select_related("department")
-        .only("list_type", "ground", "listed_on", "removed_on", "removal_reason", "decision_no", "department__name")
-        .order_by("-removed_on", "-id")
     )
 
 

@@ -270,12 +270,14 @@ def entity_detail(request, uscc: str):
         if items and value not in OTHER_ACT_CATEGORIES:  # those have their own section, 其他行政行为 (issue 12 §2)
             by_category.append({"label": label, "records": items})
     other_acts = [r for r in records if r.category in OTHER_ACT_CATEGORIES]
-    entries = list(
-        selectors.public_list_entries(today=today)
-        .filter(entity_id=code)
+    list_file = list(
+        selectors.entity_list_file(code, today)
         .annotate(under_objection=Exists(open_objections.filter(list_entry_id=OuterRef("pk"))))
-        .order_by("listed_on")
+        .order_by("listed_on", "id")
     )
+    entries = [e for e in list_file if e.removed_on is None]
+    # 列入/移出 history (issue 18 §1.4), newest removal first.
+    list_history = sorted((e for e in list_file if e.removed_on), key=lambda e: (e.removed_on, e.pk), reverse=True)
     for r in records:
         r.repairable = r.polarity == Polarity.NEGATIVE  # only negative facts are repaired (DOMAIN §3)
     commitments = list(
@@ -296,7 +298,7 @@ def entity_detail(request, uscc: str):
         "other_acts": other_acts,
         "record_count": len(records),
         "list_entries": entries,
-        "list_history": list(selectors.public_list_history(code)),  # 列入/移出 history (issue 18 §1.4)
+        "list_history": list_history,
         "pushed_list_records": pushed_list_records,
         "commitments": commitments,
         "pushed_commitments": pushed_commitments,

@@ -26,8 +26,8 @@ from demo.city import (
     build_entity,
     department_uscc,
     person_name,
-    registration_facts,
 )
+from demo.registration import registration_facts
 from demo.supervision_items import ITEMS, PROCEDURE, catalogue_code
 from supervision import services
 from supervision.models import (

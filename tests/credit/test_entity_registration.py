@@ -6,9 +6,11 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from credit import services
 from credit.choices import ListGround, ListType, RemovalReason
@@ -16,6 +18,14 @@ from supervision.selectors import public_entities
 from tests.conftest import record_data
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese_after():
+    """An English request leaves English active in this thread (the locale middleware does not reset it),
+    which would turn the next test's Chinese texts English; back to the default after each test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -115,8 +115,10 @@ def test_phone_menu_opens_from_the_keyboard_and_marks_the_current_page(browser, 
     page.goto(live_server.url + "/credit/grades/")
     nav = page.locator("nav.site-nav")
     assert not nav.is_visible()
-    # Tab to the menu toggle past the skip link, the brand and the language buttons, then Space
-    page.focus("#menu-toggle")
+    # Tab from the language buttons to the menu toggle, then Space
+    page.get_by_role("button", name="English").focus()
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "menu-toggle"
     page.keyboard.press("Space")
     assert nav.is_visible()
     group = page.locator(".nav-group.is-current summary")
@@ -134,11 +136,16 @@ def test_desktop_menu_drops_down_and_language_switch_turns_the_page_english(brow
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.goto(live_server.url + f"/entities/{site_entity.uscc}/")
-    page.locator(".nav-group summary", has_text="办事").click()
-    assert page.get_by_role("link", name="投诉举报").is_visible()
+    services_group = page.locator(".nav-group summary", has_text="办事")
+    services_group.click()
+    assert page.locator("nav.site-nav").get_by_role("link", name="投诉举报").is_visible()
     page.screenshot(path=str(SHOTS / "menu-open-desktop-zh.png"))
-    page.keyboard.press("Escape")
-    assert not page.get_by_role("link", name="投诉举报").is_visible()
+    # one group open at a time (<details name>), and its heading closes it again
+    page.locator(".nav-group summary", has_text="关于").click()
+    assert not page.locator("nav.site-nav").get_by_role("link", name="投诉举报").is_visible()
+    assert page.locator("nav.site-nav").get_by_role("link", name="关于本站").is_visible()
+    page.locator(".nav-group summary", has_text="关于").click()
+    assert not page.locator("nav.site-nav").get_by_role("link", name="关于本站").is_visible()
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     assert page.url.endswith(f"/entities/{site_entity.uscc}/")

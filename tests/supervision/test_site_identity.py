@@ -4,9 +4,19 @@ help and an about page, and a language switch that keeps the public pages cachea
 import re
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese_after():
+    """An English request leaves English active in this thread (the locale middleware does not reset it),
+    which would turn the next test's Chinese texts English; back to the default after each test."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -54,11 +64,12 @@ def test_menu_has_four_groups_and_marks_the_current_page_and_group(client):
     html = html_of(client, "/credit/grades/")
     groups = re.findall(r"<summary[^>]*>([^<]+)</summary>", html)
     assert groups == ["查询", "公示", "办事", "关于"]
-    assert re.search(r'<a href="/credit/grades/" aria-current="page">信用等级说明</a>', html)
+    assert re.search(r'<li class="nav-item"><a href="/credit/grades/" aria-current="page">信用等级说明</a>', html)
     assert html.count('aria-current="page"') == 1
     # the group of the current page is marked, the others are not
     assert re.findall(
-        r'<li class="nav-group is-current">\s*<details>\s*<summary data-current-group>(\S+)</summary>', html
+        r'<li class="nav-group is-current">\s*<details name="site-menu">\s*<summary data-current-group>(\S+)</summary>',
+        html,
     ) == ["公示"]
 
 
@@ -80,20 +91,21 @@ def test_help_and_about_pages(client):
     assert "郑州市事中事后综合监管平台由郑州市市场监督管理局主办" in about and "数据来源" in about
 
 
-def test_language_switch_posts_without_a_csrf_token_and_sets_the_cookie(client, settings):
-    # The switch sits on cached pages, which carry no CSRF token (core/pagecache.py).
-    html = html_of(client, "/help/")
+def test_language_switch_posts_without_a_csrf_token_and_returns_to_the_page(client, settings):
+    # The switch sits on cached pages, which carry no CSRF token (core/pagecache.py), and echoes no URL.
+    html = html_of(client, "/entities/?q=烩面")
     form = re.search(r'<form class="lang-switch" action="([^"]+)" method="post"', html)
     assert form and form.group(1) == "/i18n/setlang/" and "csrfmiddlewaretoken" not in html
-    assert '<input type="hidden" name="next" value="/help/">' in html
+    assert 'name="next"' not in html
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
-    response = strict.post("/i18n/setlang/", {"language": "en", "next": "/help/"})
-    assert response.status_code == 302 and response["Location"] == "/help/"
+    # the browser sends the page it came from (same-origin Referer): back there, query included
+    response = strict.post("/i18n/setlang/", {"language": "en"}, HTTP_REFERER="http://testserver/entities/?q=烩面")
+    assert response.status_code == 302 and response["Location"] == "http://testserver/entities/?q=%E7%83%A9%E9%9D%A2"
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    # a foreign next is not followed
-    response = strict.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    # another site's page is not followed
+    response = strict.post("/i18n/setlang/", {"language": "en"}, HTTP_REFERER="https://evil.example/")
     assert response["Location"] == "/"
 
 
@@ -126,4 +138,15 @@ def test_home_page_is_fully_english_with_the_cookie(client, settings):
     )
     for value in identity:
         text = text.replace(value, "")
+    assert not re.findall(r"[\u4e00-\u9fff]+", text)
+
+
+def test_search_results_are_english_but_names_stay_as_registered(client, settings, make_entity):
+    entity = make_entity(name="郑州英文检索商贸有限公司")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = html_of(client, "/entities/?q=英文检索")
+    main = html.split('<main class="wrap" id="main">')[1].split("</main>")[0]
+    assert "1 entity found" in main and ("Not yet evaluated" in main or ">Good<" in main)
+    assert "Last inspected: no published inspection result" in main and "Company" in main
+    text = re.sub(r"<[^>]+>", " ", main).replace(entity.name, "").replace("英文检索", "")
     assert not re.findall(r"[\u4e00-\u9fff]+", text)
