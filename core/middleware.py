@@ -58,7 +58,12 @@ class ChineseFirstLocaleMiddleware:
         language = settings.LANGUAGE_CODE if official else self.chosen_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # The thread goes back to Chinese: text built after the answer (a signal, the next request
+            # of a test client) must not be written in this visitor's language.
+            translation.activate(settings.LANGUAGE_CODE)
         response.headers.setdefault("Content-Language", language)
         if not official:
             patch_vary_headers(response, ("Accept-Language", "Cookie"))
