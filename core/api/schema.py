@@ -13,7 +13,6 @@ Every text is ``gettext_lazy``: ``/api/schema/?lang=en`` (drf-spectacular) gives
 from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from drf_spectacular.openapi import AutoSchema
 
 from core.api.auth import ApiKeyAuthentication
