@@ -92,12 +92,18 @@ def clip(value, width_em: int = 14):
     return format_html('<span class="cell-clip" style="max-width:{}em" title="{}">{}</span>', width_em, text, text)
 
 
-def clip_column(attr, description, *, width_em: int = 14, ordering=None):
-    """A list_display column showing ``attr`` (a field name or a callable of the row) clipped."""
+def clip_column(attr, description, *, width_em: int = 14, ordering=None, sub=None):
+    """A list_display column showing ``attr`` (a field name or a callable of the row) clipped; ``sub``
+    (a field name or callable) adds a second, smaller line, so two facts share one column."""
+
+    def value_of(obj, what):
+        return what(obj) if callable(what) else getattr(obj, what)
 
     def column(obj):
-        value = attr(obj) if callable(attr) else getattr(obj, attr)
-        return clip(value, width_em)
+        main = clip(value_of(obj, attr), width_em)
+        if sub is None:
+            return main
+        return format_html('{}<br><span class="cell-sub">{}</span>', main, value_of(obj, sub) or "-")
 
     column.__name__ = attr if isinstance(attr, str) else getattr(attr, "__name__", "column")
     return admin.display(description=description, ordering=ordering or (attr if isinstance(attr, str) else None))(

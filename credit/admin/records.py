@@ -25,7 +25,6 @@ from core.scoping import department_of, is_platform_admin
 from credit import imports, services
 from credit.admin.common import (
     entity_name_column,
-    uscc_column,
     with_entity_name,
 )
 from credit.admin.record_links import RecordNoticeLinkMixin
@@ -65,6 +64,11 @@ RECORD_COMPUTED = (
 )
 
 
+@admin.display(description=_("决定日期"), ordering="decided_on")
+def decided_on_column(obj):
+    return obj.decided_on
+
+
 @admin.register(CreditRecord)
 class CreditRecordAdmin(
     RoleListDisplayMixin,
@@ -78,30 +82,24 @@ class CreditRecordAdmin(
 ):
     form = CreditRecordForm
     # issue 18 §1.5: 12 columns did not fit at 1280 px (names wrapped a character a line, the right-hand
-    # columns were cut off). Long text is clipped with its tooltip; officials see their own department's
-    # records, so the department and the polarity (shown by the severity) go.
+    # columns were cut off). The entity is its name over its USCC, the record its title over its number
+    # (long text clipped, in full in the tooltip). Officials see their own department's records, so
+    # their list has the dates instead of the department; a platform administrator sees whose it is.
     list_display = (
-        clip_column("source_ref", _("来源编号"), width_em=10),
-        uscc_column,
-        clip_column(entity_name_column, _("主体名称"), width_em=12),
+        clip_column("title", _("信用记录（标题、来源编号）"), width_em=12, ordering="title", sub="source_ref"),
+        clip_column(entity_name_column, _("主体（名称、统一社会信用代码）"), width_em=10, sub="entity_id"),
         "category",
         "severity",
-        clip_column("title", _("标题"), width_em=12),
-        "decided_on",
-        "publicity_ends_on",
         "state",
-        clip_column(lambda obj: obj.department.short_name or obj.department.name, _("认定部门"), width_em=7),
+        clip_column(lambda obj: obj.department.short_name or obj.department.name, _("认定部门"), width_em=6),
     )
     list_display_by_role = {
         role: (
-            clip_column("source_ref", _("来源编号"), width_em=10),
-            uscc_column,
-            clip_column(entity_name_column, _("主体名称"), width_em=14),
+            clip_column("title", _("信用记录（标题、来源编号）"), width_em=9, ordering="title", sub="source_ref"),
+            clip_column(entity_name_column, _("主体（名称、统一社会信用代码）"), width_em=9, sub="entity_id"),
             "category",
             "severity",
-            clip_column("title", _("标题"), width_em=14),
-            "decided_on",
-            "publicity_ends_on",
+            decided_on_column,
             "state",
         )
         for role in (Role.CREDIT_MANAGER, Role.DEPARTMENT_OFFICIAL, Role.ENFORCEMENT_OFFICER, Role.DEPARTMENT_HEAD)

@@ -67,7 +67,7 @@ def open_as(browser, live_server, user, width=1280):
 @pytest.mark.parametrize("who", ["admin", "manager"])
 def test_widest_admin_lists_fit_at_1280_px_and_clip_long_text_with_a_tooltip(browser, live_server, city, who):
     page = open_as(browser, live_server, city[who])
-    for path in LISTS:
+    for path in LISTS if who == "admin" else LISTS[:-1]:  # the audit log is the platform administrator's
         page.goto(live_server.url + path)
         found = page.evaluate(MEASURE)
         name = path.strip("/").split("?")[0].replace("/", "-")
