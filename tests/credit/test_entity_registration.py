@@ -152,8 +152,8 @@ def test_entity_page_in_english(client, make_entity, dept_a, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = page(client, f"/entities/{entity.uscc}/")
     assert "Unified Social Credit Code (USCC)" in html and "Registration authority" in html
-    assert fact(html, "operating_term") == "From 9 March 2015, with no fixed end"
-    assert fact(html, "established_on") == "9 March 2015"
+    assert fact(html, "operating_term") == "From 9 Mar 2015, with no fixed end"
+    assert fact(html, "established_on") == "9 Mar 2015"
     assert "郑州英文页面商贸有限公司" in html  # names stay as registered
     assert "the Chinese text is legally authoritative" in html
 

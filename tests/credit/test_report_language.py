@@ -88,7 +88,7 @@ def test_english_report_has_english_labels_and_the_same_content_hash(full_entity
         "Unified Social Credit Code (USCC)",
         "Discredited",
         "Administrative penalty",
-        "List of Entities with Abnormal Operations",
+        "List of Enterprises with Abnormal Operations",
         "Voluntary",
         "Page 1 of",
         "Verify at",

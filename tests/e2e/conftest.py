@@ -32,5 +32,10 @@ def browser():
                 "--disable-sync",
             ],
         )
+        # A citizen's browser here asks for Chinese: headless chromium would send Accept-Language en-US,
+        # which the public pages now honour (issue 18 §2). Tests of English set the cookie or a locale.
+        for name in ("new_context", "new_page"):
+            opener = getattr(browser, name)
+            setattr(browser, name, lambda _opener=opener, **kwargs: _opener(**{"locale": "zh-CN", **kwargs}))
         yield browser
         browser.close()

@@ -68,7 +68,7 @@ def test_entity_portal_in_english(browser, live_server, make_entity, django_user
         assert "Entity portal sign-in" in page.inner_text("body")
         page.fill("input[name=username]", "liaison-en")
         page.fill("input[name=password]", "Entity-Secret-123")
-        page.click("form button[type=submit]")
+        page.click("main form button[type=submit]")  # not the header's language switch
         page.wait_for_url("**/enterprise/")
         body = page.inner_text("body")
         assert "Credit file" in body and "My applications" in body and "Services" in body

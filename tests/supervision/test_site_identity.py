@@ -147,6 +147,6 @@ def test_search_results_are_english_but_names_stay_as_registered(client, setting
     html = html_of(client, "/entities/?q=英文检索")
     main = html.split('<main class="wrap" id="main">')[1].split("</main>")[0]
     assert "1 entity found" in main and ("Not yet evaluated" in main or ">Good<" in main)
-    assert "Last inspection: no published inspection results" in main and "Company" in main
+    assert "Last inspected: no published inspection result" in main and "Company" in main
     text = re.sub(r"<[^>]+>", " ", main).replace(entity.name, "").replace("英文检索", "")
     assert not re.findall(r"[\u4e00-\u9fff]+", text)
