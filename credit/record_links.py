@@ -65,7 +65,7 @@ def record_link_path(record: CreditRecord) -> str:
 
 def record_link_url(record: CreditRecord) -> str:
     """Absolute with ``settings.PUBLIC_BASE_URL`` when it is set (as the credit report's 核验地址), else the path."""
-    base = (getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
     return f"{base}{record_link_path(record)}"
 
 

@@ -43,7 +43,7 @@ def _official(request) -> bool:
 
 def activation_url(request) -> str:
     path = reverse("enterprise:activate")
-    base = (getattr(settings, "PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = settings.PUBLIC_BASE_URL.rstrip("/")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 

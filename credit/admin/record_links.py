@@ -24,7 +24,7 @@ class RecordNoticeLinkMixin:
         if obj is None or not self.owns(request, obj):
             return []
         description = NOTICE_HELP
-        if not (getattr(settings, "PUBLIC_BASE_URL", "") or ""):
+        if not settings.PUBLIC_BASE_URL:
             # No configured public address: the address this official reached the platform by.
             full = request.build_absolute_uri(record_link_path(obj))
             description = format_html("{}<br>{}<code>{}</code>", NOTICE_HELP, _("完整地址（供打印）："), full)
