@@ -2,7 +2,7 @@
 
 django-celery-beat's own zh_Hans catalogue covers most of its words; what it cannot (plain-string
 labels, the English cron description from cron_descriptor) is replaced here. The missing catalogue
-entries are in locale_parts/adminapi/zh_Hans (LOCALE_PATHS come before the apps' catalogues).
+entries are in locale/zh_Hans (LOCALE_PATHS come before the apps' catalogues).
 """
 
 from cron_descriptor import ExpressionDescriptor, Options

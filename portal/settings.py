@@ -253,9 +253,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 # The English catalogue (issue 18 §2): locale/en/LC_MESSAGES/django.po, compiled by
 # `manage.py compile_catalogues` in `make run` and `make test` (*.mo files are not committed).
-# ISSUE18-PARTS: while issue 18 is built in parallel, each part keeps its own catalogue under
-# locale_parts/<part>/; they are folded into locale/ at merge and this glob goes.
-LOCALE_PATHS = [BASE_DIR / "locale", *sorted(p for p in (BASE_DIR / "locale_parts").glob("*") if p.is_dir())]
+# locale/zh_Hans holds the few Chinese strings Django's and django-celery-beat's catalogues lack.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

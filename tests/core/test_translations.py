@@ -2,8 +2,7 @@
 
 Django's ``makemessages`` extracts every marked string into a temporary copy of the locale tree (the committed
 catalogue is never rewritten by a test); the test fails listing each msgid that comes from a public template or a
-public Python module and has no English in any catalogue of LOCALE_PATHS (``locale/`` and, while issue 18 is built
-in parallel, ``locale_parts/*``), and on any fuzzy entry (a fuzzy entry is not used: the page would be Chinese).
+public Python module and has no English in any catalogue of LOCALE_PATHS (``locale/``), and on any fuzzy entry (a fuzzy entry is not used: the page would be Chinese).
 
 Public means what a citizen, a foreign investor or an entity's liaison reads: every template except the admin's,
 the inspectors' field app and the admin's own page under ``enterprise/``; and the Python modules listed below
@@ -67,7 +66,7 @@ PUBLIC_MODULES = (
 # Extraction skips what is not the portal's (the virtualenv is a symlink, never followed) and the tests.
 COMMITTED = BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 SEEN = {}
-IGNORE = ["tests", "bench", "demo", "locale", "locale_parts", "static", "node_modules", "docs", "deploy"]
+IGNORE = ["tests", "bench", "demo", "locale", "static", "node_modules", "docs", "deploy"]
 
 
 def is_public(path: str) -> bool:

@@ -38,14 +38,14 @@ def test_verify_a_report_by_serial_then_by_file(browser, live_server, full_entit
     # A mistyped serial: the error, and what was typed is still there
     page.fill("#id_serial", "XYBG2026112")
     with page.expect_navigation():
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
     assert "报告编号格式不对" in page.locator(".field-error").inner_text()
     assert page.input_value("#id_serial") == "XYBG2026112"
     page.screenshot(path=str(SHOTS / f"verify-entry-error-{width}.png"), full_page=True)
 
     # Typed as people type it: found, one verdict
     page.fill("#id_serial", report.serial.lower())
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"**/reports/verify/{report.serial}/")
     assert page.locator("[data-verdict]").count() == 1
     assert page.locator("[data-verdict=current]").inner_text().startswith("真实有效")
