@@ -2,7 +2,8 @@
 
 Django's ``makemessages`` extracts every marked string into a temporary copy of the locale tree (the committed
 catalogue is never rewritten by a test); the test fails listing each msgid that comes from a public template or a
-public Python module and has no English in any catalogue of LOCALE_PATHS (``locale/``), and on any fuzzy entry (a fuzzy entry is not used: the page would be Chinese).
+public Python module and has no English in any catalogue of LOCALE_PATHS (``locale/``), and on any fuzzy entry (a fuzzy entry
+is not used: the page would be Chinese).
 
 Public means what a citizen, a foreign investor or an entity's liaison reads: every template except the admin's,
 the inspectors' field app and the admin's own page under ``enterprise/``; and the Python modules listed below
