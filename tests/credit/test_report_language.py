@@ -119,3 +119,13 @@ def test_download_takes_the_language_and_refuses_another(client, full_entity):
     # a non-canonical code keeps the language through the redirect
     moved = client.get(f"/entities/{full_entity.uscc.lower()}/credit-report.pdf", {"lang": "en"})
     assert moved.status_code == 302 and moved["Location"].endswith(f"{url}?lang=en")
+
+
+@pytest.mark.django_db
+def test_entity_page_offers_the_report_in_its_language_and_in_the_other(client, entity):
+    page = client.get(f"/entities/{entity.uscc}/").content.decode()
+    assert "credit-report.pdf?lang=zh-hans" in page and "credit-report.pdf?lang=en" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/entities/{entity.uscc}/").content.decode()
+    assert 'data-report-lang="en"' in page and "Chinese version (legally authoritative)" in page
+    assert f'href="/entities/{entity.uscc}/credit-report.pdf?lang=zh-hans"' in page

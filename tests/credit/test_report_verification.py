@@ -207,4 +207,4 @@ def test_verify_pages_in_english(client, full_entity):
             "credit/report_verify.html",
             {"serial": report.serial, "result": result, "verdict": result.verdict, "report": report, "entity": {}},
         )
-        assert "Genuine and current" in html and "Report serial number" in html
+        assert "Genuine and current" in html and "Report number" in html
