@@ -111,11 +111,24 @@ def test_api_error_detail_is_chinese_by_default_and_english_when_asked(api, db):
     response = api.get("/api/v1/entities/")
     assert response.status_code == 401
     assert response.json()["errors"][0]["detail"] == "需要接口密钥：Authorization: Bearer <密钥>"
-    # English for a client that asked for English (the language cookie; Accept-Language once the
-    # i18n part's middleware lets /api/ honour it)
+    # English for a client that asked for English: the language cookie (Accept-Language: the test below)
     api.cookies["django_language"] = "en"
     response = api.get("/api/v1/entities/", HTTP_AUTHORIZATION="Bearer not-a-key")
     assert response.json()["errors"][0]["detail"] == "The API key is invalid"
     response = api.get("/api/v1/objections/YY20261122-000001/", {"code": "000000"})
     assert response.status_code == 404
     assert response.json()["errors"][0]["detail"] == "Not found: the tracking number or the query code is wrong"
+
+
+def test_api_error_detail_follows_accept_language(api, db):
+    """A client system that sends Accept-Language: en gets English details; zh or none gets Chinese."""
+    response = api.get(
+        "/api/v1/entities/", HTTP_AUTHORIZATION="Bearer not-a-key", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9"
+    )
+    assert response.json()["errors"][0]["detail"] == "The API key is invalid"
+    assert response["Content-Language"] == "en"
+    response = api.get(
+        "/api/v1/entities/", HTTP_AUTHORIZATION="Bearer not-a-key", HTTP_ACCEPT_LANGUAGE="zh-CN,en;q=0.5"
+    )
+    assert response.json()["errors"][0]["detail"] != "The API key is invalid"
+    assert response["Content-Language"] == "zh-hans"
