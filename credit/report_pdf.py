@@ -3,8 +3,9 @@
 Rendered from the facts of ``credit.reports.report_facts``. The facts are language-free (their codes
 decide; the stored Chinese labels are what the hash covers), so the same facts give the same content
 hash in both languages: only the printed labels follow ``language``. What registered data says stays
-as recorded (entity and department names, titles, document numbers, the grade reasons), and the
-English report says that the Chinese version is authoritative.
+as recorded (entity and department names, titles, document numbers); grade reasons built from the
+evaluation's templates read in English (``credit.display_text.reason_text``), a reason an official typed
+stays as entered. The English report says that the Chinese version is authoritative.
 
 The PDF uses the portal's PDF kit (``core.pdf``: the built-in CID font STSong-Light, Chinese line
 breaking, styles and tables) and ``invariant=1``, so the same facts give the same bytes except for
@@ -40,6 +41,7 @@ from credit.choices import (
     RecordCategory,
     Severity,
 )
+from credit.display_text import reason_text
 from supervision.choices import EntityStatus, EntityType
 
 VERIFY_PATH = "/reports/verify/{serial}/"
@@ -177,7 +179,8 @@ def _grade_story(facts: dict, width, styles) -> list:
     )
     by_code = {g.value: g.label for g in Grade}
     rows = [[_("等级"), _("理由")]] + [
-        [str(by_code[r["level"]]) if _english() and r["level"] in by_code else r["label"], r["text"]]
+        # A reason built from the evaluation's templates reads in English; a note an official typed stays as entered.
+        [str(by_code[r["level"]]) if _english() and r["level"] in by_code else r["label"], reason_text(r["text"])]
         for r in facts["reasons"]
     ]
     return [
@@ -285,8 +288,8 @@ def _notes(facts: dict, styles) -> list:
         notes.append(_("标注“异议处理中”的信息，当事人已提出异议，认定部门正在核查，结论以核查结果为准。"))
     if _english():
         notes.append(
-            "This is a translation. The Chinese version of this report is authoritative. Names, titles, document "
-            "numbers and grade reasons are shown as registered, in Chinese."
+            "This is a translation. The Chinese version of this report is authoritative. Names, titles and "
+            "document numbers are shown as registered, in Chinese."
         )
     return [Paragraph(_("说明"), styles["h3"])] + [Paragraph(esc(n), styles["small"]) for n in notes]
 
