@@ -65,6 +65,8 @@ COLUMNS = [
     "status",
     "registration_authority_id",
     "updated_at",
+    "name_en",
+    "business_scope",
 ]
 BENCH_WHERE = f"substr(uscc, 9, {len(BENCH_ORG_PREFIX)}) = %s"
 NULL = r"\N"
@@ -99,6 +101,8 @@ def chunk_csv(args) -> tuple[int, str]:
                 e["status"],
                 _authority[e["region_code"]],
                 _updated_at,
+                "",  # name_en: no registered English name
+                "",  # business_scope
             )
         )
     return stop - start, out.getvalue()

@@ -26,10 +26,6 @@ from supervision import deadlines, services
 from supervision.choices import DeadlineKind
 from supervision.models import Department, StatutoryDeadline
 
-# The labels of each kind's variant codes (e.g. 投诉举报 channels), registered by the app that owns
-# them (enforcement registers ComplaintChannel): the list shows 网站, not "web" (issue 18 §1.6).
-VARIANT_LABELS: dict[str, dict[str, str]] = {}
-
 SERVICE_FIELDS = (
     "kind",
     "variant",
@@ -176,7 +172,7 @@ class StatutoryDeadlineAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("细分"), ordering="variant")
     def variant_display(self, obj):
-        labels = VARIANT_LABELS.get(obj.kind, {})
+        labels = deadlines.VARIANT_LABELS.get(obj.kind, {})
         return labels.get(obj.variant, obj.variant) or "—"
 
     @admin.display(description=_("适用范围"))

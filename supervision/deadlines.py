@@ -17,6 +17,10 @@ from core.workdays import add_working_days
 from supervision.choices import DeadlineKind
 from supervision.models import Department, StatutoryDeadline
 
+# The labels of each kind's variant codes (e.g. 投诉举报 channels), registered by the app that owns
+# them (enforcement registers ComplaintChannel): the admin list shows 网站, not "web" (issue 18 §1.6).
+VARIANT_LABELS: dict[str, dict[str, str]] = {}
+
 
 class Due(NamedTuple):
     """A computed deadline: the day, whether the holiday data behind it is provisional, and the rule."""

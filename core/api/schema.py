@@ -13,6 +13,7 @@ Every text is ``gettext_lazy``: ``/api/schema/?lang=en`` (drf-spectacular) gives
 from django.urls import reverse
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.openapi import AutoSchema
 
 from core.api.auth import ApiKeyAuthentication
@@ -27,7 +28,7 @@ EXAMPLE_DATETIME = "2026-11-22T10:00:00+08:00"
 # Operation tags in the code → (the name shown, what the group is for).
 TAGS = {
     "entities": (
-        _("市场主体"),
+        pgettext_lazy("API tag", "市场主体"),  # a group of endpoints: plural in English
         _("按名称、统一社会信用代码或其前缀检索市场主体；主体档案含当前信用等级及理由、在列名单和公示记录条数。"),
     ),
     "credit": (

@@ -54,7 +54,7 @@ from enforcement.forms import (
 from enforcement.models import ChannelDeadline, Complaint
 from enforcement.selectors import OPEN_COMPLAINT_STATES, complaint_deadline_q, complaint_urgency
 from enforcement.services.complaints import sees_complainant
-from supervision import admin_deadlines
+from supervision import deadlines as supervision_deadlines
 from supervision.choices import DeadlineKind
 
 
@@ -521,7 +521,7 @@ class ComplaintAdmin(
         )
 
 
-admin_deadlines.VARIANT_LABELS[DeadlineKind.COMPLAINT] = dict(ComplaintChannel.choices)
+supervision_deadlines.VARIANT_LABELS[DeadlineKind.COMPLAINT] = dict(ComplaintChannel.choices)
 
 
 class ChannelFilter(admin.SimpleListFilter):

@@ -547,7 +547,7 @@ def test_entity_page_links_each_record_to_repair_and_objection_and_offers_the_re
     assert f'href="/objections/new/?record={penalty.pk}">提出异议</a>' in html
     assert f'href="/objections/new/?record={licence.pk}">提出异议</a>' in html
     assert f"/repairs/new/?record={licence.pk}" not in html  # only negative facts are repaired
-    assert f'href="/entities/{entity.uscc}/credit-report.pdf"' in html and "下载信用报告（PDF）" in html
+    assert f'href="/entities/{entity.uscc}/credit-report.pdf?lang=zh-hans"' in html and "下载信用报告（PDF）" in html
     assert "暂无信用承诺。" in html
 
 
